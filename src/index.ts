@@ -1,0 +1,8 @@
+// Public, typed library API of jobsmith. Each phase adds its exports here.
+export * from './model/diagnostic.js';
+export * from './model/result.js';
+export * from './model/desired-job.js';
+export * from './model/observed.js';
+export * from './model/jenkins-api.js';
+export * from './model/clock.js';
+export * from './model/errors.js';

@@ -1,0 +1,6 @@
+/** Injected time source (tests pass a fixed or advancing clock). */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,52 @@
+/**
+ * What the definitions say Jenkins should hold: the output of render, the input of plan.
+ * Plain data, no behaviour.
+ */
+export interface DesiredJob {
+  /** Jenkins full name: folder segments and the job name joined by `/` (e.g. `team-a/payments-CI-build-trunk`). */
+  fullName: string;
+  /** Last segment of fullName. */
+  name: string;
+  /** Folder path segments (empty at the root). */
+  folder: string[];
+  /** Project (definition) the job comes from. */
+  project: string;
+  /** Template name (file `job-templates/<template>-config.xml`). */
+  template: string;
+  /** Branch name as written, for per-branch jobs. */
+  branch?: string;
+  /** Rendered config.xml, exactly as written by `render` (no jobsmith marker). */
+  config: string;
+  /** `sha256:` + hex digest of `config` (UTF-8 bytes). */
+  hash: string;
+  /** Root element of the rendered config (`project`, `flow-definition`, ...). */
+  rootElement: string;
+  /** List view the job belongs to, if the definition names one. */
+  view?: string;
+  /** The definition asks for the job to be disabled. */
+  disabled?: boolean;
+  /** Where the job comes from, for messages. */
+  source: { file: string; line?: number };
+}
+
+/** A folder that must exist for some desired job (each prefix of a job's folder path). */
+export interface DesiredFolder {
+  fullName: string;
+  /** config.xml for the folder (a minimal cloudbees Folder unless a template provides one). */
+  config: string;
+}
+
+export interface DesiredView {
+  /** View name (views live at the root, or in `folder` when given). */
+  name: string;
+  folder: string[];
+  /** Full names of the jobs the view must contain. */
+  jobs: string[];
+}
+
+/** Everything render produces for one run. */
+export interface DesiredState {
+  jobs: DesiredJob[];
+  folders: DesiredFolder[];
+  views: DesiredView[];
+}

@@ -1,0 +1,44 @@
+import type { ObservedState } from './observed.js';
+
+/**
+ * The small interface through which everything that talks to Jenkins does so.
+ * The real implementation is the undici client in `src/jenkins/`; tests use the same client
+ * against the stand-in server on a loopback port (never a mock).
+ *
+ * Names are Jenkins full names (`a/b/job`); the implementation maps them to `job/a/job/b/job/job`.
+ * Every method rejects with a `JenkinsError` (src/jenkins/errors.ts) on failure.
+ */
+export interface JenkinsApi {
+  /** Jenkins version from the `X-Jenkins` header. */
+  version(): Promise<string>;
+  whoAmI(): Promise<{ name: string; anonymous: boolean; authorities: string[] }>;
+
+  /** All items (nested folders included) and root views, in ONE `api/json?tree=` request. */
+  list(): Promise<ObservedState>;
+
+  getConfig(fullName: string): Promise<string>;
+  /** `createItem` in the parent folder (which must exist). */
+  createJob(fullName: string, configXml: string): Promise<void>;
+  updateJob(fullName: string, configXml: string): Promise<void>;
+  deleteJob(fullName: string): Promise<void>;
+  disableJob(fullName: string): Promise<void>;
+  enableJob(fullName: string): Promise<void>;
+  renameJob(fullName: string, newName: string): Promise<void>;
+  copyJob(fromFullName: string, toFullName: string): Promise<void>;
+  /** Create every missing folder along `fullName` (a/b/c creates a, a/b, a/b/c). */
+  ensureFolder(fullName: string): Promise<void>;
+
+  /** Views of a folder (empty path = root). */
+  listViews(folder?: string): Promise<Array<{ name: string; className: string; jobs: string[] }>>;
+  createView(name: string, configXml: string, folder?: string): Promise<void>;
+  getViewConfig(name: string, folder?: string): Promise<string>;
+  updateViewConfig(name: string, configXml: string, folder?: string): Promise<void>;
+  deleteView(name: string, folder?: string): Promise<void>;
+  addJobToView(view: string, jobName: string, folder?: string): Promise<void>;
+  removeJobFromView(view: string, jobName: string, folder?: string): Promise<void>;
+
+  /** Queue a build; returns the queue item id. */
+  build(fullName: string, parameters?: Record<string, string>): Promise<number>;
+  queueItem(id: number): Promise<{ id: number; cancelled: boolean; buildNumber?: number; why?: string | null }>;
+  buildStatus(fullName: string, number: number): Promise<{ building: boolean; result: string | null }>;
+}
