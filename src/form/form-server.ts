@@ -1,0 +1,265 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import ejs from 'ejs';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { GitIdentity } from './definitions-store.js';
+import type { FormCatalog } from './form-catalog.js';
+import { CSRF_COOKIE, CsrfGuard, parseCookies } from './csrf.js';
+import { fieldErrors } from './field-errors.js';
+import type { ProjectRequest } from './project-request.js';
+import { createProject, previewProject, type CreateOutcome, type PreviewJob, type SelfServiceOptions } from './self-service.js';
+import { formCss, formJs } from './views/assets.js';
+import { formView, messageView, pageView, resultView } from './views/page-view.js';
+
+/** Who may create jobs. Without `allow`, anyone who reaches the server may. */
+export interface AccessControl {
+  /** Header carrying the authenticated user, set by the reverse proxy in front (e.g. `X-Forwarded-User`). */
+  userHeader?: string;
+  /** Users allowed to create jobs (`*`: any authenticated user). */
+  allow?: string[];
+  /** Author e-mail for an authenticated user; `{user}` is replaced (default `{user}@users.jobsmith.invalid`). */
+  authorEmail?: string;
+}
+
+export interface FormServerOptions extends SelfServiceOptions {
+  /** Shown on the page: where definitions are committed. */
+  definitionsLabel: string;
+  /** Link target for "Jenkins" on the page. */
+  jenkinsUrl?: string;
+  access?: AccessControl;
+  /** Secret for the CSRF tokens (default: random per process). */
+  csrfSecret?: Buffer;
+}
+
+export interface RunningFormServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface FormValues {
+  project: string;
+  folder: string;
+  view: string;
+  templates: string[];
+  tokens: Record<string, string>;
+  authorName: string;
+  authorEmail: string;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+const compiled = {
+  page: ejs.compile(pageView),
+  form: ejs.compile(formView),
+  result: ejs.compile(resultView),
+  message: ejs.compile(messageView),
+};
+
+/** Start the create-job web form on `host:port` (port 0: any free port). */
+export async function startFormServer(opts: FormServerOptions, listen: { host?: string; port?: number } = {}): Promise<RunningFormServer> {
+  const csrf = new CsrfGuard(opts.csrfSecret);
+  const server = http.createServer((req, res) => {
+    handle(opts, csrf, req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error)?.message ?? String(err)}\n`);
+      } else res.destroy();
+    });
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    port: addr.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy':
+      "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+  };
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...securityHeaders(), ...extra });
+  res.end(body);
+}
+
+function currentUser(opts: FormServerOptions, req: http.IncomingMessage): string | undefined {
+  const h = opts.access?.userHeader;
+  if (!h) return undefined;
+  const v = req.headers[h.toLowerCase()];
+  const user = (Array.isArray(v) ? v[0] : v)?.trim();
+  return user ? user : undefined;
+}
+
+function accessRefusal(opts: FormServerOptions, user: string | undefined): string | undefined {
+  const allow = opts.access?.allow;
+  if (!allow) return undefined;
+  if (user === undefined) return 'you are not signed in; only listed users may create jobs';
+  if (allow.includes('*') || allow.includes(user)) return undefined;
+  return `user "${user}" may not create jobs here; ask the build team to add you`;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function valuesFrom(params: URLSearchParams): FormValues {
+  const tokens: Record<string, string> = {};
+  for (const [k, v] of params) {
+    // A checkbox posts a hidden "false" then "true" when ticked: the last value wins.
+    if (k.startsWith('token.')) tokens[k.slice(6)] = v;
+  }
+  return {
+    project: (params.get('project') ?? '').trim(),
+    folder: (params.get('folder') ?? '').trim(),
+    view: (params.get('view') ?? '').trim(),
+    templates: params.getAll('templates'),
+    tokens,
+    authorName: (params.get('author_name') ?? '').trim(),
+    authorEmail: (params.get('author_email') ?? '').trim(),
+  };
+}
+
+function emptyValues(): FormValues {
+  return { project: '', folder: '', view: '', templates: [], tokens: {}, authorName: '', authorEmail: '' };
+}
+
+function requestFrom(v: FormValues): ProjectRequest {
+  return {
+    project: v.project,
+    templates: v.templates,
+    tokens: v.tokens,
+    ...(v.folder ? { folder: v.folder } : {}),
+    ...(v.view ? { view: v.view } : {}),
+  };
+}
+
+function authorFor(opts: FormServerOptions, user: string | undefined, v: FormValues): GitIdentity | undefined {
+  if (user !== undefined) {
+    const email = v.authorEmail || (opts.access?.authorEmail ?? '{user}@users.jobsmith.invalid').replaceAll('{user}', user);
+    return { name: user, email };
+  }
+  if (v.authorName && v.authorEmail && !/[<>\n]/.test(v.authorName + v.authorEmail)) return { name: v.authorName, email: v.authorEmail };
+  return undefined;
+}
+
+async function handle(opts: FormServerOptions, csrf: CsrfGuard, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://form.invalid');
+  if (req.method === 'GET' && url.pathname === '/assets/form.css') return send(res, 200, 'text/css; charset=utf-8', formCss);
+  if (req.method === 'GET' && url.pathname === '/assets/form.js') return send(res, 200, 'text/javascript; charset=utf-8', formJs);
+  if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+  if (url.pathname !== '/') return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, POST' });
+
+  const user = currentUser(opts, req);
+  const page = (status: number, title: string, body: string, cookie?: string): void => {
+    const html = compiled.page({ title, body, base: '', user });
+    send(res, status, 'text/html; charset=utf-8', html, cookie ? { 'set-cookie': `${CSRF_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict` } : {});
+  };
+  const refused = accessRefusal(opts, user);
+  if (refused) return page(403, 'Not allowed', compiled.message({ heading: 'Not allowed', message: refused, base: '' }));
+
+  let cookie = parseCookies(req)[CSRF_COOKIE];
+  let setCookie: string | undefined;
+  if (!cookie || !/^[A-Za-z0-9_-]{16,64}$/.test(cookie)) {
+    cookie = csrf.newCookieValue();
+    setCookie = cookie;
+  }
+
+  const catalogChecked = await opts.checker.catalog();
+  const catalog: FormCatalog = catalogChecked.value ?? { templates: [], fields: [] };
+  const catalogErrors = catalogChecked.diagnostics.filter((d) => d.severity === 'error');
+
+  const renderForm = (
+    status: number,
+    values: FormValues,
+    diagnostics: readonly Diagnostic[],
+    extra: { notice?: { kind: string; message: string }; preview?: { jobs: PreviewJob[]; text: string; file: string } } = {},
+  ): void => {
+    const { errors, general } = fieldErrors([...catalogErrors, ...diagnostics], catalog, opts.store.dir);
+    const body = compiled.form({
+      base: '',
+      catalog,
+      values,
+      errors,
+      general,
+      notice: extra.notice,
+      preview: extra.preview,
+      csrf: csrf.tokenFor(cookie!),
+      user,
+      jenkinsUrl: opts.jenkinsUrl ?? '',
+      definitionsLabel: opts.definitionsLabel,
+    });
+    page(status, 'Create jobs', body, setCookie);
+  };
+
+  if (req.method === 'GET') return renderForm(200, emptyValues(), []);
+
+  // POST: CSRF first, before reading anything the post asks for.
+  const ctype = String(req.headers['content-type'] ?? '');
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(await readBody(req));
+  } catch (err) {
+    return send(res, 413, 'text/plain; charset=utf-8', `${(err as Error).message}\n`);
+  }
+  const why = csrf.refusal(req, parseCookies(req)[CSRF_COOKIE], params.get('csrf') ?? undefined);
+  if (why || !ctype.startsWith('application/x-www-form-urlencoded')) {
+    return page(403, 'Refused', compiled.message({ heading: 'Request refused', message: why ?? 'unsupported content type', base: '' }), setCookie);
+  }
+
+  const values = valuesFrom(params);
+  const request = requestFrom(values);
+  const previewFile = `${opts.store.jobsDir}/${values.project || '<project>'}.yaml`;
+  if (params.get('action') !== 'create') {
+    const p = await previewProject(opts.checker, opts.store, catalog, request);
+    return renderForm(200, values, p.diagnostics, { preview: { jobs: p.jobs, text: p.text, file: previewFile } });
+  }
+
+  const outcome: CreateOutcome = await createProject(opts, catalog, request, authorFor(opts, user, values));
+  switch (outcome.kind) {
+    case 'invalid':
+      return renderForm(422, values, outcome.diagnostics, {
+        notice: { kind: 'failed', message: 'Nothing was created: please fix the errors marked below.' },
+        preview: { jobs: [], text: outcome.text ?? '', file: previewFile },
+      });
+    case 'exists':
+      return renderForm(409, values, [{ severity: 'error', code: 'project-exists', field: 'project', message: outcome.message }], {
+        notice: { kind: 'exists', message: `Nothing was created: ${outcome.message}.` },
+      });
+    case 'busy':
+      return renderForm(409, values, [], { notice: { kind: 'busy', message: `Nothing was created: ${outcome.message}.` } });
+    case 'failed':
+      return renderForm(503, values, [], { notice: { kind: 'failed', message: `Nothing was created: ${outcome.message}` } });
+    case 'created': {
+      const ok = outcome.sync === 'deferred' || outcome.sync.ok;
+      const body = compiled.result({ outcome, base: '' });
+      return page(ok ? 201 : 502, ok ? 'Jobs created' : 'Jobs not created', body, setCookie);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { stringify } from 'yaml';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { FormCatalog } from './form-catalog.js';
+import { PROJECT_NAME_PATTERN } from './definitions-store.js';
+
+/** What a user asks for, from the web form or `jobsmith create`. Values as typed. */
+export interface ProjectRequest {
+  project: string;
+  templates: string[];
+  /** Token name (no `$`) -> value. Empty values mean "not given". */
+  tokens: Record<string, string>;
+  folder?: string;
+  view?: string;
+}
+
+/**
+ * Checks only the form itself can make (a project name, at least one known template); every
+ * rule about the definition's content is left to the validator (`jobsmith validate`'s code).
+ */
+export function requestDiagnostics(req: ProjectRequest, catalog: FormCatalog, opts: { strictTokens?: boolean } = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (req.project.trim() === '') {
+    out.push({ severity: 'error', code: 'missing-project', field: 'project', message: 'a project name is required' });
+  } else if (!PROJECT_NAME_PATTERN.test(req.project)) {
+    out.push({
+      severity: 'error',
+      code: 'bad-project-name',
+      field: 'project',
+      message: 'the project name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
+    });
+  }
+  if (req.templates.length === 0) {
+    out.push({ severity: 'error', code: 'no-templates', field: 'templates', message: 'pick at least one template' });
+  }
+  const known = new Set(catalog.templates.map((t) => t.name));
+  for (const t of req.templates) {
+    if (!known.has(t)) {
+      out.push({ severity: 'error', code: 'unknown-template', field: 'templates', message: `unknown template "${t}" (known: ${[...known].join(', ') || 'none'})` });
+    }
+  }
+  // The form posts every field and ignores those of templates not chosen; the command line is strict.
+  if (opts.strictTokens) {
+    const used = usedTokens(req, catalog);
+    for (const name of Object.keys(req.tokens)) {
+      if (used.has(name)) continue;
+      const offeredBy = catalog.fields.find((f) => f.token === name)?.templates;
+      const hint = offeredBy ? ` (used by ${offeredBy.join(', ')}, which you did not pick)` : suggestion(name, catalog);
+      out.push({ severity: 'error', code: 'unused-token', field: `tokens.${name}`, message: `no chosen template uses the token ${name}${hint}` });
+    }
+  }
+  return out;
+}
+
+/** Tokens the chosen templates use. */
+export function usedTokens(req: ProjectRequest, catalog: FormCatalog): Set<string> {
+  const set = new Set<string>();
+  for (const t of catalog.templates) if (req.templates.includes(t.name)) for (const tok of t.tokens) set.add(tok);
+  return set;
+}
+
+/**
+ * The definition file `jobs/<project>.yaml` for a request: only the tokens the chosen templates
+ * use, only values given, and not values equal to the sidecar default (so a later change of the
+ * default reaches the project).
+ */
+export function definitionText(req: ProjectRequest, catalog: FormCatalog): string {
+  const used = usedTokens(req, catalog);
+  const tokens: Record<string, string> = {};
+  for (const name of [...used].sort()) {
+    const value = req.tokens[name];
+    if (value === undefined || value === '') continue;
+    const field = catalog.fields.find((f) => f.token === name);
+    if (field?.default !== undefined && field.default === value) continue;
+    tokens[name] = value;
+  }
+  const doc: Record<string, unknown> = { project: req.project, templates: [...req.templates] };
+  if (req.folder) doc['folder'] = req.folder;
+  if (req.view) doc['view'] = req.view;
+  if (Object.keys(tokens).length > 0) doc['tokens'] = tokens;
+  return stringify(doc, { lineWidth: 0 });
+}
+
+function suggestion(name: string, catalog: FormCatalog): string {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const f of catalog.fields) {
+    const d = editDistance(name.toUpperCase(), f.token);
+    if (d < bestDist) [best, bestDist] = [f.token, d];
+  }
+  return best !== undefined && bestDist <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean ${best}?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
