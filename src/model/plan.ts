@@ -1,0 +1,143 @@
+/**
+ * The Plan: what a sync would do to Jenkins, as a plain value (printable as text or JSON,
+ * saveable to a file and applied later). Made by the pure planner (src/plan/), executed by
+ * src/apply/ which makes no decisions of its own.
+ */
+
+/**
+ * - `create`    the item does not exist: create it (config with the jobsmith marker).
+ * - `update`    a managed item's config differs (hash in the marker, or drift with --verify): push it.
+ * - `adopt`     an unmanaged item has a desired name and `--adopt` was given: push the desired config.
+ * - `replace`   a managed job must change type (freestyle → pipeline): delete, then create.
+ * - `enable`    a managed job that jobsmith retired (marker `gone=`) is desired again.
+ * - `disable`   disable the job; with `retire` also record the time in the marker first.
+ * - `delete`    delete the managed item.
+ * - `unchanged` nothing to do.
+ * - `keep`      something would be done, but a safety rule holds it back (reason says which).
+ * - `conflict`  an unmanaged item (or an item of the wrong kind) is in the way: reported, untouched.
+ */
+export type ChangeKind =
+  | 'create'
+  | 'update'
+  | 'adopt'
+  | 'replace'
+  | 'enable'
+  | 'disable'
+  | 'delete'
+  | 'unchanged'
+  | 'keep'
+  | 'conflict';
+
+export const CHANGE_KINDS: readonly ChangeKind[] = [
+  'create',
+  'update',
+  'adopt',
+  'replace',
+  'enable',
+  'disable',
+  'delete',
+  'unchanged',
+  'keep',
+  'conflict',
+];
+
+/** Kinds that make a request to Jenkins. */
+export const ACTING_KINDS: readonly ChangeKind[] = ['create', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete'];
+
+export type ChangeTarget = 'job' | 'folder' | 'view';
+
+export interface ViewEdit {
+  name: string;
+  /** Folder the view lives in (empty at the root). */
+  folder: string[];
+  /** Jobs to add (names relative to the view's folder) for `update`. */
+  add: string[];
+  /** Jobs to remove (relative names) for `update`. */
+  remove: string[];
+}
+
+export interface Change {
+  kind: ChangeKind;
+  target: ChangeTarget;
+  /** Full name of the job or folder; for a view, its folder path and name joined by `/`. */
+  fullName: string;
+  /** Why, in words a user understands ("template CI-build-trunk changed"). */
+  reason: string;
+  project?: string;
+  template?: string;
+  branch?: string;
+  /** create / update / adopt / replace, and view create: the exact XML pushed (marker included). */
+  config?: string;
+  /** Hash of the desired rendered config (create/update/...). */
+  hash?: string;
+  /** Hash recorded in the observed marker (update). */
+  previousHash?: string;
+  /** disable: first rewrite the marker recording `gone=<retire>` (ISO time), then disable. */
+  retire?: string;
+  /** The job had a running build when the plan was made. */
+  building?: boolean;
+  /** view create/update. */
+  view?: ViewEdit;
+}
+
+export type ProblemSeverity = 'error' | 'warning';
+
+/**
+ * Something the plan could not do, or refuses to do.
+ * - category `refused`: a safety rule refused the whole plan (mass delete); nothing may be applied.
+ * - category `external`: a remote failed (branch listing); the rest is still applied, exit 3.
+ * - category `input`: the definitions are at fault.
+ * - category `notice`: for information (unmanaged job in the way).
+ */
+export interface PlanProblem {
+  severity: ProblemSeverity;
+  category: 'refused' | 'external' | 'input' | 'notice';
+  code: string;
+  message: string;
+  project?: string;
+}
+
+export interface PlanOptionsRecord {
+  removed: 'delete' | 'disable' | 'keep';
+  allowMassDelete: boolean;
+  adopt: boolean;
+  verify: boolean;
+  only: string[];
+}
+
+export interface Plan {
+  format: 'jobsmith-plan';
+  version: 1;
+  /** ISO time the plan was made (from the injected clock). */
+  createdAt: string;
+  options: PlanOptionsRecord;
+  changes: Change[];
+  problems: PlanProblem[];
+  /** Count per kind. */
+  summary: Record<ChangeKind, number>;
+  /** True when a `refused` problem forbids applying anything. */
+  refused: boolean;
+  /** Number of jobs carrying a jobsmith marker in the observed state. */
+  managedCount: number;
+  /** Set by `plan --out`: what the plan was made against (staleness check on `apply FILE`). */
+  basis?: PlanBasis;
+}
+
+export interface PlanBasis {
+  /** git HEAD of the definitions directory, or null when it is not in a git work tree. */
+  revision: string | null;
+  /** sha256 over the template and definition files (paths and contents). */
+  inputsHash: string;
+  /** sha256 over what the plan depends on in the observed Jenkins state. */
+  observedFingerprint: string;
+}
+
+export function hasActions(plan: Plan): boolean {
+  return plan.changes.some((c) => ACTING_KINDS.includes(c.kind));
+}
+
+export function emptySummary(): Record<ChangeKind, number> {
+  const s = {} as Record<ChangeKind, number>;
+  for (const k of CHANGE_KINDS) s[k] = 0;
+  return s;
+}

@@ -1,0 +1,55 @@
+/**
+ * A plan as text, Terraform style: one line per change that does something (or is held back),
+ * then the counts. Unchanged items are only counted unless `verbose`.
+ */
+import type { Change, ChangeKind, Plan } from '../model/plan.js';
+
+const SYMBOL: Record<ChangeKind, string> = {
+  create: '+',
+  update: '~',
+  adopt: '~',
+  replace: '±',
+  enable: '>',
+  disable: '!',
+  delete: '-',
+  unchanged: '=',
+  keep: '.',
+  conflict: '?',
+};
+
+const ORDER: ChangeKind[] = ['create', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete', 'keep', 'conflict', 'unchanged'];
+
+export function formatChange(c: Change): string {
+  const what = c.target === 'job' ? '' : `${c.target} `;
+  return `  ${SYMBOL[c.kind]} ${c.kind.padEnd(9)} ${what}${c.fullName}  (${c.reason})`;
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  const parts = [
+    `${s.create} to create`,
+    `${s.update + s.adopt} to update`,
+    ...(s.replace ? [`${s.replace} to replace`] : []),
+    ...(s.enable ? [`${s.enable} to enable`] : []),
+    `${s.disable} to disable`,
+    `${s.delete} to delete`,
+    `${s.unchanged} unchanged`,
+    ...(s.keep ? [`${s.keep} held`] : []),
+    ...(s.conflict ? [`${s.conflict} in conflict`] : []),
+  ];
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+export function formatPlanText(plan: Plan, opts: { verbose?: boolean } = {}): string {
+  const lines: string[] = [];
+  const sorted = [...plan.changes].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || a.fullName.localeCompare(b.fullName));
+  for (const c of sorted) {
+    if (c.kind === 'unchanged' && !opts.verbose) continue;
+    lines.push(formatChange(c));
+  }
+  if (lines.length === 0) lines.push('No changes: Jenkins matches the definitions.');
+  lines.push('');
+  lines.push(summaryLine(plan));
+  for (const p of plan.problems) lines.push(`${p.severity}: ${p.message}`);
+  return lines.join('\n') + '\n';
+}

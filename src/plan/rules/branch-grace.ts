@@ -1,0 +1,53 @@
+/**
+ * Rule: teardown of per-branch jobs (issue 7).
+ * A managed branch job whose branch is no longer desired:
+ * - its project's branch listing failed, or came back empty where branch jobs exist → hold
+ *   (touch nothing for that project, report it);
+ * - not yet marked gone → retire: disable now and record `gone=<now>` in the marker
+ *   (keep_days 0: delete at once);
+ * - marked gone, now - gone >= keep_days → delete (a running build postpones it);
+ * - marked gone, still in grace → keep (disabled).
+ * The record lives in Jenkins (the marker), so any agent reaches the same decision.
+ */
+export interface BranchScope {
+  /** Whether listing the project's branches succeeded this run. */
+  status: 'ok' | 'failed';
+  /** Grace period after a branch disappears (0 = delete at the first sync that sees it gone). */
+  keepDays: number;
+  /** Why the listing failed (no credentials in it). */
+  detail?: string;
+  /** Number of branches the remote listed (before include/exclude), when known. */
+  listed?: number;
+}
+
+export type BranchDecision =
+  | { action: 'hold'; why: string }
+  | { action: 'retire'; why: string }
+  | { action: 'delete'; why: string }
+  | { action: 'wait'; why: string; deleteAfter: string };
+
+const DAY_MS = 86_400_000;
+
+export function decideGoneBranch(
+  branch: string,
+  gone: string | undefined,
+  scope: BranchScope,
+  now: Date,
+  projectHasDesiredBranchJobs: boolean,
+): BranchDecision {
+  if (scope.status === 'failed') return { action: 'hold', why: `branch listing failed${scope.detail ? `: ${scope.detail}` : ''}` };
+  const empty = scope.listed !== undefined ? scope.listed === 0 : !projectHasDesiredBranchJobs;
+  if (empty) return { action: 'hold', why: 'branch listing came back empty while branch jobs exist' };
+  const goneAt = gone !== undefined ? Date.parse(gone) : NaN;
+  if (Number.isNaN(goneAt)) {
+    if (scope.keepDays <= 0) return { action: 'delete', why: `branch ${branch} is gone (keep_days 0)` };
+    return { action: 'retire', why: `branch ${branch} is gone: disabled, deleted after ${scope.keepDays} day(s)` };
+  }
+  const due = goneAt + scope.keepDays * DAY_MS;
+  if (now.getTime() >= due) return { action: 'delete', why: `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed` };
+  return {
+    action: 'wait',
+    why: `branch ${branch} gone since ${gone}; deleted after ${new Date(due).toISOString()}`,
+    deleteAfter: new Date(due).toISOString(),
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Rule: never delete a job while it has a running build (Jenkins would abort it).
+ * Disable it now (no new builds start), delete it at a later sync.
+ */
+import type { Change } from '../../model/plan.js';
+import type { ObservedItem } from '../../model/observed.js';
+
+export function deleteOrPostpone(item: ObservedItem, base: Omit<Change, 'kind' | 'reason'>, reason: string, retire?: string): Change {
+  if (!item.building) return { ...base, kind: 'delete', reason };
+  if (!item.disabled || retire !== undefined) {
+    const c: Change = { ...base, kind: 'disable', building: true, reason: `${reason}; a build is running: disabled now, deleted by a later sync` };
+    if (retire !== undefined) c.retire = retire;
+    return c;
+  }
+  return { ...base, kind: 'keep', building: true, reason: `${reason}; a build is running: deleted by a later sync` };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readDescription, withMarker } from '../../src/plan/config-description.js';
+import { parseMarker } from '../../src/plan/marker.js';
+import { canonicalConfig } from '../../src/plan/semantic-xml.js';
+
+const M = '<!-- jobsmith:v1 project=p template=t hash=sha256:1 -->';
+
+describe('withMarker', () => {
+  it('appends the marker, XML-escaped, to the root description only', () => {
+    const xml = '<?xml version="1.0"?>\n<project>\n  <description>Builds &amp; tests &lt;core&gt;</description>\n  <properties><p><description>param</description></p></properties>\n</project>\n';
+    const out = withMarker(xml, M);
+    expect(out).toContain(`<description>Builds &amp; tests &lt;core&gt;\n&lt;!-- jobsmith:v1 project=p template=t hash=sha256:1 --&gt;</description>`);
+    expect(out).toContain('<p><description>param</description></p>');
+    expect(readDescription(out)).toBe(`Builds & tests <core>\n${M}`);
+    expect(parseMarker(readDescription(out))?.project).toBe('p');
+  });
+
+  it('creates the element when absent, expands a self-closing one, and opens an empty root', () => {
+    expect(withMarker('<project><keepDependencies>false</keepDependencies></project>', M)).toBe(
+      `<project><description>&lt;!-- jobsmith:v1 project=p template=t hash=sha256:1 --&gt;</description><keepDependencies>false</keepDependencies></project>`,
+    );
+    expect(readDescription(withMarker('<project>\n  <description/>\n</project>', M))).toBe(M);
+    expect(readDescription(withMarker('<?xml version="1.0"?><project/>', M))).toBe(M);
+  });
+
+  it('does not mistake a nested description or one inside a comment/CDATA', () => {
+    const xml = '<flow-definition plugin="workflow-job@1"><!-- <description>no</description> --><definition><script><![CDATA[<description>no</description>]]></script></definition></flow-definition>';
+    const out = withMarker(xml, M);
+    expect(out.startsWith('<flow-definition plugin="workflow-job@1"><description>')).toBe(true);
+    expect(out).toContain('<![CDATA[<description>no</description>]]>');
+  });
+
+  it('replaces an old marker instead of stacking them, keeping the user text', () => {
+    const once = withMarker('<project><description>hello</description></project>', M);
+    const twice = withMarker(once, M.replace('sha256:1', 'sha256:2'));
+    expect(readDescription(twice)).toBe('hello\n<!-- jobsmith:v1 project=p template=t hash=sha256:2 -->');
+  });
+
+  it('keeps CDATA description text', () => {
+    const out = withMarker('<project><description><![CDATA[a <b> c]]></description></project>', M);
+    expect(readDescription(out)).toBe(`a <b> c\n${M}`);
+  });
+
+  it('leaves the document semantically the same apart from the description', () => {
+    const xml = '<project><description>d</description><builders><hudson.tasks.Shell><command>echo "&lt;x&gt;"</command></hudson.tasks.Shell></builders></project>';
+    const out = withMarker(xml, M);
+    expect(canonicalConfig(out)).toBe(canonicalConfig(xml)); // the marker is ignored by the semantic compare
+    expect(out.replace(/<description>[\s\S]*<\/description>/, '')).toBe(xml.replace(/<description>.*<\/description>/, ''));
+  });
+});
