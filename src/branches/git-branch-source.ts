@@ -1,0 +1,109 @@
+/**
+ * Git branch listing without a clone: `git ls-remote --heads <url>` through simple-git.
+ * Non-interactive (no terminal prompt, ssh in BatchMode), bounded by a timeout, errors redacted.
+ */
+import { simpleGit } from 'simple-git';
+import picomatch from 'picomatch';
+import os from 'node:os';
+import {
+  BranchListError,
+  DEFAULT_LIST_TIMEOUT_MS,
+  sortUnique,
+  type BranchListFailure,
+  type BranchListOptions,
+  type BranchSource,
+} from './branch-source.js';
+import { redactText, redactUrl } from './redact-url.js';
+
+/**
+ * Branch name for a listed ref: `refs/heads/x` → `x`, `refs/pull/12/head` → `pr/12`,
+ * `refs/merge-requests/12/head` → `mr/12`, any other `refs/a/b` → `a/b`.
+ */
+export function branchNameForRef(ref: string): string {
+  if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length);
+  const pr = /^refs\/pull\/([^/]+)\/head$/.exec(ref);
+  if (pr) return `pr/${pr[1]}`;
+  const mr = /^refs\/merge-requests\/([^/]+)\/head$/.exec(ref);
+  if (mr) return `mr/${mr[1]}`;
+  return ref.startsWith('refs/') ? ref.slice('refs/'.length) : ref;
+}
+
+/** Parse `ls-remote` output (`<sha>\t<ref>` lines), keeping refs that match `patterns`. */
+export function parseLsRemote(output: string, patterns: string[]): string[] {
+  const isMatch = picomatch(patterns, { dot: true });
+  const names: string[] = [];
+  for (const line of output.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const ref = line.slice(tab + 1).trim();
+    if (ref.endsWith('^{}') || !isMatch(ref)) continue;
+    names.push(branchNameForRef(ref));
+  }
+  return sortUnique(names);
+}
+
+function classify(text: string): BranchListFailure {
+  if (/terminal prompts disabled|could not read (username|password)|authentication failed|permission denied|403|401|invalid username|access denied/i.test(text))
+    return 'auth';
+  if (/does not appear to be a git repository|repository not found|not found|no such file|does not exist/i.test(text)) return 'not-found';
+  return 'unreachable';
+}
+
+/** Variables ls-remote never needs and simple-git refuses to pass on (editors, pagers, templates). */
+const DROPPED_ENV = new Set(['EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'PAGER', 'GIT_PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_TEMPLATE_DIR', 'PREFIX']);
+
+function gitEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!DROPPED_ENV.has(k.toUpperCase().trim())) env[k] = v;
+  return env;
+}
+
+export interface GitBranchSourceOptions {
+  /** Environment for git (default: process.env). Prompting is always disabled on top of it. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createGitBranchSource(options: GitBranchSourceOptions = {}): BranchSource {
+  return {
+    async list(repo: string, opts: BranchListOptions = {}): Promise<string[]> {
+      const shown = redactUrl(repo);
+      if (repo.trim() === '' || repo.startsWith('-') || /\s/.test(repo))
+        throw new BranchListError(`not a repository URL: '${shown}'`, 'bad-url');
+      const timeoutMs = opts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+      const env: NodeJS.ProcessEnv = { ...gitEnvironment(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
+      if (env.GIT_SSH_COMMAND === undefined && env.GIT_SSH === undefined) {
+        env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`;
+      }
+      const git = simpleGit({
+        baseDir: os.tmpdir(),
+        timeout: { block: timeoutMs },
+        // The operator's own environment may set these (ssh command, askpass, config, proxy); the
+        // definitions cannot: they only give a URL, and option-like URLs are refused above.
+        unsafe: {
+          allowUnsafeSshCommand: true,
+          allowUnsafeAskPass: true,
+          allowUnsafeConfigPaths: true,
+          allowUnsafeConfigEnvCount: true,
+          allowUnsafeGitProxy: true,
+        },
+      }).env(env);
+      const extra = opts.refs ?? [];
+      const patterns = ['refs/heads/**', ...extra];
+      const args = extra.length === 0 ? ['--heads', repo] : ['--refs', repo, 'refs/heads/*', ...extra];
+      const started = Date.now();
+      let out: string;
+      try {
+        out = await git.listRemote(args);
+      } catch (e) {
+        const raw = e instanceof Error ? e.message : String(e);
+        const elapsed = Date.now() - started;
+        if (elapsed >= timeoutMs - 50 && !/fatal:/.test(raw)) {
+          throw new BranchListError(`git ls-remote ${shown}: timed out after ${timeoutMs} ms`, 'timeout');
+        }
+        const text = redactText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
+        throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classify(raw));
+      }
+      return parseLsRemote(out, patterns);
+    },
+  };
+}

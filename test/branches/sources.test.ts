@@ -1,0 +1,210 @@
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BranchListError } from '../../src/branches/branch-source.js';
+import { createBranchSource } from '../../src/branches/auto-branch-source.js';
+import { createGitBranchSource, parseLsRemote, branchNameForRef } from '../../src/branches/git-branch-source.js';
+import { createSvnBranchSource, parseSvnList } from '../../src/branches/svn-branch-source.js';
+import { repoLocation } from '../../src/branches/repo-kind.js';
+import { redactText, redactUrl } from '../../src/branches/redact-url.js';
+import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
+
+let root: string;
+beforeAll(() => {
+  root = tempDir();
+});
+afterAll(() => removeDir(root));
+
+async function failure(p: Promise<unknown>): Promise<BranchListError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(BranchListError);
+    return e as BranchListError;
+  }
+  throw new Error('expected the listing to fail');
+}
+
+describe('git source (ls-remote on a real bare remote)', () => {
+  it('lists heads without cloning, sorted, nested names kept', async () => {
+    const r = new GitRemote(root, 'g1');
+    r.push('main', 'feature/a-b', 'feature-a/b', 'release/1.2/hotfix');
+    r.pushRef('refs/tags/v1');
+    const got = await createGitBranchSource().list(r.url);
+    expect(got).toEqual(['feature-a/b', 'feature/a-b', 'main', 'release/1.2/hotfix']);
+  });
+
+  it('sees deleted and new branches on the next listing', async () => {
+    const r = new GitRemote(root, 'g2');
+    r.push('main', 'feature/x');
+    const src = createGitBranchSource();
+    expect(await src.list(r.url)).toEqual(['feature/x', 'main']);
+    r.delete('feature/x');
+    r.push('feature/y');
+    expect(await src.list(r.url)).toEqual(['feature/y', 'main']);
+  });
+
+  it('an empty remote lists no branches (ok, not failed)', async () => {
+    const r = new GitRemote(root, 'g3');
+    expect(await createGitBranchSource().list(r.url)).toEqual([]);
+  });
+
+  it('pull-request refs through patterns become pr/N', async () => {
+    const r = new GitRemote(root, 'g4');
+    r.push('main');
+    r.pushRef('refs/pull/12/head');
+    r.pushRef('refs/pull/12/merge');
+    r.pushRef('refs/merge-requests/3/head');
+    const src = createGitBranchSource();
+    expect(await src.list(r.url)).toEqual(['main']);
+    expect(await src.list(r.url, { refs: ['refs/pull/*/head', 'refs/merge-requests/*/head'] })).toEqual(['main', 'mr/3', 'pr/12']);
+  });
+
+  it('an unreachable remote fails (never an empty list)', async () => {
+    const e = await failure(createGitBranchSource().list(`file://${root}/does-not-exist.git`));
+    expect(e.reason).toBe('not-found');
+    expect(e.message).toContain('does-not-exist.git');
+  });
+
+  it('a refused connection fails as unreachable', async () => {
+    const srv = net.createServer();
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise<void>((res) => srv.close(() => res()));
+    const e = await failure(createGitBranchSource().list(`http://127.0.0.1:${port}/x.git`, { timeoutMs: 10_000 }));
+    expect(e.reason).toBe('unreachable');
+  });
+
+  it('bad credentials fail without prompting and without printing the secret', async () => {
+    let requests = 0;
+    const srv = http.createServer((req, res) => {
+      requests++;
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+      res.end('no');
+    });
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    try {
+      const port = (srv.address() as AddressInfo).port;
+      const url = `http://alice:s3cr3t-token@127.0.0.1:${port}/repo.git`;
+      const e = await failure(createGitBranchSource({ env: { ...process.env, GIT_ASKPASS: '', SSH_ASKPASS: '' } }).list(url, { timeoutMs: 15_000 }));
+      expect(requests).toBeGreaterThan(0);
+      expect(e.reason).toBe('auth');
+      expect(e.message).not.toContain('s3cr3t-token');
+      expect(e.message).not.toContain('alice');
+      expect(e.message).toContain(`127.0.0.1:${port}`);
+    } finally {
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
+  });
+
+  it('a silent server times out', async () => {
+    const sockets: net.Socket[] = [];
+    const srv = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    try {
+      const port = (srv.address() as AddressInfo).port;
+      const t0 = Date.now();
+      const e = await failure(createGitBranchSource().list(`http://127.0.0.1:${port}/x.git`, { timeoutMs: 1500 }));
+      expect(e.reason).toBe('timeout');
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
+  });
+
+  it('refuses option-like and blank URLs', async () => {
+    expect((await failure(createGitBranchSource().list('--upload-pack=touch /tmp/x'))).reason).toBe('bad-url');
+    expect((await failure(createGitBranchSource().list(''))).reason).toBe('bad-url');
+  });
+
+  it('parses ls-remote output', () => {
+    const out = 'a\trefs/heads/b\nc\trefs/tags/v1\nd\trefs/tags/v1^{}\ne\trefs/heads/a/b\n';
+    expect(parseLsRemote(out, ['refs/heads/**'])).toEqual(['a/b', 'b']);
+    expect(branchNameForRef('refs/pull/9/head')).toBe('pr/9');
+    expect(branchNameForRef('refs/other/x')).toBe('other/x');
+  });
+});
+
+describe('svn source (svnadmin create, file://)', () => {
+  it('lists the directories under branches/', async () => {
+    const s = new SvnRepo(root, 's1');
+    s.branch('feature-x', 'release-1.0', 'Bug 12');
+    s.addFile('README.txt');
+    expect(await createSvnBranchSource().list(s.url)).toEqual(['Bug 12', 'feature-x', 'release-1.0']);
+    s.remove('feature-x');
+    expect(await createSvnBranchSource().list(`${s.url}/`)).toEqual(['Bug 12', 'release-1.0']);
+  });
+
+  it('an empty branches/ lists nothing; a missing branches/ fails', async () => {
+    const s = new SvnRepo(root, 's2');
+    expect(await createSvnBranchSource().list(s.url)).toEqual([]);
+    const bare = new SvnRepo(root, 's3', false);
+    const e = await failure(createSvnBranchSource().list(bare.url));
+    expect(e.reason).toBe('not-found');
+    expect(e.message).toContain('/branches');
+  });
+
+  it('a repository that does not exist fails', async () => {
+    const e = await failure(createSvnBranchSource().list(`file://${root}/no-such-svn`));
+    expect(e.reason).toBe('not-found');
+  });
+
+  it('an unreachable svn server fails, no credentials in the message', async () => {
+    const srv = net.createServer();
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise<void>((res) => srv.close(() => res()));
+    const e = await failure(createSvnBranchSource().list(`svn://bob:hunter2@127.0.0.1:${port}/repo`, { timeoutMs: 10_000 }));
+    expect(e.reason).toBe('unreachable');
+    expect(e.message).not.toContain('hunter2');
+  });
+
+  it('a silent svn server times out', async () => {
+    const sockets: net.Socket[] = [];
+    const srv = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    try {
+      const port = (srv.address() as AddressInfo).port;
+      const e = await failure(createSvnBranchSource().list(`svn://127.0.0.1:${port}/repo`, { timeoutMs: 1500 }));
+      expect(e.reason).toBe('timeout');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
+  });
+
+  it('parses svn list output', () => {
+    expect(parseSvnList('b/\nfile.txt\na/\r\n')).toEqual(['a', 'b']);
+  });
+});
+
+describe('choosing the client from the URL', () => {
+  it('maps schemes', () => {
+    expect(repoLocation('svn://h/r')).toEqual({ kind: 'svn', url: 'svn://h/r' });
+    expect(repoLocation('svn+ssh://h/r')).toEqual({ kind: 'svn', url: 'svn+ssh://h/r' });
+    expect(repoLocation('svn+https://h/r')).toEqual({ kind: 'svn', url: 'https://h/r' });
+    expect(repoLocation('svn+file:///x')).toEqual({ kind: 'svn', url: 'file:///x' });
+    expect(repoLocation('https://h/r.git').kind).toBe('git');
+    expect(repoLocation('git@h:r.git').kind).toBe('git');
+  });
+
+  it('createBranchSource lists both kinds', async () => {
+    const g = new GitRemote(root, 'auto-g');
+    g.push('dev');
+    const s = new SvnRepo(root, 'auto-s');
+    s.branch('b1');
+    const src = createBranchSource();
+    expect(await src.list(g.url)).toEqual(['dev']);
+    expect(await src.list(`svn+${s.url}`)).toEqual(['b1']);
+  });
+});
+
+describe('redaction', () => {
+  it('removes user info from URLs', () => {
+    expect(redactUrl('https://u:p@h/x.git')).toBe('https://***@h/x.git');
+    expect(redactUrl('https://h/x.git')).toBe('https://h/x.git');
+    expect(redactText("fatal: unable to access 'https://u:p@h/x.git/': 401", 'https://u:p@h/x.git')).toBe("fatal: unable to access 'https://***@h/x.git/': 401");
+  });
+});
