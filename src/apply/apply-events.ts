@@ -1,0 +1,25 @@
+import type { Change } from '../model/plan.js';
+
+/** The phases of an apply, in order. */
+export type ApplyPhase = 'folders' | 'jobs' | 'enables' | 'views' | 'disables' | 'deletes';
+
+export type ApplyEvent =
+  | { type: 'start'; total: number }
+  | { type: 'phase'; phase: ApplyPhase; count: number }
+  | { type: 'step'; change: Change; ok: boolean; error?: string; done: number; total: number }
+  | { type: 'end'; succeeded: number; failed: number; skipped: number };
+
+export interface StepFailure {
+  change: Change;
+  /** Error text (never credentials). */
+  error: string;
+}
+
+export interface ApplyResult {
+  /** The plan was refused (mass delete): nothing was done. */
+  refused: boolean;
+  succeeded: Change[];
+  failed: StepFailure[];
+  /** Not attempted because something they depend on failed (e.g. their folder). */
+  skipped: StepFailure[];
+}

@@ -1,0 +1,163 @@
+/**
+ * Executes a Plan against Jenkins in a fixed order: folders (parents first), job creates /
+ * updates / adoptions / replacements, re-enables, views, disables (with marker retirement),
+ * deletes (jobs, then folders deepest first). Independent steps run concurrently (default 8).
+ * It makes no decisions: every step is in the plan. A failed step is recorded and the rest go on
+ * (steps below a failed folder are skipped); re-running a sync converges.
+ */
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import { ACTING_KINDS, type Change, type Plan } from '../model/plan.js';
+import { readDescription, withMarker } from '../plan/config-description.js';
+import { formatMarker, parseMarker } from '../plan/marker.js';
+import type { ApplyEvent, ApplyPhase, ApplyResult, StepFailure } from './apply-events.js';
+import { runLimited } from './run-limited.js';
+
+export interface ApplyOptions {
+  concurrency?: number;
+  onEvent?: (e: ApplyEvent) => void;
+}
+
+function depth(name: string): number {
+  return name.split('/').length;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Rewrites the marker of a job's current config to record `gone=<at>`. */
+export async function retireMarker(api: JenkinsApi, fullName: string, at: string): Promise<void> {
+  const config = await api.getConfig(fullName);
+  const marker = parseMarker(readDescription(config));
+  if (!marker) throw new Error(`${fullName}: the job no longer carries a jobsmith marker; not retired`);
+  await api.updateJob(fullName, withMarker(config, formatMarker({ ...marker, gone: at })));
+}
+
+export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  const limit = opts.concurrency ?? 8;
+  const emit = opts.onEvent ?? (() => {});
+  const result: ApplyResult = { refused: plan.refused, succeeded: [], failed: [], skipped: [] };
+  if (plan.refused) {
+    emit({ type: 'end', succeeded: 0, failed: 0, skipped: 0 });
+    return result;
+  }
+  const acting = plan.changes.filter((c) => ACTING_KINDS.includes(c.kind));
+  const total = acting.length;
+  let done = 0;
+  emit({ type: 'start', total });
+
+  const failedFolders: string[] = [];
+  const failedJobs = new Set<string>();
+  const underFailedFolder = (name: string) => failedFolders.some((f) => name.startsWith(f + '/'));
+
+  const step = async (change: Change, action: () => Promise<void>): Promise<boolean> => {
+    const blocker = underFailedFolder(change.fullName) ? failedFolders.find((f) => change.fullName.startsWith(f + '/')) : undefined;
+    if (blocker !== undefined) {
+      result.skipped.push({ change, error: `folder ${blocker} could not be created or updated` });
+      done++;
+      emit({ type: 'step', change, ok: false, error: 'skipped', done, total });
+      return false;
+    }
+    try {
+      await action();
+      result.succeeded.push(change);
+      done++;
+      emit({ type: 'step', change, ok: true, done, total });
+      return true;
+    } catch (err) {
+      const f: StepFailure = { change, error: errorText(err) };
+      result.failed.push(f);
+      done++;
+      emit({ type: 'step', change, ok: false, error: f.error, done, total });
+      return false;
+    }
+  };
+
+  const phase = async (name: ApplyPhase, changes: Change[], action: (c: Change) => Promise<void>, onFail?: (c: Change) => void) => {
+    if (changes.length === 0) return;
+    emit({ type: 'phase', phase: name, count: changes.length });
+    await runLimited(changes, limit, async (c) => {
+      if (!(await step(c, () => action(c)))) onFail?.(c);
+    });
+  };
+
+  // 1. folders, parents first (one depth level at a time)
+  const folderWrites = acting.filter((c) => c.target === 'folder' && (c.kind === 'create' || c.kind === 'update'));
+  const depths = [...new Set(folderWrites.map((c) => depth(c.fullName)))].sort((a, b) => a - b);
+  for (const d of depths) {
+    await phase(
+      'folders',
+      folderWrites.filter((c) => depth(c.fullName) === d),
+      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!) : api.updateJob(c.fullName, c.config!)),
+      (c) => failedFolders.push(c.fullName),
+    );
+  }
+
+  // 2. jobs: creates, updates, adoptions, replacements
+  const jobWrites = acting.filter((c) => c.target === 'job' && ['create', 'update', 'adopt', 'replace'].includes(c.kind));
+  await phase(
+    'jobs',
+    jobWrites,
+    async (c) => {
+      if (c.kind === 'create') return api.createJob(c.fullName, c.config!);
+      if (c.kind === 'replace') {
+        await api.deleteJob(c.fullName);
+        return api.createJob(c.fullName, c.config!);
+      }
+      return api.updateJob(c.fullName, c.config!);
+    },
+    (c) => failedJobs.add(c.fullName),
+  );
+
+  // 3. re-enables (after the update that cleared the marker)
+  const enables = acting.filter((c) => c.kind === 'enable');
+  await runPhaseSkipping('enables', enables, (c) => api.enableJob(c.fullName));
+
+  // 4. views
+  const views = acting.filter((c) => c.target === 'view');
+  await phase('views', views, async (c) => {
+    const v = c.view!;
+    const folder = v.folder.length ? v.folder.join('/') : undefined;
+    if (c.kind === 'create') return api.createView(v.name, c.config!, folder);
+    for (const j of v.add) await api.addJobToView(v.name, j, folder);
+    for (const j of v.remove) await api.removeJobFromView(v.name, j, folder);
+  });
+
+  // 5. disables (retiring first records gone= in the marker)
+  const disables = acting.filter((c) => c.kind === 'disable');
+  await phase('disables', disables, async (c) => {
+    if (c.retire !== undefined) await retireMarker(api, c.fullName, c.retire);
+    await api.disableJob(c.fullName);
+  });
+
+  // 6. deletes: jobs, then folders deepest first
+  const jobDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'job');
+  await phase('deletes', jobDeletes, (c) => api.deleteJob(c.fullName));
+  const folderDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'folder');
+  const deleteDepths = [...new Set(folderDeletes.map((c) => depth(c.fullName)))].sort((a, b) => b - a);
+  const failedDeletes = new Set(result.failed.filter((f) => f.change.kind === 'delete').map((f) => f.change.fullName));
+  for (const d of deleteDepths) {
+    const level = folderDeletes.filter((c) => depth(c.fullName) === d);
+    // a folder whose content failed to go is left alone (never delete a non-empty folder)
+    const ready = level.filter((c) => ![...failedDeletes].some((n) => n.startsWith(c.fullName + '/')));
+    for (const c of level.filter((x) => !ready.includes(x))) {
+      result.skipped.push({ change: c, error: 'something inside it could not be deleted' });
+      done++;
+      failedDeletes.add(c.fullName);
+    }
+    await phase('deletes', ready, (c) => api.deleteJob(c.fullName), (c) => failedDeletes.add(c.fullName));
+  }
+
+  emit({ type: 'end', succeeded: result.succeeded.length, failed: result.failed.length, skipped: result.skipped.length });
+  return result;
+
+  async function runPhaseSkipping(name: ApplyPhase, changes: Change[], action: (c: Change) => Promise<void>) {
+    const ok = changes.filter((c) => !failedJobs.has(c.fullName));
+    for (const c of changes.filter((x) => failedJobs.has(x.fullName))) {
+      result.skipped.push({ change: c, error: 'its update failed' });
+      done++;
+    }
+    await phase(name, ok, action);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Orchestration shared by the CLI (`plan`, `sync`, `apply FILE`), the web form and the master job:
+ * load → render → list Jenkins once → plan (→ apply, see run-sync.ts).
+ */
+import type { Clock } from '../model/clock.js';
+import { systemClock } from '../model/clock.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import { ExternalError } from '../model/errors.js';
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import type { ObservedState, ObservedView } from '../model/observed.js';
+import type { Plan } from '../model/plan.js';
+import { runLimited } from '../apply/run-limited.js';
+import { makePlan, type PlanOptions } from '../plan/make-plan.js';
+import { classifyItem, isManagedJob } from '../plan/rules/managed-only.js';
+import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
+
+export interface SyncSettings extends PlanOptions {
+  /** Fetch managed jobs' configs and report drift (edits made in Jenkins). */
+  verify?: boolean;
+  /** Parallel requests (default 8). */
+  concurrency?: number;
+}
+
+export interface PlanSyncRequest {
+  api: JenkinsApi;
+  source: DesiredSource;
+  clock?: Clock;
+  settings?: SyncSettings;
+}
+
+export type PlanSyncOutcome =
+  | { status: 'invalid'; diagnostics: Diagnostic[] }
+  | { status: 'planned'; diagnostics: Diagnostic[]; plan: Plan; observed: ObservedState; snapshot: DesiredSnapshot };
+
+export function asExternal(what: string, err: unknown): ExternalError {
+  if (err instanceof ExternalError) return err;
+  return new ExternalError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** One listing (+ one per non-root folder holding a desired view that exists). */
+export async function observeJenkins(api: JenkinsApi, folderViews: readonly string[][]): Promise<ObservedState> {
+  let observed: ObservedState;
+  try {
+    observed = await api.list();
+  } catch (err) {
+    throw asExternal('listing Jenkins failed (nothing was changed)', err);
+  }
+  const folders = new Set(observed.items.filter((i) => i.isFolder).map((i) => i.fullName));
+  const wanted = [...new Map(folderViews.filter((f) => f.length > 0).map((f) => [f.join('/'), f])).values()];
+  const extra: ObservedView[] = [];
+  for (const folder of wanted) {
+    const name = folder.join('/');
+    if (!folders.has(name)) continue; // folder not there yet: no views in it
+    try {
+      for (const v of await api.listViews(name)) {
+        extra.push({ name: v.name, folder, className: v.className, jobs: v.jobs.map((j) => (j.includes('/') ? j : `${name}/${j}`)) });
+      }
+    } catch (err) {
+      throw asExternal(`listing the views of folder ${name} failed (nothing was changed)`, err);
+    }
+  }
+  return extra.length ? { items: observed.items, views: [...observed.views, ...extra] } : observed;
+}
+
+/** `--verify`: the current config of every managed job that would otherwise count as unchanged. */
+export async function fetchManagedConfigs(api: JenkinsApi, observed: ObservedState, desiredNames: ReadonlySet<string>, concurrency: number): Promise<Map<string, string>> {
+  const names = observed.items.map(classifyItem).filter(isManagedJob).map((c) => c.item.fullName).filter((n) => desiredNames.has(n));
+  const out = new Map<string, string>();
+  await runLimited(names, concurrency, async (n) => {
+    try {
+      out.set(n, await api.getConfig(n));
+    } catch (err) {
+      throw asExternal(`--verify: reading ${n}/config.xml failed`, err);
+    }
+  });
+  return out;
+}
+
+export async function planSync(req: PlanSyncRequest): Promise<PlanSyncOutcome> {
+  const settings = req.settings ?? {};
+  let snapshot: DesiredSnapshot;
+  try {
+    snapshot = await req.source();
+  } catch (err) {
+    throw asExternal('reading the definitions failed (nothing was changed)', err);
+  }
+  if (hasErrors(snapshot.diagnostics)) return { status: 'invalid', diagnostics: snapshot.diagnostics };
+  const observed = await observeJenkins(
+    req.api,
+    snapshot.desired.views.map((v) => v.folder),
+  );
+  const observedConfigs = settings.verify
+    ? await fetchManagedConfigs(req.api, observed, new Set(snapshot.desired.jobs.map((j) => j.fullName)), settings.concurrency ?? 8)
+    : undefined;
+  const plan = makePlan({
+    desired: snapshot.desired,
+    observed,
+    clock: req.clock ?? systemClock,
+    ...(snapshot.branchScopes ? { branchScopes: snapshot.branchScopes } : {}),
+    ...(observedConfigs ? { observedConfigs } : {}),
+    options: settings,
+  });
+  return { status: 'planned', diagnostics: snapshot.diagnostics, plan, observed, snapshot };
+}

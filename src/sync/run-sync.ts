@@ -1,0 +1,24 @@
+/**
+ * `sync`: plan, then apply (unless dry-run or refused). The result says what happened; the
+ * caller (CLI, form, master job) turns it into output and an exit status.
+ */
+import type { ApplyEvent, ApplyResult } from '../apply/apply-events.js';
+import { applyPlan } from '../apply/apply-plan.js';
+import { planSync, type PlanSyncOutcome, type PlanSyncRequest } from './plan-sync.js';
+
+export interface RunSyncRequest extends PlanSyncRequest {
+  dryRun?: boolean;
+  onEvent?: (e: ApplyEvent) => void;
+}
+
+export type SyncOutcome = PlanSyncOutcome & { applied?: ApplyResult };
+
+export async function runSync(req: RunSyncRequest): Promise<SyncOutcome> {
+  const planned = await planSync(req);
+  if (planned.status !== 'planned' || req.dryRun || planned.plan.refused) return planned;
+  const applied = await applyPlan(req.api, planned.plan, {
+    concurrency: req.settings?.concurrency ?? 8,
+    ...(req.onEvent ? { onEvent: req.onEvent } : {}),
+  });
+  return { ...planned, applied };
+}
