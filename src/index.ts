@@ -6,3 +6,8 @@ export * from './model/observed.js';
 export * from './model/jenkins-api.js';
 export * from './model/clock.js';
 export * from './model/errors.js';
+export * from './bulk/xml-positions.js';
+export * from './bulk/xml-path.js';
+export * from './bulk/xml-config.js';
+export * from './bulk/xml-condition.js';
+export * from './bulk/edit-ops.js';
