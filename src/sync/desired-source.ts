@@ -1,17 +1,32 @@
 /**
- * Where a sync gets its desired state from: a function that loads and renders the definitions
- * (and detects branches). User mistakes come back as diagnostics; failures of remotes (git)
- * reject with ExternalError.
+ * Where a sync gets its desired state from: `render()` loads and renders the definitions (user
+ * mistakes come back as diagnostics); `branches()` (optional) lists the projects' branches and
+ * returns the extra per-branch jobs, run after the one Jenkins listing (so a branch cap can keep
+ * branches that already have jobs). Failures of remotes reject with ExternalError, except branch
+ * listings, which come back per project as `failed` scopes (fail closed for that project only).
  */
-import type { DesiredState } from '../model/desired-job.js';
+import type { DesiredFolder, DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { ObservedState } from '../model/observed.js';
+import type { PlanProblem } from '../model/plan.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
 
 export interface DesiredSnapshot {
   desired: DesiredState;
   diagnostics: Diagnostic[];
-  /** Per project with a `branches:` section (see BranchScope); undefined when branch detection is not run. */
-  branchScopes?: Record<string, BranchScope>;
 }
 
-export type DesiredSource = () => Promise<DesiredSnapshot>;
+export interface BranchExpansion {
+  jobs: DesiredJob[];
+  folders: DesiredFolder[];
+  /** One entry for every project with a `branches:` block. */
+  scopes: Record<string, BranchScope>;
+  diagnostics: Diagnostic[];
+  problems: PlanProblem[];
+}
+
+export interface DesiredSource {
+  render(): Promise<DesiredSnapshot>;
+  /** Undefined: branch detection is not run (branch jobs in Jenkins are then never torn down). */
+  branches?(snapshot: DesiredSnapshot, observed: ObservedState): Promise<BranchExpansion>;
+}

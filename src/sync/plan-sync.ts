@@ -8,11 +8,12 @@ import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { ExternalError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
-import type { Plan } from '../model/plan.js';
+import type { Plan, PlanProblem } from '../model/plan.js';
 import { runLimited } from '../apply/run-limited.js';
 import { makePlan, type PlanOptions } from '../plan/make-plan.js';
 import { classifyItem, isManagedJob } from '../plan/rules/managed-only.js';
-import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
+import type { BranchExpansion, DesiredSnapshot, DesiredSource } from './desired-source.js';
+import type { BranchScope } from '../plan/rules/branch-grace.js';
 
 export interface SyncSettings extends PlanOptions {
   /** Fetch managed jobs' configs and report drift (edits made in Jenkins). */
@@ -80,7 +81,7 @@ export async function planSync(req: PlanSyncRequest): Promise<PlanSyncOutcome> {
   const settings = req.settings ?? {};
   let snapshot: DesiredSnapshot;
   try {
-    snapshot = await req.source();
+    snapshot = await req.source.render();
   } catch (err) {
     throw asExternal('reading the definitions failed (nothing was changed)', err);
   }
@@ -89,16 +90,44 @@ export async function planSync(req: PlanSyncRequest): Promise<PlanSyncOutcome> {
     req.api,
     snapshot.desired.views.map((v) => v.folder),
   );
+  let desired = snapshot.desired;
+  let diagnostics = snapshot.diagnostics;
+  let branchScopes: Record<string, BranchScope> | undefined;
+  const extraProblems: PlanProblem[] = [];
+  if (req.source.branches) {
+    let b: BranchExpansion;
+    try {
+      b = await req.source.branches(snapshot, observed);
+    } catch (err) {
+      throw asExternal('branch detection failed (nothing was changed)', err);
+    }
+    diagnostics = [...diagnostics, ...b.diagnostics];
+    if (hasErrors(b.diagnostics)) return { status: 'invalid', diagnostics };
+    const folderNames = new Set(desired.folders.map((f) => f.fullName));
+    desired = {
+      jobs: [...desired.jobs, ...b.jobs],
+      folders: [...desired.folders, ...b.folders.filter((f) => !folderNames.has(f.fullName))],
+      views: desired.views,
+    };
+    branchScopes = b.scopes;
+    extraProblems.push(...b.problems);
+  }
   const observedConfigs = settings.verify
-    ? await fetchManagedConfigs(req.api, observed, new Set(snapshot.desired.jobs.map((j) => j.fullName)), settings.concurrency ?? 8)
+    ? await fetchManagedConfigs(req.api, observed, new Set(desired.jobs.map((j) => j.fullName)), settings.concurrency ?? 8)
     : undefined;
   const plan = makePlan({
-    desired: snapshot.desired,
+    desired,
     observed,
     clock: req.clock ?? systemClock,
-    ...(snapshot.branchScopes ? { branchScopes: snapshot.branchScopes } : {}),
+    ...(branchScopes ? { branchScopes } : {}),
     ...(observedConfigs ? { observedConfigs } : {}),
     options: settings,
   });
-  return { status: 'planned', diagnostics: snapshot.diagnostics, plan, observed, snapshot };
+  // the planner reports held projects itself; keep the source's other problems (cap notices, ...)
+  const seen = new Set(plan.problems.map((p) => `${p.code}\0${p.project ?? ''}`));
+  for (const p of extraProblems) {
+    const dupe = p.project !== undefined && plan.problems.some((q) => q.code === 'branch-listing' && q.project === p.project);
+    if (!dupe && !seen.has(`${p.code}\0${p.project ?? ''}`)) plan.problems.push(p);
+  }
+  return { status: 'planned', diagnostics, plan, observed, snapshot: { desired, diagnostics } };
 }
