@@ -11,3 +11,5 @@ export * from './bulk/xml-path.js';
 export * from './bulk/xml-config.js';
 export * from './bulk/xml-condition.js';
 export * from './bulk/edit-ops.js';
+export * from './bulk/bulk-script.js';
+export * from './bulk/edit-job.js';

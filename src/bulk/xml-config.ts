@@ -145,6 +145,11 @@ export class XmlConfig {
     return elements.map((e) => this.textOf(e));
   }
 
+  /** Without a path: the whole XML text; with one: the text of the first match (like get). */
+  text(path?: string): string | undefined {
+    return path === undefined ? this.current : this.get(path);
+  }
+
   exists(path: string): boolean {
     return this.query(path).length > 0;
   }

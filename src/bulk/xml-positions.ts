@@ -69,7 +69,7 @@ export function parsePositioned(text: string): PositionedXml {
   };
 
   parser.on('error', (err) => {
-    if (!failure) failure = new XmlSyntaxError(err.message.replace(/^[^:]*:\d+:\d+: /, ''), parser.line, parser.column + 1);
+    if (!failure) failure = new XmlSyntaxError(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''), parser.line, parser.column + 1);
   });
   parser.on('opentag', (tag) => {
     const start = markupStart();
