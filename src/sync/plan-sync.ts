@@ -38,7 +38,7 @@ export function asExternal(what: string, err: unknown): ExternalError {
   return new ExternalError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-/** One listing (+ one per non-root folder holding a desired view that exists). */
+/** One listing (+ one per existing folder holding a desired view, only when the listing did not include folder views). */
 export async function observeJenkins(api: JenkinsApi, folderViews: readonly string[][]): Promise<ObservedState> {
   let observed: ObservedState;
   try {
@@ -52,6 +52,7 @@ export async function observeJenkins(api: JenkinsApi, folderViews: readonly stri
   for (const folder of wanted) {
     const name = folder.join('/');
     if (!folders.has(name)) continue; // folder not there yet: no views in it
+    if (observed.views.some((v) => v.folder.join('/') === name)) continue; // the listing had them already
     try {
       for (const v of await api.listViews(name)) {
         extra.push({ name: v.name, folder, className: v.className, jobs: v.jobs.map((j) => (j.includes('/') ? j : `${name}/${j}`)) });
