@@ -1,0 +1,175 @@
+/**
+ * Expansion (pure): definitions' `branches` blocks × detected branch lists → desired branch jobs,
+ * one per (matching branch, listed template), plus a BranchScope per project for the planner's
+ * teardown rules and problems for failed listings and cap overflows.
+ */
+import type { DesiredJob } from '../model/desired-job.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { ObservedState } from '../model/observed.js';
+import type { PlanProblem } from '../model/plan.js';
+import { parseMarker } from '../plan/marker.js';
+import type { BranchScope } from '../plan/rules/branch-grace.js';
+import type { BranchExpansion } from '../sync/desired-source.js';
+import { capBranches } from './branch-cap.js';
+import { compileBranchFilter, invalidPatterns } from './branch-filter.js';
+import { branchJobName, branchSlug } from './branch-job-name.js';
+import type { BranchListing } from './detect-branches.js';
+import { redactUrl } from './redact-url.js';
+import { repoLocation } from './repo-kind.js';
+
+/** Grace period when `keep_days` is not given. */
+export const DEFAULT_KEEP_DAYS = 7;
+/** Cap per project when `max` is not given. */
+export const DEFAULT_MAX_BRANCHES = 100;
+
+/** The `branches:` block of a definition, as the loader validated its shape. */
+export interface BranchesBlock {
+  repo: string;
+  include?: string[];
+  exclude?: string[];
+  templates: string[];
+  keep_days?: number;
+  max?: number;
+  /** Extra git ref patterns (e.g. `refs/pull/* /head` → `pr/N`). */
+  refs?: string[];
+}
+
+export interface BranchProject {
+  project: string;
+  /** Definition file and the line of its `branches:` key, for messages. */
+  file: string;
+  line?: number;
+  branches: BranchesBlock;
+}
+
+/** Values of the built-in branch tokens. */
+export interface BranchTokens {
+  'BRANCH.NAME': string;
+  'BRANCH.SLUG': string;
+  'BRANCH.REPO': string;
+}
+
+export interface RenderBranchJobRequest {
+  project: string;
+  template: string;
+  branch: string;
+  /** Built-in tokens to add to the project's own. */
+  values: BranchTokens;
+  /** Turns the name the template's job would have without a branch into the branch job's name. */
+  nameFor: (baseName: string) => string;
+}
+
+/** Renders one branch job (the render engineer's code: tokens, escaping, folder, hash). */
+export type RenderBranchJob = (req: RenderBranchJobRequest) => { job?: DesiredJob; diagnostics: Diagnostic[] };
+
+/** The URL as a token value: no credentials, no `svn+` prefix. */
+export function repoTokenValue(repo: string): string {
+  return repoLocation(repo).url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+/** Diagnostics for a block's glob patterns and numbers (all at once). */
+export function checkBranchesBlock(p: BranchProject): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) };
+  for (const key of ['include', 'exclude', 'refs'] as const) {
+    for (const bad of invalidPatterns(p.branches[key] ?? [])) {
+      out.push({ ...at, severity: 'error', code: 'bad-branch-pattern', field: `branches.${key}[${bad.index}]`, message: `${p.project}: branches.${key}[${bad.index}] is not a valid glob: ${bad.message}` });
+    }
+  }
+  const { keep_days: keepDays, max } = p.branches;
+  if (keepDays !== undefined && !(Number.isFinite(keepDays) && keepDays >= 0))
+    out.push({ ...at, severity: 'error', code: 'bad-branch-keep-days', field: 'branches.keep_days', message: `${p.project}: branches.keep_days must be a number of days, 0 or more` });
+  if (max !== undefined && !(Number.isInteger(max) && max >= 0))
+    out.push({ ...at, severity: 'error', code: 'bad-branch-max', field: 'branches.max', message: `${p.project}: branches.max must be a whole number, 0 or more` });
+  if (p.branches.templates.length === 0)
+    out.push({ ...at, severity: 'error', code: 'no-branch-templates', field: 'branches.templates', message: `${p.project}: branches.templates lists no template` });
+  return out;
+}
+
+/** Branch names that already have jobs in Jenkins, per project (from the jobsmith markers). */
+export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const item of observed?.items ?? []) {
+    const m = parseMarker(item.description);
+    if (!m || m.kind !== 'job' || m.branch === undefined || m.project === undefined) continue;
+    let set = out.get(m.project);
+    if (!set) out.set(m.project, (set = new Set()));
+    set.add(m.branch);
+  }
+  return out;
+}
+
+export interface ExpandInput {
+  projects: readonly BranchProject[];
+  listings: ReadonlyMap<string, BranchListing>;
+  render: RenderBranchJob;
+  observed?: ObservedState;
+  /** Full names of the other desired jobs (no branch job may take one of them). */
+  otherJobNames?: Iterable<string>;
+}
+
+export function expandBranchJobs(input: ExpandInput): BranchExpansion {
+  const jobs: DesiredJob[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const problems: PlanProblem[] = [];
+  const scopes: Record<string, BranchScope> = {};
+  const existing = existingBranchJobs(input.observed);
+  const taken = new Map<string, string>();
+  for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), `a job of the definitions`);
+
+  for (const p of input.projects) {
+    const keepDays = p.branches.keep_days ?? DEFAULT_KEEP_DAYS;
+    const check = checkBranchesBlock(p);
+    if (check.length > 0) {
+      diagnostics.push(...check);
+      scopes[p.project] = { status: 'failed', keepDays, detail: 'invalid branches block' };
+      continue;
+    }
+    const listing = input.listings.get(p.project);
+    const shownRepo = redactUrl(p.branches.repo);
+    if (!listing || listing.status === 'failed') {
+      const detail = listing?.status === 'failed' ? listing.detail : 'not listed';
+      scopes[p.project] = { status: 'failed', keepDays, detail };
+      problems.push({ severity: 'error', category: 'external', code: 'branch-listing-failed', project: p.project, message: `project ${p.project}: listing the branches of ${shownRepo} failed: ${detail}` });
+      continue;
+    }
+    const filter = compileBranchFilter(p.branches);
+    const matching = listing.branches.filter(filter);
+    const max = p.branches.max ?? DEFAULT_MAX_BRANCHES;
+    const { kept, overflow } = capBranches(matching, max, existing.get(p.project));
+    if (overflow.length > 0) {
+      const sample = overflow.slice(0, 5).join(', ') + (overflow.length > 5 ? ', ...' : '');
+      problems.push({ severity: 'warning', category: 'notice', code: 'branch-cap', project: p.project, message: `project ${p.project}: ${matching.length} branches match, max ${max}: no jobs for ${overflow.length} (${sample})` });
+    }
+    const projectJobs: DesiredJob[] = [];
+    const projectDiags: Diagnostic[] = [];
+    const mine = new Map<string, string>();
+    let collision: string | undefined;
+    const repoValue = repoTokenValue(p.branches.repo);
+    for (const branch of kept) {
+      const values: BranchTokens = { 'BRANCH.NAME': branch, 'BRANCH.SLUG': branchSlug(branch), 'BRANCH.REPO': repoValue };
+      for (const template of p.branches.templates) {
+        const r = input.render({ project: p.project, template, branch, values, nameFor: (base) => branchJobName(base, branch) });
+        projectDiags.push(...r.diagnostics);
+        if (!r.job) continue;
+        const job: DesiredJob = { ...r.job, branch };
+        const key = job.fullName.toLowerCase();
+        const clash = mine.get(key) ?? taken.get(key);
+        if (clash !== undefined && collision === undefined) collision = `${job.fullName}: branch ${branch} and ${clash} get the same job name`;
+        mine.set(key, `branch ${branch}`);
+        projectJobs.push(job);
+      }
+    }
+    if (collision !== undefined) {
+      // fail closed for this project only: a crafted branch name must not take over or retire other jobs
+      scopes[p.project] = { status: 'failed', keepDays, detail: collision, listed: listing.branches.length };
+      problems.push({ severity: 'error', category: 'external', code: 'branch-name-collision', project: p.project, message: `project ${p.project}: ${collision}; its branch jobs are left as they are` });
+      continue;
+    }
+    diagnostics.push(...projectDiags);
+    for (const [k, v] of mine) taken.set(k, `${v} of ${p.project}`);
+    jobs.push(...projectJobs);
+    scopes[p.project] = { status: 'ok', keepDays, listed: listing.branches.length };
+  }
+  return { jobs, folders: [], scopes, diagnostics, problems };
+}
