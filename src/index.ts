@@ -13,3 +13,6 @@ export * from './bulk/xml-condition.js';
 export * from './bulk/edit-ops.js';
 export * from './bulk/bulk-script.js';
 export * from './bulk/edit-job.js';
+export * from './standin/server.js';
+export type { FaultControls, FaultConfig, RouteFault } from './standin/faults.js';
+export type { StandinUser } from './standin/auth.js';

@@ -5,3 +5,5 @@ import type { CommandModule } from 'yargs';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: Array<CommandModule<any, any>> = [];
+import { standinCommand } from './standin-command.js';
+commands.push(standinCommand);

@@ -1,0 +1,92 @@
+import type { CommandModule } from 'yargs';
+import { startStandin, type StandinOptions } from '../standin/server.js';
+import type { FaultConfig } from '../standin/faults.js';
+import { UsageError } from '../model/errors.js';
+
+interface StandinArgs {
+  port: number;
+  home: string;
+  user?: string;
+  token?: string;
+  password?: string;
+  anonymous?: 'none' | 'read' | 'admin';
+  'jenkins-version'?: string;
+  'verbatim-config'?: boolean;
+  'absolute-redirects'?: boolean;
+  'build-seconds'?: number;
+  'quiet-seconds'?: number;
+  'max-body-bytes'?: number;
+  seed?: number;
+  'latency-ms'?: number;
+  'error-rate'?: number;
+  'error-status'?: number;
+  'drop-rate'?: number;
+  'slow-listing-ms'?: number;
+}
+
+/** `jobsmith standin`: a Jenkins stand-in on 127.0.0.1. */
+export const standinCommand: CommandModule<object, StandinArgs> = {
+  command: 'standin',
+  describe: 'Run a Jenkins stand-in server on 127.0.0.1 (state kept in --home, Jenkins layout)',
+  builder: (y) =>
+    y
+      .option('port', { type: 'number', default: 8080, describe: 'Port on 127.0.0.1 (0 picks a free one)' })
+      .option('home', { type: 'string', demandOption: true, describe: 'Directory holding jobs/ and config.xml' })
+      .option('user', { type: 'string', describe: 'User name accepted with --token or --password' })
+      .option('token', { type: 'string', describe: 'API token of --user (CSRF-exempt)' })
+      .option('password', { type: 'string', describe: 'Password of --user (POSTs need a crumb)' })
+      .option('anonymous', { choices: ['none', 'read', 'admin'] as const, describe: 'Anonymous access (default none with --user, else admin)' })
+      .option('jenkins-version', { type: 'string', describe: 'X-Jenkins header value (default 2.479.3)' })
+      .option('verbatim-config', { type: 'boolean', default: false, describe: 'config.xml GET returns the stored file (Jenkins < 2.568)' })
+      .option('absolute-redirects', { type: 'boolean', default: false, describe: '302 Location as absolute URL (Jenkins < 2.472)' })
+      .option('build-seconds', { type: 'number', describe: 'How long a simulated build runs (default 3)' })
+      .option('quiet-seconds', { type: 'number', describe: 'Quiet period of queued builds (default 0.1)' })
+      .option('max-body-bytes', { type: 'number', describe: 'Request body limit, 413 above it (default 10 MiB)' })
+      .option('seed', { type: 'number', describe: 'Seed of the fault RNG' })
+      .option('latency-ms', { type: 'number', describe: 'Fault: added latency per request' })
+      .option('error-rate', { type: 'number', describe: 'Fault: share of requests (0..1) answered with --error-status' })
+      .option('error-status', { type: 'number', default: 503, describe: 'Fault: status for --error-rate' })
+      .option('drop-rate', { type: 'number', describe: 'Fault: share of connections dropped before answering' })
+      .option('slow-listing-ms', { type: 'number', describe: 'Fault: extra delay of item listings' }),
+  handler: async (a) => {
+    if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user');
+    if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs --token or --password');
+    if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port must be 0..65535, got ${a.port}`);
+    const rate = (v: number | undefined, flag: string): void => {
+      if (v !== undefined && !(v >= 0 && v <= 1)) throw new UsageError(`${flag} must be between 0 and 1`);
+    };
+    rate(a['error-rate'], '--error-rate');
+    rate(a['drop-rate'], '--drop-rate');
+    const faults: FaultConfig = {};
+    if (a['latency-ms']) faults.latencyMs = a['latency-ms'];
+    if (a['error-rate']) faults.errors = { '*': { rate: a['error-rate'], status: a['error-status'] ?? 503 } };
+    if (a['drop-rate']) faults.dropRequest = { '*': { rate: a['drop-rate'] } };
+    if (a['slow-listing-ms']) faults.slowListingMs = a['slow-listing-ms'];
+    const opts: StandinOptions = {
+      home: a.home,
+      port: a.port,
+      users: a.user ? [{ name: a.user, ...(a.token !== undefined ? { token: a.token } : {}), ...(a.password !== undefined ? { password: a.password } : {}) }] : [],
+      configGet: a['verbatim-config'] ? 'verbatim' : 'reserialise',
+      redirects: a['absolute-redirects'] ? 'absolute' : 'path',
+      faults,
+    };
+    if (a.anonymous) opts.anonymous = a.anonymous;
+    if (a['jenkins-version']) opts.version = a['jenkins-version'];
+    if (a['build-seconds'] !== undefined) opts.buildDurationMs = a['build-seconds'] * 1000;
+    if (a['quiet-seconds'] !== undefined) opts.quietPeriodMs = a['quiet-seconds'] * 1000;
+    if (a['max-body-bytes'] !== undefined) opts.maxBodyBytes = a['max-body-bytes'];
+    if (a.seed !== undefined) opts.seed = a.seed;
+    const s = await startStandin(opts);
+    process.stdout.write(`listening on ${s.url}\n`);
+    for (const w of s.loadWarnings) process.stderr.write(`warning: skipped ${w}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void s.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  },
+};

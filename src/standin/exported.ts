@@ -1,0 +1,267 @@
+import { Bean, type ExportValue, type Prop } from './export-tree.js';
+import { type Build, type Container, type Item, type View, descriptionOf, fullNameOf, isDisabled } from './store.js';
+import { rawEncode } from './names.js';
+import { firstChild, textOf } from './xml-tree.js';
+import type { QueueItem } from './builds.js';
+
+/** Root-relative URL path of an item: `/job/a/job/b/`. */
+export function itemPath(item: Item): string {
+  let p = `job/${rawEncode(item.name)}/`;
+  let c = item.parent;
+  while (c.item) {
+    p = `job/${rawEncode(c.item.name)}/` + p;
+    c = c.item.parent;
+  }
+  return '/' + p;
+}
+export function containerPath(c: Container): string {
+  return c.item ? itemPath(c.item) : '/';
+}
+export function viewPath(c: Container, v: View): string {
+  return v.name === c.primaryView ? containerPath(c) : `${containerPath(c)}view/${rawEncode(v.name)}/`;
+}
+
+/** What the exporters need besides the object: origin for absolute URLs, the view in the request path, and the queue. */
+export interface ExportCtx {
+  origin: string;
+  /** When the request went through `/view/V/`, job URLs are view-relative. */
+  viaView?: { container: Container; view: View };
+  now: number;
+  queueFor(item: Item): QueueItem | undefined;
+  buildBusy(item: Item): boolean;
+}
+
+function itemUrl(x: ExportCtx, item: Item): string {
+  if (x.viaView && item.parent === x.viaView.container) {
+    return `${x.origin}${containerPath(x.viaView.container)}view/${rawEncode(x.viaView.view.name)}/job/${rawEncode(item.name)}/`;
+  }
+  return x.origin + itemPath(item);
+}
+
+const RESULT_COLOR: Record<string, string> = { SUCCESS: 'blue', UNSTABLE: 'yellow', FAILURE: 'red', NOT_BUILT: 'notbuilt', ABORTED: 'aborted' };
+
+/** Ball colour (`BallColor`): last started build's colour, `_anime` while it runs, `disabled`. */
+export function colorOf(item: Item): string {
+  const builds = item.builds;
+  const last = builds[builds.length - 1];
+  const running = last !== undefined && last.result === null;
+  if (isDisabled(item)) return running ? 'disabled_anime' : 'disabled';
+  if (!last) return 'notbuilt';
+  if (running) {
+    const prev = [...builds].reverse().find((b) => b.result !== null);
+    return `${prev ? RESULT_COLOR[prev.result!] ?? 'notbuilt' : 'notbuilt'}_anime`;
+  }
+  return RESULT_COLOR[last.result!] ?? 'notbuilt';
+}
+
+export function isBuildable(item: Item): boolean {
+  return item.type.kind === 'job' && !isDisabled(item) && !item.heldOff;
+}
+
+interface BuildRef { x: ExportCtx; item: Item; build: Build }
+function buildUrl(r: BuildRef): string {
+  return `${itemUrl(r.x, r.item)}${r.build.number}/`;
+}
+const BUILD_PROPS: Prop<BuildRef>[] = [
+  { name: 'actions', vis: 1, get: () => [] },
+  { name: 'artifacts', vis: 1, get: () => [] },
+  { name: 'building', vis: 1, get: (r) => r.build.result === null },
+  { name: 'description', vis: 1, get: () => null },
+  { name: 'displayName', vis: 1, get: (r) => `#${r.build.number}` },
+  { name: 'duration', vis: 1, get: (r) => (r.build.result === null ? 0 : r.build.durationMs) },
+  { name: 'estimatedDuration', vis: 1, get: (r) => r.build.durationMs },
+  { name: 'executor', vis: 1, get: () => null },
+  { name: 'fullDisplayName', vis: 1, get: (r) => `${fullNameOf(r.item).split('/').join(' \u00bb ')} #${r.build.number}` },
+  { name: 'id', vis: 1, get: (r) => String(r.build.number) },
+  { name: 'inProgress', vis: 1, get: (r) => r.build.result === null },
+  { name: 'keepLog', vis: 1, get: () => false },
+  { name: 'number', vis: 2, get: (r) => r.build.number },
+  { name: 'queueId', vis: 1, get: (r) => r.build.queueId },
+  { name: 'result', vis: 1, get: (r) => r.build.result },
+  { name: 'timestamp', vis: 1, get: (r) => r.build.startMs },
+  { name: 'url', vis: 2, get: (r) => buildUrl(r) },
+];
+const ABSTRACT_BUILD_PROPS: Prop<BuildRef>[] = [
+  { name: 'builtOn', vis: 1, get: () => '' },
+  { name: 'changeSet', vis: 1, get: () => Bean.of<null>('hudson.scm.EmptyChangeLogSet', [{ name: 'items', vis: 1, get: () => [] }, { name: 'kind', vis: 1, get: () => null }], null) },
+  { name: 'culprits', vis: 1, get: () => [] },
+];
+
+export function buildBean(x: ExportCtx, item: Item, build: Build): Bean {
+  const props = item.type.abstractProject ? [...BUILD_PROPS, ...ABSTRACT_BUILD_PROPS] : BUILD_PROPS;
+  return Bean.of(item.type.buildCls ?? 'hudson.model.Run', props, { x, item, build });
+}
+
+interface ItemRef { x: ExportCtx; item: Item }
+function buildOrNull(r: ItemRef, pick: (b: Build[]) => Build | undefined): ExportValue {
+  const b = pick(r.item.builds);
+  return b ? buildBean(r.x, r.item, b) : null;
+}
+function lastWhere(pred: (b: Build) => boolean): (b: Build[]) => Build | undefined {
+  return (bs) => {
+    for (let k = bs.length - 1; k >= 0; k--) if (pred(bs[k]!)) return bs[k];
+    return undefined;
+  };
+}
+
+const ITEM_PROPS: Prop<ItemRef>[] = [
+  { name: 'actions', vis: 1, get: () => [] },
+  { name: 'description', vis: 1, get: (r) => descriptionOf(r.item) },
+  { name: 'displayName', vis: 1, get: (r) => r.item.name },
+  { name: 'displayNameOrNull', vis: 1, get: () => null },
+  { name: 'fullDisplayName', vis: 1, get: (r) => fullNameOf(r.item).split('/').join(' \u00bb ') },
+  { name: 'fullName', vis: 1, get: (r) => fullNameOf(r.item) },
+  { name: 'name', vis: 999, get: (r) => r.item.name },
+  { name: 'url', vis: 999, get: (r) => itemUrl(r.x, r.item) },
+];
+const JOB_PROPS: Prop<ItemRef>[] = [
+  { name: 'buildable', vis: 1, get: (r) => isBuildable(r.item) },
+  { name: 'builds', vis: 1, get: (r) => r.item.builds.slice().reverse().slice(0, 100).map((b) => buildBean(r.x, r.item, b)) },
+  { name: 'color', vis: 2, get: (r) => colorOf(r.item) },
+  { name: 'firstBuild', vis: 1, get: (r) => buildOrNull(r, (b) => b[0]) },
+  { name: 'healthReport', vis: 1, get: () => [] },
+  { name: 'inQueue', vis: 1, get: (r) => r.x.queueFor(r.item) !== undefined },
+  { name: 'keepDependencies', vis: 1, get: (r) => textOf(firstChild(r.item.doc, 'keepDependencies') ?? { name: '', attrs: [], children: [] }).trim() === 'true' },
+  { name: 'lastBuild', vis: 1, get: (r) => buildOrNull(r, (b) => b[b.length - 1]) },
+  { name: 'lastCompletedBuild', vis: 1, get: (r) => buildOrNull(r, lastWhere((b) => b.result !== null)) },
+  { name: 'lastFailedBuild', vis: 1, get: (r) => buildOrNull(r, lastWhere((b) => b.result === 'FAILURE')) },
+  { name: 'lastStableBuild', vis: 1, get: (r) => buildOrNull(r, lastWhere((b) => b.result === 'SUCCESS')) },
+  { name: 'lastSuccessfulBuild', vis: 1, get: (r) => buildOrNull(r, lastWhere((b) => b.result === 'SUCCESS' || b.result === 'UNSTABLE')) },
+  { name: 'lastUnstableBuild', vis: 1, get: (r) => buildOrNull(r, lastWhere((b) => b.result === 'UNSTABLE')) },
+  { name: 'lastUnsuccessfulBuild', vis: 1, get: (r) => buildOrNull(r, lastWhere((b) => b.result !== null && b.result !== 'SUCCESS')) },
+  { name: 'nextBuildNumber', vis: 1, get: (r) => r.item.nextBuildNumber },
+  { name: 'property', vis: 1, get: () => [] },
+  { name: 'queueItem', vis: 1, get: (r) => {
+    const q = r.x.queueFor(r.item);
+    return q ? queueBean(r.x, q) : null;
+  } },
+];
+const PROJECT_PROPS: Prop<ItemRef>[] = [
+  { name: 'concurrentBuild', vis: 1, get: (r) => textOf(firstChild(r.item.doc, 'concurrentBuild') ?? { name: '', attrs: [], children: [] }).trim() === 'true' },
+  { name: 'disabled', vis: 1, get: (r) => isDisabled(r.item) },
+  { name: 'downstreamProjects', vis: 1, get: () => [] },
+  { name: 'labelExpression', vis: 1, get: (r) => {
+    const l = firstChild(r.item.doc, 'assignedNode');
+    return l ? textOf(l) : null;
+  } },
+  { name: 'scm', vis: 1, get: () => Bean.of<null>('hudson.scm.NullSCM', [], null) },
+  { name: 'upstreamProjects', vis: 1, get: () => [] },
+];
+const WORKFLOW_PROPS: Prop<ItemRef>[] = [
+  { name: 'concurrentBuild', vis: 1, get: (r) => firstChild(r.item.doc, 'concurrentBuild') === undefined || textOf(firstChild(r.item.doc, 'concurrentBuild')!).trim() !== 'false' },
+  { name: 'disabled', vis: 1, get: (r) => isDisabled(r.item) },
+  { name: 'resumeBlocked', vis: 1, get: () => false },
+];
+const FOLDER_PROPS: Prop<ItemRef>[] = [
+  { name: 'healthReport', vis: 1, get: () => [] },
+  { name: 'jobs', vis: 1, get: (r) => r.item.container!.items.list().map((i) => itemBean(r.x, i)) },
+  { name: 'primaryView', vis: 1, get: (r) => viewBean(r.x, r.item.container!, primaryViewOf(r.item.container!)) },
+  { name: 'views', vis: 1, get: (r) => r.item.container!.views.map((v) => viewBean(r.x, r.item.container!, v)) },
+];
+const FREESTYLE_ALL = [...ITEM_PROPS, ...JOB_PROPS, ...PROJECT_PROPS];
+const WORKFLOW_ALL = [...ITEM_PROPS, ...JOB_PROPS, ...WORKFLOW_PROPS];
+const FOLDER_ALL = [...ITEM_PROPS, ...FOLDER_PROPS];
+
+export function itemBean(x: ExportCtx, item: Item): Bean {
+  const props = item.type.kind !== 'job' ? FOLDER_ALL : item.type.abstractProject ? FREESTYLE_ALL : WORKFLOW_ALL;
+  return Bean.of(item.type.cls, props, { x, item });
+}
+
+export function primaryViewOf(c: Container): View {
+  return c.views.find((v) => v.name === c.primaryView) ?? c.views[0]!;
+}
+
+/** Items a view shows: everything for AllView, `jobNames` (case-insensitive) or `includeRegex` for ListView. */
+export function viewItems(c: Container, v: View): Item[] {
+  const all = c.items.list();
+  if (!v.listView) return all;
+  const names = new Set(listViewJobNames(v).map((n) => n.toLowerCase()));
+  const rx = firstChild(v.doc, 'includeRegex');
+  let re: RegExp | undefined;
+  if (rx) {
+    try {
+      re = new RegExp(`^(?:${textOf(rx)})$`);
+    } catch {
+      re = undefined; // invalid regex silently dropped (ListView.readResolve)
+    }
+  }
+  return all.filter((i) => names.has(i.name.toLowerCase()) || (re !== undefined && re.test(i.name)));
+}
+
+export function listViewJobNames(v: View): string[] {
+  const jn = firstChild(v.doc, 'jobNames');
+  if (!jn) return [];
+  const out: string[] = [];
+  for (const c of jn.children) if (typeof c !== 'string' && c.name === 'string') out.push(textOf(c));
+  return out;
+}
+
+interface ViewRef { x: ExportCtx; c: Container; v: View }
+const VIEW_PROPS: Prop<ViewRef>[] = [
+  { name: 'description', vis: 1, get: (r) => descriptionOf(r.v) },
+  { name: 'jobs', vis: 1, get: (r) => {
+    const x: ExportCtx = r.v.name === r.c.primaryView ? r.x : { ...r.x, viaView: { container: r.c, view: r.v } };
+    return viewItems(r.c, r.v).map((i) => itemBean(x, i));
+  } },
+  { name: 'name', vis: 2, get: (r) => r.v.name },
+  { name: 'property', vis: 1, get: () => [] },
+  { name: 'url', vis: 2, get: (r) => r.x.origin + viewPath(r.c, r.v) },
+];
+export function viewBean(x: ExportCtx, c: Container, v: View): Bean {
+  return Bean.of(v.cls, VIEW_PROPS, { x, c, v });
+}
+
+interface RootRef { x: ExportCtx; root: Container; useSecurity: boolean }
+const ROOT_PROPS: Prop<RootRef>[] = [
+  { name: 'assignedLabels', vis: 1, get: () => [Bean.of<null>(null, [{ name: 'name', vis: 1, get: () => 'built-in' }], null)] },
+  { name: 'mode', vis: 1, get: () => 'NORMAL' },
+  { name: 'nodeDescription', vis: 1, get: () => 'the Jenkins controller\'s built-in node' },
+  { name: 'nodeName', vis: 1, get: () => '' },
+  { name: 'numExecutors', vis: 1, get: () => 2 },
+  { name: 'description', vis: 1, get: () => null },
+  { name: 'jobs', vis: 1, get: (r) => r.root.items.list().map((i) => itemBean(r.x, i)) },
+  { name: 'overallLoad', vis: 1, get: () => Bean.of<null>(null, [], null) },
+  { name: 'primaryView', vis: 1, get: (r) => viewBean(r.x, r.root, primaryViewOf(r.root)) },
+  { name: 'quietDownReason', vis: 1, get: () => null },
+  { name: 'quietingDown', vis: 1, get: () => false },
+  { name: 'slaveAgentPort', vis: 1, get: () => -1 },
+  { name: 'unlabeledLoad', vis: 1, get: () => Bean.of<null>('jenkins.model.UnlabeledLoadStatistics', [], null) },
+  { name: 'url', vis: 1, get: (r) => `${r.x.origin}/` },
+  { name: 'useCrumbs', vis: 1, get: () => true },
+  { name: 'useSecurity', vis: 1, get: (r) => r.useSecurity },
+  { name: 'views', vis: 1, get: (r) => r.root.views.map((v) => viewBean(r.x, r.root, v)) },
+];
+export function rootBean(x: ExportCtx, root: Container, useSecurity: boolean): Bean {
+  return Bean.of('hudson.model.Hudson', ROOT_PROPS, { x, root, useSecurity });
+}
+
+interface QueueRef { x: ExportCtx; q: QueueItem }
+const QUEUE_PROPS: Prop<QueueRef>[] = [
+  { name: 'actions', vis: 1, get: (r) => r.q.params && Object.keys(r.q.params).length > 0
+    ? [Bean.of<Record<string, string>>('hudson.model.ParametersAction', [{ name: 'parameters', vis: 1, get: (p) => Object.entries(p).map(([k, v]) => Bean.of<null>('hudson.model.StringParameterValue', [{ name: 'name', vis: 1, get: () => k }, { name: 'value', vis: 1, get: () => v }], null)) }], r.q.params)]
+    : [] },
+  { name: 'blocked', vis: 1, get: (r) => r.q.state === 'blocked' },
+  { name: 'buildable', vis: 1, get: (r) => r.q.state === 'buildable' },
+  { name: 'id', vis: 1, get: (r) => r.q.id },
+  { name: 'inQueueSince', vis: 1, get: (r) => r.q.inQueueSince },
+  { name: 'params', vis: 1, get: (r) => Object.entries(r.q.params).map(([k, v]) => `\n${k}=${v}`).join('') },
+  { name: 'stuck', vis: 1, get: () => false },
+  { name: 'task', vis: 1, get: (r) => {
+    const i = r.q.item;
+    return Bean.of<ItemRef>(i.type.cls, [ITEM_PROPS[6]!, ITEM_PROPS[7]!, { name: 'color', vis: 1, get: (ir) => colorOf(ir.item) }], { x: r.x, item: i });
+  } },
+  { name: 'url', vis: 1, get: (r) => `queue/item/${r.q.id}/` },
+  { name: 'why', vis: 1, get: (r) => r.q.why(r.x.now) },
+];
+const LEFT_PROPS: Prop<QueueRef>[] = [
+  { name: 'cancelled', vis: 1, get: (r) => r.q.cancelled },
+  { name: 'executable', vis: 1, get: (r) => (r.q.build ? buildBean(r.x, r.q.item, r.q.build) : null) },
+];
+const WAITING_PROPS: Prop<QueueRef>[] = [{ name: 'timestamp', vis: 1, get: (r) => r.q.startAt }];
+
+export function queueBean(x: ExportCtx, q: QueueItem): Bean {
+  const left = q.state === 'left';
+  const cls = left ? 'hudson.model.Queue$LeftItem' : q.state === 'waiting' ? 'hudson.model.Queue$WaitingItem' : q.state === 'blocked' ? 'hudson.model.Queue$BlockedItem' : 'hudson.model.Queue$BuildableItem';
+  const props = left ? [...QUEUE_PROPS, ...LEFT_PROPS] : q.state === 'waiting' ? [...QUEUE_PROPS, ...WAITING_PROPS] : QUEUE_PROPS;
+  return Bean.of(cls, props, { x, q });
+}

@@ -1,0 +1,536 @@
+import http from 'node:http';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { Security, type StandinUser, type Grant, hasPermission } from './auth.js';
+import { BuildSimulator } from './builds.js';
+import { FaultState, seededRandom, type FaultControls, type FaultConfig } from './faults.js';
+import type { Ctx, Settings } from './http-kit.js';
+import { jettyError, noCrumb, notFound, oops, redirect, requirePost, send, sendJson, unauthorized, forbidden, elapsedMs } from './http-kit.js';
+import { type Runtime, type RouteTiming, exportCtx, need, touchSession } from './runtime.js';
+import { Store, type Container, type Item, type View, type Build } from './store.js';
+import { parsePath, routeKey } from './url-path.js';
+import { Bean, TreeSyntaxError, exportJson } from './export-tree.js';
+import { buildBean, itemBean, queueBean, rootBean, viewBean, containerPath, viewPath } from './exported.js';
+import { createItem, doDelete, httpDelete, itemConfig, rename, setDisabled } from './item-handlers.js';
+import { addJobNameToView, addRemoveJob, createView, deleteView, viewConfig } from './view-handlers.js';
+import { build, buildWithParameters } from './build-handlers.js';
+import { buildPage, configurePage, consoleText, dashboard, itemPage, loginPage, viewPage } from './pages.js';
+import { handleControl } from './control.js';
+
+export interface StandinOptions {
+  home: string;
+  /** 0 = pick a free port (default). */
+  port?: number;
+  users?: StandinUser[];
+  /** What anonymous may do (default: 'none' when users are given, else 'admin'). */
+  anonymous?: Grant;
+  /** X-Jenkins (default '2.479.3'). */
+  version?: string;
+  /** config.xml GET: re-serialised like Jenkins >= 2.568 (default) or the stored file verbatim. */
+  configGet?: 'reserialise' | 'verbatim';
+  /** 302 Location form: 'path' like Jetty 12 / Jenkins >= 2.472 (default) or 'absolute' like older Jenkins. */
+  redirects?: 'path' | 'absolute';
+  /** How long a simulated build runs (default 3000 ms). */
+  buildDurationMs?: number;
+  /** Quiet period of queued builds unless `delay=` is given (default 100 ms). */
+  quietPeriodMs?: number;
+  /** Request body limit; larger bodies get 413 (default 10 MiB). */
+  maxBodyBytes?: number;
+  /** Seed of the fault RNG (default 1). */
+  seed?: number;
+  /** Replacement for characters above U+00FF in headers: '?' (Jetty 12.1, default) or ' ' (older Jetty). */
+  headerReplacement?: string;
+  /** Initial faults. */
+  faults?: FaultConfig;
+}
+
+export interface Standin {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  faults: FaultControls;
+  /** Requests per route, e.g. `GET api/json`, `POST createItem`. */
+  requestCounts(): Record<string, number>;
+  /** Server-side time per route (ms), measured from request start to response headers. */
+  requestTimings(): Record<string, RouteTiming>;
+  resetCounts(): void;
+  /** Problems met loading `home` (unreadable config.xml files are skipped). */
+  loadWarnings: string[];
+}
+
+const ALWAYS_READABLE = new Set(['login', 'logout', 'loginError', 'signup', '404', 'error', 'oops', 'accessDenied', 'adjuncts', 'securityRealm', 'whoAmI', 'static']);
+
+const BUILD_PERMALINKS: Record<string, (b: Build[]) => Build | undefined> = {
+  lastBuild: (b) => b[b.length - 1],
+  lastCompletedBuild: (b) => [...b].reverse().find((x) => x.result !== null),
+  lastSuccessfulBuild: (b) => [...b].reverse().find((x) => x.result === 'SUCCESS' || x.result === 'UNSTABLE'),
+  lastStableBuild: (b) => [...b].reverse().find((x) => x.result === 'SUCCESS'),
+  lastFailedBuild: (b) => [...b].reverse().find((x) => x.result === 'FAILURE'),
+};
+
+type Target =
+  | { kind: 'root' }
+  | { kind: 'item'; item: Item; via?: { c: Container; v: View } }
+  | { kind: 'view'; c: Container; v: View }
+  | { kind: 'build'; item: Item; build: Build }
+  | { kind: 'queue'; id: number };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+      } else if (!over) chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Crumb from the `Jenkins-Crumb` header, else the request parameter (query or urlencoded form). */
+function crumbOf(ctx: Ctx): string | undefined {
+  const h = ctx.req.headers['jenkins-crumb'];
+  if (typeof h === 'string') return h;
+  const q = ctx.query.get('Jenkins-Crumb');
+  if (q !== null) return q;
+  const ct = String(ctx.req.headers['content-type'] ?? '').toLowerCase();
+  if (ct.startsWith('application/x-www-form-urlencoded')) {
+    const f = new URLSearchParams(ctx.body.toString('utf8')).get('Jenkins-Crumb');
+    if (f !== null) return f;
+  }
+  return undefined;
+}
+
+function isListing(t: Target): boolean {
+  return t.kind === 'root' || t.kind === 'view' || (t.kind === 'item' && t.item.container !== undefined);
+}
+
+export async function startStandin(opts: StandinOptions): Promise<Standin> {
+  const home = path.resolve(opts.home);
+  const version = opts.version ?? '2.479.3';
+  const settings: Settings = {
+    version,
+    sessionHash: createHash('md5').update(version + Date.now() + randomBytes(4).toString('hex')).digest('hex').slice(0, 8),
+    redirects: opts.redirects ?? 'path',
+    configGet: opts.configGet ?? 'reserialise',
+    buildDurationMs: opts.buildDurationMs ?? 3000,
+    quietPeriodMs: opts.quietPeriodMs ?? 100,
+    maxBodyBytes: opts.maxBodyBytes ?? 10 * 1024 * 1024,
+    headerReplacement: opts.headerReplacement ?? '?',
+  };
+  const store = new Store(home);
+  await store.load();
+  const users = opts.users ?? [];
+  const security = new Security(users, opts.anonymous ?? (users.length > 0 ? 'none' : 'admin'));
+  const faultState = new FaultState(seededRandom(opts.seed ?? 1));
+  if (opts.faults) faultState.config = opts.faults;
+  const rt: Runtime = {
+    store,
+    security,
+    builds: new BuildSimulator(() => settings.buildDurationMs),
+    settings,
+    faults: faultState,
+    counts: new Map(),
+    timings: new Map(),
+    inflight: new Set(),
+  };
+
+  const onElapsed = (ctx: Ctx, ms: number): void => {
+    if (ctx.route.startsWith('__standin')) return;
+    let t = rt.timings.get(ctx.route);
+    if (!t) rt.timings.set(ctx.route, (t = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 }));
+    t.count++;
+    t.totalMs += ms;
+    t.lastMs = ms;
+    if (ms > t.maxMs) t.maxMs = ms;
+  };
+
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    handle(rt, req, res, onElapsed).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain', 'Content-Length': '0' });
+        res.end();
+      }
+      void e;
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as import('node:net').AddressInfo).port;
+
+  const faults: FaultControls = {
+    set: (c) => {
+      faultState.config = { ...c };
+    },
+    update: (c) => {
+      faultState.config = { ...faultState.config, ...c };
+    },
+    get: () => faultState.config,
+    clear: () => {
+      faultState.config = {};
+    },
+    expireSessions: () => security.expireSessions(),
+    revokeCredentials: (u) => security.revoke(u),
+    restoreCredentials: (u) => security.restore(u),
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    faults,
+    loadWarnings: store.loadWarnings,
+    requestCounts: () => Object.fromEntries(rt.counts),
+    requestTimings: () => Object.fromEntries([...rt.timings].map(([k, v]) => [k, { ...v }])),
+    resetCounts: () => {
+      rt.counts.clear();
+      rt.timings.clear();
+    },
+    close: () => {
+      closed ??= (async () => {
+        rt.builds.close();
+        const done = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        const deadline = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, 2000);
+        await done;
+        clearTimeout(deadline);
+        await Promise.allSettled([...rt.inflight]);
+      })();
+      return closed;
+    },
+  };
+}
+
+async function handle(rt: Runtime, req: http.IncomingMessage, res: http.ServerResponse, onElapsed: (c: Ctx, ms: number) => void): Promise<void> {
+  const startNs = process.hrtime.bigint();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const parsed = parsePath(req.url ?? '/');
+  const host = req.headers.host ?? `127.0.0.1:${(req.socket.localPort ?? 0)}`;
+  const base: Ctx = {
+    req, res, method, segments: [], trailingSlash: false, rawPath: req.url ?? '/', rawQuery: '', query: new URLSearchParams(),
+    body: Buffer.alloc(0), principal: rt.security.anonymous(), route: `${method} ?`, origin: `http://${host}`,
+    settings: rt.settings, dropResponse: false, startNs, onElapsed,
+  };
+  if (!parsed.ok) {
+    req.resume();
+    return jettyError(base, 400, 'Bad Request', parsed.message);
+  }
+  const ctx: Ctx = { ...base, segments: parsed.segments, trailingSlash: parsed.trailingSlash, rawPath: parsed.rawPath, rawQuery: parsed.rawQuery, query: new URLSearchParams(parsed.rawQuery) };
+
+  // Loopback control endpoint: not counted, no auth, no faults.
+  if (ctx.segments[0] === '__standin') {
+    ctx.route = '__standin';
+    const body = await readBody(req, 1024 * 1024);
+    ctx.body = body === 'too-large' ? Buffer.alloc(0) : body;
+    return handleControl(rt, ctx);
+  }
+
+  ctx.route = routeKey(method, ctx.segments);
+  rt.counts.set(ctx.route, (rt.counts.get(ctx.route) ?? 0) + 1);
+
+  const f = rt.faults;
+  if (f.config.latencyMs) await sleep(f.config.latencyMs);
+  if (f.dropRequest(ctx.route)) {
+    req.socket.destroy();
+    return;
+  }
+  const injected = f.errorFor(ctx.route);
+  if (injected !== undefined) {
+    req.resume();
+    return send(ctx, injected, { 'Content-Type': 'text/html;charset=utf-8' }, `<html><body><h1>${injected} (injected by the stand-in)</h1></body></html>\n`);
+  }
+  ctx.dropResponse = f.dropResponse(ctx.route);
+
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > rt.settings.maxBodyBytes) {
+    res.setHeader('Connection', 'close');
+    jettyError(ctx, 413, 'Payload Too Large', 'Payload Too Large');
+    req.socket.once('drain', () => undefined);
+    setImmediate(() => req.destroy());
+    return;
+  }
+  const body = await readBody(req, rt.settings.maxBodyBytes);
+  if (body === 'too-large') {
+    res.setHeader('Connection', 'close');
+    return jettyError(ctx, 413, 'Payload Too Large', 'Payload Too Large');
+  }
+  ctx.body = body;
+
+  // 1. Basic authentication (401 on any URL).
+  const auth = rt.security.authenticate(req.headers.authorization);
+  if (!auth.ok) return unauthorized(ctx);
+  ctx.principal = auth.principal;
+  ctx.sessionId = rt.security.sessionFrom(req.headers.cookie);
+
+  // 2. CSRF: POSTs only; API-token requests are exempt; checked before the URL is resolved.
+  if (method === 'POST' && !ctx.principal.viaToken && !rt.security.checkCrumb(ctx.principal, ctx.sessionId, crumbOf(ctx))) return noCrumb(ctx);
+
+  if (method === 'TRACE') return jettyError(ctx, 405, 'Method Not Allowed', 'Method Not Allowed');
+
+  // 3. Overall/Read for all but a few paths.
+  const first = ctx.segments[0] ?? '';
+  if (!ALWAYS_READABLE.has(first) && !hasPermission(ctx.principal, 'Overall/Read')) return forbidden(ctx, 'Overall/Read', () => touchSession(rt, ctx));
+
+  try {
+    await dispatch(rt, ctx);
+  } catch (e) {
+    oops(ctx, (e as Error)?.stack ?? String(e));
+  }
+}
+
+function walk(rt: Runtime, segs: string[]): { target: Target; rest: string[] } | undefined {
+  let target: Target = { kind: 'root' };
+  let k = 0;
+  if (segs[0] === 'queue' && segs[1] === 'item' && segs[2] !== undefined) {
+    if (!/^\d+$/.test(segs[2])) return undefined;
+    return { target: { kind: 'queue', id: Number(segs[2]) }, rest: segs.slice(3) };
+  }
+  while (k < segs.length) {
+    const s = segs[k]!;
+    const cur = target as Target;
+    const group: Container | undefined = cur.kind === 'root' ? rt.store.root : cur.kind === 'view' ? cur.c : cur.kind === 'item' ? cur.item.container : undefined;
+    if (s === 'job' && k + 1 < segs.length && group) {
+      const item = group.items.get(segs[k + 1]!);
+      if (!item || item.pending) return undefined;
+      target = { kind: 'item', item, ...(cur.kind === 'view' ? { via: { c: cur.c, v: cur.v } } : {}) };
+      k += 2;
+    } else if (s === 'view' && k + 1 < segs.length && group && cur.kind !== 'view') {
+      const v: View | undefined = group.views.find((x) => x.name === segs[k + 1]);
+      if (!v) return undefined;
+      target = { kind: 'view', c: group, v };
+      k += 2;
+    } else if (cur.kind === 'item' && cur.item.type.kind === 'job' && (/^\d+$/.test(s) || BUILD_PERMALINKS[s])) {
+      const b: Build | undefined = /^\d+$/.test(s) ? cur.item.builds.find((x) => x.number === Number(s)) : BUILD_PERMALINKS[s]!(cur.item.builds);
+      if (!b) return undefined;
+      target = { kind: 'build', item: cur.item, build: b };
+      k += 1;
+    } else break;
+  }
+  return { target, rest: segs.slice(k) };
+}
+
+async function serveApi(rt: Runtime, ctx: Ctx, t: Target, via?: { c: Container; v: View }): Promise<void> {
+  if (ctx.query.has('jsonp')) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
+  const x = exportCtx(rt, ctx);
+  if (via) x.viaView = { container: via.c, view: via.v };
+  let bean: Bean;
+  switch (t.kind) {
+    case 'root': bean = rootBean(x, rt.store.root, true); break;
+    case 'item': bean = itemBean(x, t.item); break;
+    case 'view': bean = viewBean(x, t.c, t.v); break;
+    case 'build': bean = buildBean(x, t.item, t.build); break;
+    case 'queue': {
+      const q = rt.builds.get(t.id);
+      if (!q) return notFound(ctx);
+      bean = queueBean(x, q);
+      break;
+    }
+  }
+  const depthRaw = ctx.query.get('depth');
+  let depth = 0;
+  if (depthRaw !== null) {
+    if (!/^-?\d+$/.test(depthRaw.trim())) return oops(ctx, 'javax.servlet.ServletException: Depth parameter must be a number');
+    depth = Number(depthRaw.trim());
+  }
+  const tree = ctx.query.get('tree') ?? undefined;
+  let json: string;
+  try {
+    json = exportJson(bean, tree, depth);
+  } catch (e) {
+    if (e instanceof TreeSyntaxError) return oops(ctx, `javax.servlet.ServletException: ${e.message}`);
+    throw e;
+  }
+  if (isListing(t)) {
+    const slow = rt.faults.config.slowListingMs;
+    if (slow) await sleep(slow);
+    if (rt.faults.truncateListing()) json = json.slice(0, Math.floor(json.length / 2));
+  }
+  sendJson(ctx, json);
+}
+
+function redirectToSlash(ctx: Ctx): void {
+  redirect(ctx, ctx.rawPath + '/' + (ctx.rawQuery ? `?${ctx.rawQuery}` : ''));
+}
+
+async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
+  const segs = ctx.segments;
+  const m = ctx.method === 'HEAD' ? 'GET' : ctx.method;
+  const w = walk(rt, segs);
+  if (!w) return notFound(ctx);
+  const { target: t, rest } = w;
+  const action = rest.join('/');
+  const isPost = m === 'POST';
+
+  // Object index pages need the trailing slash (DirectoryishDispatcher).
+  if (action === '' && t.kind !== 'root' && !ctx.trailingSlash) return redirectToSlash(ctx);
+  if (action === 'api/json' || action === 'api/json/') return serveApi(rt, ctx, t, t.kind === 'item' ? t.via : undefined);
+
+  switch (t.kind) {
+    case 'root': return dispatchRoot(rt, ctx, action, m);
+    case 'queue': return notFound(ctx);
+    case 'build': {
+      if (action === '' && m === 'GET') return buildPage(rt, ctx, t.item, t.build);
+      if (action === 'consoleText' && m === 'GET') return send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, consoleText(t.build));
+      if (action === 'stop') {
+        if (!isPost) return requirePost(ctx);
+        if (!need(rt, ctx, 'Job/Build')) return;
+        if (t.build.result === null) t.build.result = 'ABORTED';
+        return redirect(ctx, `${containerPath(t.item.parent)}job/${encodeURIComponent(t.item.name)}/${t.build.number}/`);
+      }
+      return notFound(ctx);
+    }
+    case 'view': {
+      const { c, v } = t;
+      if (action === '') return m === 'GET' ? viewPage(rt, ctx, c, v) : notFound(ctx);
+      if (action === 'config.xml') return viewConfig(rt, ctx, c, v);
+      if (action === 'doDelete') return isPost ? deleteView(rt, ctx, c, v) : requirePost(ctx);
+      if ((action === 'addJobToView' || action === 'removeJobFromView') && v.listView) {
+        return isPost ? addRemoveJob(rt, ctx, c, v, action === 'addJobToView') : requirePost(ctx);
+      }
+      if (action === 'createItem' && c.kind === 'root') return isPost ? createItemInView(rt, ctx, c, v) : requirePost(ctx);
+      return notFound(ctx);
+    }
+    case 'item': {
+      const item = t.item;
+      const isJob = item.type.kind === 'job';
+      const folder = item.container;
+      if (action === '') {
+        if (m === 'DELETE') return httpDelete(rt, ctx, item);
+        if (m === 'GET') return itemPage(rt, ctx, item);
+        return notFound(ctx);
+      }
+      switch (action) {
+        case 'config.xml': return itemConfig(rt, ctx, item);
+        case 'configure': return m === 'GET' && need(rt, ctx, 'Job/Configure') ? configurePage(rt, ctx, item) : m === 'GET' ? undefined : notFound(ctx);
+        case 'doDelete': {
+          if (!isPost) return requirePost(ctx);
+          const to = t.via ? viewPath(t.via.c, t.via.v) : containerPath(item.parent);
+          return doDelete(rt, ctx, item, to);
+        }
+        case 'disable':
+        case 'enable':
+          if (!isJob) return notFound(ctx);
+          return isPost ? setDisabled(rt, ctx, item, action === 'disable') : requirePost(ctx);
+        case 'doRename':
+        case 'confirmRename':
+          return isPost ? rename(rt, ctx, item) : requirePost(ctx);
+        case 'build':
+          return isJob ? build(rt, ctx, item) : notFound(ctx);
+        case 'buildWithParameters':
+          return isJob ? buildWithParameters(rt, ctx, item) : notFound(ctx);
+        case 'createItem':
+          // Folder.doCreateItem is @POST: other verbs fall through to 404.
+          return folder && item.type.kind === 'folder' && isPost ? createItem(rt, ctx, folder) : notFound(ctx);
+        case 'createView':
+          return folder && isPost ? createView(rt, ctx, folder) : notFound(ctx);
+      }
+      return notFound(ctx);
+    }
+  }
+}
+
+async function createItemInView(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {
+  // View.doCreateItem: create in the owner, then a ListView also lists the new job.
+  await createItem(rt, ctx, c, async (item) => {
+    if (v.listView) await addJobNameToView(rt, c, v, item.name);
+  });
+}
+
+function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise<void> | void {
+  const isPost = m === 'POST';
+  const root = rt.store.root;
+  switch (action) {
+    case '':
+      return m === 'GET' ? dashboard(rt, ctx) : notFound(ctx);
+    case 'createItem':
+      return isPost ? createItem(rt, ctx, root) : requirePost(ctx);
+    case 'createView':
+      return isPost ? createView(rt, ctx, root) : notFound(ctx);
+    case 'crumbIssuer/api/json':
+    case 'crumbIssuer/api/xml': {
+      touchSession(rt, ctx);
+      const crumb = rt.security.crumbFor(ctx.principal.name, ctx.sessionId);
+      if (action.endsWith('xml')) {
+        const xp = ctx.query.get('xpath');
+        if (xp === 'concat(//crumbRequestField,":",//crumb)') return send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, `Jenkins-Crumb:${crumb}`);
+        return send(ctx, 200, { 'Content-Type': 'application/xml;charset=utf-8' }, `<defaultCrumbIssuer _class='hudson.security.csrf.DefaultCrumbIssuer'><crumb>${crumb}</crumb><crumbRequestField>Jenkins-Crumb</crumbRequestField></defaultCrumbIssuer>`);
+      }
+      const bean = Bean.of<null>('hudson.security.csrf.DefaultCrumbIssuer', [
+        { name: 'crumb', vis: 1, get: () => crumb },
+        { name: 'crumbRequestField', vis: 1, get: () => 'Jenkins-Crumb' },
+      ], null);
+      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, 0));
+    }
+    case 'whoAmI/api/json': {
+      const p = ctx.principal;
+      const bean = Bean.of<null>('hudson.security.WhoAmI', [
+        { name: 'anonymous', vis: 1, get: () => p.anonymous },
+        { name: 'authenticated', vis: 1, get: () => true },
+        { name: 'authorities', vis: 1, get: () => (p.anonymous ? ['anonymous'] : ['authenticated']) },
+        { name: 'name', vis: 1, get: () => p.name },
+      ], null);
+      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, 0));
+    }
+    case 'me/api/json': {
+      const p = ctx.principal;
+      if (p.anonymous) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
+      const bean = Bean.of<null>('hudson.model.User', [
+        { name: 'absoluteUrl', vis: 1, get: () => `${ctx.origin}/user/${encodeURIComponent(p.name)}` },
+        { name: 'description', vis: 1, get: () => null },
+        { name: 'fullName', vis: 1, get: () => p.name },
+        { name: 'id', vis: 1, get: () => p.name },
+        { name: 'property', vis: 1, get: () => [] },
+      ], null);
+      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, Number(ctx.query.get('depth') ?? 0) || 0));
+    }
+    case 'pluginManager/api/json': {
+      if (!need(rt, ctx, 'Overall/Administer')) return;
+      const plugins: Array<[string, string, string]> = [
+        ['cloudbees-folder', 'Folders Plugin', '6.955.v81e2a_35c08d3'],
+        ['workflow-job', 'Pipeline: Job', '1468.vcf4f5ee92395'],
+        ['matrix-project', 'Matrix Project Plugin', '840.v812f627cb_578'],
+        ['maven-plugin', 'Maven Integration plugin', '3.24'],
+      ];
+      const pluginProps = [
+        { name: 'active', vis: 1, get: () => true },
+        { name: 'enabled', vis: 1, get: () => true },
+        { name: 'hasUpdate', vis: 1, get: () => false },
+        { name: 'longName', vis: 1, get: (p: [string, string, string]) => p[1] },
+        { name: 'shortName', vis: 1, get: (p: [string, string, string]) => p[0] },
+        { name: 'version', vis: 1, get: (p: [string, string, string]) => p[2] },
+      ];
+      const bean = Bean.of<null>('hudson.LocalPluginManager', [
+        { name: 'plugins', vis: 1, get: () => plugins.map((p) => Bean.of(null, pluginProps, p)) },
+      ], null);
+      const depthRaw = Number(ctx.query.get('depth') ?? 0) || 0;
+      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, depthRaw));
+    }
+    case 'login':
+      return m === 'GET' ? loginPage(rt, ctx) : notFound(ctx);
+  }
+  void elapsedMs;
+  return notFound(ctx);
+}

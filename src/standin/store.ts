@@ -1,0 +1,371 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { type XmlElement, childElements, firstChild, parseXml, textOf } from './xml-tree.js';
+import { FILE_DECLARATION, serialiseXml } from './xml-serialise.js';
+import { type ItemType, itemTypeOf, viewTypeOf } from './item-types.js';
+import { isSafeDirName } from './names.js';
+
+/** One finished or running simulated build. */
+export interface Build {
+  number: number;
+  queueId: number;
+  startMs: number;
+  durationMs: number;
+  /** null while running */
+  result: string | null;
+  plannedResult: string;
+  params: Record<string, string>;
+}
+
+export interface View {
+  name: string;
+  /** XML element of the view (root = class name). */
+  doc: XmlElement;
+  cls: string;
+  listView: boolean;
+}
+
+/** Something that holds items and views: the root (Jenkins) or a folder. */
+export interface Container {
+  kind: 'root' | 'folder';
+  items: ItemMap;
+  views: View[];
+  primaryView: string;
+  /** The folder item (undefined at the root). */
+  item?: Item;
+}
+
+export interface Item {
+  name: string;
+  parent: Container;
+  type: ItemType;
+  /** Root element name as submitted (`project`, `flow-definition`, ...). */
+  root: string;
+  /** Parsed configuration (the "in-memory object"). */
+  doc: XmlElement;
+  /** Bytes of config.xml as stored on disk. */
+  stored: string;
+  /** Being written by createItem; invisible to lookups and listings. */
+  pending: boolean;
+  /** Held off from building after a copy until its configuration is saved. */
+  heldOff: boolean;
+  builds: Build[];
+  nextBuildNumber: number;
+  /** Set for folders. */
+  container?: Container;
+  /** Serialises writes of this item's files. */
+  chain: Promise<unknown>;
+}
+
+/** An item map: case-insensitive at the root, case-sensitive in folders (reference §3). */
+export class ItemMap {
+  private readonly map = new Map<string, Item>();
+  private sorted: Item[] | null = null;
+  constructor(readonly caseInsensitive: boolean) {}
+  private key(name: string): string {
+    return this.caseInsensitive ? name.toLowerCase() : name;
+  }
+  get(name: string): Item | undefined {
+    return this.map.get(this.key(name));
+  }
+  set(item: Item): void {
+    this.map.set(this.key(item.name), item);
+    this.sorted = null;
+  }
+  delete(name: string): void {
+    this.map.delete(this.key(name));
+    this.sorted = null;
+  }
+  changed(): void {
+    this.sorted = null;
+  }
+  /** Visible items sorted case-insensitively (cached until the next change). */
+  list(): Item[] {
+    if (!this.sorted) {
+      this.sorted = [...this.map.values()].filter((i) => !i.pending);
+      this.sorted.sort((a, b) => {
+        const x = a.name.toLowerCase();
+        const y = b.name.toLowerCase();
+        return x < y ? -1 : x > y ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+      });
+    }
+    return this.sorted;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export function isDisabled(item: Item): boolean {
+  const d = firstChild(item.doc, 'disabled');
+  return d !== undefined && textOf(d).trim() === 'true';
+}
+export function descriptionOf(item: Item | View): string | null {
+  const d = firstChild(item.doc, 'description');
+  return d === undefined ? null : textOf(d);
+}
+export function fullNameOf(item: Item): string {
+  const parts: string[] = [item.name];
+  let c = item.parent;
+  while (c.item) {
+    parts.unshift(c.item.name);
+    c = c.item.parent;
+  }
+  return parts.join('/');
+}
+
+export function defaultAllView(name: string): View {
+  const doc: XmlElement = {
+    name: 'hudson.model.AllView',
+    attrs: [],
+    children: [
+      { name: 'owner', attrs: [['class', 'hudson'], ['reference', '../../..']], children: [] },
+      { name: 'name', attrs: [], children: [name] },
+      { name: 'filterExecutors', attrs: [], children: ['false'] },
+      { name: 'filterQueue', attrs: [], children: ['false'] },
+      { name: 'properties', attrs: [['class', 'hudson.model.View$PropertyList']], children: [] },
+    ],
+  };
+  return { name, doc, cls: 'hudson.model.AllView', listView: false };
+}
+
+export function viewFromElement(el: XmlElement, name?: string): View | undefined {
+  const t = viewTypeOf(el.name);
+  if (!t) return undefined;
+  const nm = name ?? textOf(firstChild(el, 'name') ?? { name: 'name', attrs: [], children: [] });
+  return { name: nm, doc: el, cls: t.cls, listView: t.listView };
+}
+
+/** Where a folder keeps its views inside its own config.xml. */
+function folderViewsElement(doc: XmlElement, create: boolean): XmlElement | undefined {
+  let holder = firstChild(doc, 'folderViews');
+  if (!holder) {
+    if (!create) return undefined;
+    holder = { name: 'folderViews', attrs: [['class', 'com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder']], children: [] };
+    doc.children.push(holder);
+  } else if (create && !holder.attrs.some(([k]) => k === 'class')) {
+    holder.attrs.push(['class', 'com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder']);
+  }
+  let views = firstChild(holder, 'views');
+  if (!views && create) {
+    views = { name: 'views', attrs: [], children: [] };
+    holder.children.unshift(views);
+  }
+  return views;
+}
+
+/** Read views kept in a folder's configuration; the folder gets an `All` view when it has none. */
+export function folderViewsFromDoc(doc: XmlElement): { views: View[]; primary: string } {
+  const el = folderViewsElement(doc, false);
+  const views: View[] = [];
+  if (el) for (const c of childElements(el)) {
+    const v = viewFromElement(c);
+    if (v) views.push(v);
+  }
+  const holder = firstChild(doc, 'folderViews');
+  const pv = holder ? firstChild(holder, 'primaryView') : undefined;
+  if (views.length === 0) views.push(defaultAllView('All'));
+  const primary = pv ? textOf(pv) : views[0]!.name;
+  return { views, primary: views.some((v) => v.name === primary) ? primary : views[0]!.name };
+}
+
+/** Write a folder's views back into its configuration element. */
+export function syncFolderViewsIntoDoc(folder: Item): void {
+  const c = folder.container!;
+  const el = folderViewsElement(folder.doc, true)!;
+  el.children = c.views.map((v) => v.doc);
+  const holder = firstChild(folder.doc, 'folderViews')!;
+  const pv = firstChild(holder, 'primaryView');
+  if (pv) pv.children = [c.primaryView];
+  else holder.children.splice(1, 0, { name: 'primaryView', attrs: [], children: [c.primaryView] });
+}
+
+export class PathEscapeError extends Error {}
+
+/**
+ * The on-disk store: Jenkins' layout under `home` (`jobs/<name>/config.xml`, nested
+ * `jobs/<folder>/jobs/<name>/config.xml`, root views in `config.xml`). Everything is also held in
+ * memory; files are only read at start.
+ */
+export class Store {
+  readonly root: Container = { kind: 'root', items: new ItemMap(true), views: [], primaryView: 'all' };
+  /** Warnings from loading (unreadable config files are skipped, like Jenkins does). */
+  readonly loadWarnings: string[] = [];
+  private rootChain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly home: string) {}
+
+  /** Directory of an item: `home/jobs/a/jobs/b`. */
+  dirOf(item: Item): string {
+    const names: string[] = [];
+    let cur: Item | undefined = item;
+    while (cur) {
+      names.unshift(cur.name);
+      cur = cur.parent.item;
+    }
+    return this.safePath(names);
+  }
+  /** Directory that will hold a new item `name` in `parent`. */
+  dirFor(parent: Container, name: string): string {
+    const names: string[] = [name];
+    let cur = parent.item;
+    while (cur) {
+      names.unshift(cur.name);
+      cur = cur.parent.item;
+    }
+    return this.safePath(names);
+  }
+  private safePath(names: string[]): string {
+    const parts = [this.home];
+    for (const n of names) {
+      if (!isSafeDirName(n)) throw new PathEscapeError(`unsafe item name for a directory: ${JSON.stringify(n)}`);
+      parts.push('jobs', n);
+    }
+    const p = path.join(...parts);
+    const rel = path.relative(this.home, p);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PathEscapeError('path escapes the home directory');
+    return p;
+  }
+
+  async load(): Promise<void> {
+    await fsp.mkdir(path.join(this.home, 'jobs'), { recursive: true });
+    await this.loadRootConfig();
+    await this.loadGroup(this.root, path.join(this.home, 'jobs'));
+  }
+
+  private async loadRootConfig(): Promise<void> {
+    let text: string | undefined;
+    try {
+      text = await fsp.readFile(path.join(this.home, 'config.xml'), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    if (text !== undefined) {
+      try {
+        const doc = parseXml(text);
+        const views = firstChild(doc, 'views');
+        if (views) for (const c of childElements(views)) {
+          const v = viewFromElement(c);
+          if (v) this.root.views.push(v);
+        }
+        const pv = firstChild(doc, 'primaryView');
+        if (pv) this.root.primaryView = textOf(pv);
+      } catch (e) {
+        this.loadWarnings.push(`config.xml: ${(e as Error).message}`);
+      }
+    }
+    if (this.root.views.length === 0) this.root.views.push(defaultAllView('all'));
+    if (!this.root.views.some((v) => v.name === this.root.primaryView)) this.root.primaryView = this.root.views[0]!.name;
+  }
+
+  private async loadGroup(group: Container, dir: string): Promise<void> {
+    let entries: string[];
+    try {
+      entries = await fsp.readdir(dir);
+    } catch {
+      return;
+    }
+    const batch = 64;
+    for (let k = 0; k < entries.length; k += batch) {
+      await Promise.all(entries.slice(k, k + batch).map((e) => this.loadItem(group, dir, e)));
+    }
+  }
+
+  private async loadItem(group: Container, dir: string, name: string): Promise<void> {
+    if (!isSafeDirName(name)) return;
+    const file = path.join(dir, name, 'config.xml');
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch {
+      return; // not an item directory
+    }
+    let doc: XmlElement;
+    try {
+      doc = parseXml(text);
+    } catch (e) {
+      this.loadWarnings.push(`${path.relative(this.home, file)}: ${(e as Error).message}`);
+      return;
+    }
+    const type = itemTypeOf(doc.name);
+    if (!type) {
+      this.loadWarnings.push(`${path.relative(this.home, file)}: unknown root element <${doc.name}>`);
+      return;
+    }
+    const item: Item = {
+      name, parent: group, type, root: doc.name, doc, stored: text, pending: false, heldOff: false,
+      builds: [], nextBuildNumber: 1, chain: Promise.resolve(),
+    };
+    if (type.kind !== 'job') {
+      // Folders loaded from disk use a case-sensitive child map (reference §3).
+      const fv = folderViewsFromDoc(doc);
+      item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, item };
+    }
+    group.items.set(item);
+    if (item.container) await this.loadGroup(item.container, path.join(dir, name, 'jobs'));
+  }
+
+  /** Queue a write for an item; writes of one item never interleave. */
+  enqueue<T>(item: Item, op: () => Promise<T>): Promise<T> {
+    const next = item.chain.then(op, op);
+    item.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Write a brand-new item's directory and config.xml. */
+  async writeNew(dir: string, bytes: string): Promise<void> {
+    await fsp.mkdir(dir, { recursive: false });
+    await fsp.writeFile(path.join(dir, 'config.xml'), bytes);
+  }
+
+  /** Atomically replace an item's config.xml. */
+  async writeConfig(item: Item, bytes: string): Promise<void> {
+    const dir = this.dirOf(item);
+    const tmp = path.join(dir, `.config.xml.${randomBytes(4).toString('hex')}.tmp`);
+    await fsp.writeFile(tmp, bytes);
+    await fsp.rename(tmp, path.join(dir, 'config.xml'));
+    item.stored = bytes;
+  }
+
+  /** Re-serialise an item (XmlFile.write form) and save it. */
+  saveItem(item: Item): Promise<void> {
+    const bytes = serialiseXml(item.doc, FILE_DECLARATION);
+    item.stored = bytes;
+    return this.enqueue(item, () => this.writeConfig(item, bytes));
+  }
+
+  async removeDir(dir: string): Promise<void> {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+
+  /** Save root views to `home/config.xml`. */
+  saveRoot(version: string): Promise<void> {
+    const doc: XmlElement = {
+      name: 'hudson',
+      attrs: [],
+      children: [
+        { name: 'version', attrs: [], children: [version] },
+        { name: 'views', attrs: [], children: this.root.views.map((v) => v.doc) },
+        { name: 'primaryView', attrs: [], children: [this.root.primaryView] },
+      ],
+    };
+    const bytes = serialiseXml(doc, FILE_DECLARATION);
+    const file = path.join(this.home, 'config.xml');
+    const op = async (): Promise<void> => {
+      const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+      await fsp.writeFile(tmp, bytes);
+      await fsp.rename(tmp, file);
+    };
+    const next = this.rootChain.then(op, op);
+    this.rootChain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Save the views of a container (root config.xml, or the folder's config.xml). */
+  saveViews(c: Container, version: string): Promise<void> {
+    if (c.kind === 'root') return this.saveRoot(version);
+    syncFolderViewsIntoDoc(c.item!);
+    return this.saveItem(c.item!);
+  }
+}
