@@ -315,7 +315,7 @@ export class Store {
 
   /** Write a brand-new item's directory and config.xml. */
   async writeNew(dir: string, bytes: string): Promise<void> {
-    await fsp.mkdir(dir, { recursive: false });
+    await fsp.mkdir(dir, { recursive: true });
     await fsp.writeFile(path.join(dir, 'config.xml'), bytes);
   }
 
