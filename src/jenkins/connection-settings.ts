@@ -1,0 +1,321 @@
+/**
+ * Where the client's settings come from, strongest first: command-line flags, environment
+ * (`JENKINS_URL`, `JENKINS_USER`, `JENKINS_API_TOKEN`, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`), then the
+ * `jenkins:` section of the config file (`jobsmith.yaml` in the working directory, or `--config FILE`).
+ * The config file holds non-secret settings only: a token or password there is refused.
+ * Bad settings are diagnostics (all at once), never exceptions.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { ClientOptions } from './jenkins-client.js';
+import { redactUserInfo } from './redact.js';
+
+export const DEFAULT_CONFIG_FILE = 'jobsmith.yaml';
+
+export interface ConnectionFlags {
+  /** --jenkins-url */
+  jenkinsUrl: string;
+  /** --user */
+  user: string;
+  /** --token-file: a file holding the API token (first line). */
+  tokenFile: string;
+  /** --config: the config file (default ./jobsmith.yaml when present). */
+  config: string;
+  concurrency: number;
+  /** --timeout, seconds per request. */
+  timeout: number;
+  retries: number;
+  /** --ca-file (repeatable). */
+  caFile: string[];
+  proxy: string;
+  noProxy: string;
+}
+
+export interface ResolveInput {
+  flags: Partial<ConnectionFlags>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Injected for tests; default fs.readFileSync(path, 'utf8'). */
+  readFile?: (file: string) => string;
+}
+
+/** Where a value came from, for diagnostics. */
+interface Origin {
+  file?: string;
+  line?: number;
+  column?: number;
+  field: string;
+}
+
+interface FileSettings {
+  url?: { value: string; at: Origin };
+  user?: { value: string; at: Origin };
+  concurrency?: { value: number; at: Origin };
+  timeout?: { value: number; at: Origin };
+  retries?: { value: number; at: Origin };
+  caFiles?: { value: string[]; at: Origin };
+  proxy?: { value: string; at: Origin };
+  noProxy?: { value: string; at: Origin };
+}
+
+const SECRET_KEY = /^(token|api[-_]?token|apitoken|password|passwd|secret|jenkins[-_]?api[-_]?token)$/i;
+const KNOWN_KEYS: Record<string, keyof FileSettings> = {
+  url: 'url',
+  user: 'user',
+  concurrency: 'concurrency',
+  timeout: 'timeout',
+  retries: 'retries',
+  'ca-files': 'caFiles',
+  caFiles: 'caFiles',
+  proxy: 'proxy',
+  'no-proxy': 'noProxy',
+  noProxy: 'noProxy',
+};
+
+function diag(code: string, message: string, at: Origin | undefined, severity: 'error' | 'warning' = 'error'): Diagnostic {
+  const d: Diagnostic = { severity, code, message };
+  if (at?.file !== undefined) d.file = at.file;
+  if (at?.line !== undefined) d.line = at.line;
+  if (at?.column !== undefined) d.column = at.column;
+  if (at?.field !== undefined) d.field = at.field;
+  return d;
+}
+
+function readConfigFile(file: string, shown: string, text: string, diagnostics: Diagnostic[]): FileSettings {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const where = (node: YamlNode | null | undefined, field: string): Origin => {
+    const at: Origin = { file: shown, field };
+    const off = node?.range?.[0];
+    if (off !== undefined) {
+      const p = lc.linePos(off);
+      at.line = p.line;
+      at.column = p.col;
+    }
+    return at;
+  };
+  for (const e of doc.errors) {
+    const p = e.linePos?.[0];
+    diagnostics.push(diag('config-yaml', e.message.split('\n')[0]!, { file: shown, ...(p ? { line: p.line, column: p.col } : {}), field: '' }));
+  }
+  if (doc.errors.length) return {};
+
+  // Secrets anywhere in the file are refused (they belong in JENKINS_API_TOKEN or --token-file).
+  const scan = (node: unknown, trail: string): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        const field = trail ? `${trail}.${key}` : key;
+        if (SECRET_KEY.test(key)) {
+          diagnostics.push(diag('secret-in-config', `a secret does not belong in ${shown}: remove "${key}" and set JENKINS_API_TOKEN or use --token-file`, where(pair.key as YamlNode, field)));
+        }
+        scan(pair.value, field);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((it, i) => scan(it, `${trail}[${i}]`));
+    } else if (isScalar(node) && typeof node.value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/\s@]*:[^/\s@]*@/i.test(node.value)) {
+      diagnostics.push(diag('secret-in-config', `a URL with a password does not belong in ${shown}; set JENKINS_USER and JENKINS_API_TOKEN instead`, where(node as YamlNode, trail)));
+    }
+  };
+  scan(doc.contents, '');
+
+  const root = doc.contents;
+  if (root === null || root === undefined) return {};
+  if (!isMap(root)) {
+    diagnostics.push(diag('config-shape', `${shown} must be a mapping with a "jenkins:" section`, where(root as YamlNode, '')));
+    return {};
+  }
+  const section = root.get('jenkins', true) as unknown;
+  if (section === undefined || section === null) return {};
+  if (!isMap(section)) {
+    diagnostics.push(diag('config-shape', '"jenkins" must be a mapping (url, user, concurrency, timeout, retries, ca-files, proxy, no-proxy)', where(section as YamlNode, 'jenkins')));
+    return {};
+  }
+  const out: FileSettings = {};
+  const baseDir = path.dirname(file);
+  for (const pair of section.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const field = `jenkins.${key}`;
+    const valueNode = pair.value as YamlNode | null;
+    const at = where(valueNode ?? (pair.key as YamlNode), field);
+    const value = isScalar(valueNode) ? valueNode.value : undefined;
+    if (SECRET_KEY.test(key)) continue; // reported above
+    const target = KNOWN_KEYS[key];
+    if (target === undefined) {
+      diagnostics.push(diag('unknown-key', `unknown setting "${key}" (known: url, user, concurrency, timeout, retries, ca-files, proxy, no-proxy)`, where(pair.key as YamlNode, field), 'warning'));
+      continue;
+    }
+    if (target === 'caFiles') {
+      const list = isSeq(valueNode) ? valueNode.items.map((i) => (isScalar(i) ? i.value : undefined)) : [value];
+      if (!list.every((v): v is string => typeof v === 'string' && v !== '')) {
+        diagnostics.push(diag('config-type', `${field} must be a file path or a list of file paths`, at));
+        continue;
+      }
+      out.caFiles = { value: list.map((f) => path.resolve(baseDir, f)), at };
+    } else if (target === 'concurrency' || target === 'timeout' || target === 'retries') {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        diagnostics.push(diag('config-type', `${field} must be a number`, at));
+        continue;
+      }
+      out[target] = { value, at };
+    } else {
+      if (typeof value !== 'string' || value === '') {
+        diagnostics.push(diag('config-type', `${field} must be a non-empty text`, at));
+        continue;
+      }
+      out[target] = { value, at };
+    }
+  }
+  return out;
+}
+
+function firstEnv(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = env[n];
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
+/**
+ * Resolve connection settings. Returns `settings` only when there is no error diagnostic.
+ * Diagnostics never quote a secret.
+ */
+export function resolveConnectionSettings(input: ResolveInput): { settings?: ClientOptions; diagnostics: Diagnostic[] } {
+  const { flags, env, cwd } = input;
+  const read = input.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const diagnostics: Diagnostic[] = [];
+
+  // Config file.
+  let file: FileSettings = {};
+  const explicit = flags.config !== undefined;
+  const configPath = path.resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
+  const shown = path.relative(cwd, configPath) || configPath;
+  if (explicit || existsSync(configPath)) {
+    let text: string | undefined;
+    try {
+      text = read(configPath);
+    } catch (err) {
+      diagnostics.push(diag('config-unreadable', `cannot read the config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: shown, field: '--config' }));
+    }
+    if (text !== undefined) file = readConfigFile(configPath, shown, text, diagnostics);
+  }
+
+  // URL.
+  const urlSource: { value: string; at: Origin } | undefined =
+    flags.jenkinsUrl !== undefined
+      ? { value: flags.jenkinsUrl, at: { field: '--jenkins-url' } }
+      : firstEnv(env, 'JENKINS_URL') !== undefined
+        ? { value: firstEnv(env, 'JENKINS_URL')!, at: { field: 'JENKINS_URL' } }
+        : file.url;
+  let url: URL | undefined;
+  let urlUser: string | undefined;
+  let urlToken: string | undefined;
+  if (urlSource === undefined) {
+    diagnostics.push(diag('missing-jenkins-url', `no Jenkins URL: pass --jenkins-url, set JENKINS_URL, or put "jenkins: { url: ... }" in ${DEFAULT_CONFIG_FILE}`, { field: '--jenkins-url' }));
+  } else {
+    try {
+      url = new URL(urlSource.value);
+    } catch {
+      diagnostics.push(diag('bad-jenkins-url', `not a URL: ${redactUserInfo(urlSource.value)}`, urlSource.at));
+    }
+    if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      diagnostics.push(diag('bad-jenkins-url', `the Jenkins URL must start with http:// or https://, not ${url.protocol}`, urlSource.at));
+      url = undefined;
+    }
+    if (url && (url.username || url.password)) {
+      urlUser = url.username ? decodeURIComponent(url.username) : undefined;
+      urlToken = url.password ? decodeURIComponent(url.password) : undefined;
+      url.username = '';
+      url.password = '';
+      if (urlSource.at.field === '--jenkins-url' && urlToken !== undefined) {
+        diagnostics.push(diag('secret-in-flag', 'a token inside --jenkins-url is visible to other users of this machine; prefer JENKINS_USER and JENKINS_API_TOKEN', urlSource.at, 'warning'));
+      }
+    }
+    if (url && (url.search || url.hash)) {
+      diagnostics.push(diag('bad-jenkins-url', 'the Jenkins URL must not carry a query or fragment', urlSource.at));
+    }
+    if (url && !url.pathname.endsWith('/')) url.pathname += '/';
+  }
+
+  // Credentials.
+  const user = flags.user ?? firstEnv(env, 'JENKINS_USER') ?? urlUser ?? file.user?.value;
+  let token: string | undefined;
+  let tokenField = 'JENKINS_API_TOKEN';
+  if (flags.tokenFile !== undefined) {
+    tokenField = '--token-file';
+    try {
+      token = read(path.resolve(cwd, flags.tokenFile)).split(/\r?\n/)[0]!.trim();
+      if (token === '') diagnostics.push(diag('empty-token', 'the token file is empty', { file: flags.tokenFile, field: '--token-file' }));
+    } catch (err) {
+      diagnostics.push(diag('token-file-unreadable', `cannot read the token file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { file: flags.tokenFile, field: '--token-file' }));
+    }
+  } else {
+    token = firstEnv(env, 'JENKINS_API_TOKEN') ?? urlToken;
+  }
+  if (user !== undefined && token === undefined && !diagnostics.some((d) => d.field === '--token-file')) {
+    diagnostics.push(diag('missing-token', `a user is set (${user}) but no API token: set JENKINS_API_TOKEN or pass --token-file`, { field: 'JENKINS_API_TOKEN' }));
+  }
+  if (token !== undefined && token !== '' && user === undefined) {
+    diagnostics.push(diag('missing-user', 'an API token is set but no user: set JENKINS_USER or pass --user', { field: tokenField }));
+  }
+
+  // Numbers.
+  const num = (flag: number | undefined, flagName: string, fromFile: { value: number; at: Origin } | undefined, check: (n: number) => boolean, what: string) => {
+    if (flag !== undefined) {
+      if (!check(flag)) diagnostics.push(diag('bad-setting', `${flagName} must be ${what}`, { field: flagName }));
+      return flag;
+    }
+    if (fromFile !== undefined) {
+      if (!check(fromFile.value)) diagnostics.push(diag('bad-setting', `${fromFile.at.field} must be ${what}`, fromFile.at));
+      return fromFile.value;
+    }
+    return undefined;
+  };
+  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256');
+  const timeout = num(flags.timeout, '--timeout', file.timeout, (n) => n > 0 && n <= 3600, 'a number of seconds above 0 (at most 3600)');
+  const retries = num(flags.retries, '--retries', file.retries, (n) => Number.isInteger(n) && n >= 0 && n <= 10, 'a whole number from 0 to 10');
+
+  // CA certificates: flags (relative to cwd) and config (relative to the file).
+  const caFiles: string[] = [];
+  for (const f of flags.caFile ?? []) caFiles.push(path.resolve(cwd, f));
+  if (!flags.caFile?.length && file.caFiles) caFiles.push(...file.caFiles.value);
+  for (const f of caFiles) {
+    try {
+      const pem = read(f);
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) diagnostics.push(diag('bad-ca-file', 'not a PEM certificate file', { file: path.relative(cwd, f) || f, field: '--ca-file' }));
+    } catch (err) {
+      diagnostics.push(diag('bad-ca-file', `cannot read the CA file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { file: path.relative(cwd, f) || f, field: '--ca-file' }));
+    }
+  }
+  // Passing `ca` replaces Node's default store, which is where NODE_EXTRA_CA_CERTS went: keep it.
+  const extra = firstEnv(env, 'NODE_EXTRA_CA_CERTS');
+  if (caFiles.length > 0 && extra !== undefined && !caFiles.includes(path.resolve(cwd, extra))) caFiles.push(path.resolve(cwd, extra));
+
+  // Proxy.
+  const https = url?.protocol === 'https:';
+  const proxy = flags.proxy ?? (https ? firstEnv(env, 'https_proxy', 'HTTPS_PROXY') : undefined) ?? firstEnv(env, 'http_proxy', 'HTTP_PROXY') ?? file.proxy?.value;
+  const noProxy = flags.noProxy ?? firstEnv(env, 'no_proxy', 'NO_PROXY') ?? file.noProxy?.value;
+  if (proxy !== undefined) {
+    try {
+      const p = new URL(proxy);
+      if (p.protocol !== 'http:' && p.protocol !== 'https:') throw new Error();
+    } catch {
+      diagnostics.push(diag('bad-proxy', `the proxy must be an http:// or https:// URL: ${redactUserInfo(proxy)}`, { field: flags.proxy !== undefined ? '--proxy' : 'HTTP_PROXY' }));
+    }
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error') || url === undefined) return { diagnostics };
+  const settings: ClientOptions = { url: url.toString() };
+  if (user !== undefined) settings.user = user;
+  if (token !== undefined) settings.token = token;
+  if (concurrency !== undefined) settings.concurrency = concurrency;
+  if (timeout !== undefined) settings.timeoutMs = Math.round(timeout * 1000);
+  if (retries !== undefined) settings.retries = retries;
+  if (caFiles.length) settings.caFiles = caFiles;
+  if (proxy !== undefined) settings.proxy = proxy;
+  if (noProxy !== undefined) settings.noProxy = noProxy;
+  return { settings, diagnostics };
+}
