@@ -18,7 +18,7 @@ import { redactUrl } from './redact-url.js';
 import { repoLocation } from './repo-kind.js';
 
 /** Grace period when `keep_days` is not given. */
-export const DEFAULT_KEEP_DAYS = 7;
+export const DEFAULT_KEEP_DAYS = 3;
 /** Cap per project when `max` is not given. */
 export const DEFAULT_MAX_BRANCHES = 100;
 
@@ -39,6 +39,8 @@ export interface BranchProject {
   /** Definition file and the line of its `branches:` key, for messages. */
   file: string;
   line?: number;
+  /** Exact places of fields (`include[1]`, `keep_days`, ...), when known. */
+  locs?: Record<string, { line: number; column: number }>;
   branches: BranchesBlock;
 }
 
@@ -52,6 +54,8 @@ export interface BranchTokens {
 export interface RenderBranchJobRequest {
   project: string;
   template: string;
+  /** Position of the template in `branches.templates` (the same template may be listed twice with different `job:` names). */
+  index: number;
   branch: string;
   /** Built-in tokens to add to the project's own. */
   values: BranchTokens;
@@ -70,17 +74,21 @@ export function repoTokenValue(repo: string): string {
 /** Diagnostics for a block's glob patterns and numbers (all at once). */
 export function checkBranchesBlock(p: BranchProject): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) };
+  const where = (field: string) => {
+    const l = p.locs?.[field];
+    return l ? { file: p.file, line: l.line, column: l.column } : { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) };
+  };
+  const at = where('');
   for (const key of ['include', 'exclude', 'refs'] as const) {
     for (const bad of invalidPatterns(p.branches[key] ?? [])) {
-      out.push({ ...at, severity: 'error', code: 'bad-branch-pattern', field: `branches.${key}[${bad.index}]`, message: `${p.project}: branches.${key}[${bad.index}] is not a valid glob: ${bad.message}` });
+      out.push({ ...where(`${key}[${bad.index}]`), severity: 'error', code: 'bad-branch-pattern', field: `branches.${key}[${bad.index}]`, message: `${p.project}: branches.${key}[${bad.index}] is not a valid glob: ${bad.message}` });
     }
   }
   const { keep_days: keepDays, max } = p.branches;
   if (keepDays !== undefined && !(Number.isFinite(keepDays) && keepDays >= 0))
-    out.push({ ...at, severity: 'error', code: 'bad-branch-keep-days', field: 'branches.keep_days', message: `${p.project}: branches.keep_days must be a number of days, 0 or more` });
+    out.push({ ...where('keep_days'), severity: 'error', code: 'bad-branch-keep-days', field: 'branches.keep_days', message: `${p.project}: branches.keep_days must be a number of days, 0 or more` });
   if (max !== undefined && !(Number.isInteger(max) && max >= 0))
-    out.push({ ...at, severity: 'error', code: 'bad-branch-max', field: 'branches.max', message: `${p.project}: branches.max must be a whole number, 0 or more` });
+    out.push({ ...where('max'), severity: 'error', code: 'bad-branch-max', field: 'branches.max', message: `${p.project}: branches.max must be a whole number, 0 or more` });
   if (p.branches.templates.length === 0)
     out.push({ ...at, severity: 'error', code: 'no-branch-templates', field: 'branches.templates', message: `${p.project}: branches.templates lists no template` });
   return out;
@@ -148,8 +156,8 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     const repoValue = repoTokenValue(p.branches.repo);
     for (const branch of kept) {
       const values: BranchTokens = { 'BRANCH.NAME': branch, 'BRANCH.SLUG': branchSlug(branch), 'BRANCH.REPO': repoValue };
-      for (const template of p.branches.templates) {
-        const r = input.render({ project: p.project, template, branch, values, nameFor: (base) => branchJobName(base, branch) });
+      for (const [index, template] of p.branches.templates.entries()) {
+        const r = input.render({ project: p.project, template, index, branch, values, nameFor: (base) => branchJobName(base, branch) });
         projectDiags.push(...r.diagnostics);
         if (!r.job) continue;
         const job: DesiredJob = { ...r.job, branch };
