@@ -61,15 +61,15 @@ describe('expandBranchJobs', () => {
       render,
     });
     expect(r.jobs.map((j) => j.project)).toEqual(['b']);
-    expect(r.scopes.a).toEqual({ status: 'failed', keepDays: 7, detail: 'git ls-remote https://***@h/r.git: fatal' });
-    expect(r.scopes.b).toEqual({ status: 'ok', keepDays: 7, listed: 1 });
+    expect(r.scopes.a).toEqual({ status: 'failed', keepDays: 3, detail: 'git ls-remote https://***@h/r.git: fatal' });
+    expect(r.scopes.b).toEqual({ status: 'ok', keepDays: 3, listed: 1 });
     expect(r.problems).toEqual([expect.objectContaining({ severity: 'error', category: 'external', code: 'branch-listing-failed', project: 'a' })]);
   });
 
   it('an empty remote is ok with listed 0 (the planner holds existing jobs)', () => {
     const r = expandBranchJobs({ projects: [project('a')], listings: new Map([['a', ok()]]), render });
     expect(r.jobs).toEqual([]);
-    expect(r.scopes.a).toEqual({ status: 'ok', keepDays: 7, listed: 0 });
+    expect(r.scopes.a).toEqual({ status: 'ok', keepDays: 3, listed: 0 });
   });
 
   it('cap: existing branch jobs kept first, overflow reported', () => {
