@@ -97,8 +97,8 @@ function readConfigFile(file: string, shown: string, text: string, diagnostics: 
     return at;
   };
   for (const e of doc.errors) {
-    const p = e.linePos?.[0];
-    diagnostics.push(diag('config-yaml', e.message.split('\n')[0]!, { file: shown, ...(p ? { line: p.line, column: p.col } : {}), field: '' }));
+    const p = lc.linePos(e.pos[0]);
+    diagnostics.push(diag('config-yaml', e.message.split('\n')[0]!, { file: shown, line: p.line, column: p.col, field: '' }));
   }
   if (doc.errors.length) return {};
 

@@ -516,7 +516,7 @@ export class JenkinsClient implements JenkinsApi {
   async listViews(folder = ''): Promise<Array<{ name: string; className: string; jobs: string[] }>> {
     if (folder) this.checkName('list views', folder);
     const j = await this.getJson({ operation: 'list views', ...(folder ? { target: folder } : {}), route: 'GET views api/json', path: `${itemPath(folder)}api/json${query({ tree: 'views[name,jobs[fullName]]' })}` });
-    return flattenListing({ views: (j as { views?: unknown }).views ?? [] }, folder).views.map((v) => ({ name: v.name, className: v.className, jobs: v.jobs }));
+    return flattenListing({ jobs: [], views: (j as { views?: unknown }).views ?? [] }, folder).views.map((v) => ({ name: v.name, className: v.className, jobs: v.jobs }));
   }
 
   async createView(name: string, configXml: string, folder = ''): Promise<void> {

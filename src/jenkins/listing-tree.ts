@@ -65,7 +65,8 @@ function viewsOf(node: Json, folder: string[], out: ObservedView[]): void {
 export function flattenListing(root: unknown, parent = '', opts: { rootViews?: boolean } = {}): FlatListing {
   const out: FlatListing = { items: [], views: [], deeper: [] };
   if (!isObject(root)) throw new TypeError('listing response is not a JSON object');
-  if (root.jobs !== undefined && !Array.isArray(root.jobs)) throw new TypeError('listing response: "jobs" is not a list');
+  // A listing always carries `jobs` (possibly empty); without it the answer is not a listing.
+  if (!Array.isArray(root.jobs)) throw new TypeError('listing response has no "jobs" list');
   if (opts.rootViews !== false) viewsOf(root, parent === '' ? [] : parent.split('/'), out.views);
 
   const walk = (entries: unknown[], parentPath: string): void => {
@@ -101,6 +102,6 @@ export function flattenListing(root: unknown, parent = '', opts: { rootViews?: b
       }
     }
   };
-  if (Array.isArray(root.jobs)) walk(root.jobs, parent);
+  walk(root.jobs, parent);
   return out;
 }

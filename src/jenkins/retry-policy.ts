@@ -32,10 +32,3 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + random() * (cap / 2));
 }
-
-/** A server's `Retry-After` (seconds) when it is small enough to honour, else undefined. */
-export function retryAfterMs(header: string | undefined, maxDelayMs: number): number | undefined {
-  if (!header || !/^\d+$/.test(header.trim())) return undefined;
-  const ms = Number(header.trim()) * 1000;
-  return ms <= maxDelayMs ? ms : undefined;
-}
