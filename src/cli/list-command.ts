@@ -1,0 +1,37 @@
+import type { Argv, CommandModule } from 'yargs';
+import { hasErrors } from '../model/diagnostic.js';
+import { EXIT } from './exit-codes.js';
+import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
+import { loadAndRender, workspaceOptions, type WorkspaceArgs } from './render-command.js';
+
+export const listCommand: CommandModule<object, WorkspaceArgs> = {
+  command: 'list',
+  describe: 'List the jobs the definitions produce (full name, template, project)',
+  builder: (y) => workspaceOptions(y) as unknown as Argv<WorkspaceArgs>,
+  handler: async (args) => {
+    const r = await loadAndRender(args);
+    const ok = !hasErrors(r.diagnostics);
+    const jobs = r.desired.jobs.map((j) => ({
+      fullName: j.fullName,
+      name: j.name,
+      folder: j.folder,
+      project: j.project,
+      template: j.template,
+      rootElement: j.rootElement,
+      ...(j.view !== undefined ? { view: j.view } : {}),
+      ...(j.disabled ? { disabled: true } : {}),
+      hash: j.hash,
+      source: j.source,
+    }));
+    if (args.json) printJson({ ok, jobs, folders: r.desired.folders.map((f) => f.fullName), views: r.desired.views, diagnostics: diagnosticsJson(r.diagnostics) });
+    else {
+      printDiagnostics(r.diagnostics);
+      const w = Math.max(8, ...jobs.map((j) => j.fullName.length));
+      const t = Math.max(8, ...jobs.map((j) => j.template.length));
+      let out = '';
+      for (const j of jobs) out += `${j.fullName.padEnd(w)}  ${j.template.padEnd(t)}  ${j.project}${j.disabled ? '  (disabled)' : ''}\n`;
+      process.stdout.write(out);
+    }
+    if (!ok) process.exitCode = EXIT.badInput;
+  },
+};

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/desired-job.js';
+import { loadWorkspace, type Workspace } from '../load/workspace.js';
+import { renderWorkspace } from '../render/render-workspace.js';
+import { writeJenkinsHome } from '../render/write-jenkins-home.js';
+import { EXIT } from './exit-codes.js';
+import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
+
+export interface WorkspaceArgs {
+  templates: string;
+  jobs: string;
+  json: boolean;
+}
+
+/** `--templates`, `--jobs`, `--json`: shared by render, validate, list, templates, show. */
+export function workspaceOptions<T>(y: Argv<T>): Argv<T & WorkspaceArgs> {
+  return y
+    .option('templates', { type: 'string', default: 'job-templates', describe: 'Directory of templates (<Template>-config.xml + optional <Template>.yaml)' })
+    .option('jobs', { type: 'string', default: 'jobs', describe: 'Directory of definitions (<project>.yaml, _defaults.yaml)' })
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output (diagnostics included)' }) as Argv<T & WorkspaceArgs>;
+}
+
+/** Load and render; diagnostics of both phases together. */
+export async function loadAndRender(args: { templates: string; jobs: string; projects?: string[] }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[] }> {
+  const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
+  const r = renderWorkspace(workspace, args.projects ? { projects: args.projects } : {});
+  return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics] };
+}
+
+interface RenderArgs extends WorkspaceArgs {
+  out: string;
+  project?: string[];
+}
+
+export const renderCommand: CommandModule<object, RenderArgs> = {
+  command: 'render',
+  describe: 'Render every job into a JENKINS_HOME layout (<out>/jobs/<name>/config.xml); writes nothing if any check fails',
+  builder: (y) =>
+    workspaceOptions(y)
+      .option('out', { type: 'string', default: 'out', describe: 'Output directory' })
+      .option('project', { type: 'string', array: true, describe: 'Only write the jobs of these projects (repeatable)' }) as unknown as Argv<RenderArgs>,
+  handler: async (args) => {
+    const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, ...(args.project ? { projects: args.project } : {}) });
+    if (hasErrors(r.diagnostics)) {
+      if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
+      else {
+        printDiagnostics(r.diagnostics);
+        process.stderr.write('nothing written\n');
+      }
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    const w = writeJenkinsHome(args.out, r.desired);
+    if (args.json) {
+      printJson({
+        ok: true,
+        out: args.out,
+        jobs: r.desired.jobs.length,
+        folders: r.desired.folders.length,
+        written: w.written,
+        unchanged: w.unchanged,
+        removed: w.removed,
+        diagnostics: diagnosticsJson(r.diagnostics),
+      });
+    } else {
+      printDiagnostics(r.diagnostics);
+      process.stdout.write(
+        `rendered ${r.desired.jobs.length} job${r.desired.jobs.length === 1 ? '' : 's'}` +
+          (r.desired.folders.length ? ` and ${r.desired.folders.length} folder${r.desired.folders.length === 1 ? '' : 's'}` : '') +
+          ` into ${path.join(args.out, 'jobs')}: ${w.written.length} written, ${w.unchanged} unchanged, ${w.removed.length} removed\n`,
+      );
+    }
+  },
+};

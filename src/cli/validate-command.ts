@@ -1,0 +1,22 @@
+import type { Argv, CommandModule } from 'yargs';
+import { hasErrors } from '../model/diagnostic.js';
+import { EXIT } from './exit-codes.js';
+import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
+import { loadAndRender, workspaceOptions, type WorkspaceArgs } from './render-command.js';
+
+export const validateCommand: CommandModule<object, WorkspaceArgs> = {
+  command: 'validate',
+  describe: 'Run every check on templates and definitions; writes nothing',
+  builder: (y) => workspaceOptions(y) as unknown as Argv<WorkspaceArgs>,
+  handler: async (args) => {
+    const r = await loadAndRender(args);
+    const ok = !hasErrors(r.diagnostics);
+    const summary = { jobs: r.desired.jobs.length, projects: r.workspace.definitions.length, templates: r.workspace.templates.size };
+    if (args.json) printJson({ ok, ...summary, diagnostics: diagnosticsJson(r.diagnostics) });
+    else {
+      printDiagnostics(r.diagnostics);
+      if (ok) process.stdout.write(`ok: ${summary.templates} templates, ${summary.projects} projects, ${summary.jobs} jobs\n`);
+    }
+    if (!ok) process.exitCode = EXIT.badInput;
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * YAML files as the loaders see them: parsed with the failsafe schema (every scalar is a string, so
+ * `3.0` stays `3.0` and `on` stays `on`), duplicate keys rejected, positions for every node.
+ */
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import { didYouMean } from './did-you-mean.js';
+
+export interface Loc {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export class YamlSource {
+  readonly lines = new LineCounter();
+  readonly doc: Document.Parsed;
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, schema: 'failsafe', prettyErrors: false });
+    for (const e of [...this.doc.errors, ...this.doc.warnings]) {
+      const p = this.lines.linePos(e.pos[0]);
+      const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${this.keyAt(e.pos[0]) ?? ''}`.trim() : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      this.diagnostics.push({
+        severity: 'error',
+        code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+        message: e.code === 'DUPLICATE_KEY' ? message : `YAML: ${message}`,
+        file,
+        line: p.line,
+        column: p.col,
+      });
+    }
+  }
+
+  get ok(): boolean {
+    return this.doc.errors.length === 0;
+  }
+
+  private keyAt(offset: number): string | undefined {
+    const m = /^[^:\n]*/.exec(this.text.slice(offset));
+    return m ? m[0].trim() : undefined;
+  }
+
+  at(offset: number | undefined): Loc {
+    const p = this.lines.linePos(offset ?? 0);
+    return { file: this.file, line: p.line, column: p.col };
+  }
+
+  loc(node: Node | null | undefined | unknown): Loc {
+    const n = node as Node | null | undefined;
+    return this.at(n?.range?.[0]);
+  }
+
+  error(node: unknown, code: string, message: string, field?: string): Diagnostic {
+    const d: Diagnostic = { severity: 'error', code, message, ...this.loc(node) };
+    if (field !== undefined) d.field = field;
+    this.diagnostics.push(d);
+    return d;
+  }
+
+  warn(node: unknown, code: string, message: string, field?: string): Diagnostic {
+    const d: Diagnostic = { severity: 'warning', code, message, ...this.loc(node) };
+    if (field !== undefined) d.field = field;
+    this.diagnostics.push(d);
+    return d;
+  }
+
+  /** The top-level mapping, or undefined (with a diagnostic) when the document is something else. Empty file = empty map. */
+  topMap(what: string): YAMLMap | undefined {
+    const c = this.doc.contents;
+    if (c === null || (isScalar(c) && (c.value === '' || c.value === null))) return undefined;
+    if (!isMap(c)) {
+      this.error(c, 'bad-type', `${what} must be a mapping (key: value lines)`);
+      return undefined;
+    }
+    return c as YAMLMap;
+  }
+
+  /** Pairs of a map with string keys; reports non-string keys and unknown keys (with a hint). */
+  pairs(map: YAMLMap, known: readonly string[] | null, prefix: string): Array<{ key: string; pair: Pair; value: unknown }> {
+    const out: Array<{ key: string; pair: Pair; value: unknown }> = [];
+    for (const pair of map.items) {
+      const k = pair.key;
+      if (!isScalar(k) || typeof k.value !== 'string') {
+        this.error(k, 'bad-type', 'keys must be plain text', prefix || undefined);
+        continue;
+      }
+      const key = k.value;
+      if (known && !known.includes(key)) {
+        this.error(k, 'unknown-key', `unknown key "${key}"${didYouMean(key, known)} (known: ${known.join(', ')})`, prefix ? `${prefix}.${key}` : key);
+        continue;
+      }
+      out.push({ key, pair, value: pair.value });
+    }
+    return out;
+  }
+
+  /** A scalar string, or undefined with a diagnostic. */
+  str(node: unknown, field: string, opts: { allowEmpty?: boolean } = {}): string | undefined {
+    if (isScalar(node) && typeof node.value === 'string') {
+      if (!opts.allowEmpty && node.value.trim() === '') {
+        this.error(node, 'bad-value', `${field} must not be empty`, field);
+        return undefined;
+      }
+      return node.value;
+    }
+    this.error(node, 'bad-type', `${field} must be text${isSeq(node) ? ', not a list' : isMap(node) ? ', not a mapping' : ''}`, field);
+    return undefined;
+  }
+
+  bool(node: unknown, field: string): boolean | undefined {
+    const s = isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+    if (s === 'true' || s === 'false') return s === 'true';
+    this.error(node, 'bad-type', `${field} must be true or false`, field);
+    return undefined;
+  }
+
+  int(node: unknown, field: string, min: number): number | undefined {
+    const s = isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+    if (s !== undefined && /^\d+$/.test(s) && Number(s) >= min && Number.isSafeInteger(Number(s))) return Number(s);
+    this.error(node, 'bad-type', `${field} must be a whole number >= ${min}`, field);
+    return undefined;
+  }
+
+  /** A list of strings (a single string is accepted as a one-element list). */
+  strList(node: unknown, field: string): Array<{ value: string; loc: Loc }> | undefined {
+    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return [{ value: node.value, loc: this.loc(node) }];
+    if (!isSeq(node)) {
+      this.error(node, 'bad-type', `${field} must be a list`, field);
+      return undefined;
+    }
+    const out: Array<{ value: string; loc: Loc }> = [];
+    node.items.forEach((item, i) => {
+      const v = this.str(item, `${field}[${i}]`);
+      if (v !== undefined) out.push({ value: v, loc: this.loc(item) });
+    });
+    return out;
+  }
+}
+
+export function toLocation(l: Loc): SourceLocation {
+  return { file: l.file, line: l.line, column: l.column };
+}

@@ -1,0 +1,328 @@
+/**
+ * Templates + definitions -> the desired jobs, folders and views, with every check of the
+ * definitions against the templates. Pure (no I/O); deterministic.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import type { DesiredFolder, DesiredJob, DesiredState, DesiredView } from '../model/desired-job.js';
+import type { Definition, LocatedValue, TemplateUse, TokenValue } from '../load/definition.js';
+import type { ParsedTemplate } from '../load/parsed-template.js';
+import { checkTokenValue } from '../load/template-sidecar.js';
+import type { Workspace } from '../load/workspace.js';
+import { didYouMean } from '../load/did-you-mean.js';
+import { checkGoodName, nameKey } from './job-name.js';
+import { folderConfig } from './folder-config.js';
+import { renderTemplate, type TokenValues } from './render-template.js';
+
+/**
+ * Tokens jobsmith fills itself. Definitions may not set them.
+ * - HUDSON.JOB.NAME, JOB.NAME: the job's name (last segment);
+ * - JOB.FULLNAME: folder path and name joined by `/`;
+ * - PROJECT.NAME: the definition's project;
+ * - TEMPLATE.NAME: the template's name;
+ * - FOLDER.PATH: the folder path ('' at the root);
+ * - BRANCH.NAME, BRANCH.SLUG, BRANCH.REPO: only for branch jobs (templates listed under `branches.templates`).
+ */
+export const BUILTIN_TOKEN_NAMES: readonly string[] = [
+  'HUDSON.JOB.NAME',
+  'JOB.NAME',
+  'JOB.FULLNAME',
+  'PROJECT.NAME',
+  'TEMPLATE.NAME',
+  'FOLDER.PATH',
+  'BRANCH.NAME',
+  'BRANCH.SLUG',
+  'BRANCH.REPO',
+];
+export const BRANCH_TOKEN_NAMES: readonly string[] = ['BRANCH.NAME', 'BRANCH.SLUG', 'BRANCH.REPO'];
+const BUILTINS = new Set(BUILTIN_TOKEN_NAMES);
+const BRANCH_TOKENS = new Set(BRANCH_TOKEN_NAMES);
+
+export interface RenderOptions {
+  /** Render only these projects (every check on names still covers all definitions). */
+  projects?: string[];
+}
+
+export interface JobPlanEntry {
+  definition: Definition;
+  use: TemplateUse;
+  template?: ParsedTemplate;
+  name: string;
+  folder: string[];
+  fullName: string;
+}
+
+function loc(l: { file: string; line?: number; column?: number } | undefined): Partial<SourceLocation> {
+  if (!l) return {};
+  return { file: l.file, ...(l.line !== undefined ? { line: l.line } : {}), ...(l.column !== undefined ? { column: l.column } : {}) };
+}
+
+/** Default job name: `<project>-<template>` (or the entry's `job:`). */
+export function jobNameFor(def: Definition, use: TemplateUse): string {
+  return use.job ?? `${def.project}-${use.template}`;
+}
+
+/** Built-in token values of a job (branch jobs add BRANCH.NAME and BRANCH.SLUG). */
+export function builtinValues(def: Definition, template: string, name: string, folder: readonly string[]): Record<string, string> {
+  const fullName = [...folder, name].join('/');
+  return {
+    'HUDSON.JOB.NAME': name,
+    'JOB.NAME': name,
+    'JOB.FULLNAME': fullName,
+    'PROJECT.NAME': def.project,
+    'TEMPLATE.NAME': template,
+    'FOLDER.PATH': folder.join('/'),
+  };
+}
+
+/** Where a token's value comes from for one template entry: entry > definition > defaults file > sidecar default. */
+export function lookupValue(ws: Workspace, def: Definition, use: TemplateUse, template: ParsedTemplate | undefined, name: string): { value: TokenValue; from?: LocatedValue } | undefined {
+  const v = use.tokens.get(name) ?? def.tokens.get(name) ?? ws.defaults.tokens.get(name);
+  if (v) return { value: v.value, from: v };
+  const spec = template?.docs[name];
+  if (spec?.default !== undefined) return { value: spec.default };
+  if (spec?.required === false) return { value: '' };
+  return undefined;
+}
+
+/**
+ * The token values of one job of a definition: built-ins plus the project's values for every token
+ * the template uses (what branch expansion extends with BRANCH.NAME / BRANCH.SLUG). Tokens with no
+ * value are simply absent.
+ */
+export function projectTokenValues(ws: Workspace, def: Definition, use: TemplateUse, template: ParsedTemplate, name: string, folder: readonly string[]): { values: Record<string, TokenValue>; valueLocs: Record<string, SourceLocation> } {
+  const values: Record<string, TokenValue> = builtinValues(def, template.name, name, folder);
+  const valueLocs: Record<string, SourceLocation> = {};
+  for (const tok of template.tokens) {
+    if (BUILTINS.has(tok)) continue;
+    const v = lookupValue(ws, def, use, template, tok);
+    if (v) {
+      values[tok] = v.value;
+      if (v.from) valueLocs[tok] = v.from.loc;
+    }
+  }
+  return { values, valueLocs };
+}
+
+export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): { desired: DesiredState; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const jobs: DesiredJob[] = [];
+  const only = opts.projects ? new Set(opts.projects) : undefined;
+  const seenNames = new Map<string, { fullName: string; at: string }>();
+  const seenProjects = new Map<string, Definition>();
+  const folderKeys = new Map<string, string>();
+  const templateNames = [...ws.templates.keys()];
+
+  // Tokens some template uses (for the defaults file's unused check).
+  const usedAnywhere = new Set<string>();
+  for (const t of ws.templates.values()) for (const tok of t.tokens) usedAnywhere.add(tok);
+  for (const [name, v] of ws.defaults.tokens) {
+    if (BUILTINS.has(name)) {
+      diagnostics.push({ severity: 'error', code: 'builtin-token', message: `${name} is set by jobsmith and cannot be given a value`, field: `tokens.${name}`, ...loc(v.keyLoc) });
+    } else if (!usedAnywhere.has(name)) {
+      diagnostics.push({ severity: 'error', code: 'unused-token', message: `no template uses the token ${name}${didYouMean(name, usedAnywhere)}`, field: `tokens.${name}`, ...loc(v.keyLoc) });
+    }
+  }
+
+  for (const def of ws.definitions) {
+    const projectKey = def.project.toLowerCase();
+    const other = seenProjects.get(projectKey);
+    if (other) {
+      diagnostics.push({ severity: 'error', code: 'duplicate-project', message: `project ${def.project} is also defined in ${other.file}`, field: 'project', ...loc(def.loc) });
+    } else seenProjects.set(projectKey, def);
+
+    let folderOk = true;
+    for (const seg of def.folder) {
+      const bad = checkGoodName(seg);
+      if (bad) {
+        diagnostics.push({ severity: 'error', code: 'bad-folder-name', message: `folder "${def.folder.join('/')}": ${bad}`, field: 'folder', ...loc(def.locs['folder']) });
+        folderOk = false;
+        break;
+      }
+    }
+    if (def.view !== undefined) {
+      const bad = checkGoodName(def.view);
+      if (bad) diagnostics.push({ severity: 'error', code: 'bad-view-name', message: `view "${def.view}": ${bad}`, field: 'view', ...loc(def.locs['view']) });
+    }
+    const render = !only || only.has(def.project);
+    const used = new Set<string>();
+    let allTemplatesKnown = true;
+
+    const checkUse = (use: TemplateUse, branch: boolean, index: number): void => {
+      const field = branch ? `branches.templates[${index}]` : `templates[${index}]`;
+      const template = ws.templates.get(use.template);
+      if (!template) {
+        allTemplatesKnown = false;
+        diagnostics.push({
+          severity: 'error',
+          code: 'unknown-template',
+          message: `unknown template "${use.template}"${didYouMean(use.template, templateNames)}: no file ${ws.templatesDir}/${use.template}-config.xml${templateNames.length ? ` (templates: ${templateNames.join(', ')})` : ''}`,
+          field,
+          ...loc(use.loc),
+        });
+        return;
+      }
+      for (const tok of template.tokens) used.add(tok);
+      for (const [name, v] of use.tokens) {
+        if (BUILTINS.has(name)) {
+          diagnostics.push({ severity: 'error', code: 'builtin-token', message: `${name} is set by jobsmith and cannot be given a value`, field: `${field}.tokens.${name}`, ...loc(v.keyLoc) });
+        } else if (!template.tokens.includes(name)) {
+          diagnostics.push({
+            severity: 'error',
+            code: 'unused-token',
+            message: `template ${template.name} does not use the token ${name}${didYouMean(name, template.tokens.filter((t) => !BUILTINS.has(t)))}`,
+            field: `${field}.tokens.${name}`,
+            ...loc(v.keyLoc),
+          });
+        }
+      }
+      // Values: missing, pattern / allowed values.
+      for (const tok of template.tokens) {
+        if (BUILTINS.has(tok)) {
+          if (BRANCH_TOKENS.has(tok) && !branch) {
+            const occ = template.occurrences.find((o) => o.name === tok);
+            diagnostics.push({
+              severity: 'error',
+              code: 'branch-token',
+              message: `template ${template.name} uses ${tok}${occ ? ` (${template.file}:${occ.line}:${occ.column})` : ''}, which only branch jobs have: list it under branches.templates`,
+              field,
+              ...loc(use.loc),
+            });
+          }
+          continue;
+        }
+        const v = lookupValue(ws, def, use, template, tok);
+        if (!v) {
+          const occ = template.occurrences.find((o) => o.name === tok);
+          const where = occ ? `${template.file}:${occ.line}:${occ.column}` : (template.sidecar?.file ?? template.file);
+          diagnostics.push({
+            severity: 'error',
+            code: 'missing-token',
+            message: `no value for token ${tok}, used by template ${template.name} at ${where}${suggestFor(tok, def, use)}`,
+            field: `tokens.${tok}`,
+            ...loc(use.loc),
+          });
+          continue;
+        }
+        const spec = template.docs[tok];
+        if (spec && v.from) {
+          const values = typeof v.value === 'string' ? [v.value] : v.value;
+          for (const one of values) {
+            const problem = checkTokenValue(one, spec);
+            if (problem) {
+              diagnostics.push({ severity: 'error', code: 'bad-token-value', message: `${tok} ${problem} (rule from ${template.sidecar?.file ?? template.file})`, field: `tokens.${tok}`, ...loc(v.from.loc) });
+              break;
+            }
+          }
+        }
+      }
+    };
+
+    def.templates.forEach((use, i) => {
+      checkUse(use, false, i);
+      const template = ws.templates.get(use.template);
+      const name = jobNameFor(def, use);
+      const bad = checkGoodName(name);
+      if (bad) {
+        diagnostics.push({ severity: 'error', code: 'bad-job-name', message: `job name "${name}": ${bad}`, field: use.job !== undefined ? `templates[${i}].job` : 'project', ...loc(use.jobLoc ?? use.loc) });
+        return;
+      }
+      const fullName = [...def.folder, name].join('/');
+      const key = nameKey(fullName);
+      const here = `${use.loc.file}:${use.loc.line}:${use.loc.column}`;
+      const prev = seenNames.get(key);
+      if (prev) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'duplicate-job',
+          message: `job ${fullName} ${prev.fullName === fullName ? 'is also' : `has the same name as ${prev.fullName} (Jenkins compares names case-insensitively),`} made at ${prev.at}`,
+          field: `templates[${i}]`,
+          ...loc(use.jobLoc ?? use.loc),
+        });
+        return;
+      }
+      seenNames.set(key, { fullName, at: here });
+      if (!template || !folderOk || !render) return;
+      const { values, valueLocs } = projectTokenValues(ws, def, use, template, name, def.folder);
+      const r = renderTemplate(template, values as TokenValues, { where: use.loc, valueLocs, job: fullName });
+      for (const d of r.diagnostics) if (d.code !== 'missing-token' && d.code !== 'template-not-renderable') diagnostics.push(d);
+      if (r.config === '') return;
+      const job: DesiredJob = {
+        fullName,
+        name,
+        folder: [...def.folder],
+        project: def.project,
+        template: template.name,
+        config: r.config,
+        hash: 'sha256:' + createHash('sha256').update(r.config, 'utf8').digest('hex'),
+        rootElement: r.rootElement ?? template.rootElement ?? '',
+        source: { file: use.loc.file, line: use.loc.line },
+      };
+      if (def.view !== undefined) job.view = def.view;
+      if (def.disabled || use.disabled) job.disabled = true;
+      jobs.push(job);
+    });
+    def.branches?.templates.forEach((use, i) => checkUse(use, true, i));
+
+    if (allTemplatesKnown) {
+      for (const [name, v] of def.tokens) {
+        if (BUILTINS.has(name)) {
+          diagnostics.push({ severity: 'error', code: 'builtin-token', message: `${name} is set by jobsmith and cannot be given a value`, field: `tokens.${name}`, ...loc(v.keyLoc) });
+        } else if (!used.has(name)) {
+          const users = [...ws.templates.values()].filter((t) => t.tokens.includes(name)).map((t) => t.name);
+          const hint = didYouMean(name, [...used].filter((t) => !BUILTINS.has(t)));
+          diagnostics.push({
+            severity: 'error',
+            code: 'unused-token',
+            message: `no template of project ${def.project} uses the token ${name}${hint}${!hint && users.length ? ` (used by ${users.join(', ')}, which this project does not list)` : ''}`,
+            field: `tokens.${name}`,
+            ...loc(v.keyLoc),
+          });
+        }
+      }
+    }
+  }
+
+  // Folders: every prefix of every job's folder path; a folder may not share a job's name.
+  const folders: DesiredFolder[] = [];
+  for (const job of jobs) {
+    for (let k = 1; k <= job.folder.length; k++) {
+      const fullName = job.folder.slice(0, k).join('/');
+      const key = nameKey(fullName);
+      if (folderKeys.has(key)) continue;
+      folderKeys.set(key, fullName);
+      const clash = seenNames.get(key);
+      if (clash) {
+        diagnostics.push({ severity: 'error', code: 'duplicate-job', message: `folder ${fullName} has the same name as job ${clash.fullName} (made at ${clash.at})`, file: job.source.file, ...(job.source.line !== undefined ? { line: job.source.line } : {}) });
+      }
+      folders.push({ fullName, config: folderConfig() });
+    }
+  }
+  folders.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
+
+  // Views: one per (folder, view name), holding the jobs of the definitions that name it.
+  const viewMap = new Map<string, DesiredView>();
+  for (const job of jobs) {
+    if (job.view === undefined) continue;
+    const key = [...job.folder, job.view].join('/');
+    let v = viewMap.get(key);
+    if (!v) {
+      v = { name: job.view, folder: [...job.folder], jobs: [] };
+      viewMap.set(key, v);
+    }
+    v.jobs.push(job.fullName);
+  }
+  const views = [...viewMap.values()].sort((a, b) => {
+    const ka = [...a.folder, a.name].join('/');
+    const kb = [...b.folder, b.name].join('/');
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  for (const v of views) v.jobs.sort();
+  return { desired: { jobs, folders, views }, diagnostics };
+}
+
+function suggestFor(tok: string, def: Definition, use: TemplateUse): string {
+  const given = [...def.tokens.keys(), ...use.tokens.keys()];
+  const c = didYouMean(tok, given);
+  return c ? ` (a value is given for a similar name${c.replace(/^ \(did you mean/, ':').replace(/\?\)$/, '')})` : '';
+}
