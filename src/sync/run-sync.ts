@@ -9,12 +9,15 @@ import { planSync, type PlanSyncOutcome, type PlanSyncRequest } from './plan-syn
 export interface RunSyncRequest extends PlanSyncRequest {
   dryRun?: boolean;
   onEvent?: (e: ApplyEvent) => void;
+  /** Called with the plan before anything is applied (the CLI prints it there). */
+  onPlan?: (outcome: PlanSyncOutcome) => void;
 }
 
 export type SyncOutcome = PlanSyncOutcome & { applied?: ApplyResult };
 
 export async function runSync(req: RunSyncRequest): Promise<SyncOutcome> {
   const planned = await planSync(req);
+  req.onPlan?.(planned);
   if (planned.status !== 'planned' || req.dryRun || planned.plan.refused) return planned;
   const applied = await applyPlan(req.api, planned.plan, {
     concurrency: req.settings?.concurrency ?? 8,

@@ -1,0 +1,57 @@
+/**
+ * `jobsmith plan`: render, list Jenkins once, show what a sync would change (nothing is changed).
+ * `--out FILE` saves the plan with its basis for `jobsmith apply FILE`; `--diff` shows the XML
+ * difference of each update; `--detailed-exitcode` exits 2 when there are changes.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { runLimited } from '../apply/run-limited.js';
+import { hasActions } from '../model/plan.js';
+import { configDiff } from '../plan/print-diff.js';
+import { planSync } from '../sync/plan-sync.js';
+import { planBasis, savePlanFile } from '../sync/saved-plan-io.js';
+import { openJenkins } from '../sync/open-jenkins.js';
+import { EXIT } from './exit-codes.js';
+import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
+
+interface PlanArgs extends CommonSyncArgs {
+  out?: string;
+  diff: boolean;
+  'detailed-exitcode': boolean;
+}
+
+export const planCommand: CommandModule<object, PlanArgs> = {
+  command: 'plan',
+  describe: 'Show what a sync would change in Jenkins (changes nothing)',
+  builder: (y) =>
+    commonSyncOptions(y)
+      .option('out', { type: 'string', describe: 'Save the plan to FILE for `jobsmith apply FILE`' })
+      .option('diff', { type: 'boolean', default: false, describe: 'Show the XML difference for each update' })
+      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0: none)' }) as unknown as Argv<PlanArgs>,
+  handler: async (a) => {
+    const code = await openJenkins(a, async (api, where) => {
+      if (!a.json) process.stderr.write(`${where}\n`);
+      const outcome = await planSync({ api, source: sourceFrom(a), settings: settingsFrom(a) });
+      const extra: Record<string, unknown> = {};
+      if (outcome.status === 'planned' && a.out) {
+        outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);
+        await savePlanFile(a.out, outcome.plan);
+        extra.savedTo = a.out;
+      }
+      reportPlanned(outcome, a);
+      let code = reportOutcome(outcome, a, extra);
+      if (outcome.status === 'planned' && a.diff) {
+        const updates = outcome.plan.changes.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'adopt'));
+        const current = new Map<string, string>();
+        await runLimited(updates, a.concurrency, async (c) => {
+          current.set(c.fullName, await api.getConfig(c.fullName));
+        });
+        const diffs = updates.map((c) => configDiff(c, current.get(c.fullName)));
+        if (!a.json) process.stdout.write(diffs.join(''));
+      }
+      if (outcome.status === 'planned' && a.out && !a.json) process.stdout.write(`Plan saved to ${a.out}; apply it with: jobsmith apply ${a.out}\n`);
+      if (code === EXIT.ok && a['detailed-exitcode'] && outcome.status === 'planned' && hasActions(outcome.plan)) code = EXIT.usage;
+      return code;
+    });
+    process.exitCode = code;
+  },
+};

@@ -1,0 +1,150 @@
+/**
+ * `jobsmith sync`: render the definitions, list Jenkins once, plan, apply. The master job runs this
+ * on every commit to the definitions. Also holds what `plan` and `apply` share: options, the
+ * Jenkins connection (or the embedded stand-in), printing and exit codes.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { ApplyResult } from '../apply/apply-events.js';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import type { Plan } from '../model/plan.js';
+import { planToJson } from '../plan/print-json.js';
+import { formatPlanText } from '../plan/print-text.js';
+import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
+import { runSync, type SyncOutcome } from '../sync/run-sync.js';
+import type { SyncSettings } from '../sync/plan-sync.js';
+import { workspaceSource } from '../sync/workspace-source.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { EXIT } from './exit-codes.js';
+import { progressMode, progressReporter } from './progress.js';
+
+export interface CommonSyncArgs extends ConnectionArgs {
+  templates: string;
+  jobs: string;
+  only?: string[];
+  removed: RemovedPolicy;
+  'allow-mass-delete': boolean;
+  adopt: boolean;
+  verify: boolean;
+  concurrency: number;
+  json: boolean;
+  verbose: boolean;
+  branches: boolean;
+}
+
+export function commonSyncOptions<T>(y: Argv<T>): Argv<T & CommonSyncArgs> {
+  return connectionOptions(y)
+    .option('templates', { type: 'string', default: 'job-templates', describe: 'Templates directory' })
+    .option('jobs', { type: 'string', default: 'jobs', describe: 'Definitions directory (jobs/<project>.yaml)' })
+    .option('only', { type: 'string', array: true, describe: 'Limit creates/updates (and deletions) to jobs or projects matching these globs; never widens deletions' })
+    .option('removed', { choices: REMOVED_POLICIES, default: 'delete' as RemovedPolicy, describe: 'Managed jobs whose project/template left the definitions' })
+    .option('allow-mass-delete', { type: 'boolean', default: false, describe: 'Allow deleting more than 10 jobs and more than 20% of the managed jobs' })
+    .option('adopt', { type: 'boolean', default: false, describe: 'Take over unmanaged jobs that have a desired name' })
+    .option('verify', { type: 'boolean', default: false, describe: "Fetch managed jobs' configs and treat edits made in Jenkins as changes" })
+    .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged jobs too' })
+    .option('branches', { type: 'boolean', default: true, describe: 'Detect branches for projects with a branches: block (--no-branches: skip; branch jobs are then never torn down)' })
+    .check((a) => {
+      const c = (a as unknown as CommonSyncArgs).concurrency;
+      if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
+      return true;
+    }) as unknown as Argv<T & CommonSyncArgs>;
+}
+
+export function settingsFrom(a: CommonSyncArgs): SyncSettings {
+  return {
+    removed: a.removed,
+    allowMassDelete: a['allow-mass-delete'],
+    adopt: a.adopt,
+    verify: a.verify,
+    concurrency: a.concurrency,
+    only: a.only ?? [],
+  };
+}
+
+export function sourceFrom(a: CommonSyncArgs) {
+  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency: a.concurrency });
+}
+
+export function printDiagnostics(list: readonly Diagnostic[]): void {
+  for (const d of sortDiagnostics(list)) process.stderr.write(formatDiagnostic(d) + '\n');
+}
+
+/** Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote failure). */
+export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undefined, invalid: boolean): number {
+  if (invalid) return EXIT.badInput;
+  if (!plan) return EXIT.ok;
+  if (plan.refused) return EXIT.badInput;
+  if (applied && (applied.failed.length > 0 || applied.skipped.length > 0)) return EXIT.external;
+  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
+  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'input')) return EXIT.badInput;
+  return EXIT.ok;
+}
+
+export function appliedToJson(a: ApplyResult | undefined): unknown {
+  if (!a) return undefined;
+  const brief = (c: { kind: string; target: string; fullName: string }) => ({ kind: c.kind, target: c.target, fullName: c.fullName });
+  return {
+    refused: a.refused,
+    succeeded: a.succeeded.map(brief),
+    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error })),
+    skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
+  };
+}
+
+/** Before applying: diagnostics and the plan (text mode only). */
+export function reportPlanned(outcome: SyncOutcome, a: CommonSyncArgs): void {
+  if (a.json) return;
+  printDiagnostics(outcome.diagnostics);
+  if (outcome.status === 'invalid') {
+    process.stderr.write('The definitions have errors: nothing was changed in Jenkins.\n');
+    return;
+  }
+  process.stdout.write(formatPlanText(outcome.plan, { verbose: a.verbose }));
+  if (outcome.plan.refused) process.stderr.write('Nothing was changed in Jenkins.\n');
+}
+
+/** After applying (or planning only): the JSON result, or the apply summary; returns the exit code. */
+export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, extra: Record<string, unknown> = {}): number {
+  const invalid = outcome.status === 'invalid';
+  const plan = outcome.status === 'planned' ? outcome.plan : undefined;
+  const code = exitCodeFor(plan, outcome.applied, invalid);
+  if (a.json) {
+    process.stdout.write(
+      JSON.stringify({ status: invalid ? 'invalid' : plan?.refused ? 'refused' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }, null, 1) + '\n',
+    );
+    return code;
+  }
+  const ap = outcome.applied;
+  if (ap && plan) {
+    if (ap.failed.length || ap.skipped.length) {
+      process.stderr.write(`${ap.failed.length} change(s) failed, ${ap.skipped.length} skipped; ${ap.succeeded.length} applied. Run sync again to converge.\n`);
+      for (const f of ap.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+      for (const f of ap.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+    } else if (ap.succeeded.length > 0) {
+      process.stdout.write(`Applied ${ap.succeeded.length} change(s) (${plan.summary.unchanged} unchanged).\n`);
+    }
+  }
+  return code;
+}
+
+interface SyncArgs extends CommonSyncArgs {
+  'dry-run': boolean;
+}
+
+export const syncCommand: CommandModule<object, SyncArgs> = {
+  command: 'sync',
+  describe: 'Make Jenkins match the definitions: plan and apply in one step',
+  builder: (y) =>
+    commonSyncOptions(y).option('dry-run', { type: 'boolean', default: false, describe: 'Plan only; change nothing' }) as unknown as Argv<SyncArgs>,
+  handler: async (a) => {
+    const code = await openJenkins(a, async (api: JenkinsApi, where) => {
+      if (!a.json) process.stderr.write(`${where}\n`);
+      const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
+      const outcome = await runSync({ api, source: sourceFrom(a), settings: settingsFrom(a), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
+      return reportOutcome(outcome, a);
+    });
+    process.exitCode = code;
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * The DesiredSource the CLI, the form and the master job use: load the templates and
+ * definitions from disk, render them, and (optionally) detect branches for projects with a
+ * `branches:` block (after the Jenkins listing, see planSync).
+ */
+import { createBranchSource } from '../branches/auto-branch-source.js';
+import type { BranchSource } from '../branches/branch-source.js';
+import { detectAndExpand } from '../branches/workspace-branches.js';
+import { loadWorkspace, type Workspace } from '../load/workspace.js';
+import { renderWorkspace } from '../render/render-workspace.js';
+import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
+
+export interface WorkspaceSourceOptions {
+  templatesDir: string;
+  jobsDir: string;
+  /** Detect branches (default true). False: branch jobs in Jenkins are held, never torn down. */
+  branches?: boolean;
+  /** Branch listings in flight at once (default 8). */
+  concurrency?: number;
+  /** Injected for tests; default: git or svn chosen by URL. */
+  branchSource?: BranchSource;
+  /** Per branch listing, ms. */
+  branchTimeoutMs?: number;
+}
+
+export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
+  let workspace: Workspace | undefined;
+  const source: DesiredSource = {
+    async render(): Promise<DesiredSnapshot> {
+      const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
+      workspace = loaded.workspace;
+      const rendered = renderWorkspace(loaded.workspace, {});
+      return { desired: rendered.desired, diagnostics: [...loaded.diagnostics, ...rendered.diagnostics] };
+    },
+  };
+  if (opts.branches !== false) {
+    source.branches = async (snapshot, observed) => {
+      if (!workspace) throw new Error('branches() called before render()');
+      return detectAndExpand(workspace, {
+        source: opts.branchSource ?? createBranchSource(),
+        observed,
+        otherJobNames: snapshot.desired.jobs.map((j) => j.fullName),
+        ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+        ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
+      });
+    };
+  }
+  return source;
+}
