@@ -11,7 +11,7 @@ import { HttpTransport, type HttpRequest, type HttpResponse } from './http-trans
 import { JenkinsError, bestErrorText, decodeHeaderText, htmlText, kindForStatus, type JenkinsErrorInit } from './jenkins-error.js';
 import { DEFAULT_LIST_DEPTH, flattenListing, listingTree } from './listing-tree.js';
 import { Redactor } from './redact.js';
-import { DEFAULT_RETRY, backoffDelay, isTransient, retryAfterMs, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY, backoffDelay, isTransient, type RetryPolicy } from './retry-policy.js';
 import { badFullName, itemPath, parentAndName, query, viewPath } from './url-names.js';
 
 export interface ResponseEvent {
