@@ -34,7 +34,6 @@ export type PlanSyncOutcome =
   | { status: 'planned'; diagnostics: Diagnostic[]; plan: Plan; observed: ObservedState; snapshot: DesiredSnapshot };
 
 export function asExternal(what: string, err: unknown): ExternalError {
-  if (err instanceof ExternalError) return err;
   return new ExternalError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
