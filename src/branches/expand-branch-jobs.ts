@@ -18,7 +18,7 @@ import { redactUrl } from './redact-url.js';
 import { repoLocation } from './repo-kind.js';
 
 /** Grace period when `keep_days` is not given. */
-export const DEFAULT_KEEP_DAYS = 3;
+export const DEFAULT_BRANCH_KEEP_DAYS = 3;
 /** Cap per project when `max` is not given. */
 export const DEFAULT_MAX_BRANCHES = 100;
 
@@ -126,7 +126,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
   for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), `a job of the definitions`);
 
   for (const p of input.projects) {
-    const keepDays = p.branches.keep_days ?? DEFAULT_KEEP_DAYS;
+    const keepDays = p.branches.keep_days ?? DEFAULT_BRANCH_KEEP_DAYS;
     const check = checkBranchesBlock(p);
     if (check.length > 0) {
       diagnostics.push(...check);

@@ -1,0 +1,264 @@
+/**
+ * Branch jobs end to end: real bare git remotes (and an svnadmin repository) → detection → render →
+ * the real planner → apply through the real client against the stand-in over loopback.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBranchSource } from '../../src/branches/auto-branch-source.js';
+import { branchJobName } from '../../src/branches/branch-job-name.js';
+import type { BranchSource } from '../../src/branches/branch-source.js';
+import { detectAndExpand } from '../../src/branches/workspace-branches.js';
+import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
+import { loadWorkspace, type Workspace } from '../../src/load/workspace.js';
+import type { Clock } from '../../src/model/clock.js';
+import type { ObservedItem } from '../../src/model/observed.js';
+import { parseMarker } from '../../src/plan/marker.js';
+import { renderWorkspace } from '../../src/render/render-workspace.js';
+import { startStandin, type Standin } from '../../src/standin/server.js';
+import type { DesiredSource } from '../../src/sync/desired-source.js';
+import { runSync, type SyncOutcome } from '../../src/sync/run-sync.js';
+import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const DAY = 86_400_000;
+let root: string;
+let standin: Standin;
+let api: JenkinsClient;
+let defs: string;
+
+beforeAll(() => {
+  root = tempDir();
+});
+afterAll(() => removeDir(root));
+
+let n = 0;
+beforeEach(async () => {
+  n++;
+  const home = path.join(root, `home${n}`);
+  fs.mkdirSync(home);
+  standin = await startStandin({ home, buildDurationMs: 1500, quietPeriodMs: 0 });
+  api = new JenkinsClient({ url: standin.url, retries: 0 });
+  defs = path.join(root, `defs${n}`);
+  fs.mkdirSync(path.join(defs, 'job-templates'), { recursive: true });
+  fs.mkdirSync(path.join(defs, 'jobs'));
+  for (const f of ['CI-build-branch-config.xml', 'CI-build-branch.yaml']) {
+    fs.copyFileSync(path.join(repoRoot, 'job-templates', f), path.join(defs, 'job-templates', f));
+  }
+});
+afterEach(async () => {
+  await standin.close();
+});
+
+function define(project: string, repo: string, extra = ''): void {
+  fs.writeFileSync(
+    path.join(defs, 'jobs', `${project}.yaml`),
+    `project: ${project}\nfolder: team\nbranches:\n  repo: ${repo}\n  templates: [CI-build-branch]\n${extra}`,
+  );
+}
+
+function source(branchSource: BranchSource = createBranchSource()): DesiredSource {
+  let ws: Workspace | undefined;
+  return {
+    async render() {
+      const loaded = await loadWorkspace({ templatesDir: path.join(defs, 'job-templates'), jobsDir: path.join(defs, 'jobs') });
+      ws = loaded.workspace;
+      const r = renderWorkspace(ws);
+      return { desired: r.desired, diagnostics: [...loaded.diagnostics, ...r.diagnostics] };
+    },
+    branches(snapshot, observed) {
+      return detectAndExpand(ws as Workspace, { source: branchSource, observed, timeoutMs: 10_000, otherJobNames: snapshot.desired.jobs.map((j) => j.fullName) });
+    },
+  };
+}
+
+const at = (ms: number): Clock => ({ now: () => new Date(ms) });
+const T0 = Date.parse('2026-11-20T10:00:00.000Z');
+
+async function sync(clock: Clock = at(T0), src: DesiredSource = source()): Promise<SyncOutcome & { status: 'planned' }> {
+  const out = await runSync({ api, source: src, clock, settings: { concurrency: 4 } });
+  if (out.status !== 'planned') throw new Error(`invalid: ${JSON.stringify(out.diagnostics)}`);
+  expect(out.applied?.failed ?? []).toEqual([]);
+  return out;
+}
+
+async function branchJobs(): Promise<Map<string, ObservedItem>> {
+  const l = await api.list();
+  return new Map(l.items.filter((i) => !i.isFolder).map((i) => [i.fullName, i]));
+}
+
+const job = (project: string, branch: string): string => `team/${branchJobName(`${project}-CI-build-branch`, branch)}`;
+const kinds = (o: SyncOutcome & { status: 'planned' }): string[] =>
+  o.plan.changes.filter((c) => c.target === 'job' && c.kind !== 'unchanged').map((c) => `${c.kind} ${c.fullName}`).sort();
+
+describe('branch jobs against the stand-in', () => {
+  it('creates one job per matching branch with the branch checked out; a second sync changes nothing', async () => {
+    const r = new GitRemote(root, `create${n}`);
+    r.push('main', 'feature/PAY-1', 'feature/wip-2', 'release/1.0');
+    define('pay', r.url, '  include: ["feature/*", "release/*"]\n  exclude: ["feature/wip-*"]\n');
+    const first = await sync();
+    expect(kinds(first)).toEqual([`create ${job('pay', 'feature/PAY-1')}`, `create ${job('pay', 'release/1.0')}`].sort());
+    const jobs = await branchJobs();
+    expect([...jobs.keys()].sort()).toEqual([job('pay', 'feature/PAY-1'), job('pay', 'release/1.0')].sort());
+    const config = await api.getConfig(job('pay', 'feature/PAY-1'));
+    expect(config).toContain('<name>refs/heads/feature/PAY-1</name>');
+    expect(config).toContain(`<url>${r.url}</url>`);
+    const marker = parseMarker(jobs.get(job('pay', 'feature/PAY-1'))?.description);
+    expect(marker).toMatchObject({ project: 'pay', template: 'CI-build-branch', branch: 'feature/PAY-1' });
+    expect(marker?.gone).toBeUndefined();
+
+    standin.resetCounts();
+    const second = await sync();
+    expect(kinds(second)).toEqual([]);
+    expect(second.plan.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const writes = Object.entries(standin.requestCounts()).filter(([route]) => !route.startsWith('GET'));
+    expect(writes).toEqual([]);
+  });
+
+  it('teardown with grace: disabled at once, deleted after keep_days, not before', async () => {
+    const r = new GitRemote(root, `grace${n}`);
+    r.push('main', 'feature/a');
+    define('pay', r.url, '  keep_days: 2\n');
+    await sync(at(T0));
+    r.delete('feature/a');
+    const gone = await sync(at(T0 + 1000));
+    expect(kinds(gone)).toEqual([`disable ${job('pay', 'feature/a')}`]);
+    let item = (await branchJobs()).get(job('pay', 'feature/a'));
+    expect(item?.disabled).toBe(true);
+    expect(parseMarker(item?.description)?.gone).toBe(new Date(T0 + 1000).toISOString());
+    expect((await branchJobs()).get(job('pay', 'main'))?.disabled).toBe(false);
+
+    const inGrace = await sync(at(T0 + 1000 + 2 * DAY - 1));
+    expect(kinds(inGrace)).toEqual([`keep ${job('pay', 'feature/a')}`]);
+    item = (await branchJobs()).get(job('pay', 'feature/a'));
+    expect(item?.disabled).toBe(true);
+
+    const after = await sync(at(T0 + 1000 + 2 * DAY));
+    expect(kinds(after)).toEqual([`delete ${job('pay', 'feature/a')}`]);
+    expect((await branchJobs()).has(job('pay', 'feature/a'))).toBe(false);
+    expect((await branchJobs()).has(job('pay', 'main'))).toBe(true);
+  });
+
+  it('keep_days 0: deleted by the first sync that sees the branch gone', async () => {
+    const r = new GitRemote(root, `nograce${n}`);
+    r.push('main', 'feature/a');
+    define('pay', r.url, '  keep_days: 0\n');
+    await sync();
+    r.delete('feature/a');
+    const out = await sync(at(T0 + 1000));
+    expect(kinds(out)).toEqual([`delete ${job('pay', 'feature/a')}`]);
+    expect([...(await branchJobs()).keys()]).toEqual([job('pay', 'main')]);
+  });
+
+  it('a branch that comes back within the grace period gets its job re-enabled, with its history', async () => {
+    const r = new GitRemote(root, `back${n}`);
+    r.push('main', 'feature/a');
+    define('pay', r.url, '  keep_days: 3\n');
+    await sync();
+    const name = job('pay', 'feature/a');
+    const q = await api.build(name);
+    for (let i = 0; i < 100 && (await api.queueItem(q)).buildNumber === undefined; i++) await new Promise((res) => setTimeout(res, 50));
+    r.delete('feature/a');
+    await sync(at(T0 + DAY));
+    expect((await branchJobs()).get(name)?.disabled).toBe(true);
+    r.push('feature/a');
+    const back = await sync(at(T0 + 2 * DAY));
+    expect(kinds(back)).toEqual([`enable ${name}`, `update ${name}`]);
+    const item = (await branchJobs()).get(name);
+    expect(item?.disabled).toBe(false);
+    expect(parseMarker(item?.description)?.gone).toBeUndefined();
+    expect((await api.buildStatus(name, 1)).result).not.toBe(undefined); // build #1 is still there
+    expect(kinds(await sync(at(T0 + 2 * DAY)))).toEqual([]);
+  });
+
+  it('an unreachable remote tears nothing down and is reported; other projects still sync', async () => {
+    const a = new GitRemote(root, `lost${n}`);
+    a.push('main', 'feature/a');
+    const b = new GitRemote(root, `fine${n}`);
+    b.push('main');
+    define('pay', a.url, '  keep_days: 0\n');
+    define('web', b.url);
+    await sync();
+    removeDir(a.bare); // the remote is gone: listing fails
+    b.push('feature/new');
+    const out = await sync(at(T0 + DAY));
+    expect(kinds(out).filter((k) => !k.startsWith('keep'))).toEqual([`create ${job('web', 'feature/new')}`]);
+    const jobs = await branchJobs();
+    expect(jobs.get(job('pay', 'feature/a'))?.disabled).toBe(false);
+    expect(jobs.get(job('pay', 'main'))?.disabled).toBe(false);
+    expect(jobs.has(job('web', 'feature/new'))).toBe(true);
+    const errors = out.plan.problems.filter((p) => p.severity === 'error' && p.category === 'external');
+    expect(errors.map((p) => p.project)).toEqual(['pay']);
+  });
+
+  it('an unreachable remote for a project without jobs yet is still an external error', async () => {
+    define('pay', `file://${root}/never-there-${n}.git`);
+    const out = await sync();
+    expect(kinds(out)).toEqual([]);
+    expect(out.plan.problems).toEqual([expect.objectContaining({ severity: 'error', category: 'external', code: 'branch-listing-failed', project: 'pay' })]);
+  });
+
+  it('a remote that suddenly lists no branches tears nothing down', async () => {
+    const r = new GitRemote(root, `empty${n}`);
+    r.push('main', 'feature/a');
+    define('pay', r.url, '  keep_days: 0\n');
+    await sync();
+    r.delete('main', 'feature/a');
+    const out = await sync(at(T0 + DAY));
+    expect(out.plan.changes.filter((c) => c.kind === 'delete' || c.kind === 'disable')).toEqual([]);
+    expect((await branchJobs()).size).toBe(2);
+    expect(out.plan.problems.some((p) => p.severity === 'error' && p.project === 'pay')).toBe(true);
+  });
+
+  it('a job with a running build is not deleted: disabled now, deleted by a later sync', async () => {
+    const r = new GitRemote(root, `running${n}`);
+    r.push('main', 'feature/a');
+    define('pay', r.url, '  keep_days: 0\n');
+    await sync();
+    const name = job('pay', 'feature/a');
+    await api.build(name);
+    for (let i = 0; i < 100 && !(await branchJobs()).get(name)?.building; i++) await new Promise((res) => setTimeout(res, 20));
+    expect((await branchJobs()).get(name)?.building).toBe(true);
+    r.delete('feature/a');
+    const out = await sync(at(T0 + 1000));
+    expect(kinds(out)).toEqual([`disable ${name}`]);
+    expect((await branchJobs()).get(name)?.disabled).toBe(true);
+    for (let i = 0; i < 200 && (await branchJobs()).get(name)?.building; i++) await new Promise((res) => setTimeout(res, 50));
+    const later = await sync(at(T0 + 2000));
+    expect(kinds(later)).toEqual([`delete ${name}`]);
+    expect((await branchJobs()).has(name)).toBe(false);
+  });
+
+  it('names do not collide: feature/a-b vs feature-a/b, feature/a vs feature_a, Main vs main', async () => {
+    const r = new GitRemote(root, `names${n}`);
+    r.push('feature/a-b', 'feature-a/b', 'feature/a', 'feature_a', 'Main', 'main');
+    define('pay', r.url);
+    await sync();
+    const names = [...(await branchJobs()).keys()];
+    expect(names).toHaveLength(6);
+    expect(new Set(names.map((x) => x.toLowerCase())).size).toBe(6);
+  });
+
+  it('the cap keeps existing branch jobs when a storm of new branches arrives', async () => {
+    const r = new GitRemote(root, `storm${n}`);
+    r.push('zz-1', 'zz-2');
+    define('pay', r.url, '  max: 2\n');
+    await sync();
+    r.push(...Array.from({ length: 30 }, (_, i) => `aa-${i}`));
+    const out = await sync(at(T0 + 1000));
+    expect(kinds(out)).toEqual([]);
+    expect(out.plan.problems).toEqual([expect.objectContaining({ code: 'branch-cap', project: 'pay' })]);
+    expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'zz-1'), job('pay', 'zz-2')]);
+  });
+
+  it('Subversion branches get jobs too', async () => {
+    const s = new SvnRepo(root, `svn${n}`);
+    s.branch('rel-1', 'Feature X');
+    define('legacy', `svn+${s.url}`);
+    await sync();
+    expect([...(await branchJobs()).keys()].sort()).toEqual([job('legacy', 'Feature X'), job('legacy', 'rel-1')].sort());
+    s.remove('rel-1');
+    const out = await sync(at(T0 + 1000));
+    expect(kinds(out)).toEqual([`disable ${job('legacy', 'rel-1')}`]);
+  });
+});
