@@ -6,7 +6,8 @@
  * when a POST fails with "No valid crumb" (e.g. the session expired).
  */
 
-export type Crumb = { field: string; value: string } | 'none';
+/** A crumb; `none`: CSRF protection is off (issuer 404); `refused`: the issuer refused us (403). */
+export type Crumb = { field: string; value: string } | 'none' | 'refused';
 
 export interface CrumbFetchResult {
   crumb: Crumb;
@@ -32,10 +33,15 @@ export class CrumbSession {
 
   currentHeaders(): Record<string, string> {
     const h: Record<string, string> = {};
-    if (this.crumb !== undefined && this.crumb !== 'none') h[this.crumb.field] = this.crumb.value;
+    if (typeof this.crumb === 'object') h[this.crumb.field] = this.crumb.value;
     const cookie = this.cookieHeader();
     if (cookie !== undefined) h.cookie = cookie;
     return h;
+  }
+
+  /** True when the crumb issuer refused to give us a crumb (no Overall/Read). */
+  get refused(): boolean {
+    return this.crumb === 'refused';
   }
 
   cookieHeader(): string | undefined {

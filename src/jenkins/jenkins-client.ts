@@ -217,7 +217,12 @@ export class JenkinsClient implements JenkinsApi {
       this.log(`crumb refused; fetching a new one`);
       await this.crumbs.refetch(first.generation);
       res = await this.exchange(c, this.crumbs.currentHeaders());
-      if (isCrumbFailure(res)) throw this.errorFromResponse(c, res, true);
+      if (isCrumbFailure(res)) {
+        if (this.crumbs.refused) {
+          throw this.error({ kind: 'forbidden', operation: c.operation, ...(c.target !== undefined ? { target: c.target } : {}), status: 403, detail: this.auth ? 'forbidden (no crumb could be obtained)' : 'forbidden for anonymous access (set JENKINS_USER and JENKINS_API_TOKEN)' });
+        }
+        throw this.errorFromResponse(c, res, true);
+      }
     }
     if (!accept(res.status)) throw this.errorFromResponse(c, res);
     return res;
@@ -231,7 +236,8 @@ export class JenkinsClient implements JenkinsApi {
       return r;
     });
     // 404: CSRF protection disabled. 403: no Overall/Read (anonymous); the POST will tell.
-    if (res.status === 404 || res.status === 403) return { crumb: 'none', cookies: [] };
+    if (res.status === 404) return { crumb: 'none', cookies: [] };
+    if (res.status === 403) return { crumb: 'refused', cookies: [] };
     if (!is2xx(res.status)) throw this.errorFromResponse(c, res);
     let json: { crumb?: unknown; crumbRequestField?: unknown };
     try {
