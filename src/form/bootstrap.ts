@@ -9,7 +9,12 @@ export const SYNC_TEMPLATE = 'jobsmith-sync';
 export const CREATE_JOB_TEMPLATE = 'jobsmith-create-job';
 
 /** Renders templates for a definition given as text, with jobsmith's renderer (no other definitions involved). */
-export type StandaloneRenderer = (definition: { project: string; templates: string[]; tokens: Record<string, string> }) => Promise<{
+export type StandaloneRenderer = (definition: {
+  project: string;
+  templates: Array<{ template: string; job?: string }>;
+  tokens: Record<string, string>;
+  folder?: string;
+}) => Promise<{
   diagnostics: Diagnostic[];
   jobs: PreviewJob[];
 }>;
@@ -50,17 +55,25 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
   if (req.catalog.templates.length === 0) {
     return { kind: 'invalid', diagnostics: [{ severity: 'error', code: 'no-templates', message: 'no project templates found: the create-job job would offer nothing' }] };
   }
-  const rendered = await req.render({ project: 'jobsmith', templates: [SYNC_TEMPLATE, CREATE_JOB_TEMPLATE], tokens: req.tokens });
+  const folder = req.folder?.replace(/^\/+|\/+$/g, '') || undefined;
+  const rendered = await req.render({
+    project: 'jobsmith',
+    templates: [
+      { template: SYNC_TEMPLATE, job: req.syncJobName ?? 'jobsmith-sync' },
+      { template: CREATE_JOB_TEMPLATE, job: req.createJobName ?? 'create-job' },
+    ],
+    tokens: req.tokens,
+    ...(folder ? { folder } : {}),
+  });
   if (hasErrors(rendered.diagnostics)) return { kind: 'invalid', diagnostics: rendered.diagnostics };
   const byTemplate = new Map(rendered.jobs.map((j) => [j.template, j]));
   const sync = byTemplate.get(SYNC_TEMPLATE);
   const create = byTemplate.get(CREATE_JOB_TEMPLATE);
   if (!sync || !create) throw new Error('rendering the master-job templates produced no jobs');
-  const prefix = req.folder ? `${req.folder.replace(/^\/+|\/+$/g, '')}/` : '';
   const wanted = [
-    { fullName: prefix + (req.syncJobName ?? 'jobsmith-sync'), template: SYNC_TEMPLATE, config: sync.config },
+    { fullName: sync.fullName, template: SYNC_TEMPLATE, config: sync.config },
     {
-      fullName: prefix + (req.createJobName ?? 'create-job'),
+      fullName: create.fullName,
       template: CREATE_JOB_TEMPLATE,
       config: spliceParameters(create.config, parameterDefinitionsXml(req.catalog, names)),
     },
@@ -69,7 +82,7 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
   const observed = await req.api.list();
   const existing = new Set(observed.items.map((i) => i.fullName.toLowerCase()));
   const jobs: BootstrapJob[] = [];
-  if (!req.dryRun && req.folder) await req.api.ensureFolder(req.folder.replace(/^\/+|\/+$/g, ''));
+  if (!req.dryRun && folder) await req.api.ensureFolder(folder);
   for (const w of wanted) {
     const exists = existing.has(w.fullName.toLowerCase());
     if (req.dryRun) {

@@ -1,0 +1,172 @@
+/**
+ * `jobsmith create`: the command-line twin of the web form (and what the create-job Jenkins job
+ * runs): write jobs/<project>.yaml, validate it with `jobsmith validate`'s code, commit, push, sync.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
+import { UsageError } from '../model/errors.js';
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { requestFromEnv } from '../form/env-request.js';
+import { parameterNames } from '../form/jenkins-parameters.js';
+import type { ProjectRequest } from '../form/project-request.js';
+import { projectSyncer } from '../form/project-syncer.js';
+import { redactUrls } from '../form/redact.js';
+import { renderChecker } from '../form/render-checker.js';
+import { createProject, type CreateOutcome, type ProjectSyncer } from '../form/self-service.js';
+import { openStore, parseIdentity, readFormSettings, selfServiceOptions, selfServicePaths, type SelfServiceArgs } from '../form/self-service-setup.js';
+import type { GitIdentity } from '../form/definitions-store.js';
+import { EXIT } from './exit-codes.js';
+
+interface CreateArgs extends SelfServiceArgs, ConnectionArgs {
+  project?: string;
+  template?: string[];
+  set?: string[];
+  folder?: string;
+  view?: string;
+  author?: string;
+  'from-env': boolean;
+  json: boolean;
+}
+
+function parseSets(sets: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const bad: string[] = [];
+  for (const s of sets) {
+    const i = s.indexOf('=');
+    if (i <= 0) {
+      bad.push(s);
+      continue;
+    }
+    out[s.slice(0, i).trim().replace(/^\$\{?|\}$/g, '')] = s.slice(i + 1);
+  }
+  if (bad.length) throw new UsageError(`--set takes TOKEN=VALUE (e.g. --set SCM.PATH=https://svn/x), not ${bad.map((b) => `"${b}"`).join(', ')}`);
+  return out;
+}
+
+/** Jenkins base URL from the "where" line, without any user info. */
+function baseUrlFrom(where: string): string {
+  const m = /https?:\/\/\S+/.exec(where);
+  return m ? redactUrls(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
+}
+
+function exitCodeOf(o: CreateOutcome): number {
+  switch (o.kind) {
+    case 'invalid':
+    case 'exists':
+      return EXIT.badInput;
+    case 'busy':
+    case 'failed':
+      return EXIT.external;
+    case 'created':
+      return o.sync === 'deferred' || o.sync.ok ? EXIT.ok : EXIT.external;
+  }
+}
+
+function report(o: CreateOutcome, json: boolean): void {
+  if (json) {
+    const base = { status: o.kind, exitCode: exitCodeOf(o) };
+    if (o.kind === 'invalid') process.stdout.write(JSON.stringify({ ...base, diagnostics: o.diagnostics }, null, 1) + '\n');
+    else if (o.kind === 'created') {
+      const { text: _text, ...rest } = o;
+      void _text;
+      process.stdout.write(JSON.stringify({ ...base, ...rest, jobs: o.jobs.map((j) => ({ fullName: j.fullName, template: j.template })) }, null, 1) + '\n');
+    } else process.stdout.write(JSON.stringify({ ...base, message: o.message }, null, 1) + '\n');
+    return;
+  }
+  switch (o.kind) {
+    case 'invalid':
+      for (const d of sortDiagnostics(o.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
+      process.stderr.write('Nothing was written or committed.\n');
+      return;
+    case 'exists':
+    case 'busy':
+      process.stderr.write(`error: ${o.message}. Nothing was written or committed.\n`);
+      return;
+    case 'failed':
+      process.stderr.write(`error: ${o.message}\n`);
+      return;
+    case 'created': {
+      for (const d of o.warnings) process.stderr.write(formatDiagnostic(d) + '\n');
+      process.stdout.write(`Committed ${o.file} as ${o.commit.slice(0, 12)} on ${o.branch}${o.pushed ? ' and pushed' : ' (not pushed)'}${o.retried ? ' after catching up with the remote' : ''}.\n`);
+      if (o.sync === 'deferred') {
+        process.stdout.write('The sync master job will create:\n');
+        for (const j of o.jobs) process.stdout.write(`  ${j.fullName}\n`);
+        return;
+      }
+      for (const j of o.sync.jobs) process.stdout.write(`  ${j.action.padEnd(9)} ${j.fullName}${j.url ? `  ${j.url}` : ''}${j.error ? `  (${j.error})` : ''}\n`);
+      if (!o.sync.ok) process.stderr.write(`error: ${o.sync.message ?? 'some jobs could not be created'}\n`);
+    }
+  }
+}
+
+export const createCommand: CommandModule<object, CreateArgs> = {
+  command: 'create',
+  describe: 'Create a project: write jobs/<project>.yaml, validate, commit, push, and sync its jobs',
+  builder: (y) =>
+    connectionOptions(selfServiceOptions(y))
+      .option('project', { type: 'string', describe: 'Project name (jobs are named <project>-<template>)' })
+      .option('template', { type: 'string', array: true, describe: 'Template to use (repeatable)' })
+      .option('set', { type: 'string', array: true, describe: 'Token value TOKEN=VALUE (repeatable)' })
+      .option('folder', { type: 'string', describe: 'Folder for the jobs' })
+      .option('view', { type: 'string', describe: 'List view for the jobs' })
+      .option('author', { type: 'string', describe: 'Commit author "Name <email>" (default: the committer)' })
+      .option('from-env', {
+        type: 'boolean',
+        default: false,
+        describe: 'Read the request from the create-job job\'s build parameters (JOBSMITH_PROJECT, JOBSMITH_TEMPLATE_<T>, token parameters); flags override',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<CreateArgs>,
+  handler: async (a) => {
+    const paths = selfServicePaths(a);
+    const file = readFormSettings(a.config, process.cwd());
+    const syncMode = a.sync ?? file.sync ?? 'now';
+    const store = await openStore(a, paths);
+    const checker = renderChecker(paths);
+    const catalogChecked = await checker.catalog();
+    const errors = catalogChecked.diagnostics.filter((d) => d.severity === 'error');
+    if (!catalogChecked.value || errors.length) {
+      for (const d of sortDiagnostics(errors)) process.stderr.write(formatDiagnostic(d) + '\n');
+      process.stderr.write('The templates have errors: nothing was written or committed.\n');
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    const catalog = catalogChecked.value;
+
+    let request: ProjectRequest = { project: '', templates: [], tokens: {} };
+    let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
+    if (a['from-env']) {
+      const { names, diagnostics } = parameterNames(catalog);
+      if (diagnostics.length) throw new UsageError(diagnostics.map((d) => d.message).join('\n'));
+      request = requestFromEnv(process.env, catalog, names);
+      const user = process.env['BUILD_USER']?.trim();
+      const email = process.env['BUILD_USER_EMAIL']?.trim();
+      if (!author && user && email && !/[<>\n]/.test(user + email)) author = { name: user, email };
+    }
+    if (a.project !== undefined) request.project = a.project;
+    if (a.template?.length) request.templates = a.template;
+    if (a.set?.length) request.tokens = { ...request.tokens, ...parseSets(a.set) };
+    if (a.folder !== undefined) request.folder = a.folder;
+    if (a.view !== undefined) request.view = a.view;
+    if (!a['from-env'] && (request.project === '' || request.templates.length === 0)) {
+      throw new UsageError('create needs --project and at least one --template (or --from-env)');
+    }
+
+    const run = async (syncer: ProjectSyncer | undefined): Promise<number> => {
+      const outcome = await createProject(
+        { checker, store, ...(syncer ? { syncer } : {}), via: a['from-env'] ? 'the create-job job' : 'jobsmith create' },
+        catalog,
+        request,
+        author,
+        { strictTokens: !a['from-env'] },
+      );
+      report(outcome, a.json);
+      return exitCodeOf(outcome);
+    };
+    if (syncMode === 'master-job') {
+      process.exitCode = await run(undefined);
+      return;
+    }
+    process.exitCode = await openJenkins(a, (api: JenkinsApi, where) => run(projectSyncer(api, paths, { jenkinsUrl: baseUrlFrom(where) })));
+  },
+};

@@ -1,0 +1,84 @@
+/**
+ * `jobsmith serve`: the self-service create-job web form. Pages are generated from the templates
+ * and their sidecars; a submission is validated with `jobsmith validate`'s code, committed and
+ * pushed to the definitions repository, then synced (or left to the sync master job).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { startFormServer, type AccessControl } from '../form/form-server.js';
+import { projectSyncer } from '../form/project-syncer.js';
+import { redactUrls } from '../form/redact.js';
+import { renderChecker } from '../form/render-checker.js';
+import type { ProjectSyncer } from '../form/self-service.js';
+import { openStore, readFormSettings, selfServiceOptions, selfServicePaths, type SelfServiceArgs } from '../form/self-service-setup.js';
+
+interface ServeArgs extends SelfServiceArgs, ConnectionArgs {
+  port?: number;
+  host?: string;
+  allow?: string[];
+  'user-header'?: string;
+}
+
+function baseUrlFrom(where: string): string {
+  const m = /https?:\/\/\S+/.exec(where);
+  return m ? redactUrls(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export const serveCommand: CommandModule<object, ServeArgs> = {
+  command: 'serve',
+  describe: 'Serve the self-service create-job web form',
+  builder: (y) =>
+    connectionOptions(selfServiceOptions(y))
+      .option('port', { type: 'number', describe: 'Port to listen on (default 8080; 0: any free port)' })
+      .option('host', { type: 'string', describe: 'Address to listen on (default 127.0.0.1; put a reverse proxy in front for others)' })
+      .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
+      .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' }) as unknown as Argv<ServeArgs>,
+  handler: async (a) => {
+    const paths = selfServicePaths(a);
+    const file = readFormSettings(a.config, process.cwd());
+    const syncMode = a.sync ?? file.sync ?? 'now';
+    const access: AccessControl = { ...(file.access ?? {}) };
+    if (a.allow) access.allow = a.allow;
+    if (a['user-header']) access.userHeader = a['user-header'];
+    const store = await openStore(a, paths);
+    const checker = renderChecker(paths);
+    const listen = { host: a.host ?? file.host ?? '127.0.0.1', port: a.port ?? file.port ?? 8080 };
+
+    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string): Promise<void> => {
+      const server = await startFormServer(
+        {
+          checker,
+          store,
+          ...(syncer ? { syncer } : {}),
+          via: 'the web form',
+          definitionsLabel: `${paths.jobsRel}/ in ${paths.dir} (remote ${a.remote})`,
+          jenkinsUrl,
+          ...(Object.keys(access).length ? { access } : {}),
+        },
+        listen,
+      );
+      process.stdout.write(`jobsmith form: ${server.url}/ (jobs ${syncMode === 'now' ? 'created at once' : 'left to the sync master job'}; Ctrl-C stops)\n`);
+      await untilSignal();
+      await server.close();
+    };
+    if (syncMode === 'master-job') return serve(undefined, '');
+    await openJenkins(a, async (api: JenkinsApi, where) => {
+      process.stderr.write(`${where}\n`);
+      const base = baseUrlFrom(where);
+      await serve(projectSyncer(api, paths, { jenkinsUrl: base }), base);
+    });
+  },
+};
