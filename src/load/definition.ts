@@ -27,7 +27,6 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { TOKEN_NAME_RE } from '../render/xml-scan.js';
-import { didYouMean } from './did-you-mean.js';
 import { YamlSource, type Loc } from './yaml-source.js';
 
 /** A token value as written: text, or a list of texts (lists only make sense to ejs templates). */
@@ -143,7 +142,7 @@ export function parseDefinition(file: string, text: string): { definition?: Defi
         def.disabled = y.bool(value, 'disabled') ?? false;
         break;
       case 'branches': {
-        const b = branchesSpec(y, value);
+        const b = branchesSpec(y, value, pair.key);
         if (b) def.branches = b;
         break;
       }
@@ -215,7 +214,8 @@ export function tokenMap(y: YamlSource, node: unknown, field: string): Map<strin
     const name = key.startsWith('$') ? key.replace(/^\$\{?|\}$/g, '') : key;
     if (!TOKEN_NAME_RE.test(name)) {
       const upper = name.toUpperCase();
-      const hint = TOKEN_NAME_RE.test(upper) ? ` (did you mean ${upper}?)` : '';
+      const dotted = upper.replace(/_/g, '.');
+      const hint = TOKEN_NAME_RE.test(upper) ? ` (did you mean ${upper}?)` : TOKEN_NAME_RE.test(dotted) ? ` (did you mean ${dotted}?)` : '';
       y.error(pair.key, 'bad-token-name', `"${key}" is not a token name: upper-case letters, digits and _ with at least one dot, e.g. SCM.PATH${hint}`, `${field}.${key}`);
       continue;
     }
@@ -237,7 +237,7 @@ export function tokenMap(y: YamlSource, node: unknown, field: string): Map<strin
   return out;
 }
 
-function branchesSpec(y: YamlSource, node: unknown): BranchesSpec | undefined {
+function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesSpec | undefined {
   if (!isMap(node)) {
     y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, templates, keep_days, max)', 'branches');
     return undefined;
@@ -277,11 +277,11 @@ function branchesSpec(y: YamlSource, node: unknown): BranchesSpec | undefined {
     }
   }
   if (!hasRepo) {
-    y.error(node, 'missing-key', `branches needs \`repo:\` (the git or Subversion URL to list branches from)${didYouMean('repo', [])}`, 'branches.repo');
+    y.error(keyNode, 'missing-key', 'branches needs `repo:` (the git or Subversion URL to list branches from)', 'branches.repo');
     ok = false;
   }
   if (!hasTemplates && !('templates' in spec.locs)) {
-    y.error(node, 'missing-key', 'branches needs `templates:` (the templates rendered once per branch)', 'branches.templates');
+    y.error(keyNode, 'missing-key', 'branches needs `templates:` (the templates rendered once per branch)', 'branches.templates');
     ok = false;
   }
   return ok ? spec : undefined;
