@@ -49,6 +49,8 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
       .option('drop-rate', { type: 'number', describe: 'Fault: share of connections dropped before answering' })
       .option('slow-listing-ms', { type: 'number', describe: 'Fault: extra delay of item listings' }),
   handler: async (a) => {
+    // main.ts's yargs fail handler reports a missing option but still runs the handler.
+    if (typeof a.home !== 'string' || a.home === '') throw new UsageError('--home DIR is required');
     if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user');
     if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs --token or --password');
     if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port must be 0..65535, got ${a.port}`);
