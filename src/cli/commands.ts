@@ -23,6 +23,8 @@ import { applyCommand } from './apply-command.js';
 commands.push(applyCommand);
 import { syncCommand } from './sync-command.js';
 commands.push(syncCommand);
+import { bulkCommand } from './bulk-command.js';
+commands.push(bulkCommand);
 import { serveCommand } from './serve-command.js';
 commands.push(serveCommand);
 import { createCommand } from './create-command.js';

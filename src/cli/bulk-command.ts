@@ -1,0 +1,266 @@
+/**
+ * `jobsmith bulk`: select live jobs, edit their config.xml (byte-preserving), show a diff per job
+ * (dry run, the default) or apply with a backup first; `--undo DIR` restores a backup.
+ */
+import { readFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { systemClock } from '../model/clock.js';
+import { UsageError } from '../model/errors.js';
+import { loadBulkScript, ScriptLoadError, type BulkScript } from '../bulk/bulk-script.js';
+import { describeOp, parseSearch, parseSetSpec, type EditOp } from '../bulk/edit-ops.js';
+import { BackupDirError, runBulk, type BulkEvent, type BulkResult } from '../bulk/run-bulk.js';
+import { SelectorError, type JobSelector } from '../bulk/select-jobs.js';
+import { undoBulk, UndoInputError, type UndoResult } from '../bulk/undo-bulk.js';
+import { parseCondition, type ConfigCondition } from '../bulk/xml-condition.js';
+import { parsePath, PathSyntaxError } from '../bulk/xml-path.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { EXIT } from './exit-codes.js';
+
+interface BulkArgs extends ConnectionArgs {
+  match?: string[];
+  regex?: string;
+  folder?: string;
+  view?: string;
+  type?: string[];
+  managed?: boolean;
+  where?: string[];
+  set?: string[];
+  replace?: string[];
+  remove?: string[];
+  add?: string[];
+  script?: string;
+  apply: boolean;
+  force: boolean;
+  'backup-dir'?: string;
+  undo?: string;
+  concurrency: number;
+  json: boolean;
+  diff: boolean;
+}
+
+function pairs(list: string[] | undefined, flag: string): Array<[string, string]> {
+  const l = list ?? [];
+  if (l.length % 2 !== 0) throw new UsageError(`${flag} takes two values each time`);
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < l.length; i += 2) out.push([l[i]!, l[i + 1]!]);
+  return out;
+}
+
+/** All bad flags at once, as one UsageError. */
+function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; selector: JobSelector } {
+  const errors: string[] = [];
+  const tryParse = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof PathSyntaxError || err instanceof UsageError) errors.push(err.message);
+      else throw err;
+      return undefined;
+    }
+  };
+  const ops: EditOp[] = [];
+  for (const s of a.set ?? []) {
+    const op = tryParse(() => parseSetSpec(s));
+    if (op) ops.push(op);
+  }
+  for (const [oldText, newText] of tryParse(() => pairs(a.replace, '--replace')) ?? []) {
+    const search = tryParse(() => parseSearch(oldText));
+    if (search !== undefined) ops.push({ kind: 'replace', search, replacement: newText });
+  }
+  for (const p of a.remove ?? []) {
+    if (tryParse(() => parsePath(p))) ops.push({ kind: 'remove', path: p });
+  }
+  for (const [p, snippet] of tryParse(() => pairs(a.add, '--add')) ?? []) {
+    let text = snippet;
+    if (snippet.startsWith('@')) {
+      try {
+        text = readFileSync(snippet.slice(1), 'utf8');
+      } catch (err) {
+        errors.push(`--add ${p} ${snippet}: cannot read ${snippet.slice(1)} (${(err as NodeJS.ErrnoException).code})`);
+        continue;
+      }
+    }
+    if (tryParse(() => parsePath(p))) ops.push({ kind: 'add', path: p, snippet: text });
+  }
+  const where: ConfigCondition[] = [];
+  for (const w of a.where ?? []) {
+    const c = tryParse(() => parseCondition(w));
+    if (c) where.push(c);
+  }
+  const selector: JobSelector = {};
+  if (a.match?.length) selector.match = a.match;
+  if (a.regex !== undefined) {
+    try {
+      selector.regex = new RegExp(a.regex);
+    } catch (err) {
+      errors.push(`--regex: ${(err as Error).message}`);
+    }
+  }
+  if (a.folder !== undefined) selector.folder = a.folder;
+  if (a.view !== undefined) selector.view = a.view;
+  if (a.type?.length) selector.types = a.type;
+  if (a.managed !== undefined) selector.managed = a.managed;
+  if (errors.length) throw new UsageError(errors.join('\n'));
+  return { ops, where, selector };
+}
+
+function defaultBackupDir(now: Date): string {
+  return `jobsmith-backup-${now.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17)}`;
+}
+
+function progress(apply: boolean, json: boolean): (e: BulkEvent) => void {
+  if (json) return () => {};
+  const tty = process.stderr.isTTY && !process.env.CI && process.env.TERM !== 'dumb';
+  let last = 0;
+  return (e) => {
+    if (e.type === 'job') {
+      const r = e.result;
+      if (!tty) {
+        if (apply && r.status === 'changed') process.stderr.write(r.applied ? `updated ${r.fullName}\n` : `FAILED ${r.fullName}: ${r.message}\n`);
+        else if (r.status === 'failed') process.stderr.write(`FAILED ${r.fullName}: ${r.message}\n`);
+        return;
+      }
+      if (r.status === 'failed' || (apply && r.applied === false)) process.stderr.write(`\r\x1b[KFAILED ${r.fullName}: ${r.message}\n`);
+      const now = Date.now();
+      if (now - last > 80 || e.done === e.total) {
+        last = now;
+        const width = 30;
+        const filled = e.total ? Math.round((e.done / e.total) * width) : width;
+        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total} ${r.fullName}`.slice(0, (process.stderr.columns || 80) - 1) + '\x1b[K');
+      }
+    } else if (e.type === 'end' && tty) process.stderr.write('\r\x1b[K');
+  };
+}
+
+function printResult(r: BulkResult, a: BulkArgs): void {
+  const out: string[] = [];
+  for (const j of r.jobs) {
+    if (j.status === 'changed' && a.diff && j.diff) out.push(j.diff.replace(/^={10,}\n/, ''));
+  }
+  for (const j of r.jobs) if (j.status === 'refused') out.push(`refused ${j.fullName}: ${j.message}`);
+  for (const j of r.jobs) if (j.status === 'failed') out.push(`failed ${j.fullName}: ${j.message}`);
+  const s = r.summary;
+  const verb = r.apply ? 'changed' : 'to change';
+  const parts = [`${s.changed} ${verb}`, `${s.unchanged} unchanged`];
+  if (s['not-matched']) parts.push(`${s['not-matched']} not matching --where`);
+  if (s.skipped) parts.push(`${s.skipped} skipped by the script`);
+  if (s.refused) parts.push(`${s.refused} refused (managed; --force)`);
+  if (s.failed) parts.push(`${s.failed} failed`);
+  out.push(`bulk${r.apply ? '' : ' (dry run)'}: ${r.jobs.length} jobs selected: ${parts.join(', ')}`);
+  if (r.apply) {
+    out.push(`applied: ${r.applied} updated, ${r.applyFailed} failed`);
+    if (r.backupDir && r.applied + r.applyFailed > 0) out.push(`backup of the previous configs: ${r.backupDir}\nundo with: jobsmith bulk --undo ${r.backupDir}`);
+  } else if (s.changed > 0) out.push('nothing was changed; run again with --apply to apply (each job\'s current config is backed up first)');
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function printUndo(r: UndoResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    return;
+  }
+  const lines = r.jobs.filter((j) => j.status !== 'unchanged').map((j) => `${j.status} ${j.fullName}${j.message ? `: ${j.message}` : ''}`);
+  const s = r.summary;
+  lines.push(`undo: ${s.restored} restored, ${s.unchanged} already as in the backup, ${s.refused} refused, ${s.failed} failed`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export const bulkCommand: CommandModule<object, BulkArgs> = {
+  command: 'bulk',
+  describe: 'Change many live jobs at once (dry run by default; --apply backs up, then applies; --undo DIR)',
+  builder: (y) =>
+    connectionOptions(y)
+      .usage(
+        '$0 bulk [selection] [edits] [--apply]\n\n' +
+          'Edits apply in this order: --set, --replace, --remove, --add, then --script.\n' +
+          'Examples:\n' +
+          "  jobsmith bulk --match 'team-a/**' --set assignedNode=linux-farm\n" +
+          "  jobsmith bulk --where '//hudson.tasks.Maven/mavenName=maven-3.8' --set '//hudson.tasks.Maven/mavenName=maven-3.9' --apply\n" +
+          "  jobsmith bulk --replace /svn\\.old\\.example\\.com/ svn.example.com --apply\n" +
+          '  jobsmith bulk --undo jobsmith-backup-20261125-100000',
+      )
+      .option('match', { type: 'string', array: true, describe: 'Full-name globs (team-a/**, *-trunk)' })
+      .option('regex', { type: 'string', describe: 'Regular expression on the full name' })
+      .option('folder', { type: 'string', describe: 'Only jobs inside this folder (any depth)' })
+      .option('view', { type: 'string', describe: 'Only jobs in this view (folder/view for a folder view)' })
+      .option('type', { type: 'string', array: true, describe: 'Root element or class: project, flow-definition, maven2-moduleset, matrix-project, ...' })
+      .option('managed', { type: 'boolean', describe: '--managed: only jobs jobsmith manages; --no-managed: only the others' })
+      .option('where', { type: 'string', array: true, describe: "Config condition: PATH=V, PATH!=V, PATH~RE, PATH!~RE, PATH, !PATH (all must hold)" })
+      .option('set', { type: 'string', array: true, describe: 'PATH=VALUE: set element text (or PATH/@attr=VALUE)' })
+      .option('replace', { type: 'string', array: true, nargs: 2, describe: 'OLD NEW: in text only; /regex/flags for a regex ($1 in NEW)' })
+      .option('remove', { type: 'string', array: true, describe: 'PATH: remove the element(s)' })
+      .option('add', { type: 'string', array: true, nargs: 2, describe: 'PATH SNIPPET: append XML (or @file.xml) under PATH' })
+      .option('script', { type: 'string', describe: 'A .js/.mjs/.ts module: export default (config, job) => config' })
+      .option('apply', { type: 'boolean', default: false, describe: 'Apply the changes (after backing up each job)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Also edit jobs jobsmith manages (a later sync may revert); with --undo: overwrite jobs edited since' })
+      .option('backup-dir', { type: 'string', describe: 'Where --apply writes the backup (default ./jobsmith-backup-<time>)' })
+      .option('undo', { type: 'string', describe: 'Restore the configs saved in this backup directory' })
+      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
+      .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' })
+      .check((a) => {
+        const c = (a as unknown as BulkArgs).concurrency;
+        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
+        return true;
+      }) as unknown as Argv<BulkArgs>,
+  handler: async (a) => {
+    if (a.undo !== undefined) {
+      const undoDir = a.undo;
+      process.exitCode = await openJenkins(a, async (api, where) => {
+        if (!a.json) process.stderr.write(`${where}\n`);
+        let r: UndoResult;
+        try {
+          r = await undoBulk(api, undoDir, { force: a.force, dryRun: false, concurrency: a.concurrency });
+        } catch (err) {
+          if (err instanceof UndoInputError) {
+            process.stderr.write(`error: ${err.message}\n`);
+            return EXIT.badInput;
+          }
+          throw err;
+        }
+        printUndo(r, a.json);
+        return r.summary.failed > 0 ? EXIT.external : r.summary.refused > 0 ? EXIT.badInput : EXIT.ok;
+      });
+      return;
+    }
+    const { ops, where, selector } = parseEdits(a);
+    let script: BulkScript | undefined;
+    if (a.script !== undefined) {
+      try {
+        script = await loadBulkScript(a.script);
+      } catch (err) {
+        if (err instanceof ScriptLoadError) {
+          process.stderr.write(`error: ${err.message}\n`);
+          process.exitCode = EXIT.badInput;
+          return;
+        }
+        throw err;
+      }
+    }
+    if (ops.length === 0 && !script) throw new UsageError('name an edit: --set, --replace, --remove, --add or --script (or --undo DIR)');
+    const now = systemClock.now();
+    const backupDir = a['backup-dir'] ?? defaultBackupDir(now);
+    process.exitCode = await openJenkins(a, async (api, whereText) => {
+      if (!a.json) process.stderr.write(`${whereText}\n`);
+      let r: BulkResult;
+      try {
+        r = await runBulk(
+          api,
+          { selector, where, ops, ...(script ? { script } : {}), apply: a.apply, force: a.force, concurrency: a.concurrency, backupDir, diffs: a.diff || a.json, clock: systemClock, onEvent: progress(a.apply, a.json) },
+          [...ops.map(describeOp), ...(a.script ? [`script ${a.script}`] : [])],
+        );
+      } catch (err) {
+        if (err instanceof SelectorError || err instanceof BackupDirError) {
+          process.stderr.write(`error: ${err.message}\n`);
+          return EXIT.badInput;
+        }
+        throw err;
+      }
+      if (a.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      else printResult(r, a);
+      if (r.applyFailed > 0 || r.jobs.some((j) => j.status === 'failed' && /^(reading|posting)/.test(j.message ?? ''))) return EXIT.external;
+      if (r.summary.failed > 0) return EXIT.badInput;
+      return EXIT.ok;
+    });
+  },
+};
