@@ -4,9 +4,7 @@
  * changed since the plan was made.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { SavedPlanError } from '../plan/saved-plan.js';
-import { applySavedPlan, loadPlanFile } from '../sync/saved-plan-io.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { EXIT } from './exit-codes.js';
 import { appliedToJson, exitCodeFor } from './sync-command.js';
@@ -32,6 +30,9 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ApplyArgs>,
   handler: async (a) => {
+    const { SavedPlanError } = await import('../plan/saved-plan.js');
+    const { applySavedPlan, loadPlanFile } = await import('../sync/saved-plan-io.js');
+    const { openJenkins } = await import('../sync/open-jenkins.js');
     let plan: Plan;
     try {
       plan = await loadPlanFile(a.file);

@@ -4,12 +4,7 @@
  * difference of each update; `--detailed-exitcode` exits 2 when there are changes.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { runLimited } from '../apply/run-limited.js';
 import { hasActions } from '../model/plan.js';
-import { configDiff } from '../plan/print-diff.js';
-import { planSync } from '../sync/plan-sync.js';
-import { planBasis, savePlanFile } from '../sync/saved-plan-io.js';
-import { openJenkins } from '../sync/open-jenkins.js';
 import { EXIT } from './exit-codes.js';
 import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
 
@@ -28,9 +23,15 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('diff', { type: 'boolean', default: false, describe: 'Show the XML difference for each update' })
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0: none)' }) as unknown as Argv<PlanArgs>,
   handler: async (a) => {
+    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { planSync } = await import('../sync/plan-sync.js');
+    const { planBasis, savePlanFile } = await import('../sync/saved-plan-io.js');
+    const { runLimited } = await import('../apply/run-limited.js');
+    const { configDiff } = await import('../plan/print-diff.js');
+    const source = await sourceFrom(a);
     const code = await openJenkins(a, async (api, where) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const outcome = await planSync({ api, source: sourceFrom(a), settings: settingsFrom(a) });
+      const outcome = await planSync({ api, source, settings: settingsFrom(a) });
       const extra: Record<string, unknown> = {};
       if (outcome.status === 'planned' && a.out) {
         outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);

@@ -11,10 +11,10 @@ import type { Plan } from '../model/plan.js';
 import { planToJson } from '../plan/print-json.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
-import { runSync, type SyncOutcome } from '../sync/run-sync.js';
+import type { SyncOutcome } from '../sync/run-sync.js';
 import type { SyncSettings } from '../sync/plan-sync.js';
-import { workspaceSource } from '../sync/workspace-source.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import type { DesiredSource } from '../sync/desired-source.js';
+import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
 import { EXIT } from './exit-codes.js';
 import { progressMode, progressReporter } from './progress.js';
 
@@ -63,7 +63,9 @@ export function settingsFrom(a: CommonSyncArgs): SyncSettings {
   };
 }
 
-export function sourceFrom(a: CommonSyncArgs) {
+/** The definitions on disk (render + branch detection); loaded lazily so `--help` stays fast. */
+export async function sourceFrom(a: CommonSyncArgs): Promise<DesiredSource> {
+  const { workspaceSource } = await import('../sync/workspace-source.js');
   return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency: a.concurrency });
 }
 
@@ -139,11 +141,21 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
   builder: (y) =>
     commonSyncOptions(y).option('dry-run', { type: 'boolean', default: false, describe: 'Plan only; change nothing' }) as unknown as Argv<SyncArgs>,
   handler: async (a) => {
+    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { runSync } = await import('../sync/run-sync.js');
+    const source = await sourceFrom(a);
     const code = await openJenkins(a, async (api: JenkinsApi, where) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const outcome = await runSync({ api, source: sourceFrom(a), settings: settingsFrom(a), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
-      return reportOutcome(outcome, a);
+      const outcome = await runSync({ api, source, settings: settingsFrom(a), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
+      const code = reportOutcome(outcome, a);
+      if (a.embedded !== undefined && !a.json) {
+        process.stdout.write(
+          `\nThe embedded stand-in's state is in ${a.embedded} (Jenkins layout: ${a.embedded}/jobs/<name>/config.xml).\n` +
+            `Browse it with: jobsmith standin --home ${a.embedded} --port 8080  (then open http://127.0.0.1:8080/)\n`,
+        );
+      }
+      return code;
     });
     process.exitCode = code;
   },
