@@ -11,10 +11,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
-import { bootstrapMasterJobs, SYNC_TEMPLATE } from '../form/bootstrap.js';
-import { loadCatalog, standaloneRenderer } from '../form/render-checker.js';
-import { parameterNames } from '../form/jenkins-parameters.js';
+import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
 import { EXIT } from './exit-codes.js';
 
 interface BootstrapArgs extends ConnectionArgs {
@@ -61,6 +58,10 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'Render and show what would be done; change nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<BootstrapArgs>,
   handler: async (a) => {
+    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { bootstrapMasterJobs, SYNC_TEMPLATE } = await import('../form/bootstrap.js');
+    const { loadCatalog, standaloneRenderer } = await import('../form/render-checker.js');
+    const { parameterNames } = await import('../form/jenkins-parameters.js');
     const masterDir =
       a['master-templates'] ?? (existsSync(path.join(a.templates, `${SYNC_TEMPLATE}-config.xml`)) ? a.templates : shippedTemplatesDir());
     const tokens: Record<string, string> = {};

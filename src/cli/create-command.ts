@@ -2,19 +2,16 @@
  * `jobsmith create`: the command-line twin of the web form (and what the create-job Jenkins job
  * runs): write jobs/<project>.yaml, validate it with `jobsmith validate`'s code, commit, push, sync.
  */
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
-import { requestFromEnv } from '../form/env-request.js';
-import { parameterNames } from '../form/jenkins-parameters.js';
+import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
 import type { ProjectRequest } from '../form/project-request.js';
-import { projectSyncer } from '../form/project-syncer.js';
 import { redactUrls } from '../form/redact.js';
-import { renderChecker } from '../form/render-checker.js';
-import { createProject, type CreateOutcome, type ProjectSyncer } from '../form/self-service.js';
-import { openStore, parseIdentity, readFormSettings, selfServiceOptions, selfServicePaths, type SelfServiceArgs } from '../form/self-service-setup.js';
+import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
+import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { GitIdentity } from '../form/definitions-store.js';
 import { EXIT } from './exit-codes.js';
 
@@ -63,6 +60,14 @@ function exitCodeOf(o: CreateOutcome): number {
   }
 }
 
+/** Paths in messages relative to the working directory, as the user would type them. */
+function shown(d: Diagnostic): Diagnostic {
+  if (d.file === undefined || !path.isAbsolute(d.file)) return d;
+  const rel = path.relative(process.cwd(), d.file);
+  const message = d.message.split(path.dirname(path.dirname(d.file)) + path.sep).join('');
+  return { ...d, file: rel.startsWith('..') ? d.file : rel, message };
+}
+
 function report(o: CreateOutcome, json: boolean): void {
   if (json) {
     const base = { status: o.kind, exitCode: exitCodeOf(o) };
@@ -76,7 +81,7 @@ function report(o: CreateOutcome, json: boolean): void {
   }
   switch (o.kind) {
     case 'invalid':
-      for (const d of sortDiagnostics(o.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
+      for (const d of sortDiagnostics(o.diagnostics.map(shown))) process.stderr.write(formatDiagnostic(d) + '\n');
       process.stderr.write('Nothing was written or committed.\n');
       return;
     case 'exists':
@@ -118,6 +123,13 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<CreateArgs>,
   handler: async (a) => {
+    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { requestFromEnv } = await import('../form/env-request.js');
+    const { parameterNames } = await import('../form/jenkins-parameters.js');
+    const { projectSyncer } = await import('../form/project-syncer.js');
+    const { renderChecker } = await import('../form/render-checker.js');
+    const { createProject } = await import('../form/self-service.js');
+    const { openStore, parseIdentity, readFormSettings, selfServicePaths } = await import('../form/self-service-setup.js');
     const paths = selfServicePaths(a);
     const file = readFormSettings(a.config, process.cwd());
     const syncMode = a.sync ?? file.sync ?? 'now';

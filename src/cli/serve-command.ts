@@ -5,13 +5,11 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
-import { startFormServer, type AccessControl } from '../form/form-server.js';
-import { projectSyncer } from '../form/project-syncer.js';
+import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import type { AccessControl } from '../form/form-server.js';
 import { redactUrls } from '../form/redact.js';
-import { renderChecker } from '../form/render-checker.js';
 import type { ProjectSyncer } from '../form/self-service.js';
-import { openStore, readFormSettings, selfServiceOptions, selfServicePaths, type SelfServiceArgs } from '../form/self-service-setup.js';
+import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 
 interface ServeArgs extends SelfServiceArgs, ConnectionArgs {
   port?: number;
@@ -47,6 +45,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
       .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' }) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
+    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { startFormServer } = await import('../form/form-server.js');
+    const { projectSyncer } = await import('../form/project-syncer.js');
+    const { renderChecker } = await import('../form/render-checker.js');
+    const { openStore, readFormSettings, selfServicePaths } = await import('../form/self-service-setup.js');
     const paths = selfServicePaths(a);
     const file = readFormSettings(a.config, process.cwd());
     const syncMode = a.sync ?? file.sync ?? 'now';

@@ -83,9 +83,14 @@ export async function previewProject(
 ): Promise<{ diagnostics: Diagnostic[]; jobs: PreviewJob[]; text: string }> {
   const text = definitionText(req, catalog);
   const own = requestDiagnostics(req, catalog, opts);
-  if (hasErrors(own)) return { diagnostics: own, jobs: [], text };
+  if (hasErrors(own) && !checkable(own)) return { diagnostics: own, jobs: [], text };
   const checked = await checker.check(req.project, { file: store.fileFor(req.project), text });
-  return { diagnostics: [...own, ...checked.diagnostics], jobs: checked.jobs, text };
+  return { diagnostics: [...own, ...checked.diagnostics], jobs: hasErrors(own) ? [] : checked.jobs, text };
+}
+
+/** The validator can still run (and report everything else at once) when only token choices are wrong. */
+function checkable(own: readonly Diagnostic[]): boolean {
+  return own.every((d) => d.severity !== 'error' || d.code === 'unused-token');
 }
 
 /**
@@ -102,7 +107,11 @@ export async function createProject(
 ): Promise<CreateOutcome> {
   const text = definitionText(req, catalog);
   const own = requestDiagnostics(req, catalog, check);
-  if (hasErrors(own)) return { kind: 'invalid', diagnostics: own, text };
+  if (hasErrors(own)) {
+    // Report everything at once: run the validator too when the request is complete enough.
+    const more = checkable(own) ? await opts.checker.check(req.project, { file: opts.store.fileFor(req.project), text }) : undefined;
+    return { kind: 'invalid', diagnostics: [...own, ...(more?.diagnostics ?? [])], text };
+  }
   let jobs: PreviewJob[] = [];
   const outcome = await opts.store.submit({
     project: req.project,
