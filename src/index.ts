@@ -56,3 +56,7 @@ export * from './form/project-syncer.js';
 export * from './form/jenkins-parameters.js';
 export * from './form/env-request.js';
 export * from './form/bootstrap.js';
+export * from './bulk/restore-source.js';
+export * from './bulk/restore-plan.js';
+export * from './bulk/revision-tree.js';
+export * from './bulk/run-restore.js';

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../model/clock.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { hasErrors } from '../model/diagnostic.js';
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import type { Plan } from '../model/plan.js';
+import { runLimited } from '../apply/run-limited.js';
+import { applyPlan, type ApplyOptions } from '../apply/apply-plan.js';
+import type { ApplyResult } from '../apply/apply-events.js';
+import { loadWorkspace } from '../load/workspace.js';
+import { renderWorkspace } from '../render/render-workspace.js';
+import { makePlan } from '../plan/make-plan.js';
+import { planRestore } from './restore-plan.js';
+import { readBackup } from './restore-source.js';
+import { withRevisionTree } from './revision-tree.js';
+
+export interface RestoreOptions {
+  /** A backup directory, a definitions directory (job-templates/ + jobs/), or a git repository of either with `revision`. */
+  from: string;
+  revision?: string;
+  only: string[];
+  overwrite: boolean;
+  apply: boolean;
+  concurrency: number;
+  clock: Clock;
+  onEvent?: ApplyOptions['onEvent'];
+}
+
+export interface RestoreOutcome {
+  /** What FROM held: a backup (JENKINS_HOME layout) or definitions (rendered, then planned like a sync without deletions). */
+  kind: 'backup' | 'definitions';
+  diagnostics: Diagnostic[];
+  /** Undefined when the input had errors (nothing was planned or done). */
+  plan?: Plan;
+  applied?: ApplyResult;
+}
+
+/** Definitions: a job-templates/ directory or *.yaml files in jobs/. */
+export function looksLikeDefinitions(dir: string): boolean {
+  return existsSync(path.join(dir, 'job-templates'));
+}
+
+/**
+ * `jobsmith restore`: recreate jobs, folders and views from a backup, or from the definitions
+ * (at a git revision, read with `git archive`, no checkout), onto an empty or partial Jenkins.
+ * One listing; the result is a Plan (never a deletion), applied with the same executor as sync.
+ */
+export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise<RestoreOutcome> {
+  const go = async (dir: string, display: string): Promise<RestoreOutcome> => {
+    if (looksLikeDefinitions(dir)) {
+      const loaded = await loadWorkspace({ templatesDir: path.join(dir, 'job-templates'), jobsDir: path.join(dir, 'jobs') });
+      const rendered = renderWorkspace(loaded.workspace, {});
+      const diagnostics = [...loaded.diagnostics, ...rendered.diagnostics].map((d) => (d.file && d.file.startsWith(dir) ? { ...d, file: path.join(display, path.relative(dir, d.file)) } : d));
+      if (hasErrors(diagnostics)) return { kind: 'definitions', diagnostics };
+      const observed = await api.list();
+      const plan = makePlan({ desired: rendered.desired, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
+      return finish({ kind: 'definitions', diagnostics, plan });
+    }
+    const backup = await readBackup(dir, display);
+    if (hasErrors(backup.diagnostics)) return { kind: 'backup', diagnostics: backup.diagnostics };
+    const observed = await api.list();
+    let currentConfigs: Map<string, string> | undefined;
+    if (opts.overwrite) {
+      currentConfigs = new Map();
+      const existing = observed.items.filter((i) => backup.items.has(i.fullName));
+      const got = currentConfigs;
+      await runLimited(existing, opts.concurrency, async (i) => {
+        got.set(i.fullName, await api.getConfig(i.fullName));
+      });
+    }
+    const plan = planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, ...(currentConfigs ? { currentConfigs } : {}) });
+    return finish({ kind: 'backup', diagnostics: [], plan });
+  };
+  const finish = async (o: RestoreOutcome): Promise<RestoreOutcome> => {
+    if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) });
+    return o;
+  };
+  if (opts.revision !== undefined) return withRevisionTree(opts.from, opts.revision, (dir) => go(dir, `${opts.from}@${opts.revision}`));
+  return go(opts.from, opts.from);
+}
