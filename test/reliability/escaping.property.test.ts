@@ -69,7 +69,7 @@ function parse(xml: string): Parsed {
   p.on('error', (e) => out.errors.push(e.message));
   p.on('opentag', (t) => {
     stack.push(t.name);
-    for (const [k, v] of Object.entries(t.attributes)) out.attrs[`${t.name}@${k}`] = typeof v === 'string' ? v : v.value;
+    for (const [k, v] of Object.entries(t.attributes)) out.attrs[`${t.name}@${k}`] = String(v);
   });
   p.on('closetag', () => void stack.pop());
   const add = (s: string) => {
