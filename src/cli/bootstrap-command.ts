@@ -66,6 +66,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       a['master-templates'] ?? (existsSync(path.join(a.templates, `${SYNC_TEMPLATE}-config.xml`)) ? a.templates : shippedTemplatesDir());
     const tokens: Record<string, string> = {};
     const put = (token: string, v: string | undefined): void => {
+      if (Array.isArray(v)) throw new UsageError(`the option for $${token} was given more than once`);
       if (v !== undefined) tokens[token] = v;
     };
     put('DEFINITIONS.REPO', a.repo);

@@ -130,6 +130,9 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     const { renderChecker } = await import('../form/render-checker.js');
     const { createProject } = await import('../form/self-service.js');
     const { openStore, parseIdentity, readFormSettings, selfServicePaths } = await import('../form/self-service-setup.js');
+    for (const k of ['project', 'folder', 'view', 'author', 'definitions', 'identity'] as const) {
+      if (Array.isArray(a[k])) throw new UsageError(`--${k} was given more than once`);
+    }
     const paths = selfServicePaths(a);
     const file = readFormSettings(a.config, process.cwd());
     const syncMode = a.sync ?? file.sync ?? 'now';
