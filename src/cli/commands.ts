@@ -33,3 +33,7 @@ import { bootstrapCommand } from './bootstrap-command.js';
 commands.push(bootstrapCommand);
 import { jenkinsCommand } from './jenkins-command.js';
 commands.push(jenkinsCommand);
+import { backupCommand } from './backup-command.js';
+commands.push(backupCommand);
+import { restoreCommand } from './restore-command.js';
+commands.push(restoreCommand);

@@ -1,0 +1,61 @@
+/**
+ * `jobsmith backup --out DIR | --git REPO`: every job's, folder's and view's config.xml into a
+ * JENKINS_HOME-layout directory, or into a git repository with one commit per run (none when
+ * nothing changed).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { systemClock } from '../model/clock.js';
+import { UsageError } from '../model/errors.js';
+import { backupJenkins, type BackupResult } from '../bulk/backup-jenkins.js';
+import { backupToGit } from '../bulk/backup-git.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { EXIT } from './exit-codes.js';
+
+interface BackupArgs extends ConnectionArgs {
+  out?: string;
+  git?: string;
+  concurrency: number;
+  json: boolean;
+  'allow-mass-remove': boolean;
+}
+
+export const backupCommand: CommandModule<object, BackupArgs> = {
+  command: 'backup',
+  describe: "Save every job's, folder's and view's config.xml (JENKINS_HOME layout) to a directory or a git repository",
+  builder: (y) =>
+    connectionOptions(y)
+      .option('out', { type: 'string', describe: 'Directory to write (kept in step: files of deleted items are removed)' })
+      .option('git', { type: 'string', describe: 'Git repository directory (created when missing); one commit per run, none when nothing changed' })
+      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
+      .option('allow-mass-remove', { type: 'boolean', default: false, describe: 'Remove files even when more than half of the backup (and over 10 files) is no longer listed' })
+      .conflicts('out', 'git')
+      .check((a) => {
+        const c = (a as unknown as BackupArgs).concurrency;
+        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
+        return true;
+      }) as unknown as Argv<BackupArgs>,
+  handler: async (a) => {
+    if (!a.out && !a.git) throw new UsageError('name where to write: --out DIR or --git REPO');
+    process.exitCode = await openJenkins(a, async (api, where) => {
+      if (!a.json) process.stderr.write(`${where}\n`);
+      const common = { concurrency: a.concurrency, allowMassRemove: a['allow-mass-remove'] };
+      let r: BackupResult & { commit?: string | null };
+      if (a.git) r = await backupToGit(api, a.git, { ...common, clock: systemClock, ...(a['jenkins-url'] ? { jenkinsUrl: a['jenkins-url'] } : {}) });
+      else r = await backupJenkins(api, a.out!, common);
+      const jobs = r.entries.filter((e) => e.kind !== 'view').length;
+      const views = r.entries.length - jobs;
+      if (a.json) {
+        process.stdout.write(JSON.stringify({ dir: a.git ?? a.out, jobs, views, written: r.written, unchanged: r.unchanged, removed: r.removed, keptStale: r.keptStale, failed: r.failed, ...(a.git ? { commit: r.commit ?? null } : {}) }, null, 2) + '\n');
+      } else {
+        for (const f of r.failed) process.stderr.write(`FAILED ${f.name}: ${f.error}\n`);
+        if (r.keptStale) process.stderr.write(`warning: ${r.keptStale} files of items Jenkins no longer lists were kept (more than half of the backup); --allow-mass-remove removes them\n`);
+        let line = `backup of ${jobs} jobs and folders, ${views} views in ${a.git ?? a.out}: ${r.written} written, ${r.unchanged} unchanged, ${r.removed} removed`;
+        if (r.failed.length) line += `, ${r.failed.length} failed (their previous copies were kept)`;
+        if (a.git) line += r.commit ? `; commit ${r.commit.slice(0, 12)}` : '; nothing changed, no commit';
+        process.stdout.write(line + '\n');
+      }
+      return r.failed.length ? EXIT.external : EXIT.ok;
+    });
+  },
+};

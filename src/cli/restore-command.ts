@@ -1,0 +1,84 @@
+/**
+ * `jobsmith restore FROM [--revision REV] [--only GLOB] [--apply]`: recreate jobs, folders and
+ * views from a backup directory, or from the definitions (or a backup) in a git repository at any
+ * revision. Shows the plan; `--apply` applies it. Never deletes anything.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { systemClock } from '../model/clock.js';
+import { hasActions } from '../model/plan.js';
+import { planToJson } from '../plan/print-json.js';
+import { formatPlanText } from '../plan/print-text.js';
+import { runRestore } from '../bulk/run-restore.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { appliedToJson } from './sync-command.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { progressMode, progressReporter } from './progress.js';
+import { EXIT } from './exit-codes.js';
+
+interface RestoreArgs extends ConnectionArgs {
+  from: string;
+  revision?: string;
+  only?: string[];
+  overwrite: boolean;
+  apply: boolean;
+  concurrency: number;
+  json: boolean;
+  verbose: boolean;
+}
+
+export const restoreCommand: CommandModule<object, RestoreArgs> = {
+  command: 'restore <from>',
+  describe: 'Recreate jobs, folders and views from a backup, or from the definitions at a git revision (plan; --apply)',
+  builder: (y) =>
+    connectionOptions(y)
+      .positional('from', { type: 'string', describe: 'A backup directory (jobsmith backup), a definitions directory, or a git repository of either (with --revision)' })
+      .option('revision', { type: 'string', describe: 'Read FROM as a git repository at this revision (no checkout; e.g. HEAD~3, a tag, a commit)' })
+      .option('only', { type: 'string', array: true, describe: 'Restore only items whose full name matches these globs (their folders come along)' })
+      .option('overwrite', { type: 'boolean', default: false, describe: 'Also update existing items that differ (definitions: adopt unmanaged jobs in the way)' })
+      .option('apply', { type: 'boolean', default: false, describe: 'Apply the plan (default: show it only)' })
+      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' })
+      .check((a) => {
+        const c = (a as unknown as RestoreArgs).concurrency;
+        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
+        return true;
+      }) as unknown as Argv<RestoreArgs>,
+  handler: async (a) => {
+    process.exitCode = await openJenkins(a, async (api, where) => {
+      if (!a.json) process.stderr.write(`${where}\n`);
+      const mode = progressMode(process.stderr, process.env, a.json);
+      const o = await runRestore(api, {
+        from: a.from,
+        ...(a.revision !== undefined ? { revision: a.revision } : {}),
+        only: a.only ?? [],
+        overwrite: a.overwrite,
+        apply: a.apply,
+        concurrency: a.concurrency,
+        clock: systemClock,
+        onEvent: progressReporter(mode, process.stderr, process.stderr.columns || 80),
+      });
+      const invalid = o.plan === undefined;
+      const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0;
+      const code = invalid || o.plan!.refused ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
+      if (a.json) {
+        process.stdout.write(JSON.stringify({ kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }, null, 1) + '\n');
+        return code;
+      }
+      printDiagnostics(o.diagnostics);
+      if (invalid) {
+        process.stderr.write(`The ${o.kind === 'backup' ? 'backup' : 'definitions'} have errors: nothing was changed in Jenkins.\n`);
+        return code;
+      }
+      process.stdout.write(formatPlanText(o.plan!, { verbose: a.verbose }));
+      if (o.plan!.refused) process.stderr.write('Nothing was changed in Jenkins.\n');
+      else if (!a.apply && hasActions(o.plan!)) process.stdout.write('Nothing was changed; run again with --apply to restore.\n');
+      if (o.applied) {
+        for (const f of o.applied.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+        for (const f of o.applied.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+        process.stdout.write(`Restored: ${o.applied.succeeded.length} done, ${o.applied.failed.length} failed, ${o.applied.skipped.length} skipped.\n`);
+      }
+      return code;
+    });
+  },
+};
