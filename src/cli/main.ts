@@ -21,7 +21,8 @@ async function main(argv: string[]): Promise<void> {
       usageFailure = true;
       process.stderr.write(`error: ${msg}\n(run with --help for usage)\n`);
     });
-  for (const c of commands) cli.command(c);
+  // yargs still runs a command's handler after a validation failure: skip it then.
+  for (const c of commands) cli.command({ ...c, handler: (args) => (usageFailure ? undefined : c.handler(args)) });
   try {
     await cli.parseAsync();
     if (usageFailure) process.exitCode = EXIT.usage;

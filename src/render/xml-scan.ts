@@ -75,6 +75,8 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
   let declaration = false;
   let root: string | undefined;
   let litStart = 0;
+  /** Literal text already cut off before litStart (after a `$$` escape). */
+  let pending = '';
   let hasDtd = false;
   const n = text.length;
   let i = 0;
@@ -95,7 +97,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
       const m = matchAt(TOKEN_AT, at + 1);
       if (m) {
         // `$$NAME`: drop one `$`, keep the rest literally.
-        parts.push(text.slice(litStart, at));
+        pending += text.slice(litStart, at);
         litStart = at + 1;
         return at + 1 + m[0].length;
       }
@@ -103,7 +105,8 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
     }
     const m = matchAt(TOKEN_AT, at);
     if (!m) return at + 1;
-    parts.push(text.slice(litStart, at));
+    parts.push(pending + text.slice(litStart, at));
+    pending = '';
     const braced = m[1] !== undefined;
     slots.push({ name: (m[1] ?? m[2])!, offset: at, end: at + m[0].length, context, braced });
     litStart = at + m[0].length;
@@ -112,7 +115,8 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
   const marker = (at: number, context: TokenContext): number => {
     const m = matchAt(MARKER_AT, at);
     if (!m) fail(at, 'xml-invalid-char', 'stray U+FDD0 in ejs output');
-    parts.push(text.slice(litStart, at));
+    parts.push(pending + text.slice(litStart, at));
+    pending = '';
     const index = Number(m![1]);
     slots.push({ name: `#${index}`, offset: at, end: at + m![0].length, context, braced: false, marker: index });
     litStart = at + m![0].length;
@@ -326,7 +330,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  parts.push(text.slice(litStart));
+  parts.push(pending + text.slice(litStart));
   return { parts, slots, version, declaration, ...(root !== undefined ? { root } : {}), errors };
 }
 

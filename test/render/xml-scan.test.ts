@@ -25,13 +25,23 @@ describe('token scanning', () => {
   it('$$ before a token name writes a literal $; a lone $$ stays', () => {
     const s = scanXml('<r>$${ANT.PROP} $$X.Y echo $$ $A.B</r>');
     expect(s.slots.map((x) => x.name)).toEqual(['A.B']);
-    expect(s.parts.join('|')).toBe('<r>|${ANT.PROP} |$X.Y echo $$ |</r>');
+    expect(s.parts).toEqual(['<r>${ANT.PROP} $X.Y echo $$ ', '</r>']);
   });
 
   it('reads the version from the declaration', () => {
     expect(scanXml(`<?xml version='1.1' encoding='UTF-8'?><r/>`).version).toBe('1.1');
     expect(scanXml(`<?xml version="1.0"?><r/>`).version).toBe('1.0');
     expect(scanXml(`<r/>`).declaration).toBe(false);
+  });
+
+  it('parts are always one more than slots', () => {
+    for (const xml of ['<r a="$$A.B $C.D">$$E.F $G.H<![CDATA[$$I.J $K.L]]>$$M.N</r>', '<r>$$A.B</r>']) {
+      const s = scanXml(xml);
+      expect(s.parts.length).toBe(s.slots.length + 1);
+      let out = s.parts[0]!;
+      s.slots.forEach((slot, i) => (out += '#' + s.parts[i + 1]!));
+      expect(out).toBe(xml.replace(/\$\$/g, '$').replace(/\$[A-Z]\.[A-Z](?=[ "\]<])/g, (m) => (m === '$C.D' || m === '$G.H' || m === '$K.L' ? '#' : m)));
+    }
   });
 
   it('keeps every byte: parts joined with the tokens restore the input', () => {
