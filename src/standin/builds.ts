@@ -25,7 +25,12 @@ export class BuildSimulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly durationMs: () => number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly durationMs: () => number,
+    private readonly now: () => number = Date.now,
+    /** Called on every queue or build state change. */
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   /** The waiting queue item of a job, if any. */
   queuedFor(item: Item): QueueItem | undefined {
@@ -63,6 +68,7 @@ export class BuildSimulator {
       },
     };
     this.queue.set(q.id, q);
+    this.changed();
     this.trimLeft();
     this.later(quietMs, () => this.tryStart(q));
     return { q, merged: false };
@@ -88,6 +94,7 @@ export class BuildSimulator {
     const item = q.item;
     if (this.isBuilding(item) && !this.concurrent(item)) {
       q.state = 'blocked';
+      this.changed();
       this.later(50, () => this.tryStart(q));
       return;
     }
@@ -105,8 +112,10 @@ export class BuildSimulator {
     if (item.builds.length > 200) item.builds.splice(0, item.builds.length - 200);
     q.state = 'left';
     q.build = build;
+    this.changed();
     this.later(duration, () => {
       if (build.result === null) build.result = build.plannedResult;
+      this.changed();
     });
   }
 

@@ -10,7 +10,12 @@ export interface Prop<T> {
   vis: number;
   get(obj: T): ExportValue;
 }
+/** Rendered JSON of one object per pruner, valid while `epoch` and `tag` match. */
+export type FragmentCache = WeakMap<Pruner, { tag: string; epoch: number; s: string }>;
+
 export class Bean {
+  /** Optional cache of this object's rendering (set by exporters for unchanging objects). */
+  cache?: { holder: FragmentCache; tag: string; epoch: number };
   constructor(
     /** `_class`; null for objects Stapler prints without one. */
     readonly cls: string | null,
@@ -85,62 +90,138 @@ function jsonString(s: string): string {
   return JSON.stringify(s);
 }
 
-function writeValue(v: ExportValue, p: Pruner, out: string[], range?: [number, number]): void {
-  if (v === null) {
-    out.push('null');
-  } else if (typeof v === 'string') {
-    out.push(jsonString(v));
-  } else if (typeof v === 'number') {
-    out.push(Number.isFinite(v) ? String(v) : 'null');
-  } else if (typeof v === 'boolean') {
-    out.push(v ? 'true' : 'false');
-  } else if (Array.isArray(v)) {
-    const arr = range ? v.slice(range[0], Math.min(range[1], v.length)) : v;
-    out.push('[');
-    for (let k = 0; k < arr.length; k++) {
-      if (k > 0) out.push(',');
-      writeValue(arr[k]!, p, out);
-    }
-    out.push(']');
+/** One selected property with the pruner for its value (computed once per tree node and bean type). */
+interface Step {
+  prop: Prop<never>;
+  key: string;
+  child: Pruner;
+  range?: [number, number];
+}
+const treePlans = new WeakMap<TreeNode, Map<ReadonlyArray<Prop<never>>, Step[]>>();
+const depthPlans = new Map<string, Map<ReadonlyArray<Prop<never>>, Step[]>>();
+const NO_INNER: Pruner = { kind: 'tree', node: null };
+const depthPruners = new Map<string, Pruner>();
+
+function depthPruner(depth: number, level: number): Pruner {
+  const k = `${depth}/${level}`;
+  let p = depthPruners.get(k);
+  if (!p) depthPruners.set(k, (p = { kind: 'depth', depth, level }));
+  return p;
+}
+
+function planFor(props: ReadonlyArray<Prop<never>>, p: Pruner): Step[] {
+  let byProps: Map<ReadonlyArray<Prop<never>>, Step[]> | undefined;
+  if (p.kind === 'tree') {
+    if (!p.node) return [];
+    byProps = treePlans.get(p.node);
+    if (!byProps) treePlans.set(p.node, (byProps = new Map()));
   } else {
-    writeBean(v, p, out);
+    const k = `${p.depth}/${p.level}`;
+    byProps = depthPlans.get(k);
+    if (!byProps) depthPlans.set(k, (byProps = new Map()));
   }
+  let plan = byProps.get(props);
+  if (plan) return plan;
+  plan = [];
+  for (const prop of props) {
+    if (p.kind === 'tree') {
+      const sel = p.node!.children.get(prop.name) ?? p.node!.children.get('*');
+      if (!sel) continue;
+      const step: Step = { prop, key: jsonString(prop.name) + ':', child: sel.children.size > 0 ? { kind: 'tree', node: sel } : NO_INNER };
+      if (sel.range) step.range = sel.range;
+      plan.push(step);
+    } else {
+      if (prop.vis < p.level - p.depth) continue;
+      plan.push({ prop, key: jsonString(prop.name) + ':', child: depthPruner(p.depth, p.level + 1) });
+    }
+  }
+  byProps.set(props, plan);
+  return plan;
+}
+
+class Out {
+  s = '';
+}
+
+function writeValue(v: ExportValue, p: Pruner, out: Out, range?: [number, number]): void {
+  if (v === null) {
+    out.s += 'null';
+  } else if (typeof v === 'string') {
+    out.s += jsonString(v);
+  } else if (typeof v === 'number') {
+    out.s += Number.isFinite(v) ? String(v) : 'null';
+  } else if (typeof v === 'boolean') {
+    out.s += v ? 'true' : 'false';
+  } else if (Array.isArray(v)) {
+    const from = range ? range[0] : 0;
+    const to = range ? Math.min(range[1], v.length) : v.length;
+    out.s += '[';
+    for (let k = from; k < to; k++) {
+      if (k > from) out.s += ',';
+      writeValue(v[k]!, p, out);
+    }
+    out.s += ']';
+  } else {
+    writeBeanTo(v, p, out);
+  }
+}
+
+function writeBeanTo(b: Bean, p: Pruner, out: Out): void {
+  const c = b.cache;
+  if (c) {
+    const hit = c.holder.get(p);
+    if (hit && hit.epoch === c.epoch && hit.tag === c.tag) {
+      out.s += hit.s;
+      return;
+    }
+    const o = new Out();
+    renderBean(b, p, o);
+    c.holder.set(p, { tag: c.tag, epoch: c.epoch, s: o.s });
+    out.s += o.s;
+    return;
+  }
+  renderBean(b, p, out);
+}
+
+function renderBean(b: Bean, p: Pruner, out: Out): void {
+  let first = true;
+  if (b.cls !== null) {
+    out.s += '{"_class":' + jsonString(b.cls);
+    first = false;
+  } else out.s += '{';
+  for (const step of planFor(b.props, p)) {
+    const value = step.prop.get(b.obj as never);
+    out.s += first ? step.key : ',' + step.key;
+    first = false;
+    writeValue(value, step.child, out, step.range);
+  }
+  out.s += '}';
 }
 
 /** Write one bean with the pruner that applies to its own properties. */
 export function writeBean(b: Bean, p: Pruner, out: string[]): void {
-  out.push('{');
-  let first = true;
-  if (b.cls !== null) {
-    out.push('"_class":', jsonString(b.cls));
-    first = false;
-  }
-  for (const prop of b.props) {
-    let childPruner: Pruner;
-    let range: [number, number] | undefined;
-    if (p.kind === 'tree') {
-      if (!p.node) break; // no brackets: nothing inside
-      const sel = p.node.children.get(prop.name) ?? p.node.children.get('*');
-      if (!sel) continue;
-      childPruner = { kind: 'tree', node: sel.children.size > 0 ? sel : null };
-      range = sel.range;
-    } else {
-      if (prop.vis < p.level - p.depth) continue;
-      childPruner = { kind: 'depth', depth: p.depth, level: p.level + 1 };
-    }
-    const value = prop.get(b.obj as never);
-    if (!first) out.push(',');
-    first = false;
-    out.push(jsonString(prop.name), ':');
-    writeValue(value, childPruner, out, range);
-  }
-  out.push('}');
+  const o = new Out();
+  writeBeanTo(b, p, o);
+  out.push(o.s);
 }
 
 /** Serialise a top-level bean for `api/json` with `tree` (wins) or `depth`. */
+const parsedTrees = new Map<string, Pruner>();
+
+/** Parsed `tree` expressions are kept (bounded) so plans and fragment caches survive across requests. */
+function treePruner(tree: string): Pruner {
+  let p = parsedTrees.get(tree);
+  if (!p) {
+    p = { kind: 'tree', node: parseTree(tree) };
+    if (parsedTrees.size >= 256) parsedTrees.clear();
+    parsedTrees.set(tree, p);
+  }
+  return p;
+}
+
 export function exportJson(bean: Bean, tree: string | undefined, depth: number): string {
-  const out: string[] = [];
-  const pruner: Pruner = tree !== undefined ? { kind: 'tree', node: parseTree(tree) } : { kind: 'depth', depth, level: 1 };
-  writeBean(bean, pruner, out);
-  return out.join('');
+  const pruner: Pruner = tree !== undefined ? treePruner(tree) : depthPruner(depth, 1);
+  const out = new Out();
+  writeBeanTo(bean, pruner, out);
+  return out.s;
 }

@@ -1,4 +1,4 @@
-import { Bean, type ExportValue, type Prop } from './export-tree.js';
+import { Bean, type ExportValue, type FragmentCache, type Prop } from './export-tree.js';
 import { type Build, type Container, type Item, type View, descriptionOf, fullNameOf, isDisabled } from './store.js';
 import { rawEncode } from './names.js';
 import { firstChild, textOf } from './xml-tree.js';
@@ -27,6 +27,8 @@ export interface ExportCtx {
   /** When the request went through `/view/V/`, job URLs are view-relative. */
   viaView?: { container: Container; view: View };
   now: number;
+  /** Changes whenever anything that an export shows may have changed (fragment caches key on it). */
+  epoch: number;
   queueFor(item: Item): QueueItem | undefined;
   buildBusy(item: Item): boolean;
 }
@@ -162,9 +164,24 @@ const FREESTYLE_ALL = [...ITEM_PROPS, ...JOB_PROPS, ...PROJECT_PROPS];
 const WORKFLOW_ALL = [...ITEM_PROPS, ...JOB_PROPS, ...WORKFLOW_PROPS];
 const FOLDER_ALL = [...ITEM_PROPS, ...FOLDER_PROPS];
 
+const fragmentCaches = new WeakMap<Item, FragmentCache>();
+
+/** Nothing time-dependent (queue wait text, running build) is shown for this item or its children. */
+function quiet(x: ExportCtx, item: Item): boolean {
+  if (item.container) return false;
+  return !x.buildBusy(item) && x.queueFor(item) === undefined;
+}
+
 export function itemBean(x: ExportCtx, item: Item): Bean {
   const props = item.type.kind !== 'job' ? FOLDER_ALL : item.type.abstractProject ? FREESTYLE_ALL : WORKFLOW_ALL;
-  return Bean.of(item.type.cls, props, { x, item });
+  const b = Bean.of(item.type.cls, props, { x, item });
+  if (quiet(x, item)) {
+    let holder = fragmentCaches.get(item);
+    if (!holder) fragmentCaches.set(item, (holder = new WeakMap()));
+    const via = x.viaView && item.parent === x.viaView.container ? `|${x.viaView.view.name}` : '';
+    b.cache = { holder, tag: x.origin + via, epoch: x.epoch };
+  }
+  return b;
 }
 
 export function primaryViewOf(c: Container): View {

@@ -41,6 +41,7 @@ export function javaTrim(s: string): string {
 const RAW_SAFE = /[A-Za-z0-9!$&'()*+,\-.=@_]/;
 /** `Util.rawEncode`: percent-encode everything but a small safe set (UTF-8, uppercase hex). */
 export function rawEncode(s: string): string {
+  if (/^[A-Za-z0-9\-._]*$/.test(s)) return s;
   let out = '';
   for (const ch of s) {
     if (RAW_SAFE.test(ch)) out += ch;

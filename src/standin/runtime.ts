@@ -25,6 +25,8 @@ export interface Runtime {
   timings: Map<string, RouteTiming>;
   /** Writes still in flight (awaited by close()). */
   inflight: Set<Promise<unknown>>;
+  /** Bumped after every request that may change state and on build/queue transitions. */
+  epoch: number;
 }
 
 /** Create an HTTP session for this request if it has none (crumb issuer, HTML pages). */
@@ -45,6 +47,7 @@ export function exportCtx(rt: Runtime, ctx: Ctx): ExportCtx {
   return {
     origin: ctx.origin,
     now: Date.now(),
+    epoch: rt.epoch,
     queueFor: (item) => rt.builds.queuedFor(item),
     buildBusy: (item) => rt.builds.isBuilding(item),
   };

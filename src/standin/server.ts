@@ -137,12 +137,13 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
   const rt: Runtime = {
     store,
     security,
-    builds: new BuildSimulator(() => settings.buildDurationMs),
+    builds: new BuildSimulator(() => settings.buildDurationMs, Date.now, () => rt.epoch++),
     settings,
     faults: faultState,
     counts: new Map(),
     timings: new Map(),
     inflight: new Set(),
+    epoch: 0,
   };
 
   const onElapsed = (ctx: Ctx, ms: number): void => {
@@ -294,10 +295,14 @@ async function handle(rt: Runtime, req: http.IncomingMessage, res: http.ServerRe
   const first = ctx.segments[0] ?? '';
   if (!ALWAYS_READABLE.has(first) && !hasPermission(ctx.principal, 'Overall/Read')) return forbidden(ctx, 'Overall/Read', () => touchSession(rt, ctx));
 
+  const mutating = method !== 'GET' && method !== 'HEAD';
+  if (mutating) rt.epoch++;
   try {
     await dispatch(rt, ctx);
   } catch (e) {
     oops(ctx, (e as Error)?.stack ?? String(e));
+  } finally {
+    if (mutating) rt.epoch++;
   }
 }
 

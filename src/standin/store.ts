@@ -106,6 +106,7 @@ export function descriptionOf(item: Item | View): string | null {
   return d === undefined ? null : textOf(d);
 }
 export function fullNameOf(item: Item): string {
+  if (!item.parent.item) return item.name;
   const parts: string[] = [item.name];
   let c = item.parent;
   while (c.item) {

@@ -18,8 +18,12 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
-const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0xc0;
+}
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7;
+}
 const MAX_DEPTH = 512;
 
 function isWs(c: string | undefined): boolean {
@@ -60,9 +64,9 @@ export function parseXml(input: string): XmlElement {
 
   const readName = (): string => {
     const start = i;
-    if (!NAME_START.test(s[i] ?? '')) fail('expected a name');
+    if (i >= n || !isNameStart(s.charCodeAt(i))) fail('expected a name');
     i++;
-    while (i < n && NAME_CHAR.test(s[i]!)) i++;
+    while (i < n && isNameChar(s.charCodeAt(i))) i++;
     return s.slice(start, i);
   };
   const skipWs = (): void => {

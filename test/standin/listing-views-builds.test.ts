@@ -84,6 +84,26 @@ describe('api/json listing', () => {
     expect(header(nf, 'x-jenkins')).toBe('2.479.3');
   });
 
+  it('listings reflect every change at once (rendered fragments are never stale)', async () => {
+    const q = '/api/json?tree=jobs[name,description,color]';
+    const find = async (n: string) => ((await json(r.s, q)).jobs as Array<Record<string, unknown>>).find((j) => j.name === n);
+    expect(await find('b-job')).toMatchObject({ description: 'desc b', color: 'notbuilt' });
+    await post(r.s, '/job/b-job/config.xml', FREESTYLE('changed'));
+    expect(await find('b-job')).toMatchObject({ description: 'changed' });
+    await post(r.s, '/job/b-job/disable');
+    expect(await find('b-job')).toMatchObject({ color: 'disabled' });
+    await post(r.s, '/job/b-job/enable');
+    await post(r.s, '/job/b-job/doRename?newName=c-job');
+    expect(await find('b-job')).toBeUndefined();
+    expect(await find('c-job')).toMatchObject({ description: 'changed', color: 'notbuilt' });
+    await post(r.s, '/job/c-job/build?delay=0sec');
+    const building = await until(() => find('c-job'), (j) => j?.color === 'notbuilt_anime');
+    expect(building?.color).toBe('notbuilt_anime');
+    const done = await until(() => find('c-job'), (j) => j?.color === 'blue');
+    expect(done?.color).toBe('blue');
+    await post(r.s, '/job/c-job/doRename?newName=b-job');
+  });
+
   it('pluginManager/api/json lists plugins (JJB asks)', async () => {
     const p = await json(r.s, '/pluginManager/api/json?depth=2');
     expect((p.plugins as Array<{ shortName: string }>).map((x) => x.shortName)).toContain('cloudbees-folder');
