@@ -53,6 +53,7 @@ export class HttpTransport {
     const tls = opts.caFiles && opts.caFiles.length > 0 ? { ca: [...rootCertificates, ...opts.caFiles.map((f) => readFileSync(f, 'utf8'))] } : undefined;
     const agentOpts = {
       connections: opts.concurrency,
+      connectTimeout: Math.min(opts.timeoutMs, 30_000),
       pipelining: 1,
       keepAliveTimeout: 30_000,
       ...(tls ? { connect: tls } : {}),
@@ -72,6 +73,7 @@ export class HttpTransport {
   }
 
   private async exchange(req: HttpRequest, failure: Failure): Promise<HttpResponse> {
+    // One timer bounds the whole exchange (undici's own header/body timers are coarse below 1 s).
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -91,7 +93,7 @@ export class HttpTransport {
       });
       const chunks: Buffer[] = [];
       for await (const chunk of res.body) chunks.push(chunk as Buffer);
-      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
+      return { status: res.statusCode, headers: res.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
