@@ -19,7 +19,6 @@ export interface Marker {
   gone?: string;
 }
 
-const MARKER_RE = /<!-- jobsmith:v1((?: [a-z]+=[A-Za-z0-9._~:%-]*)*) -->/g;
 
 export function encodeMarkerValue(v: string): string {
   return encodeURIComponent(v).replace(/[-!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
@@ -44,19 +43,37 @@ export function formatMarker(m: Marker): string {
   return `<!-- jobsmith:v1 ${parts.join(' ')} -->`;
 }
 
+const OPEN = '<!-- jobsmith:v1 ';
+const CLOSE = ' -->';
+const VALUE_CHARS = /^[A-Za-z0-9._~:%-]*$/;
+
 /** The last well-formed marker in a description, or undefined (then the item is unmanaged). */
 export function parseMarker(description: string | null | undefined): Marker | undefined {
-  if (!description || !description.includes('jobsmith:v1')) return undefined;
-  let last: string | undefined;
-  for (const m of description.matchAll(MARKER_RE)) last = m[1];
-  if (last === undefined) return undefined;
+  if (!description) return undefined;
+  let at = description.lastIndexOf(OPEN);
+  while (at >= 0) {
+    const m = parseAt(description, at);
+    if (m !== null) return m;
+    at = at > 0 ? description.lastIndexOf(OPEN, at - 1) : -1;
+  }
+  return undefined;
+}
+
+/** The marker starting at `at`; null when malformed there (an earlier one may still be good), undefined when incomplete. */
+function parseAt(description: string, at: number): Marker | undefined | null {
+  const end = description.indexOf(CLOSE, at + OPEN.length);
+  if (end < 0) return null;
+  const body = description.slice(at + OPEN.length, end);
   const fields: Record<string, string> = {};
-  for (const part of last.trim().split(' ')) {
+  for (const part of body.split(' ')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) return undefined;
-    const v = decodeValue(part.slice(eq + 1));
+    if (eq <= 0) return null;
+    const key = part.slice(0, eq);
+    const raw = part.slice(eq + 1);
+    if (!/^[a-z]+$/.test(key) || !VALUE_CHARS.test(raw)) return null;
+    const v = raw.includes('%') ? decodeValue(raw) : raw;
     if (v === undefined) return undefined;
-    fields[part.slice(0, eq)] = v;
+    fields[key] = v;
   }
   if (fields.hash === undefined) return undefined;
   const kind = fields.kind === 'folder' ? 'folder' : 'job';

@@ -42,11 +42,10 @@ export function summaryLine(plan: Plan): string {
 
 export function formatPlanText(plan: Plan, opts: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
-  const sorted = [...plan.changes].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || a.fullName.localeCompare(b.fullName));
-  for (const c of sorted) {
-    if (c.kind === 'unchanged' && !opts.verbose) continue;
-    lines.push(formatChange(c));
-  }
+  const shown = opts.verbose ? [...plan.changes] : plan.changes.filter((c) => c.kind !== 'unchanged');
+  const rank = (k: ChangeKind) => ORDER.indexOf(k);
+  shown.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
+  for (const c of shown) lines.push(formatChange(c));
   if (lines.length === 0) lines.push('No changes: Jenkins matches the definitions.');
   lines.push('');
   lines.push(summaryLine(plan));
