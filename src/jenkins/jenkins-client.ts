@@ -648,6 +648,12 @@ function describeFailure(res: HttpResponse, body: string, authenticated: boolean
       return 'not found';
     case 405:
       return 'method not allowed';
+    case 301:
+    case 302:
+    case 303:
+    case 307:
+    case 308:
+      return `redirected to ${header(res, 'location') ?? '(no Location)'}: is the Jenkins URL right (https, context path)?`;
     default: {
       if (res.status >= 500) {
         const m = /(?:[\w.$]+(?:Exception|Error))(?::[^\n<]{0,200})?/.exec(body);

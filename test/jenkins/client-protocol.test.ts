@@ -108,6 +108,13 @@ describe('protocol details (scripted loopback server)', () => {
     expect(server.seen[0]!.headers['accept-language']).toBe('en');
   });
 
+  test('a GET redirected elsewhere (http → https, missing context path): an error naming the target', async () => {
+    server = await localServer((_req, res) => void res.writeHead(302, { location: 'https://ci.example.com/login' }).end());
+    const e = await failure(client(server.url).getConfig('x'));
+    expect([e.kind, e.status]).toEqual(['bad-request', 302]);
+    expect(e.message).toContain('redirected to https://ci.example.com/login');
+  });
+
   test('not a Jenkins (no X-Jenkins): a clear error', async () => {
     server = await localServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
     const e = await failure(client(server.url).version());
