@@ -7,6 +7,7 @@
 // the client-side time (request + JSON parse + flattening).
 //
 // usage: node bench/client/create-list.mjs N HOME_PARENT [CONCURRENCY=8] [LISTINGS=9]
+//   KEEP_HOME=1 keeps the stand-in home (for list-once.mjs) and prints its path on stderr.
 // prints one JSON line: {jobs, concurrency, createSeconds, createsPerSecond, clientCpuSeconds, standinCpuSeconds,
 //   requests, maxInFlight, listing:{serverMs, clientMs}} (CPU seconds of the create phase, per process)
 import { spawn } from 'node:child_process';
@@ -121,5 +122,6 @@ try {
     child.on('exit', r);
     child.kill('SIGTERM');
   });
-  rmSync(home, { recursive: true, force: true });
+  if (process.env.KEEP_HOME) process.stderr.write(`stand-in home kept: ${home}\n`);
+  else rmSync(home, { recursive: true, force: true });
 }
