@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
-/** One headless Chromium per test file, with a fresh profile directory (removed on close). */
-export interface TestBrowser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
-
-export async function launchBrowser(): Promise<TestBrowser> {
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+/**
+ * One headless Chromium per test file. `chromium.launch` gives every browser a fresh, temporary
+ * user-data-dir (removed on close); contexts add isolated cookie jars (and JS on/off).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1000, height: 900 },
     args: [
       '--headless',
       '--no-sandbox',
@@ -25,14 +18,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-    timeout: 30_000,
+    timeout: 60_000,
   });
-  context.setDefaultTimeout(15_000);
-  return {
-    context,
-    close: async () => {
-      await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return browser;
 }

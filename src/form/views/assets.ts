@@ -58,7 +58,7 @@ export const formJs = `
       e.preventDefault();
       var body = new URLSearchParams(new FormData(form));
       body.set('action', 'preview');
-      fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin' })
+      fetch(form.getAttribute('action') || '/', { method: 'POST', body: body, credentials: 'same-origin' })
         .then(function (r) { return r.text(); })
         .then(function (html) {
           var doc = new DOMParser().parseFromString(html, 'text/html');
