@@ -109,4 +109,17 @@ describe('jobsmith plan / sync / apply (CLI)', () => {
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toContain('deleted job p0-CI-build-trunk');
   });
+
+  it('plan --diff shows the XML change of an update; --only limits the plan', async () => {
+    expect((await cli(['sync'])).code).toBe(0);
+    await writeFile(path.join(dir, 'jobs', 'pay.yaml'), project('a-changed'));
+    await writeFile(path.join(dir, 'jobs', 'web.yaml'), project('b-changed'));
+    const d = await cli(['plan', '--diff', '--only', 'pay']);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/~ update\s+pay-CI-build-trunk/);
+    expect(d.stdout).not.toContain('web-CI-build-trunk  (');
+    expect(d.stdout).toContain('+++ jobsmith/pay-CI-build-trunk/config.xml');
+    expect(d.stdout).toMatch(/^-.*echo a<\/command>/m);
+    expect(d.stdout).toMatch(/^\+.*echo a-changed<\/command>/m);
+  });
 });
