@@ -4,7 +4,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createBranchSource, detectBranches } from '../../dist/index.js';
+import { createBranchSource } from '../../dist/branches/auto-branch-source.js';
+import { detectBranches } from '../../dist/branches/detect-branches.js';
 
 const dir = process.argv[2] ?? '/dev/shm/jobsmith-bench-branches';
 const repos = readdirSync(path.join(dir, 'repos')).filter((n) => n.endsWith('.git')).sort();

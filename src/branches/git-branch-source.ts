@@ -2,7 +2,7 @@
  * Git branch listing without a clone: `git ls-remote --heads <url>` through simple-git.
  * Non-interactive (no terminal prompt, ssh in BatchMode), bounded by a timeout, errors redacted.
  */
-import { simpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import picomatch from 'picomatch';
 import os from 'node:os';
 import {
@@ -28,14 +28,19 @@ export function branchNameForRef(ref: string): string {
   return ref.startsWith('refs/') ? ref.slice('refs/'.length) : ref;
 }
 
-/** Parse `ls-remote` output (`<sha>\t<ref>` lines), keeping refs that match `patterns`. */
+/**
+ * Parse `ls-remote` output (`<sha>\t<ref>` lines), keeping refs that match `patterns`. Output that is
+ * not exactly such lines (cut short, garbled) throws: a partial listing must never count as complete.
+ */
 export function parseLsRemote(output: string, patterns: string[]): string[] {
   const isMatch = picomatch(patterns, { dot: true });
   const names: string[] = [];
+  if (output !== '' && !output.endsWith('\n')) throw new BranchListError('git ls-remote: the listing was cut short', 'client');
   for (const line of output.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab < 0) continue;
-    const ref = line.slice(tab + 1).trim();
+    if (line === '') continue;
+    const m = /^[0-9a-f]{40,64}\t(refs\/\S.*)$/.exec(line);
+    if (!m) throw new BranchListError(`git ls-remote: unexpected output line ${JSON.stringify(line.slice(0, 80))}`, 'client');
+    const ref = (m[1] as string).trim();
     if (ref.endsWith('^{}') || !isMatch(ref)) continue;
     names.push(branchNameForRef(ref));
   }
@@ -64,37 +69,70 @@ export interface GitBranchSourceOptions {
 }
 
 export function createGitBranchSource(options: GitBranchSourceOptions = {}): BranchSource {
+  // One simple-git client per timeout value, shared by all listings of this source (creating one
+  // per call costs ~10 ms of CPU each; 50 repositories per run add up).
+  const clients = new Map<number, SimpleGit>();
+  const clientFor = (timeoutMs: number): SimpleGit => {
+    let git = clients.get(timeoutMs);
+    if (git) return git;
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const env: NodeJS.ProcessEnv = {
+      ...gitEnvironment(options.env ?? process.env),
+      GIT_TERMINAL_PROMPT: '0',
+      LC_ALL: 'C',
+      LANGUAGE: 'C',
+      // git's http helper (a child of git) gives up on a stalled server by itself
+      GIT_HTTP_LOW_SPEED_LIMIT: '1',
+      GIT_HTTP_LOW_SPEED_TIME: String(seconds),
+    };
+    if (env.GIT_SSH_COMMAND === undefined && env.GIT_SSH === undefined) {
+      env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o ConnectTimeout=${seconds} -o ServerAliveInterval=${Math.max(1, Math.ceil(seconds / 3))} -o ServerAliveCountMax=3`;
+    }
+    git = simpleGit({
+      baseDir: os.tmpdir(),
+      // the caller (detection) limits concurrency; simple-git must not queue behind it
+      maxConcurrentProcesses: 64,
+      timeout: { block: timeoutMs },
+      // Wait for the 'close' event (all output read). simple-git's default also accepts 'exit' + 50 ms,
+      // which under load can hand back a TRUNCATED listing: fewer branches = jobs torn down.
+      completion: { onClose: true, onExit: false },
+      // The operator's own environment may set these (ssh command, askpass, config, proxy); the
+      // definitions cannot: they only give a URL, and option-like URLs are refused.
+      unsafe: {
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeGitProxy: true,
+      },
+    }).env(env);
+    clients.set(timeoutMs, git);
+    return git;
+  };
   return {
     async list(repo: string, opts: BranchListOptions = {}): Promise<string[]> {
       const shown = redactUrl(repo);
       if (repo.trim() === '' || repo.startsWith('-') || /\s/.test(repo))
         throw new BranchListError(`not a repository URL: '${shown}'`, 'bad-url');
       const timeoutMs = opts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-      const env: NodeJS.ProcessEnv = { ...gitEnvironment(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
-      if (env.GIT_SSH_COMMAND === undefined && env.GIT_SSH === undefined) {
-        env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`;
-      }
-      const git = simpleGit({
-        baseDir: os.tmpdir(),
-        timeout: { block: timeoutMs },
-        // The operator's own environment may set these (ssh command, askpass, config, proxy); the
-        // definitions cannot: they only give a URL, and option-like URLs are refused above.
-        unsafe: {
-          allowUnsafeSshCommand: true,
-          allowUnsafeAskPass: true,
-          allowUnsafeConfigPaths: true,
-          allowUnsafeConfigEnvCount: true,
-          allowUnsafeGitProxy: true,
-        },
-      }).env(env);
+      const git = clientFor(timeoutMs);
       const extra = opts.refs ?? [];
       const patterns = ['refs/heads/**', ...extra];
       const args = extra.length === 0 ? ['--heads', repo] : ['--refs', repo, 'refs/heads/*', ...extra];
       const started = Date.now();
       let out: string;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        out = await git.listRemote(args);
+        // simple-git kills git after `block` ms; this bound also covers a helper process that
+        // keeps git's output open after git is gone.
+        out = await Promise.race([
+          git.listRemote(args),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new BranchListError(`git ls-remote ${shown}: timed out after ${timeoutMs} ms`, 'timeout')), timeoutMs + 2_000);
+          }),
+        ]);
       } catch (e) {
+        if (e instanceof BranchListError) throw e;
         const raw = e instanceof Error ? e.message : String(e);
         const elapsed = Date.now() - started;
         if (elapsed >= timeoutMs - 50 && !/fatal:/.test(raw)) {
@@ -102,6 +140,8 @@ export function createGitBranchSource(options: GitBranchSourceOptions = {}): Bra
         }
         const text = redactText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
         throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classify(raw));
+      } finally {
+        clearTimeout(timer);
       }
       return parseLsRemote(out, patterns);
     },

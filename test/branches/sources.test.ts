@@ -120,8 +120,13 @@ describe('git source (ls-remote on a real bare remote)', () => {
   });
 
   it('parses ls-remote output', () => {
-    const out = 'a\trefs/heads/b\nc\trefs/tags/v1\nd\trefs/tags/v1^{}\ne\trefs/heads/a/b\n';
+    const sha = 'a'.repeat(40);
+    const out = `${sha}\trefs/heads/b\n${sha}\trefs/tags/v1\n${sha}\trefs/tags/v1^{}\n${sha}\trefs/heads/a/b\n`;
     expect(parseLsRemote(out, ['refs/heads/**'])).toEqual(['a/b', 'b']);
+    expect(parseLsRemote('', ['refs/heads/**'])).toEqual([]);
+    // a listing cut short or garbled is an error, never a shorter list
+    expect(() => parseLsRemote(out.slice(0, -1), ['refs/heads/**'])).toThrow(/cut short/);
+    expect(() => parseLsRemote(`${sha}\trefs/heads/b\n${sha.slice(0, 20)}\n`, ['refs/heads/**'])).toThrow(/unexpected output/);
     expect(branchNameForRef('refs/pull/9/head')).toBe('pr/9');
     expect(branchNameForRef('refs/other/x')).toBe('other/x');
   });
