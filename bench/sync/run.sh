@@ -2,11 +2,13 @@
 # Sync benchmark: jobsmith vs Jenkins Job Builder (`jenkins-jobs update --workers 8`) against the
 # same stand-in, 10,000 seed-style jobs (N=5000 projects x 2 templates). Whole-process timings with
 # /usr/bin/time -v (wall, user+sys, max RSS); request counts from the stand-in's control endpoint.
-# Usage: bench/sync/run.sh [N] [RUNS]      (needs `npm run build`; writes under /dev/shm)
+# Usage: bench/sync/run.sh [N] [RUNS] [COLD_RUNS]   (needs `npm run build`; writes under /dev/shm)
+# Cold creates restart both stand-ins with empty homes; JJB's cold create takes minutes, so COLD_RUNS defaults to 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-5000}
 RUNS=${2:-3}
+COLD_RUNS=${3:-1}
 W=${BENCH_DIR:-/dev/shm/jobsmith-bench-sync}
 TOKEN=11benchbenchbenchbenchbenchbench00
 JS_PORT=18081
@@ -37,13 +39,13 @@ stop_standin() { kill "$(cat "$W/standin-$1.pid")" 2>/dev/null || true; sleep 0.
 trap 'stop_standin $JS_PORT; stop_standin $JJB_PORT' EXIT
 
 echo "== cold create of $((2 * N)) jobs (fresh stand-in each run)"
-for r in $(seq 1 "$RUNS"); do
+for r in $(seq 1 "$COLD_RUNS"); do
   start_standin $JS_PORT "$W/home-js"; reset $JS_PORT
   JENKINS_URL=http://127.0.0.1:$JS_PORT measure "jobsmith cold #$r" "${JS[@]}"; counts $JS_PORT
-  [ "$r" -lt "$RUNS" ] && stop_standin $JS_PORT
+  [ "$r" -lt "$COLD_RUNS" ] && stop_standin $JS_PORT
   start_standin $JJB_PORT "$W/home-jjb"; reset $JJB_PORT; rm -rf "$W/cache"
   XDG_CACHE_HOME="$W/cache" measure "JJB cold #$r" "${JJB[@]}"; counts $JJB_PORT
-  [ "$r" -lt "$RUNS" ] && stop_standin $JJB_PORT
+  [ "$r" -lt "$COLD_RUNS" ] && stop_standin $JJB_PORT
 done
 
 echo "== no-op re-sync"
