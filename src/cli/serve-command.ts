@@ -67,7 +67,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           store,
           ...(syncer ? { syncer } : {}),
           via: 'the web form',
-          definitionsLabel: `${paths.jobsRel}/ in ${paths.dir} (remote ${a.remote})`,
+          definitionsLabel: `${paths.jobsRel}/ (pushed to ${a.remote})`,
           jenkinsUrl,
           ...(Object.keys(access).length ? { access } : {}),
         },

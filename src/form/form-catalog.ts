@@ -1,3 +1,5 @@
+import { BRANCH_TOKEN_NAMES, BUILTIN_TOKEN_NAMES } from '../render/render-workspace.js';
+
 /**
  * What the create-job form (and the create-job Jenkins job) offer: the templates a project can pick
  * and one field per token, described by the templates' sidecars. Plain data, built from the parsed
@@ -49,8 +51,11 @@ export interface TemplateInfo {
   docs: Record<string, TokenDoc>;
 }
 
-/** Tokens jobsmith fills itself: never a form field. */
-export const BUILTIN_TOKENS: ReadonlySet<string> = new Set(['HUDSON.JOB.NAME', 'PROJECT.NAME', 'JOB.NAME', 'BRANCH.NAME', 'TEMPLATE.NAME']);
+/** Tokens jobsmith fills itself (render's built-ins): never a form field. */
+export const BUILTIN_TOKENS: ReadonlySet<string> = new Set(BUILTIN_TOKEN_NAMES);
+
+/** Tokens only branch detection sets: a template using them is a per-branch template, not offered by the form. */
+const BRANCH_TOKENS: ReadonlySet<string> = new Set([...BRANCH_TOKEN_NAMES, 'BRANCH.REPO']);
 
 /** Templates that are jobsmith's own machinery (the master jobs), never offered to projects. */
 export function isInternalTemplate(name: string): boolean {
@@ -64,7 +69,9 @@ function isBooleanChoice(allowed: readonly string[] | undefined): boolean {
 }
 
 export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCatalog {
-  const offered = templates.filter((t) => !isInternalTemplate(t.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const offered = templates
+    .filter((t) => !isInternalTemplate(t.name) && !t.tokens.some((tok) => BRANCH_TOKENS.has(tok)))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const fields = new Map<string, TokenField>();
   const choices: TemplateChoice[] = [];
   for (const t of offered) {

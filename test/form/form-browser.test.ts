@@ -15,7 +15,6 @@ import type { ProjectSyncer } from '../../src/form/self-service.js';
 import { definitionsFiles } from './fixtures.js';
 import { git, makeDefinitionsRepo, type DefinitionsRepo } from './git-fixtures.js';
 import { launchBrowser } from './browser.js';
-import { repoRoot } from '../helpers/cli.js';
 import { writeFileSync } from 'node:fs';
 
 let standin: Standin;
@@ -114,12 +113,6 @@ describe('create-job web form in Chromium', () => {
     expect(await page.isVisible('[name="token.BUILD.FARM"]')).toBe(false);
     expect(await page.isVisible('[name="token.SCM.URL"]')).toBe(true);
     await page.uncheck('input[name=templates][value=Pipeline]');
-    if (process.env['UPDATE_SCREENSHOT'] === '1') {
-      await fill(page, 'payments', { templates: ['Build', 'Pipeline'], scm: 'https://svn.example.com/repos/payments' });
-      await page.click('button[value=preview]');
-      await page.waitForSelector('#preview .job-name');
-      await page.screenshot({ path: path.join(repoRoot, 'docs/form.png'), fullPage: true });
-    }
   });
 
   it('previews job names and config without JavaScript', async () => {

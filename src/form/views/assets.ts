@@ -15,8 +15,8 @@ input:not([type=checkbox]),select{width:100%;padding:7px 9px;border:1px solid #b
 input:focus,select:focus{outline:2px solid #3b82f6;outline-offset:0;border-color:#3b82f6}
 .help{margin:3px 0 0;color:#5b6677;font-size:13px}.used{color:#8a94a3}
 .req{color:#c0392b}.opt{font-weight:400;color:#7a8494}
-label.template{font-weight:400;display:flex;gap:8px;align-items:baseline;padding:4px 0}
-.tname{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace}.tdesc{color:#5b6677}
+label.template{font-weight:400;display:flex;gap:10px;align-items:baseline;padding:4px 0}
+.tname{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap;min-width:150px}.tdesc{color:#5b6677}
 .has-error input:not([type=checkbox]),.has-error select{border-color:#c0392b;background:#fff7f6}
 .error{color:#b3261e;margin:4px 0 0;font-size:13.5px;font-weight:500}
 .errors,.notice{border-radius:6px;padding:10px 14px;margin:12px 0}
