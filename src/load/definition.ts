@@ -108,7 +108,7 @@ export function parseDefinition(file: string, text: string): { definition?: Defi
   };
   const top = y.topMap('a job definition');
   if (!top) {
-    if (y.diagnostics.length === 0) y.error(y.doc.contents, 'no-templates', 'the definition is empty: give at least `templates:`', 'templates');
+    if (y.diagnostics.length === 0) y.error(y.contents, 'no-templates', 'the definition is empty: give at least `templates:`', 'templates');
     return { diagnostics: y.diagnostics };
   }
   for (const { key, pair, value } of y.pairs(top, DEFINITION_KEYS, '')) {

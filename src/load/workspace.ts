@@ -2,7 +2,7 @@
  * Loading everything render needs from disk: the templates (+ sidecars), the definitions and the
  * shared defaults file. Reads files only; never throws for a user's mistake (diagnostics instead).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { parseDefinition, tokenMap, type Definition, type LocatedValue } from './definition.js';
@@ -122,17 +122,16 @@ export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Wor
   for (const o of opts.overlay ?? []) files.set(path.resolve(o.file), { file: o.file, text: o.text });
 
   const entries = [...files.values()].sort((a, b) => byCodePoint(path.basename(a.file), path.basename(b.file)));
-  const texts = await Promise.all(
-    entries.map(async (e) => {
-      if (e.text !== undefined) return e.text;
-      try {
-        return await fs.readFile(e.file, 'utf8');
-      } catch (err) {
-        diagnostics.push({ severity: 'error', code: 'unreadable-file', message: `cannot read: ${(err as NodeJS.ErrnoException).code}`, file: e.file });
-        return undefined;
-      }
-    }),
-  );
+  // Many small files: synchronous reads are several times faster than as many promises.
+  const texts = entries.map((e) => {
+    if (e.text !== undefined) return e.text;
+    try {
+      return readFileSync(e.file, 'utf8');
+    } catch (err) {
+      diagnostics.push({ severity: 'error', code: 'unreadable-file', message: `cannot read: ${(err as NodeJS.ErrnoException).code}`, file: e.file });
+      return undefined;
+    }
+  });
   let defaults: Defaults = { tokens: new Map() };
   const definitions: Definition[] = [];
   entries.forEach((e, i) => {

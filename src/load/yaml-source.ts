@@ -2,7 +2,8 @@
  * YAML files as the loaders see them: parsed with the failsafe schema (every scalar is a string, so
  * `3.0` stays `3.0` and `on` stays `on`), duplicate keys rejected, positions for every node.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parseSimpleYaml } from './yaml-fast-path.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { didYouMean } from './did-you-mean.js';
 
@@ -13,16 +14,28 @@ export interface Loc {
 }
 
 export class YamlSource {
-  readonly lines = new LineCounter();
-  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  /** The document's top node (null for an empty document). */
+  readonly contents: unknown;
+  readonly ok: boolean;
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(
     readonly file: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, schema: 'failsafe', prettyErrors: false });
-    for (const e of [...this.doc.errors, ...this.doc.warnings]) {
+    const fast = parseSimpleYaml(text);
+    if (fast) {
+      this.lines = fast.lines;
+      this.contents = fast.contents;
+      this.ok = true;
+      return;
+    }
+    this.lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, schema: 'failsafe', prettyErrors: false });
+    this.contents = doc.contents;
+    this.ok = doc.errors.length === 0;
+    for (const e of [...doc.errors, ...doc.warnings]) {
       const p = this.lines.linePos(e.pos[0]);
       const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${this.keyAt(e.pos[0]) ?? ''}`.trim() : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       this.diagnostics.push({
@@ -34,10 +47,6 @@ export class YamlSource {
         column: p.col,
       });
     }
-  }
-
-  get ok(): boolean {
-    return this.doc.errors.length === 0;
   }
 
   private keyAt(offset: number): string | undefined {
@@ -71,7 +80,7 @@ export class YamlSource {
 
   /** The top-level mapping, or undefined (with a diagnostic) when the document is something else. Empty file = empty map. */
   topMap(what: string): YAMLMap | undefined {
-    const c = this.doc.contents;
+    const c = this.contents as Node | null;
     if (c === null || (isScalar(c) && (c.value === '' || c.value === null))) return undefined;
     if (!isMap(c)) {
       this.error(c, 'bad-type', `${what} must be a mapping (key: value lines)`);

@@ -4,10 +4,20 @@
  */
 const UNSAFE = new Set(['?', '*', '/', '\\', '%', '!', '@', '#', '$', '^', '&', '|', '<', '>', '[', ']', ':', ';']);
 
+const BAD_CHAR = /[\u0000-\u001f\u007f-\u009f?*/\\%!@#$^&|<>[\]:;]/;
+const PLAIN_OK = /^[^\s.\u0000-\u001f\u007f-\u009f?*/\\%!@#$^&|<>[\]:;][^\u0000-\u001f\u007f-\u009f?*/\\%!@#$^&|<>[\]:;]*[^\s.\u0000-\u001f\u007f-\u009f?*/\\%!@#$^&|<>[\]:;]$/;
+
 export function checkGoodName(name: string): string | undefined {
+  // Fast path for the usual name: no bad character, no surrounding space, no trailing dot.
+  if (PLAIN_OK.test(name)) return undefined;
   if (name === '') return 'No name is specified';
   const trimmed = name.trim();
   if (trimmed === '.' || trimmed === '..') return `“${trimmed}” is not an allowed name`;
+  if (!BAD_CHAR.test(name)) {
+    if (trimmed.endsWith('.')) return 'A name cannot end with ‘.’';
+    if (trimmed !== name) return 'A name cannot start or end with whitespace (Jenkins trims it)';
+    return undefined;
+  }
   for (const ch of name) {
     const c = ch.codePointAt(0)!;
     if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) {

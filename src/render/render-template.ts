@@ -41,6 +41,8 @@ interface EjsState {
   fn: ejs.TemplateFunction;
   outputs: string[];
 }
+/** Values that need no escaping in text or attributes, in either XML version (the common case). */
+const SAFE_VALUE = /^[\u0020-\u0021\u0023-\u0025\u0028-\u003B\u003D\u003F-\u007E\u00A0-\u2027\u2029-\uD7FF\uE000-\uFFFD]*$/;
 const ejsCache = new WeakMap<ParsedTemplate, EjsState | { error: Diagnostic }>();
 
 function at(loc: SourceLocation | undefined): Partial<SourceLocation> {
@@ -71,7 +73,6 @@ function substitute(
   let out = parts[0]!;
   let failed = false;
   let reported: Set<string> | undefined;
-  let cache: Map<string, string> | undefined;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     let value: TokenValue | undefined;
@@ -98,8 +99,7 @@ function substitute(
       continue;
     }
     let escaped: string | undefined;
-    const key = slot.context + '\u0000' + slot.name;
-    if (slot.marker === undefined && cache) escaped = cache.get(key);
+    if (slot.context !== 'cdata' && SAFE_VALUE.test(value)) escaped = value;
     if (escaped === undefined) {
       const r = escapeForContext(value, slot.context as TokenContext, version);
       if (r.text === undefined) {
@@ -120,7 +120,6 @@ function substitute(
         continue;
       }
       escaped = r.text;
-      if (slot.marker === undefined) (cache ??= new Map()).set(key, escaped);
     }
     out += escaped + parts[i + 1]!;
   }
