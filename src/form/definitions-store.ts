@@ -126,6 +126,27 @@ export class DefinitionsStore {
     }
   }
 
+  /**
+   * Catch up with the remote (fetch, fast-forward only) so the form shows the current templates.
+   * Best effort: returns false when the remote is unreachable or another submission holds the lock.
+   */
+  async refresh(): Promise<boolean> {
+    if (!this.push) return true;
+    const lock = await tryLock(path.join(await this.gitDir(), 'jobsmith-store.lock'));
+    if (!lock) return false;
+    try {
+      const git = this.git();
+      const branch = await this.currentBranch(git);
+      await git.fetch(this.remote, branch);
+      await git.raw(['merge', '--ff-only', '--quiet', `${this.remote}/${branch}`]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await lock.release();
+    }
+  }
+
   private async gitDir(): Promise<string> {
     const out = await this.git().revparse(['--absolute-git-dir']);
     return out.trim();

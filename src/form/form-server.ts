@@ -29,6 +29,8 @@ export interface FormServerOptions extends SelfServiceOptions {
   access?: AccessControl;
   /** Secret for the CSRF tokens (default: random per process). */
   csrfSecret?: Buffer;
+  /** Fetch the definitions remote before showing the form at most this often (default 30 s; 0: never). */
+  refreshMs?: number;
 }
 
 export interface RunningFormServer {
@@ -59,8 +61,15 @@ const compiled = {
 /** Start the create-job web form on `host:port` (port 0: any free port). */
 export async function startFormServer(opts: FormServerOptions, listen: { host?: string; port?: number } = {}): Promise<RunningFormServer> {
   const csrf = new CsrfGuard(opts.csrfSecret);
+  const refreshMs = opts.refreshMs ?? 30_000;
+  let lastRefresh = 0;
+  const refresh = async (): Promise<void> => {
+    if (refreshMs <= 0 || Date.now() - lastRefresh < refreshMs) return;
+    lastRefresh = Date.now();
+    await opts.store.refresh();
+  };
   const server = http.createServer((req, res) => {
-    handle(opts, csrf, req, res).catch((err: unknown) => {
+    handle(opts, csrf, req, res, refresh).catch((err: unknown) => {
       if (!res.headersSent) {
         send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error)?.message ?? String(err)}\n`);
       } else res.destroy();
@@ -168,7 +177,13 @@ function authorFor(opts: FormServerOptions, user: string | undefined, v: FormVal
   return undefined;
 }
 
-async function handle(opts: FormServerOptions, csrf: CsrfGuard, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(
+  opts: FormServerOptions,
+  csrf: CsrfGuard,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  refresh: () => Promise<void>,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://form.invalid');
   if (req.method === 'GET' && url.pathname === '/assets/form.css') return send(res, 200, 'text/css; charset=utf-8', formCss);
   if (req.method === 'GET' && url.pathname === '/assets/form.js') return send(res, 200, 'text/javascript; charset=utf-8', formJs);
@@ -191,6 +206,7 @@ async function handle(opts: FormServerOptions, csrf: CsrfGuard, req: http.Incomi
     setCookie = cookie;
   }
 
+  if (req.method === 'GET') await refresh();
   const catalogChecked = await opts.checker.catalog();
   const catalog: FormCatalog = catalogChecked.value ?? { templates: [], fields: [] };
   const catalogErrors = catalogChecked.diagnostics.filter((d) => d.severity === 'error');
