@@ -6,7 +6,7 @@
 import type { ObservedState } from '../model/observed.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
 import type { BranchSource } from './branch-source.js';
-import { detectBranches } from './detect-branches.js';
+import { detectBranches, type BranchListing } from './detect-branches.js';
 import { expandBranchJobs, type BranchProject, type RenderBranchJob } from './expand-branch-jobs.js';
 
 export interface BranchInputs {
@@ -27,16 +27,25 @@ export interface DetectAndExpandOptions {
 }
 
 export async function detectBranchJobs(inputs: BranchInputs, opts: DetectAndExpandOptions): Promise<BranchExpansion> {
-  const listings = await detectBranches(
-    inputs.projects.map((p) => ({ project: p.project, repo: p.branches.repo, ...(p.branches.refs ? { refs: p.branches.refs } : {}) })),
+  return expandDetected(inputs, await listBranchesOf(inputs.projects, opts), opts.observed);
+}
+
+/** Start listing the projects' repositories (each distinct one once). */
+export function listBranchesOf(projects: readonly BranchProject[], opts: Omit<DetectAndExpandOptions, 'observed'>): Promise<Map<string, BranchListing>> {
+  return detectBranches(
+    projects.map((p) => ({ project: p.project, repo: p.branches.repo, ...(p.branches.refs ? { refs: p.branches.refs } : {}) })),
     opts.source,
     { ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) },
   );
+}
+
+/** Expansion once the listings are in. */
+export function expandDetected(inputs: BranchInputs, listings: ReadonlyMap<string, BranchListing>, observed?: ObservedState): BranchExpansion {
   return expandBranchJobs({
     projects: inputs.projects,
     listings,
     render: inputs.render,
-    ...(opts.observed ? { observed: opts.observed } : {}),
+    ...(observed ? { observed } : {}),
     ...(inputs.otherJobNames ? { otherJobNames: inputs.otherJobNames } : {}),
   });
 }

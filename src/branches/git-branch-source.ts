@@ -33,7 +33,8 @@ export function branchNameForRef(ref: string): string {
  * not exactly such lines (cut short, garbled) throws: a partial listing must never count as complete.
  */
 export function parseLsRemote(output: string, patterns: string[]): string[] {
-  const isMatch = picomatch(patterns, { dot: true });
+  const headsOnly = patterns.length === 1 && patterns[0] === 'refs/heads/**';
+  const isMatch = headsOnly ? (ref: string) => ref.startsWith('refs/heads/') : picomatch(patterns, { dot: true });
   const names: string[] = [];
   if (output !== '' && !output.endsWith('\n')) throw new BranchListError('git ls-remote: the listing was cut short', 'client');
   for (const line of output.split('\n')) {

@@ -8,12 +8,13 @@ import type { DesiredFolder, DesiredJob } from '../model/desired-job.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Definition } from '../load/definition.js';
 import type { Workspace } from '../load/workspace.js';
+import type { ObservedState } from '../model/observed.js';
 import { folderConfig } from '../render/folder-config.js';
 import { checkGoodName } from '../render/job-name.js';
 import { renderTemplate, type TokenValues } from '../render/render-template.js';
 import { jobNameFor, projectTokenValues } from '../render/render-workspace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
-import { detectBranchJobs, type DetectAndExpandOptions } from './detect-and-expand.js';
+import { expandDetected, listBranchesOf, type DetectAndExpandOptions } from './detect-and-expand.js';
 import type { BranchProject, RenderBranchJob } from './expand-branch-jobs.js';
 
 /** The projects with a `branches:` block. */
@@ -92,15 +93,32 @@ export interface WorkspaceBranchOptions extends DetectAndExpandOptions {
  * repository once, `concurrency` at a time) and render the branch jobs.
  */
 export async function detectAndExpand(ws: Workspace, opts: WorkspaceBranchOptions): Promise<BranchExpansion> {
-  const b = await detectBranchJobs(
-    {
-      projects: branchProjects(ws),
-      render: workspaceBranchRenderer(ws),
-      ...(opts.otherJobNames ? { otherJobNames: opts.otherJobNames } : {}),
+  return startBranchDetection(ws, opts).expand(opts.observed, opts.otherJobNames);
+}
+
+export interface BranchDetection {
+  /** Wait for the listings (started already) and render the branch jobs. */
+  expand(observed?: ObservedState, otherJobNames?: Iterable<string>): Promise<BranchExpansion>;
+}
+
+/**
+ * Start listing every branch repository NOW (e.g. right after loading, so the listings overlap
+ * rendering and the Jenkins listing) and expand later, once the Jenkins listing is known.
+ * The listings never reject (a failed one is a `failed` result).
+ */
+export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed'>): BranchDetection {
+  const projects = branchProjects(ws);
+  const listings = projects.length > 0 ? listBranchesOf(projects, opts) : Promise.resolve(new Map());
+  return {
+    async expand(observed, otherJobNames) {
+      const b = expandDetected(
+        { projects, render: workspaceBranchRenderer(ws), ...(otherJobNames ? { otherJobNames } : {}) },
+        await listings,
+        observed,
+      );
+      return { ...b, folders: foldersOf(b.jobs) };
     },
-    opts,
-  );
-  return { ...b, folders: foldersOf(b.jobs) };
+  };
 }
 
 /** Every prefix of every branch job's folder path (sync adds those render did not already make). */
