@@ -124,7 +124,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
         );
       } else {
         for (const d of outcome.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-        for (const j of outcome.jobs) process.stdout.write(`${j.action.padEnd(12)} ${j.fullName}  (from ${j.template})\n`);
+        for (const j of outcome.jobs) process.stdout.write(`${j.action.padEnd(13)}${j.fullName}  (from ${j.template})\n`);
         process.stdout.write(
           `create-job parameters: ${[params.project, ...params.templates.values(), ...params.tokens.values(), params.folder, params.view].join(', ')}\n`,
         );
