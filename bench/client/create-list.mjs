@@ -88,7 +88,13 @@ try {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const standinCpu0 = cpuOf(child.pid);
-  await Promise.all(Array.from({ length: N }, (_, i) => client.createJob(`job-${String(i).padStart(5, '0')}`, config(i))));
+  // C workers pulling from one counter, as jobsmith apply does (runLimited); the client's gate is the limit.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      for (let i = next++; i < N; i = next++) await client.createJob(`job-${String(i).padStart(5, '0')}`, config(i));
+    }),
+  );
   const createSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const clientCpuSeconds = (cpu.user + cpu.system) / 1e6;
