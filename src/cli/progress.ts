@@ -31,12 +31,24 @@ export function describeStep(c: Change): string {
 export function progressReporter(mode: ProgressMode, out: { write(s: string): unknown }, columns = 80): (e: ApplyEvent) => void {
   if (mode === 'off') return () => {};
   if (mode === 'lines') {
+    // Lines are batched (flushed every 200 ms and at the end): 10,000 creates are 10,000 lines.
+    let pending = '';
+    let lastFlush = Date.now();
+    const flush = () => {
+      if (pending) out.write(pending);
+      pending = '';
+      lastFlush = Date.now();
+    };
     return (e) => {
       if (e.type === 'step') {
         const verb = PAST[e.change.kind] ?? e.change.kind;
-        out.write(e.ok ? `${verb} ${describeStep(e.change)}\n` : `FAILED ${e.change.kind} ${describeStep(e.change)}: ${e.error}\n`);
-      } else if (e.type === 'end' && e.succeeded + e.failed + e.skipped > 0) {
-        out.write(`applied: ${e.succeeded} done, ${e.failed} failed, ${e.skipped} skipped\n`);
+        pending += e.ok ? `${verb} ${describeStep(e.change)}\n` : `FAILED ${e.change.kind} ${describeStep(e.change)}: ${e.error}\n`;
+        if (Date.now() - lastFlush > 200 || pending.length > 65_536) flush();
+      } else if (e.type === 'phase') {
+        flush();
+      } else if (e.type === 'end') {
+        if (e.succeeded + e.failed + e.skipped > 0) pending += `applied: ${e.succeeded} done, ${e.failed} failed, ${e.skipped} skipped\n`;
+        flush();
       }
     };
   }
