@@ -136,9 +136,9 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     const listing = input.listings.get(p.project);
     const shownRepo = redactUrl(p.branches.repo);
     if (!listing || listing.status === 'failed') {
-      const detail = listing?.status === 'failed' ? listing.detail : 'not listed';
+      const detail = listing?.status === 'failed' ? listing.detail : `${shownRepo}: not listed`;
       scopes[p.project] = { status: 'failed', keepDays, detail };
-      problems.push({ severity: 'error', category: 'external', code: 'branch-listing-failed', project: p.project, message: `project ${p.project}: listing the branches of ${shownRepo} failed: ${detail}` });
+      problems.push({ severity: 'error', category: 'external', code: 'branch-listing-failed', project: p.project, message: `project ${p.project}: branch listing failed (its branch jobs are left as they are): ${detail}` });
       continue;
     }
     const filter = compileBranchFilter(p.branches);
