@@ -80,3 +80,5 @@ export * from './sync/run-sync.js';
 export * from './sync/saved-plan-io.js';
 export * from './sync/workspace-source.js';
 export { definitionsBasis } from './sync/definitions-basis.js';
+export * from './bulk/definition-edit.js';
+export * from './bulk/edit-definitions.js';

@@ -37,3 +37,7 @@ import { backupCommand } from './backup-command.js';
 commands.push(backupCommand);
 import { restoreCommand } from './restore-command.js';
 commands.push(restoreCommand);
+import { setDefaultCommand } from './set-default-command.js';
+commands.push(setDefaultCommand);
+import { renameTokenCommand } from './rename-token-command.js';
+commands.push(renameTokenCommand);

@@ -1,0 +1,145 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { simpleGit } from 'simple-git';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { hasErrors } from '../model/diagnostic.js';
+import { ExternalError } from '../model/errors.js';
+import { loadWorkspace } from '../load/workspace.js';
+import { renderWorkspace } from '../render/render-workspace.js';
+import { definitionFacts, DefinitionEditError, renameTokenInTemplate, renameTokenInYaml, setTokenInYaml } from './definition-edit.js';
+import { errorText } from './error-text.js';
+
+export interface DefinitionDirs {
+  templatesDir: string;
+  jobsDir: string;
+}
+
+export interface FileEdit {
+  file: string;
+  before: string;
+  after: string;
+  /** Keys or references changed in this file. */
+  count: number;
+}
+
+/** `--where KEY=GLOB` on a definition: project, folder, template (any of its templates), view. */
+export interface DefinitionWhere {
+  key: 'project' | 'folder' | 'template' | 'view';
+  glob: string;
+}
+
+export function parseDefinitionWhere(spec: string): DefinitionWhere {
+  const m = /^(project|folder|template|view)=(.+)$/.exec(spec);
+  if (!m) throw new DefinitionEditError(`--where ${spec}: expected project=GLOB, folder=GLOB, template=GLOB or view=GLOB`);
+  return { key: m[1] as DefinitionWhere['key'], glob: m[2]! };
+}
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  return names.map((n) => path.join(dir, n));
+}
+
+/**
+ * `set-default TOKEN VALUE`: without `where`, in `jobs/_defaults.yaml` (created when missing);
+ * with `where`, in each matching project's own `tokens:`.
+ */
+export async function planSetDefault(dirs: DefinitionDirs, token: string, value: string, where: DefinitionWhere[]): Promise<FileEdit[]> {
+  if (where.length === 0) {
+    const file = path.join(dirs.jobsDir, '_defaults.yaml');
+    let before = '';
+    try {
+      before = await readFile(file, 'utf8');
+    } catch {
+      /* created */
+    }
+    const after = setTokenInYaml(file, before, token, value);
+    return after === before ? [] : [{ file, before, after, count: 1 }];
+  }
+  const tests = where.map((w) => ({ key: w.key, test: picomatch(w.glob, { dot: true }) }));
+  const edits: FileEdit[] = [];
+  for (const file of await yamlFiles(dirs.jobsDir)) {
+    if (path.basename(file).startsWith('_')) continue;
+    const before = await readFile(file, 'utf8');
+    const facts = definitionFacts(file, before);
+    const ok = tests.every((t) => (t.key === 'template' ? facts.templates.some((x) => t.test(x)) : t.test(t.key === 'view' ? (facts.view ?? '') : facts[t.key])));
+    if (!ok) continue;
+    const after = setTokenInYaml(file, before, token, value);
+    if (after !== before) edits.push({ file, before, after, count: 1 });
+  }
+  return edits;
+}
+
+/** `rename-token OLD NEW`: token keys in definitions, defaults and sidecars; references in templates. */
+export async function planRenameToken(dirs: DefinitionDirs, oldName: string, newName: string): Promise<FileEdit[]> {
+  const edits: FileEdit[] = [];
+  for (const file of [...(await yamlFiles(dirs.jobsDir)), ...(await yamlFiles(dirs.templatesDir))]) {
+    const before = await readFile(file, 'utf8');
+    const r = renameTokenInYaml(file, before, oldName, newName);
+    if (r.count) edits.push({ file, before, after: r.text, count: r.count });
+  }
+  for (const name of (await readdir(dirs.templatesDir)).filter((n) => n.endsWith('-config.xml')).sort()) {
+    const file = path.join(dirs.templatesDir, name);
+    const before = await readFile(file, 'utf8');
+    const r = renameTokenInTemplate(before, oldName, newName);
+    if (r.count) edits.push({ file, before, after: r.text, count: r.count });
+  }
+  return edits;
+}
+
+/** Load and render the definitions as they would be after the edits (in a temp copy); their diagnostics. */
+export async function checkEdits(dirs: DefinitionDirs, edits: readonly FileEdit[]): Promise<Diagnostic[]> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-defs-'));
+  try {
+    const t = path.join(tmp, 'job-templates');
+    const j = path.join(tmp, 'jobs');
+    await cp(dirs.templatesDir, t, { recursive: true });
+    await cp(dirs.jobsDir, j, { recursive: true });
+    for (const e of edits) {
+      const rel = path.relative(dirs.templatesDir, e.file);
+      const target = !rel.startsWith('..') && !path.isAbsolute(rel) ? path.join(t, rel) : path.join(j, path.relative(dirs.jobsDir, e.file));
+      await writeFile(target, e.after);
+    }
+    const loaded = await loadWorkspace({ templatesDir: t, jobsDir: j });
+    const rendered = renderWorkspace(loaded.workspace, {});
+    const back = (f: string | undefined): string | undefined => {
+      if (!f) return f;
+      if (f.startsWith(t)) return path.join(dirs.templatesDir, path.relative(t, f));
+      if (f.startsWith(j)) return path.join(dirs.jobsDir, path.relative(j, f));
+      return f;
+    };
+    return [...loaded.diagnostics, ...rendered.diagnostics].map((d) => (d.file ? { ...d, file: back(d.file)! } : d));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Check, write and (when the directory is in a git work tree) commit the edits. Nothing is
+ * written when the edited definitions would have errors.
+ */
+export async function writeEdits(
+  dirs: DefinitionDirs,
+  edits: readonly FileEdit[],
+  message: string,
+  opts: { commit: boolean },
+): Promise<{ diagnostics: Diagnostic[]; written: boolean; commit?: string; notInGit?: boolean }> {
+  const diagnostics = await checkEdits(dirs, edits);
+  if (hasErrors(diagnostics)) return { diagnostics, written: false };
+  for (const e of edits) await writeFile(e.file, e.after);
+  if (!opts.commit || edits.length === 0) return { diagnostics, written: true };
+  const g = simpleGit(path.dirname(path.resolve(edits[0]!.file)));
+  const inRepo = await g.checkIsRepo().catch(() => false);
+  if (!inRepo) return { diagnostics, written: true, notInGit: true };
+  try {
+    const top = (await g.revparse(['--show-toplevel'])).trim();
+    const rel = edits.map((e) => path.relative(top, path.resolve(e.file)));
+    const rg = simpleGit(top);
+    await rg.add(rel);
+    const c = await rg.commit(message, rel);
+    return { diagnostics, written: true, commit: c.commit || (await rg.revparse(['HEAD'])).trim() };
+  } catch (err) {
+    throw new ExternalError(`git: committing the edited definitions failed: ${errorText(err)}`);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `jobsmith set-default TOKEN VALUE [--where KEY=GLOB]`: set a token's value in jobs/_defaults.yaml
+ * (or, with --where, in each matching project's definition), keeping the YAML's comments and
+ * formatting; check the result renders; commit. Review with `jobsmith plan --diff`.
+ */
+import { createTwoFilesPatch } from 'diff';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../model/errors.js';
+import { DefinitionEditError, TOKEN_NAME } from '../bulk/definition-edit.js';
+import { parseDefinitionWhere, planSetDefault, writeEdits, type DefinitionWhere, type FileEdit } from '../bulk/edit-definitions.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { EXIT } from './exit-codes.js';
+
+export interface DefinitionEditArgs {
+  templates: string;
+  jobs: string;
+  commit: boolean;
+  'dry-run': boolean;
+}
+
+export function definitionEditOptions<T>(y: Argv<T>): Argv<T & DefinitionEditArgs> {
+  return y
+    .option('templates', { type: 'string', default: 'job-templates', describe: 'Templates directory' })
+    .option('jobs', { type: 'string', default: 'jobs', describe: 'Definitions directory' })
+    .option('commit', { type: 'boolean', default: true, describe: 'Commit the edited files (when in a git work tree); --no-commit leaves them for you' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Show the edits, write nothing' }) as unknown as Argv<T & DefinitionEditArgs>;
+}
+
+/** Print diffs, check, write, commit; returns the exit code. */
+export async function finishDefinitionEdit(a: DefinitionEditArgs, edits: FileEdit[], message: string): Promise<number> {
+  for (const e of edits) process.stdout.write(createTwoFilesPatch(e.file, e.file, e.before, e.after, undefined, undefined, { context: 2 }).replace(/^={10,}\n/, ''));
+  if (edits.length === 0) {
+    process.stdout.write('nothing to change\n');
+    return EXIT.ok;
+  }
+  if (a['dry-run']) {
+    process.stdout.write(`${edits.length} file(s) would change; nothing written (--dry-run)\n`);
+    return EXIT.ok;
+  }
+  const r = await writeEdits({ templatesDir: a.templates, jobsDir: a.jobs }, edits, message, { commit: a.commit });
+  printDiagnostics(r.diagnostics);
+  if (!r.written) {
+    process.stderr.write('The definitions would have errors after this edit: nothing was written.\n');
+    return EXIT.badInput;
+  }
+  let line = `${edits.length} file(s) changed`;
+  if (r.commit) line += `; committed ${r.commit.slice(0, 12)} (${message.split('\n')[0]})`;
+  else if (r.notInGit) line += '; not in a git work tree, nothing committed';
+  process.stdout.write(`${line}\nreview what it does to Jenkins with: jobsmith plan --diff\n`);
+  return EXIT.ok;
+}
+
+interface SetDefaultArgs extends DefinitionEditArgs {
+  token: string;
+  value: string;
+  where?: string[];
+}
+
+export const setDefaultCommand: CommandModule<object, SetDefaultArgs> = {
+  command: 'set-default <token> <value>',
+  describe: 'Set a token value for all projects (jobs/_defaults.yaml) or those matching --where, and commit',
+  builder: (y) =>
+    definitionEditOptions(y)
+      .positional('token', { type: 'string', describe: 'Token name, e.g. MVN.VERSION' })
+      .positional('value', { type: 'string', describe: 'New value' })
+      .option('where', { type: 'string', array: true, describe: 'Only projects matching project=GLOB, folder=GLOB, template=GLOB or view=GLOB (set in their own files)' }) as unknown as Argv<SetDefaultArgs>,
+  handler: async (a) => {
+    const token = String(a.token);
+    if (!TOKEN_NAME.test(token)) throw new UsageError(`${token} is not a token name (like MVN.VERSION: capitals, digits, _ and at least one dot)`);
+    let where: DefinitionWhere[];
+    try {
+      where = (a.where ?? []).map(parseDefinitionWhere);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    let edits: FileEdit[];
+    try {
+      edits = await planSetDefault({ templatesDir: a.templates, jobsDir: a.jobs }, token, String(a.value), where);
+    } catch (err) {
+      if (err instanceof DefinitionEditError) {
+        process.stderr.write(`error: ${err.message}\n`);
+        process.exitCode = EXIT.badInput;
+        return;
+      }
+      throw err;
+    }
+    const scope = where.length ? ` where ${(a.where ?? []).join(' ')}` : ' (default for all projects)';
+    process.exitCode = await finishDefinitionEdit(a, edits, `jobsmith set-default ${token}=${String(a.value)}${scope}`);
+  },
+};
