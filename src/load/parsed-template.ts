@@ -2,7 +2,8 @@
  * The ONE parsed form of a template that everything uses (render, validate, the form, plan, bulk):
  * its bytes, XML facts, every token occurrence with its position and context, and the sidecar's docs.
  */
-import { SaxesParser } from 'saxes';
+import { createRequire } from 'node:module';
+import type { SaxesParser as SaxesParserType } from 'saxes';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { TokenContext, XmlVersion } from '../render/xml-escape-context.js';
 import { makeLocator, scanXml, TOKEN_NAME_SOURCE, type Slot } from '../render/xml-scan.js';
@@ -191,8 +192,12 @@ function addToken(t: ParsedTemplate, name: string): void {
   if (!t.tokens.includes(name)) t.tokens.push(name);
 }
 
+/** Loaded on first use (start-up time matters for `render` over thousands of files). */
+let saxes: { SaxesParser: typeof SaxesParserType } | undefined;
+
 function saxesError(text: string): { message: string; line: number; column: number } | undefined {
-  const parser = new SaxesParser({ position: true });
+  saxes ??= createRequire(import.meta.url)('saxes') as { SaxesParser: typeof SaxesParserType };
+  const parser = new saxes.SaxesParser({ position: true });
   let first: { message: string; line: number; column: number } | undefined;
   parser.on('error', (e) => {
     if (!first) first = { message: e.message.replace(/^\d+:\d+: /, ''), line: parser.line, column: parser.column + 1 };

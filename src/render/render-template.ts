@@ -10,7 +10,8 @@
  * the result is scanned as XML (well-formedness checked, contexts found), and placeholders and tokens
  * are then replaced by their values escaped for their context. `<%-` (raw output) is refused at load.
  */
-import ejs from 'ejs';
+import { createRequire } from 'node:module';
+import type ejsType from 'ejs';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { ParsedTemplate } from '../load/parsed-template.js';
 import type { TokenValue } from '../load/definition.js';
@@ -37,8 +38,12 @@ export interface RenderedTemplate {
   diagnostics: Diagnostic[];
 }
 
+type Ejs = typeof ejsType;
+/** Loaded on first use: only templates that opt in need it. */
+let ejsLib: Ejs | undefined;
+
 interface EjsState {
-  fn: ejs.TemplateFunction;
+  fn: ejsType.TemplateFunction;
   outputs: string[];
 }
 /** Values that need no escaping in text or attributes, in either XML version (the common case). */
@@ -130,9 +135,10 @@ function compileEjs(template: ParsedTemplate): EjsState | { error: Diagnostic } 
   let state = ejsCache.get(template);
   if (state) return state;
   const outputs: string[] = [];
-  const s: EjsState = { fn: undefined as unknown as ejs.TemplateFunction, outputs };
+  const s: EjsState = { fn: undefined as unknown as ejsType.TemplateFunction, outputs };
   try {
-    s.fn = ejs.compile(template.text, {
+    ejsLib ??= createRequire(import.meta.url)('ejs') as Ejs;
+    s.fn = ejsLib.compile(template.text, {
       filename: template.file,
       compileDebug: true,
       escape: (v: unknown) => {
@@ -140,7 +146,7 @@ function compileEjs(template: ParsedTemplate): EjsState | { error: Diagnostic } 
         s.outputs.push(v === undefined || v === null ? '' : String(v));
         return MARKER_OPEN + i + MARKER_CLOSE;
       },
-    }) as ejs.TemplateFunction;
+    }) as ejsType.TemplateFunction;
     state = s;
   } catch (e) {
     const m = /:(\d+)\n/.exec((e as Error).message);

@@ -43,7 +43,9 @@ function readManifest(out: string): Record<string, string> {
 }
 
 export function writeJenkinsHome(out: string, desired: DesiredState): WriteResult {
-  const previous = readManifest(out);
+  // A fresh output directory needs no comparing at all.
+  const fresh = !fs.existsSync(out);
+  const previous = fresh ? {} : readManifest(out);
   const next: Record<string, string> = {};
   const result: WriteResult = { written: [], unchanged: 0, removed: [] };
   const madeDirs = new Set<string>();
@@ -60,7 +62,7 @@ export function writeJenkinsHome(out: string, desired: DesiredState): WriteResul
         result.unchanged++;
         continue;
       }
-    } else if (previous[f.rel] === undefined) {
+    } else if (!fresh && previous[f.rel] === undefined) {
       // Not written by us last time: skip the write when the bytes are already there.
       const existing = readOrUndefined(abs);
       if (existing !== undefined && existing === f.config) {
@@ -70,7 +72,9 @@ export function writeJenkinsHome(out: string, desired: DesiredState): WriteResul
     }
     const dir = path.dirname(abs);
     if (!madeDirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
+      const parent = path.dirname(dir);
+      if (fresh && madeDirs.has(parent)) fs.mkdirSync(dir);
+      else fs.mkdirSync(dir, { recursive: true });
       madeDirs.add(dir);
     }
     fs.writeFileSync(abs, f.config);
