@@ -24,7 +24,9 @@ export class CsrfGuard {
   /** Why a POST must be refused, or undefined when it may proceed. */
   refusal(req: IncomingMessage, cookieValue: string | undefined, token: string | undefined): string | undefined {
     const origin = header(req, 'origin');
-    const host = header(req, 'host');
+    // Behind a reverse proxy the browser's host arrives as X-Forwarded-Host (a cross-site form post
+    // cannot set that header, so trusting it does not help an attacker).
+    const hosts = [header(req, 'host'), ...(header(req, 'x-forwarded-host') ?? '').split(',').map((h) => h.trim())].filter(Boolean);
     if (origin !== undefined && origin !== 'null') {
       let originHost: string;
       try {
@@ -32,7 +34,7 @@ export class CsrfGuard {
       } catch {
         return 'cross-site request refused (unreadable Origin header)';
       }
-      if (host === undefined || originHost !== host) return `cross-site request refused (Origin ${origin} is not this server)`;
+      if (!hosts.includes(originHost)) return `cross-site request refused (Origin ${origin} is not this server)`;
     } else if (origin === 'null') {
       return 'cross-site request refused (opaque Origin)';
     }
