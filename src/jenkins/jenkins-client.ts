@@ -295,7 +295,7 @@ export class JenkinsClient implements JenkinsApi {
   /** Does the item exist? (GET `api/json?tree=name`; 404 → false). With its folder-ness. */
   private async probe(fullName: string): Promise<{ exists: false } | { exists: true; isFolder: boolean; className: string }> {
     try {
-      const j = (await this.getJson({ operation: 'check item', target: fullName, route: 'GET item api/json', path: `${itemPath(fullName)}api/json?tree=name,jobs[name]{0,1}` })) as { _class?: string; jobs?: unknown };
+      const j = (await this.getJson({ operation: 'check item', target: fullName, route: 'GET item api/json', path: `${itemPath(fullName)}api/json${query({ tree: 'name,jobs[name]{0,1}' })}` })) as { _class?: string; jobs?: unknown };
       return { exists: true, isFolder: Array.isArray(j.jobs) || j._class === FOLDER_CLASS, className: j._class ?? '' };
     } catch (err) {
       if (err instanceof JenkinsError && err.kind === 'not-found') return { exists: false };
