@@ -64,12 +64,15 @@ describe(`sync under injected faults (${JOBS} jobs, ${ROUNDS} faulty runs${SOAK 
         variantRound = round;
         const desired = desiredFor(round);
         const { config } = faultsFor(round);
+        // protected in this run: unmanaged jobs, desired jobs that exist, jobs building now (read before the faults start)
+        h.standin.faults.clear();
+        const reader = newClient(h.url, secret, new FaultLog());
+        const before = await reader.list();
+        await reader.close();
         h.standin.faults.set(config);
         if (config.truncateListing) countCoverage(figures, 'runs with truncated listings');
         const log = new FaultLog(secret);
         const client = newClient(h.url, secret, log);
-        // protected in this run: unmanaged jobs, desired jobs that exist, jobs building now
-        const before = await newClient(h.url, secret, new FaultLog()).list().catch(() => undefined);
         const restartMidRun = round % 3 === 2;
         const sync = runSync({ api: client, source: staticSource(desired), settings: { concurrency: 8 } });
         let restarting: Promise<void> | undefined;
@@ -123,7 +126,7 @@ describe(`sync under injected faults (${JOBS} jobs, ${ROUNDS} faulty runs${SOAK 
         const after = new Set((await checker.list()).items.map((i) => i.fullName.toLowerCase()));
         await checker.close();
         const protectedNames = new Set<string>(unmanaged.map((n) => n.toLowerCase()));
-        for (const i of before?.items ?? []) {
+        for (const i of before.items) {
           const desiredHere = desired.jobs.some((j) => j.fullName.toLowerCase() === i.fullName.toLowerCase()) || i.isFolder;
           if (desiredHere || i.building) protectedNames.add(i.fullName.toLowerCase());
         }
@@ -148,7 +151,10 @@ describe(`sync under injected faults (${JOBS} jobs, ${ROUNDS} faulty runs${SOAK 
       expect(check.wrongHash).toEqual([]);
       expect(check.duplicates).toEqual([]);
       const names = new Set(check.items.map((i) => i.fullName));
-      for (const n of unmanaged) expect(names.has(n), `unmanaged ${n}`).toBe(true);
+      for (const n of unmanaged) {
+        expect(names.has(n), `unmanaged ${n}`).toBe(true);
+        expect(await client.getConfig(n), `unmanaged ${n} was changed`).toContain(`made by hand ${n}`);
+      }
       // the removed project's jobs are gone, except those whose build still runs (disabled instead)
       const running = new Set(check.items.filter((i) => i.building).map((i) => i.fullName));
       for (const j of oldJobs) {

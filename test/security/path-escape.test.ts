@@ -12,10 +12,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { backupJenkins } from '../../src/bulk/backup-jenkins.js';
 import { MANIFEST_FILE, writeJenkinsHome } from '../../src/render/write-jenkins-home.js';
 import { startStandin } from '../../src/standin/server.js';
 import { basicAuthHeader, testSecret } from '../helpers/secret-scan.js';
 import { newFigures, saveFigures } from '../reliability/figures.js';
+import { MemoryJenkins, type MemItem } from '../reliability/memory-jenkins.js';
 
 const figures = newFigures();
 afterAll(() => saveFigures('path-escape', figures));
@@ -116,6 +118,7 @@ describe('the stand-in keeps its state inside its home directory', () => {
       const outside = after.filter((p) => !p.startsWith('home/') && p !== 'home');
       expect(outside).toEqual(before.filter((p) => !p.startsWith('home/') && p !== 'home'));
       expect(await readFile(path.join(sandbox, 'victim.txt'), 'utf8')).toBe('keep me');
+      expect(await stat('/tmp/escaped').then(() => 'exists', () => 'absent')).toBe('absent');
       // and nothing inside home is named like a traversal
       for (const p of after.filter((x) => x.startsWith('home/'))) expect(p.split('/')).not.toContain('..');
       // no request killed the server
@@ -156,6 +159,31 @@ describe("render's JENKINS_HOME writer stays inside --out", () => {
       expect((await stat(sandbox)).isDirectory()).toBe(true);
     } finally {
       await rm(sandbox, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('backups stay inside the backup directory', () => {
+  it('a Jenkins (or a man in the middle) listing hostile item and view names cannot make a backup write outside it', async () => {
+    const hostile = ['../escaped', '../../escaped', 'ok/../../escaped', '/tmp/escaped-abs', '..', '.', 'a\u0000b', 'x'.repeat(300), 'back\\..\\slash'];
+    for (const name of hostile) {
+      const sandbox = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-sec-backup-'));
+      const backup = path.join(sandbox, 'backup');
+      await writeFile(path.join(sandbox, 'victim.txt'), 'keep me');
+      try {
+        figures.badInputs++;
+        const item = (fullName: string, isFolder = false): MemItem => ({ fullName, className: isFolder ? 'com.cloudbees.hudson.plugins.folder.Folder' : 'hudson.model.FreeStyleProject', isFolder, config: `<project><description>${fullName.length}</description></project>`, disabled: false, building: false });
+        const jenkins = new MemoryJenkins([item('ok', true), item('good-job'), item(name)], [{ name, folder: [], className: 'hudson.model.ListView', jobs: [] }]);
+        const before = await listTree(sandbox);
+        await backupJenkins(jenkins, backup, { concurrency: 2 }).catch(() => undefined); // refusing is fine
+        const after = await listTree(sandbox);
+        expect(after.filter((p) => !p.startsWith('backup')), name).toEqual(before.filter((p) => !p.startsWith('backup')));
+        for (const p of after) expect(p.split('/'), name).not.toContain('..');
+        expect(await readFile(path.join(sandbox, 'victim.txt'), 'utf8')).toBe('keep me');
+        expect(await stat('/tmp/escaped-abs').then(() => 'exists', () => 'absent')).toBe('absent');
+      } finally {
+        await rm(sandbox, { recursive: true, force: true });
+      }
     }
   });
 });
