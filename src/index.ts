@@ -82,3 +82,5 @@ export * from './sync/workspace-source.js';
 export { definitionsBasis } from './sync/definitions-basis.js';
 export * from './bulk/definition-edit.js';
 export * from './bulk/edit-definitions.js';
+export * from './bulk/import-jobs.js';
+export * from './bulk/run-import.js';

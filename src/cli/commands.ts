@@ -41,3 +41,5 @@ import { setDefaultCommand } from './set-default-command.js';
 commands.push(setDefaultCommand);
 import { renameTokenCommand } from './rename-token-command.js';
 commands.push(renameTokenCommand);
+import { importCommand } from './import-command.js';
+commands.push(importCommand);

@@ -1,0 +1,57 @@
+/**
+ * `jobsmith import --match GLOB`: bring existing hand-made jobs under management: propose templates
+ * (tokens where similar jobs differ) and definitions, check that they render back to each job's
+ * config, write them, and with --adopt take the jobs over.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { systemClock } from '../model/clock.js';
+import { runImport } from '../bulk/run-import.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { EXIT } from './exit-codes.js';
+
+interface ImportArgs extends ConnectionArgs {
+  match: string[];
+  out: string;
+  prefix: string;
+  'dry-run': boolean;
+  adopt: boolean;
+  concurrency: number;
+  json: boolean;
+}
+
+export const importCommand: CommandModule<object, ImportArgs> = {
+  command: 'import',
+  describe: 'Turn existing jobs into templates + definitions that render them back, then (--adopt) manage them',
+  builder: (y) =>
+    connectionOptions(y)
+      .option('match', { type: 'string', array: true, demandOption: true, describe: 'Full-name globs of the jobs to import' })
+      .option('out', { type: 'string', default: '.', describe: 'Directory that gets job-templates/ and jobs/' })
+      .option('prefix', { type: 'string', default: 'imported', describe: 'Template name prefix (templates are <prefix>-1, <prefix>-2, ...)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the proposal, write nothing' })
+      .option('adopt', { type: 'boolean', default: false, describe: 'After writing, take the jobs over (push the rendered config with the jobsmith marker)' })
+      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ImportArgs>,
+  handler: async (a) => {
+    process.exitCode = await openJenkins(a, async (api, where) => {
+      if (!a.json) process.stderr.write(`${where}\n`);
+      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt && !a['dry-run'], concurrency: a.concurrency, clock: systemClock });
+      const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0);
+      const code = o.conflicts.length ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
+      if (a.json) {
+        process.stdout.write(JSON.stringify({ exitCode: code, templates: o.proposal.templates.map((t) => ({ name: t.name, tokens: t.tokens, members: t.members })), verified: o.verified, rejected: o.rejected, written: o.written, conflicts: o.conflicts, adopted: o.applied?.succeeded.map((c) => c.fullName) }, null, 1) + '\n');
+        return code;
+      }
+      printDiagnostics(o.diagnostics);
+      const lines: string[] = [];
+      for (const t of o.proposal.templates) lines.push(`template ${t.name}: ${t.members.length} job(s) [${t.members.join(', ')}]${Object.keys(t.tokens).length ? `, tokens ${Object.keys(t.tokens).join(', ')}` : ''}`);
+      for (const r of o.rejected) lines.push(`not imported ${r.fullName}: ${r.reason}`);
+      if (o.conflicts.length) lines.push(`these files exist already; nothing was written: ${o.conflicts.join(', ')}`);
+      lines.push(`import: ${o.verified.length} job(s) render back to their config (checked), ${o.rejected.length} not imported; ${o.written.length} file(s) written${a['dry-run'] ? ' (dry run)' : ''}`);
+      if (o.applied) lines.push(`adopted: ${o.applied.succeeded.length} job(s), ${failed} failed`);
+      else if (o.written.length) lines.push('next: review and commit the files, then `jobsmith plan --adopt` / `jobsmith sync --adopt` (or run import with --adopt)');
+      process.stdout.write(lines.join('\n') + '\n');
+      return code;
+    });
+  },
+};
