@@ -65,6 +65,12 @@ export const formJs = `
           var next = doc.getElementById('preview');
           var cur = document.getElementById('preview');
           if (next && cur) cur.replaceWith(document.importNode(next, true));
+          ['general-errors', 'notice'].forEach(function (id) {
+            var old = document.getElementById(id);
+            if (old) old.remove();
+            var fresh = doc.getElementById(id);
+            if (fresh) form.parentNode.insertBefore(document.importNode(fresh, true), form);
+          });
           form.querySelectorAll('.error[data-error-for]').forEach(function (n) { n.remove(); });
           form.querySelectorAll('.has-error').forEach(function (n) { n.classList.remove('has-error'); });
           doc.querySelectorAll('.error[data-error-for]').forEach(function (n) {
