@@ -1,4 +1,5 @@
 /** How Jenkins turns request bytes into XML text (reference §0.6). */
+import { TextDecoder } from 'node:util';
 
 export class BodyDecodingError extends Error {}
 
@@ -9,15 +10,24 @@ const ALIASES: Record<string, string> = {
   'utf-16': 'utf-16', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
 };
 
+const decoders = new Map<string, TextDecoder>();
+function decoderFor(enc: string, fatal: boolean): TextDecoder {
+  const k = `${enc}/${fatal}`;
+  let d = decoders.get(k);
+  if (!d) decoders.set(k, (d = new TextDecoder(enc, { fatal })));
+  return d;
+}
+
 function decode(buf: Buffer, enc: string, fatal: boolean): string {
   if (enc === 'latin1') return buf.toString('latin1');
+  if (enc === 'utf-8' && !fatal) return buf.toString('utf8');
   if (enc === 'utf-16be') {
     const swapped = Buffer.from(buf);
     swapped.swap16();
-    return new TextDecoder('utf-16le', { fatal }).decode(swapped);
+    return decoderFor('utf-16le', fatal).decode(swapped);
   }
   try {
-    return new TextDecoder(enc, { fatal }).decode(buf);
+    return decoderFor(enc, fatal).decode(buf);
   } catch (e) {
     if (e instanceof RangeError) throw new BodyDecodingError(`Unsupported encoding: ${enc}`);
     throw new BodyDecodingError(`Invalid byte sequence for ${enc}`);

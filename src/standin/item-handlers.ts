@@ -286,10 +286,7 @@ export async function rename(rt: Runtime, ctx: Ctx, item: Item): Promise<void> {
   const oldName = item.name;
   const parent = item.parent;
   try {
-    await track(rt, rt.store.enqueue(item, async () => {
-      const { promises: fsp } = await import('node:fs');
-      await fsp.rename(oldDir, newDir);
-    }));
+    await track(rt, rt.store.enqueue(item, () => rt.store.renameDir(oldDir, newDir)));
   } catch (e) {
     return oops(ctx, `java.io.IOException: Failed to rename ${oldName} to ${nn}: ${(e as Error).message}`);
   }

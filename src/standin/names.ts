@@ -60,7 +60,7 @@ export const MAX_NAME_BYTES = 255;
 export function isSafeDirName(name: string): boolean {
   if (name === '' || name === '.' || name === '..') return false;
   if (/[\/\\\u0000]/.test(name)) return false;
-  return Buffer.byteLength(name, 'utf8') <= MAX_NAME_BYTES;
+  return name.length * 3 <= MAX_NAME_BYTES || Buffer.byteLength(name, 'utf8') <= MAX_NAME_BYTES;
 }
 
 /**

@@ -219,6 +219,7 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
         await done;
         clearTimeout(deadline);
         await Promise.allSettled([...rt.inflight]);
+        await store.close();
       })();
       return closed;
     },

@@ -1,6 +1,5 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { type XmlElement, childElements, firstChild, parseXml, textOf } from './xml-tree.js';
 import { FILE_DECLARATION, serialiseXml } from './xml-serialise.js';
 import { type ItemType, itemTypeOf, viewTypeOf } from './item-types.js';
@@ -194,6 +193,7 @@ export class Store {
   /** Warnings from loading (unreadable config files are skipped, like Jenkins does). */
   readonly loadWarnings: string[] = [];
   private rootChain: Promise<unknown> = Promise.resolve();
+  private tmpCounter = 0;
 
   constructor(readonly home: string) {}
 
@@ -218,14 +218,13 @@ export class Store {
     return this.safePath(names);
   }
   private safePath(names: string[]): string {
-    const parts = [this.home];
+    // Every component is a single safe directory name (no separator, not . or .., no NUL), so the
+    // joined path stays under home; plain concatenation keeps this cheap on the create path.
+    let p = this.home;
     for (const n of names) {
       if (!isSafeDirName(n)) throw new PathEscapeError(`unsafe item name for a directory: ${JSON.stringify(n)}`);
-      parts.push('jobs', n);
+      p += '/jobs/' + n;
     }
-    const p = path.join(...parts);
-    const rel = path.relative(this.home, p);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PathEscapeError('path escapes the home directory');
     return p;
   }
 
@@ -316,16 +315,26 @@ export class Store {
 
   /** Write a brand-new item's directory and config.xml. */
   async writeNew(dir: string, bytes: string): Promise<void> {
-    await fsp.mkdir(dir, { recursive: true });
-    await fsp.writeFile(path.join(dir, 'config.xml'), bytes);
+    try {
+      await fsp.mkdir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') await fsp.mkdir(dir, { recursive: true }); // first child of a folder
+      else if (code !== 'EEXIST') throw e; // a stray directory without config.xml is reused, as Jenkins does
+    }
+    await fsp.writeFile(dir + '/config.xml', bytes);
+  }
+
+  /** Atomically replace a file: write a temp file beside it, then rename. */
+  private async replaceFile(file: string, bytes: string): Promise<void> {
+    const tmp = `${file}.${process.pid}.${++this.tmpCounter}.tmp`;
+    await fsp.writeFile(tmp, bytes);
+    await fsp.rename(tmp, file);
   }
 
   /** Atomically replace an item's config.xml. */
   async writeConfig(item: Item, bytes: string): Promise<void> {
-    const dir = this.dirOf(item);
-    const tmp = path.join(dir, `.config.xml.${randomBytes(4).toString('hex')}.tmp`);
-    await fsp.writeFile(tmp, bytes);
-    await fsp.rename(tmp, path.join(dir, 'config.xml'));
+    await this.replaceFile(this.dirOf(item) + '/config.xml', bytes);
     item.stored = bytes;
   }
 
@@ -336,11 +345,14 @@ export class Store {
     return this.enqueue(item, () => this.writeConfig(item, bytes));
   }
 
-  async removeDir(dir: string): Promise<void> {
-    await fsp.rm(dir, { recursive: true, force: true });
+  removeDir(dir: string): Promise<void> {
+    return fsp.rm(dir, { recursive: true, force: true });
+  }
+  renameDir(from: string, to: string): Promise<void> {
+    return fsp.rename(from, to);
   }
 
-  /** Save root views to `home/config.xml`. */
+  /** Save root views to `home/config.xml` (root writes never interleave). */
   saveRoot(version: string): Promise<void> {
     const doc: XmlElement = {
       name: 'hudson',
@@ -352,15 +364,15 @@ export class Store {
       ],
     };
     const bytes = serialiseXml(doc, FILE_DECLARATION);
-    const file = path.join(this.home, 'config.xml');
-    const op = async (): Promise<void> => {
-      const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-      await fsp.writeFile(tmp, bytes);
-      await fsp.rename(tmp, file);
-    };
+    const op = (): Promise<void> => this.replaceFile(path.join(this.home, 'config.xml'), bytes);
     const next = this.rootChain.then(op, op);
     this.rootChain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Wait for queued root writes. */
+  async close(): Promise<void> {
+    await this.rootChain;
   }
 
   /** Save the views of a container (root config.xml, or the folder's config.xml). */
