@@ -509,9 +509,14 @@ export class JenkinsClient implements JenkinsApi {
       try {
         await this.createJob(name, MINIMAL_FOLDER_XML);
       } catch (err) {
-        // Someone else made it meanwhile: fine if it is a folder.
+        // Someone else made it meanwhile: fine if it is a folder. Their create may still be under
+        // way (the name is taken but the item not yet visible), so look a few times.
         if (!(err instanceof JenkinsError && err.kind === 'bad-request' && err.status === 400)) throw err;
-        const p = await this.probe(name);
+        let p = await this.probe(name);
+        for (let k = 1; !p.exists && k <= 5; k++) {
+          await new Promise((r) => setTimeout(r, 25 * 2 ** k));
+          p = await this.probe(name);
+        }
         if (!p.exists || !p.isFolder) throw err;
       }
     }

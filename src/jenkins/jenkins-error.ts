@@ -113,8 +113,18 @@ export function bestErrorText(xErrorLatin1: string, body: string): string {
   if (!/[? ]/.test(header) || body.length === 0 || body.length > 200_000) return header;
   const pattern = header
     .split('')
-    .map((c) => (c === '?' || c === ' ' ? '[\\s\\S]' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    // Jetty puts '?' (12.1) or ' ' (older) where a character above U+00FF was.
+    .map((c) => (c === '?' ? '(?:\\?|[^\\x00-\\xff])' : c === ' ' ? '(?:\\s|[^\\x00-\\xff])' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  const m = new RegExp(pattern).exec(htmlText(body));
-  return m ? m[0] : header;
+  const text = htmlText(body);
+  const m = new RegExp(pattern).exec(text);
+  if (!m) return header;
+  // HTTP parsing trims the header, so a quote Jetty turned into a leading or trailing space is lost
+  // altogether: take an adjacent quote character back from the page.
+  const QUOTE = /^[\u2018\u2019\u201C\u201D"'`]$/;
+  let start = m.index;
+  let end = m.index + m[0].length;
+  if (start > 0 && QUOTE.test(text[start - 1]!)) start--;
+  if (end < text.length && QUOTE.test(text[end]!)) end++;
+  return text.slice(start, end);
 }

@@ -35,6 +35,10 @@ describe('X-Error decoding', () => {
     expect(bestErrorText('A job already exists with the name ?my job?', page)).toBe('A job already exists with the name ‘my job’');
     expect(bestErrorText('A job already exists with the name  my job ', page)).toBe('A job already exists with the name ‘my job’');
     expect(bestErrorText('A job already exists with the name ?x?', body)).toBe('A job already exists with the name ?x?');
+    // leading/trailing placeholders trimmed away by header parsing
+    expect(bestErrorText('?  is an unsafe character', '<p>‘?’ is an unsafe character</p>')).toBe('‘?’ is an unsafe character');
+    expect(bestErrorText('A name cannot end with  .', '<p>A name cannot end with ‘.’</p>')).toBe('A name cannot end with ‘.’');
+    expect(bestErrorText('The new name is the same as the current name.', '<p>The new name is the same as the current name.</p>')).toBe('The new name is the same as the current name.');
     expect(bestErrorText('‘&’ is an unsafe character', '<p>&#8216;&amp;&#8217; is an unsafe character</p>')).toBe('‘&’ is an unsafe character');
   });
 });
