@@ -303,6 +303,16 @@ export class JenkinsClient implements JenkinsApi {
     }
   }
 
+  /** probe(), looking again a few times while the item is absent (a create may be under way). */
+  private async probeSettled(fullName: string): ReturnType<JenkinsClient['probe']> {
+    let p = await this.probe(fullName);
+    for (let k = 1; !p.exists && k <= 5; k++) {
+      await new Promise((r) => setTimeout(r, 25 * 2 ** k));
+      p = await this.probe(fullName);
+    }
+    return p;
+  }
+
   private async viewExists(name: string, folder: string): Promise<boolean> {
     try {
       await this.getJson({ operation: 'check view', target: viewLabel(name, folder), route: 'GET view api/json', path: `${viewPath(name, folder)}api/json?tree=name` });
@@ -398,7 +408,15 @@ export class JenkinsClient implements JenkinsApi {
     // createItem is not idempotent: after a transient failure, look before trying again.
     await this.withRetries(
       c.operation,
-      async () => void (await this.call(c)),
+      async (n) => {
+        try {
+          await this.call(c);
+        } catch (err) {
+          // A repeat refused as a duplicate: our earlier attempt went through after all.
+          if (n === 0 || !(err instanceof JenkinsError && err.status === 400 && (await this.probeSettled(fullName)).exists)) throw err;
+          await this.updateJob(fullName, configXml);
+        }
+      },
       async () => {
         const p = await this.probe(fullName);
         if (!p.exists) return 'retry';
@@ -512,11 +530,7 @@ export class JenkinsClient implements JenkinsApi {
         // Someone else made it meanwhile: fine if it is a folder. Their create may still be under
         // way (the name is taken but the item not yet visible), so look a few times.
         if (!(err instanceof JenkinsError && err.kind === 'bad-request' && err.status === 400)) throw err;
-        let p = await this.probe(name);
-        for (let k = 1; !p.exists && k <= 5; k++) {
-          await new Promise((r) => setTimeout(r, 25 * 2 ** k));
-          p = await this.probe(name);
-        }
+        const p = await this.probeSettled(name);
         if (!p.exists || !p.isFolder) throw err;
       }
     }

@@ -115,6 +115,34 @@ describe('protocol details (scripted loopback server)', () => {
     expect(e.message).toContain('redirected to https://ci.example.com/login');
   });
 
+  test('create timed out but went through: the repeat is refused as a duplicate → the job is found, its config written', async () => {
+    let created = false;
+    let creates = 0;
+    server = await localServer(async (req, res) => {
+      if (req.url.startsWith('/crumbIssuer/')) return void res.writeHead(404).end();
+      if (req.url.startsWith('/createItem')) {
+        creates++;
+        if (creates === 1) {
+          await sleep(300); // the client gives up at 100 ms; the server still creates the job
+          created = true;
+          return void res.writeHead(200, { 'content-length': '0' }).end();
+        }
+        res.setHeader('X-Error', 'A job already exists with the name ?j?');
+        return void res.writeHead(400).end();
+      }
+      if (req.url.startsWith('/job/j/api/json')) {
+        if (!created) return void res.writeHead(404).end();
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"_class":"hudson.model.FreeStyleProject","name":"j"}');
+      }
+      if (req.url === '/job/j/config.xml' && req.method === 'POST') return void res.writeHead(200, { 'content-length': '0' }).end();
+      res.writeHead(500).end();
+    });
+    const c = client(server.url, { timeoutMs: 100 });
+    await c.createJob('j', '<project/>');
+    expect(creates).toBe(2);
+    expect(server.seen.filter((s) => s.url === '/job/j/config.xml' && s.method === 'POST')).toHaveLength(1);
+  });
+
   test('not a Jenkins (no X-Jenkins): a clear error', async () => {
     server = await localServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
     const e = await failure(client(server.url).version());
