@@ -31,10 +31,22 @@ const build = run(process.execPath, [path.join(root, 'node_modules/typescript/bi
 if (build.status !== 0) process.stderr.write(`note: tsc reported errors (it still emits):\n${(build.stdout + build.stderr).split('\n').slice(0, 10).join('\n')}\n`);
 
 // 2. the tests, with counters
+/** user+sys CPU seconds of this process's waited-for children (and theirs), from /proc (Linux). */
+function childCpuSeconds() {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100; // cutime + cstime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+const cpuBefore = childCpuSeconds();
 const counters = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-reliability-'));
 const started = Date.now();
 const t = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/reliability', 'test/security'], { JOBSMITH_RELIABILITY_DIR: counters });
 const seconds = (Date.now() - started) / 1000;
+const cpuAfter = childCpuSeconds();
+const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
 process.stdout.write(t.stdout);
 process.stderr.write(t.stderr);
 const summary = /tests: (\d+) passed, (\d+) failed, (\d+) skipped/.exec(t.stdout ?? '');
@@ -64,6 +76,7 @@ lines.push('| figure | value |');
 lines.push('|---|---|');
 lines.push(`| tests (test/reliability + test/security) | ${summary ? `${summary[1]} passed, ${summary[2]} failed, ${summary[3]} skipped` : `vitest exit ${t.status}`} |`);
 lines.push(`| wall time of the whole suite | ${seconds.toFixed(1)} s |`);
+if (cpu !== undefined) lines.push(`| CPU time of the whole suite (user + sys, all processes) | ${cpu.toFixed(1)} s |`);
 lines.push(`| property cases run | ${fmt(Object.values(properties).reduce((a, b) => a + b, 0))} |`);
 lines.push(`| faults injected (all kinds) | ${fmt(Object.values(faults).reduce((a, b) => a + b, 0))} |`);
 lines.push(`| syncs run | ${fmt(sum('syncs'))} |`);
