@@ -28,8 +28,8 @@ export class BuildSimulator {
   constructor(
     private readonly durationMs: () => number,
     private readonly now: () => number = Date.now,
-    /** Called on every queue or build state change. */
-    private readonly changed: () => void = () => undefined,
+    /** Called on every queue or build state change of an item. */
+    private readonly changed: (item: Item) => void = () => undefined,
   ) {}
 
   /** The waiting queue item of a job, if any. */
@@ -68,7 +68,7 @@ export class BuildSimulator {
       },
     };
     this.queue.set(q.id, q);
-    this.changed();
+    this.changed(item);
     this.trimLeft();
     this.later(quietMs, () => this.tryStart(q));
     return { q, merged: false };
@@ -94,7 +94,7 @@ export class BuildSimulator {
     const item = q.item;
     if (this.isBuilding(item) && !this.concurrent(item)) {
       q.state = 'blocked';
-      this.changed();
+      this.changed(item);
       this.later(50, () => this.tryStart(q));
       return;
     }
@@ -112,10 +112,10 @@ export class BuildSimulator {
     if (item.builds.length > 200) item.builds.splice(0, item.builds.length - 200);
     q.state = 'left';
     q.build = build;
-    this.changed();
+    this.changed(item);
     this.later(duration, () => {
       if (build.result === null) build.result = build.plannedResult;
-      this.changed();
+      this.changed(item);
     });
   }
 
@@ -125,12 +125,14 @@ export class BuildSimulator {
       if (q.item === item && q.state !== 'left') {
         q.state = 'left';
         q.cancelled = true;
+        this.changed(item);
       }
     }
   }
   /** Abort running builds (delete). */
   abortRunning(item: Item): void {
     for (const b of item.builds) if (b.result === null) b.result = 'ABORTED';
+    this.changed(item);
   }
 
   private trimLeft(): void {

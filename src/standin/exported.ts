@@ -27,7 +27,7 @@ export interface ExportCtx {
   /** When the request went through `/view/V/`, job URLs are view-relative. */
   viaView?: { container: Container; view: View };
   now: number;
-  /** Changes whenever anything that an export shows may have changed (fragment caches key on it). */
+  /** Structural epoch: bumped by renames, which change names and URLs of whole subtrees. */
   epoch: number;
   queueFor(item: Item): QueueItem | undefined;
   buildBusy(item: Item): boolean;
@@ -179,7 +179,7 @@ export function itemBean(x: ExportCtx, item: Item): Bean {
     let holder = fragmentCaches.get(item);
     if (!holder) fragmentCaches.set(item, (holder = new WeakMap()));
     const via = x.viaView && item.parent === x.viaView.container ? `|${x.viaView.view.name}` : '';
-    b.cache = { holder, tag: x.origin + via, epoch: x.epoch };
+    b.cache = { holder, tag: `${x.origin}${via}#${x.epoch}`, epoch: item.rev ?? 0 };
   }
   return b;
 }

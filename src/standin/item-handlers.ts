@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Ctx } from './http-kit.js';
 import { failure, oops, redirect, sendEmpty, sendXml, jettyError } from './http-kit.js';
 import { type Runtime, need, track } from './runtime.js';
-import { type Container, type Item, ItemMap, folderViewsFromDoc, syncFolderViewsIntoDoc, fullNameOf, PathEscapeError } from './store.js';
+import { type Container, type Item, ItemMap, folderViewsFromDoc, syncFolderViewsIntoDoc, fullNameOf, PathEscapeError, touch } from './store.js';
 import { checkGoodName, escapeHtml, javaTrim, rawEncode } from './names.js';
 import { BodyDecodingError, decodeByContentType, decodeXmlBytes, isXmlContentType } from './body-decoding.js';
 import { type XmlElement, XmlSyntaxError, parseXml, setLeaf } from './xml-tree.js';
@@ -194,6 +194,7 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
   item.doc = doc;
   item.root = doc.name;
   item.heldOff = false;
+  touch(item);
   if (item.container) {
     const fv = folderViewsFromDoc(doc);
     item.container.views = fv.views;
@@ -255,6 +256,7 @@ export async function setDisabled(rt: Runtime, ctx: Ctx, item: Item, disabled: b
   if (cur !== disabled) {
     setLeaf(item.doc, 'disabled', disabled ? 'true' : 'false', ['canRoam', 'keepDependencies', 'description', 'properties', 'scm', 'actions']);
     if (disabled) rt.builds.cancelFor(item);
+    touch(item);
     try {
       await track(rt, rt.store.saveItem(item));
     } catch (e) {
@@ -293,6 +295,7 @@ export async function rename(rt: Runtime, ctx: Ctx, item: Item): Promise<void> {
   parent.items.delete(oldName);
   item.name = nn;
   parent.items.set(item);
+  rt.epoch++; // names and URLs of the item and everything under it changed
   const viewsSaved = renameJobInViews(rt, parent, oldName, nn);
   try {
     await track(rt, rt.store.saveItem(item));

@@ -25,7 +25,7 @@ export interface Runtime {
   timings: Map<string, RouteTiming>;
   /** Writes still in flight (awaited by close()). */
   inflight: Set<Promise<unknown>>;
-  /** Bumped after every request that may change state and on build/queue transitions. */
+  /** Bumped by renames (they change the names and URLs of a whole subtree); items carry their own `rev`. */
   epoch: number;
 }
 

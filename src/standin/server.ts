@@ -7,7 +7,7 @@ import { FaultState, seededRandom, type FaultControls, type FaultConfig } from '
 import type { Ctx, Settings } from './http-kit.js';
 import { jettyError, noCrumb, notFound, oops, redirect, requirePost, send, sendJson, unauthorized, forbidden, elapsedMs } from './http-kit.js';
 import { type Runtime, type RouteTiming, exportCtx, need, touchSession } from './runtime.js';
-import { Store, type Container, type Item, type View, type Build } from './store.js';
+import { Store, touch, type Container, type Item, type View, type Build } from './store.js';
 import { parsePath, routeKey } from './url-path.js';
 import { Bean, TreeSyntaxError, exportJson } from './export-tree.js';
 import { buildBean, itemBean, queueBean, rootBean, viewBean, containerPath, viewPath } from './exported.js';
@@ -137,7 +137,7 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
   const rt: Runtime = {
     store,
     security,
-    builds: new BuildSimulator(() => settings.buildDurationMs, Date.now, () => rt.epoch++),
+    builds: new BuildSimulator(() => settings.buildDurationMs, Date.now, touch),
     settings,
     faults: faultState,
     counts: new Map(),
@@ -296,14 +296,10 @@ async function handle(rt: Runtime, req: http.IncomingMessage, res: http.ServerRe
   const first = ctx.segments[0] ?? '';
   if (!ALWAYS_READABLE.has(first) && !hasPermission(ctx.principal, 'Overall/Read')) return forbidden(ctx, 'Overall/Read', () => touchSession(rt, ctx));
 
-  const mutating = method !== 'GET' && method !== 'HEAD';
-  if (mutating) rt.epoch++;
   try {
     await dispatch(rt, ctx);
   } catch (e) {
     oops(ctx, (e as Error)?.stack ?? String(e));
-  } finally {
-    if (mutating) rt.epoch++;
   }
 }
 
@@ -404,6 +400,7 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
         if (!isPost) return requirePost(ctx);
         if (!need(rt, ctx, 'Job/Build')) return;
         if (t.build.result === null) t.build.result = 'ABORTED';
+        touch(t.item);
         return redirect(ctx, `${containerPath(t.item.parent)}job/${encodeURIComponent(t.item.name)}/${t.build.number}/`);
       }
       return notFound(ctx);

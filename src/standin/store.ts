@@ -55,6 +55,13 @@ export interface Item {
   container?: Container;
   /** Serialises writes of this item's files. */
   chain: Promise<unknown>;
+  /** Bumped on every change an export of this item could show (config, disabled, builds, queue). */
+  rev?: number;
+}
+
+/** Mark an item changed so no rendering cached before is reused. */
+export function touch(item: Item): void {
+  item.rev = (item.rev ?? 0) + 1;
 }
 
 /** An item map: case-insensitive at the root, case-sensitive in folders (reference §3). */

@@ -102,6 +102,19 @@ describe('api/json listing', () => {
     const done = await until(() => find('c-job'), (j) => j?.color === 'blue');
     expect(done?.color).toBe('blue');
     await post(r.s, '/job/c-job/doRename?newName=b-job');
+    // renaming a folder changes the URLs of everything under it
+    const nested = '/api/json?tree=jobs[name,jobs[name,url,fullName]]';
+    const inner = async () => ((await json(r.s, nested)).jobs as Array<{ name: string; jobs?: Array<Record<string, unknown>> }>).find((j) => j.jobs)?.jobs?.[0];
+    expect(await inner()).toMatchObject({ url: `${r.s.url}/job/dir/job/inner/`, fullName: 'dir/inner' });
+    await post(r.s, '/job/dir/doRename?newName=dir2');
+    expect(await inner()).toMatchObject({ url: `${r.s.url}/job/dir2/job/inner/`, fullName: 'dir2/inner' });
+    await post(r.s, '/job/dir2/doRename?newName=dir');
+    // stopping a running build shows at once
+    await post(r.s, '/job/b-job/build?delay=0sec');
+    await until(() => find('b-job'), (j) => j?.color === 'blue_anime');
+    const last = (await json(r.s, '/job/b-job/api/json?tree=lastBuild[number]')).lastBuild as { number: number };
+    expect((await post(r.s, `/job/b-job/${last.number}/stop`)).status).toBe(302);
+    expect(await find('b-job')).toMatchObject({ color: 'aborted' });
   });
 
   it('pluginManager/api/json lists plugins (JJB asks)', async () => {
