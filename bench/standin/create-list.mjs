@@ -5,7 +5,8 @@
 // then restart the stand-in over the same home and time how long it takes to load N jobs.
 //
 // usage: node bench/standin/create-list.mjs N HOME_PARENT [CONCURRENCY=8] [LISTINGS=15]
-// prints one JSON line: {jobs, concurrency, createSeconds, createsPerSecond, listingMs:{median,min,max}, listingBytes, loadSeconds}
+// prints one JSON line: {jobs, concurrency, createSeconds, createsPerSecond, firstListingMs,
+//   changedListingMs:{median,min,max}, unchangedListingMs:{...}, listingBytes, loadSeconds}
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -90,21 +91,32 @@ try {
     }
   }));
   const createSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const times = [];
+  // first: the first listing after the creates (no job rendered before).
+  // changed: after one job's config.xml was replaced (that job is rendered again).
+  // unchanged: the same request again with nothing changed in between.
+  const changed = [];
+  const warm = [];
   let bytes = 0;
-  for (let k = 0; k < R; k++) {
+  const list = async () => {
     const r = await pool.request({ method: 'GET', path: '/api/json?tree=jobs[name,fullName,description,color,url,jobs[name,fullName,description,color,url]],views[name,jobs[name]]', headers: { authorization: auth } });
     const body = await r.body.text();
     bytes = body.length;
     const count = JSON.parse(body).jobs.length;
     if (count !== N) throw new Error(`listing has ${count} jobs, expected ${N}`);
-    times.push(Number(r.headers['x-standin-elapsed-ms']));
+    return Number(r.headers['x-standin-elapsed-ms']);
+  };
+  const first = await list();
+  for (let k = 0; k < R; k++) {
+    const t = await pool.request({ method: 'POST', path: '/job/svc00000-CI-build-trunk/config.xml', headers: { authorization: auth, 'content-type': 'application/xml; charset=utf-8' }, body: config(k) });
+    await t.body.text();
+    changed.push(await list());
+    warm.push(await list());
   }
   await pool.close();
   await stop(server.child);
   server = await start();
   const loadSeconds = server.startSeconds;
-  process.stdout.write(JSON.stringify({ jobs: N, concurrency: C, failures, createSeconds: +createSeconds.toFixed(3), createsPerSecond: Math.round(N / createSeconds), listingMs: { median: +median(times).toFixed(1), min: +Math.min(...times).toFixed(1), max: +Math.max(...times).toFixed(1) }, listingBytes: bytes, loadSeconds: +loadSeconds.toFixed(3) }) + '\n');
+  process.stdout.write(JSON.stringify({ jobs: N, concurrency: C, failures, createSeconds: +createSeconds.toFixed(3), createsPerSecond: Math.round(N / createSeconds), firstListingMs: +first.toFixed(1), changedListingMs: { median: +median(changed).toFixed(1), min: +Math.min(...changed).toFixed(1), max: +Math.max(...changed).toFixed(1) }, unchangedListingMs: { median: +median(warm).toFixed(1), min: +Math.min(...warm).toFixed(1), max: +Math.max(...warm).toFixed(1) }, listingBytes: bytes, loadSeconds: +loadSeconds.toFixed(3) }) + '\n');
 } finally {
   await stop(server.child);
   rmSync(home, { recursive: true, force: true });
