@@ -5,7 +5,8 @@
  */
 import { createBranchSource } from '../branches/auto-branch-source.js';
 import type { BranchSource } from '../branches/branch-source.js';
-import { detectAndExpand } from '../branches/workspace-branches.js';
+import { detectAndExpand, startBranchDetection, type BranchDetection } from '../branches/workspace-branches.js';
+import { hasErrors } from '../model/diagnostic.js';
 import { loadWorkspace, type Workspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
@@ -25,10 +26,19 @@ export interface WorkspaceSourceOptions {
 
 export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   let workspace: Workspace | undefined;
+  let detection: BranchDetection | undefined;
   const source: DesiredSource = {
     async render(): Promise<DesiredSnapshot> {
       const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
       workspace = loaded.workspace;
+      // branch listings (one process per repository) start now and overlap rendering and the Jenkins listing
+      if (opts.branches !== false && !hasErrors(loaded.diagnostics)) {
+        detection = startBranchDetection(loaded.workspace, {
+          source: opts.branchSource ?? createBranchSource(),
+          ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+          ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
+        });
+      }
       const rendered = renderWorkspace(loaded.workspace, {});
       return { desired: rendered.desired, diagnostics: [...loaded.diagnostics, ...rendered.diagnostics] };
     },
@@ -36,6 +46,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   if (opts.branches !== false) {
     source.branches = async (snapshot, observed) => {
       if (!workspace) throw new Error('branches() called before render()');
+      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName));
       return detectAndExpand(workspace, {
         source: opts.branchSource ?? createBranchSource(),
         observed,
