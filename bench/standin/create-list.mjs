@@ -75,8 +75,9 @@ const config = (i) => `<?xml version='1.0' encoding='UTF-8'?>
   <buildWrappers/>
 </project>`;
 
-let server = await start();
+let server;
 try {
+  server = await start();
   const pool = new Pool(server.url, { connections: C, pipelining: 1 });
   let next = 0;
   let failures = 0;
@@ -118,6 +119,6 @@ try {
   const loadSeconds = server.startSeconds;
   process.stdout.write(JSON.stringify({ jobs: N, concurrency: C, failures, createSeconds: +createSeconds.toFixed(3), createsPerSecond: Math.round(N / createSeconds), firstListingMs: +first.toFixed(1), changedListingMs: { median: +median(changed).toFixed(1), min: +Math.min(...changed).toFixed(1), max: +Math.max(...changed).toFixed(1) }, unchangedListingMs: { median: +median(warm).toFixed(1), min: +Math.min(...warm).toFixed(1), max: +Math.max(...warm).toFixed(1) }, listingBytes: bytes, loadSeconds: +loadSeconds.toFixed(3) }) + '\n');
 } finally {
-  await stop(server.child);
+  if (server) await stop(server.child);
   rmSync(home, { recursive: true, force: true });
 }
