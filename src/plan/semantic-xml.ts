@@ -6,23 +6,32 @@
  * whitespace-only text; trimming text; sorting attributes; ignoring `plugin` attributes; and
  * removing the jobsmith marker from the root description.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 import { stripMarker } from './marker.js';
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: true,
-  htmlEntities: true,
-});
+// Loaded on first use (only `--verify` compares configs), so a plain sync does not pay for the parser.
+let parser: XMLParser | undefined;
+function getParser(): XMLParser {
+  if (!parser) {
+    const { XMLParser: Parser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    parser = new Parser({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      trimValues: true,
+      parseTagValue: false,
+      parseAttributeValue: false,
+      processEntities: true,
+      htmlEntities: true,
+    });
+  }
+  return parser;
+}
 
 function canon(nodes: Node[], depth: number, parent: string): string {
   const out: string[] = [];
@@ -50,7 +59,7 @@ function canon(nodes: Node[], depth: number, parent: string): string {
 
 /** A canonical string for a config.xml; throws when the XML is malformed. */
 export function canonicalConfig(xml: string): string {
-  return canon(parser.parse(xml) as Node[], 0, '');
+  return canon(getParser().parse(xml) as Node[], 0, '');
 }
 
 export function sameConfig(a: string, b: string): boolean {
