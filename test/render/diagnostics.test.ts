@@ -100,6 +100,21 @@ describe('diagnostics', () => {
     expect(r.desired.jobs[0]!.config).toContain('<![CDATA[echo ]]>');
   });
 
+  it('sidecar problems: a documented token the template does not use (warning), a bad pattern, a bad default, an orphan sidecar', async () => {
+    const r = await renderTree({
+      ...T,
+      'job-templates/Simple.yaml': "tokens:\n  NOT.USED: x\n  SCM.PATH:\n    pattern: '('\n  CMD.ARGS:\n    allowed: [a]\n    default: b\n",
+      'job-templates/Ghost.yaml': 'description: x\n',
+      'jobs/p.yaml': `templates: [Simple]\n${OK_TOKENS}`,
+    });
+    expect(r.lines).toEqual([
+      expect.stringMatching(/^job-templates\/Ghost\.yaml: warning: sidecar without a template: expected .*Ghost-config\.xml$/),
+      'job-templates/Simple.yaml:2:3: warning: the sidecar documents NOT.USED, which job-templates/Simple-config.xml does not use [tokens.NOT.USED]',
+      expect.stringMatching(/^job-templates\/Simple\.yaml:4:14: error: pattern is not a valid regular expression: .* \[tokens\.SCM\.PATH\.pattern\]$/),
+      'job-templates/Simple.yaml:6:5: error: default of CMD.ARGS must be one of "a" (got "b") [tokens.CMD.ARGS.default]',
+    ]);
+  });
+
   it('template not well-formed: an error in the template, and no job', async () => {
     const r = await renderTree({ 'job-templates/Bad-config.xml': '<project>\n  <a>$X.Y</b>\n</project>\n', 'jobs/p.yaml': 'templates: [Bad]\ntokens: {X.Y: v}\n' });
     expect(r.lines).toEqual(['job-templates/Bad-config.xml:2:10: error: not well-formed XML: close tag </b> does not match <a> opened at 2:3']);

@@ -125,4 +125,27 @@ describe('hostile values', () => {
       { numRuns: 400, seed: 4 },
     );
   });
+
+  it('XML 1.1: random values with control characters parse back exactly (text and attribute)', () => {
+    const t = template(`<?xml version='1.1' encoding='UTF-8'?>\n<r><t a="$V.A">$V.T</t><c><![CDATA[$V.C]]></c></r>`);
+    const piece = fc.oneof(
+      fc.constantFrom('\u0001', '\u0008', '\u000B', '\u001F', '\u007F', '\u0085', '\u0090', '\u2028', '\r', '\r\n', '<', '&', ']]>', '"'),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')), (value) => {
+        const r = renderTemplate(t, { 'V.A': value, 'V.T': value, 'V.C': value });
+        if (r.config === '') {
+          expect(/[\u0000\uFFFE\uFFFF]|[\uD800-\uDFFF]/.test(value)).toBe(true);
+          return;
+        }
+        const p = parsed(r.config);
+        expect(p.text).toBe(value);
+        expect(p.attr).toBe(value);
+        expect(p.cdata).toBe(value);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
 });
+
