@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState } from '../model/desired-job.js';
+import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import { loadWorkspace, type Workspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { writeJenkinsHome } from '../render/write-jenkins-home.js';
@@ -23,10 +23,16 @@ export function workspaceOptions<T>(y: Argv<T>): Argv<T & WorkspaceArgs> {
 }
 
 /** Load and render; diagnostics of both phases together. */
-export async function loadAndRender(args: { templates: string; jobs: string; projects?: string[] }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[] }> {
+export async function loadAndRender(args: {
+  templates: string;
+  jobs: string;
+  projects?: string[];
+  /** false: configs are dropped after checking and hashing; `configOf` renders one again (render writes them one at a time). */
+  keepConfigs?: boolean;
+}): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[]; configOf: (job: DesiredJob) => string }> {
   const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
-  const r = renderWorkspace(workspace, args.projects ? { projects: args.projects } : {});
-  return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics] };
+  const r = renderWorkspace(workspace, { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs === false ? { keepConfigs: false } : {}) });
+  return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics], configOf: r.configOf };
 }
 
 interface RenderArgs extends WorkspaceArgs {
@@ -42,7 +48,9 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .option('out', { type: 'string', default: 'out', describe: 'Output directory' })
       .option('project', { type: 'string', array: true, describe: 'Only write the jobs of these projects (repeatable)' }) as unknown as Argv<RenderArgs>,
   handler: async (args) => {
-    const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, ...(args.project ? { projects: args.project } : {}) });
+    // Every check runs over all jobs first (nothing is written when one fails); the configs are not
+    // kept but rendered again one at a time while writing, so memory does not grow with the job count.
+    const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, keepConfigs: false, ...(args.project ? { projects: args.project } : {}) });
     if (hasErrors(r.diagnostics)) {
       if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
       else {
@@ -52,7 +60,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       process.exitCode = EXIT.badInput;
       return;
     }
-    const w = writeJenkinsHome(args.out, r.desired);
+    const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf });
     if (args.json) {
       printJson({
         ok: true,

@@ -41,6 +41,18 @@ const BRANCH_TOKENS = new Set(BRANCH_TOKEN_NAMES);
 export interface RenderOptions {
   /** Render only these projects (every check on names still covers all definitions). */
   projects?: string[];
+  /**
+   * false: each job's `config` is '' after its checks and hash (memory stays bounded for very many
+   * jobs); `configOf(job)` renders it again, byte for byte, when it is needed (render writes one at a time).
+   */
+  keepConfigs?: boolean;
+}
+
+export interface RenderResult {
+  desired: DesiredState;
+  diagnostics: Diagnostic[];
+  /** The config of a job of this result (its kept text, or rendered again when configs were not kept). */
+  configOf: (job: DesiredJob) => string;
 }
 
 export interface JobPlanEntry {
@@ -104,8 +116,11 @@ export function projectTokenValues(ws: Workspace, def: Definition, use: Template
   return { values, valueLocs };
 }
 
-export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): { desired: DesiredState; diagnostics: Diagnostic[] } {
+export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): RenderResult {
   const diagnostics: Diagnostic[] = [];
+  const keep = opts.keepConfigs !== false;
+  /** What renders a job again when its config was not kept. */
+  const sources = keep ? undefined : new WeakMap<DesiredJob, { def: Definition; use: TemplateUse; template: ParsedTemplate }>();
   const jobs: DesiredJob[] = [];
   const only = opts.projects ? new Set(opts.projects) : undefined;
   const seenNames = new Map<string, { fullName: string; at: string }>();
@@ -253,13 +268,14 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): { desi
         folder: [...def.folder],
         project: def.project,
         template: template.name,
-        config: r.config,
+        config: keep ? r.config : '',
         hash: 'sha256:' + createHash('sha256').update(r.config, 'utf8').digest('hex'),
         rootElement: r.rootElement ?? template.rootElement ?? '',
         source: { file: use.loc.file, line: use.loc.line },
       };
       if (def.view !== undefined) job.view = def.view;
       if (def.disabled || use.disabled) job.disabled = true;
+      sources?.set(job, { def, use, template });
       jobs.push(job);
     });
     def.branches?.templates.forEach((use, i) => checkUse(use, true, i));
@@ -318,7 +334,13 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): { desi
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   for (const v of views) v.jobs.sort();
-  return { desired: { jobs, folders, views }, diagnostics };
+  const configOf = (job: DesiredJob): string => {
+    const src = sources?.get(job);
+    if (!src || job.config !== '') return job.config;
+    const { values, valueLocs } = projectTokenValues(ws, src.def, src.use, src.template, job.name, job.folder);
+    return renderTemplate(src.template, values as TokenValues, { where: src.use.loc, valueLocs, job: job.fullName }).config;
+  };
+  return { desired: { jobs, folders, views }, diagnostics, configOf };
 }
 
 function suggestFor(tok: string, def: Definition, use: TemplateUse): string {
