@@ -4,7 +4,6 @@ import { createTwoFilesPatch } from 'diff';
 import type { Clock } from '../model/clock.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
-import { canonicalConfig } from '../plan/semantic-xml.js';
 import { sha256 } from '../plan/hash.js';
 import type { BulkScript } from './bulk-script.js';
 import type { EditOp } from './edit-ops.js';
@@ -73,8 +72,8 @@ export interface BulkManifestEntry {
   fullName: string;
   /** sha256 of the config as read (the bytes in the backup). */
   before: string;
-  /** sha256 of the canonical form of the config posted (the undo guard compares semantically). */
-  afterCanonical: string;
+  /** sha256 of the config posted (its text is kept under `.after/` for the undo guard's semantic check). */
+  after: string;
   applied: boolean;
 }
 
@@ -91,6 +90,8 @@ export class BackupDirError extends Error {
 }
 
 export const BULK_MANIFEST = 'jobsmith-bulk.json';
+/** Where the configs bulk posted are kept inside a backup (not part of the JENKINS_HOME layout). */
+export const AFTER_DIR = '.after';
 
 export function emptyBulkSummary(): Record<BulkJobStatus, number> {
   return { changed: 0, unchanged: 0, 'not-matched': 0, skipped: 0, refused: 0, failed: 0 };
@@ -162,16 +163,19 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
     if (wantDiffs) r.diff = createTwoFilesPatch(`a/${fullName}/config.xml`, `b/${fullName}/config.xml`, before, edit.xml, undefined, undefined, { context: 2 });
     if (opts.apply) {
       const file = path.join(opts.backupDir!, jobConfigPath(fullName));
+      const afterFile = path.join(opts.backupDir!, AFTER_DIR, jobConfigPath(fullName));
       try {
         await mkdir(path.dirname(file), { recursive: true });
         await writeFile(file, before);
+        await mkdir(path.dirname(afterFile), { recursive: true });
+        await writeFile(afterFile, edit.xml);
       } catch (err) {
         r.applied = false;
         r.message = `backup of the current config failed, not applied: ${errorText(err)}`;
         applyFailed++;
         return finish(i, r);
       }
-      const entry: BulkManifestEntry = { fullName, before: sha256(before), afterCanonical: sha256(canonicalConfig(edit.xml)), applied: false };
+      const entry: BulkManifestEntry = { fullName, before: sha256(before), after: sha256(edit.xml), applied: false };
       manifest.push(entry);
       try {
         await api.updateJob(fullName, edit.xml);

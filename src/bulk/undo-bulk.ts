@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
-import { canonicalConfig } from '../plan/semantic-xml.js';
+import { sameConfig } from '../plan/semantic-xml.js';
 import { sha256 } from '../plan/hash.js';
 import { jobConfigPath } from './home-layout.js';
-import { BULK_MANIFEST, type BulkManifest } from './run-bulk.js';
+import { AFTER_DIR, BULK_MANIFEST, type BulkManifest } from './run-bulk.js';
 import { errorText } from './error-text.js';
 
 export interface UndoJobResult {
@@ -68,13 +68,13 @@ export async function undoBulk(
       return finish(i, { fullName, status: 'failed', message: `reading config.xml failed: ${errorText(err)}` });
     }
     if (current === original) return finish(i, { fullName, status: 'unchanged' });
-    let currentCanonical: string | undefined;
-    try {
-      currentCanonical = sha256(canonicalConfig(current));
-    } catch {
-      currentCanonical = undefined;
+    let asPosted = sha256(current) === e.after;
+    if (!asPosted) {
+      // Jenkins may re-serialise what it stored: compare with what bulk posted, semantically.
+      const posted = await readFile(path.join(dir, AFTER_DIR, jobConfigPath(fullName)), 'utf8').catch(() => undefined);
+      asPosted = posted !== undefined && sha256(posted) === e.after && sameConfig(current, posted);
     }
-    if (currentCanonical !== e.afterCanonical && !opts.force) {
+    if (!asPosted && !opts.force) {
       return finish(i, { fullName, status: 'refused', message: 'changed in Jenkins since the bulk edit; --force restores the backup anyway' });
     }
     if (opts.dryRun) return finish(i, { fullName, status: 'would-restore' });
