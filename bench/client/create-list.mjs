@@ -31,7 +31,7 @@ const TOKEN = '11' + '0123456789abcdef'.repeat(2);
 
 function startStandin() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve(here, '../standin/run-standin.mjs'), home, USER, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.STANDIN_NODE_ARGS ?? '').split(' ').filter(Boolean), path.resolve(here, '../standin/run-standin.mjs'), home, USER, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;

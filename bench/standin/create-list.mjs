@@ -35,7 +35,7 @@ function start() {
     const args = viaCli
       ? [path.resolve(here, '../../dist/cli/main.js'), 'standin', '--port', '0', '--home', home, '--user', 'bench', '--token', TOKEN]
       : [path.join(here, 'run-standin.mjs'), home, 'bench', TOKEN];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.STANDIN_NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
