@@ -24,7 +24,8 @@
  *   max: 20
  * ```
  */
-import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { TOKEN_NAME_RE } from '../render/xml-scan.js';
 import { YamlSource, type Loc } from './yaml-source.js';

@@ -16,7 +16,7 @@
  *     default: linux
  * ```
  */
-import { isMap } from 'yaml';
+import { isMap } from './yaml-nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { TOKEN_NAME_RE } from '../render/xml-scan.js';
 import { YamlSource, type Loc } from './yaml-source.js';

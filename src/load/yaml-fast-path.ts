@@ -7,7 +7,7 @@
  * duplicate keys, any error - so the `yaml` library handles (and reports) those. A differential test
  * checks the two agree.
  */
-import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { LineCounter, LitePair as Pair, LiteScalar as Scalar, LiteMap as YAMLMap, LiteSeq as YAMLSeq } from './yaml-nodes.js';
 
 type Node = Scalar | YAMLMap | YAMLSeq;
 

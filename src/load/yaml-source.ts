@@ -2,7 +2,9 @@
  * YAML files as the loaders see them: parsed with the failsafe schema (every scalar is a string, so
  * `3.0` stays `3.0` and `on` stays `on`), duplicate keys rejected, positions for every node.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter } from './yaml-nodes.js';
 import { parseSimpleYaml } from './yaml-fast-path.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { didYouMean } from './did-you-mean.js';
@@ -13,8 +15,11 @@ export interface Loc {
   column: number;
 }
 
+/** The `yaml` library, loaded only when a file is beyond the fast path (start-up time matters for render). */
+let yamlLib: typeof import('yaml') | undefined;
+
 export class YamlSource {
-  readonly lines: LineCounter;
+  readonly lines: Pick<LineCounter, 'linePos'>;
   /** The document's top node (null for an empty document). */
   readonly contents: unknown;
   readonly ok: boolean;
@@ -31,8 +36,10 @@ export class YamlSource {
       this.ok = true;
       return;
     }
-    this.lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, schema: 'failsafe', prettyErrors: false });
+    yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    const lineCounter = new yamlLib.LineCounter();
+    this.lines = lineCounter;
+    const doc = yamlLib.parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'failsafe', prettyErrors: false });
     this.contents = doc.contents;
     this.ok = doc.errors.length === 0;
     for (const e of [...doc.errors, ...doc.warnings]) {

@@ -26,10 +26,6 @@ function isNameChar(c: number): boolean {
 }
 const MAX_DEPTH = 512;
 
-function isWs(c: string | undefined): boolean {
-  return c === ' ' || c === '\n' || c === '\t' || c === '\r';
-}
-
 function decodeEntities(raw: string, offset: number): string {
   if (raw.indexOf('&') < 0) return raw;
   return raw.replace(/&([^;&\s<]*)(;?)/g, (_m, ent: string, semi: string) => {
@@ -70,7 +66,7 @@ export function parseXml(input: string): XmlElement {
     return s.slice(start, i);
   };
   const skipWs = (): void => {
-    while (i < n && isWs(s[i])) i++;
+    for (let c = s.charCodeAt(i); c === 32 || c === 10 || c === 9 || c === 13; c = s.charCodeAt(++i));
   };
   // prolog / misc: declaration, comments, PIs, whitespace. DOCTYPE refused.
   const skipMisc = (allowDecl: boolean): void => {
@@ -101,14 +97,16 @@ export function parseXml(input: string): XmlElement {
   const parseAttrs = (el: XmlElement): boolean => {
     // returns true if self-closing
     for (;;) {
-      const hadWs = isWs(s[i]);
-      skipWs();
-      if (s[i] === '/') {
+      const c0 = s.charCodeAt(i);
+      const hadWs = c0 === 32 || c0 === 10 || c0 === 9 || c0 === 13;
+      if (hadWs) skipWs();
+      const c = s.charCodeAt(i);
+      if (c === 47) {
         if (s[i + 1] !== '>') fail('expected />');
         i += 2;
         return true;
       }
-      if (s[i] === '>') {
+      if (c === 62) {
         i++;
         return false;
       }
@@ -148,7 +146,22 @@ export function parseXml(input: string): XmlElement {
   for (;;) {
     if (stack.length === 0 && root) break;
     if (i >= n) fail('XML document structures must start and end within the same entity');
-    if (s[i] === '<') {
+    if (s.charCodeAt(i) === 60) {
+      const c1 = s.charCodeAt(i + 1);
+      // the common cases first: a start tag or an end tag
+      if (c1 !== 33 && c1 !== 63 && c1 !== 47) {
+        flushText();
+        i++;
+        const el: XmlElement = { name: readName(), attrs: [], children: [] };
+        const selfClosing = parseAttrs(el);
+        if (stack.length > 0) stack[stack.length - 1]!.children.push(el);
+        else root = el;
+        if (!selfClosing) {
+          stack.push(el);
+          if (stack.length > MAX_DEPTH) fail('elements nested too deeply');
+        }
+        continue;
+      }
       if (s.startsWith('<!--', i)) {
         const end = s.indexOf('-->', i + 4);
         if (end < 0) fail('unterminated comment');
@@ -169,7 +182,7 @@ export function parseXml(input: string): XmlElement {
         continue;
       }
       if (s.startsWith('<!', i)) fail('markup declarations are not allowed here');
-      if (s[i + 1] === '/') {
+      if (c1 === 47) {
         flushText();
         i += 2;
         const nm = readName();
@@ -180,17 +193,7 @@ export function parseXml(input: string): XmlElement {
         if (!top || top.name !== nm) fail(`The element type "${top?.name ?? ''}" must be terminated by the matching end-tag "</${top?.name ?? ''}>".`);
         continue;
       }
-      flushText();
-      i++;
-      const el: XmlElement = { name: readName(), attrs: [], children: [] };
-      const selfClosing = parseAttrs(el);
-      if (stack.length > 0) stack[stack.length - 1]!.children.push(el);
-      else root = el;
-      if (!selfClosing) {
-        stack.push(el);
-        if (stack.length > MAX_DEPTH) fail('elements nested too deeply');
-      }
-      continue;
+      fail('unreachable'); // every other '<' form was handled above
     }
     const next = s.indexOf('<', i);
     const end = next < 0 ? n : next;
