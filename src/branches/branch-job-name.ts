@@ -1,5 +1,5 @@
 /**
- * Branch job naming (documented in docs/readme/60-branches.md, "How branch jobs are named").
+ * Branch job naming (documented in README.md, "How branch jobs are named").
  *
  * The SLUG of a branch (token `$BRANCH.SLUG`) is a function of the branch name alone, so a branch's
  * job name never depends on which other branches exist:

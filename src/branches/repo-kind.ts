@@ -1,5 +1,5 @@
 /**
- * Which client lists a repository, decided from its URL alone (documented in docs/readme/60-branches.md):
+ * Which client lists a repository, decided from its URL alone (documented in README.md):
  * - `svn://…`, `svn+ssh://…`                      → Subversion
  * - `svn+http://`, `svn+https://`, `svn+file://`  → Subversion on `http(s)://` / `file://` (prefix dropped)
  * - anything else (`https://…`, `ssh://…`, `git@host:path`, `file://…`, a local path) → git
