@@ -3,7 +3,7 @@
  * engineer's code (same token lookup, escaping, naming and hashing as every other job), with the
  * built-in tokens BRANCH.NAME, BRANCH.SLUG and BRANCH.REPO added.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../model/hash.js';
 import type { DesiredFolder, DesiredJob } from '../model/desired-job.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Definition } from '../load/definition.js';
@@ -73,7 +73,7 @@ export function workspaceBranchRenderer(ws: Workspace): RenderBranchJob {
       template: template.name,
       branch: branchValues['BRANCH.NAME'],
       config: r.config,
-      hash: 'sha256:' + createHash('sha256').update(r.config, 'utf8').digest('hex'),
+      hash: sha256(r.config),
       rootElement: r.rootElement ?? template.rootElement ?? '',
       source: { file: use.loc.file, line: use.loc.line },
     };

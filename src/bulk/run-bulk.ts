@@ -4,7 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Clock } from '../model/clock.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
-import { sha256 } from '../plan/hash.js';
+import { sha256 } from '../model/hash.js';
 import type { BulkScript } from './bulk-script.js';
 import type { EditOp } from './edit-ops.js';
 import { editJobConfig } from './edit-job.js';

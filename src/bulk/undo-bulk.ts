@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
 import { sameConfig } from '../plan/semantic-xml.js';
-import { sha256 } from '../plan/hash.js';
+import { sha256 } from '../model/hash.js';
 import { jobConfigPath } from './home-layout.js';
 import { AFTER_DIR, BULK_MANIFEST, type BulkManifest } from './run-bulk.js';
 import { errorText } from './error-text.js';

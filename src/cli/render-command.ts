@@ -27,13 +27,16 @@ export async function loadAndRender(args: {
   templates: string;
   jobs: string;
   projects?: string[];
-  /** false: configs are dropped after checking and hashing; `configOf` renders one again (render writes them one at a time). */
-  keepConfigs?: boolean;
+  /** See RenderOptions.keepConfigs: false or a budget drops configs after checking and hashing; `configOf` renders one again. */
+  keepConfigs?: boolean | number;
 }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[]; configOf: (job: DesiredJob) => string }> {
   const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
-  const r = renderWorkspace(workspace, { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs === false ? { keepConfigs: false } : {}) });
+  const r = renderWorkspace(workspace, { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs !== undefined ? { keepConfigs: args.keepConfigs } : {}) });
   return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics], configOf: r.configOf };
 }
+
+/** Characters of rendered config text render keeps in memory between checking and writing. */
+export const RENDER_KEEP_BUDGET = 64 * 1024 * 1024;
 
 interface RenderArgs extends WorkspaceArgs {
   out: string;
@@ -48,9 +51,10 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .option('out', { type: 'string', default: 'out', describe: 'Output directory' })
       .option('project', { type: 'string', array: true, describe: 'Only write the jobs of these projects (repeatable)' }) as unknown as Argv<RenderArgs>,
   handler: async (args) => {
-    // Every check runs over all jobs first (nothing is written when one fails); the configs are not
-    // kept but rendered again one at a time while writing, so memory does not grow with the job count.
-    const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, keepConfigs: false, ...(args.project ? { projects: args.project } : {}) });
+    // Every check runs over all jobs first (nothing is written when one fails). Configs are kept up to
+    // a budget (64 Mi characters, about 30,000 typical jobs); beyond it they are rendered again one at
+    // a time while writing, so memory does not grow with the job count.
+    const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, keepConfigs: RENDER_KEEP_BUDGET, ...(args.project ? { projects: args.project } : {}) });
     if (hasErrors(r.diagnostics)) {
       if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
       else {

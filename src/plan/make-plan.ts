@@ -7,7 +7,7 @@ import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { ObservedState } from '../model/observed.js';
 import { emptySummary, type Change, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
-import { sha256 } from './hash.js';
+import { sha256 } from '../model/hash.js';
 import { typeChanges } from './job-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';

@@ -2,7 +2,7 @@
  * Templates + definitions -> the desired jobs, folders and views, with every check of the
  * definitions against the templates. Pure (no I/O); deterministic.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../model/hash.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { DesiredFolder, DesiredJob, DesiredState, DesiredView } from '../model/desired-job.js';
 import type { Definition, LocatedValue, TemplateUse, TokenValue } from '../load/definition.js';
@@ -42,10 +42,12 @@ export interface RenderOptions {
   /** Render only these projects (every check on names still covers all definitions). */
   projects?: string[];
   /**
-   * false: each job's `config` is '' after its checks and hash (memory stays bounded for very many
-   * jobs); `configOf(job)` renders it again, byte for byte, when it is needed (render writes one at a time).
+   * true (default): every job keeps its `config`. false: each job's `config` is '' after its checks
+   * and hash; `configOf(job)` renders it again, byte for byte, when it is needed (render writes one at
+   * a time). A number: configs are kept until their total length reaches that many characters, later
+   * ones are dropped (memory stays bounded for very many jobs, and a common-sized set renders once).
    */
-  keepConfigs?: boolean;
+  keepConfigs?: boolean | number;
 }
 
 export interface RenderResult {
@@ -118,9 +120,11 @@ export function projectTokenValues(ws: Workspace, def: Definition, use: Template
 
 export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): RenderResult {
   const diagnostics: Diagnostic[] = [];
-  const keep = opts.keepConfigs !== false;
+  const keepAll = opts.keepConfigs === undefined || opts.keepConfigs === true;
+  /** Characters of config text that may still be kept. */
+  let keepBudget = typeof opts.keepConfigs === 'number' ? opts.keepConfigs : keepAll ? Infinity : 0;
   /** What renders a job again when its config was not kept. */
-  const sources = keep ? undefined : new WeakMap<DesiredJob, { def: Definition; use: TemplateUse; template: ParsedTemplate }>();
+  const sources = keepAll ? undefined : new WeakMap<DesiredJob, { def: Definition; use: TemplateUse; template: ParsedTemplate }>();
   const jobs: DesiredJob[] = [];
   const only = opts.projects ? new Set(opts.projects) : undefined;
   const seenNames = new Map<string, { fullName: string; at: string }>();
@@ -268,11 +272,12 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
         folder: [...def.folder],
         project: def.project,
         template: template.name,
-        config: keep ? r.config : '',
-        hash: 'sha256:' + createHash('sha256').update(r.config, 'utf8').digest('hex'),
+        config: keepBudget >= r.config.length ? r.config : '',
+        hash: sha256(r.config),
         rootElement: r.rootElement ?? template.rootElement ?? '',
         source: { file: use.loc.file, line: use.loc.line },
       };
+      if (job.config !== '') keepBudget -= r.config.length;
       if (def.view !== undefined) job.view = def.view;
       if (def.disabled || use.disabled) job.disabled = true;
       sources?.set(job, { def, use, template });

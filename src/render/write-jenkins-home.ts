@@ -15,7 +15,7 @@
  * Memory: `opts.configOf` lets the caller hand over jobs without their config text (`config: ''`)
  * and produce each config only when it is written (render-and-write one job at a time).
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../model/hash.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
@@ -123,10 +123,6 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, MANIFEST_FILE), JSON.stringify(manifest) + '\n');
   return result;
-}
-
-function sha256(text: string): string {
-  return 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function statSize(abs: string): number | undefined {

@@ -1,7 +1,7 @@
 import type { DesiredJob, DesiredState } from '../../src/model/desired-job.js';
 import type { ObservedItem, ObservedState } from '../../src/model/observed.js';
 import type { Clock } from '../../src/model/clock.js';
-import { sha256 } from '../../src/plan/hash.js';
+import { sha256 } from '../../src/model/hash.js';
 import { formatMarker, type Marker } from '../../src/plan/marker.js';
 
 export function job(fullName: string, opts: Partial<DesiredJob> & { token?: string } = {}): DesiredJob {

@@ -14,7 +14,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { DesiredFolder, DesiredJob, DesiredState, DesiredView } from '../../src/model/desired-job.js';
 import type { Plan } from '../../src/model/plan.js';
 import { makePlan, type PlanOptions } from '../../src/plan/make-plan.js';
-import { sha256 } from '../../src/plan/hash.js';
+import { sha256 } from '../../src/model/hash.js';
 import { formatMarker, type Marker } from '../../src/plan/marker.js';
 import type { BranchScope } from '../../src/plan/rules/branch-grace.js';
 import { countCase, countCoverage, newFigures, runs, saveFigures } from './figures.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { JenkinsClient, type ClientOptions } from '../../src/jenkins/jenkins-client.js';
 import type { DesiredJob, DesiredState } from '../../src/model/desired-job.js';
 import type { ObservedItem } from '../../src/model/observed.js';
-import { sha256 } from '../../src/plan/hash.js';
+import { sha256 } from '../../src/model/hash.js';
 import { parseMarker } from '../../src/plan/marker.js';
 import { startStandin, type Standin, type StandinOptions } from '../../src/standin/server.js';
 import type { DesiredSource } from '../../src/sync/desired-source.js';

@@ -58,6 +58,25 @@ describe('render without keeping configs', () => {
   }
 });
 
+describe('render with a budget for kept configs', () => {
+  it('keeps configs until the budget is spent, drops the rest, and configOf gives every one back', async () => {
+    const c = path.join(goldenDir, 'seed-svn-maven');
+    const ws = (await loadWorkspace({ templatesDir: path.join(c, 'job-templates'), jobsDir: path.join(c, 'jobs') })).workspace;
+    const kept = renderWorkspace(ws);
+    expect(kept.desired.jobs.length).toBeGreaterThan(2);
+    const first = kept.desired.jobs[0]!.config.length;
+    // Room for the first config only (and not for the first two).
+    const lean = renderWorkspace(ws, { keepConfigs: first + 1 });
+    expect(lean.desired.jobs[0]!.config).toBe(kept.desired.jobs[0]!.config);
+    expect(lean.desired.jobs.slice(1).filter((j) => j.config !== '').map((j) => j.fullName)).toEqual([]);
+    lean.desired.jobs.forEach((j, i) => expect(lean.configOf(j)).toBe(kept.desired.jobs[i]!.config));
+    const none = renderWorkspace(ws, { keepConfigs: 0 });
+    expect(none.desired.jobs.every((j) => j.config === '')).toBe(true);
+    const all = renderWorkspace(ws, { keepConfigs: Number.MAX_SAFE_INTEGER });
+    expect(all.desired.jobs.map((j) => j.config)).toEqual(kept.desired.jobs.map((j) => j.config));
+  });
+});
+
 describe('manifest entries', () => {
   it('only jobs/.../config.xml paths inside <out>/jobs count as our own', () => {
     const out = path.join(os.tmpdir(), 'o');
