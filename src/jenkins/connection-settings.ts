@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ClientOptions } from './jenkins-client.js';
 import { redactUserInfo } from './redact.js';
@@ -83,7 +84,12 @@ function diag(code: string, message: string, at: Origin | undefined, severity: '
   return d;
 }
 
+/** The `yaml` library, loaded only when there is a config file to read. */
+let yamlLib: typeof import('yaml') | undefined;
+
 function readConfigFile(file: string, shown: string, text: string, diagnostics: Diagnostic[]): FileSettings {
+  yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yamlLib;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const where = (node: YamlNode | null | undefined, field: string): Origin => {

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undiciParts } from './undici-parts.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { JenkinsError } from './jenkins-error.js';
 
@@ -43,6 +44,7 @@ export interface Failure {
 export class HttpTransport {
   readonly gate: ConcurrencyGate;
   private readonly dispatcher: Dispatcher;
+  private readonly request: (dispatcher: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
   private readonly origin: string;
   private readonly basePath: string;
 
@@ -58,9 +60,11 @@ export class HttpTransport {
       keepAliveTimeout: 30_000,
       ...(tls ? { connect: tls } : {}),
     };
+    const undici = undiciParts();
+    this.request = undici.request;
     this.dispatcher = opts.proxy
-      ? new EnvHttpProxyAgent({ ...agentOpts, httpProxy: opts.proxy, httpsProxy: opts.proxy, noProxy: opts.noProxy ?? '', ...(tls ? { requestTls: tls } : {}) })
-      : new Agent(agentOpts);
+      ? new (undici.EnvHttpProxyAgent())({ ...agentOpts, httpProxy: opts.proxy, httpsProxy: opts.proxy, noProxy: opts.noProxy ?? '', ...(tls ? { requestTls: tls } : {}) })
+      : new undici.Agent(agentOpts);
   }
 
   /** Absolute URL of a root-relative path (for messages and Location resolution). */
@@ -81,7 +85,7 @@ export class HttpTransport {
       controller.abort();
     }, this.opts.timeoutMs);
     try {
-      const res = await this.dispatcher.request({
+      const res = await this.request(this.dispatcher, {
         origin: this.origin,
         path: this.basePath + req.path,
         method: req.method,
