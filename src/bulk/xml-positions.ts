@@ -1,10 +1,12 @@
-import { SaxesParser } from 'saxes';
+import { lineColumn, scanXml } from '../render/xml-scan.js';
+import { decodeWithMap } from './xml-escape.js';
 
 /**
  * A config.xml parsed into elements that remember where they are in the original text (UTF-16
  * offsets), so edits can be spliced into the text and everything else stays byte-for-byte.
- * Well-formedness is checked by saxes; offsets come from its positions plus the fact that, in
- * well-formed XML, the next markup after a construct starts at the next `<`.
+ * Well-formedness is checked, and the positions found, by the project's one XML scanner
+ * (src/render/xml-scan.ts, the one that checks templates): declared version 1.0/1.1, characters,
+ * references, tags, one root. Differential tests hold it to saxes on the real-world corpus.
  */
 export interface XmlTextPart {
   kind: 'text' | 'cdata';
@@ -53,90 +55,60 @@ export class XmlSyntaxError extends Error {
 }
 
 export function parsePositioned(text: string): PositionedXml {
-  const parser = new SaxesParser({ position: true });
-  let failure: XmlSyntaxError | undefined;
   let cursor = 0;
   let root: XmlElementNode | undefined;
   const stack: XmlElementNode[] = [];
-
-  const markupStart = (): number => {
-    const s = text.indexOf('<', cursor);
-    return s < 0 ? text.length : s;
-  };
   const textUpTo = (s: number): void => {
     const top = stack[stack.length - 1];
     if (top && s > cursor) top.texts.push({ kind: 'text', start: cursor, end: s });
   };
-
-  parser.on('error', (err) => {
-    if (!failure) failure = new XmlSyntaxError(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''), parser.line, parser.column + 1);
+  const scan = scanXml(text, {
+    tokens: false,
+    // The text is already decoded: the declared encoding name is kept as it is, whatever it says.
+    anyEncoding: true,
+    listener: {
+      startTag(name, start, end, selfClosing, attrSpans) {
+        textUpTo(start);
+        const parent = stack[stack.length - 1];
+        const attrs: Record<string, string> = {};
+        for (const a of attrSpans) attrs[a.name] = attributeValue(text.slice(a.valueStart, a.valueEnd));
+        const node: XmlElementNode = { name, attrs, start, openEnd: end, closeStart: end, end, selfClosing, parent, children: [], texts: [], depth: stack.length };
+        if (parent) parent.children.push(node);
+        else root ??= node;
+        if (!selfClosing) stack.push(node);
+        cursor = end;
+      },
+      endTag(start, end) {
+        textUpTo(start);
+        const node = stack.pop();
+        if (node) {
+          node.closeStart = start;
+          node.end = end;
+        }
+        cursor = end;
+      },
+      cdata(start, end) {
+        textUpTo(start);
+        stack[stack.length - 1]?.texts.push({ kind: 'cdata', start: start + 9, end: end - 3 });
+        cursor = end;
+      },
+      other(start, end) {
+        textUpTo(start);
+        cursor = end;
+      },
+    },
   });
-  parser.on('opentag', (tag) => {
-    const start = markupStart();
-    textUpTo(start);
-    const parent = stack[stack.length - 1];
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value;
-    const node: XmlElementNode = {
-      name: tag.name,
-      attrs,
-      start,
-      openEnd: parser.position,
-      closeStart: parser.position,
-      end: parser.position,
-      selfClosing: tag.isSelfClosing,
-      parent,
-      children: [],
-      texts: [],
-      depth: stack.length,
-    };
-    if (parent) parent.children.push(node);
-    else root ??= node;
-    stack.push(node);
-    cursor = parser.position;
-  });
-  parser.on('closetag', () => {
-    const node = stack[stack.length - 1];
-    if (!node) return;
-    if (!node.selfClosing) {
-      const start = markupStart();
-      textUpTo(start);
-      stack.pop();
-      node.closeStart = start;
-      node.end = parser.position;
-      cursor = parser.position;
-    } else stack.pop();
-  });
-  const skip = (open: number, close: string): void => {
-    const start = markupStart();
-    textUpTo(start);
-    const e = text.indexOf(close, start + open);
-    cursor = e < 0 ? text.length : e + close.length;
-  };
-  parser.on('comment', () => skip(4, '-->'));
-  parser.on('processinginstruction', () => skip(2, '?>'));
-  parser.on('xmldecl', () => skip(2, '?>'));
-  parser.on('cdata', () => {
-    const start = markupStart();
-    textUpTo(start);
-    const e = text.indexOf(']]>', start + 9);
-    const top = stack[stack.length - 1];
-    if (top) top.texts.push({ kind: 'cdata', start: start + 9, end: e });
-    cursor = e + 3;
-  });
-  parser.on('doctype', () => {
-    markupStart();
-    let e = parser.position;
-    if (text[e - 1] !== '>') e = text.indexOf('>', e) + 1;
-    cursor = e;
-  });
-  try {
-    parser.write(text).close();
-  } catch (err) {
-    if (!failure) failure = new XmlSyntaxError((err as Error).message, parser.line, parser.column + 1);
+  const first = scan.errors.reduce<(typeof scan.errors)[number] | undefined>((a, e) => (a === undefined || e.offset < a.offset ? e : a), undefined);
+  if (first) {
+    const p = lineColumn(text, first.offset);
+    throw new XmlSyntaxError(first.message, p.line, p.column);
   }
-  if (failure) throw failure;
   if (!root) throw new XmlSyntaxError('no root element', 1, 1);
   const crlf = /\r?\n/.exec(text);
   return { text, root, eol: crlf?.[0] === '\r\n' ? '\r\n' : '\n' };
+}
+
+/** An attribute's value as an XML parser reports it: literal line ends and tabs become spaces, then references are decoded. */
+function attributeValue(raw: string): string {
+  return decodeWithMap(raw.replace(/\r\n?|[\n\t]/g, ' ')).text;
 }

@@ -48,6 +48,20 @@ export interface ScanResult {
   errors: ScanError[];
 }
 
+/**
+ * Structure events, for callers that need element positions (the byte-preserving editor builds its
+ * element tree from them). Offsets are UTF-16 indexes into the scanned text; spans are [start, end).
+ */
+export interface ScanListener {
+  /** A start tag `<name ...>` (or `<name .../>`), with each attribute's raw value span (between the quotes). */
+  startTag(name: string, start: number, end: number, selfClosing: boolean, attrs: ReadonlyArray<{ name: string; valueStart: number; valueEnd: number }>): void;
+  endTag(start: number, end: number): void;
+  /** A CDATA section, `<![CDATA[` to `]]>` included. */
+  cdata(start: number, end: number): void;
+  /** A comment, processing instruction or DOCTYPE. */
+  other(start: number, end: number): void;
+}
+
 export const TOKEN_NAME_SOURCE = '[A-Z][A-Z0-9_]*(?:\\.[A-Z0-9_]+)+';
 export const TOKEN_NAME_RE = new RegExp(`^${TOKEN_NAME_SOURCE}$`);
 const TOKEN_AT = new RegExp(`\\$(?:\\{(${TOKEN_NAME_SOURCE})\\}|(${TOKEN_NAME_SOURCE}))`, 'y');
@@ -62,11 +76,15 @@ const WS_AT = /[ \t\r\n]+/y;
 const REF_AT = new RegExp(`&(?:#([0-9]+)|#x([0-9a-fA-F]+)|([${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*));`, 'uy');
 const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const DECL_RE = /^<\?xml[ \t\r\n][^]*?\?>/;
+/** XMLDecl ::= '<?xml' VersionInfo EncodingDecl? SDDecl? S? '?>' (XML 1.0 section 2.8). */
+const STRICT_DECL_RE =
+  /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:'[0-9.]+'|"[0-9.]+")(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:'[A-Za-z][A-Za-z0-9._-]*'|"[A-Za-z][A-Za-z0-9._-]*"))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:'(?:yes|no)'|"(?:yes|no)"))?[ \t\r\n]*\?>$/;
 
 class Stop extends Error {}
 
-export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolean } = {}): ScanResult {
+export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolean; listener?: ScanListener; anyEncoding?: boolean } = {}): ScanResult {
   const tokens = opts.tokens ?? true;
+  const listener = opts.listener;
   const markers = opts.markers ?? false;
   const parts: string[] = [];
   const slots: Slot[] = [];
@@ -153,10 +171,12 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
       const d = decl![0];
       const v = /version[ \t\r\n]*=[ \t\r\n]*(["'])([^"']*)\1/.exec(d);
       if (!v) fail(i, 'xml-not-well-formed', 'XML declaration without version');
+      const strict = STRICT_DECL_RE.exec(d);
+      if (!strict) fail(i, 'xml-not-well-formed', `malformed XML declaration (expected <?xml version="1.0" encoding="UTF-8"?>, optionally with standalone="yes|no")`);
       if (v![2] !== '1.0' && v![2] !== '1.1') fail(i, 'xml-not-well-formed', `unsupported XML version "${v![2]}" (1.0 or 1.1)`);
       version = v![2] as XmlVersion;
       const enc = /encoding[ \t\r\n]*=[ \t\r\n]*(["'])([^"']*)\1/.exec(d);
-      if (enc && !/^utf-?8$/i.test(enc[2]!)) fail(i, 'unsupported-encoding', `encoding "${enc[2]}" is not supported: templates must be UTF-8`);
+      if (enc && !opts.anyEncoding && !/^utf-?8$/i.test(enc[2]!)) fail(i, 'unsupported-encoding', `encoding "${enc[2]}" is not supported: templates must be UTF-8`);
       i += d.length;
     }
     const badChar = new RegExp(invalidCharRegex(version).source, 'gu');
@@ -219,6 +239,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         if (markers) {
           for (let k = text.indexOf(MARKER_OPEN, i + 4); k >= 0 && k < close; k = text.indexOf(MARKER_OPEN, k + 1)) marker(k, 'comment');
         }
+        listener?.other(i, close + 3);
         i = close + 3;
       } else if (text.startsWith('<![CDATA[', i)) {
         if (stack.length === 0) fail(i, 'xml-not-well-formed', 'CDATA section outside the root element');
@@ -236,6 +257,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
             // A token-shaped name never contains ']]>', so it cannot run past the section end.
           } else k = marker(m.index, 'cdata');
         }
+        listener?.cdata(i, close + 3);
         i = close + 3;
       } else if (text.startsWith('<!DOCTYPE', i)) {
         if (stack.length > 0 || root !== undefined || hasDtd) fail(i, 'xml-not-well-formed', 'DOCTYPE is only allowed once, before the root element');
@@ -253,12 +275,16 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           else if (ch === '>' && bracket <= 0) break;
         }
         if (k >= n) fail(i, 'xml-not-well-formed', 'unterminated DOCTYPE');
+        listener?.other(i, k + 1);
         i = k + 1;
       } else if (text.startsWith('<?', i)) {
         const target = name(i + 2, 'a processing instruction target');
         if (target.toLowerCase() === 'xml') fail(i, 'xml-not-well-formed', 'the XML declaration is only allowed at the very start of the file');
+        const afterTarget = i + 2 + target.length;
+        if (!text.startsWith('?>', afterTarget) && skipWs(afterTarget) === afterTarget) fail(afterTarget, 'xml-not-well-formed', `expected whitespace or '?>' after the processing instruction target ${target}`);
         const close = text.indexOf('?>', i + 2);
         if (close < 0) fail(i, 'xml-not-well-formed', 'unterminated processing instruction');
+        listener?.other(i, close + 2);
         i = close + 2;
       } else if (text.startsWith('</', i)) {
         const nm = name(i + 2, 'an element name after </');
@@ -267,6 +293,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         const top = stack.pop();
         if (!top) fail(i, 'xml-not-well-formed', `unexpected close tag </${nm}>`);
         if (top!.name !== nm) fail(i, 'xml-not-well-formed', `close tag </${nm}> does not match <${top!.name}> opened at ${lineCol(text, top!.offset)}`);
+        listener?.endTag(i, k + 1);
         i = k + 1;
       } else {
         const nm = name(i + 1, "an element name after '<' (write &lt; for a literal <)");
@@ -276,6 +303,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         }
         let k = i + 1 + nm.length;
         const seen = new Set<string>();
+        const attrSpans: Array<{ name: string; valueStart: number; valueEnd: number }> | undefined = listener ? [] : undefined;
         let empty = false;
         for (;;) {
           const afterWs = skipWs(k);
@@ -301,6 +329,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           const q = text[k];
           if (q !== '"' && q !== "'") fail(k, 'xml-not-well-formed', `attribute ${an} value must be quoted`);
           k++;
+          const valueStart = k;
           const attrSpecial = markers ? new RegExp(`[${q}<&$\\uFDD0]`, 'g') : new RegExp(`[${q}<&$]`, 'g');
           for (;;) {
             attrSpecial.lastIndex = k;
@@ -309,6 +338,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
             k = m!.index;
             const ch = text[k];
             if (ch === q) {
+              attrSpans?.push({ name: an, valueStart, valueEnd: k });
               k++;
               break;
             }
@@ -319,6 +349,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           }
         }
         if (!empty) stack.push({ name: nm, offset: i });
+        listener?.startTag(nm, i, k, empty, attrSpans!);
         i = k;
       }
     }
