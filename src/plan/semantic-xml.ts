@@ -1,65 +1,57 @@
 /**
- * Semantic comparison of config.xml documents for `--verify` (drift detection).
- * Jenkins re-serialises config.xml (XML 1.1 declaration, its own indentation, `<a/>` vs `<a></a>`,
- * entity choices, `plugin="x@version"` attributes), so bytes never compare equal. Two configs are
- * the same when their element trees match after: dropping the declaration, comments and
- * whitespace-only text; trimming text; sorting attributes; ignoring `plugin` attributes; and
- * removing the jobsmith marker from the root description.
+ * Semantic comparison of config.xml documents for `--verify` (drift detection), import's render-back
+ * check, restore and undo. Jenkins re-serialises config.xml (XML 1.1 declaration, its own
+ * indentation, `<a/>` vs `<a></a>`, entity choices, CDATA written as escaped text, `plugin="x@version"`
+ * attributes), so bytes never compare equal. Two configs are the same when their element trees match
+ * after: dropping the declaration, comments and processing instructions; decoding references and
+ * CDATA into text; joining the text between two elements and trimming it (whitespace-only text goes);
+ * sorting attributes; ignoring `plugin` attributes; and removing the jobsmith marker from the root's
+ * description.
+ *
+ * Parsed by the project's XML scanner (the one that checks templates; see src/bulk/xml-positions.ts).
  */
-import { createRequire } from 'node:module';
-import type { XMLParser } from 'fast-xml-parser';
+import { decodeWithMap } from '../bulk/xml-escape.js';
+import { parsePositioned, type XmlElementNode } from '../bulk/xml-positions.js';
 import { stripMarker } from './marker.js';
 
-type Node = Record<string, unknown>;
-
-// Loaded on first use (only `--verify` compares configs), so a plain sync does not pay for the parser.
-let parser: XMLParser | undefined;
-function getParser(): XMLParser {
-  if (!parser) {
-    const { XMLParser: Parser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
-    parser = new Parser({
-      preserveOrder: true,
-      ignoreAttributes: false,
-      attributeNamePrefix: '',
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      trimValues: true,
-      parseTagValue: false,
-      parseAttributeValue: false,
-      processEntities: true,
-      htmlEntities: true,
-    });
-  }
-  return parser;
-}
-
-function canon(nodes: Node[], depth: number, parent: string): string {
-  const out: string[] = [];
-  for (const n of nodes) {
-    for (const key of Object.keys(n)) {
-      if (key === ':@') continue;
-      if (key === '#text') {
-        let text = String(n[key]);
-        if (depth === 2 && parent === 'description') text = stripMarker(text).trim();
-        if (text !== '') out.push(JSON.stringify(text));
-        continue;
-      }
-      const attrs = (n[':@'] ?? {}) as Record<string, string>;
-      const a = Object.keys(attrs)
-        .filter((k) => k !== 'plugin')
-        .sort()
-        .map((k) => `${k}=${JSON.stringify(attrs[k])}`)
-        .join(' ');
-      const children = canon((n[key] ?? []) as Node[], depth + 1, key);
-      out.push(`<${key}${a ? ' ' + a : ''}>${children}</>`);
+function canon(text: string, el: XmlElementNode, out: string[]): void {
+  const names = Object.keys(el.attrs)
+    .filter((k) => k !== 'plugin')
+    .sort();
+  out.push('<', el.name);
+  for (const k of names) out.push(' ', k, '=', JSON.stringify(el.attrs[k]));
+  out.push('>');
+  const isRootDescription = el.depth === 1 && el.name === 'description';
+  let pending = '';
+  const flush = (): void => {
+    let t = isRootDescription ? stripMarker(pending) : pending;
+    t = t.trim();
+    if (t !== '') out.push(JSON.stringify(t));
+    pending = '';
+  };
+  // Texts and children in document order (both are sorted by position already).
+  let c = 0;
+  for (const part of el.texts) {
+    while (c < el.children.length && el.children[c]!.start < part.start) {
+      flush();
+      canon(text, el.children[c++]!, out);
     }
+    pending += decodeWithMap(text.slice(part.start, part.end), part.kind === 'cdata').text;
   }
-  return out.join('');
+  while (c < el.children.length) {
+    flush();
+    canon(text, el.children[c++]!, out);
+  }
+  flush();
+  out.push('</>');
 }
 
 /** A canonical string for a config.xml; throws when the XML is malformed. */
 export function canonicalConfig(xml: string): string {
-  return canon(getParser().parse(xml) as Node[], 0, '');
+  const doc = parsePositioned(xml);
+  const out: string[] = [];
+  canon(doc.text, doc.root, out);
+  return out.join('');
 }
 
 export function sameConfig(a: string, b: string): boolean {

@@ -1,5 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sameConfig } from '../../src/plan/semantic-xml.js';
+import { GET_DECLARATION, serialiseXml } from '../../src/standin/xml-serialise.js';
+import { parseXml } from '../../src/standin/xml-tree.js';
+import { sharedDir } from '../helpers/cli.js';
+import { fxpSameConfig } from './fxp-semantic-xml.js';
 
 describe('sameConfig (drift comparison)', () => {
   const rendered = '<?xml version="1.0" encoding="UTF-8"?>\n<project>\n  <description>x &amp; y</description>\n  <disabled>false</disabled>\n  <scm class="hudson.scm.NullSCM" a="1"/>\n</project>\n';
@@ -15,5 +21,32 @@ describe('sameConfig (drift comparison)', () => {
   });
   it('treats malformed XML as different', () => {
     expect(sameConfig(rendered, '<project><oops></project>')).toBe(false);
+  });
+});
+
+describe('sameConfig on real configs, against the fast-xml-parser comparison it replaced', () => {
+  const corpusDir = path.join(sharedDir, 'corpus');
+  const files = readdirSync(corpusDir).filter((f) => f.endsWith('.xml')).sort();
+  it('has the corpus', () => expect(files.length).toBeGreaterThan(50));
+  for (const f of files) {
+    it(`${f}: equal to its Jenkins-style re-serialisation, different after a one-value change, like the old comparison`, () => {
+      const xml = readFileSync(path.join(corpusDir, f), 'utf8');
+      const jenkins = serialiseXml(parseXml(xml), GET_DECLARATION);
+      expect(sameConfig(xml, jenkins)).toBe(true);
+      expect(fxpSameConfig(xml, jenkins)).toBe(true);
+      // Change the first non-blank text value: both comparisons see it.
+      const m = />([^<>\s][^<>]*)</.exec(xml.slice(xml.indexOf('>', xml.indexOf('<', xml.indexOf('?>') + 2)) + 1));
+      if (!m) return;
+      const at = xml.indexOf(m[0]);
+      const changed = xml.slice(0, at) + '>changed-' + xml.slice(at + 1);
+      expect(sameConfig(xml, changed)).toBe(false);
+      expect(fxpSameConfig(xml, changed)).toBe(false);
+    });
+  }
+  it('CDATA and escaped text of the same value are the same (Jenkins writes either)', () => {
+    const a = '<project><command><![CDATA[echo "a < b" && x]]></command></project>';
+    const b = '<project><command>echo &quot;a &lt; b&quot; &amp;&amp; x</command></project>';
+    expect(sameConfig(a, b)).toBe(true);
+    expect(sameConfig(a, b.replace('&amp;&amp; x', '&amp;&amp; y'))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * XML parsing refuses external entities and entity-expansion bombs (issue 10), everywhere XML is
  * parsed: the stand-in (createItem, config.xml POST, createView), the semantic comparison used by
- * `--verify` (fast-xml-parser), render's template scanner and the bulk editor (saxes). Each one
+ * `--verify`, render's template scanner (with saxes as its second opinion) and the bulk editor (the
+ * last two share the scanner with the comparison). Each one
  * either refuses the document or leaves the entity unexpanded; none reads a local file, and each
  * answers within a bounded time and memory.
  */
@@ -86,7 +87,7 @@ describe('hostile XML', () => {
     }
   });
 
-  it('--verify comparison (fast-xml-parser), render and the bulk editor (saxes) never expand external entities or bombs', async () => {
+  it('--verify comparison, render and the bulk editor never expand external entities or bombs', async () => {
     const sandbox = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-sec-xml-'));
     const secretFile = path.join(sandbox, 'local-secret.txt');
     await writeFile(secretFile, SECRET_FILE_TEXT);
