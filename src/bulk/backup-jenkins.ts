@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ObservedItem, ObservedState } from '../model/observed.js';
@@ -42,14 +43,15 @@ export function backupItems(state: ObservedState): ObservedItem[] {
   });
 }
 
+/** Synchronous on purpose: for many small files the promise API's round trips cost more than the I/O. */
 async function writeIfChanged(file: string, content: string): Promise<boolean> {
   try {
-    if ((await readFile(file, 'utf8')) === content) return false;
+    if (readFileSync(file, 'utf8') === content) return false;
   } catch {
     /* new file */
   }
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, content);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
   return true;
 }
 

@@ -15,6 +15,9 @@ export interface XmlElementInfo {
   xml: string;
 }
 
+/** Characters every XML version carries literally (no C0/C1 controls but tab and line ends, no lone surrogates). */
+const SAFE_INSERT = /^[\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
 export class XmlEditError extends Error {
   override name = 'XmlEditError';
 }
@@ -61,7 +64,13 @@ export class XmlConfig {
     return this.parsed;
   }
 
-  private splice(splices: Splice[]): number {
+  /**
+   * Apply the splices. The result is parsed again (and refused when malformed), except when
+   * `structural` is false: the caller replaces whole text contents (between a tag's `>` and the next
+   * tag) or whole elements with escaped text of characters every XML version carries, which cannot
+   * change the structure; the positions are then found again only if another edit needs them.
+   */
+  private splice(splices: Splice[], structural = true): number {
     if (splices.length === 0) return 0;
     const sorted = [...splices].sort((a, b) => a.start - b.start || a.end - b.end);
     // Drop splices nested in an earlier one (an element and its descendant both matched).
@@ -81,6 +90,11 @@ export class XmlConfig {
       pos = s.end;
     }
     out += this.current.slice(pos);
+    if (!structural && kept.every((k) => SAFE_INSERT.test(k.text))) {
+      this.current = out;
+      this.parsed = undefined;
+      return kept.length;
+    }
     let reparsed: PositionedXml;
     try {
       reparsed = parsePositioned(out);
@@ -167,6 +181,8 @@ export class XmlConfig {
     const { path: p, elements } = this.select(path);
     const t = this.doc().text;
     const splices: Splice[] = [];
+    // Attribute edits write a name and quotes: those are parsed again; text edits need not be.
+    const structural = p.attribute !== undefined;
     for (const el of elements) {
       if (p.attribute !== undefined) {
         const s = attributeSplice(t, el, p.attribute, value);
@@ -185,7 +201,7 @@ export class XmlConfig {
         splices.push({ start: el.openEnd, end: el.closeStart, text: escapeText(value) });
       }
     }
-    return splices.length === 0 ? 0 : this.splice(splices);
+    return splices.length === 0 ? 0 : this.splice(splices, structural);
   }
 
   /**

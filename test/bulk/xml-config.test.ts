@@ -127,6 +127,20 @@ describe('operations', () => {
     expect(c.get('assignedNode')).toBe('linux && docker');
   });
 
+  it('set with characters XML cannot carry is refused and changes nothing; later edits see the new positions', () => {
+    const c = new XmlConfig(SAMPLE);
+    expect(() => c.set('assignedNode', 'a\u0000b')).toThrow(XmlEditError);
+    expect(() => c.set('assignedNode', 'a\u0001b')).toThrow(XmlEditError);
+    expect(() => c.set('assignedNode', 'a\uD800b')).toThrow(XmlEditError);
+    expect(c.xml).toBe(SAMPLE);
+    // A text edit followed by edits that need positions after it (found again lazily).
+    expect(c.set('assignedNode', 'a much longer node label than before')).toBe(1);
+    expect(c.set('builders/script', 'x')).toBe(1);
+    expect(c.get('assignedNode')).toBe('a much longer node label than before');
+    expect(c.get('builders/script')).toBe('x');
+    expect(new XmlConfig(c.xml).get('builders/script')).toBe('x');
+  });
+
   it('set an attribute keeps its quote style', () => {
     const c = new XmlConfig(SAMPLE);
     expect(c.set('scm/@class', "it's")).toBe(1);
