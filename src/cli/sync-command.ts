@@ -152,7 +152,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
       if (a.embedded !== undefined && !a.json) {
         process.stdout.write(
           `\nThe embedded stand-in's state is in ${a.embedded} (Jenkins layout: ${a.embedded}/jobs/<name>/config.xml).\n` +
-            `Browse it with: jobsmith standin --home ${a.embedded} --port 8080  (then open http://127.0.0.1:8080/)\n`,
+            `Browse it with: npx jobsmith standin --home ${a.embedded} --port 8080  (then open http://127.0.0.1:8080/)\n`,
         );
       }
       return code;
