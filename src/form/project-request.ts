@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { didYouMean } from '../load/did-you-mean.js';
 import type { FormCatalog } from './form-catalog.js';
 import { PROJECT_NAME_PATTERN } from './definitions-store.js';
 
@@ -81,25 +82,5 @@ export function definitionText(req: ProjectRequest, catalog: FormCatalog): strin
 }
 
 function suggestion(name: string, catalog: FormCatalog): string {
-  let best: string | undefined;
-  let bestDist = Infinity;
-  for (const f of catalog.fields) {
-    const d = editDistance(name.toUpperCase(), f.token);
-    if (d < bestDist) [best, bestDist] = [f.token, d];
-  }
-  return best !== undefined && bestDist <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean ${best}?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
+  return didYouMean(name.toUpperCase(), catalog.fields.map((f) => f.token));
 }
