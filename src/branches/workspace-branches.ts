@@ -37,7 +37,7 @@ export function branchProjects(ws: Workspace, only?: ReadonlySet<string>): Branc
         ...(b.include ? { include: b.include } : {}),
         ...(b.exclude ? { exclude: b.exclude } : {}),
         ...(b.max !== undefined ? { max: b.max } : {}),
-        ...((b as { refs?: string[] }).refs ? { refs: (b as { refs?: string[] }).refs } : {}),
+        ...(b.refs ? { refs: b.refs } : {}),
       },
     });
   }

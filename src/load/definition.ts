@@ -57,6 +57,8 @@ export interface BranchesSpec {
   repo: string;
   include?: string[];
   exclude?: string[];
+  /** Extra git ref patterns to list besides branches, e.g. `refs/pull/* /head` (GitHub pull requests → branch `pr/N`). */
+  refs?: string[];
   /** Templates rendered once per branch (they may use $BRANCH.NAME and $BRANCH.SLUG). */
   templates: TemplateUse[];
   /** Days a branch job is kept after its branch is gone (default 3). */
@@ -86,7 +88,7 @@ export interface Definition {
 
 export const DEFINITION_KEYS = ['project', 'templates', 'tokens', 'folder', 'view', 'disabled', 'branches'] as const;
 export const TEMPLATE_USE_KEYS = ['template', 'job', 'tokens', 'disabled'] as const;
-export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'templates', 'keep_days', 'max'] as const;
+export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates', 'keep_days', 'max'] as const;
 export const DEFAULT_KEEP_DAYS = 3;
 
 export function projectNameFromFile(file: string): string {
@@ -240,7 +242,7 @@ export function tokenMap(y: YamlSource, node: unknown, field: string): Map<strin
 
 function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesSpec | undefined {
   if (!isMap(node)) {
-    y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, templates, keep_days, max)', 'branches');
+    y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, refs, templates, keep_days, max)', 'branches');
     return undefined;
   }
   const spec: BranchesSpec = { repo: '', templates: [], keep_days: DEFAULT_KEEP_DAYS, loc: y.loc(node), locs: {} };
@@ -257,7 +259,7 @@ function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesS
         spec.repo = r;
         hasRepo = true;
       }
-    } else if (key === 'include' || key === 'exclude') {
+    } else if (key === 'include' || key === 'exclude' || key === 'refs') {
       const list = y.strList(value, f);
       if (!list) ok = false;
       else {

@@ -115,6 +115,30 @@ describe('branch jobs against the stand-in', () => {
     expect(writes).toEqual([]);
   });
 
+  it('pull-request refs named in the definition (`refs:`) get jobs too; include/exclude apply to their names', async () => {
+    const r = new GitRemote(root, `prs${n}`);
+    r.push('main');
+    r.pushRef('refs/pull/7/head');
+    r.pushRef('refs/pull/8/head');
+    define('pay', r.url, '  refs: ["refs/pull/*/head"]\n  exclude: ["pr/8"]\n');
+    const first = await sync();
+    expect(kinds(first)).toEqual([`create ${job('pay', 'main')}`, `create ${job('pay', 'pr/7')}`].sort());
+    const marker = parseMarker((await branchJobs()).get(job('pay', 'pr/7'))?.description);
+    expect(marker).toMatchObject({ project: 'pay', branch: 'pr/7' });
+    expect(kinds(await sync())).toEqual([]);
+  });
+
+  it('a bad refs pattern is a located diagnostic and nothing is synced', async () => {
+    const r = new GitRemote(root, `badrefs${n}`);
+    r.push('main');
+    define('pay', r.url, '  refs: ["refs/pull/[/head"]\n');
+    const out = await runSync({ api, source: source(), clock: at(T0), settings: { concurrency: 4 } });
+    expect(out.status).toBe('invalid');
+    const d = (out as { diagnostics: Array<{ field?: string; file?: string; line?: number }> }).diagnostics.find((x) => x.field === 'branches.refs[0]');
+    expect(d).toMatchObject({ file: expect.stringContaining('pay.yaml'), line: 6 });
+    expect((await branchJobs()).size).toBe(0);
+  });
+
   it('teardown with grace: disabled at once, deleted after keep_days, not before', async () => {
     const r = new GitRemote(root, `grace${n}`);
     r.push('main', 'feature/a');
