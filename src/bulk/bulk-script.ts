@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { XmlConfig } from './xml-config.js';
+import type { XmlConfig } from '../xml/config-editor.js';
 
 /** What a bulk script learns about the job it is editing. */
 export interface BulkScriptJob {

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, stringify, type Document } from 'yaml';
-import { TOKEN_NAME_SOURCE } from '../render/xml-scan.js';
+import { TOKEN_NAME_SOURCE } from '../xml/scan.js';
 
 /**
  * Edits of definition and template files that keep everything else as written: YAML through the

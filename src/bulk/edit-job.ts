@@ -1,8 +1,8 @@
 import { applyOp, type EditOp } from './edit-ops.js';
 import type { BulkScript, BulkScriptJob } from './bulk-script.js';
-import { XmlConfig, XmlEditError } from './xml-config.js';
-import { XmlSyntaxError } from './xml-positions.js';
-import { PathSyntaxError } from './xml-path.js';
+import { XmlConfig, XmlEditError } from '../xml/config-editor.js';
+import { XmlSyntaxError } from '../xml/positions.js';
+import { PathSyntaxError } from '../xml/element-path.js';
 
 export interface JobEditResult {
   /** The new XML (equal to the input when nothing changed). */

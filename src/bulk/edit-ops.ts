@@ -1,5 +1,5 @@
-import { parsePath, PathSyntaxError } from './xml-path.js';
-import type { XmlConfig } from './xml-config.js';
+import { parsePath, PathSyntaxError } from '../xml/element-path.js';
+import type { XmlConfig } from '../xml/config-editor.js';
 
 /** One bulk edit, as given on the command line. Applied in the order given. */
 export type EditOp =

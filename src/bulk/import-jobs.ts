@@ -1,7 +1,7 @@
 import type { DesiredJob } from '../model/desired-job.js';
-import { elementPath } from './xml-config.js';
-import { parsePositioned, type XmlElementNode } from './xml-positions.js';
-import { decodeWithMap } from './xml-escape.js';
+import { elementPath } from '../xml/config-editor.js';
+import { parsePositioned, type XmlElementNode } from '../xml/positions.js';
+import { decodeWithMap } from '../xml/escape.js';
 
 /**
  * `jobsmith import`: group similar configs (same elements and attributes, only leaf texts differ),

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import type { Clock } from '../model/clock.js';
 import type { ObservedState } from '../model/observed.js';
 import { emptySummary, type Change, type Plan, type PlanProblem } from '../model/plan.js';
-import { sameConfig } from '../plan/semantic-xml.js';
+import { sameConfig } from '../plan/same-job-config.js';
 import type { BackupContents } from './restore-source.js';
 
 export interface RestorePlanOptions {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { parseHomePath } from './home-layout.js';
-import { parsePositioned, XmlSyntaxError } from './xml-positions.js';
+import { parsePositioned, XmlSyntaxError } from '../xml/positions.js';
 
 /** What a backup directory holds, read into memory (see home-layout.ts for the layout). */
 export interface BackupContents {

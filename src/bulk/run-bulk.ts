@@ -11,8 +11,8 @@ import type { EditOp } from './edit-ops.js';
 import { editJobConfig } from './edit-job.js';
 import { jobConfigPath } from './home-layout.js';
 import { selectJobs, type JobSelector, type SelectedJob } from './select-jobs.js';
-import { conditionHolds, type ConfigCondition } from './xml-condition.js';
-import { XmlConfig } from './xml-config.js';
+import { conditionHolds, type ConfigCondition } from '../xml/condition.js';
+import { XmlConfig } from '../xml/config-editor.js';
 import { errorText } from './error-text.js';
 
 /**

@@ -12,7 +12,7 @@ import type { ApplyResult } from '../apply/apply-events.js';
 import { loadWorkspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { makePlan } from '../plan/make-plan.js';
-import { sameConfig } from '../plan/semantic-xml.js';
+import { sameConfig } from '../plan/same-job-config.js';
 import { selectJobs } from './select-jobs.js';
 import { checkImport, proposeImport, type ImportInput, type ImportProposal } from './import-jobs.js';
 import { errorText } from './error-text.js';

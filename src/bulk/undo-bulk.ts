@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
-import { sameConfig } from '../plan/semantic-xml.js';
+import { sameConfig } from '../plan/same-job-config.js';
 import { sha256 } from '../model/hash.js';
 import { jobConfigPath } from './home-layout.js';
 import { AFTER_DIR, BULK_MANIFEST, type BulkManifest } from './run-bulk.js';

@@ -11,8 +11,8 @@ import { describeOp, parseSearch, parseSetSpec, type EditOp } from '../bulk/edit
 import { BackupDirError, runBulk, type BulkEvent, type BulkResult } from '../bulk/run-bulk.js';
 import { SelectorError, type JobSelector } from '../bulk/select-jobs.js';
 import { undoBulk, UndoInputError, type UndoResult } from '../bulk/undo-bulk.js';
-import { parseCondition, type ConfigCondition } from '../bulk/xml-condition.js';
-import { parsePath, PathSyntaxError } from '../bulk/xml-path.js';
+import { parseCondition, type ConfigCondition } from '../xml/condition.js';
+import { parsePath, PathSyntaxError } from '../xml/element-path.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
 import { EXIT } from './exit-codes.js';
 

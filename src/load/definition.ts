@@ -27,7 +27,7 @@
 import type { YAMLMap } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { TOKEN_NAME_RE } from '../render/xml-scan.js';
+import { TOKEN_NAME_RE } from '../xml/scan.js';
 import { YamlSource, type Loc } from './yaml-source.js';
 
 /** A token value as written: text, or a list of texts (lists only make sense to ejs templates). */

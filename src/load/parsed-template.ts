@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import type { SaxesParser as SaxesParserType } from 'saxes';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { TokenContext, XmlVersion } from '../render/xml-escape-context.js';
-import { makeLocator, scanXml, TOKEN_NAME_SOURCE, type Slot } from '../render/xml-scan.js';
+import type { TokenContext, XmlVersion } from '../xml/escape-context.js';
+import { makeLocator, scanXml, TOKEN_NAME_SOURCE, type Slot } from '../xml/scan.js';
 import type { TemplateSidecar, TokenSpec } from './template-sidecar.js';
 
 export interface TokenOccurrence {
@@ -47,7 +47,7 @@ export interface ParsedTemplate {
   sidecar?: TemplateSidecar;
   /** The template is well-formed XML (non-ejs) and can be rendered. */
   renderable: boolean;
-  /** Literal pieces around the slots (non-ejs templates): see src/render/xml-scan.ts. */
+  /** Literal pieces around the slots (non-ejs templates): see src/xml/scan.ts. */
   parts: string[];
   slots: Slot[];
 }

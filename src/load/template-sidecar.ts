@@ -18,7 +18,7 @@
  */
 import { isMap } from './yaml-nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { TOKEN_NAME_RE } from '../render/xml-scan.js';
+import { TOKEN_NAME_RE } from '../xml/scan.js';
 import { YamlSource, type Loc } from './yaml-source.js';
 
 export interface TokenSpec {

@@ -17,7 +17,7 @@ import { classifyItem, isManagedFolder, isManagedJob, type ClassifiedItem } from
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
-import { sameConfig } from './semantic-xml.js';
+import { sameConfig } from './same-job-config.js';
 import { planViews } from './plan-views.js';
 
 export interface PlanOptions {

@@ -15,8 +15,8 @@ import type ejsType from 'ejs';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { ParsedTemplate } from '../load/parsed-template.js';
 import type { TokenValue } from '../load/definition.js';
-import { escapeForContext, type TokenContext, type XmlVersion } from './xml-escape-context.js';
-import { makeLocator, MARKER_CLOSE, MARKER_OPEN, scanXml, type Slot } from './xml-scan.js';
+import { escapeForContext, type TokenContext, type XmlVersion } from '../xml/escape-context.js';
+import { makeLocator, MARKER_CLOSE, MARKER_OPEN, scanXml, type Slot } from '../xml/scan.js';
 
 /** Token name (without `$`) -> value. */
 export type TokenValues = Readonly<Record<string, TokenValue>>;

@@ -2,7 +2,7 @@ import type { Ctx } from './http-kit.js';
 import { failure, forbidden, jettyError, requirePost, send } from './http-kit.js';
 import { type Runtime, need, touchSession } from './runtime.js';
 import { type Item, fullNameOf } from './store.js';
-import { childElements, firstChild, textOf } from './xml-tree.js';
+import { childElements, firstChild, textOf } from '../xml/tree.js';
 import { isBuildable } from './exported.js';
 
 /** Parameter definitions (`name` → default) of a job, or undefined when it is not parameterized. */

@@ -1,6 +1,6 @@
 import type { Build, Item } from './store.js';
 import { isDisabled } from './store.js';
-import { firstChild, textOf } from './xml-tree.js';
+import { firstChild, textOf } from '../xml/tree.js';
 
 export interface QueueItem {
   id: number;

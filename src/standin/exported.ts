@@ -1,7 +1,7 @@
 import { Bean, type ExportValue, type FragmentCache, type Prop } from './export-tree.js';
 import { type Build, type Container, type Item, type View, descriptionOf, fullNameOf, isDisabled } from './store.js';
 import { rawEncode } from './names.js';
-import { firstChild, textOf } from './xml-tree.js';
+import { firstChild, textOf } from '../xml/tree.js';
 import type { QueueItem } from './builds.js';
 
 /** Root-relative URL path of an item: `/job/a/job/b/`. */

@@ -1,7 +1,7 @@
 import { mkdirSync, promises as fsp, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type XmlElement, childElements, firstChild, parseXml, textOf } from './xml-tree.js';
-import { FILE_DECLARATION, serialiseXml } from './xml-serialise.js';
+import { type XmlElement, childElements, firstChild, parseXml, textOf } from '../xml/tree.js';
+import { FILE_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { type ItemType, itemTypeOf, viewTypeOf } from './item-types.js';
 import { isSafeDirName } from './names.js';
 

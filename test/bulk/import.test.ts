@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runImport, type ImportOptions } from '../../src/bulk/run-import.js';
 import { parseMarker } from '../../src/plan/marker.js';
-import { sameConfig } from '../../src/plan/semantic-xml.js';
+import { sameConfig } from '../../src/plan/same-job-config.js';
 import { loadWorkspace } from '../../src/load/workspace.js';
 import { renderWorkspace } from '../../src/render/render-workspace.js';
 import { makePlan } from '../../src/plan/make-plan.js';

@@ -8,7 +8,7 @@ import { runRestore, type RestoreOptions } from '../../src/bulk/run-restore.js';
 import { loadWorkspace } from '../../src/load/workspace.js';
 import { renderWorkspace } from '../../src/render/render-workspace.js';
 import { listViewConfig } from '../../src/plan/list-view-config.js';
-import { sameConfig } from '../../src/plan/semantic-xml.js';
+import { sameConfig } from '../../src/plan/same-job-config.js';
 import { parseMarker } from '../../src/plan/marker.js';
 import { repoRoot } from '../helpers/cli.js';
 import { corpusXml, FOLDER_XML, startLive, type Live } from './live-helpers.js';

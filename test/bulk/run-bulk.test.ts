@@ -3,12 +3,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBulk, BULK_MANIFEST, type BulkOptions } from '../../src/bulk/run-bulk.js';
 import { undoBulk } from '../../src/bulk/undo-bulk.js';
-import { parseCondition } from '../../src/bulk/xml-condition.js';
+import { parseCondition } from '../../src/xml/condition.js';
 import { parseSetSpec } from '../../src/bulk/edit-ops.js';
 import { formatMarker } from '../../src/plan/marker.js';
 import { withMarker } from '../../src/plan/config-description.js';
 import { jobConfigPath } from '../../src/bulk/home-layout.js';
-import { sameConfig } from '../../src/plan/semantic-xml.js';
+import { sameConfig } from '../../src/plan/same-job-config.js';
 import { corpusXml, FOLDER_XML, startLive, type Live } from './live-helpers.js';
 
 const clock = { now: () => new Date('2026-11-25T10:00:00Z') };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDescription, withMarker } from '../../src/plan/config-description.js';
 import { parseMarker } from '../../src/plan/marker.js';
-import { canonicalConfig } from '../../src/plan/semantic-xml.js';
+import { canonicalConfig } from '../../src/plan/same-job-config.js';
 
 const M = '<!-- jobsmith:v1 project=p template=t hash=sha256:1 -->';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { parseTemplate } from '../../src/load/parsed-template.js';
 import { renderTemplate } from '../../src/render/render-template.js';
-import { escapeForContext } from '../../src/render/xml-escape-context.js';
+import { escapeForContext } from '../../src/xml/escape-context.js';
 
 function template(text: string, name = 'T') {
   const r = parseTemplate(name, `job-templates/${name}-config.xml`, new TextEncoder().encode(text));

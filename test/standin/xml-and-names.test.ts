@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseXml, XmlSyntaxError, textOf } from '../../src/standin/xml-tree.js';
-import { serialiseXml, GET_DECLARATION } from '../../src/standin/xml-serialise.js';
+import { parseXml, XmlSyntaxError, textOf } from '../../src/xml/tree.js';
+import { serialiseXml, GET_DECLARATION } from '../../src/xml/serialise.js';
 import { checkGoodName, rawEncode, latin1Header, javaTrim } from '../../src/standin/names.js';
 import { exportJson, parseTree, Bean, TreeSyntaxError, type Prop } from '../../src/standin/export-tree.js';
 

@@ -1,6 +1,6 @@
-import { decodeWithMap, escapeAttr, escapeCdata, escapeText } from './xml-escape.js';
-import { parsePath, selectElements, type ElementPath } from './xml-path.js';
-import { parsePositioned, XmlSyntaxError, type PositionedXml, type XmlElementNode } from './xml-positions.js';
+import { decodeWithMap, escapeAttr, escapeCdata, escapeText } from './escape.js';
+import { parsePath, selectElements, type ElementPath } from './element-path.js';
+import { parsePositioned, XmlSyntaxError, type PositionedXml, type XmlElementNode } from './positions.js';
 
 /** A read-only view of one element, as handed to scripts. */
 export interface XmlElementInfo {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sharedDir } from '../helpers/cli.js';
-import { parsePositioned, type XmlElementNode } from '../../src/bulk/xml-positions.js';
+import { parsePositioned, type XmlElementNode } from '../../src/xml/positions.js';
 import { saxesPositioned } from './saxes-positions.js';
 
 const corpusDir = path.join(sharedDir, 'corpus');

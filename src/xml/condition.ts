@@ -1,5 +1,5 @@
-import { parsePath, PathSyntaxError, type ElementPath } from './xml-path.js';
-import type { XmlConfig } from './xml-config.js';
+import { parsePath, PathSyntaxError, type ElementPath } from './element-path.js';
+import type { XmlConfig } from './config-editor.js';
 
 /**
  * A selection condition on a config, e.g.

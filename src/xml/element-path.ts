@@ -1,4 +1,4 @@
-import type { XmlElementNode } from './xml-positions.js';
+import type { XmlElementNode } from './positions.js';
 
 /**
  * XPath-like element paths for bulk edits and selection conditions.

@@ -1,5 +1,5 @@
-import { lineColumn, scanXml } from '../render/xml-scan.js';
-import { decodeWithMap } from './xml-escape.js';
+import { lineColumn, scanXml } from './scan.js';
+import { decodeWithMap } from './escape.js';
 
 /**
  * A config.xml parsed into elements that remember where they are in the original text (UTF-16

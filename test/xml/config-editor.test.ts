@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDir } from '../helpers/cli.js';
-import { XmlConfig, XmlEditError } from '../../src/bulk/xml-config.js';
-import { parsePositioned, XmlSyntaxError } from '../../src/bulk/xml-positions.js';
-import { parseCondition, conditionHolds } from '../../src/bulk/xml-condition.js';
-import { PathSyntaxError } from '../../src/bulk/xml-path.js';
+import { XmlConfig, XmlEditError } from '../../src/xml/config-editor.js';
+import { parsePositioned, XmlSyntaxError } from '../../src/xml/positions.js';
+import { parseCondition, conditionHolds } from '../../src/xml/condition.js';
+import { PathSyntaxError } from '../../src/xml/element-path.js';
 
 const corpusDir = path.join(sharedDir, 'corpus');
 const corpus = readdirSync(corpusDir)

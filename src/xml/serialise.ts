@@ -1,4 +1,4 @@
-import type { XmlElement } from './xml-tree.js';
+import type { XmlElement } from './tree.js';
 
 /** Declaration Jenkins' XmlFile writes when it saves an object (`save()`). */
 export const FILE_DECLARATION = "<?xml version='1.1' encoding='UTF-8'?>";

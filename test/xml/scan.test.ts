@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineColumn, scanXml } from '../../src/render/xml-scan.js';
+import { lineColumn, scanXml } from '../../src/xml/scan.js';
 
 const names = (xml: string) => scanXml(xml).slots.map((s) => `${s.name}@${s.context}`);
 

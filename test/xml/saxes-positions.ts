@@ -3,7 +3,7 @@
  * as the reference of the differential test (test/bulk/xml-positions-differential.test.ts).
  */
 import { SaxesParser } from 'saxes';
-import { XmlSyntaxError, type PositionedXml, type XmlElementNode } from '../../src/bulk/xml-positions.js';
+import { XmlSyntaxError, type PositionedXml, type XmlElementNode } from '../../src/xml/positions.js';
 
 export function saxesPositioned(text: string): PositionedXml {
   const parser = new SaxesParser({ position: true });

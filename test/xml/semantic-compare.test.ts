@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sameConfig } from '../../src/plan/semantic-xml.js';
-import { GET_DECLARATION, serialiseXml } from '../../src/standin/xml-serialise.js';
-import { parseXml } from '../../src/standin/xml-tree.js';
+import { sameConfig } from '../../src/plan/same-job-config.js';
+import { GET_DECLARATION, serialiseXml } from '../../src/xml/serialise.js';
+import { parseXml } from '../../src/xml/tree.js';
 import { sharedDir } from '../helpers/cli.js';
-import { fxpSameConfig } from './fxp-semantic-xml.js';
+import { fxpSameConfig } from './fxp-semantic-compare.js';
 
 describe('sameConfig (drift comparison)', () => {
   const rendered = '<?xml version="1.0" encoding="UTF-8"?>\n<project>\n  <description>x &amp; y</description>\n  <disabled>false</disabled>\n  <scm class="hudson.scm.NullSCM" a="1"/>\n</project>\n';

@@ -16,7 +16,7 @@
  * With `markers`, ejs output placeholders (`U+FDD0 <index> U+FDD1`) are treated like tokens, so ejs output
  * gets the same context-aware escaping (and comments are a possible context for them).
  */
-import { invalidCharRegex, isLegalCharRef, type TokenContext, type XmlVersion } from './xml-escape-context.js';
+import { invalidCharRegex, isLegalCharRef, type TokenContext, type XmlVersion } from './escape-context.js';
 
 export interface Slot {
   /** Token name without `$`/braces; for an ejs marker, `#<index>`. */
