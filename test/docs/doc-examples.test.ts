@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { findMismatch, parseBlocks, parseSteps } from './doc-examples.js';
-import { cleanUpExamples, makeWorkspace, runBlock } from './run-doc-example.js';
+import { cleanUpExamples, makeWorkspace, runBlock, runTsExample, typecheckExamples } from './run-doc-example.js';
 
 // The documentation-examples convention itself: parsing, matching, and that a wrong example fails.
 
@@ -95,4 +95,29 @@ describe('runBlock against the built CLI', () => {
     await expect(runBlock(block(['$ jobsmith show no-such-job']), session)).rejects.toThrow(/exit code 1 \(expected 0\)/);
     await expect(runBlock(block(['$ jobsmith standin --home h --port 8080 &', 'listening on http://example.invalid']), session)).rejects.toThrow(/listening on http:\/\/example.invalid/);
   }, 90_000);
+});
+
+describe('TypeScript examples', () => {
+  const ts = (line: number, body: string[]) => ({ file: 'fake.md', line, lang: 'ts', body });
+
+  it('a type error or an unknown export of the library is reported at its line in the page', async () => {
+    const session = makeWorkspace();
+    const errors = await typecheckExamples(
+      [
+        ts(10, ["import { loadWorkspace } from 'jobsmith';", "const r = await loadWorkspace({ templatesDir: 'job-templates', jobsDir: 'jobs' });", 'console.log(r.workspace.length);']),
+        ts(20, ["import { noSuchExport } from 'jobsmith';", 'noSuchExport();']),
+        ts(30, ["import { hasErrors } from 'jobsmith';", 'console.log(hasErrors([]));']),
+      ],
+      session.stateDir,
+    );
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^fake\.md:13: Property 'length' does not exist on type 'Workspace'/);
+    expect(errors[1]).toMatch(/^fake\.md:21: Module '"jobsmith"' has no exported member 'noSuchExport'/);
+  }, 120_000);
+
+  it('an example that throws fails with its page and line', async () => {
+    const session = makeWorkspace();
+    await expect(runTsExample(ts(40, ["throw new Error('boom');"]), session.stateDir, session.cwd, session.env)).rejects.toThrow(/fake\.md:40: the TypeScript example exited with 1[\s\S]*boom/);
+    expect(await runTsExample(ts(50, ["import { hasErrors } from 'jobsmith';", 'console.log(hasErrors([]));']), session.stateDir, session.cwd, session.env)).toBe('false\n');
+  }, 60_000);
 });

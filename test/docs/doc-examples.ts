@@ -14,6 +14,9 @@
  *   end of the block it gets SIGINT and must exit 0.
  * - Blocks of one page run in order in the same copy, so a page can build on its earlier examples.
  *   The port `8080` in a block is replaced by a free port.
+ * - A ```ts block is type-checked against the built library and run with Node; it must exit 0.
+ *   A block right after it preceded by `<!-- test: output -->` holds its expected output (matched
+ *   like a command's).
  * - Every other shell block (`sh`, `bash`, `shell`) must be preceded by
  *   `<!-- test: skip REASON -->` (a real Jenkins, a browser, a synopsis with placeholders, ...).
  *   The marker also skips a `console` block. Every marker is listed in the test output.
@@ -29,6 +32,8 @@ export interface DocBlock {
   body: string[];
   /** The reason given by `<!-- test: skip REASON -->` right before the block. */
   skip?: string;
+  /** `<!-- test: output -->` right before the block: the expected output of the example above it. */
+  output?: boolean;
 }
 
 export interface Step {
@@ -67,6 +72,7 @@ export function parseBlocks(file: string, text: string): DocBlock[] {
       const marker = /^<!--\s*test:\s*skip\b\s*(.*?)\s*-->$/.exec(lastNonBlank.trim());
       const block: DocBlock = { file, line: i + 1, lang: start[3] ?? '', body: [] };
       if (marker) block.skip = marker[1] ?? '';
+      if (/^<!--\s*test:\s*output\s*-->$/.test(lastNonBlank.trim())) block.output = true;
       open = { fence: start[2]!, indent: start[1]!.length, block };
       continue;
     }

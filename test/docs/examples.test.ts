@@ -1,25 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { cliPath, repoRoot } from '../helpers/cli.js';
-import { SHELL_LANGS, docPages, readBlocks, type DocBlock } from './doc-examples.js';
-import { cleanUpExamples, makeWorkspace, runBlock, type Session } from './run-doc-example.js';
+import { SHELL_LANGS, docPages, findMismatch, readBlocks, type DocBlock } from './doc-examples.js';
+import { TS_LANGS, cleanUpExamples, makeWorkspace, runBlock, runTsExample, typecheckExamples, type Session } from './run-doc-example.js';
 
 // Runs every `console` example of README.md and docs/*.md as whole processes of the built CLI
 // (see doc-examples.ts for the convention), in a temporary copy of the shipped examples.
 
 const pages = docPages(repoRoot);
-const allBlocks = pages.flatMap((p) => readBlocks(repoRoot, p)).filter((b) => SHELL_LANGS.has(b.lang));
+const everyBlock = pages.flatMap((p) => readBlocks(repoRoot, p));
+const allBlocks = everyBlock.filter((b) => SHELL_LANGS.has(b.lang));
+const tsBlocks = everyBlock.filter((b) => TS_LANGS.has(b.lang) && b.skip === undefined);
+/** The `<!-- test: output -->` block right after a TypeScript example. */
+const outputOf = (b: DocBlock): DocBlock | undefined => {
+  const next = everyBlock[everyBlock.indexOf(b) + 1];
+  return next && next.file === b.file && next.output ? next : undefined;
+};
+const strayOutputs = everyBlock.filter((b) => b.output && !tsBlocks.some((t) => outputOf(t) === b));
 const runnable = allBlocks.filter((b) => b.lang === 'console' && b.skip === undefined);
 const skipped = allBlocks.filter((b) => b.skip !== undefined);
 const unmarked = allBlocks.filter((b) => b.lang !== 'console' && b.skip === undefined);
 
 afterAll(cleanUpExamples);
 
-describe(`documentation examples: ${runnable.length} run, ${skipped.length} skipped by design`, () => {
+describe(`documentation examples: ${runnable.length} shell and ${tsBlocks.length} TypeScript examples run, ${skipped.length} skipped by design`, () => {
   it('every shell block is runnable (```console) or marked <!-- test: skip REASON --> with a reason', () => {
     expect(unmarked.map((b) => `${b.file}:${b.line} (${b.lang})`)).toEqual([]);
     expect(skipped.filter((b) => b.skip!.trim().length < 8).map((b) => `${b.file}:${b.line}`)).toEqual([]);
     expect(existsSync(cliPath)).toBe(true);
+    expect(strayOutputs.map((b) => `${b.file}:${b.line}: <!-- test: output --> must follow a TypeScript example`)).toEqual([]);
   });
 
   for (const block of skipped) {
@@ -46,4 +55,23 @@ describe(`documentation examples: ${runnable.length} run, ${skipped.length} skip
       }
     });
   }
+
+  describe('TypeScript examples (type-checked against the built library, then run)', () => {
+    let session: Session;
+    beforeAll(() => {
+      session = makeWorkspace();
+    });
+    it(`type-check: ${tsBlocks.map((b) => `${b.file}:${b.line}`).join(', ')}`, async () => {
+      expect(tsBlocks.length).toBeGreaterThan(0);
+      expect(await typecheckExamples(tsBlocks, session.stateDir)).toEqual([]);
+    }, 120_000);
+    for (const block of tsBlocks) {
+      it(`run: ${block.file}:${block.line}`, async () => {
+        const output = await runTsExample(block, session.stateDir, session.cwd, session.env);
+        const expected = outputOf(block);
+        if (expected) expect(findMismatch(expected.body, output), `${expected.file}:${expected.line}: not in the output:\n${output}`).toBeUndefined();
+        else expect(typeof output).toBe('string');
+      }, 90_000);
+    }
+  });
 });

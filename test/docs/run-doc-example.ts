@@ -163,3 +163,61 @@ export async function runBlock(block: DocBlock, session: Session): Promise<numbe
   return steps.length;
 }
 
+
+export const TS_LANGS = new Set(['ts', 'typescript']);
+
+/** `import ... from 'jobsmith'` in `dir` resolves to this checkout, as an installed package would. */
+function linkLibrary(dir: string): void {
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  if (!existsSync(path.join(dir, 'node_modules', 'jobsmith'))) symlinkSync(repoRoot, path.join(dir, 'node_modules', 'jobsmith'));
+}
+
+/**
+ * Type-checks TypeScript examples against the built library (`import ... from 'jobsmith'` as a user
+ * gets it: dist/index.d.ts through node_modules/jobsmith), strict. Returns the errors as
+ * `page:line: message` (the line in the page), none when all check.
+ */
+export async function typecheckExamples(blocks: readonly DocBlock[], dir: string): Promise<string[]> {
+  const ts = (await import('typescript')).default;
+  linkLibrary(dir);
+  const files = blocks.map((b, i) => {
+    const file = path.join(dir, `example-${i}.mts`);
+    writeFileSync(file, b.body.join('\n') + '\n');
+    return file;
+  });
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: ['node'],
+    typeRoots: [path.join(repoRoot, 'node_modules/@types')],
+  });
+  const errors: string[] = [];
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const i = d.file ? files.indexOf(path.resolve(d.file.fileName)) : -1;
+    const where = i >= 0 && d.file && d.start !== undefined ? `${blocks[i]!.file}:${blocks[i]!.line + 1 + d.file.getLineAndCharacterOfPosition(d.start).line}` : d.file?.fileName ?? '(global)';
+    errors.push(`${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  }
+  return errors;
+}
+
+/** Runs one TypeScript example (transpiled) with Node in `cwd`; it must exit 0. */
+export async function runTsExample(block: DocBlock, dir: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const ts = (await import('typescript')).default;
+  linkLibrary(dir);
+  const js = ts.transpileModule(block.body.join('\n') + '\n', { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const file = path.join(dir, `run-${block.file.replace(/\W/g, '_')}-${block.line}.mjs`);
+  writeFileSync(file, js);
+  const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`${block.file}:${block.line}: the TypeScript example exited with ${code}\n${output}`);
+  return output;
+}
