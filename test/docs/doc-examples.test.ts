@@ -121,3 +121,12 @@ describe('TypeScript examples', () => {
     expect(await runTsExample(ts(50, ["import { hasErrors } from 'jobsmith';", 'console.log(hasErrors([]));']), session.stateDir, session.cwd, session.env)).toBe('false\n');
   }, 60_000);
 });
+
+describe('links', () => {
+  it('computes the anchors GitHub gives headings, and finds relative links outside code', async () => {
+    const { anchorsOf, relativeLinks } = await import('./doc-examples.js');
+    const text = ['# The web form: `jobsmith serve`', '## Inside Jenkins: `jobsmith bootstrap`', '## Notes', '## Notes', '```sh', '# not a heading', '```', 'See [a](docs/a.md#x), [b](https://x.example/) and `[c](d.md)`.'].join('\n');
+    expect([...anchorsOf(text)]).toEqual(['the-web-form-jobsmith-serve', 'inside-jenkins-jobsmith-bootstrap', 'notes', 'notes-1']);
+    expect(relativeLinks(text)).toEqual([{ line: 8, target: 'docs/a.md#x' }]);
+  });
+});

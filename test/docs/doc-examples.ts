@@ -187,3 +187,45 @@ export function docPages(repoRoot: string): string[] {
 export function readBlocks(repoRoot: string, page: string): DocBlock[] {
   return parseBlocks(page, readFileSync(path.join(repoRoot, page), 'utf8'));
 }
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
+export function headingSlug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a markdown text (headings outside code blocks; repeated ones get -1, -2, ...). */
+export function anchorsOf(text: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  let fence = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(`{3,}|~{3,})/.test(line)) fence = !fence;
+    if (fence) continue;
+    const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    const base = headingSlug(m[1]!);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+/** Relative links `[text](target)` of a markdown text outside code blocks, with their lines. */
+export function relativeLinks(text: string): Array<{ line: number; target: string }> {
+  const out: Array<{ line: number; target: string }> = [];
+  let fence = false;
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (/^\s*(`{3,}|~{3,})/.test(line)) fence = !fence;
+    if (fence) return;
+    for (const m of line.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1]!;
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) out.push({ line: i + 1, target });
+    }
+  });
+  return out;
+}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { cliPath, repoRoot } from '../helpers/cli.js';
-import { SHELL_LANGS, docPages, findMismatch, readBlocks, type DocBlock } from './doc-examples.js';
+import { SHELL_LANGS, anchorsOf, docPages, findMismatch, readBlocks, relativeLinks, type DocBlock } from './doc-examples.js';
 import { TS_LANGS, cleanUpExamples, makeWorkspace, runBlock, runTsExample, typecheckExamples, type Session } from './run-doc-example.js';
 
 // Runs every `console` example of README.md and docs/*.md as whole processes of the built CLI
@@ -29,6 +30,22 @@ describe(`documentation examples: ${runnable.length} shell and ${tsBlocks.length
     expect(skipped.filter((b) => b.skip!.trim().length < 8).map((b) => `${b.file}:${b.line}`)).toEqual([]);
     expect(existsSync(cliPath)).toBe(true);
     expect(strayOutputs.map((b) => `${b.file}:${b.line}: <!-- test: output --> must follow a TypeScript example`)).toEqual([]);
+  });
+
+  it(`every relative link of the ${pages.length} pages points at a file (and heading) that exists`, () => {
+    const broken: string[] = [];
+    let count = 0;
+    for (const page of pages) {
+      for (const { line, target } of relativeLinks(readFileSync(path.join(repoRoot, page), 'utf8'))) {
+        count++;
+        const [file, anchor] = target.split('#') as [string, string | undefined];
+        const resolved = file === '' ? path.join(repoRoot, page) : path.resolve(repoRoot, path.dirname(page), file);
+        if (!existsSync(resolved)) broken.push(`${page}:${line}: ${target}: no such file`);
+        else if (anchor && statSync(resolved).isFile() && !anchorsOf(readFileSync(resolved, 'utf8')).has(anchor)) broken.push(`${page}:${line}: ${target}: no such heading`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(count).toBeGreaterThan(20);
   });
 
   for (const block of skipped) {
