@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, sharedDir } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { loadBulkScript, ScriptLoadError, type BulkScriptJob } from '../../src/bulk/bulk-script.js';
 import { editJobConfig } from '../../src/bulk/edit-job.js';
 
 const examples = path.join(repoRoot, 'docs/examples/bulk');
-const corpus = (f: string): string => readFileSync(path.join(sharedDir, 'corpus', f), 'utf8');
+const corpus = (f: string): string => readFileSync(sharedPath('corpus', f), 'utf8');
 const job = (fullName: string): BulkScriptJob => ({ fullName, name: fullName.split('/').pop()!, folder: fullName.split('/').slice(0, -1), className: 'hudson.model.FreeStyleProject', managed: false });
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-bulk-script-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

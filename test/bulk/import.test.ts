@@ -7,7 +7,7 @@ import { sameConfig } from '../../src/plan/same-job-config.js';
 import { loadWorkspace } from '../../src/load/workspace.js';
 import { renderWorkspace } from '../../src/render/render-workspace.js';
 import { makePlan } from '../../src/plan/make-plan.js';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { corpusXml, startLive, type Live } from './live-helpers.js';
 
 const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
@@ -58,7 +58,7 @@ describe('jobsmith import', () => {
   });
 
   it('imports the real-world corpus: every well-formed config is reproduced or reported', async () => {
-    const files = readdirSync(path.join(sharedDir, 'corpus')).filter((f) => f.endsWith('.xml'));
+    const files = readdirSync(sharedPath('corpus')).filter((f) => f.endsWith('.xml'));
     const jobs = Object.fromEntries(files.map((f) => [f.replace(/\.xml$/, ''), corpusXml(f)]));
     live = await startLive({ jobs, configGet: 'verbatim' });
     const listed = (await live.client.list()).items.filter((i) => !i.isFolder).map((i) => i.fullName);

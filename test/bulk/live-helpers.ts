@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startStandin, type Standin } from '../../src/standin/server.js';
 import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
 import { jobConfigPath } from '../../src/bulk/home-layout.js';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 
 export interface Live {
   standin: Standin;
@@ -14,7 +14,7 @@ export interface Live {
   close(): Promise<void>;
 }
 
-export const corpusXml = (f: string): string => readFileSync(path.join(sharedDir, 'corpus', f), 'utf8');
+export const corpusXml = (f: string): string => readFileSync(sharedPath('corpus', f), 'utf8');
 
 export const FOLDER_XML = `<?xml version='1.1' encoding='UTF-8'?>
 <com.cloudbees.hudson.plugins.folder.Folder plugin="cloudbees-folder@6.9">

@@ -4,8 +4,8 @@ import path from 'node:path';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cliPath = path.join(repoRoot, 'dist/cli/main.js');
-/** ../shared beside the checkout (corpus, Jenkins API reference, benchmark generator). */
-export const sharedDir = path.resolve(repoRoot, '../shared');
+/** ../shared beside the checkout: use sharedPath(...) (it names what is missing, once, clearly). */
+export { sharedDir, sharedPath } from './shared.js';
 
 export interface CliResult {
   code: number;

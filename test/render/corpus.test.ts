@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { parseTemplate } from '../../src/load/parsed-template.js';
 import { renderTemplate } from '../../src/render/render-template.js';
 
-const corpus = path.join(sharedDir, 'corpus');
+const corpus = sharedPath('corpus');
 const wellFormed = readdirSync(corpus).filter((f) => f.endsWith('.xml')).sort();
 const malformed = readdirSync(path.join(corpus, 'malformed')).filter((f) => f.endsWith('.xml')).sort();
 

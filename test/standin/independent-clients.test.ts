@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { TOKEN, USER, json, startTemp, type Running } from './standin-harness.js';
 
 const run = promisify(execFile);
@@ -80,7 +80,7 @@ describe('Jenkins Job Builder (jenkins-jobs 3.11) against the stand-in', () => {
   beforeAll(async () => {
     r = await startTemp();
     work = mkdtempSync(path.join(os.tmpdir(), 'standin-jjb-'));
-    await run('python3', [path.join(sharedDir, 'bench/gen-jjb.py'), '3', path.join(work, 'defs')]);
+    await run('python3', [sharedPath('bench', 'gen-jjb.py'), '3', path.join(work, 'defs')]);
     writeFileSync(path.join(work, 'defs/extra.yaml'), `
 - job:
     name: team-folder

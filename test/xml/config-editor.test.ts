@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { XmlConfig, XmlEditError } from '../../src/xml/config-editor.js';
 import { parsePositioned, XmlSyntaxError } from '../../src/xml/positions.js';
 import { parseCondition, conditionHolds } from '../../src/xml/condition.js';
 import { PathSyntaxError } from '../../src/xml/element-path.js';
 
-const corpusDir = path.join(sharedDir, 'corpus');
+const corpusDir = sharedPath('corpus');
 const corpus = readdirSync(corpusDir)
   .filter((f) => f.endsWith('.xml'))
   .sort()

@@ -8,11 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { parsePositioned, type XmlElementNode } from '../../src/xml/positions.js';
 import { saxesPositioned } from './saxes-positions.js';
 
-const corpusDir = path.join(sharedDir, 'corpus');
+const corpusDir = sharedPath('corpus');
 const read = (dir: string): Array<{ file: string; xml: string }> =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.xml'))

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sameConfig } from '../../src/plan/same-job-config.js';
 import { GET_DECLARATION, serialiseXml } from '../../src/xml/serialise.js';
 import { parseXml } from '../../src/xml/tree.js';
-import { sharedDir } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { fxpSameConfig } from './fxp-semantic-compare.js';
 
 describe('sameConfig (drift comparison)', () => {
@@ -25,7 +25,7 @@ describe('sameConfig (drift comparison)', () => {
 });
 
 describe('sameConfig on real configs, against the fast-xml-parser comparison it replaced', () => {
-  const corpusDir = path.join(sharedDir, 'corpus');
+  const corpusDir = sharedPath('corpus');
   const files = readdirSync(corpusDir).filter((f) => f.endsWith('.xml')).sort();
   it('has the corpus', () => expect(files.length).toBeGreaterThan(50));
   for (const f of files) {
