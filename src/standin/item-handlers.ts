@@ -7,15 +7,12 @@ import { checkGoodName, escapeHtml, javaTrim, rawEncode } from './names.js';
 import { BodyDecodingError, decodeByContentType, decodeXmlBytes, isXmlContentType } from './body-decoding.js';
 import { type XmlElement, XmlSyntaxError, parseXml, setLeaf } from '../xml/tree.js';
 import { FILE_DECLARATION, GET_DECLARATION, serialiseXml } from '../xml/serialise.js';
+import { identityTransform } from '../xml/identity-transform.js';
 import { itemTypeOf, nonItemClassOf } from './item-types.js';
+import { param } from './params.js';
 import { containerPath, itemPath, listViewJobNames } from './exported.js';
 import { removeJobFromAllViews, renameJobInViews } from './view-handlers.js';
 
-/** The identity transform's output: declaration rewritten, the rest of the submission kept. */
-export function transformedSubmission(text: string): string {
-  const rest = text.replace(/^\uFEFF?\s*<\?xml[^>]*\?>/, '').replace(/^\s+/, '');
-  return `<?xml version="1.0" encoding="UTF-8"?>${rest}`;
-}
 
 function cloneEl(el: XmlElement): XmlElement {
   return { name: el.name, attrs: el.attrs.map(([k, v]) => [k, v] as [string, string]), children: el.children.map((c) => (typeof c === 'string' ? c : cloneEl(c))) };
@@ -98,9 +95,8 @@ export function resolveItemPath(rt: Runtime, from: string, context: Container): 
 /** `POST [job/F/]createItem?name=N` (XML body, or `mode=copy&from=SRC`). */
 export async function createItem(rt: Runtime, ctx: Ctx, parent: Container, onCreated?: (item: Item) => Promise<void>): Promise<void> {
   if (!need(rt, ctx, 'Job/Create')) return;
-  const q = ctx.query;
-  const name = q.get('name');
-  const mode = q.get('mode');
+  const name = param(ctx, 'name');
+  const mode = param(ctx, 'mode');
   const ct = ctx.req.headers['content-type'];
   if (!ct && mode !== 'copy') return failure(ctx, 'No Content-Type header set');
   if (name === null) return failure(ctx, "Query parameter 'name' is required");
@@ -117,10 +113,16 @@ export async function createItem(rt: Runtime, ctx: Ctx, parent: Container, onCre
     } catch (e) {
       return oops(ctx, `java.io.IOException: Failed to persist config.xml\nCaused by: ${(e as Error).message}`);
     }
+    // XMLUtils.safeTransform writes the file, then XStream loads it.
+    let stored: string;
+    try {
+      stored = identityTransform(text);
+    } catch (e) {
+      return oops(ctx, `java.io.IOException: Failed to persist config.xml\nCaused by: ${(e as Error).message}`);
+    }
     const where = `${rt.store.home}/${path.relative(rt.store.home, safeDir(rt, parent, trimmed))}/config.xml`;
-    const doc = parseItemXml(ctx, text, where, 'Failed to persist config.xml');
+    const doc = parseItemXml(ctx, stored, where, 'Failed to persist config.xml');
     if (!doc) return;
-    const stored = transformedSubmission(text);
     const item = newItem(parent, trimmed, doc, stored);
     if (!(await persistNew(rt, ctx, parent, item, stored))) return;
     if (onCreated) await onCreated(item);
@@ -150,7 +152,7 @@ function safeDir(rt: Runtime, parent: Container, name: string): string {
 }
 
 async function copyItem(rt: Runtime, ctx: Ctx, parent: Container, name: string): Promise<void> {
-  const from = ctx.query.get('from');
+  const from = param(ctx, 'from');
   if (!from) return failure(ctx, 'Specify which job to copy');
   const src = resolveItemPath(rt, from, parent);
   if (!src) return failure(ctx, `No such job: ${from}`);
@@ -177,9 +179,11 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
   } catch (e) {
     return oops(ctx, `java.io.IOException: ${malformed}\nCaused by: ${(e as Error).message}`);
   }
+  let transformed: string;
   let doc: XmlElement;
   try {
-    doc = parseXml(text);
+    transformed = identityTransform(text);
+    doc = parseXml(transformed);
   } catch (e) {
     return oops(ctx, `java.io.IOException: ${malformed}\nCaused by: ${(e as XmlSyntaxError).message}`);
   }
@@ -201,7 +205,7 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
     item.container.primaryView = fv.primary;
     syncFolderViewsIntoDoc(item);
   }
-  const bytes = reserialise ? serialiseXml(doc, FILE_DECLARATION) : transformedSubmission(text);
+  const bytes = reserialise ? serialiseXml(doc, FILE_DECLARATION) : transformed;
   item.stored = bytes;
   try {
     await track(rt, rt.store.enqueue(item, () => rt.store.writeConfig(item, bytes)));
@@ -269,7 +273,7 @@ export async function setDisabled(rt: Runtime, ctx: Ctx, item: Item, disabled: b
 /** `POST job/N/confirmRename|doRename?newName=M` → 302 to `/job/M`. */
 export async function rename(rt: Runtime, ctx: Ctx, item: Item): Promise<void> {
   if (!need(rt, ctx, 'Job/Configure')) return;
-  const raw = ctx.query.get('newName');
+  const raw = param(ctx, 'newName');
   const fv = (msg: string): void => failure(ctx, escapeHtml(msg), { escapeHtml: true });
   const newName = raw === null ? null : javaTrim(raw);
   const bad = checkGoodName(newName);

@@ -16,6 +16,7 @@ import { addJobNameToView, addRemoveJob, createView, deleteView, viewConfig } fr
 import { build, buildWithParameters } from './build-handlers.js';
 import { buildPage, configurePage, consoleText, dashboard, itemPage, loginPage, viewPage } from './pages.js';
 import { handleControl } from './control.js';
+import { param } from './params.js';
 
 export interface StandinOptions {
   home: string;
@@ -101,14 +102,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 't
 function crumbOf(ctx: Ctx): string | undefined {
   const h = ctx.req.headers['jenkins-crumb'];
   if (typeof h === 'string') return h;
-  const q = ctx.query.get('Jenkins-Crumb');
-  if (q !== null) return q;
-  const ct = String(ctx.req.headers['content-type'] ?? '').toLowerCase();
-  if (ct.startsWith('application/x-www-form-urlencoded')) {
-    const f = new URLSearchParams(ctx.body.toString('utf8')).get('Jenkins-Crumb');
-    if (f !== null) return f;
-  }
-  return undefined;
+  return param(ctx, 'Jenkins-Crumb') ?? undefined;
 }
 
 function isListing(t: Target): boolean {
@@ -335,7 +329,7 @@ function walk(rt: Runtime, segs: string[]): { target: Target; rest: string[] } |
 }
 
 async function serveApi(rt: Runtime, ctx: Ctx, t: Target, via?: { c: Container; v: View }): Promise<void> {
-  if (ctx.query.has('jsonp')) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
+  if (param(ctx, 'jsonp') !== null) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
   const x = exportCtx(rt, ctx);
   if (via) x.viaView = { container: via.c, view: via.v };
   let bean: Bean;
@@ -351,13 +345,13 @@ async function serveApi(rt: Runtime, ctx: Ctx, t: Target, via?: { c: Container; 
       break;
     }
   }
-  const depthRaw = ctx.query.get('depth');
+  const depthRaw = param(ctx, 'depth');
   let depth = 0;
   if (depthRaw !== null) {
     if (!/^-?\d+$/.test(depthRaw.trim())) return oops(ctx, 'javax.servlet.ServletException: Depth parameter must be a number');
     depth = Number(depthRaw.trim());
   }
-  const tree = ctx.query.get('tree') ?? undefined;
+  const tree = param(ctx, 'tree') ?? undefined;
   let json: string;
   try {
     json = exportJson(bean, tree, depth);
@@ -477,7 +471,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
       touchSession(rt, ctx);
       const crumb = rt.security.crumbFor(ctx.principal.name, ctx.sessionId);
       if (action.endsWith('xml')) {
-        const xp = ctx.query.get('xpath');
+        const xp = param(ctx, 'xpath');
         if (xp === 'concat(//crumbRequestField,":",//crumb)') return send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, `Jenkins-Crumb:${crumb}`);
         return send(ctx, 200, { 'Content-Type': 'application/xml;charset=utf-8' }, `<defaultCrumbIssuer _class='hudson.security.csrf.DefaultCrumbIssuer'><crumb>${crumb}</crumb><crumbRequestField>Jenkins-Crumb</crumbRequestField></defaultCrumbIssuer>`);
       }
@@ -485,7 +479,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
         { name: 'crumb', vis: 1, get: () => crumb },
         { name: 'crumbRequestField', vis: 1, get: () => 'Jenkins-Crumb' },
       ], null);
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, 0));
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, 0));
     }
     case 'whoAmI/api/json': {
       const p = ctx.principal;
@@ -495,7 +489,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
         { name: 'authorities', vis: 1, get: () => (p.anonymous ? ['anonymous'] : ['authenticated']) },
         { name: 'name', vis: 1, get: () => p.name },
       ], null);
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, 0));
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, 0));
     }
     case 'me/api/json': {
       const p = ctx.principal;
@@ -507,7 +501,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
         { name: 'id', vis: 1, get: () => p.name },
         { name: 'property', vis: 1, get: () => [] },
       ], null);
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, Number(ctx.query.get('depth') ?? 0) || 0));
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, Number(param(ctx, 'depth') ?? 0) || 0));
     }
     case 'pluginManager/api/json': {
       if (!need(rt, ctx, 'Overall/Administer')) return;
@@ -528,8 +522,8 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
       const bean = Bean.of<null>('hudson.LocalPluginManager', [
         { name: 'plugins', vis: 1, get: () => plugins.map((p) => Bean.of(null, pluginProps, p)) },
       ], null);
-      const depthRaw = Number(ctx.query.get('depth') ?? 0) || 0;
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, depthRaw));
+      const depthRaw = Number(param(ctx, 'depth') ?? 0) || 0;
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, depthRaw));
     }
     case 'login':
       return m === 'GET' ? loginPage(rt, ctx) : notFound(ctx);
