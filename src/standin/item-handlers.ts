@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Ctx } from './http-kit.js';
 import { failure, oops, redirect, sendEmpty, sendXml, jettyError } from './http-kit.js';
 import { type Runtime, need, track } from './runtime.js';
-import { type Container, type Item, ItemMap, folderViewsFromDoc, syncFolderViewsIntoDoc, fullNameOf, PathEscapeError, touch } from './store.js';
+import { type Container, type Item, ItemMap, initFolderViews, fullNameOf, PathEscapeError, touch } from './store.js';
 import { checkGoodName, escapeHtml, javaTrim, rawEncode } from './names.js';
 import { BodyDecodingError, decodeByContentType, decodeXmlBytes, isXmlContentType } from './body-decoding.js';
 import { type XmlElement, XmlSyntaxError, parseXml, setLeaf } from '../xml/tree.js';
@@ -22,10 +22,9 @@ function newItem(parent: Container, name: string, doc: XmlElement, stored: strin
   const type = itemTypeOf(doc.name)!;
   const item: Item = { name, parent, type, root: doc.name, doc, stored, pending: true, heldOff: false, builds: [], nextBuildNumber: 1, chain: Promise.resolve() };
   if (type.kind !== 'job') {
-    const fv = folderViewsFromDoc(doc);
+    const fv = initFolderViews(item);
     // Folders created from XML go through onLoad: their child map is case-sensitive (reference §3).
-    item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, item };
-    syncFolderViewsIntoDoc(item);
+    item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, viewsModifiable: fv.modifiable, item };
   }
   return item;
 }
@@ -137,9 +136,9 @@ export async function createItem(rt: Runtime, ctx: Ctx, parent: Container, onCre
   };
   const root = known[mode];
   if (!root) return failure(ctx, `No item type \u2018${mode}\u2019 is known`);
-  const doc: XmlElement = { name: root, attrs: [], children: [] };
-  const stored = serialiseXml(doc, FILE_DECLARATION);
-  const item = newItem(parent, trimmed, doc, stored);
+  const item = newItem(parent, trimmed, { name: root, attrs: [], children: [] }, '');
+  // a new empty item is saved by XStream (with the defaults onCreatedFromScratch set up)
+  const stored = (item.stored = serialiseXml(item.doc, FILE_DECLARATION));
   if (await persistNew(rt, ctx, parent, item, stored)) redirect(ctx, `${containerPath(parent)}job/${rawEncode(trimmed)}/configure`);
 }
 
@@ -200,10 +199,10 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
   item.heldOff = false;
   touch(item);
   if (item.container) {
-    const fv = folderViewsFromDoc(doc);
+    const fv = initFolderViews(item);
     item.container.views = fv.views;
     item.container.primaryView = fv.primary;
-    syncFolderViewsIntoDoc(item);
+    item.container.viewsModifiable = fv.modifiable;
   }
   const bytes = reserialise ? serialiseXml(doc, FILE_DECLARATION) : transformed;
   item.stored = bytes;

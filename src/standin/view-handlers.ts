@@ -83,6 +83,11 @@ export async function createView(rt: Runtime, ctx: Ctx, c: Container): Promise<v
     if (form === null || typeof form !== 'object' || Array.isArray(form)) return oops(ctx, `javax.servlet.ServletException: Failed to parse JSON:${json}`);
     view = viewFromElement(emptyListView(nm), nm)!;
   }
+  // Computed folders (multibranch, organization) ignore addView: the request succeeds, nothing changes.
+  if (c.viewsModifiable === false) {
+    if (mode !== null) return redirect(ctx, `${viewPath(c, view)}configure`);
+    return sendEmpty(ctx);
+  }
   c.views.push(view);
   try {
     await save(rt, c);
@@ -131,6 +136,7 @@ export async function viewConfig(rt: Runtime, ctx: Ctx, c: Container, v: View): 
 /** `POST view/V/doDelete` → 302 to the owner. */
 export async function deleteView(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {
   if (!need(rt, ctx, 'View/Delete')) return;
+  if (c.viewsModifiable === false) return redirect(ctx, containerPath(c));
   if (c.views.length <= 1) return oops(ctx, 'java.lang.IllegalStateException: Cannot delete last view');
   c.views = c.views.filter((x) => x !== v);
   if (c.primaryView === v.name) c.primaryView = c.views[0]!.name;
