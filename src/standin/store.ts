@@ -15,6 +15,10 @@ export interface Build {
   result: string | null;
   plannedResult: string;
   params: Record<string, string>;
+  /** Node it runs on (`''` = the built-in node). */
+  builtOn: string;
+  /** Who triggered it; null for anonymous. */
+  user: string | null;
 }
 
 export interface View {
@@ -276,6 +280,8 @@ export class Store {
   readonly root: Container = { kind: 'root', items: new ItemMap(true), views: [], primaryView: 'all' };
   /** Warnings from loading (unreadable config files are skipped, like Jenkins does). */
   readonly loadWarnings: string[] = [];
+  /** The root `config.xml` as loaded (built-in node settings are read from it). */
+  rootDoc?: XmlElement;
   private rootChain: Promise<unknown> = Promise.resolve();
   private tmpCounter = 0;
 
@@ -328,6 +334,7 @@ export class Store {
     if (text !== undefined) {
       try {
         const doc = parseXml(text);
+        this.rootDoc = doc;
         const views = firstChild(doc, 'views');
         if (views) for (const c of childElements(views)) {
           const v = viewFromElement(c);
@@ -447,6 +454,8 @@ export class Store {
       attrs: [],
       children: [
         { name: 'version', attrs: [], children: [version] },
+        // the built-in node's settings, kept as loaded (Jenkins writes them in this order)
+        ...(['numExecutors', 'mode', 'label'].map((n) => (this.rootDoc ? firstChild(this.rootDoc, n) : undefined)).filter((e): e is XmlElement => e !== undefined)),
         { name: 'views', attrs: [], children: this.root.views.map((v) => v.doc) },
         { name: 'primaryView', attrs: [], children: [this.root.primaryView] },
       ],
