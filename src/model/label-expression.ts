@@ -31,6 +31,7 @@ class LabelSyntaxError extends Error {
   }
 }
 
+const MAX_TOKENS = 2000;
 const NOT_IN_ATOM = new Set(['&', '|', '!', '<', '>', '(', ')', ' ', '\t', '"', "'"]);
 const STRING_ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', "'": "'", '\\': '\\' };
 
@@ -89,6 +90,8 @@ function lex(s: string): Tok[] {
     i = k;
   }
   out.push({ t: 'eof', at: s.length });
+  // Trees are at most as deep as the token count; keep recursion (parse, match, name) bounded.
+  if (out.length > MAX_TOKENS) throw new LabelSyntaxError(`label expression longer than ${MAX_TOKENS} tokens`, 0);
   return out;
 }
 

@@ -78,14 +78,20 @@ export function labelBean(x: ExportCtx, label: LabelExpr, withClass = true): Bea
   return Bean.of(withClass ? LABEL_CLASS[label.kind] : null, label.kind === 'atom' ? ATOM_PROPS : LABEL_PROPS, { x, label });
 }
 
-/** `Node.getAssignedLabels()` as beans, sorted by name (Jenkins' HashSet order is unspecified). */
-export function labelAtomBeans(x: ExportCtx, n: StandinNode): Bean[] {
-  return [...labelsOf(n)].sort().map((name) => labelBean(x, { kind: 'atom', name }, false));
+const LEAF_ATOM_PROPS: Prop<string>[] = [{ name: 'name', vis: 2, get: (name) => name }];
+
+/**
+ * `Node.getAssignedLabels()` as beans, sorted by name (Jenkins' HashSet order is unspecified).
+ * Labels and nodes refer to each other; inside a label's `nodes` the labels are written with their
+ * name only, so a deep `depth=` cannot grow the answer without bound (identical up to depth 2).
+ */
+export function labelAtomBeans(x: ExportCtx, n: StandinNode, leaf = false): Bean[] {
+  return [...labelsOf(n)].sort().map((name) => (leaf ? Bean.of<string>(null, LEAF_ATOM_PROPS, name) : labelBean(x, { kind: 'atom', name }, false)));
 }
 
 interface NodeRef { x: ExportCtx; n: StandinNode }
 const NODE_PROPS: Prop<NodeRef>[] = [
-  { name: 'assignedLabels', vis: 1, get: (r) => labelAtomBeans(r.x, r.n) },
+  { name: 'assignedLabels', vis: 1, get: (r) => labelAtomBeans(r.x, r.n, true) },
   { name: 'mode', vis: 1, get: (r) => modeOf(r.n) },
   { name: 'nodeDescription', vis: 1, get: (r) => descriptionOfNode(r.n) },
   { name: 'nodeName', vis: 999, get: (r) => r.n.name },

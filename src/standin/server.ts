@@ -516,6 +516,17 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
   }
 }
 
+/** Percent-encode what a header value cannot carry (controls, spaces, non-ASCII), keep the rest. */
+function headerSafePath(s: string): string {
+  return s.replace(/[^\x21-\x7e]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate
+    }
+  });
+}
+
 /** `POST j_spring_security_check` (the login form): 302 to `from` (same site only) or `/loginError`. */
 function formLogin(rt: Runtime, ctx: Ctx): void {
   const id = rt.security.formLogin(param(ctx, 'j_username') ?? '', param(ctx, 'j_password') ?? '', ctx.sessionId);
@@ -523,8 +534,9 @@ function formLogin(rt: Runtime, ctx: Ctx): void {
   ctx.sessionId = id;
   ctx.newCookie = rt.security.setCookie(id);
   const from = param(ctx, 'from') ?? '';
-  // only a path on this server (never `//host` or an absolute URL), like Jenkins' safe-redirect check
-  redirect(ctx, /^\/(?![/\\])/.test(from) ? from : '/');
+  // only a path on this server (never `//host` or an absolute URL), like Jenkins' safe-redirect check;
+  // characters a header cannot carry are percent-encoded
+  redirect(ctx, /^\/(?![/\\])/.test(from) ? headerSafePath(from) : '/');
 }
 
 async function createItemInView(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {

@@ -322,3 +322,58 @@ describe('queue API shapes and progressive console text', () => {
     expect((await call(r.s, `/job/p/99/logText/progressiveText`)).status).toBe(404);
   });
 });
+
+describe('hostile input to nodes, labels and sign-in', () => {
+  let r: Running;
+  beforeAll(async () => {
+    r = await startTemp({ buildDurationMs: 100, quietPeriodMs: 0 });
+  });
+  afterAll(() => r.stop());
+
+  it('agent names: `..` and separators refused, unicode and spaces fine, an over-long name leaves nothing behind', async () => {
+    expect(header(await createAgent(r, '..', 'x'), 'x-error')).toBe('?..? is not an allowed name');
+    expect(header(await createAgent(r, 'a\\b', 'x'), 'x-error')).toBe('?\\? is an unsafe character');
+    expect((await createAgent(r, 'büro agent', 'x')).status).toBe(302);
+    expect((await json(r.s, `/computer/${encodeURIComponent('büro agent')}/api/json`)).displayName).toBe('büro agent');
+    const long = 'n'.repeat(300);
+    expect((await createAgent(r, long, 'x')).status).toBe(500);
+    expect(existsSync(path.join(r.home, 'nodes', long))).toBe(false);
+    expect((await call(r.s, `/computer/${long}/api/json`)).status).toBe(404);
+    const xml = await call(r.s, '/computer/createItem', { method: 'POST', body: '<slave><name>../../escape</name><numExecutors>1</numExecutors></slave>' });
+    expect(xml.status).toBe(400);
+    expect(existsSync(path.join(r.home, '..', 'escape'))).toBe(false);
+  });
+
+  it('pathological label expressions neither crash nor hang the stand-in', async () => {
+    const deep = '('.repeat(5000) + 'a' + ')'.repeat(5000);
+    const res = await call(r.s, `/label/${encodeURIComponent(deep)}/api/json?tree=name,nodes[nodeName]`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).nodes).toEqual([]);
+    const long = Array.from({ length: 3000 }, (_, k) => `l${k}`).join('&&');
+    expect((await call(r.s, `/label/${encodeURIComponent(long)}/api/json?tree=name`)).status).toBe(200);
+    await post(r.s, '/createItem?name=deep', JOB(deep));
+    const id = queueId(await post(r.s, '/job/deep/build'));
+    await waitFor('buildable', async () => ((await queueItem(r, id))._class === 'hudson.model.Queue$BuildableItem' ? true : undefined));
+  });
+
+  it('a deep depth= on nodes and labels stays bounded (labels inside a label\'s nodes are name-only)', async () => {
+    const res = await call(r.s, '/computer/api/json?depth=60');
+    expect(res.status).toBe(200);
+    expect(res.text.length).toBeLessThan(200_000);
+    const lbl = JSON.parse((await call(r.s, '/label/built-in/api/json?depth=60')).text);
+    expect(lbl.nodes[0].assignedLabels).toEqual([{ name: 'built-in' }]);
+  });
+
+  it('sign-in: `from` with line breaks or non-ASCII cannot break the Location header', async () => {
+    const r2 = await startTemp();
+    try {
+      const body = `j_username=alice&j_password=${encodeURIComponent('correct horse')}&from=${encodeURIComponent('/job/x\r\nSet-Cookie: evil=1/é')}`;
+      const res = await call(r2.s, '/j_spring_security_check', { method: 'POST', auth: null, type: FORM, body });
+      expect(res.status).toBe(302);
+      expect(header(res, 'location')).toBe('/job/x%0D%0ASet-Cookie:%20evil=1/%C3%A9');
+      expect(String(header(res, 'set-cookie'))).not.toContain('evil');
+    } finally {
+      await r2.stop();
+    }
+  });
+});
