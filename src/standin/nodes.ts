@@ -9,7 +9,7 @@
  */
 import { mkdirSync, promises as fsp, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type XmlElement, childElements, firstChild, parseXml, textOf } from '../xml/tree.js';
+import { type XmlElement, firstChild, parseXml, textOf } from '../xml/tree.js';
 import { FILE_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { parseLabelString, labelMatches, type LabelExpr } from '../model/label-expression.js';
 import { isSafeDirName } from './names.js';
@@ -168,8 +168,5 @@ export class NodeStore {
   static nameIn(doc: XmlElement): string | undefined {
     const n = leaf(doc, 'name');
     return n === undefined ? undefined : n.trim();
-  }
-  static elements(doc: XmlElement): XmlElement[] {
-    return childElements(doc);
   }
 }

@@ -3,6 +3,7 @@ import type { Ctx } from './http-kit.js';
 import { notFound, oops, requirePost, send, sendEmpty } from './http-kit.js';
 import { type Runtime, need } from './runtime.js';
 import type { QueueItem } from './builds.js';
+import { hasPermission } from './auth.js';
 import { param } from './params.js';
 
 /** `HttpResponses.error(code, message)`: the Oops page with the given status. */
@@ -26,8 +27,9 @@ export function cancelItem(rt: Runtime, ctx: Ctx): void {
   sendEmpty(ctx, 204);
 }
 
+/** `Item.hasCancelPermission()`: the task's `Item.CANCEL`. */
 function hasCancel(_rt: Runtime, ctx: Ctx): boolean {
-  return ctx.principal.grant === 'admin';
+  return hasPermission(ctx.principal, 'Job/Cancel');
 }
 
 /** `queue/item/N/...` other than api/json. */
