@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the test suite drives are present (the tests use real
 // programs, not mocks): Chromium for the web form, python3-jenkins and Jenkins Job Builder
-// as independent clients of the stand-in, Subversion for svn branch detection.
+// as independent clients of the stand-in, Subversion for svn branch detection, a JDK to check the
+// stand-in's copy of Jenkins' XML identity transform against the JDK's own.
 // Installs what is missing with apt-get when run as root; otherwise names what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -11,6 +12,7 @@ const needs = [
   { pkg: 'chromium', check: () => has('/usr/bin/chromium', ['--version']) },
   { pkg: 'python3-jenkins', check: () => has('/usr/bin/python3', ['-c', 'import jenkins']) },
   { pkg: 'jenkins-job-builder', check: () => has('jenkins-jobs', ['--version']) },
+  { pkg: 'default-jdk-headless', check: () => has('javac', ['-version']) && has('java', ['-version']) },
 ];
 
 function has(cmd, args) {

@@ -1,7 +1,8 @@
 /**
  * `jobsmith plan`: render, list Jenkins once, show what a sync would change (nothing is changed).
  * `--out FILE` saves the plan with its basis for `jobsmith apply FILE`; `--diff` shows the XML
- * difference of each update; `--detailed-exitcode` exits 2 when there are changes.
+ * difference of each update; `--detailed-exitcode` exits 2 when there are changes; jobs whose label
+ * expression matches no node are warned about (`--no-label-check` skips that request).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { hasActions } from '../model/plan.js';
@@ -10,6 +11,7 @@ import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFr
 
 interface PlanArgs extends CommonSyncArgs {
   out?: string;
+  'label-check': boolean;
   diff: boolean;
   'detailed-exitcode': boolean;
 }
@@ -21,7 +23,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     commonSyncOptions(y)
       .option('out', { type: 'string', describe: 'Save the plan to FILE for `jobsmith apply FILE`' })
       .option('diff', { type: 'boolean', default: false, describe: 'Show the XML difference for each update' })
-      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0: none)' }) as unknown as Argv<PlanArgs>,
+      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0: none)' })
+      .option('label-check', { type: 'boolean', default: true, describe: "Warn when a job's label expression (assignedNode) matches no node of Jenkins: one extra request, only when some job sets a label (--no-label-check: skip)" }) as unknown as Argv<PlanArgs>,
   handler: async (a) => {
     const { openJenkins } = await import('../sync/open-jenkins.js');
     const { planSync } = await import('../sync/plan-sync.js');
@@ -31,7 +34,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const source = await sourceFrom(a);
     const code = await openJenkins(a, async (api, where) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const outcome = await planSync({ api, source, settings: settingsFrom(a) });
+      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a), labelCheck: a['label-check'] } });
       const extra: Record<string, unknown> = {};
       if (outcome.status === 'planned' && a.out) {
         outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);

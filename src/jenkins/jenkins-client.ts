@@ -357,6 +357,18 @@ export class JenkinsClient implements JenkinsApi {
     }
   }
 
+  // ---------------------------------------------------------------- nodes
+
+  async listNodes(): Promise<Array<{ name: string; labels: string[]; offline: boolean }>> {
+    const j = (await this.getJson({ operation: 'list nodes', route: 'GET computer/api/json', path: `computer/api/json${query({ tree: 'computer[displayName,offline,assignedLabels[name]]' })}` })) as { computer?: unknown };
+    if (!Array.isArray(j.computer)) throw this.error({ kind: 'server', operation: 'list nodes', detail: 'computer/api/json has no computer list' });
+    return j.computer.map((c: { displayName?: unknown; offline?: unknown; assignedLabels?: unknown }) => ({
+      name: typeof c.displayName === 'string' ? c.displayName : '',
+      offline: c.offline === true,
+      labels: Array.isArray(c.assignedLabels) ? c.assignedLabels.map((l: { name?: unknown }) => l.name).filter((n): n is string => typeof n === 'string') : [],
+    }));
+  }
+
   // ---------------------------------------------------------------- listing
 
   async list(): Promise<ObservedState> {

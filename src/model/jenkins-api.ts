@@ -37,6 +37,9 @@ export interface JenkinsApi {
   addJobToView(view: string, jobName: string, folder?: string): Promise<void>;
   removeJobFromView(view: string, jobName: string, folder?: string): Promise<void>;
 
+  /** Nodes (built-in and agents) with their label atoms, from `computer/api/json` (one request). */
+  listNodes(): Promise<Array<{ name: string; labels: string[]; offline: boolean }>>;
+
   /** Queue a build; returns the queue item id. */
   build(fullName: string, parameters?: Record<string, string>): Promise<number>;
   queueItem(id: number): Promise<{ id: number; cancelled: boolean; buildNumber?: number; why?: string | null }>;

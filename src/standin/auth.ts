@@ -31,6 +31,8 @@ export class Security {
   private readonly users = new Map<string, StandinUser>();
   private readonly revoked = new Set<string>();
   private sessions = new Map<string, number>();
+  /** Sessions signed in through the login form: session id → user name. */
+  private sessionUsers = new Map<string, string>();
   private readonly salt = randomBytes(16).toString('hex');
   /** `JSESSIONID.<8 hex>`, random per process start. */
   readonly cookieName = `JSESSIONID.${randomBytes(4).toString('hex')}`;
@@ -98,6 +100,34 @@ export class Security {
   /** Session expiry fault: every session (and so every crumb) becomes invalid. */
   expireSessions(): void {
     this.sessions.clear();
+    this.sessionUsers.clear();
+  }
+
+  /**
+   * The login form (`j_spring_security_check`): the user's password, never an API token (the
+   * security realm's form login checks passwords only). Returns the new, signed-in session id.
+   */
+  formLogin(name: string, password: string, oldSession: string | undefined): string | undefined {
+    const user = this.users.get(name);
+    if (!user || this.revoked.has(name) || user.password === undefined || !safeEq(user.password, password)) return undefined;
+    // session fixation protection: a new session replaces the old one
+    if (oldSession !== undefined) this.logout(oldSession);
+    const id = this.newSession();
+    this.sessionUsers.set(id, name);
+    return id;
+  }
+  /** The user signed in to this session, if any (and still valid). */
+  sessionPrincipal(sessionId: string | undefined): Principal | undefined {
+    if (sessionId === undefined) return undefined;
+    const name = this.sessionUsers.get(sessionId);
+    if (name === undefined || this.revoked.has(name)) return undefined;
+    const user = this.users.get(name);
+    if (!user) return undefined;
+    return { name, anonymous: false, viaToken: false, grant: user.permissions ?? 'admin' };
+  }
+  logout(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.sessionUsers.delete(sessionId);
   }
 
   crumbFor(userName: string, sessionId: string | undefined): string {
@@ -110,7 +140,8 @@ export class Security {
 }
 
 /** Overall/Job/View permissions the stand-in distinguishes. */
-export type Permission = 'Overall/Read' | 'Job/Read' | 'Job/ExtendedRead' | 'Job/Create' | 'Job/Configure' | 'Job/Delete' | 'Job/Build' | 'View/Read' | 'View/Create' | 'View/Configure' | 'View/Delete' | 'Overall/Administer';
+export type Permission = 'Overall/Read' | 'Job/Read' | 'Job/ExtendedRead' | 'Job/Create' | 'Job/Configure' | 'Job/Delete' | 'Job/Build' | 'Job/Cancel' | 'View/Read' | 'View/Create' | 'View/Configure' | 'View/Delete' | 'Overall/Administer'
+  | 'Agent/ExtendedRead' | 'Agent/Create' | 'Agent/Configure' | 'Agent/Delete' | 'Agent/Connect' | 'Agent/Disconnect';
 
 export const PERMISSION_IDS: Record<Permission, { id: string; impliedBy: string[] }> = {
   'Overall/Read': { id: 'hudson.model.Hudson.Read', impliedBy: ['hudson.security.Permission.GenericRead', 'hudson.model.Hudson.Administer'] },
@@ -121,6 +152,13 @@ export const PERMISSION_IDS: Record<Permission, { id: string; impliedBy: string[
   'Job/Configure': { id: 'hudson.model.Item.Configure', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Job/Delete': { id: 'hudson.model.Item.Delete', impliedBy: ['hudson.security.Permission.GenericDelete', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Job/Build': { id: 'hudson.model.Item.Build', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  'Job/Cancel': { id: 'hudson.model.Item.Cancel', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  'Agent/ExtendedRead': { id: 'hudson.model.Computer.ExtendedRead', impliedBy: ['hudson.model.Computer.Configure', 'hudson.security.Permission.GenericConfigure', 'hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  'Agent/Create': { id: 'hudson.model.Computer.Create', impliedBy: ['hudson.security.Permission.GenericCreate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  'Agent/Configure': { id: 'hudson.model.Computer.Configure', impliedBy: ['hudson.security.Permission.GenericConfigure', 'hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  'Agent/Delete': { id: 'hudson.model.Computer.Delete', impliedBy: ['hudson.security.Permission.GenericDelete', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  'Agent/Connect': { id: 'hudson.model.Computer.Connect', impliedBy: ['hudson.model.Computer.Disconnect', 'hudson.model.Hudson.Administer'] },
+  'Agent/Disconnect': { id: 'hudson.model.Computer.Disconnect', impliedBy: ['hudson.model.Hudson.Administer'] },
   'View/Read': { id: 'hudson.model.View.Read', impliedBy: ['hudson.security.Permission.GenericRead', 'hudson.model.Hudson.Administer'] },
   'View/Create': { id: 'hudson.model.View.Create', impliedBy: ['hudson.security.Permission.GenericCreate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'View/Configure': { id: 'hudson.model.View.Configure', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },

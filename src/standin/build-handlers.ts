@@ -4,6 +4,7 @@ import { type Runtime, need, touchSession } from './runtime.js';
 import { type Item, fullNameOf } from './store.js';
 import { childElements, firstChild, textOf } from '../xml/tree.js';
 import { isBuildable } from './exported.js';
+import { allParams, param } from './params.js';
 
 /** Parameter definitions (`name` → default) of a job, or undefined when it is not parameterized. */
 export function parameterDefinitions(item: Item): Map<string, string> | undefined {
@@ -26,18 +27,10 @@ function authToken(item: Item): string | undefined {
   return t ? textOf(t) : undefined;
 }
 
-function formParams(ctx: Ctx): URLSearchParams {
-  const ct = String(ctx.req.headers['content-type'] ?? '').toLowerCase();
-  const all = new URLSearchParams(ctx.query);
-  if (ctx.method === 'POST' && ct.startsWith('application/x-www-form-urlencoded')) {
-    for (const [k, v] of new URLSearchParams(ctx.body.toString('utf8'))) all.append(k, v);
-  }
-  return all;
-}
 
 /** BuildAuthorizationToken.checkPermission: true when the request may trigger (answers otherwise). */
 function checkTrigger(rt: Runtime, ctx: Ctx, item: Item): boolean {
-  const token = ctx.query.get('token');
+  const token = param(ctx, 'token');
   const expected = authToken(item);
   if (expected !== undefined && token !== null) {
     if (token === expected) return true;
@@ -53,13 +46,13 @@ function checkTrigger(rt: Runtime, ctx: Ctx, item: Item): boolean {
 }
 
 function delayMs(rt: Runtime, ctx: Ctx): number {
-  const d = ctx.query.get('delay');
+  const d = param(ctx, 'delay');
   const m = d ? /^(\d+)\s*(sec|secs|s)?$/.exec(d.trim()) : null;
   return m ? Math.min(Number(m[1]) * 1000, 60_000) : rt.settings.quietPeriodMs;
 }
 
 function queued(rt: Runtime, ctx: Ctx, item: Item, params: Record<string, string>, mergedStatus: number): void {
-  const { q, merged } = rt.builds.schedule(item, params, delayMs(rt, ctx));
+  const { q, merged } = rt.builds.schedule(item, params, delayMs(rt, ctx), ctx.principal.anonymous ? null : ctx.principal.name);
   // Build-trigger Locations are always absolute (Stapler makes 201/303 targets absolute itself).
   send(ctx, merged ? mergedStatus : 201, { Location: `${ctx.origin}/queue/item/${q.id}/` });
 }
@@ -78,7 +71,7 @@ export function buildWithParameters(rt: Runtime, ctx: Ctx, item: Item): void {
   if (!isBuildable(item)) return jettyError(ctx, 409, 'Conflict', `${fullNameOf(item)} is not buildable`);
   const defs = parameterDefinitions(item);
   if (!defs) return failure(ctx, `${fullNameOf(item)} is not parameterized`);
-  const given = formParams(ctx);
+  const given = allParams(ctx);
   const params: Record<string, string> = {};
   for (const [k, dv] of defs) params[k] = given.get(k) ?? dv;
   const r = given.get('STANDIN_RESULT');

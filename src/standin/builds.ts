@@ -2,27 +2,81 @@ import type { Build, Item } from './store.js';
 import { isDisabled } from './store.js';
 import { firstChild, textOf } from '../xml/tree.js';
 
+/** Where a buildable item can run now, or why it cannot (`BuildableItem.getCauseOfBlockage`). */
+export type Placement = { node: string } | { why: string; stuck: boolean };
+
 export interface QueueItem {
   id: number;
   item: Item;
   params: Record<string, string>;
+  /** Who triggered it (`Cause$UserIdCause`); null for anonymous. */
+  user: string | null;
   inQueueSince: number;
   /** When the quiet period ends. */
   startAt: number;
+  /** waiting: quiet period; blocked: a build of a non-concurrent job runs; buildable: no node can take it. */
   state: 'waiting' | 'blocked' | 'buildable' | 'left';
   cancelled: boolean;
+  /** Since when it left the quiet period (`NotWaitingItem.buildableStartMilliseconds`). */
+  buildableSince?: number;
+  /** Why a buildable item waits (no node for its label, ...). */
+  blockage?: string;
+  stuck: boolean;
   build?: Build;
   why(now: number): string | null;
 }
 
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const MONTH = 30 * DAY;
+const YEAR = 365 * DAY;
+
+/** Java's MessageFormat of a small float (`4.9`, `4`, `0.12`). */
+function num(x: number): string {
+  return String(Math.round(x * 1000) / 1000);
+}
+
+/** `hudson.Util.getTimeSpanString` (English messages): `4.9 sec`, `1 min 5 sec`, `12 min`, `2 days`. */
+export function timeSpan(duration: number): string {
+  let d = Math.max(0, Math.floor(duration));
+  const take = (unit: number): number => {
+    const n = Math.floor(d / unit);
+    d %= unit;
+    return n;
+  };
+  const years = take(YEAR);
+  const months = take(MONTH);
+  const days = take(DAY);
+  const hours = take(HOUR);
+  const minutes = take(MIN);
+  const seconds = take(SEC);
+  const ms = d;
+  const day = (n: number): string => `${n} ${n === 1 ? 'day' : 'days'}`;
+  const two = (big: number, bigLabel: string, smallLabel: string): string => (big < 10 ? `${bigLabel} ${smallLabel}` : bigLabel);
+  if (years > 0) return two(years, `${years} yr`, `${months} mo`);
+  if (months > 0) return two(months, `${months} mo`, day(days));
+  if (days > 0) return two(days, day(days), `${hours} hr`);
+  if (hours > 0) return two(hours, `${hours} hr`, `${minutes} min`);
+  if (minutes > 0) return two(minutes, `${minutes} min`, `${seconds} sec`);
+  if (seconds >= 10) return `${seconds} sec`;
+  if (seconds >= 1) return `${num(seconds + Math.floor(ms / 100) / 10)} sec`;
+  if (ms >= 100) return `${num(Math.floor(ms / 10) / 100)} sec`;
+  return `${ms} ms`;
+}
+
 /**
- * Simulated queue and executor: a queued build waits its quiet period, then runs for a set time and
- * finishes SUCCESS (or the result given by the `STANDIN_RESULT` parameter). Builds live in memory.
+ * Simulated queue and executors: a queued build waits its quiet period, then starts on a node its
+ * label allows (see placement.ts) and runs for a set time, finishing SUCCESS (or the result given by
+ * the `STANDIN_RESULT` parameter). A build whose label no online node carries stays in the queue as
+ * a buildable item with Jenkins' "why" text until a node comes online. Builds live in memory.
  */
 export class BuildSimulator {
   private nextQueueId = 1;
   private readonly queue = new Map<number, QueueItem>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Map<Build, Item>();
   private closed = false;
 
   constructor(
@@ -30,6 +84,8 @@ export class BuildSimulator {
     private readonly now: () => number = Date.now,
     /** Called on every queue or build state change of an item. */
     private readonly changed: (item: Item) => void = () => undefined,
+    /** Where a build of this item can start now (default: the built-in node). */
+    private readonly place: (item: Item) => Placement = () => ({ node: '' }),
   ) {}
 
   /** The waiting queue item of a job, if any. */
@@ -40,13 +96,39 @@ export class BuildSimulator {
   get(id: number): QueueItem | undefined {
     return this.queue.get(id);
   }
+  /** Items still in the queue, in `Queue.getItems()` order: waiting, blocked, then buildable (newest first). */
+  items(): QueueItem[] {
+    const live = [...this.queue.values()].filter((q) => q.state !== 'left');
+    const waiting = live.filter((q) => q.state === 'waiting').sort((a, b) => a.startAt - b.startAt || a.id - b.id);
+    const blocked = live.filter((q) => q.state === 'blocked');
+    const buildable = live.filter((q) => q.state === 'buildable').reverse();
+    return [...waiting, ...blocked, ...buildable];
+  }
   isBuilding(item: Item): boolean {
     const last = item.builds[item.builds.length - 1];
     return last !== undefined && last.result === null;
   }
+  /** Builds running on a node now. */
+  runningOn(node: string): number {
+    let n = 0;
+    for (const [b] of this.running) {
+      if (b.result !== null) this.running.delete(b);
+      else if (b.builtOn === node) n++;
+    }
+    return n;
+  }
+  /** Running builds on a node, oldest first. */
+  runningBuildsOn(node: string): Array<{ item: Item; build: Build }> {
+    const out: Array<{ item: Item; build: Build }> = [];
+    for (const [build, item] of this.running) {
+      if (build.result !== null) this.running.delete(build);
+      else if (build.builtOn === node) out.push({ item, build });
+    }
+    return out;
+  }
 
   /** Queue a build; returns the existing item when an identical one waits (the queue merges them). */
-  schedule(item: Item, params: Record<string, string>, quietMs: number): { q: QueueItem; merged: boolean } {
+  schedule(item: Item, params: Record<string, string>, quietMs: number, user: string | null = null): { q: QueueItem; merged: boolean } {
     const existing = this.queuedFor(item);
     if (existing && JSON.stringify(existing.params) === JSON.stringify(params)) return { q: existing, merged: true };
     const now = this.now();
@@ -54,17 +136,21 @@ export class BuildSimulator {
       id: this.nextQueueId++,
       item,
       params,
+      user,
       inQueueSince: now,
       startAt: now + quietMs,
       state: 'waiting',
       cancelled: false,
+      stuck: false,
       why: (t: number) => {
         if (q.state === 'left') return null;
         if (q.state === 'blocked') {
           const b = item.builds[item.builds.length - 1];
           return `Build #${b?.number ?? '?'} is already in progress`;
         }
-        return `In the quiet period. Expires in ${Math.max(0, (q.startAt - t) / 1000).toFixed(1)} sec`;
+        if (q.state === 'buildable') return q.blockage ?? 'Waiting for next available executor';
+        const left = q.startAt - t;
+        return left >= 0 ? `In the quiet period. Expires in ${timeSpan(left)}` : 'Finished waiting';
       },
     };
     this.queue.set(q.id, q);
@@ -93,9 +179,21 @@ export class BuildSimulator {
     if (q.state === 'left') return;
     const item = q.item;
     if (this.isBuilding(item) && !this.concurrent(item)) {
+      q.buildableSince ??= this.now();
       q.state = 'blocked';
       this.changed(item);
       this.later(50, () => this.tryStart(q));
+      return;
+    }
+    const p = this.place(item);
+    if ('why' in p) {
+      const first = q.state !== 'buildable' || q.blockage !== p.why || q.stuck !== p.stuck;
+      q.buildableSince ??= this.now();
+      q.state = 'buildable';
+      q.blockage = p.why;
+      q.stuck = p.stuck;
+      if (first) this.changed(item);
+      this.later(250, () => this.tryStart(q));
       return;
     }
     const duration = this.durationMs();
@@ -107,27 +205,39 @@ export class BuildSimulator {
       result: null,
       plannedResult: q.params.STANDIN_RESULT ?? 'SUCCESS',
       params: q.params,
+      builtOn: p.node,
+      user: q.user,
     };
     item.builds.push(build);
+    this.running.set(build, item);
     if (item.builds.length > 200) item.builds.splice(0, item.builds.length - 200);
     q.state = 'left';
     q.build = build;
     this.changed(item);
     this.later(duration, () => {
       if (build.result === null) build.result = build.plannedResult;
+      this.running.delete(build);
       this.changed(item);
     });
   }
 
+  /** Nodes changed (created, online, offline): try the items waiting for one right away. */
+  poke(): void {
+    for (const q of this.queue.values()) if (q.state === 'buildable') this.tryStart(q);
+  }
+
+  /** `Queue.cancel(item)`: true when it was still in the queue. */
+  cancel(q: QueueItem): boolean {
+    if (q.state === 'left') return false;
+    q.state = 'left';
+    q.cancelled = true;
+    this.changed(q.item);
+    return true;
+  }
+
   /** Cancel waiting items of a job (disable, delete). */
   cancelFor(item: Item): void {
-    for (const q of this.queue.values()) {
-      if (q.item === item && q.state !== 'left') {
-        q.state = 'left';
-        q.cancelled = true;
-        this.changed(item);
-      }
-    }
+    for (const q of this.queue.values()) if (q.item === item) this.cancel(q);
   }
   /** Abort running builds (delete). */
   abortRunning(item: Item): void {

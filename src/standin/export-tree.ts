@@ -8,6 +8,8 @@ export interface Prop<T> {
   name: string;
   /** Stapler visibility (default 1; name/url 999; color 2 ...). */
   vis: number;
+  /** `@Exported(inline = true)`: its value is pruned at the owner's depth (queue items, computers). */
+  inline?: boolean;
   get(obj: T): ExportValue;
 }
 /** Rendered JSON of one object per pruner, valid while `epoch` and `tag` match. */
@@ -132,7 +134,7 @@ function planFor(props: ReadonlyArray<Prop<never>>, p: Pruner): Step[] {
       plan.push(step);
     } else {
       if (prop.vis < p.level - p.depth) continue;
-      plan.push({ prop, key: jsonString(prop.name) + ':', child: depthPruner(p.depth, p.level + 1) });
+      plan.push({ prop, key: jsonString(prop.name) + ':', child: prop.inline ? p : depthPruner(p.depth, p.level + 1) });
     }
   }
   byProps.set(props, plan);

@@ -3,6 +3,9 @@ import { type Build, type Container, type Item, type View, descriptionOf, fullNa
 import { rawEncode } from './names.js';
 import { firstChild, textOf } from '../xml/tree.js';
 import type { QueueItem } from './builds.js';
+import { labelExpressionOf } from './placement.js';
+import { BUILT_IN_DESCRIPTION, type NodeStore, modeOf, numExecutorsOf } from './nodes.js';
+import { labelAtomBeans } from './node-export.js';
 
 /** Root-relative URL path of an item: `/job/a/job/b/`. */
 export function itemPath(item: Item): string {
@@ -31,6 +34,13 @@ export interface ExportCtx {
   epoch: number;
   queueFor(item: Item): QueueItem | undefined;
   buildBusy(item: Item): boolean;
+  nodes: NodeStore;
+  /** The root item group (labels list their tied jobs from it). */
+  root: Container;
+  /** Builds running on a node (`''` = built-in) now. */
+  runningOn(node: string): number;
+  /** Running builds on a node, as build beans (executors' `currentExecutable`). */
+  runningBuilds(node: string): Bean[];
 }
 
 function itemUrl(x: ExportCtx, item: Item): string {
@@ -65,7 +75,7 @@ function buildUrl(r: BuildRef): string {
   return `${itemUrl(r.x, r.item)}${r.build.number}/`;
 }
 const BUILD_PROPS: Prop<BuildRef>[] = [
-  { name: 'actions', vis: 1, get: () => [] },
+  { name: 'actions', vis: 1, get: (r) => triggerActions(r.build.params, r.build.user) },
   { name: 'artifacts', vis: 1, get: () => [] },
   { name: 'building', vis: 1, get: (r) => r.build.result === null },
   { name: 'description', vis: 1, get: () => null },
@@ -84,7 +94,7 @@ const BUILD_PROPS: Prop<BuildRef>[] = [
   { name: 'url', vis: 2, get: (r) => buildUrl(r) },
 ];
 const ABSTRACT_BUILD_PROPS: Prop<BuildRef>[] = [
-  { name: 'builtOn', vis: 1, get: () => '' },
+  { name: 'builtOn', vis: 1, get: (r) => r.build.builtOn },
   { name: 'changeSet', vis: 1, get: () => Bean.of<null>('hudson.scm.EmptyChangeLogSet', [{ name: 'items', vis: 1, get: () => [] }, { name: 'kind', vis: 1, get: () => null }], null) },
   { name: 'culprits', vis: 1, get: () => [] },
 ];
@@ -142,10 +152,7 @@ const PROJECT_PROPS: Prop<ItemRef>[] = [
   { name: 'concurrentBuild', vis: 1, get: (r) => textOf(firstChild(r.item.doc, 'concurrentBuild') ?? { name: '', attrs: [], children: [] }).trim() === 'true' },
   { name: 'disabled', vis: 1, get: (r) => isDisabled(r.item) },
   { name: 'downstreamProjects', vis: 1, get: () => [] },
-  { name: 'labelExpression', vis: 1, get: (r) => {
-    const l = firstChild(r.item.doc, 'assignedNode');
-    return l ? textOf(l) : null;
-  } },
+  { name: 'labelExpression', vis: 1, get: (r) => labelExpressionOf(r.item) },
   { name: 'scm', vis: 1, get: () => Bean.of<null>('hudson.scm.NullSCM', [], null) },
   { name: 'upstreamProjects', vis: 1, get: () => [] },
 ];
@@ -230,11 +237,11 @@ export function viewBean(x: ExportCtx, c: Container, v: View): Bean {
 
 interface RootRef { x: ExportCtx; root: Container; useSecurity: boolean }
 const ROOT_PROPS: Prop<RootRef>[] = [
-  { name: 'assignedLabels', vis: 1, get: () => [Bean.of<null>(null, [{ name: 'name', vis: 1, get: () => 'built-in' }], null)] },
-  { name: 'mode', vis: 1, get: () => 'NORMAL' },
-  { name: 'nodeDescription', vis: 1, get: () => 'the Jenkins controller\'s built-in node' },
-  { name: 'nodeName', vis: 1, get: () => '' },
-  { name: 'numExecutors', vis: 1, get: () => 2 },
+  { name: 'assignedLabels', vis: 1, get: (r) => labelAtomBeans(r.x, r.x.nodes.builtIn) },
+  { name: 'mode', vis: 1, get: (r) => modeOf(r.x.nodes.builtIn) },
+  { name: 'nodeDescription', vis: 1, get: () => BUILT_IN_DESCRIPTION },
+  { name: 'nodeName', vis: 999, get: () => '' },
+  { name: 'numExecutors', vis: 1, get: (r) => numExecutorsOf(r.x.nodes.builtIn) },
   { name: 'description', vis: 1, get: () => null },
   { name: 'jobs', vis: 1, get: (r) => r.root.items.list().map((i) => itemBean(r.x, i)) },
   { name: 'overallLoad', vis: 1, get: () => Bean.of<null>(null, [], null) },
@@ -253,32 +260,58 @@ export function rootBean(x: ExportCtx, root: Container, useSecurity: boolean): B
 }
 
 interface QueueRef { x: ExportCtx; q: QueueItem }
+const causeProps: Prop<string | null>[] = [
+  { name: 'shortDescription', vis: 3, get: (u) => `Started by user ${u ?? 'anonymous'}` },
+  { name: 'userId', vis: 3, get: (u) => u },
+  { name: 'userName', vis: 3, get: (u) => u ?? 'anonymous' },
+];
+/** Actions of a queue item or build: ParametersAction (when parameterized), then CauseAction. */
+export function triggerActions(params: Record<string, string>, user: string | null): Bean[] {
+  const out: Bean[] = [];
+  if (Object.keys(params).length > 0) {
+    out.push(Bean.of<Record<string, string>>('hudson.model.ParametersAction', [{
+      name: 'parameters', vis: 2, get: (p) => Object.entries(p).map(([k, v]) => Bean.of<null>('hudson.model.StringParameterValue', [{ name: 'name', vis: 3, get: () => k }, { name: 'value', vis: 4, get: () => v }], null)),
+    }], params));
+  }
+  out.push(Bean.of<string | null>('hudson.model.CauseAction', [{ name: 'causes', vis: 2, get: (u) => [Bean.of('hudson.model.Cause$UserIdCause', causeProps, u)] }], user));
+  return out;
+}
+// Queue.Item is @ExportedBean(defaultVisibility = 999); `actions` comes from Actionable (1).
 const QUEUE_PROPS: Prop<QueueRef>[] = [
-  { name: 'actions', vis: 1, get: (r) => r.q.params && Object.keys(r.q.params).length > 0
-    ? [Bean.of<Record<string, string>>('hudson.model.ParametersAction', [{ name: 'parameters', vis: 1, get: (p) => Object.entries(p).map(([k, v]) => Bean.of<null>('hudson.model.StringParameterValue', [{ name: 'name', vis: 1, get: () => k }, { name: 'value', vis: 1, get: () => v }], null)) }], r.q.params)]
-    : [] },
-  { name: 'blocked', vis: 1, get: (r) => r.q.state === 'blocked' },
-  { name: 'buildable', vis: 1, get: (r) => r.q.state === 'buildable' },
-  { name: 'id', vis: 1, get: (r) => r.q.id },
-  { name: 'inQueueSince', vis: 1, get: (r) => r.q.inQueueSince },
-  { name: 'params', vis: 1, get: (r) => Object.entries(r.q.params).map(([k, v]) => `\n${k}=${v}`).join('') },
-  { name: 'stuck', vis: 1, get: () => false },
-  { name: 'task', vis: 1, get: (r) => {
-    const i = r.q.item;
-    return Bean.of<ItemRef>(i.type.cls, [ITEM_PROPS[6]!, ITEM_PROPS[7]!, { name: 'color', vis: 1, get: (ir) => colorOf(ir.item) }], { x: r.x, item: i });
-  } },
-  { name: 'url', vis: 1, get: (r) => `queue/item/${r.q.id}/` },
-  { name: 'why', vis: 1, get: (r) => r.q.why(r.x.now) },
+  { name: 'actions', vis: 1, get: (r) => triggerActions(r.q.params, r.q.user) },
+  { name: 'blocked', vis: 999, get: (r) => r.q.state === 'blocked' },
+  { name: 'buildable', vis: 999, get: (r) => r.q.state === 'buildable' },
+  { name: 'id', vis: 999, get: (r) => r.q.id },
+  { name: 'inQueueSince', vis: 999, get: (r) => r.q.inQueueSince },
+  { name: 'params', vis: 999, get: (r) => Object.entries(r.q.params).map(([k, v]) => `\n${k}=${v}`).join('') },
+  { name: 'stuck', vis: 999, get: (r) => r.q.state === 'buildable' && r.q.stuck },
+  { name: 'task', vis: 999, get: (r) => itemBean(r.x, r.q.item) },
+  { name: 'url', vis: 999, get: (r) => `queue/item/${r.q.id}/` },
+  { name: 'why', vis: 999, get: (r) => r.q.why(r.x.now) },
 ];
+const NOT_WAITING_PROPS: Prop<QueueRef>[] = [{ name: 'buildableStartMilliseconds', vis: 999, get: (r) => r.q.buildableSince ?? r.q.startAt }];
+const BUILDABLE_PROPS: Prop<QueueRef>[] = [...NOT_WAITING_PROPS, { name: 'pending', vis: 999, get: () => false }];
 const LEFT_PROPS: Prop<QueueRef>[] = [
-  { name: 'cancelled', vis: 1, get: (r) => r.q.cancelled },
-  { name: 'executable', vis: 1, get: (r) => (r.q.build ? buildBean(r.x, r.q.item, r.q.build) : null) },
+  { name: 'cancelled', vis: 999, get: (r) => r.q.cancelled },
+  { name: 'executable', vis: 999, get: (r) => (r.q.build ? buildBean(r.x, r.q.item, r.q.build) : null) },
 ];
-const WAITING_PROPS: Prop<QueueRef>[] = [{ name: 'timestamp', vis: 1, get: (r) => r.q.startAt }];
+const WAITING_PROPS: Prop<QueueRef>[] = [{ name: 'timestamp', vis: 999, get: (r) => r.q.startAt }];
+const QUEUE_CLASS: Record<QueueItem['state'], [string, Prop<QueueRef>[]]> = {
+  waiting: ['hudson.model.Queue$WaitingItem', [...QUEUE_PROPS, ...WAITING_PROPS]],
+  blocked: ['hudson.model.Queue$BlockedItem', [...QUEUE_PROPS, ...NOT_WAITING_PROPS]],
+  buildable: ['hudson.model.Queue$BuildableItem', [...QUEUE_PROPS, ...BUILDABLE_PROPS]],
+  left: ['hudson.model.Queue$LeftItem', [...QUEUE_PROPS, ...LEFT_PROPS]],
+};
 
 export function queueBean(x: ExportCtx, q: QueueItem): Bean {
-  const left = q.state === 'left';
-  const cls = left ? 'hudson.model.Queue$LeftItem' : q.state === 'waiting' ? 'hudson.model.Queue$WaitingItem' : q.state === 'blocked' ? 'hudson.model.Queue$BlockedItem' : 'hudson.model.Queue$BuildableItem';
-  const props = left ? [...QUEUE_PROPS, ...LEFT_PROPS] : q.state === 'waiting' ? [...QUEUE_PROPS, ...WAITING_PROPS] : QUEUE_PROPS;
+  const [cls, props] = QUEUE_CLASS[q.state];
   return Bean.of(cls, props, { x, q });
+}
+
+/** `GET queue/api/json`: items inline (the same depth as the queue), newest buildable last. */
+export function queueListBean(x: ExportCtx, items: QueueItem[]): Bean {
+  return Bean.of<null>('hudson.model.Queue', [
+    { name: 'discoverableItems', vis: 1, inline: true, get: () => [] },
+    { name: 'items', vis: 1, inline: true, get: () => items.map((q) => queueBean(x, q)) },
+  ], null);
 }

@@ -2,20 +2,17 @@ import path from 'node:path';
 import type { Ctx } from './http-kit.js';
 import { failure, oops, redirect, sendEmpty, sendXml, jettyError } from './http-kit.js';
 import { type Runtime, need, track } from './runtime.js';
-import { type Container, type Item, ItemMap, folderViewsFromDoc, syncFolderViewsIntoDoc, fullNameOf, PathEscapeError, touch } from './store.js';
+import { type Container, type Item, ItemMap, initFolderViews, fullNameOf, PathEscapeError, touch } from './store.js';
 import { checkGoodName, escapeHtml, javaTrim, rawEncode } from './names.js';
 import { BodyDecodingError, decodeByContentType, decodeXmlBytes, isXmlContentType } from './body-decoding.js';
 import { type XmlElement, XmlSyntaxError, parseXml, setLeaf } from '../xml/tree.js';
 import { FILE_DECLARATION, GET_DECLARATION, serialiseXml } from '../xml/serialise.js';
+import { identityTransform } from '../xml/identity-transform.js';
 import { itemTypeOf, nonItemClassOf } from './item-types.js';
+import { param } from './params.js';
 import { containerPath, itemPath, listViewJobNames } from './exported.js';
 import { removeJobFromAllViews, renameJobInViews } from './view-handlers.js';
 
-/** The identity transform's output: declaration rewritten, the rest of the submission kept. */
-export function transformedSubmission(text: string): string {
-  const rest = text.replace(/^\uFEFF?\s*<\?xml[^>]*\?>/, '').replace(/^\s+/, '');
-  return `<?xml version="1.0" encoding="UTF-8"?>${rest}`;
-}
 
 function cloneEl(el: XmlElement): XmlElement {
   return { name: el.name, attrs: el.attrs.map(([k, v]) => [k, v] as [string, string]), children: el.children.map((c) => (typeof c === 'string' ? c : cloneEl(c))) };
@@ -25,10 +22,9 @@ function newItem(parent: Container, name: string, doc: XmlElement, stored: strin
   const type = itemTypeOf(doc.name)!;
   const item: Item = { name, parent, type, root: doc.name, doc, stored, pending: true, heldOff: false, builds: [], nextBuildNumber: 1, chain: Promise.resolve() };
   if (type.kind !== 'job') {
-    const fv = folderViewsFromDoc(doc);
+    const fv = initFolderViews(item);
     // Folders created from XML go through onLoad: their child map is case-sensitive (reference §3).
-    item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, item };
-    syncFolderViewsIntoDoc(item);
+    item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, viewsModifiable: fv.modifiable, item };
   }
   return item;
 }
@@ -98,9 +94,8 @@ export function resolveItemPath(rt: Runtime, from: string, context: Container): 
 /** `POST [job/F/]createItem?name=N` (XML body, or `mode=copy&from=SRC`). */
 export async function createItem(rt: Runtime, ctx: Ctx, parent: Container, onCreated?: (item: Item) => Promise<void>): Promise<void> {
   if (!need(rt, ctx, 'Job/Create')) return;
-  const q = ctx.query;
-  const name = q.get('name');
-  const mode = q.get('mode');
+  const name = param(ctx, 'name');
+  const mode = param(ctx, 'mode');
   const ct = ctx.req.headers['content-type'];
   if (!ct && mode !== 'copy') return failure(ctx, 'No Content-Type header set');
   if (name === null) return failure(ctx, "Query parameter 'name' is required");
@@ -117,10 +112,16 @@ export async function createItem(rt: Runtime, ctx: Ctx, parent: Container, onCre
     } catch (e) {
       return oops(ctx, `java.io.IOException: Failed to persist config.xml\nCaused by: ${(e as Error).message}`);
     }
+    // XMLUtils.safeTransform writes the file, then XStream loads it.
+    let stored: string;
+    try {
+      stored = identityTransform(text);
+    } catch (e) {
+      return oops(ctx, `java.io.IOException: Failed to persist config.xml\nCaused by: ${(e as Error).message}`);
+    }
     const where = `${rt.store.home}/${path.relative(rt.store.home, safeDir(rt, parent, trimmed))}/config.xml`;
-    const doc = parseItemXml(ctx, text, where, 'Failed to persist config.xml');
+    const doc = parseItemXml(ctx, stored, where, 'Failed to persist config.xml');
     if (!doc) return;
-    const stored = transformedSubmission(text);
     const item = newItem(parent, trimmed, doc, stored);
     if (!(await persistNew(rt, ctx, parent, item, stored))) return;
     if (onCreated) await onCreated(item);
@@ -135,9 +136,9 @@ export async function createItem(rt: Runtime, ctx: Ctx, parent: Container, onCre
   };
   const root = known[mode];
   if (!root) return failure(ctx, `No item type \u2018${mode}\u2019 is known`);
-  const doc: XmlElement = { name: root, attrs: [], children: [] };
-  const stored = serialiseXml(doc, FILE_DECLARATION);
-  const item = newItem(parent, trimmed, doc, stored);
+  const item = newItem(parent, trimmed, { name: root, attrs: [], children: [] }, '');
+  // a new empty item is saved by XStream (with the defaults onCreatedFromScratch set up)
+  const stored = (item.stored = serialiseXml(item.doc, FILE_DECLARATION));
   if (await persistNew(rt, ctx, parent, item, stored)) redirect(ctx, `${containerPath(parent)}job/${rawEncode(trimmed)}/configure`);
 }
 
@@ -150,7 +151,7 @@ function safeDir(rt: Runtime, parent: Container, name: string): string {
 }
 
 async function copyItem(rt: Runtime, ctx: Ctx, parent: Container, name: string): Promise<void> {
-  const from = ctx.query.get('from');
+  const from = param(ctx, 'from');
   if (!from) return failure(ctx, 'Specify which job to copy');
   const src = resolveItemPath(rt, from, parent);
   if (!src) return failure(ctx, `No such job: ${from}`);
@@ -177,9 +178,11 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
   } catch (e) {
     return oops(ctx, `java.io.IOException: ${malformed}\nCaused by: ${(e as Error).message}`);
   }
+  let transformed: string;
   let doc: XmlElement;
   try {
-    doc = parseXml(text);
+    transformed = identityTransform(text);
+    doc = parseXml(transformed);
   } catch (e) {
     return oops(ctx, `java.io.IOException: ${malformed}\nCaused by: ${(e as XmlSyntaxError).message}`);
   }
@@ -196,12 +199,12 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
   item.heldOff = false;
   touch(item);
   if (item.container) {
-    const fv = folderViewsFromDoc(doc);
+    const fv = initFolderViews(item);
     item.container.views = fv.views;
     item.container.primaryView = fv.primary;
-    syncFolderViewsIntoDoc(item);
+    item.container.viewsModifiable = fv.modifiable;
   }
-  const bytes = reserialise ? serialiseXml(doc, FILE_DECLARATION) : transformedSubmission(text);
+  const bytes = reserialise ? serialiseXml(doc, FILE_DECLARATION) : transformed;
   item.stored = bytes;
   try {
     await track(rt, rt.store.enqueue(item, () => rt.store.writeConfig(item, bytes)));
@@ -269,7 +272,7 @@ export async function setDisabled(rt: Runtime, ctx: Ctx, item: Item, disabled: b
 /** `POST job/N/confirmRename|doRename?newName=M` → 302 to `/job/M`. */
 export async function rename(rt: Runtime, ctx: Ctx, item: Item): Promise<void> {
   if (!need(rt, ctx, 'Job/Configure')) return;
-  const raw = ctx.query.get('newName');
+  const raw = param(ctx, 'newName');
   const fv = (msg: string): void => failure(ctx, escapeHtml(msg), { escapeHtml: true });
   const newName = raw === null ? null : javaTrim(raw);
   const bad = checkGoodName(newName);

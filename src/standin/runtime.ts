@@ -5,7 +5,8 @@ import type { FaultState } from './faults.js';
 import type { Ctx, Settings } from './http-kit.js';
 import { forbidden } from './http-kit.js';
 import type { Store } from './store.js';
-import type { ExportCtx } from './exported.js';
+import type { NodeStore } from './nodes.js';
+import { type ExportCtx, buildBean } from './exported.js';
 
 export interface RouteTiming {
   count: number;
@@ -17,6 +18,7 @@ export interface RouteTiming {
 /** Everything one running stand-in holds; handlers receive it as an argument. */
 export interface Runtime {
   store: Store;
+  nodes: NodeStore;
   security: Security;
   builds: BuildSimulator;
   settings: Settings;
@@ -44,13 +46,18 @@ export function need(rt: Runtime, ctx: Ctx, perm: Permission): boolean {
 }
 
 export function exportCtx(rt: Runtime, ctx: Ctx): ExportCtx {
-  return {
+  const x: ExportCtx = {
     origin: ctx.origin,
     now: Date.now(),
     epoch: rt.epoch,
     queueFor: (item) => rt.builds.queuedFor(item),
     buildBusy: (item) => rt.builds.isBuilding(item),
+    nodes: rt.nodes,
+    root: rt.store.root,
+    runningOn: (node) => rt.builds.runningOn(node),
+    runningBuilds: (node) => rt.builds.runningBuildsOn(node).map(({ item, build }) => buildBean(x, item, build)),
   };
+  return x;
 }
 
 /** Track a write so close() can wait for it. */

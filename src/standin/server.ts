@@ -10,12 +10,21 @@ import { type Runtime, type RouteTiming, exportCtx, need, touchSession } from '.
 import { Store, touch, type Container, type Item, type View, type Build } from './store.js';
 import { parsePath, routeKey } from './url-path.js';
 import { Bean, TreeSyntaxError, exportJson } from './export-tree.js';
-import { buildBean, itemBean, queueBean, rootBean, viewBean, containerPath, viewPath } from './exported.js';
+import { buildBean, itemBean, queueBean, queueListBean, rootBean, viewBean, containerPath, viewPath } from './exported.js';
 import { createItem, doDelete, httpDelete, itemConfig, rename, setDisabled } from './item-handlers.js';
 import { addJobNameToView, addRemoveJob, createView, deleteView, viewConfig } from './view-handlers.js';
 import { build, buildWithParameters } from './build-handlers.js';
-import { buildPage, configurePage, consoleText, dashboard, itemPage, loginPage, viewPage } from './pages.js';
+import { buildPage, configurePage, dashboard, itemPage, labelPage, loginPage, nodesPage, queuePage, viewPage } from './pages.js';
+import { consoleText, progressiveLog } from './console-log.js';
+import { cancelItem, queueItemAction } from './queue-handlers.js';
+import { computerAction, createAgentItem, doCreateAgent } from './node-handlers.js';
+import { computerBean, computerSetBean, labelBean } from './node-export.js';
+import { jenkinsLabel, type LabelExpr } from '../model/label-expression.js';
 import { handleControl } from './control.js';
+import { pluginManagerBean } from './plugins.js';
+import { NodeStore, type StandinNode } from './nodes.js';
+import { place } from './placement.js';
+import { param } from './params.js';
 
 export interface StandinOptions {
   home: string;
@@ -74,7 +83,11 @@ type Target =
   | { kind: 'item'; item: Item; via?: { c: Container; v: View } }
   | { kind: 'view'; c: Container; v: View }
   | { kind: 'build'; item: Item; build: Build }
-  | { kind: 'queue'; id: number };
+  | { kind: 'queue'; id: number }
+  | { kind: 'queueList' }
+  | { kind: 'computerSet' }
+  | { kind: 'computer'; node: StandinNode }
+  | { kind: 'label'; label: LabelExpr };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -101,14 +114,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 't
 function crumbOf(ctx: Ctx): string | undefined {
   const h = ctx.req.headers['jenkins-crumb'];
   if (typeof h === 'string') return h;
-  const q = ctx.query.get('Jenkins-Crumb');
-  if (q !== null) return q;
-  const ct = String(ctx.req.headers['content-type'] ?? '').toLowerCase();
-  if (ct.startsWith('application/x-www-form-urlencoded')) {
-    const f = new URLSearchParams(ctx.body.toString('utf8')).get('Jenkins-Crumb');
-    if (f !== null) return f;
-  }
-  return undefined;
+  return param(ctx, 'Jenkins-Crumb') ?? undefined;
 }
 
 function isListing(t: Target): boolean {
@@ -130,14 +136,20 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
   };
   const store = new Store(home);
   await store.load();
+  const nodes = new NodeStore(home);
+  nodes.setBuiltInFrom(store.rootDoc);
+  await nodes.load();
+  store.loadWarnings.push(...nodes.loadWarnings);
   const users = opts.users ?? [];
   const security = new Security(users, opts.anonymous ?? (users.length > 0 ? 'none' : 'admin'));
   const faultState = new FaultState(seededRandom(opts.seed ?? 1));
   if (opts.faults) faultState.config = opts.faults;
+  const builds: BuildSimulator = new BuildSimulator(() => settings.buildDurationMs, Date.now, touch, (item) => place(nodes, item, (n) => builds.runningOn(n.name)));
   const rt: Runtime = {
     store,
+    nodes,
     security,
-    builds: new BuildSimulator(() => settings.buildDurationMs, Date.now, touch),
+    builds,
     settings,
     faults: faultState,
     counts: new Map(),
@@ -286,6 +298,11 @@ async function handle(rt: Runtime, req: http.IncomingMessage, res: http.ServerRe
   if (!auth.ok) return unauthorized(ctx);
   ctx.principal = auth.principal;
   ctx.sessionId = rt.security.sessionFrom(req.headers.cookie);
+  // A browser signed in through the login form is that user for the session's lifetime.
+  if (ctx.principal.anonymous) ctx.principal = rt.security.sessionPrincipal(ctx.sessionId) ?? ctx.principal;
+
+  // The login form is handled by the security filter chain, before the CSRF filter.
+  if (ctx.segments.length === 1 && ctx.segments[0] === 'j_spring_security_check' && method === 'POST') return formLogin(rt, ctx);
 
   // 2. CSRF: POSTs only; API-token requests are exempt; checked before the URL is resolved.
   if (method === 'POST' && !ctx.principal.viaToken && !rt.security.checkCrumb(ctx.principal, ctx.sessionId, crumbOf(ctx))) return noCrumb(ctx);
@@ -309,6 +326,18 @@ function walk(rt: Runtime, segs: string[]): { target: Target; rest: string[] } |
   if (segs[0] === 'queue' && segs[1] === 'item' && segs[2] !== undefined) {
     if (!/^\d+$/.test(segs[2])) return undefined;
     return { target: { kind: 'queue', id: Number(segs[2]) }, rest: segs.slice(3) };
+  }
+  if (segs[0] === 'queue') return { target: { kind: 'queueList' }, rest: segs.slice(1) };
+  if (segs[0] === 'computer') {
+    const s1 = segs[1];
+    if (s1 === undefined || s1 === 'api' || s1 === 'doCreateItem' || s1 === 'createItem') return { target: { kind: 'computerSet' }, rest: segs.slice(1) };
+    const node = rt.nodes.computer(s1);
+    if (!node) return undefined;
+    return { target: { kind: 'computer', node }, rest: segs.slice(2) };
+  }
+  if (segs[0] === 'label' && segs[1] !== undefined) {
+    // Jenkins.getLabel(expr): any expression names a label (one that may match no node)
+    return { target: { kind: 'label', label: jenkinsLabel(segs[1]) }, rest: segs.slice(2) };
   }
   while (k < segs.length) {
     const s = segs[k]!;
@@ -335,7 +364,7 @@ function walk(rt: Runtime, segs: string[]): { target: Target; rest: string[] } |
 }
 
 async function serveApi(rt: Runtime, ctx: Ctx, t: Target, via?: { c: Container; v: View }): Promise<void> {
-  if (ctx.query.has('jsonp')) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
+  if (param(ctx, 'jsonp') !== null) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
   const x = exportCtx(rt, ctx);
   if (via) x.viaView = { container: via.c, view: via.v };
   let bean: Bean;
@@ -350,14 +379,24 @@ async function serveApi(rt: Runtime, ctx: Ctx, t: Target, via?: { c: Container; 
       bean = queueBean(x, q);
       break;
     }
+    case 'queueList': bean = queueListBean(x, rt.builds.items()); break;
+    case 'computerSet': bean = computerSetBean(x, rt.nodes); break;
+    case 'computer': bean = computerBean(x, t.node); break;
+    case 'label': bean = labelBean(x, t.label); break;
   }
-  const depthRaw = ctx.query.get('depth');
+  return serveBean(rt, ctx, bean, isListing(t));
+}
+
+/** `Api.doJson`: a bean with `tree` (wins) or `depth`; `jsonp` is refused. */
+async function serveBean(rt: Runtime, ctx: Ctx, bean: Bean, listing = false): Promise<void> {
+  if (param(ctx, 'jsonp') !== null) return forbidden(ctx, undefined, () => touchSession(rt, ctx));
+  const depthRaw = param(ctx, 'depth');
   let depth = 0;
   if (depthRaw !== null) {
     if (!/^-?\d+$/.test(depthRaw.trim())) return oops(ctx, 'javax.servlet.ServletException: Depth parameter must be a number');
     depth = Number(depthRaw.trim());
   }
-  const tree = ctx.query.get('tree') ?? undefined;
+  const tree = param(ctx, 'tree') ?? undefined;
   let json: string;
   try {
     json = exportJson(bean, tree, depth);
@@ -365,7 +404,7 @@ async function serveApi(rt: Runtime, ctx: Ctx, t: Target, via?: { c: Container; 
     if (e instanceof TreeSyntaxError) return oops(ctx, `javax.servlet.ServletException: ${e.message}`);
     throw e;
   }
-  if (isListing(t)) {
+  if (listing) {
     const slow = rt.faults.config.slowListingMs;
     if (slow) await sleep(slow);
     if (rt.faults.truncateListing()) json = json.slice(0, Math.floor(json.length / 2));
@@ -392,10 +431,32 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
 
   switch (t.kind) {
     case 'root': return dispatchRoot(rt, ctx, action, m);
-    case 'queue': return notFound(ctx);
+    case 'queue': {
+      const q = rt.builds.get(t.id);
+      return q ? queueItemAction(rt, ctx, q, action) : notFound(ctx);
+    }
+    case 'queueList':
+      if (action === 'cancelItem') return cancelItem(rt, ctx);
+      if (action === '') return m === 'GET' ? queuePage(rt, ctx) : notFound(ctx);
+      return notFound(ctx);
+    case 'computerSet':
+      if (action === '') return m === 'GET' ? nodesPage(rt, ctx) : notFound(ctx);
+      // ComputerSet.doDoCreateItem is @POST (other verbs fall through to 404); doCreateItem is @RequirePOST
+      if (action === 'doCreateItem') return isPost ? doCreateAgent(rt, ctx) : notFound(ctx);
+      if (action === 'createItem') return isPost ? createAgentItem(rt, ctx) : requirePost(ctx);
+      return notFound(ctx);
+    case 'computer':
+      return computerAction(rt, ctx, t.node, action);
+    case 'label':
+      if (action === '') return m === 'GET' ? labelPage(rt, ctx, t.label) : notFound(ctx);
+      return notFound(ctx);
     case 'build': {
       if (action === '' && m === 'GET') return buildPage(rt, ctx, t.item, t.build);
-      if (action === 'consoleText' && m === 'GET') return send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, consoleText(t.build));
+      if (action === 'consoleText' && m === 'GET') return consoleText(rt, ctx, t.item, t.build);
+      if (action === 'logText/progressiveText' || action === 'logText/progressiveHtml') {
+        if (m !== 'GET' && m !== 'POST') return notFound(ctx);
+        return progressiveLog(rt, ctx, t.item, t.build, action.endsWith('Html'));
+      }
       if (action === 'stop') {
         if (!isPost) return requirePost(ctx);
         if (!need(rt, ctx, 'Job/Build')) return;
@@ -455,6 +516,29 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
   }
 }
 
+/** Percent-encode what a header value cannot carry (controls, spaces, non-ASCII), keep the rest. */
+function headerSafePath(s: string): string {
+  return s.replace(/[^\x21-\x7e]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate
+    }
+  });
+}
+
+/** `POST j_spring_security_check` (the login form): 302 to `from` (same site only) or `/loginError`. */
+function formLogin(rt: Runtime, ctx: Ctx): void {
+  const id = rt.security.formLogin(param(ctx, 'j_username') ?? '', param(ctx, 'j_password') ?? '', ctx.sessionId);
+  if (id === undefined) return redirect(ctx, '/loginError');
+  ctx.sessionId = id;
+  ctx.newCookie = rt.security.setCookie(id);
+  const from = param(ctx, 'from') ?? '';
+  // only a path on this server (never `//host` or an absolute URL), like Jenkins' safe-redirect check;
+  // characters a header cannot carry are percent-encoded
+  redirect(ctx, /^\/(?![/\\])/.test(from) ? headerSafePath(from) : '/');
+}
+
 async function createItemInView(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {
   // View.doCreateItem: create in the owner, then a ListView also lists the new job.
   await createItem(rt, ctx, c, async (item) => {
@@ -477,7 +561,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
       touchSession(rt, ctx);
       const crumb = rt.security.crumbFor(ctx.principal.name, ctx.sessionId);
       if (action.endsWith('xml')) {
-        const xp = ctx.query.get('xpath');
+        const xp = param(ctx, 'xpath');
         if (xp === 'concat(//crumbRequestField,":",//crumb)') return send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, `Jenkins-Crumb:${crumb}`);
         return send(ctx, 200, { 'Content-Type': 'application/xml;charset=utf-8' }, `<defaultCrumbIssuer _class='hudson.security.csrf.DefaultCrumbIssuer'><crumb>${crumb}</crumb><crumbRequestField>Jenkins-Crumb</crumbRequestField></defaultCrumbIssuer>`);
       }
@@ -485,7 +569,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
         { name: 'crumb', vis: 1, get: () => crumb },
         { name: 'crumbRequestField', vis: 1, get: () => 'Jenkins-Crumb' },
       ], null);
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, 0));
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, 0));
     }
     case 'whoAmI/api/json': {
       const p = ctx.principal;
@@ -495,7 +579,7 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
         { name: 'authorities', vis: 1, get: () => (p.anonymous ? ['anonymous'] : ['authenticated']) },
         { name: 'name', vis: 1, get: () => p.name },
       ], null);
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, 0));
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, 0));
     }
     case 'me/api/json': {
       const p = ctx.principal;
@@ -507,32 +591,20 @@ function dispatchRoot(rt: Runtime, ctx: Ctx, action: string, m: string): Promise
         { name: 'id', vis: 1, get: () => p.name },
         { name: 'property', vis: 1, get: () => [] },
       ], null);
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, Number(ctx.query.get('depth') ?? 0) || 0));
+      return sendJson(ctx, exportJson(bean, param(ctx, 'tree') ?? undefined, Number(param(ctx, 'depth') ?? 0) || 0));
     }
     case 'pluginManager/api/json': {
       if (!need(rt, ctx, 'Overall/Administer')) return;
-      const plugins: Array<[string, string, string]> = [
-        ['cloudbees-folder', 'Folders Plugin', '6.955.v81e2a_35c08d3'],
-        ['workflow-job', 'Pipeline: Job', '1468.vcf4f5ee92395'],
-        ['matrix-project', 'Matrix Project Plugin', '840.v812f627cb_578'],
-        ['maven-plugin', 'Maven Integration plugin', '3.24'],
-      ];
-      const pluginProps = [
-        { name: 'active', vis: 1, get: () => true },
-        { name: 'enabled', vis: 1, get: () => true },
-        { name: 'hasUpdate', vis: 1, get: () => false },
-        { name: 'longName', vis: 1, get: (p: [string, string, string]) => p[1] },
-        { name: 'shortName', vis: 1, get: (p: [string, string, string]) => p[0] },
-        { name: 'version', vis: 1, get: (p: [string, string, string]) => p[2] },
-      ];
-      const bean = Bean.of<null>('hudson.LocalPluginManager', [
-        { name: 'plugins', vis: 1, get: () => plugins.map((p) => Bean.of(null, pluginProps, p)) },
-      ], null);
-      const depthRaw = Number(ctx.query.get('depth') ?? 0) || 0;
-      return sendJson(ctx, exportJson(bean, ctx.query.get('tree') ?? undefined, depthRaw));
+      return serveBean(rt, ctx, pluginManagerBean());
     }
     case 'login':
       return m === 'GET' ? loginPage(rt, ctx) : notFound(ctx);
+    case 'loginError':
+      return m === 'GET' ? loginPage(rt, ctx, true) : notFound(ctx);
+    case 'logout': {
+      if (ctx.sessionId) rt.security.logout(ctx.sessionId);
+      return redirect(ctx, '/');
+    }
   }
   void elapsedMs;
   return notFound(ctx);

@@ -15,6 +15,10 @@ export interface Build {
   result: string | null;
   plannedResult: string;
   params: Record<string, string>;
+  /** Node it runs on (`''` = the built-in node). */
+  builtOn: string;
+  /** Who triggered it; null for anonymous. */
+  user: string | null;
 }
 
 export interface View {
@@ -33,6 +37,8 @@ export interface Container {
   primaryView: string;
   /** The folder item (undefined at the root). */
   item?: Item;
+  /** Views can be added and deleted (false for computed folders, whose holder ignores both). */
+  viewsModifiable?: boolean;
 }
 
 export interface Item {
@@ -122,12 +128,19 @@ export function fullNameOf(item: Item): string {
   return parts.join('/');
 }
 
-export function defaultAllView(name: string): View {
+/** `<owner class=… reference=…/>` as XStream writes a view's owner (a back reference to the enclosing object). */
+function ownerElement(cls: string, reference: string): XmlElement {
+  return { name: 'owner', attrs: [['class', cls], ['reference', reference]], children: [] };
+}
+/** Root views live in `hudson/views/<view>`: their owner is three levels up. */
+const ROOT_OWNER = (): XmlElement => ownerElement('hudson', '../../..');
+
+export function defaultAllView(name: string, owner: XmlElement = ROOT_OWNER()): View {
   const doc: XmlElement = {
     name: 'hudson.model.AllView',
     attrs: [],
     children: [
-      { name: 'owner', attrs: [['class', 'hudson'], ['reference', '../../..']], children: [] },
+      owner,
       { name: 'name', attrs: [], children: [name] },
       { name: 'filterExecutors', attrs: [], children: ['false'] },
       { name: 'filterQueue', attrs: [], children: ['false'] },
@@ -144,48 +157,116 @@ export function viewFromElement(el: XmlElement, name?: string): View | undefined
   return { name: nm, doc: el, cls: t.cls, listView: t.listView };
 }
 
-/** Where a folder keeps its views inside its own config.xml. */
-function folderViewsElement(doc: XmlElement, create: boolean): XmlElement | undefined {
-  let holder = firstChild(doc, 'folderViews');
-  if (!holder) {
-    if (!create) return undefined;
-    holder = { name: 'folderViews', attrs: [['class', 'com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder']], children: [] };
-    doc.children.push(holder);
-  } else if (create && !holder.attrs.some(([k]) => k === 'class')) {
-    holder.attrs.push(['class', 'com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder']);
-  }
-  let views = firstChild(holder, 'views');
-  if (!views && create) {
-    views = { name: 'views', attrs: [], children: [] };
-    holder.children.unshift(views);
-  }
-  return views;
+/** Make a view's first child the owner back reference XStream writes (`View.owner` is its first field). */
+export function setViewOwner(v: View, owner: XmlElement): void {
+  v.doc.children = [owner, ...v.doc.children.filter((c) => typeof c === 'string' || c.name !== 'owner')];
 }
 
-/** Read views kept in a folder's configuration; the folder gets an `All` view when it has none. */
-export function folderViewsFromDoc(doc: XmlElement): { views: View[]; primary: string } {
-  const el = folderViewsElement(doc, false);
+const DEFAULT_HOLDER = 'com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder';
+/** Computed folders (branch-api) keep no views: their holder only points back to its owner. */
+const COMPUTED_HOLDERS: Record<string, { holder: string; emptyView: string; plugin?: string }> = {
+  'org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject': { holder: 'jenkins.branch.MultiBranchProjectViewHolder', emptyView: 'jenkins.branch.MultiBranchProjectEmptyView', plugin: 'branch-api' },
+  'jenkins.branch.OrganizationFolder': { holder: 'jenkins.branch.OrganizationFolderViewHolder', emptyView: 'jenkins.branch.OrganizationFolderEmptyView' },
+};
+/** Version written in `plugin="branch-api@…"` (the stand-in's plugin list has the same). */
+export const BRANCH_API_VERSION = '2.1217.v43d8b_b_d8b_2c7';
+
+function attr(el: XmlElement, name: string): string | undefined {
+  return el.attrs.find(([k]) => k === name)?.[1];
+}
+function removeChildren(el: XmlElement, names: string[]): void {
+  el.children = el.children.filter((c) => typeof c === 'string' || !names.includes(c.name));
+}
+/** Insert `child` where XStream writes `folderViews`: after `properties` (AbstractFolder's field order). */
+function insertFolderViews(doc: XmlElement, child: XmlElement): void {
+  const at = doc.children.findIndex((c) => typeof c !== 'string' && c.name === 'properties');
+  if (at >= 0) doc.children.splice(at + 1, 0, child);
+  else {
+    const hm = doc.children.findIndex((c) => typeof c !== 'string' && (c.name === 'healthMetrics' || c.name === 'icon'));
+    if (hm >= 0) doc.children.splice(hm, 0, child);
+    else doc.children.push(child);
+  }
+}
+
+export interface FolderViews {
+  views: View[];
+  primary: string;
+  /** false for computed folders (multibranch, organization): createView/doDelete change nothing. */
+  modifiable: boolean;
+}
+
+/**
+ * Read a folder's views the way `AbstractFolder.init()` sets them up after loading: a
+ * `folderViews` holder with a class is kept; a holder without one cannot be instantiated and is
+ * dropped; legacy `<views>`/`<viewsTabBar>`/`<primaryView>` fields (transient, read but never
+ * written) become a DefaultFolderViewHolder; otherwise the type's own holder is created (an `All`
+ * view for folders, the branch-api holder for computed folders). The doc is rewritten to match
+ * what Jenkins would write back.
+ */
+export function initFolderViews(item: Item): FolderViews {
+  const doc = item.doc;
+  let holder = firstChild(doc, 'folderViews');
+  if (holder && attr(holder, 'class') === undefined) {
+    removeChildren(doc, ['folderViews']);
+    holder = undefined;
+  }
+  const legacyViews = firstChild(doc, 'views');
+  const legacyTabBar = firstChild(doc, 'viewsTabBar');
+  const legacyPrimary = firstChild(doc, 'primaryView');
+  removeChildren(doc, ['views', 'viewsTabBar', 'primaryView']);
+  if (!holder) {
+    const legacy = legacyViews ? childElements(legacyViews).filter((c) => viewTypeOf(c.name)) : [];
+    const computed = COMPUTED_HOLDERS[item.type.cls];
+    if (legacy.length > 0 || !computed) {
+      holder = { name: 'folderViews', attrs: [['class', DEFAULT_HOLDER]], children: [{ name: 'views', attrs: [], children: legacy }] };
+      if (legacy.length > 0 && legacyPrimary) holder.children.push({ name: 'primaryView', attrs: [], children: [textOf(legacyPrimary)] });
+      holder.children.push(legacyTabBar ? { ...legacyTabBar, name: 'tabBar' } : { name: 'tabBar', attrs: [['class', 'hudson.views.DefaultViewsTabBar']], children: [] });
+    } else {
+      holder = { name: 'folderViews', attrs: [['class', computed.holder], ...(computed.plugin ? [['plugin', `${computed.plugin}@${BRANCH_API_VERSION}`] as [string, string]] : [])], children: [] };
+    }
+    insertFolderViews(doc, holder);
+  }
+  const cls = attr(holder, 'class')!;
+  const computed = Object.values(COMPUTED_HOLDERS).find((c) => c.holder === cls);
+  if (computed) {
+    holder.children = [ownerElement(item.type.cls, '../..')];
+    const welcome: XmlElement = { name: computed.emptyView, attrs: [], children: [{ name: 'name', attrs: [], children: ['welcome'] }] };
+    return { views: [{ name: 'welcome', doc: welcome, cls: computed.emptyView, listView: false }], primary: 'welcome', modifiable: false };
+  }
+  const viewsEl = firstChild(holder, 'views');
   const views: View[] = [];
-  if (el) for (const c of childElements(el)) {
+  if (viewsEl) for (const c of childElements(viewsEl)) {
     const v = viewFromElement(c);
     if (v) views.push(v);
   }
-  const holder = firstChild(doc, 'folderViews');
-  const pv = holder ? firstChild(holder, 'primaryView') : undefined;
   if (views.length === 0) views.push(defaultAllView('All'));
-  const primary = pv ? textOf(pv) : views[0]!.name;
-  return { views, primary: views.some((v) => v.name === primary) ? primary : views[0]!.name };
+  const pv = firstChild(holder, 'primaryView');
+  const primary = pv && views.some((v) => v.name === textOf(pv)) ? textOf(pv) : views[0]!.name;
+  const c: FolderViews = { views, primary, modifiable: true };
+  writeFolderViews(item, c);
+  return c;
 }
 
-/** Write a folder's views back into its configuration element. */
+/** Write a folder's (modifiable) views back into its configuration, as XStream would. */
+function writeFolderViews(item: Item, c: { views: View[]; primary: string }): void {
+  const holder = firstChild(item.doc, 'folderViews');
+  if (!holder || Object.values(COMPUTED_HOLDERS).some((h) => h.holder === attr(holder, 'class'))) return;
+  // views/<view>/owner -> folderViews -> the folder: four levels up
+  for (const v of c.views) setViewOwner(v, ownerElement(item.type.cls, '../../../..'));
+  const pv = firstChild(holder, 'primaryView');
+  const tabBar = firstChild(holder, 'tabBar') ?? { name: 'tabBar', attrs: [['class', 'hudson.views.DefaultViewsTabBar']], children: [] };
+  const keepPrimary = pv !== undefined || c.primary !== c.views[0]!.name;
+  holder.children = [
+    { name: 'views', attrs: [], children: c.views.map((v) => v.doc) },
+    ...(keepPrimary ? [{ name: 'primaryView', attrs: [], children: [c.primary] } as XmlElement] : []),
+    tabBar,
+  ];
+}
+
+/** Write a folder's views back into its configuration element (after createView, doDelete, ...). */
 export function syncFolderViewsIntoDoc(folder: Item): void {
   const c = folder.container!;
-  const el = folderViewsElement(folder.doc, true)!;
-  el.children = c.views.map((v) => v.doc);
-  const holder = firstChild(folder.doc, 'folderViews')!;
-  const pv = firstChild(holder, 'primaryView');
-  if (pv) pv.children = [c.primaryView];
-  else holder.children.splice(1, 0, { name: 'primaryView', attrs: [], children: [c.primaryView] });
+  writeFolderViews(folder, { views: c.views, primary: c.primaryView });
 }
 
 export class PathEscapeError extends Error {}
@@ -199,6 +280,8 @@ export class Store {
   readonly root: Container = { kind: 'root', items: new ItemMap(true), views: [], primaryView: 'all' };
   /** Warnings from loading (unreadable config files are skipped, like Jenkins does). */
   readonly loadWarnings: string[] = [];
+  /** The root `config.xml` as loaded (built-in node settings are read from it). */
+  rootDoc?: XmlElement;
   private rootChain: Promise<unknown> = Promise.resolve();
   private tmpCounter = 0;
 
@@ -251,6 +334,7 @@ export class Store {
     if (text !== undefined) {
       try {
         const doc = parseXml(text);
+        this.rootDoc = doc;
         const views = firstChild(doc, 'views');
         if (views) for (const c of childElements(views)) {
           const v = viewFromElement(c);
@@ -306,8 +390,8 @@ export class Store {
     };
     if (type.kind !== 'job') {
       // Folders loaded from disk use a case-sensitive child map (reference §3).
-      const fv = folderViewsFromDoc(doc);
-      item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, item };
+      const fv = initFolderViews(item);
+      item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, viewsModifiable: fv.modifiable, item };
     }
     group.items.set(item);
     if (item.container) await this.loadGroup(item.container, path.join(dir, name, 'jobs'));
@@ -370,10 +454,13 @@ export class Store {
       attrs: [],
       children: [
         { name: 'version', attrs: [], children: [version] },
+        // the built-in node's settings, kept as loaded (Jenkins writes them in this order)
+        ...(['numExecutors', 'mode', 'label'].map((n) => (this.rootDoc ? firstChild(this.rootDoc, n) : undefined)).filter((e): e is XmlElement => e !== undefined)),
         { name: 'views', attrs: [], children: this.root.views.map((v) => v.doc) },
         { name: 'primaryView', attrs: [], children: [this.root.primaryView] },
       ],
     };
+    for (const v of this.root.views) setViewOwner(v, ROOT_OWNER());
     const bytes = serialiseXml(doc, FILE_DECLARATION);
     const op = (): Promise<void> => this.replaceFile(path.join(this.home, 'config.xml'), bytes);
     const next = this.rootChain.then(op, op);

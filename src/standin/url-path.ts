@@ -36,7 +36,8 @@ export function parsePath(target: string): ParsedPath {
 
 /**
  * Route key for counts and faults: the action after the object path, e.g. `api/json`,
- * `createItem`, `config.xml`, `job/` (item page), `run/api/json` (a build), `queue/item/api/json`.
+ * `createItem`, `config.xml`, `job/` (item page), `run/api/json` (a build), `queue/item/api/json`,
+ * `computer/config.xml` (an agent), `label/api/json`.
  */
 export function routeKey(method: string, segs: string[]): string {
   let k = 0;
@@ -52,10 +53,16 @@ export function routeKey(method: string, segs: string[]): string {
     } else if (k === 0 && s === 'queue' && segs[1] === 'item' && segs[2] !== undefined) {
       kind = 'queue/item/';
       k += 3;
+    } else if (k === 0 && s === 'computer' && segs[1] !== undefined && !['api', 'doCreateItem', 'createItem'].includes(segs[1])) {
+      kind = 'computer/';
+      k += 2;
+    } else if (k === 0 && s === 'label' && segs[1] !== undefined) {
+      kind = 'label/';
+      k += 2;
     } else break;
   }
   const rest = segs.slice(k).join('/');
   if (rest === '') return `${method} ${kind}`;
-  if (kind === 'run/' || kind === 'queue/item/') return `${method} ${kind}${rest}`;
+  if (kind === 'run/' || kind === 'queue/item/' || kind === 'computer/' || kind === 'label/') return `${method} ${kind}${rest}`;
   return `${method} ${rest}`;
 }

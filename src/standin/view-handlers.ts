@@ -1,5 +1,5 @@
 import type { Ctx } from './http-kit.js';
-import { failure, oops, redirect, sendEmpty, sendXml } from './http-kit.js';
+import { failure, jettyError, oops, redirect, sendEmpty, sendXml } from './http-kit.js';
 import { type Runtime, need, track } from './runtime.js';
 import { type Container, type Item, type View, viewFromElement } from './store.js';
 import { checkGoodName } from './names.js';
@@ -9,6 +9,7 @@ import { GET_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { viewTypeOf } from './item-types.js';
 import { containerPath, listViewJobNames, viewPath } from './exported.js';
 import { resolveItemPath } from './item-handlers.js';
+import { hasAnyParam, param } from './params.js';
 
 function save(rt: Runtime, c: Container): Promise<void> {
   return track(rt, rt.store.saveViews(c, rt.settings.version));
@@ -38,9 +39,8 @@ function cloneEl(el: XmlElement): XmlElement {
 /** `POST [job/F/]createView?name=V` with an XML body, or `mode=hudson.model.ListView` / `mode=copy&from=V`. */
 export async function createView(rt: Runtime, ctx: Ctx, c: Container): Promise<void> {
   if (!need(rt, ctx, 'View/Create')) return;
-  const q = ctx.query;
-  const name = q.get('name');
-  const mode = q.get('mode');
+  const name = param(ctx, 'name');
+  const mode = param(ctx, 'mode');
   const ct = ctx.req.headers['content-type'];
   if (!ct && mode !== 'copy') return failure(ctx, 'No Content-Type header set');
   const bad = checkGoodName(name);
@@ -49,7 +49,7 @@ export async function createView(rt: Runtime, ctx: Ctx, c: Container): Promise<v
   if (c.views.some((v) => v.name === nm)) return failure(ctx, `A view already exists with the name "${nm}"`);
   let view: View;
   if (mode === 'copy') {
-    const from = q.get('from');
+    const from = param(ctx, 'from');
     if (!from) return failure(ctx, 'Specify which view to copy');
     const src = c.views.find((v) => v.name === from);
     if (!src) return failure(ctx, `No such view: ${from}`);
@@ -71,7 +71,22 @@ export async function createView(rt: Runtime, ctx: Ctx, c: Container): Promise<v
   } else {
     const t = viewTypeOf(mode);
     if (!t || !t.listView) return failure(ctx, `No view type \u2018${mode}\u2019 is known`);
+    // descriptor.newInstance(req, req.getSubmittedForm()): Stapler wants the `json` form field.
+    const json = param(ctx, 'json');
+    if (json === null || json === '') return jettyError(ctx, 400, 'Bad Request', hasAnyParam(ctx) ? 'This page expects a form submission' : 'Nothing is submitted');
+    let form: unknown;
+    try {
+      form = JSON.parse(json);
+    } catch {
+      form = undefined;
+    }
+    if (form === null || typeof form !== 'object' || Array.isArray(form)) return oops(ctx, `javax.servlet.ServletException: Failed to parse JSON:${json}`);
     view = viewFromElement(emptyListView(nm), nm)!;
+  }
+  // Computed folders (multibranch, organization) ignore addView: the request succeeds, nothing changes.
+  if (c.viewsModifiable === false) {
+    if (mode !== null) return redirect(ctx, `${viewPath(c, view)}configure`);
+    return sendEmpty(ctx);
   }
   c.views.push(view);
   try {
@@ -121,6 +136,7 @@ export async function viewConfig(rt: Runtime, ctx: Ctx, c: Container, v: View): 
 /** `POST view/V/doDelete` → 302 to the owner. */
 export async function deleteView(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {
   if (!need(rt, ctx, 'View/Delete')) return;
+  if (c.viewsModifiable === false) return redirect(ctx, containerPath(c));
   if (c.views.length <= 1) return oops(ctx, 'java.lang.IllegalStateException: Cannot delete last view');
   c.views = c.views.filter((x) => x !== v);
   if (c.primaryView === v.name) c.primaryView = c.views[0]!.name;
@@ -169,7 +185,7 @@ function relativeName(item: Item, c: Container): string {
 /** `POST view/V/addJobToView?name=J` / `removeJobFromView` → 200 empty. */
 export async function addRemoveJob(rt: Runtime, ctx: Ctx, c: Container, v: View, add: boolean): Promise<void> {
   if (!need(rt, ctx, 'View/Configure')) return;
-  const name = ctx.query.get('name');
+  const name = param(ctx, 'name');
   if (name === null) return failure(ctx, "Query parameter 'name' is required");
   const item = resolveItemPath(rt, name, c) ?? resolveItemPath(rt, '/' + name, c);
   if (!item) return failure(ctx, add ? "Query parameter 'name' does not correspond to a known item" : "Query parameter 'name' does not correspond to a known and readable item");

@@ -14,12 +14,15 @@ import { makePlan, type PlanOptions } from '../plan/make-plan.js';
 import { classifyItem, isManagedJob } from '../plan/rules/managed-only.js';
 import type { BranchExpansion, DesiredSnapshot, DesiredSource } from './desired-source.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
+import { labelCheckProblems } from './label-check-step.js';
 
 export interface SyncSettings extends PlanOptions {
   /** Fetch managed jobs' configs and report drift (edits made in Jenkins). */
   verify?: boolean;
   /** Parallel requests (default 8). */
   concurrency?: number;
+  /** Warn about desired jobs whose label expression matches no node (`plan`; one extra request). */
+  labelCheck?: boolean;
 }
 
 export interface PlanSyncRequest {
@@ -129,5 +132,6 @@ export async function planSync(req: PlanSyncRequest): Promise<PlanSyncOutcome> {
     const dupe = p.project !== undefined && plan.problems.some((q) => q.code === 'branch-listing' && q.project === p.project);
     if (!dupe && !seen.has(`${p.code}\0${p.project ?? ''}`)) plan.problems.push(p);
   }
+  if (settings.labelCheck) plan.problems.push(...(await labelCheckProblems(req.api, desired.jobs)));
   return { status: 'planned', diagnostics, plan, observed, snapshot: { desired, diagnostics } };
 }

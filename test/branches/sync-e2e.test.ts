@@ -36,7 +36,10 @@ let n = 0;
 beforeEach(async () => {
   n++;
   const home = path.join(root, `home${n}`);
-  fs.mkdirSync(home);
+  // The shipped CI-build-branch template runs on agents labelled `linux` (BUILD.NODE): give this
+  // Jenkins one (an agent in Jenkins' own layout), or its builds would wait in the queue.
+  fs.mkdirSync(path.join(home, 'nodes', 'linux-1'), { recursive: true });
+  fs.writeFileSync(path.join(home, 'nodes', 'linux-1', 'config.xml'), '<slave><name>linux-1</name><remoteFS>/srv/agent</remoteFS><numExecutors>2</numExecutors><mode>NORMAL</mode><label>linux</label></slave>');
   standin = await startStandin({ home, buildDurationMs: 1500, quietPeriodMs: 0 });
   api = new JenkinsClient({ url: standin.url, retries: 0 });
   defs = path.join(root, `defs${n}`);

@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { isNotFound } from '../../src/jenkins/jenkins-error.js';
 import { FREESTYLE, failure, startFixture, type Fixture } from './standin-fixture.js';
+import { identityTransform } from '../../src/xml/identity-transform.js';
 
 for (const redirects of ['path', 'absolute'] as const) {
   describe(`jobs against the stand-in (${redirects} redirects)`, () => {
@@ -18,9 +19,10 @@ for (const redirects of ['path', 'absolute'] as const) {
       const c = fx.client();
       const xml = FREESTYLE('first');
       await c.createJob('j1', xml);
-      // Stored verbatim apart from the XML declaration (Jenkins' identity transform rewrites it).
-      const body = (x: string) => x.replace(/^<\?xml[^>]*>\s*/, '');
-      expect(body(await c.getConfig('j1'))).toBe(body(xml));
+      // Stored as Jenkins' identity transform writes it: declaration rewritten, the final newline gone.
+      expect(await c.getConfig('j1')).toBe(identityTransform(xml));
+      expect(xml.endsWith('</project>\n')).toBe(true);
+      expect((await c.getConfig('j1')).endsWith('</project>')).toBe(true);
       await c.updateJob('j1', FREESTYLE('second'));
       expect(await c.getConfig('j1')).toContain('<description>second</description>');
       await c.deleteJob('j1');

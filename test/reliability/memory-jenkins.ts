@@ -113,6 +113,11 @@ export class MemoryJenkins implements JenkinsApi {
     return '2.500';
   }
 
+  /** Only the built-in node (the property tests never restrict jobs to labels). */
+  async listNodes(): Promise<Array<{ name: string; labels: string[]; offline: boolean }>> {
+    return [{ name: 'Built-In Node', labels: ['built-in'], offline: false }];
+  }
+
   async whoAmI(): Promise<{ name: string; anonymous: boolean; authorities: string[] }> {
     return { name: 'admin', anonymous: false, authorities: ['authenticated'] };
   }
