@@ -10,7 +10,7 @@ import type { PlanProblem } from '../model/plan.js';
 import { parseMarker } from '../plan/marker.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
-import { capBranches } from './branch-cap.js';
+import { capBranches, type ExistingBranchJob } from './branch-cap.js';
 import { compileBranchFilter, invalidPatterns } from './branch-filter.js';
 import { branchJobName, branchSlug } from './branch-job-name.js';
 import type { BranchListing } from './detect-branches.js';
@@ -94,15 +94,19 @@ export function checkBranchesBlock(p: BranchProject): Diagnostic[] {
   return out;
 }
 
-/** Branch names that already have jobs in Jenkins, per project (from the jobsmith markers). */
-export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+/**
+ * Branch names that already have jobs in Jenkins, per project (from the jobsmith markers): `live`,
+ * or `retired` when the marker records that jobsmith retired it (`gone=`). A branch with several
+ * jobs (several templates) is live when any of them is.
+ */
+export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Map<string, ExistingBranchJob>> {
+  const out = new Map<string, Map<string, ExistingBranchJob>>();
   for (const item of observed?.items ?? []) {
     const m = parseMarker(item.description);
     if (!m || m.kind !== 'job' || m.branch === undefined || m.project === undefined) continue;
-    let set = out.get(m.project);
-    if (!set) out.set(m.project, (set = new Set()));
-    set.add(m.branch);
+    let map = out.get(m.project);
+    if (!map) out.set(m.project, (map = new Map()));
+    if (map.get(m.branch) !== 'live') map.set(m.branch, m.gone === undefined ? 'live' : 'retired');
   }
   return out;
 }
@@ -177,7 +181,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     diagnostics.push(...projectDiags);
     for (const [k, v] of mine) taken.set(k, `${v} of ${p.project}`);
     jobs.push(...projectJobs);
-    scopes[p.project] = { status: 'ok', keepDays, listed: listing.branches.length };
+    scopes[p.project] = { status: 'ok', keepDays, listed: listing.branches.length, ...(overflow.length > 0 ? { cap: { max, dropped: overflow } } : {}) };
   }
   return { jobs, folders: [], scopes, diagnostics, problems };
 }

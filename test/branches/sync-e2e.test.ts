@@ -278,6 +278,65 @@ describe('branch jobs against the stand-in', () => {
     expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'zz-1'), job('pay', 'zz-2')]);
   });
 
+  it('the cap never retires a live branch for one that comes back (issue 14: max 2; a, b; a deleted; c; a back)', async () => {
+    const r = new GitRemote(root, `capback${n}`);
+    define('pay', r.url, '  max: 2\n  keep_days: 3\n');
+    r.push('a', 'b');
+    expect(kinds(await sync(at(T0)))).toEqual([`create ${job('pay', 'a')}`, `create ${job('pay', 'b')}`]);
+    r.delete('a');
+    const gone = await sync(at(T0 + 1000));
+    expect(gone.plan.changes.find((c) => c.fullName === job('pay', 'a'))).toMatchObject({ kind: 'disable', reason: 'branch a is gone: disabled, deleted after 3 day(s)' });
+    r.push('c');
+    const withC = await sync(at(T0 + 2000));
+    expect(kinds(withC)).toEqual([`create ${job('pay', 'c')}`, `keep ${job('pay', 'a')}`]);
+    expect(withC.plan.changes.find((c) => c.fullName === job('pay', 'a'))!.reason).toMatch(/^branch a gone since /);
+    r.push('a');
+    const back = await sync(at(T0 + 3000));
+    // c's job is live: it stays; a has no room under the cap and stays retired, for that reason
+    expect(kinds(back)).toEqual([`keep ${job('pay', 'a')}`]);
+    const a = back.plan.changes.find((c) => c.fullName === job('pay', 'a'))!;
+    expect(a.reason).toMatch(/^branch a exists but is dropped by the cap \(max 2\); retired 2026-11-20T10:00:01\.000Z, deleted after 2026-11-23T10:00:01\.000Z$/);
+    expect(back.plan.problems).toEqual([expect.objectContaining({ code: 'branch-cap', category: 'notice', message: 'project pay: 3 branches match, max 2: no jobs for 1 (a)' })]);
+    const jobs = await branchJobs();
+    expect(jobs.get(job('pay', 'c'))!.disabled).toBe(false);
+    expect(jobs.get(job('pay', 'b'))!.disabled).toBe(false);
+    expect(jobs.get(job('pay', 'a'))!.disabled).toBe(true);
+    // a second run agrees; after keep_days, a's job goes (for the cap, not as "gone")
+    expect(kinds(await sync(at(T0 + 4000)))).toEqual([`keep ${job('pay', 'a')}`]);
+    const later = await sync(at(T0 + 1000 + 3 * DAY));
+    expect(kinds(later)).toEqual([`delete ${job('pay', 'a')}`]);
+    expect(later.plan.changes.find((c) => c.fullName === job('pay', 'a'))!.reason).toBe('branch a exists but is dropped by the cap (max 2); retired 2026-11-20T10:00:01.000Z, keep_days 3 passed');
+    expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'b'), job('pay', 'c')]);
+    // room again (b deleted): a gets a job again, created anew
+    r.delete('b');
+    const room = await sync(at(T0 + 4 * DAY));
+    expect(kinds(room)).toEqual([`create ${job('pay', 'a')}`, `disable ${job('pay', 'b')}`]);
+    expect(room.plan.changes.find((c) => c.fullName === job('pay', 'b'))!.reason).toBe('branch b is gone: disabled, deleted after 3 day(s)');
+  });
+
+  it('lowering max says "dropped by the cap (max N)" for branches that exist, and "gone" only for gone ones', async () => {
+    const r = new GitRemote(root, `caplow${n}`);
+    define('pay', r.url, '  max: 3\n');
+    r.push('main', 'release', 'topic');
+    await sync(at(T0));
+    define('pay', r.url, '  max: 1\n');
+    r.delete('topic');
+    const out = await sync(at(T0 + 1000));
+    const reasons = Object.fromEntries(out.plan.changes.filter((c) => c.target === 'job').map((c) => [c.fullName, `${c.kind}: ${c.reason}`]));
+    expect(reasons).toEqual({
+      [job('pay', 'main')]: 'unchanged: up to date',
+      [job('pay', 'release')]: 'disable: branch release exists but is dropped by the cap (max 1): disabled, deleted after 3 day(s)',
+      [job('pay', 'topic')]: 'disable: branch topic is gone: disabled, deleted after 3 day(s)',
+    });
+    // the retired release job does not push main out on the next run either
+    expect(kinds(await sync(at(T0 + 2000)))).toEqual([`keep ${job('pay', 'release')}`, `keep ${job('pay', 'topic')}`]);
+    // raising max again brings release back, re-enabled with its history
+    define('pay', r.url, '  max: 2\n');
+    const up = await sync(at(T0 + 3000));
+    expect(kinds(up)).toEqual([`enable ${job('pay', 'release')}`, `keep ${job('pay', 'topic')}`, `update ${job('pay', 'release')}`]);
+    expect((await branchJobs()).get(job('pay', 'release'))!.disabled).toBe(false);
+  });
+
   it('Subversion branches get jobs too', async () => {
     const s = new SvnRepo(root, `svn${n}`);
     s.branch('rel-1', 'Feature X');
