@@ -14,7 +14,7 @@ import { capBranches, type ExistingBranchJob } from './branch-cap.js';
 import { compileBranchFilter, invalidPatterns } from './branch-filter.js';
 import { branchJobName, branchSlug } from './branch-job-name.js';
 import type { BranchListing } from './detect-branches.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl, withoutPassword } from './redact-url.js';
 import { repoLocation } from './repo-kind.js';
 
 /** Grace period when `keep_days` is not given. */
@@ -66,9 +66,9 @@ export interface RenderBranchJobRequest {
 /** Renders one branch job (the render engineer's code: tokens, escaping, folder, hash). */
 export type RenderBranchJob = (req: RenderBranchJobRequest) => { job?: DesiredJob; diagnostics: Diagnostic[] };
 
-/** The URL as a token value: no credentials, no `svn+` prefix. */
+/** The URL as a token value: no password (the user part stays, see withoutPassword), no `svn+` prefix. */
 export function repoTokenValue(repo: string): string {
-  return repoLocation(repo).url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  return withoutPassword(repoLocation(repo).url);
 }
 
 /** Diagnostics for a block's glob patterns and numbers (all at once). */
@@ -146,7 +146,22 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
       continue;
     }
     const filter = compileBranchFilter(p.branches);
-    const matching = listing.branches.filter(filter);
+    // Several refs with one branch name (a branch `pr/7` and the pull request `refs/pull/7/head`):
+    // neither gets a job while both exist, and a job the name already has is left as it is.
+    const collided = new Map((listing.collisions ?? []).map((c) => [c.name, c.refs]));
+    const held: string[] = [];
+    for (const [name, refs] of collided) {
+      if (!filter(name)) continue;
+      held.push(name);
+      problems.push({
+        severity: 'error',
+        category: 'external',
+        code: 'branch-ref-collision',
+        project: p.project,
+        message: `project ${p.project}: ${refs.join(' and ')} both map to branch name ${name}: no job for either while both exist (a job for ${name} is left as it is); rename one of them`,
+      });
+    }
+    const matching = listing.branches.filter((b) => filter(b) && !collided.has(b));
     const max = p.branches.max ?? DEFAULT_MAX_BRANCHES;
     const { kept, overflow } = capBranches(matching, max, existing.get(p.project));
     if (overflow.length > 0) {
@@ -181,7 +196,13 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     diagnostics.push(...projectDiags);
     for (const [k, v] of mine) taken.set(k, `${v} of ${p.project}`);
     jobs.push(...projectJobs);
-    scopes[p.project] = { status: 'ok', keepDays, listed: listing.branches.length, ...(overflow.length > 0 ? { cap: { max, dropped: overflow } } : {}) };
+    scopes[p.project] = {
+      status: 'ok',
+      keepDays,
+      listed: listing.branches.length,
+      ...(overflow.length > 0 ? { cap: { max, dropped: overflow } } : {}),
+      ...(held.length > 0 ? { held: held.sort() } : {}),
+    };
   }
   return { jobs, folders: [], scopes, diagnostics, problems };
 }

@@ -21,6 +21,8 @@ export interface BranchScope {
   listed?: number;
   /** Branches that exist and match but got no job because of the cap (`max`). */
   cap?: { max: number; dropped: readonly string[] };
+  /** Branch names several refs share this run (see detect-branches.ts): their jobs are left as they are. */
+  held?: readonly string[];
 }
 
 export type BranchDecision =
@@ -41,6 +43,7 @@ export function decideGoneBranch(
   if (scope.status === 'failed') return { action: 'hold', why: `branch listing failed${scope.detail ? `: ${scope.detail}` : ''}` };
   const empty = scope.listed !== undefined ? scope.listed === 0 : !projectHasDesiredBranchJobs;
   if (empty) return { action: 'hold', why: 'branch listing came back empty while branch jobs exist' };
+  if (scope.held?.includes(branch)) return { action: 'hold', why: `branch ${branch}: several refs map to this name (ref collision)` };
   const capped = scope.cap !== undefined && scope.cap.dropped.includes(branch);
   const subject = capped ? `branch ${branch} exists but is dropped by the cap (max ${scope.cap!.max})` : `branch ${branch} is gone`;
   const goneAt = gone !== undefined ? Date.parse(gone) : NaN;
