@@ -182,10 +182,21 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
   };
   if (opts.apply) {
     if (!opts.backupDir) throw new Error('apply needs a backup directory');
-    await mkdir(opts.backupDir, { recursive: true });
-    if ((await readdir(opts.backupDir)).length > 0) throw new BackupDirError(`backup directory ${opts.backupDir} is not empty; name a new one`);
+    const dir = opts.backupDir;
+    let entries: string[];
+    try {
+      await mkdir(dir, { recursive: true });
+      entries = await readdir(dir);
+    } catch (err) {
+      throw new BackupDirError(`cannot use ${dir} as the backup directory: ${errorText(err)}`);
+    }
+    if (entries.length > 0) throw new BackupDirError(`backup directory ${dir} is not empty; name a new one`);
     // Before the first POST: a run cut short at any point leaves a backup `--undo` can read.
-    writeManifest(opts.backupDir, manifestOf('running'));
+    try {
+      writeManifest(dir, manifestOf('running'));
+    } catch (err) {
+      throw new BackupDirError(`cannot write ${BULK_MANIFEST} in ${dir}: ${errorText(err)}; nothing was changed`);
+    }
   }
   opts.onEvent?.({ type: 'start', total: selected.length, apply: opts.apply });
   const finish = (i: number, r: BulkJobResult): void => {

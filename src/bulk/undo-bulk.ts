@@ -83,6 +83,8 @@ async function readBackupEntries(dir: string): Promise<{ entries: BulkManifestEn
   if (manifest.format !== 'jobsmith-bulk-backup' || manifest.version !== 1 || !Array.isArray(manifest.jobs)) {
     throw new UndoInputError(`${file}: not a jobsmith bulk backup manifest (format/version)`);
   }
+  const bad = manifest.jobs.findIndex((e) => typeof e?.fullName !== 'string' || typeof e.before !== 'string' || typeof e.after !== 'string');
+  if (bad >= 0) throw new UndoInputError(`${file}: jobs[${bad}] is not a bulk backup entry (fullName, before, after)`);
   const byName = new Map(manifest.jobs.map((e) => [e.fullName, e]));
   for (const [name, e] of journal ?? []) {
     const m = byName.get(name);

@@ -179,12 +179,23 @@ describe('bulk --apply / --undo when answers are lost or the run is cut short', 
     for (const n of Object.keys(jobs)) expect((await api.getConfig(n)).includes('linux-farm'), n).toBe(false);
   });
 
-  it('a directory with neither manifest nor journal is still refused as not a bulk backup (exit 1)', async () => {
+  it('bad backup directories: neither manifest nor journal, a tampered manifest, an unwritable directory (exit 1, nothing posted)', async () => {
     await start(corpusJobs());
     mkdirSync(path.join(tmp, 'empty'));
     const u = await cli(['bulk', '--undo', 'empty']);
     expect(u.code).toBe(1);
     expect(u.stderr).toContain('is not a bulk backup (jobsmith-bulk.json: ENOENT)');
+    mkdirSync(path.join(tmp, 'tampered'));
+    writeFileSync(path.join(tmp, 'tampered', BULK_MANIFEST), JSON.stringify({ format: 'jobsmith-bulk-backup', version: 1, jobs: [{ fullName: 7 }] }));
+    const t = await cli(['bulk', '--undo', 'tampered']);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain('jobs[0] is not a bulk backup entry');
+    writeFileSync(path.join(tmp, 'a-file'), 'x');
+    const notDir = await cli(['bulk', '--set', 'assignedNode=x', '--apply', '--backup-dir', 'a-file/bk']);
+    expect(notDir.code).toBe(1);
+    expect(notDir.stderr).toMatch(/^error: cannot use a-file\/bk as the backup directory: ENOTDIR/m);
+    // whatever happened above, nothing was posted
+    expect(standin.requestCounts()['POST config.xml'] ?? 0).toBe(0);
   });
 });
 
