@@ -1,5 +1,5 @@
 /** The default branch source: git or svn chosen from the repository URL (see repo-kind.ts). */
-import type { BranchListOptions, BranchSource } from './branch-source.js';
+import type { BranchListOptions, BranchSource, ListedRef } from './branch-source.js';
 import { createGitBranchSource, type GitBranchSourceOptions } from './git-branch-source.js';
 import { repoLocation } from './repo-kind.js';
 import { createSvnBranchSource, type SvnBranchSourceOptions } from './svn-branch-source.js';
@@ -11,6 +11,10 @@ export function createBranchSource(options: { git?: GitBranchSourceOptions; svn?
     list(repo: string, opts?: BranchListOptions): Promise<string[]> {
       const loc = repoLocation(repo);
       return loc.kind === 'svn' ? svn.list(loc.url, opts) : git.list(loc.url, opts);
+    },
+    listRefs(repo: string, opts?: BranchListOptions): Promise<ListedRef[]> {
+      const loc = repoLocation(repo);
+      return loc.kind === 'svn' ? svn.listRefs!(loc.url, opts) : git.listRefs!(loc.url, opts);
     },
   };
 }

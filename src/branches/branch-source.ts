@@ -15,9 +15,22 @@ export interface BranchListOptions {
   refs?: string[];
 }
 
+/** One listed ref and the branch name it gets (`refs/pull/7/head` → `pr/7`). */
+export interface ListedRef {
+  name: string;
+  /** The ref as the remote lists it (`refs/heads/main`); for Subversion `branches/<name>`. */
+  ref: string;
+}
+
 export interface BranchSource {
   /** Branch names as written (`feature/x`), deduplicated, sorted by code point. */
   list(repo: string, opts?: BranchListOptions): Promise<string[]>;
+  /**
+   * Every listed ref with its branch name (optional; detection prefers it): two refs that map to
+   * one name (a branch `pr/7` and the pull request ref `refs/pull/7/head`) are a collision, which
+   * `list` alone cannot show.
+   */
+  listRefs?(repo: string, opts?: BranchListOptions): Promise<ListedRef[]>;
 }
 
 /** A listing failed. `message` never contains credentials (URLs are redacted). */

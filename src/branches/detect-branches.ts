@@ -4,12 +4,18 @@
  * unreachable, bad credentials, timeout, client error) is `failed` with a redacted detail, never an
  * empty list.
  */
-import { BranchListError, DEFAULT_LIST_TIMEOUT_MS, type BranchSource } from './branch-source.js';
+import { BranchListError, DEFAULT_LIST_TIMEOUT_MS, sortUnique, type BranchSource, type ListedRef } from './branch-source.js';
 import { mapLimit } from './map-limit.js';
 import { redactText } from './redact-url.js';
 
+/** Two or more refs that map to one branch name (e.g. a branch `pr/7` and `refs/pull/7/head`). */
+export interface RefCollision {
+  name: string;
+  refs: string[];
+}
+
 export type BranchListing =
-  | { status: 'ok'; branches: string[] }
+  | { status: 'ok'; branches: string[]; collisions?: RefCollision[] }
   | { status: 'failed'; detail: string; reason: string };
 
 export interface DetectRequest {
@@ -43,8 +49,9 @@ export async function detectBranches(
     const r = distinct.get(key) as DetectRequest;
     try {
       const opts = r.refs && r.refs.length > 0 ? { timeoutMs, refs: r.refs } : { timeoutMs };
-      const branches = await withTimeout(source.list(r.repo.trim(), opts), timeoutMs + Math.min(5_000, timeoutMs));
-      return { status: 'ok', branches };
+      const budget = timeoutMs + Math.min(5_000, timeoutMs);
+      if (!source.listRefs) return { status: 'ok', branches: await withTimeout(source.list(r.repo.trim(), opts), budget) };
+      return listingOf(await withTimeout(source.listRefs(r.repo.trim(), opts), budget));
     } catch (e) {
       if (e instanceof BranchListError) return { status: 'failed', detail: e.message, reason: e.reason };
       const msg = e instanceof Error ? e.message : String(e);
@@ -55,6 +62,21 @@ export async function detectBranches(
   const out = new Map<string, BranchListing>();
   for (const r of requests) out.set(r.project, byKey.get(repoKey(r)) as BranchListing);
   return out;
+}
+
+/** Names (deduplicated, sorted) and the names several refs share. */
+export function listingOf(refs: readonly ListedRef[]): BranchListing {
+  const byName = new Map<string, string[]>();
+  for (const r of refs) {
+    const list = byName.get(r.name);
+    if (list) {
+      if (!list.includes(r.ref)) list.push(r.ref);
+    } else byName.set(r.name, [r.ref]);
+  }
+  const collisions: RefCollision[] = [];
+  for (const [name, list] of byName) if (list.length > 1) collisions.push({ name, refs: [...list].sort() });
+  const branches = sortUnique(byName.keys());
+  return collisions.length > 0 ? { status: 'ok', branches, collisions: collisions.sort((a, b) => (a.name < b.name ? -1 : 1)) } : { status: 'ok', branches };
 }
 
 /** A source that never settles must not hang the run. */

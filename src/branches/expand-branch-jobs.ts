@@ -10,11 +10,11 @@ import type { PlanProblem } from '../model/plan.js';
 import { parseMarker } from '../plan/marker.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
-import { capBranches } from './branch-cap.js';
+import { capBranches, type ExistingBranchJob } from './branch-cap.js';
 import { compileBranchFilter, invalidPatterns } from './branch-filter.js';
 import { branchJobName, branchSlug } from './branch-job-name.js';
 import type { BranchListing } from './detect-branches.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl, withoutPassword } from './redact-url.js';
 import { repoLocation } from './repo-kind.js';
 
 /** Grace period when `keep_days` is not given. */
@@ -66,9 +66,9 @@ export interface RenderBranchJobRequest {
 /** Renders one branch job (the render engineer's code: tokens, escaping, folder, hash). */
 export type RenderBranchJob = (req: RenderBranchJobRequest) => { job?: DesiredJob; diagnostics: Diagnostic[] };
 
-/** The URL as a token value: no credentials, no `svn+` prefix. */
+/** The URL as a token value: no password (the user part stays, see withoutPassword), no `svn+` prefix. */
 export function repoTokenValue(repo: string): string {
-  return repoLocation(repo).url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  return withoutPassword(repoLocation(repo).url);
 }
 
 /** Diagnostics for a block's glob patterns and numbers (all at once). */
@@ -94,15 +94,19 @@ export function checkBranchesBlock(p: BranchProject): Diagnostic[] {
   return out;
 }
 
-/** Branch names that already have jobs in Jenkins, per project (from the jobsmith markers). */
-export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+/**
+ * Branch names that already have jobs in Jenkins, per project (from the jobsmith markers): `live`,
+ * or `retired` when the marker records that jobsmith retired it (`gone=`). A branch with several
+ * jobs (several templates) is live when any of them is.
+ */
+export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Map<string, ExistingBranchJob>> {
+  const out = new Map<string, Map<string, ExistingBranchJob>>();
   for (const item of observed?.items ?? []) {
     const m = parseMarker(item.description);
     if (!m || m.kind !== 'job' || m.branch === undefined || m.project === undefined) continue;
-    let set = out.get(m.project);
-    if (!set) out.set(m.project, (set = new Set()));
-    set.add(m.branch);
+    let map = out.get(m.project);
+    if (!map) out.set(m.project, (map = new Map()));
+    if (map.get(m.branch) !== 'live') map.set(m.branch, m.gone === undefined ? 'live' : 'retired');
   }
   return out;
 }
@@ -142,7 +146,22 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
       continue;
     }
     const filter = compileBranchFilter(p.branches);
-    const matching = listing.branches.filter(filter);
+    // Several refs with one branch name (a branch `pr/7` and the pull request `refs/pull/7/head`):
+    // neither gets a job while both exist, and a job the name already has is left as it is.
+    const collided = new Map((listing.collisions ?? []).map((c) => [c.name, c.refs]));
+    const held: string[] = [];
+    for (const [name, refs] of collided) {
+      if (!filter(name)) continue;
+      held.push(name);
+      problems.push({
+        severity: 'error',
+        category: 'external',
+        code: 'branch-ref-collision',
+        project: p.project,
+        message: `project ${p.project}: ${refs.join(' and ')} both map to branch name ${name}: no job for either while both exist (a job for ${name} is left as it is); rename one of them`,
+      });
+    }
+    const matching = listing.branches.filter((b) => filter(b) && !collided.has(b));
     const max = p.branches.max ?? DEFAULT_MAX_BRANCHES;
     const { kept, overflow } = capBranches(matching, max, existing.get(p.project));
     if (overflow.length > 0) {
@@ -177,7 +196,13 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     diagnostics.push(...projectDiags);
     for (const [k, v] of mine) taken.set(k, `${v} of ${p.project}`);
     jobs.push(...projectJobs);
-    scopes[p.project] = { status: 'ok', keepDays, listed: listing.branches.length };
+    scopes[p.project] = {
+      status: 'ok',
+      keepDays,
+      listed: listing.branches.length,
+      ...(overflow.length > 0 ? { cap: { max, dropped: overflow } } : {}),
+      ...(held.length > 0 ? { held: held.sort() } : {}),
+    };
   }
   return { jobs, folders: [], scopes, diagnostics, problems };
 }

@@ -12,6 +12,7 @@ import {
   type BranchListFailure,
   type BranchListOptions,
   type BranchSource,
+  type ListedRef,
 } from './branch-source.js';
 import { redactText, redactUrl } from './redact-url.js';
 
@@ -33,9 +34,14 @@ export function branchNameForRef(ref: string): string {
  * not exactly such lines (cut short, garbled) throws: a partial listing must never count as complete.
  */
 export function parseLsRemote(output: string, patterns: string[]): string[] {
+  return sortUnique(parseLsRemoteRefs(output, patterns).map((r) => r.name));
+}
+
+/** Like `parseLsRemote`, keeping each matching ref with its branch name (one entry per distinct ref). */
+export function parseLsRemoteRefs(output: string, patterns: string[]): ListedRef[] {
   const headsOnly = patterns.length === 1 && patterns[0] === 'refs/heads/**';
   const isMatch = headsOnly ? (ref: string) => ref.startsWith('refs/heads/') : picomatch(patterns, { dot: true });
-  const names: string[] = [];
+  const refs = new Map<string, ListedRef>();
   if (output !== '' && !output.endsWith('\n')) throw new BranchListError('git ls-remote: the listing was cut short', 'client');
   for (const line of output.split('\n')) {
     if (line === '') continue;
@@ -43,9 +49,9 @@ export function parseLsRemote(output: string, patterns: string[]): string[] {
     if (!m) throw new BranchListError(`git ls-remote: unexpected output line ${JSON.stringify(line.slice(0, 80))}`, 'client');
     const ref = (m[1] as string).trim();
     if (ref.endsWith('^{}') || !isMatch(ref)) continue;
-    names.push(branchNameForRef(ref));
+    if (!refs.has(ref)) refs.set(ref, { name: branchNameForRef(ref), ref });
   }
-  return sortUnique(names);
+  return [...refs.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
 function classify(text: string): BranchListFailure {
@@ -110,8 +116,11 @@ export function createGitBranchSource(options: GitBranchSourceOptions = {}): Bra
     clients.set(timeoutMs, git);
     return git;
   };
-  return {
+  const source: Required<BranchSource> = {
     async list(repo: string, opts: BranchListOptions = {}): Promise<string[]> {
+      return sortUnique((await source.listRefs(repo, opts)).map((r) => r.name));
+    },
+    async listRefs(repo: string, opts: BranchListOptions = {}): Promise<ListedRef[]> {
       const shown = redactUrl(repo);
       if (repo.trim() === '' || repo.startsWith('-') || /\s/.test(repo))
         throw new BranchListError(`not a repository URL: '${shown}'`, 'bad-url');
@@ -144,7 +153,8 @@ export function createGitBranchSource(options: GitBranchSourceOptions = {}): Bra
       } finally {
         clearTimeout(timer);
       }
-      return parseLsRemote(out, patterns);
+      return parseLsRemoteRefs(out, patterns);
     },
   };
+  return source;
 }

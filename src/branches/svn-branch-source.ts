@@ -1,6 +1,11 @@
 /**
- * Subversion branch listing: `svn list --non-interactive <url>/branches` (the `svn` client, Debian
- * package `subversion`), with a timeout. Each directory directly under `branches/` is a branch.
+ * Subversion branch listing: `svn list --xml --non-interactive <url>/branches` (the `svn` client,
+ * Debian package `subversion`), with a timeout. Each directory directly under `branches/` is a branch.
+ *
+ * Names are read from the XML listing, which svn writes in UTF-8 whatever the locale (its plain
+ * listing converts names to the locale's charset: under `LC_ALL=C` it turns `feature ünï` into
+ * `feature uni`, merging two branches). svn runs under `C.UTF-8`: English messages (classified
+ * below) and UTF-8 command-line arguments.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -10,8 +15,10 @@ import {
   type BranchListFailure,
   type BranchListOptions,
   type BranchSource,
+  type ListedRef,
 } from './branch-source.js';
 import { redactText, redactUrl } from './redact-url.js';
+import { childElements, parseXml, textOf } from '../xml/tree.js';
 
 export interface SvnBranchSourceOptions {
   /** The svn binary (default `svn`). */
@@ -36,21 +43,49 @@ export function parseSvnList(output: string): string[] {
   return sortUnique(names);
 }
 
+/** `svn list --xml` output: the names of the `kind="dir"` entries. Anything else (cut short, garbled) throws. */
+export function parseSvnListXml(output: string): string[] {
+  let root;
+  try {
+    root = parseXml(output);
+  } catch (err) {
+    throw new BranchListError(`svn list: unreadable XML listing (${(err as Error).message})`, 'client');
+  }
+  if (root.name !== 'lists') throw new BranchListError(`svn list: unexpected XML listing <${root.name}>`, 'client');
+  const names: string[] = [];
+  for (const list of childElements(root)) {
+    for (const entry of childElements(list)) {
+      if (entry.name !== 'entry') continue;
+      const kind = entry.attrs.find(([k]) => k === 'kind')?.[1];
+      const name = childElements(entry).find((c) => c.name === 'name');
+      if (kind === 'dir' && name && textOf(name) !== '') names.push(textOf(name));
+    }
+  }
+  return sortUnique(names);
+}
+
 export function createSvnBranchSource(options: SvnBranchSourceOptions = {}): BranchSource {
   const binary = options.binary ?? 'svn';
-  return {
+  const source: Required<BranchSource> = {
+    async listRefs(repo: string, opts: BranchListOptions = {}): Promise<ListedRef[]> {
+      return (await source.list(repo, opts)).map((name) => ({ name, ref: `branches/${name}` }));
+    },
     list(repo: string, opts: BranchListOptions = {}): Promise<string[]> {
       const shown = redactUrl(repo);
       if (repo.trim() === '' || repo.startsWith('-') || /\s/.test(repo))
         return Promise.reject(new BranchListError(`not a repository URL: '${shown}'`, 'bad-url'));
       const timeoutMs = opts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
       const url = `${repo.replace(/\/+$/, '')}/branches`;
-      const args = ['list', '--non-interactive', '--no-auth-cache', url];
-      const env = { ...(options.env ?? process.env), LC_ALL: 'C', LANGUAGE: 'C' };
+      const args = ['list', '--xml', '--non-interactive', '--no-auth-cache', url];
+      const env = { ...(options.env ?? process.env), LC_ALL: 'C.UTF-8', LANGUAGE: 'C' };
       return new Promise((resolve, reject) => {
         execFile(binary, args, { timeout: timeoutMs, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
           if (!err) {
-            resolve(parseSvnList(stdout));
+            try {
+              resolve(parseSvnListXml(stdout));
+            } catch (e) {
+              reject(e instanceof BranchListError ? new BranchListError(e.message.replace(/^svn list/, `svn list ${redactUrl(url)}`), e.reason) : e);
+            }
             return;
           }
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
@@ -69,4 +104,5 @@ export function createSvnBranchSource(options: SvnBranchSourceOptions = {}): Bra
       });
     },
   };
+  return source;
 }

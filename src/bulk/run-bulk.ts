@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Clock } from '../model/clock.js';
@@ -14,16 +14,19 @@ import { selectJobs, type JobSelector, type SelectedJob } from './select-jobs.js
 import { conditionHolds, type ConfigCondition } from '../xml/condition.js';
 import { XmlConfig } from '../xml/config-editor.js';
 import { errorText } from './error-text.js';
+import { JenkinsError } from '../jenkins/jenkins-error.js';
+import { markerEdit, markerEditRefusal } from '../plan/rules/bulk-keeps-marker.js';
 
 /**
  * - `changed`      the edit changes the config (dry run: would change; with apply: see `applied`)
  * - `unchanged`    the edit leaves the config as it is
  * - `not-matched`  the config does not meet the --where conditions
  * - `skipped`      the script returned null/false
- * - `refused`      managed by jobsmith and no --force
+ * - `refused`      managed by jobsmith and no --force, or the edit would touch the jobsmith marker
  * - `failed`       reading the config, editing it (bad path, script error) or writing it failed
+ * - `interrupted`  not looked at: the run was interrupted (Ctrl-C) before this job's turn
  */
-export type BulkJobStatus = 'changed' | 'unchanged' | 'not-matched' | 'skipped' | 'refused' | 'failed';
+export type BulkJobStatus = 'changed' | 'unchanged' | 'not-matched' | 'skipped' | 'refused' | 'failed' | 'interrupted';
 
 export interface BulkJobResult {
   fullName: string;
@@ -34,6 +37,8 @@ export interface BulkJobResult {
   applied?: boolean;
   /** Why refused or failed, in words. */
   message?: string;
+  /** refused: `managed` (a managed job without --force) or `marker` (the edit would touch the jobsmith marker). */
+  refusal?: 'managed' | 'marker';
 }
 
 export interface BulkOptions {
@@ -43,8 +48,12 @@ export interface BulkOptions {
   script?: BulkScript;
   /** Post the changes (after writing the backup). Without it: a dry run. */
   apply: boolean;
-  /** Edit managed jobs too. */
+  /** Edit managed jobs too (the jobsmith marker is kept: an edit that would touch it is refused). */
   force: boolean;
+  /** Let edits remove the jobsmith marker (the jobs stop being managed); implies `force` for managed jobs. */
+  unmanage?: boolean;
+  /** Abort (Ctrl-C): no new job is started; posts in flight end, then the manifest is written. */
+  signal?: AbortSignal;
   concurrency: number;
   /** Required with apply: a new or empty directory for the backup. */
   backupDir?: string;
@@ -66,8 +75,22 @@ export interface BulkResult {
   /** With apply: changes posted / failed to post. */
   applied: number;
   applyFailed: number;
+  /** With apply: posts whose answer was lost (they may or may not have been applied; undo checks). */
+  applyUnknown: number;
   backupDir?: string;
+  /** The run was interrupted (signal): the jobs not yet looked at are `interrupted`. */
+  interrupted: boolean;
 }
+
+/**
+ * What became of one config POST:
+ * - `posting`  the POST was sent and had not ended when the manifest was written (interrupted run);
+ * - `applied`  Jenkins answered 2xx;
+ * - `failed`   Jenkins answered with an error status (nothing posted, as far as Jenkins says);
+ * - `unknown`  no answer (connection lost, timeout): it may have been applied.
+ * Undo checks every entry against the live config, whatever its outcome.
+ */
+export type BulkPostOutcome = 'posting' | 'applied' | 'failed' | 'unknown';
 
 export interface BulkManifestEntry {
   fullName: string;
@@ -75,7 +98,11 @@ export interface BulkManifestEntry {
   before: string;
   /** sha256 of the config posted (its text is kept under `.after/` for the undo guard's semantic check). */
   after: string;
+  /** outcome === 'applied' (kept for readers of manifests written before `outcome`). */
   applied: boolean;
+  outcome?: BulkPostOutcome;
+  /** Why the POST failed or has no answer. */
+  error?: string;
 }
 
 export interface BulkManifest {
@@ -83,6 +110,8 @@ export interface BulkManifest {
   version: 1;
   createdAt: string;
   operations: string[];
+  /** `running` while posts go on (a manifest left so was cut short: see the journal), then `complete` or `interrupted`. */
+  state?: 'running' | 'complete' | 'interrupted';
   jobs: BulkManifestEntry[];
 }
 
@@ -91,11 +120,16 @@ export class BackupDirError extends Error {
 }
 
 export const BULK_MANIFEST = 'jobsmith-bulk.json';
+/**
+ * One JSON line per POST event (`posting` before it is sent, then its outcome), appended as it
+ * happens: what a run killed outright leaves for `--undo` besides its manifest.
+ */
+export const BULK_JOURNAL = 'jobsmith-bulk.journal';
 /** Where the configs bulk posted are kept inside a backup (not part of the JENKINS_HOME layout). */
 export const AFTER_DIR = '.after';
 
 export function emptyBulkSummary(): Record<BulkJobStatus, number> {
-  return { changed: 0, unchanged: 0, 'not-matched': 0, skipped: 0, refused: 0, failed: 0 };
+  return { changed: 0, unchanged: 0, 'not-matched': 0, skipped: 0, refused: 0, failed: 0, interrupted: 0 };
 }
 
 export function managedRefusal(s: SelectedJob): string {
@@ -104,10 +138,24 @@ export function managedRefusal(s: SelectedJob): string {
   return `managed by jobsmith${branch}: change template job-templates/${m.template}-config.xml or definition jobs/${m.project}.yaml instead (the next sync that re-renders it, or sync --verify, reverts a live edit); --force edits it anyway`;
 }
 
+/** A POST error with no answer from Jenkins (it may have been applied) vs an error answer. */
+function postOutcome(err: unknown): BulkPostOutcome {
+  return err instanceof JenkinsError && err.kind !== 'network' && err.kind !== 'timeout' ? 'failed' : 'unknown';
+}
+
+/** Write the manifest whole under a temporary name, then rename it into place (never half a file). */
+function writeManifest(dir: string, m: BulkManifest): void {
+  const file = path.join(dir, BULK_MANIFEST);
+  writeFileSync(`${file}.tmp`, JSON.stringify(m, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
+}
+
 /**
  * `jobsmith bulk`: list Jenkins once, select jobs, fetch and edit each config, report a diff per job.
- * With `apply`, each changed job's current config is written to the backup directory before its new
- * config is posted, and a manifest (for `--undo`) is written at the end. Failures are per job.
+ * With `apply`, the manifest (for `--undo`) is written before the first POST, each changed job's
+ * current config is written to the backup directory before its new config is posted, every POST is
+ * journalled as it starts and ends, and the manifest is written again at the end (also when the run
+ * is interrupted through `signal`). Failures are per job.
  */
 export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: string[]): Promise<BulkResult> {
   const state = await api.list();
@@ -117,12 +165,38 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
   const summary = emptyBulkSummary();
   let applied = 0;
   let applyFailed = 0;
+  let applyUnknown = 0;
   let done = 0;
   const wantDiffs = opts.diffs ?? true;
+  const unmanage = opts.unmanage ?? false;
+  const manifestOf = (state: NonNullable<BulkManifest['state']>): BulkManifest => ({
+    format: 'jobsmith-bulk-backup',
+    version: 1,
+    createdAt: opts.clock.now().toISOString(),
+    operations: describeOps,
+    state,
+    jobs: [...manifest].sort((a, b) => (a.fullName < b.fullName ? -1 : 1)),
+  });
+  const journal = (e: BulkManifestEntry): void => {
+    appendFileSync(path.join(opts.backupDir!, BULK_JOURNAL), JSON.stringify(e) + '\n');
+  };
   if (opts.apply) {
     if (!opts.backupDir) throw new Error('apply needs a backup directory');
-    await mkdir(opts.backupDir, { recursive: true });
-    if ((await readdir(opts.backupDir)).length > 0) throw new BackupDirError(`backup directory ${opts.backupDir} is not empty; name a new one`);
+    const dir = opts.backupDir;
+    let entries: string[];
+    try {
+      await mkdir(dir, { recursive: true });
+      entries = await readdir(dir);
+    } catch (err) {
+      throw new BackupDirError(`cannot use ${dir} as the backup directory: ${errorText(err)}`);
+    }
+    if (entries.length > 0) throw new BackupDirError(`backup directory ${dir} is not empty; name a new one`);
+    // Before the first POST: a run cut short at any point leaves a backup `--undo` can read.
+    try {
+      writeManifest(dir, manifestOf('running'));
+    } catch (err) {
+      throw new BackupDirError(`cannot write ${BULK_MANIFEST} in ${dir}: ${errorText(err)}; nothing was changed`);
+    }
   }
   opts.onEvent?.({ type: 'start', total: selected.length, apply: opts.apply });
   const finish = (i: number, r: BulkJobResult): void => {
@@ -134,7 +208,8 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
   await runLimited(selected, opts.concurrency, async (sel, i) => {
     const { item } = sel;
     const fullName = item.fullName;
-    if (sel.marker && !opts.force) return finish(i, { fullName, status: 'refused', message: managedRefusal(sel) });
+    if (opts.signal?.aborted) return finish(i, { fullName, status: 'interrupted' });
+    if (sel.marker && !opts.force && !unmanage) return finish(i, { fullName, status: 'refused', refusal: 'managed', message: managedRefusal(sel) });
     let before: string;
     try {
       before = await api.getConfig(fullName);
@@ -160,8 +235,11 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
     if (edit.error !== undefined) return finish(i, { fullName, status: 'failed', message: edit.error });
     if (edit.skipped) return finish(i, { fullName, status: 'skipped' });
     if (!edit.changed) return finish(i, { fullName, status: 'unchanged' });
+    const markerRefusal = markerEditRefusal(markerEdit(before, edit.xml), unmanage);
+    if (markerRefusal !== undefined) return finish(i, { fullName, status: 'refused', refusal: 'marker', message: markerRefusal });
     const r: BulkJobResult = { fullName, status: 'changed' };
     if (wantDiffs) r.diff = createTwoFilesPatch(`a/${fullName}/config.xml`, `b/${fullName}/config.xml`, before, edit.xml, undefined, undefined, { context: 2 });
+    if (opts.apply && opts.signal?.aborted) return finish(i, { fullName, status: 'interrupted' });
     if (opts.apply) {
       const file = path.join(opts.backupDir!, jobConfigPath(fullName));
       const afterFile = path.join(opts.backupDir!, AFTER_DIR, jobConfigPath(fullName));
@@ -178,33 +256,44 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
         applyFailed++;
         return finish(i, r);
       }
-      const entry: BulkManifestEntry = { fullName, before: sha256(before), after: sha256(edit.xml), applied: false };
+      const entry: BulkManifestEntry = { fullName, before: sha256(before), after: sha256(edit.xml), applied: false, outcome: 'posting' };
+      try {
+        journal(entry);
+      } catch (err) {
+        r.applied = false;
+        r.message = `writing the bulk journal failed, not applied: ${errorText(err)}`;
+        applyFailed++;
+        return finish(i, r);
+      }
       manifest.push(entry);
       try {
         await api.updateJob(fullName, edit.xml);
         entry.applied = true;
+        entry.outcome = 'applied';
         r.applied = true;
         applied++;
       } catch (err) {
+        entry.outcome = postOutcome(err);
+        entry.error = errorText(err);
         r.applied = false;
-        r.message = `posting config.xml failed: ${errorText(err)}`;
+        if (entry.outcome === 'unknown') {
+          r.message = `posting config.xml got no answer (it may have been applied; --undo checks): ${entry.error}`;
+          applyUnknown++;
+        } else r.message = `posting config.xml failed: ${entry.error}`;
         applyFailed++;
+      }
+      try {
+        journal(entry);
+      } catch {
+        // the manifest written at the end records the outcome too
       }
     }
     finish(i, r);
   });
-  if (opts.apply) {
-    const m: BulkManifest = {
-      format: 'jobsmith-bulk-backup',
-      version: 1,
-      createdAt: opts.clock.now().toISOString(),
-      operations: describeOps,
-      jobs: manifest.sort((a, b) => (a.fullName < b.fullName ? -1 : 1)),
-    };
-    await writeFile(path.join(opts.backupDir!, BULK_MANIFEST), JSON.stringify(m, null, 2) + '\n');
-  }
+  const interrupted = opts.signal?.aborted ?? false;
+  if (opts.apply) writeManifest(opts.backupDir!, manifestOf(interrupted ? 'interrupted' : 'complete'));
   opts.onEvent?.({ type: 'end', summary });
-  const out: BulkResult = { apply: opts.apply, jobs: results, summary, applied, applyFailed };
+  const out: BulkResult = { apply: opts.apply, jobs: results, summary, applied, applyFailed, applyUnknown, interrupted };
   if (opts.apply) out.backupDir = opts.backupDir!;
   return out;
 }

@@ -11,6 +11,7 @@ import type { ApplyResult } from '../apply/apply-events.js';
 import { loadWorkspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { makePlan } from '../plan/make-plan.js';
+import { restoreOnlyPlan } from '../plan/rules/restore-only.js';
 import { planRestore } from './restore-plan.js';
 import { readBackup } from './restore-source.js';
 import { withRevisionTree } from './revision-tree.js';
@@ -54,8 +55,8 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
       const diagnostics = [...loaded.diagnostics, ...rendered.diagnostics].map((d) => (d.file && d.file.startsWith(dir) ? { ...d, file: path.join(display, path.relative(dir, d.file)) } : d));
       if (hasErrors(diagnostics)) return { kind: 'definitions', diagnostics };
       const observed = await api.list();
-      const plan = makePlan({ desired: rendered.desired, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
-      return finish({ kind: 'definitions', diagnostics, plan });
+      const planned = makePlan({ desired: rendered.desired, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
+      return finish({ kind: 'definitions', diagnostics, plan: restoreOnlyPlan(planned, opts.overwrite) });
     }
     const backup = await readBackup(dir, display);
     if (hasErrors(backup.diagnostics)) return { kind: 'backup', diagnostics: backup.diagnostics };
@@ -70,7 +71,7 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
       });
     }
     const plan = planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, ...(currentConfigs ? { currentConfigs } : {}) });
-    return finish({ kind: 'backup', diagnostics: [], plan });
+    return finish({ kind: 'backup', diagnostics: [], plan: restoreOnlyPlan(plan, opts.overwrite) });
   };
   const finish = async (o: RestoreOutcome): Promise<RestoreOutcome> => {
     if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) });

@@ -2,50 +2,129 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
-import { sameConfig } from '../plan/same-job-config.js';
+import { sameConfig } from '../xml/semantic-compare.js';
 import { sha256 } from '../model/hash.js';
 import { jobConfigPath } from './home-layout.js';
-import { AFTER_DIR, BULK_MANIFEST, type BulkManifest } from './run-bulk.js';
+import { AFTER_DIR, BULK_JOURNAL, BULK_MANIFEST, type BulkManifest, type BulkManifestEntry } from './run-bulk.js';
 import { errorText } from './error-text.js';
+
+/**
+ * - `restored`      the live config was the edited one; the backup was posted back
+ * - `would-restore` (dry run) it would be restored
+ * - `unchanged`     the edit was applied and the live config is already the backup's
+ * - `not-applied`   the edit never took effect (its POST failed, got no answer, or the run was
+ *                   interrupted) and the live config is the backup's: nothing to restore
+ * - `refused`       the live config is neither the backup's nor the edited one (changed since); --force
+ * - `failed`        the backup file is missing or modified, or reading/posting the config failed
+ */
+export type UndoStatus = 'restored' | 'would-restore' | 'unchanged' | 'not-applied' | 'refused' | 'failed';
 
 export interface UndoJobResult {
   fullName: string;
-  /** restored: original posted; unchanged: already as in the backup; refused: edited since; failed. */
-  status: 'restored' | 'would-restore' | 'unchanged' | 'refused' | 'failed';
+  status: UndoStatus;
+  /** Why, in words (every status but a plain `restored` has one). */
   message?: string;
 }
 
 export interface UndoResult {
+  /** One per job the bulk edit backed up (before its POST), in name order. */
   jobs: UndoJobResult[];
-  summary: Record<UndoJobResult['status'], number>;
+  summary: Record<UndoStatus, number>;
+  /** How the bulk run ended: `complete`, `interrupted`, or `running` (cut short: the journal tells the rest). */
+  state: 'running' | 'complete' | 'interrupted';
 }
 
 export class UndoInputError extends Error {
   override name = 'UndoInputError';
 }
 
+function emptyUndoSummary(): Record<UndoStatus, number> {
+  return { restored: 0, 'would-restore': 0, unchanged: 0, 'not-applied': 0, refused: 0, failed: 0 };
+}
+
+/** The journal's entries, last word per job (a line cut by a crash is ignored). */
+async function readJournal(dir: string): Promise<Map<string, BulkManifestEntry> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, BULK_JOURNAL), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UndoInputError(`${path.join(dir, BULK_JOURNAL)}: ${errorText(err)}`);
+  }
+  const out = new Map<string, BulkManifestEntry>();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let e: BulkManifestEntry;
+    try {
+      e = JSON.parse(line) as BulkManifestEntry;
+    } catch {
+      continue;
+    }
+    if (typeof e?.fullName === 'string' && typeof e.before === 'string' && typeof e.after === 'string') out.set(e.fullName, e);
+  }
+  return out;
+}
+
+/** The manifest merged with the journal (a run killed outright may have journalled more than its manifest says). */
+async function readBackupEntries(dir: string): Promise<{ entries: BulkManifestEntry[]; state: UndoResult['state'] }> {
+  const file = path.join(dir, BULK_MANIFEST);
+  let manifest: BulkManifest | undefined;
+  let missing: string | undefined;
+  try {
+    manifest = JSON.parse(await readFile(file, 'utf8')) as BulkManifest;
+  } catch (err) {
+    missing = (err as NodeJS.ErrnoException).code ?? errorText(err);
+  }
+  const journal = await readJournal(dir);
+  if (!manifest) {
+    if (!journal) throw new UndoInputError(`${dir} is not a bulk backup (${BULK_MANIFEST}: ${missing})`);
+    return { entries: [...journal.values()], state: 'running' };
+  }
+  if (manifest.format !== 'jobsmith-bulk-backup' || manifest.version !== 1 || !Array.isArray(manifest.jobs)) {
+    throw new UndoInputError(`${file}: not a jobsmith bulk backup manifest (format/version)`);
+  }
+  const bad = manifest.jobs.findIndex((e) => typeof e?.fullName !== 'string' || typeof e.before !== 'string' || typeof e.after !== 'string');
+  if (bad >= 0) throw new UndoInputError(`${file}: jobs[${bad}] is not a bulk backup entry (fullName, before, after)`);
+  const byName = new Map(manifest.jobs.map((e) => [e.fullName, e]));
+  for (const [name, e] of journal ?? []) {
+    const m = byName.get(name);
+    // the manifest written at the end has the final word; a journal line only adds what it lacks
+    if (!m || (m.outcome === 'posting' && e.outcome !== 'posting')) byName.set(name, e);
+  }
+  return { entries: [...byName.values()], state: manifest.state ?? 'complete' };
+}
+
+function notAppliedWhy(e: BulkManifestEntry): string {
+  switch (e.outcome) {
+    case 'failed':
+      return `its POST failed (${e.error ?? 'error'}) and the live config is the backup's: nothing to restore`;
+    case 'unknown':
+      return `its POST got no answer (${e.error ?? 'lost'}) and the live config is the backup's: it was not applied, nothing to restore`;
+    case 'posting':
+      return "the bulk run was cut short during its POST and the live config is the backup's: nothing to restore";
+    default:
+      return "the live config is the backup's: nothing to restore";
+  }
+}
+
 /**
  * `jobsmith bulk --undo DIR`: post back the configs saved by `bulk --apply` (the exact bytes read
- * before the edit). A job whose config changed since the bulk edit (not semantically equal to what
- * bulk posted) is refused unless `force`. With `dryRun`, only reports.
+ * before the edit). Every job the bulk edit backed up is checked against its live config, whatever
+ * the manifest says became of its POST (an answer may have been lost, the run interrupted):
+ * - the live config is the backup's → nothing to do (`unchanged` / `not-applied`);
+ * - it is what bulk posted (semantically) → restore;
+ * - anything else (edited since) → refused unless `force`.
+ * With `dryRun`, only reports.
  */
 export async function undoBulk(
   api: JenkinsApi,
   dir: string,
   opts: { force: boolean; dryRun: boolean; concurrency: number; onJob?: (r: UndoJobResult, done: number, total: number) => void },
 ): Promise<UndoResult> {
-  let manifest: BulkManifest;
-  try {
-    manifest = JSON.parse(await readFile(path.join(dir, BULK_MANIFEST), 'utf8')) as BulkManifest;
-  } catch (err) {
-    throw new UndoInputError(`${dir} is not a bulk backup (${BULK_MANIFEST}: ${(err as NodeJS.ErrnoException).code ?? errorText(err)})`);
-  }
-  if (manifest.format !== 'jobsmith-bulk-backup' || manifest.version !== 1 || !Array.isArray(manifest.jobs)) {
-    throw new UndoInputError(`${path.join(dir, BULK_MANIFEST)}: not a jobsmith bulk backup manifest (format/version)`);
-  }
-  const entries = manifest.jobs.filter((j) => j.applied);
+  const { entries: unsorted, state } = await readBackupEntries(dir);
+  const entries = unsorted.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
   const jobs: UndoJobResult[] = new Array(entries.length);
-  const summary: UndoResult['summary'] = { restored: 0, 'would-restore': 0, unchanged: 0, refused: 0, failed: 0 };
+  const summary = emptyUndoSummary();
   let done = 0;
   const finish = (i: number, r: UndoJobResult): void => {
     jobs[i] = r;
@@ -54,6 +133,7 @@ export async function undoBulk(
   };
   await runLimited(entries, opts.concurrency, async (e, i) => {
     const fullName = e.fullName;
+    const wasApplied = e.outcome === 'applied' || (e.outcome === undefined && e.applied);
     let original: string;
     try {
       original = await readFile(path.join(dir, jobConfigPath(fullName)), 'utf8');
@@ -67,23 +147,27 @@ export async function undoBulk(
     } catch (err) {
       return finish(i, { fullName, status: 'failed', message: `reading config.xml failed: ${errorText(err)}` });
     }
-    if (current === original) return finish(i, { fullName, status: 'unchanged' });
+    if (current === original || sameConfig(current, original)) {
+      return finish(i, wasApplied ? { fullName, status: 'unchanged', message: 'already as in the backup' } : { fullName, status: 'not-applied', message: notAppliedWhy(e) });
+    }
     let asPosted = sha256(current) === e.after;
     if (!asPosted) {
       // Jenkins may re-serialise what it stored: compare with what bulk posted, semantically.
       const posted = await readFile(path.join(dir, AFTER_DIR, jobConfigPath(fullName)), 'utf8').catch(() => undefined);
       asPosted = posted !== undefined && sha256(posted) === e.after && sameConfig(current, posted);
     }
+    const lost = wasApplied ? '' : e.outcome === 'posting' ? ' (the run was cut short during its POST, which went through)' : ` (its POST ${e.outcome === 'failed' ? 'reported a failure' : 'got no answer'}, but went through)`;
     if (!asPosted && !opts.force) {
-      return finish(i, { fullName, status: 'refused', message: 'changed in Jenkins since the bulk edit; --force restores the backup anyway' });
+      return finish(i, { fullName, status: 'refused', message: 'changed in Jenkins since the bulk edit (the live config is neither the backup nor what bulk posted); --force restores the backup anyway' });
     }
-    if (opts.dryRun) return finish(i, { fullName, status: 'would-restore' });
+    const forced = asPosted ? '' : ' (changed in Jenkins since the bulk edit; --force)';
+    if (opts.dryRun) return finish(i, { fullName, status: 'would-restore', message: `would post the backup back${lost}${forced}` });
     try {
       await api.updateJob(fullName, original);
     } catch (err) {
       return finish(i, { fullName, status: 'failed', message: `posting config.xml failed: ${errorText(err)}` });
     }
-    finish(i, { fullName, status: 'restored' });
+    finish(i, { fullName, status: 'restored', ...(lost || forced ? { message: `restored${lost}${forced}` } : {}) });
   });
-  return { jobs, summary };
+  return { jobs, summary, state };
 }

@@ -31,6 +31,7 @@ interface BulkArgs extends ConnectionArgs {
   script?: string;
   apply: boolean;
   force: boolean;
+  unmanage: boolean;
   'backup-dir'?: string;
   undo?: string;
   concurrency: number;
@@ -120,7 +121,7 @@ function progress(apply: boolean, json: boolean): (e: BulkEvent) => void {
         else if (r.status === 'failed') process.stderr.write(`FAILED ${r.fullName}: ${r.message}\n`);
         return;
       }
-      if (r.status === 'failed' || (apply && r.applied === false)) process.stderr.write(`\r\x1b[KFAILED ${r.fullName}: ${r.message}\n`);
+      if (r.status === 'failed' || (apply && r.status === 'changed' && r.applied === false)) process.stderr.write(`\r\x1b[KFAILED ${r.fullName}: ${r.message}\n`);
       const now = Date.now();
       if (now - last > 80 || e.done === e.total) {
         last = now;
@@ -144,11 +145,15 @@ function printResult(r: BulkResult, a: BulkArgs): void {
   const parts = [`${s.changed} ${verb}`, `${s.unchanged} unchanged`];
   if (s['not-matched']) parts.push(`${s['not-matched']} not matching --where`);
   if (s.skipped) parts.push(`${s.skipped} skipped by the script`);
-  if (s.refused) parts.push(`${s.refused} refused (managed; --force)`);
+  const managedRefused = r.jobs.filter((j) => j.refusal === 'managed').length;
+  const markerRefused = r.jobs.filter((j) => j.refusal === 'marker').length;
+  if (managedRefused) parts.push(`${managedRefused} refused (managed; --force)`);
+  if (markerRefused) parts.push(`${markerRefused} refused (the edit would touch the jobsmith marker; --unmanage to remove it)`);
   if (s.failed) parts.push(`${s.failed} failed`);
-  out.push(`bulk${r.apply ? '' : ' (dry run)'}: ${r.jobs.length} jobs selected: ${parts.join(', ')}`);
+  if (s.interrupted) parts.push(`${s.interrupted} not looked at (interrupted)`);
+  out.push(`bulk${r.apply ? '' : ' (dry run)'}${r.interrupted ? ' INTERRUPTED' : ''}: ${r.jobs.length} jobs selected: ${parts.join(', ')}`);
   if (r.apply) {
-    out.push(`applied: ${r.applied} updated, ${r.applyFailed} failed`);
+    out.push(`applied: ${r.applied} updated, ${r.applyFailed} failed${r.applyUnknown ? ` (${r.applyUnknown} without an answer: they may have been applied; --undo checks them)` : ''}`);
     if (r.backupDir && r.applied + r.applyFailed > 0) out.push(`backup of the previous configs: ${r.backupDir}\nundo with: jobsmith bulk --undo ${r.backupDir}`);
   } else if (s.changed > 0) out.push('nothing was changed; run again with --apply to apply (each job\'s current config is backed up first)');
   process.stdout.write(out.join('\n') + '\n');
@@ -159,9 +164,11 @@ function printUndo(r: UndoResult, json: boolean): void {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     return;
   }
-  const lines = r.jobs.filter((j) => j.status !== 'unchanged').map((j) => `${j.status} ${j.fullName}${j.message ? `: ${j.message}` : ''}`);
+  const lines = r.jobs.map((j) => `${j.status} ${j.fullName}${j.message ? `: ${j.message}` : ''}`);
   const s = r.summary;
-  lines.push(`undo: ${s.restored} restored, ${s.unchanged} already as in the backup, ${s.refused} refused, ${s.failed} failed`);
+  if (r.state !== 'complete') lines.push(`note: the bulk run was ${r.state === 'interrupted' ? 'interrupted' : 'cut short'}; every job it backed up was checked against Jenkins`);
+  const restored = s['would-restore'] ? `${s['would-restore']} to restore` : `${s.restored} restored`;
+  lines.push(`undo: ${restored}, ${s.unchanged} already as in the backup, ${s['not-applied']} never changed by the bulk edit, ${s.refused} refused, ${s.failed} failed (of ${r.jobs.length} jobs in the backup)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -192,7 +199,8 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       .option('add', { type: 'string', array: true, nargs: 2, describe: 'PATH SNIPPET: append XML (or @file.xml) under PATH' })
       .option('script', { type: 'string', describe: 'A .js/.mjs/.ts module: export default (config, job) => config' })
       .option('apply', { type: 'boolean', default: false, describe: 'Apply the changes (after backing up each job)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Also edit jobs jobsmith manages (a later sync may revert); with --undo: overwrite jobs edited since' })
+      .option('force', { type: 'boolean', default: false, describe: 'Also edit jobs jobsmith manages (a later sync may revert; their marker is kept); with --undo: overwrite jobs edited since' })
+      .option('unmanage', { type: 'boolean', default: false, describe: 'Let the edits remove the jobsmith marker from managed jobs (they stop being managed); never needed otherwise' })
       .option('backup-dir', { type: 'string', describe: 'Where --apply writes the backup (default ./jobsmith-backup-<time>)' })
       .option('undo', { type: 'string', describe: 'Restore the configs saved in this backup directory' })
       .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
@@ -240,27 +248,55 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
     if (ops.length === 0 && !script) throw new UsageError('name an edit: --set, --replace, --remove, --add or --script (or --undo DIR)');
     const now = systemClock.now();
     const backupDir = a['backup-dir'] ?? defaultBackupDir(now);
-    process.exitCode = await openJenkins(a, async (api, whereText) => {
-      if (!a.json) process.stderr.write(`${whereText}\n`);
-      let r: BulkResult;
-      try {
-        r = await runBulk(
-          api,
-          { selector, where, ops, ...(script ? { script } : {}), apply: a.apply, force: a.force, concurrency: a.concurrency, backupDir, diffs: a.diff || a.json, clock: systemClock, onEvent: progress(a.apply, a.json) },
-          [...ops.map(describeOp), ...(a.script ? [`script ${a.script}`] : [])],
-        );
-      } catch (err) {
-        if (err instanceof SelectorError || err instanceof BackupDirError) {
-          process.stderr.write(`error: ${err.message}\n`);
-          return EXIT.badInput;
+    // Ctrl-C during --apply: start nothing new, let the posts in flight end, write the manifest,
+    // then exit 130. A second Ctrl-C quits at once (the journal still tells --undo what was posted).
+    const abort = new AbortController();
+    const onSigint = (): void => {
+      if (abort.signal.aborted) process.exit(EXIT.interrupted);
+      abort.abort();
+      process.stderr.write(`\ninterrupted: finishing the posts in flight, then writing the manifest to ${backupDir} (Ctrl-C again to quit at once)\n`);
+    };
+    if (a.apply) process.on('SIGINT', onSigint);
+    try {
+      process.exitCode = await openJenkins(a, async (api, whereText) => {
+        if (!a.json) process.stderr.write(`${whereText}\n`);
+        let r: BulkResult;
+        try {
+          r = await runBulk(
+            api,
+            {
+              selector,
+              where,
+              ops,
+              ...(script ? { script } : {}),
+              apply: a.apply,
+              force: a.force,
+              unmanage: a.unmanage,
+              signal: abort.signal,
+              concurrency: a.concurrency,
+              backupDir,
+              diffs: a.diff || a.json,
+              clock: systemClock,
+              onEvent: progress(a.apply, a.json),
+            },
+            [...ops.map(describeOp), ...(a.script ? [`script ${a.script}`] : []), ...(a.unmanage ? ['unmanage'] : [])],
+          );
+        } catch (err) {
+          if (err instanceof SelectorError || err instanceof BackupDirError) {
+            process.stderr.write(`error: ${err.message}\n`);
+            return EXIT.badInput;
+          }
+          throw err;
         }
-        throw err;
-      }
-      if (a.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-      else printResult(r, a);
-      if (r.applyFailed > 0 || r.jobs.some((j) => j.status === 'failed' && /^(reading|posting)/.test(j.message ?? ''))) return EXIT.external;
-      if (r.summary.failed > 0) return EXIT.badInput;
-      return EXIT.ok;
-    });
+        if (a.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+        else printResult(r, a);
+        if (r.interrupted) return EXIT.interrupted;
+        if (r.applyFailed > 0 || r.jobs.some((j) => j.status === 'failed' && /^(reading|posting)/.test(j.message ?? ''))) return EXIT.external;
+        if (r.summary.failed > 0 || r.jobs.some((j) => j.refusal === 'marker')) return EXIT.badInput;
+        return EXIT.ok;
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   },
 };

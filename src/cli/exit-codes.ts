@@ -9,4 +9,6 @@ export const EXIT = {
   external: 3,
   /** A bug in jobsmith (uncaught exception). */
   internal: 70,
+  /** Interrupted (Ctrl-C) after cleaning up, e.g. `bulk --apply` wrote its manifest: 128 + SIGINT, as a shell reports it. */
+  interrupted: 130,
 } as const;

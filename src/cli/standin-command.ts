@@ -79,9 +79,9 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
     if (a['max-body-bytes'] !== undefined) opts.maxBodyBytes = a['max-body-bytes'];
     if (a.seed !== undefined) opts.seed = a.seed;
     const s = await startStandin(opts);
-    process.stdout.write(`listening on ${s.url}\n`);
-    for (const w of s.loadWarnings) process.stderr.write(`warning: skipped ${w}\n`);
-    await new Promise<void>((resolve) => {
+    // Stop handlers first, then announce: a Ctrl-C right after "listening on" must still close
+    // the stand-in cleanly (and release its home's lock).
+    const stopped = new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -90,5 +90,8 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    process.stdout.write(`listening on ${s.url}\n`);
+    for (const w of s.loadWarnings) process.stderr.write(`warning: skipped ${w}\n`);
+    await stopped;
   },
 };

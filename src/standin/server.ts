@@ -25,6 +25,7 @@ import { pluginManagerBean } from './plugins.js';
 import { NodeStore, type StandinNode } from './nodes.js';
 import { place } from './placement.js';
 import { param } from './params.js';
+import { lockHome } from './home-lock.js';
 
 export interface StandinOptions {
   home: string;
@@ -134,11 +135,18 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
     maxBodyBytes: opts.maxBodyBytes ?? 10 * 1024 * 1024,
     headerReplacement: opts.headerReplacement ?? '?',
   };
+  // One stand-in per home (a second one, `--embedded` or not, would overwrite this one's files).
+  const lock = await lockHome(home);
   const store = new Store(home);
-  await store.load();
   const nodes = new NodeStore(home);
-  nodes.setBuiltInFrom(store.rootDoc);
-  await nodes.load();
+  try {
+    await store.load();
+    nodes.setBuiltInFrom(store.rootDoc);
+    await nodes.load();
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   store.loadWarnings.push(...nodes.loadWarnings);
   const users = opts.users ?? [];
   const security = new Security(users, opts.anonymous ?? (users.length > 0 ? 'none' : 'admin'));
@@ -189,6 +197,11 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    rt.builds.close();
+    await store.close();
+    await lock.release();
+    throw err;
   });
   const port = (server.address() as import('node:net').AddressInfo).port;
 
@@ -232,6 +245,7 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
         clearTimeout(deadline);
         await Promise.allSettled([...rt.inflight]);
         await store.close();
+        await lock.release();
       })();
       return closed;
     },

@@ -126,11 +126,17 @@ export async function planSync(req: PlanSyncRequest): Promise<PlanSyncOutcome> {
     ...(observedConfigs ? { observedConfigs } : {}),
     options: settings,
   });
-  // the planner reports held projects itself; keep the source's other problems (cap notices, ...)
-  const seen = new Set(plan.problems.map((p) => `${p.code}\0${p.project ?? ''}`));
+  // The planner reports a project whose listing failed (or whose branch names collide) as held;
+  // keep the source's other problems (cap notices, ref collisions, ...), each once.
+  const projectFailures = new Set(['branch-listing-failed', 'branch-name-collision']);
+  const seen = new Set(plan.problems.map((p) => `${p.code}\0${p.project ?? ''}\0${p.message}`));
   for (const p of extraProblems) {
-    const dupe = p.project !== undefined && plan.problems.some((q) => q.code === 'branch-listing' && q.project === p.project);
-    if (!dupe && !seen.has(`${p.code}\0${p.project ?? ''}`)) plan.problems.push(p);
+    const dupe = p.project !== undefined && projectFailures.has(p.code) && plan.problems.some((q) => q.code === 'branch-listing' && q.project === p.project);
+    const key = `${p.code}\0${p.project ?? ''}\0${p.message}`;
+    if (!dupe && !seen.has(key)) {
+      seen.add(key);
+      plan.problems.push(p);
+    }
   }
   if (settings.labelCheck) plan.problems.push(...(await labelCheckProblems(req.api, desired.jobs)));
   return { status: 'planned', diagnostics, plan, observed, snapshot: { desired, diagnostics } };

@@ -58,6 +58,8 @@ export function parsePositioned(text: string): PositionedXml {
   let cursor = 0;
   let root: XmlElementNode | undefined;
   const stack: XmlElementNode[] = [];
+  /** Attribute values are decoded once the declared version is known (XML 1.1 has more line ends). */
+  const rawAttrs: Array<{ attrs: Record<string, string>; name: string; raw: string }> = [];
   const textUpTo = (s: number): void => {
     const top = stack[stack.length - 1];
     if (top && s > cursor) top.texts.push({ kind: 'text', start: cursor, end: s });
@@ -71,7 +73,10 @@ export function parsePositioned(text: string): PositionedXml {
         textUpTo(start);
         const parent = stack[stack.length - 1];
         const attrs: Record<string, string> = {};
-        for (const a of attrSpans) attrs[a.name] = attributeValue(text.slice(a.valueStart, a.valueEnd));
+        for (const a of attrSpans) {
+          attrs[a.name] = '';
+          rawAttrs.push({ attrs, name: a.name, raw: text.slice(a.valueStart, a.valueEnd) });
+        }
         const node: XmlElementNode = { name, attrs, start, openEnd: end, closeStart: end, end, selfClosing, parent, children: [], texts: [], depth: stack.length };
         if (parent) parent.children.push(node);
         else root ??= node;
@@ -104,11 +109,16 @@ export function parsePositioned(text: string): PositionedXml {
     throw new XmlSyntaxError(first.message, p.line, p.column);
   }
   if (!root) throw new XmlSyntaxError('no root element', 1, 1);
+  for (const a of rawAttrs) a.attrs[a.name] = attributeValue(a.raw, scan.version);
   const crlf = /\r?\n/.exec(text);
   return { text, root, eol: crlf?.[0] === '\r\n' ? '\r\n' : '\n' };
 }
 
-/** An attribute's value as an XML parser reports it: literal line ends and tabs become spaces, then references are decoded. */
-function attributeValue(raw: string): string {
-  return decodeWithMap(raw.replace(/\r\n?|[\n\t]/g, ' ')).text;
+/**
+ * An attribute's value as an XML parser reports it: literal line ends (XML 1.1 adds NEL and LINE
+ * SEPARATOR, section 2.11) and tabs become spaces, then references are decoded.
+ */
+function attributeValue(raw: string, version: string): string {
+  const lineEnds = version === '1.1' ? /\r[\n\u0085]?|[\n\t\u0085\u2028]/g : /\r\n?|[\n\t]/g;
+  return decodeWithMap(raw.replace(lineEnds, ' ')).text;
 }

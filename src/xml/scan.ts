@@ -73,6 +73,12 @@ const NAME_START =
   ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
 const NAME_AT = new RegExp(`[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*`, 'uy');
 const WS_AT = /[ \t\r\n]+/y;
+/** XML 1.1 also ends lines with NEL and LINE SEPARATOR (section 2.11): after normalisation they are whitespace. */
+const WS_AT_11 = /[ \t\r\n\u0085\u2028]+/y;
+const ONLY_WS = /^[ \t\r\n]*$/;
+const ONLY_WS_11 = /^[ \t\r\n\u0085\u2028]*$/;
+const NOT_WS = /[^ \t\r\n]/;
+const NOT_WS_11 = /[^ \t\r\n\u0085\u2028]/;
 const REF_AT = new RegExp(`&(?:#([0-9]+)|#x([0-9a-fA-F]+)|([${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*));`, 'uy');
 const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const DECL_RE = /^<\?xml[ \t\r\n][^]*?\?>/;
@@ -156,8 +162,10 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
     if (!m) fail(at, 'xml-not-well-formed', `expected ${what}`);
     return m![0];
   };
+  /** Whitespace per the declared version (the XML declaration itself only knows the 1.0 set: section 2.11). */
+  let wsAt = WS_AT;
   const skipWs = (at: number): number => {
-    const m = matchAt(WS_AT, at);
+    const m = matchAt(wsAt, at);
     return m ? at + m[0].length : at;
   };
 
@@ -179,6 +187,9 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
       if (enc && !opts.anyEncoding && !/^utf-?8$/i.test(enc[2]!)) fail(i, 'unsupported-encoding', `encoding "${enc[2]}" is not supported: templates must be UTF-8`);
       i += d.length;
     }
+    if (version === '1.1') wsAt = WS_AT_11;
+    const onlyWs = version === '1.1' ? ONLY_WS_11 : ONLY_WS;
+    const notWs = version === '1.1' ? NOT_WS_11 : NOT_WS;
     const badChar = new RegExp(invalidCharRegex(version).source, 'gu');
     const bad = badChar.exec(text);
     if (bad) {
@@ -200,8 +211,8 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         // Prolog / epilog: only whitespace, comments, PIs (and DOCTYPE before the root).
         const lt = text.indexOf('<', i);
         const end = lt < 0 ? n : lt;
-        if (!/^[ \t\r\n]*$/.test(text.slice(i, end))) {
-          const off = i + text.slice(i, end).search(/[^ \t\r\n]/);
+        if (!onlyWs.test(text.slice(i, end))) {
+          const off = i + text.slice(i, end).search(notWs);
           fail(off, 'xml-not-well-formed', root === undefined ? 'text before the root element' : 'text after the root element');
         }
         if (lt < 0) break;

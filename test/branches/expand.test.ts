@@ -122,8 +122,19 @@ describe('expandBranchJobs', () => {
     expect(r.problems).toEqual([expect.objectContaining({ code: 'branch-name-collision', project: 'a' })]);
   });
 
-  it('BRANCH.REPO drops credentials and the svn+ prefix', () => {
-    expect(repoTokenValue('https://u:p@h/r.git')).toBe('https://h/r.git');
+  it('BRANCH.REPO drops the password (keeps the user, unless it is a token) and the svn+ prefix', () => {
+    expect(repoTokenValue('https://u:p@h/r.git')).toBe('https://u@h/r.git');
+    expect(repoTokenValue('ssh://git@host/team/r.git')).toBe('ssh://git@host/team/r.git');
+    expect(repoTokenValue('ssh://git:s3cret@host:2222/team/r.git')).toBe('ssh://git@host:2222/team/r.git');
+    expect(repoTokenValue('svn+ssh://builder@svn.example.com/repo')).toBe('svn+ssh://builder@svn.example.com/repo');
+    expect(repoTokenValue('git@github.com:team/r.git')).toBe('git@github.com:team/r.git');
+    expect(repoTokenValue('https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/t/r.git')).toBe('https://github.com/t/r.git');
+    expect(repoTokenValue('https://glpat-abc123@gitlab.example.com/t/r.git')).toBe('https://gitlab.example.com/t/r.git');
+    expect(repoTokenValue('https://0123456789abcdef0123456789abcdef01234567@h/r.git')).toBe('https://h/r.git');
+    expect(repoTokenValue('https://x-access-token:0123456789abcdef@github.com/t/r.git')).toBe('https://x-access-token@github.com/t/r.git');
+    expect(repoTokenValue('https://:pw@h/r.git')).toBe('https://h/r.git');
+    expect(repoTokenValue('https://AbCdEfGh1234567890XyZw@h/r.git')).toBe('https://h/r.git');
+    expect(repoTokenValue('https://ci-bot-2024-builder-account@h/r.git')).toBe('https://ci-bot-2024-builder-account@h/r.git');
     expect(repoTokenValue('svn+https://h/svn/r')).toBe('https://h/svn/r');
     expect(branchSlug('main')).toBe('main');
   });

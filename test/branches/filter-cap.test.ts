@@ -49,6 +49,19 @@ describe('cap', () => {
     expect(r.kept).toEqual(['zz-old-1', 'zz-old-2']);
     expect(r.overflow).toHaveLength(500);
   });
+  it('live jobs first, then retired ones (a branch that came back), then new branches', () => {
+    const existing = new Map([
+      ['a', 'retired'],
+      ['b', 'live'],
+      ['c', 'live'],
+      ['d', 'retired'],
+    ] as const);
+    expect(capBranches(['a', 'b', 'c', 'new'], 2, existing)).toEqual({ kept: ['b', 'c'], overflow: ['a', 'new'] });
+    expect(capBranches(['a', 'b', 'd', 'new'], 3, existing)).toEqual({ kept: ['a', 'b', 'd'], overflow: ['new'] });
+    expect(capBranches(['a', 'new', 'z'], 2, existing)).toEqual({ kept: ['a', 'new'], overflow: ['z'] });
+    // lowering max below the live jobs keeps the first live ones by name
+    expect(capBranches(['b', 'c'], 1, existing)).toEqual({ kept: ['b'], overflow: ['c'] });
+  });
   it('max 0 keeps nothing', () => {
     expect(capBranches(['a'], 0)).toEqual({ kept: [], overflow: ['a'] });
   });

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BranchListError } from '../../src/branches/branch-source.js';
 import { createBranchSource } from '../../src/branches/auto-branch-source.js';
-import { createGitBranchSource, parseLsRemote, branchNameForRef } from '../../src/branches/git-branch-source.js';
-import { createSvnBranchSource, parseSvnList } from '../../src/branches/svn-branch-source.js';
+import { createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForRef } from '../../src/branches/git-branch-source.js';
+import { createSvnBranchSource, parseSvnList, parseSvnListXml } from '../../src/branches/svn-branch-source.js';
+import { listingOf } from '../../src/branches/detect-branches.js';
 import { repoLocation } from '../../src/branches/repo-kind.js';
 import { redactText, redactUrl } from '../../src/branches/redact-url.js';
 import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
@@ -59,6 +60,22 @@ describe('git source (ls-remote on a real bare remote)', () => {
     const src = createGitBranchSource();
     expect(await src.list(r.url)).toEqual(['main']);
     expect(await src.list(r.url, { refs: ['refs/pull/*/head', 'refs/merge-requests/*/head'] })).toEqual(['main', 'mr/3', 'pr/12']);
+  });
+
+  it('listRefs keeps every ref with its name: a branch pr/7 and refs/pull/7/head are two refs, one name', async () => {
+    const r = new GitRemote(root, 'g4b');
+    r.push('main', 'pr/7');
+    r.pushRef('refs/pull/7/head');
+    const src = createGitBranchSource();
+    const refs = await src.listRefs!(r.url, { refs: ['refs/pull/*/head'] });
+    expect(refs).toEqual([
+      { name: 'main', ref: 'refs/heads/main' },
+      { name: 'pr/7', ref: 'refs/heads/pr/7' },
+      { name: 'pr/7', ref: 'refs/pull/7/head' },
+    ]);
+    expect(await src.list(r.url, { refs: ['refs/pull/*/head'] })).toEqual(['main', 'pr/7']);
+    expect(listingOf(refs)).toEqual({ status: 'ok', branches: ['main', 'pr/7'], collisions: [{ name: 'pr/7', refs: ['refs/heads/pr/7', 'refs/pull/7/head'] }] });
+    expect(listingOf(refs.slice(0, 2))).toEqual({ status: 'ok', branches: ['main', 'pr/7'] });
   });
 
   it('an unreachable remote fails (never an empty list)', async () => {
@@ -129,6 +146,10 @@ describe('git source (ls-remote on a real bare remote)', () => {
     expect(() => parseLsRemote(`${sha}\trefs/heads/b\n${sha.slice(0, 20)}\n`, ['refs/heads/**'])).toThrow(/unexpected output/);
     expect(branchNameForRef('refs/pull/9/head')).toBe('pr/9');
     expect(branchNameForRef('refs/other/x')).toBe('other/x');
+    expect(parseLsRemoteRefs(`${sha}\trefs/heads/a/b\n${sha}\trefs/a/b\n${sha}\trefs/heads/a/b\n`, ['refs/heads/**', 'refs/a/**'])).toEqual([
+      { name: 'a/b', ref: 'refs/a/b' },
+      { name: 'a/b', ref: 'refs/heads/a/b' },
+    ]);
   });
 });
 
@@ -182,6 +203,22 @@ describe('svn source (svnadmin create, file://)', () => {
 
   it('parses svn list output', () => {
     expect(parseSvnList('b/\nfile.txt\na/\r\n')).toEqual(['a', 'b']);
+  });
+
+  it('non-ASCII names come through whatever the caller\'s locale (svn list --xml under C.UTF-8)', async () => {
+    const s = new SvnRepo(root, 's1u');
+    s.branch('feature ünï', 'feature uni', '日本');
+    for (const LC_ALL of ['C', 'POSIX', 'en_US.ISO-8859-1']) {
+      expect(await createSvnBranchSource({ env: { ...process.env, LC_ALL, LANG: LC_ALL } }).list(s.url), LC_ALL).toEqual(['feature uni', 'feature ünï', '日本']);
+    }
+  });
+
+  it('parses svn list --xml output; a cut or garbled one is an error, never a shorter list', () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<lists>\n<list path="file:///r/branches">\n<entry kind="dir">\n<name>feature &amp; ünï</name>\n<commit revision="1"><author>a</author></commit>\n</entry>\n<entry kind="file">\n<name>README</name>\n</entry>\n<entry kind="dir">\n<name>b</name>\n</entry>\n</list>\n</lists>\n`;
+    expect(parseSvnListXml(xml)).toEqual(['b', 'feature & ünï']);
+    expect(parseSvnListXml('<?xml version="1.0"?>\n<lists>\n<list path="x">\n</list>\n</lists>\n')).toEqual([]);
+    expect(() => parseSvnListXml(xml.slice(0, xml.length / 2))).toThrow(BranchListError);
+    expect(() => parseSvnListXml('feature/\nb/\n')).toThrow(/unreadable XML listing/);
   });
 });
 

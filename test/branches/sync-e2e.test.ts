@@ -278,6 +278,131 @@ describe('branch jobs against the stand-in', () => {
     expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'zz-1'), job('pay', 'zz-2')]);
   });
 
+  it('the cap never retires a live branch for one that comes back (issue 14: max 2; a, b; a deleted; c; a back)', async () => {
+    const r = new GitRemote(root, `capback${n}`);
+    define('pay', r.url, '  max: 2\n  keep_days: 3\n');
+    r.push('a', 'b');
+    expect(kinds(await sync(at(T0)))).toEqual([`create ${job('pay', 'a')}`, `create ${job('pay', 'b')}`]);
+    r.delete('a');
+    const gone = await sync(at(T0 + 1000));
+    expect(gone.plan.changes.find((c) => c.fullName === job('pay', 'a'))).toMatchObject({ kind: 'disable', reason: 'branch a is gone: disabled, deleted after 3 day(s)' });
+    r.push('c');
+    const withC = await sync(at(T0 + 2000));
+    expect(kinds(withC)).toEqual([`create ${job('pay', 'c')}`, `keep ${job('pay', 'a')}`]);
+    expect(withC.plan.changes.find((c) => c.fullName === job('pay', 'a'))!.reason).toMatch(/^branch a gone since /);
+    r.push('a');
+    const back = await sync(at(T0 + 3000));
+    // c's job is live: it stays; a has no room under the cap and stays retired, for that reason
+    expect(kinds(back)).toEqual([`keep ${job('pay', 'a')}`]);
+    const a = back.plan.changes.find((c) => c.fullName === job('pay', 'a'))!;
+    expect(a.reason).toMatch(/^branch a exists but is dropped by the cap \(max 2\); retired 2026-11-20T10:00:01\.000Z, deleted after 2026-11-23T10:00:01\.000Z$/);
+    expect(back.plan.problems).toEqual([expect.objectContaining({ code: 'branch-cap', category: 'notice', message: 'project pay: 3 branches match, max 2: no jobs for 1 (a)' })]);
+    const jobs = await branchJobs();
+    expect(jobs.get(job('pay', 'c'))!.disabled).toBe(false);
+    expect(jobs.get(job('pay', 'b'))!.disabled).toBe(false);
+    expect(jobs.get(job('pay', 'a'))!.disabled).toBe(true);
+    // a second run agrees; after keep_days, a's job goes (for the cap, not as "gone")
+    expect(kinds(await sync(at(T0 + 4000)))).toEqual([`keep ${job('pay', 'a')}`]);
+    const later = await sync(at(T0 + 1000 + 3 * DAY));
+    expect(kinds(later)).toEqual([`delete ${job('pay', 'a')}`]);
+    expect(later.plan.changes.find((c) => c.fullName === job('pay', 'a'))!.reason).toBe('branch a exists but is dropped by the cap (max 2); retired 2026-11-20T10:00:01.000Z, keep_days 3 passed');
+    expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'b'), job('pay', 'c')]);
+    // room again (b deleted): a gets a job again, created anew
+    r.delete('b');
+    const room = await sync(at(T0 + 4 * DAY));
+    expect(kinds(room)).toEqual([`create ${job('pay', 'a')}`, `disable ${job('pay', 'b')}`]);
+    expect(room.plan.changes.find((c) => c.fullName === job('pay', 'b'))!.reason).toBe('branch b is gone: disabled, deleted after 3 day(s)');
+  });
+
+  it('lowering max says "dropped by the cap (max N)" for branches that exist, and "gone" only for gone ones', async () => {
+    const r = new GitRemote(root, `caplow${n}`);
+    define('pay', r.url, '  max: 3\n');
+    r.push('main', 'release', 'topic');
+    await sync(at(T0));
+    define('pay', r.url, '  max: 1\n');
+    r.delete('topic');
+    const out = await sync(at(T0 + 1000));
+    const reasons = Object.fromEntries(out.plan.changes.filter((c) => c.target === 'job').map((c) => [c.fullName, `${c.kind}: ${c.reason}`]));
+    expect(reasons).toEqual({
+      [job('pay', 'main')]: 'unchanged: up to date',
+      [job('pay', 'release')]: 'disable: branch release exists but is dropped by the cap (max 1): disabled, deleted after 3 day(s)',
+      [job('pay', 'topic')]: 'disable: branch topic is gone: disabled, deleted after 3 day(s)',
+    });
+    // the retired release job does not push main out on the next run either
+    expect(kinds(await sync(at(T0 + 2000)))).toEqual([`keep ${job('pay', 'release')}`, `keep ${job('pay', 'topic')}`]);
+    // raising max again brings release back, re-enabled with its history
+    define('pay', r.url, '  max: 2\n');
+    const up = await sync(at(T0 + 3000));
+    expect(kinds(up)).toEqual([`enable ${job('pay', 'release')}`, `keep ${job('pay', 'topic')}`, `update ${job('pay', 'release')}`]);
+    expect((await branchJobs()).get(job('pay', 'release'))!.disabled).toBe(false);
+  });
+
+  it('a branch and a pull-request ref with one name (pr/7): a collision naming both refs; no job for either; the existing job is left as it is', async () => {
+    const r = new GitRemote(root, `prclash${n}`);
+    r.push('main', 'pr/7');
+    define('pay', r.url, '  refs: ["refs/pull/*/head"]\n');
+    expect(kinds(await sync(at(T0)))).toEqual([`create ${job('pay', 'main')}`, `create ${job('pay', 'pr/7')}`]);
+    const before = await api.getConfig(job('pay', 'pr/7'));
+    r.pushRef('refs/pull/7/head');
+    r.pushRef('refs/pull/8/head');
+    const clash = await sync(at(T0 + 1000));
+    expect(kinds(clash)).toEqual([`create ${job('pay', 'pr/8')}`, `keep ${job('pay', 'pr/7')}`]);
+    expect(clash.plan.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'branch-ref-collision',
+        project: 'pay',
+        message: 'project pay: refs/heads/pr/7 and refs/pull/7/head both map to branch name pr/7: no job for either while both exist (a job for pr/7 is left as it is); rename one of them',
+      }),
+    );
+    expect(clash.plan.changes.find((c) => c.fullName === job('pay', 'pr/7'))!.reason).toContain('several refs map to this name');
+    expect(await api.getConfig(job('pay', 'pr/7'))).toBe(before);
+    expect((await branchJobs()).get(job('pay', 'pr/7'))!.disabled).toBe(false);
+    // a new colliding name gets no job at all
+    r.push('pr/8');
+    const clash8 = await sync(at(T0 + 2000));
+    expect(clash8.plan.problems.filter((p) => p.code === 'branch-ref-collision').map((p) => p.message)).toEqual([
+      expect.stringContaining('refs/heads/pr/7 and refs/pull/7/head'),
+      expect.stringContaining('refs/heads/pr/8 and refs/pull/8/head'),
+    ]);
+    // the branch goes: the name is the pull request's alone again, its job carries on
+    r.delete('pr/7');
+    const after = await sync(at(T0 + 3000));
+    expect(after.plan.problems.filter((p) => p.code === 'branch-ref-collision')).toHaveLength(1);
+    expect(after.plan.changes.find((c) => c.fullName === job('pay', 'pr/7'))!.kind).toBe('unchanged');
+  });
+
+  it('$BRANCH.REPO keeps the user of an ssh URL and drops only the password', async () => {
+    const r = new GitRemote(root, `ssh${n}`);
+    r.push('main');
+    // an ssh "client" that runs the remote command locally: git ls-remote over ssh:// without a server
+    const fakeSsh = path.join(root, `fake-ssh-${n}.sh`);
+    fs.writeFileSync(fakeSsh, '#!/bin/sh\nfor a; do last=$a; done\nexec sh -c "$last"\n', { mode: 0o755 });
+    const viaSsh = createBranchSource({ git: { env: { ...process.env, GIT_SSH_COMMAND: fakeSsh } } });
+    define('pay', `ssh://git:hunter2pw@localhost${r.bare}`);
+    const out = await sync(at(T0), source(viaSsh));
+    expect(kinds(out)).toEqual([`create ${job('pay', 'main')}`]);
+    const config = await api.getConfig(job('pay', 'main'));
+    expect(config).toContain(`<url>ssh://git@localhost${r.bare}</url>`);
+    expect(config).toContain(`of ssh://git@localhost${r.bare}.`);
+    expect(config).not.toContain('hunter2pw');
+    expect(JSON.stringify(out.plan)).not.toContain('hunter2pw');
+  });
+
+  it('Subversion: non-ASCII branch names are read as they are (svn list --xml): "feature ünï" and "feature uni" are two jobs', async () => {
+    const s = new SvnRepo(root, `svnu${n}`);
+    s.branch('feature ünï', 'feature uni', 'rel-1');
+    define('legacy', `svn+${s.url}`);
+    const out = await sync();
+    const expected = [job('legacy', 'feature ünï'), job('legacy', 'feature uni'), job('legacy', 'rel-1')];
+    expect(new Set(expected).size).toBe(3);
+    expect([...(await branchJobs()).keys()].sort()).toEqual(expected.sort());
+    expect(out.plan.problems).toEqual([]);
+    const marker = parseMarker((await branchJobs()).get(job('legacy', 'feature ünï'))!.description);
+    expect(marker?.branch).toBe('feature ünï');
+    expect(await api.getConfig(job('legacy', 'feature ünï'))).toContain('Continuous build of branch feature ünï of');
+    expect(kinds(await sync(at(T0 + 1000)))).toEqual([]);
+  });
+
   it('Subversion branches get jobs too', async () => {
     const s = new SvnRepo(root, `svn${n}`);
     s.branch('rel-1', 'Feature X');

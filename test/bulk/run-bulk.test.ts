@@ -45,7 +45,7 @@ describe('jobsmith bulk against the stand-in', () => {
     expect(byName.managed!.status).toBe('refused');
     expect(byName.managed!.message).toContain('job-templates/CI-build-trunk-config.xml');
     expect(byName.managed!.message).toContain('jobs/nabla.yaml');
-    expect(r.summary).toEqual({ changed: 4, unchanged: 2, 'not-matched': 0, skipped: 0, refused: 1, failed: 0 });
+    expect(r.summary).toEqual({ changed: 4, unchanged: 2, 'not-matched': 0, skipped: 0, refused: 1, failed: 0, interrupted: 0 });
     const after = live.standin.requestCounts();
     const posts = Object.entries(after).filter(([k, v]) => k.startsWith('POST') && v !== (before[k] ?? 0));
     expect(posts).toEqual([]);
@@ -123,8 +123,11 @@ describe('jobsmith bulk against the stand-in', () => {
     for (const f of failed) expect(f.message).toMatch(/posting config.xml failed: .*500/);
     live.standin.faults.clear();
     const u = await undoBulk(live.client, backupDir, { force: false, dryRun: false, concurrency: 2 });
-    expect(u.summary.restored).toBe(2);
-    expect(u.jobs.map((j) => j.fullName).sort()).toEqual(r.jobs.filter((j) => j.applied).map((j) => j.fullName).sort());
+    expect(u.summary).toMatchObject({ restored: 2, 'not-applied': 2, refused: 0, failed: 0 });
+    // every job backed up is reported: the applied ones restored, the failed ones checked and left
+    expect(u.jobs.filter((j) => j.status === 'restored').map((j) => j.fullName).sort()).toEqual(r.jobs.filter((j) => j.applied).map((j) => j.fullName).sort());
+    expect(u.jobs.filter((j) => j.status === 'not-applied').map((j) => j.fullName).sort()).toEqual(failed.map((j) => j.fullName).sort());
+    for (const j of u.jobs.filter((x) => x.status === 'not-applied')) expect(j.message).toMatch(/^its POST failed \(.*500.*\) and the live config is the backup's: nothing to restore$/);
   });
 
   it('a failed listing changes nothing and writes no backup', async () => {

@@ -37,6 +37,21 @@ describe('branch job lifecycle (injected clock)', () => {
     expect(onlyFx(run('2026-11-21T00:00:00.000Z', [trunk, fy], [reenabled, managedItem(fy)], ok(3)))[0]!.kind).toBe('disable');
   });
 
+  it('a branch dropped by the cap is torn down like a gone one, but says so', () => {
+    const capped = ok(3, { cap: { max: 1, dropped: ['feature/x'] } });
+    const c = onlyFx(run(T0, [trunk, fy], [managedItem(fx), managedItem(fy)], capped));
+    expect(c[0]).toMatchObject({ kind: 'disable', retire: T0, reason: 'branch feature/x exists but is dropped by the cap (max 1): disabled, deleted after 3 day(s)' });
+    const retired = managedItem(fx, { disabled: true, marker: { gone: T0 } });
+    expect(onlyFx(run('2026-11-21T00:00:00.000Z', [trunk, fy], [retired, managedItem(fy)], capped))[0]).toMatchObject({
+      kind: 'keep',
+      reason: `branch feature/x exists but is dropped by the cap (max 1); retired ${T0}, deleted after 2026-11-23T12:00:00.000Z`,
+    });
+    expect(onlyFx(run('2026-11-23T12:00:00.000Z', [trunk, fy], [retired, managedItem(fy)], capped))[0]).toMatchObject({ kind: 'delete', reason: expect.stringContaining('dropped by the cap (max 1); retired') });
+    expect(onlyFx(run(T0, [trunk, fy], [managedItem(fx), managedItem(fy)], ok(0, { cap: { max: 1, dropped: ['feature/x'] } })))[0]).toMatchObject({ kind: 'delete', reason: 'branch feature/x exists but is dropped by the cap (max 1) (keep_days 0)' });
+    // a branch not in the cap's list is gone
+    expect(onlyFx(run(T0, [trunk, fy], [managedItem(fx), managedItem(fy)], ok(3, { cap: { max: 1, dropped: ['feature/z'] } })))[0]!.reason).toBe('branch feature/x is gone: disabled, deleted after 3 day(s)');
+  });
+
   it('keep_days passed → delete (exactly at the boundary)', () => {
     const gone = managedItem(fx, { disabled: true, marker: { gone: T0 } });
     expect(onlyFx(run('2026-11-23T12:00:00.000Z', [trunk, fy], [gone, managedItem(fy)], ok(3)))[0]!.kind).toBe('delete');

@@ -83,7 +83,7 @@ describe('credentials never leak', () => {
     expect(list.code, list.stderr).toBe(0);
 
     // bulk edit with a backup, then undo
-    const bulk = await cli('bulk --apply (backup)', ['bulk', '--match', '*', '--force', '--set', 'description=bulk edited', '--apply', '--backup-dir', 'backup'], env);
+    const bulk = await cli('bulk --apply (backup)', ['bulk', '--match', '*', '--force', '--unmanage', '--set', 'description=bulk edited', '--apply', '--backup-dir', 'backup'], env);
     expect([0, 3], bulk.stderr).toContain(bulk.code);
     const undo = await cli('bulk --undo', ['bulk', '--undo', 'backup', '--force'], env);
     expect([0, 1, 3]).toContain(undo.code);

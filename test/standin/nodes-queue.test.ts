@@ -244,6 +244,8 @@ describe('nodes, labels and the queue', () => {
   });
 
   it('agents survive a restart of the stand-in (read back from nodes/)', async () => {
+    // a restart: the stand-in stops (one stand-in per home), a new one reads the home
+    await r.s.close();
     const again = await startTemp({ home: r.home });
     try {
       const set = await json(again.s, '/computer/api/json?tree=computer[displayName,assignedLabels[name]]');

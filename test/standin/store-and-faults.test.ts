@@ -108,7 +108,8 @@ describe('persistence and the home directory', () => {
       const res = await post(r.s, `/createItem?name=${long}`, FREESTYLE());
       expect(res.status).toBe(500);
       expect(existsSync(outside)).toBe(false);
-      expect(listAll(r.home)).toEqual(['jobs', 'jobs/f', 'jobs/f/config.xml']);
+      // (the running stand-in's lock on its home, see home-lock.ts)
+      expect(listAll(r.home)).toEqual(['.jobsmith-standin.lock', 'jobs', 'jobs/f', 'jobs/f/config.xml']);
     });
 
     it('refuses encoded slashes and dot segments in request paths; .. cannot climb above the root', async () => {

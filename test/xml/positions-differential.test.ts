@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../helpers/shared.js';
 import { parsePositioned, type XmlElementNode } from '../../src/xml/positions.js';
 import { saxesPositioned } from './saxes-positions.js';
+import { assertWithSeed, replayHint } from '../helpers/property-seed.js';
 
 const corpusDir = sharedPath('corpus');
 const read = (dir: string): Array<{ file: string; xml: string }> =>
@@ -63,21 +64,39 @@ describe('positioned parser vs saxes', () => {
       expect(outcome(parsePositioned, xml).ok).toBe(false);
     });
   }
+  it('XML 1.1 line ends (U+0085, U+2028) after the root, in tags and in attribute values: what saxes sees', () => {
+    const docs = [
+      "<?xml version='1.1' encoding='UTF-8'?>\n<project>\n  <a b='x\u2028y\u0085z\r\u0085w'/>\n</project>\u2028",
+      "<?xml version='1.1' encoding='UTF-8'?>\u0085<project\u2028c='1'></project\u0085>\r\u0085",
+      "<?xml version='1.0' encoding='UTF-8'?>\n<project a='x\u2028y'/>",
+      "<?xml version='1.0' encoding='UTF-8'?>\n<project/>\u2028",
+    ];
+    const verdicts = docs.map((xml) => outcome(parsePositioned, xml));
+    for (const [k, xml] of docs.entries()) expect(verdicts[k], JSON.stringify(xml)).toEqual(outcome(saxesPositioned, xml));
+    expect(verdicts.map((v) => v.ok)).toEqual([true, true, true, false]);
+    expect(verdicts[0]!.ok && verdicts[0]!.root.children[0]!.attrs).toEqual({ b: 'x y z w' });
+    expect(verdicts[2]!.ok && verdicts[2]!.root.attrs).toEqual({ a: 'x\u2028y' });
+  });
   it('random cuts and splices of corpus files: same verdict, and the same tree when accepted', () => {
     let accepted = 0;
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: corpus.length - 1 }), fc.nat(), fc.nat(), fc.constantFrom('', '<', '&', '>', ']]>', '</x>', '<a/>', '&amp;', '"', "'", '<!-- c -->', '<![CDATA[ x ]]>', '\u0001', '\r\n'), (k, a, b, insert) => {
+    const inserts = ['', '<', '&', '>', ']]>', '</x>', '<a/>', '&amp;', '"', "'", '<!-- c -->', '<![CDATA[ x ]]>', '\u0001', '\r\n', ' ', '\u0085', '\u2028', '\r\u0085', '\t'];
+    const seed = assertWithSeed(
+      fc.property(fc.integer({ min: 0, max: corpus.length - 1 }), fc.nat(), fc.nat(), fc.constantFrom(...inserts), (k, a, b, insert) => {
         const xml = corpus[k]!.xml;
         const from = a % (xml.length + 1);
+        // XML 1.1 section 2.11: NEL and LINE SEPARATOR inside the XML declaration are a fatal error
+        // (they cannot be recognised before the declaration is read); saxes lets them pass there.
+        const declEnd = xml.startsWith('<?xml') ? xml.indexOf('?>') + 2 : 0;
+        fc.pre(!(/[\u0085\u2028]/.test(insert) && from < declEnd));
         const to = Math.min(xml.length, from + (b % 40));
         const mutated = xml.slice(0, from) + insert + xml.slice(to);
         const ours = outcome(parsePositioned, mutated);
         if (ours.ok) accepted++;
         expect(ours).toEqual(outcome(saxesPositioned, mutated));
       }),
-      { numRuns: 1500, seed: 20261201 },
+      { numRuns: 1500 },
     );
     // Some mutations keep the document well-formed (inserting '' or '&amp;' in text): both paths ran.
-    expect(accepted).toBeGreaterThan(50);
+    expect(accepted, replayHint(seed)).toBeGreaterThan(50);
   });
 });

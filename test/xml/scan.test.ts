@@ -87,4 +87,22 @@ describe('well-formedness', () => {
     expect(err(`<?xml version='1.1'?><r>&#1;</r>`)).toBeUndefined();
     expect(err(`<?xml version='1.1'?><r>\u0001</r>`)).toMatch(/must be written as a reference/);
   });
+  it('XML 1.1 line ends (NEL U+0085, LINE SEPARATOR U+2028) are whitespace wherever whitespace may be, like saxes', () => {
+    const v11 = `<?xml version='1.1' encoding='UTF-8'?>`;
+    for (const eol of ['\u0085', '\u2028', '\r\u0085']) {
+      expect(err(`${v11}<r/>${eol}`), JSON.stringify(eol)).toBeUndefined();
+      expect(err(`${v11}${eol}<r/>${eol}<!-- c -->${eol}`)).toBeUndefined();
+      expect(err(`${v11}<r${eol}a='1'${eol}b${eol}=${eol}'2'${eol}/>`)).toBeUndefined();
+      expect(err(`${v11}<r></r${eol}>`)).toBeUndefined();
+      expect(err(`${v11}<?pi${eol}x?><r/>`)).toBeUndefined();
+      // XML 1.0 knows only tab, CR, LF and space
+      expect(err(`<?xml version='1.0'?><r/>${eol}`)).toMatch(/^1:\d+ text after the root element/);
+      expect(err(`<r/>${eol}`)).toMatch(/text after the root element/);
+      // section 2.11: not inside the XML declaration (it is read before the version is known)
+      expect(err(`<?xml version='1.1'${eol}?><r/>`)).toMatch(/malformed XML declaration/);
+    }
+    // a non-whitespace character after the root is still refused, at its place
+    expect(err(`${v11}<r/>\u2028x`)).toMatch(/^1:\d+ text after the root element/);
+    expect(scanXml(`${v11}<r/>\u2028x`).errors[0]!.offset).toBe(v11.length + 5);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Rule: teardown of per-branch jobs (issue 7).
- * A managed branch job whose branch is no longer desired:
+ * A managed branch job whose branch is no longer desired (gone from the listing, or still there but
+ * dropped by the project's cap: the reason says which):
  * - its project's branch listing failed, or came back empty where branch jobs exist → hold
  *   (touch nothing for that project, report it);
  * - not yet marked gone → retire: disable now and record `gone=<now>` in the marker
@@ -18,6 +19,10 @@ export interface BranchScope {
   detail?: string;
   /** Number of branches the remote listed (before include/exclude), when known. */
   listed?: number;
+  /** Branches that exist and match but got no job because of the cap (`max`). */
+  cap?: { max: number; dropped: readonly string[] };
+  /** Branch names several refs share this run (see detect-branches.ts): their jobs are left as they are. */
+  held?: readonly string[];
 }
 
 export type BranchDecision =
@@ -38,16 +43,20 @@ export function decideGoneBranch(
   if (scope.status === 'failed') return { action: 'hold', why: `branch listing failed${scope.detail ? `: ${scope.detail}` : ''}` };
   const empty = scope.listed !== undefined ? scope.listed === 0 : !projectHasDesiredBranchJobs;
   if (empty) return { action: 'hold', why: 'branch listing came back empty while branch jobs exist' };
+  if (scope.held?.includes(branch)) return { action: 'hold', why: `branch ${branch}: several refs map to this name (ref collision)` };
+  const capped = scope.cap !== undefined && scope.cap.dropped.includes(branch);
+  const subject = capped ? `branch ${branch} exists but is dropped by the cap (max ${scope.cap!.max})` : `branch ${branch} is gone`;
   const goneAt = gone !== undefined ? Date.parse(gone) : NaN;
   if (Number.isNaN(goneAt)) {
-    if (scope.keepDays <= 0) return { action: 'delete', why: `branch ${branch} is gone (keep_days 0)` };
-    return { action: 'retire', why: `branch ${branch} is gone: disabled, deleted after ${scope.keepDays} day(s)` };
+    if (scope.keepDays <= 0) return { action: 'delete', why: `${subject} (keep_days 0)` };
+    return { action: 'retire', why: `${subject}: disabled, deleted after ${scope.keepDays} day(s)` };
   }
   const due = goneAt + scope.keepDays * DAY_MS;
-  if (now.getTime() >= due) return { action: 'delete', why: `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed` };
+  if (now.getTime() >= due)
+    return { action: 'delete', why: capped ? `${subject}; retired ${gone}, keep_days ${scope.keepDays} passed` : `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed` };
   return {
     action: 'wait',
-    why: `branch ${branch} gone since ${gone}; deleted after ${new Date(due).toISOString()}`,
+    why: capped ? `${subject}; retired ${gone}, deleted after ${new Date(due).toISOString()}` : `branch ${branch} gone since ${gone}; deleted after ${new Date(due).toISOString()}`,
     deleteAfter: new Date(due).toISOString(),
   };
 }
