@@ -211,10 +211,10 @@ export async function runTsExample(block: DocBlock, dir: string, cwd: string, en
   const js = ts.transpileModule(block.body.join('\n') + '\n', { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
   const file = path.join(dir, `run-${block.file.replace(/\W/g, '_')}-${block.line}.mjs`);
   writeFileSync(file, js);
-  const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdout and stderr share one pipe (as in a terminal), so their lines keep the order they were written in
+  const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec "$0" "$1"', process.execPath, file], { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
