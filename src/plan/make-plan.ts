@@ -33,6 +33,8 @@ export interface PlanOptions {
 
 export interface PlanInput {
   desired: DesiredState;
+  /** Owner id of the definitions (written into every marker; default `default`). */
+  owner?: string;
   observed: ObservedState;
   clock: Clock;
   /**
@@ -50,19 +52,26 @@ export interface PlanInput {
   options?: PlanOptions;
 }
 
-/** The exact config jobsmith pushes for a desired job: the rendered config with the marker in its description. */
-export function pushedJobConfig(job: DesiredJob): string {
-  return withMarker(job.config, formatMarker(desiredMarker(job)));
+/** The owner id of runs that do not say otherwise (plain directories, see src/sync/owner-id.ts). */
+export const DEFAULT_OWNER = 'default';
+
+/**
+ * The exact config jobsmith pushes for a desired job: the rendered config with the marker in its
+ * description. `name` is the full name the item will have in Jenkins (the desired name for a
+ * create; the existing item's own spelling for an update).
+ */
+export function pushedJobConfig(job: DesiredJob, owner: string, name: string = job.fullName): string {
+  return withMarker(job.config, formatMarker(desiredMarker(job, owner, name)));
 }
 
-export function desiredMarker(job: DesiredJob): Marker {
-  const m: Marker = { kind: 'job', project: job.project, template: job.template, hash: job.hash };
+export function desiredMarker(job: DesiredJob, owner: string, name: string = job.fullName): Marker {
+  const m: Marker = { kind: 'job', owner, name, project: job.project, template: job.template, hash: job.hash };
   if (job.branch !== undefined) m.branch = job.branch;
   return m;
 }
 
-export function pushedFolderConfig(config: string): string {
-  return withMarker(config, formatMarker({ kind: 'folder', hash: sha256(config) }));
+export function pushedFolderConfig(config: string, owner: string, name: string): string {
+  return withMarker(config, formatMarker({ kind: 'folder', owner, name, hash: sha256(config) }));
 }
 
 function parentOf(fullName: string): string {
@@ -88,6 +97,7 @@ function markerBase(c: ClassifiedItem & { marker: Marker }): Omit<Change, 'kind'
 export function makePlan(input: PlanInput): Plan {
   const opts = input.options ?? {};
   const removed: RemovedPolicy = opts.removed ?? 'delete';
+  const owner = input.owner ?? DEFAULT_OWNER;
   const now = input.clock.now();
   const nowIso = now.toISOString();
   const inScope = scopeTest(opts.only ?? []);
@@ -114,12 +124,12 @@ export function makePlan(input: PlanInput): Plan {
     const hash = sha256(f.config);
     const base = { target: 'folder' as const, fullName: f.fullName, hash };
     if (!o) {
-      changes.push({ ...base, kind: 'create', reason: 'folder for desired jobs', config: pushedFolderConfig(f.config) });
+      changes.push({ ...base, kind: 'create', reason: 'folder for desired jobs', config: pushedFolderConfig(f.config, owner, f.fullName) });
     } else if (!o.item.isFolder) {
       changes.push({ ...base, kind: 'conflict', reason: `an item of class ${o.item.className} is in the way of a desired folder` });
       problems.push({ severity: 'error', category: 'input', code: 'folder-conflict', message: `${f.fullName}: not a folder in Jenkins (${o.item.className}); jobs inside it cannot be created` });
     } else if (isManagedFolder(o) && o.marker.hash !== hash) {
-      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason: 'folder config changed', config: pushedFolderConfig(f.config) });
+      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason: 'folder config changed', config: pushedFolderConfig(f.config, owner, o.item.fullName) });
     } else {
       changes.push({ ...base, kind: 'unchanged', reason: o.marker ? 'folder up to date' : 'existing folder (not managed by jobsmith)' });
     }
@@ -141,7 +151,7 @@ export function makePlan(input: PlanInput): Plan {
     const base = jobBase(job);
     const o = lookup(job.fullName);
     if (!o) {
-      changes.push({ ...base, kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job) });
+      changes.push({ ...base, kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job, owner) });
       continue;
     }
     if (o.item.isFolder) {
@@ -151,7 +161,7 @@ export function makePlan(input: PlanInput): Plan {
     }
     if (!isManagedJob(o)) {
       if (opts.adopt) {
-        changes.push({ ...base, kind: 'adopt', reason: 'unmanaged job taken over (--adopt)', config: pushedJobConfig(job) });
+        changes.push({ ...base, kind: 'adopt', reason: 'unmanaged job taken over (--adopt)', config: pushedJobConfig(job, owner, o.item.fullName) });
       } else {
         changes.push({ ...base, kind: 'conflict', reason: 'an unmanaged job has this name (not touched; --adopt takes it over)' });
         problems.push({ severity: 'warning', category: 'notice', code: 'unmanaged-conflict', message: `${job.fullName}: an unmanaged job has this name; not touched (--adopt takes it over)` });
@@ -163,7 +173,7 @@ export function makePlan(input: PlanInput): Plan {
       if (o.item.building) {
         changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync` });
       } else {
-        changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job) });
+        changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job, owner) });
       }
       continue;
     }
@@ -177,7 +187,7 @@ export function makePlan(input: PlanInput): Plan {
       if (seen !== undefined && !sameConfig(seen, job.config)) reason = 'edited in Jenkins (drift found by --verify)';
     }
     if (reason !== undefined) {
-      changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job) });
+      changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
       changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
     }

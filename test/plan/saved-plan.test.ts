@@ -18,7 +18,7 @@ describe('saved plan', () => {
     const withBasis = { ...plan, basis: { revision: 'abc', inputsHash: 'sha256:1', observedFingerprint: observedFingerprint(obs, plan.changes) } };
     const back = parseSavedPlan(serializePlan(withBasis));
     expect(back).toEqual(withBasis);
-    expect(back.changes.find((c) => c.kind === 'create')!.config).toContain('jobsmith:v1');
+    expect(back.changes.find((c) => c.kind === 'create')!.config).toContain('jobsmith:v2');
   });
 
   it('rejects other files with a clear message', () => {
@@ -66,7 +66,7 @@ describe('printing', () => {
   it('JSON leaves config bodies out unless asked', () => {
     const j = planToJson(plan) as { changes: Array<Record<string, unknown>> };
     expect(j.changes.every((c) => !('config' in c))).toBe(true);
-    expect(JSON.stringify(planToJson(plan, { includeConfigs: true }))).toContain('jobsmith:v1');
+    expect(JSON.stringify(planToJson(plan, { includeConfigs: true }))).toContain('jobsmith:v2');
   });
 
   it('diff shows the XML change of an update', () => {
