@@ -95,7 +95,7 @@ describe('planner: desired × observed', () => {
 });
 
 describe('planner: safety rules', () => {
-  const many = Array.from({ length: 30 }, (_, i) => job(`p-${String(i).padStart(2, '0')}`));
+  const many = Array.from({ length: 30 }, (_, i) => job(`p-${String(i).padStart(2, '0')}`, { template: `T${i}` }));
 
   it('fail closed: holdDeletions turns deletes/retirements into keep, creates still planned', () => {
     const p = plan({ desired: desired([many[0]!]), observed: observed([managedItem(many[1]!)]), holdDeletions: 'the definitions have errors', options: { removed: 'delete' } });

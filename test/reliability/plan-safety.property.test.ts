@@ -24,6 +24,7 @@ const figures = newFigures();
 afterAll(() => saveFigures('plan-safety', figures));
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
+const OWNER = 'github.com/acme/ci-jobs';
 const clock = { now: () => NOW };
 
 // ---------------------------------------------------------------- universe
@@ -99,7 +100,7 @@ function toMemItem(g: GenItem, pick: number): MemItem {
   const base = jobConfig(g.root, g.variant, g.disabled);
   let description: string;
   if (g.ownership === 'managed') {
-    const m: Marker = { kind: 'job', project: g.project, template: g.template, hash: g.hashMatches ? sha256(jobConfig(g.root, g.variant, false)) : 'sha256:feed' };
+    const m: Marker = { kind: 'job', owner: OWNER, name: g.name, project: g.project, template: g.template, hash: g.hashMatches ? sha256(jobConfig(g.root, g.variant, false)) : 'sha256:feed' };
     if (g.branch !== null) m.branch = g.branch;
     if (g.gone === 'old') m.gone = '2026-11-01T00:00:00.000Z';
     else if (g.gone === 'recent') m.gone = '2026-11-25T06:00:00.000Z';
@@ -218,7 +219,7 @@ const scenarioArb = fc
     const folderItems = new Map<string, MemItem>();
     const addFolder = (name: string, isManaged: boolean) => {
       if (folderItems.has(name.toLowerCase())) return;
-      const desc = isManaged ? formatMarker({ kind: 'folder', hash: sha256(FOLDER_CONFIG) }) : 'a folder made by hand';
+      const desc = isManaged ? formatMarker({ kind: 'folder', owner: OWNER, name, hash: sha256(FOLDER_CONFIG) }) : 'a folder made by hand';
       const it: MemItem = { fullName: name, className: FOLDER_CLASS, isFolder: true, config: FOLDER_CONFIG.replace(/<description>[^<]*<\/description>/, `<description>${escapeText(desc)}</description>`), disabled: false, building: false };
       folderItems.set(name.toLowerCase(), it);
       (isManaged ? managed : unmanaged).add(name.toLowerCase());
@@ -272,6 +273,7 @@ const scenarioArb = fc
 function planFor(sc: Scenario, observed: Awaited<ReturnType<MemoryJenkins['list']>>, only?: string[]): Plan {
   return makePlan({
     desired: sc.desired,
+    owner: OWNER,
     observed,
     clock,
     ...(sc.branchScopes ? { branchScopes: sc.branchScopes } : {}),
@@ -406,7 +408,8 @@ describe('plan safety (property)', () => {
         const limits = sc.options.massDelete ?? { maxCount: 10, maxFraction: 0.2 };
         const managedJobs = sc.observedItems.filter((i) => !i.isFolder && sc.managed.has(i.fullName.toLowerCase())).length;
         const deletes = plan.changes.filter((c) => c.target === 'job' && DESTRUCTIVE.has(c.kind)).length;
-        const tooMany = deletes > limits.maxCount && deletes > limits.maxFraction * managedJobs;
+        // more than 10 and more than 20%, or more than half whatever the count (issue 13)
+        const tooMany = (deletes > limits.maxCount && deletes > limits.maxFraction * managedJobs) || (deletes > 0 && deletes * 2 > managedJobs);
         expect(plan.managedCount).toBe(managedJobs);
         if (tooMany) countCoverage(figures, 'plans over the mass-delete limit');
         expect(plan.refused).toBe(tooMany && !sc.options.allowMassDelete);
