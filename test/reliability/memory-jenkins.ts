@@ -306,6 +306,12 @@ export class MemoryJenkins implements JenkinsApi {
     return 1;
   }
 
+  /** A running build ends (test control; Jenkins does this by itself). */
+  finishBuild(fullName: string): void {
+    const i = this.items.get(fullName.toLowerCase());
+    if (i) i.building = false;
+  }
+
   async queueItem(id: number): Promise<{ id: number; cancelled: boolean; buildNumber?: number; why?: string | null }> {
     return { id, cancelled: false, buildNumber: 1, why: null };
   }
