@@ -3,7 +3,9 @@
  * run changes or deletes only items whose marker names its own owner (see src/plan/marker.ts).
  *
  * Strongest first:
- * 1. `owner:` at the top of the config file (`jobsmith.yaml` in the working directory, or `--config`);
+ * 1. `owner:` at the top of `jobsmith.yaml` beside the definitions (in the directory that holds
+ *    `jobs/`, the top of the repository in the usual layout), or of the `--config` file when given:
+ *    it belongs to the definitions, so every runner (CLI, web form, master job) reads the same one;
  * 2. the git remote of the repository holding the definitions, normalised so that every clone of one
  *    repository agrees: credentials, scheme, port, a trailing `.git` or `/` dropped, the host
  *    lower-cased; `git@host:org/repo.git`, `ssh://git@host:22/org/repo` and
@@ -76,10 +78,12 @@ function localOwner(p: string, baseDir: string): string {
 }
 
 /** `owner:` from the config file; undefined when the file or the key is absent. */
-export async function configuredOwner(opts: { config?: string; cwd: string }): Promise<{ owner?: string; file?: string; diagnostics: Diagnostic[] }> {
+export async function configuredOwner(opts: { config?: string; cwd: string; jobsDir?: string }): Promise<{ owner?: string; file?: string; diagnostics: Diagnostic[] }> {
   const explicit = opts.config !== undefined;
-  const file = path.resolve(opts.cwd, opts.config ?? DEFAULT_CONFIG_FILE);
-  const shown = explicit ? opts.config! : DEFAULT_CONFIG_FILE;
+  const beside = path.dirname(path.resolve(opts.cwd, opts.jobsDir ?? 'jobs'));
+  const file = explicit ? path.resolve(opts.cwd, opts.config!) : path.join(beside, DEFAULT_CONFIG_FILE);
+  const rel = path.relative(opts.cwd, file);
+  const shown = explicit ? opts.config! : rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
   if (!existsSync(file)) {
     return explicit ? { diagnostics: [{ severity: 'error', code: 'config-missing', file: shown, message: `config file ${shown} does not exist` }] } : { diagnostics: [] };
   }
@@ -116,7 +120,7 @@ export async function configuredOwner(opts: { config?: string; cwd: string }): P
 /** The owner id of the definitions in `jobsDir` (see the header for the order). */
 export async function resolveOwner(opts: { jobsDir: string; config?: string; cwd?: string }): Promise<OwnerResolution> {
   const cwd = opts.cwd ?? process.cwd();
-  const fromConfig = await configuredOwner({ cwd, ...(opts.config !== undefined ? { config: opts.config } : {}) });
+  const fromConfig = await configuredOwner({ cwd, jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}) });
   if (fromConfig.diagnostics.some((d) => d.severity === 'error')) return { owner: DEFAULT_OWNER, from: 'config error', diagnostics: fromConfig.diagnostics };
   if (fromConfig.owner !== undefined) return { owner: fromConfig.owner, from: fromConfig.file!, diagnostics: [] };
   const remote = await gitRemoteOwner(path.resolve(cwd, opts.jobsDir));

@@ -113,6 +113,19 @@ describe('owner id', () => {
     }
     expect((await configuredOwner({ cwd: r.work, config: 'nope.yaml' })).diagnostics[0]).toMatchObject({ severity: 'error', code: 'config-missing' });
   });
+
+  it('owner: is read beside the definitions, whatever the working directory (the web form and the master job agree)', async () => {
+    const r = remoteWithClone('owner-beside');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'owner: acme/ci-jobs\n');
+    const elsewhere = path.join(root, 'owner-beside-cwd');
+    mkdirSync(elsewhere);
+    writeFileSync(path.join(elsewhere, 'jobsmith.yaml'), 'owner: not-this-one\n');
+    const got = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere });
+    expect(got.owner).toBe('acme/ci-jobs');
+    expect(got.from).toBe(path.join(r.work, 'jobsmith.yaml'));
+    // --config names the file explicitly
+    expect((await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere, config: 'jobsmith.yaml' })).owner).toBe('not-this-one');
+  });
 });
 
 describe('upstream check', () => {
@@ -132,6 +145,15 @@ describe('upstream check', () => {
     expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'diverged from origin/main (2 commits behind, 1 ahead): pull first, or pass --allow-stale' });
     git(r.work, 'pull', '--quiet', '--no-rebase', '--no-edit', 'origin', 'main');
     expect((await checkUpstream(path.join(r.work, 'jobs'))).status).toBe('current'); // ahead is fine
+  });
+
+  it('an upstream branch deleted on the remote cannot be checked: stale', async () => {
+    const r = remoteWithClone('up-deleted');
+    git(r.work, 'checkout', '--quiet', '-b', 'feature');
+    git(r.work, 'push', '--quiet', '-u', 'origin', 'feature');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
+    git(r.work, 'push', '--quiet', 'origin', '--delete', 'feature');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: 'origin/feature no longer exists on the remote: cannot check that the definitions are current; pull first, or pass --allow-stale' });
   });
 
   it('a detached checkout (CI) compares with the remote default branch', async () => {

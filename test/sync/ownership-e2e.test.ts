@@ -283,3 +283,57 @@ describe('issue 13: ownership, end to end', () => {
     expect(readFileSync(path.join(r.work, 'jobs', 'legacy-build.yaml'), 'utf8')).toContain('template');
   });
 });
+
+describe('moves that stop half-way', () => {
+  it('a move whose config update fails is finished by the next sync (the job sits where it belongs, its marker names the old place)', async () => {
+    const { makeEnv, planned } = await import('./harness.js');
+    const e = await makeEnv();
+    try {
+      await e.writeProject('pay', project('a'));
+      expect(planned(await e.sync()).applied!.failed).toEqual([]);
+      await e.writeProject('pay', 'templates:\n  - template: CI-build-trunk\n    job: payments\ntokens:\n  SCM.PATH: a\n');
+      e.standin.faults.set({ errors: { 'POST config.xml': { status: 500 } } });
+      const first = planned(await e.sync());
+      expect(first.plan.changes.find((c) => c.kind === 'move')).toMatchObject({ from: 'pay-CI-build-trunk', fullName: 'payments' });
+      expect(first.applied!.failed.map((f) => f.change.kind)).toEqual(['move']);
+      e.standin.faults.clear();
+      const listed = (await e.api.list()).items.map((i) => i.fullName);
+      expect(listed).toEqual(['payments']); // renamed, but its marker still names pay-CI-build-trunk
+      expect(parseMarker(readDescription(await e.api.getConfig('payments')))).toMatchObject({ name: 'pay-CI-build-trunk' });
+      const second = planned(await e.sync());
+      expect(second.plan.changes.map((c) => [c.kind, c.fullName, c.reason])).toEqual([['update', 'payments', 'moved here from pay-CI-build-trunk in Jenkins: marker updated']]);
+      expect(second.applied!.failed).toEqual([]);
+      expect(parseMarker(readDescription(await e.api.getConfig('payments')))).toMatchObject({ name: 'payments' });
+      expect(planned(await e.sync({ dryRun: true })).plan.summary).toMatchObject({ unchanged: 1, update: 0, create: 0, delete: 0 });
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a delete that is half of a replacement (renamed and a new type: created anew) waits for the create: a failed create keeps the old job', async () => {
+    const { makeEnv, planned } = await import('./harness.js');
+    const { writeFile } = await import('node:fs/promises');
+    const e = await makeEnv({ templates: { 'CI-build-trunk': TEMPLATE, Other: TEMPLATE } });
+    try {
+      await e.writeProject('pay', project('a'));
+      for (const [p, v] of [['web', 'b'], ['ops', 'c']] as const) await e.writeProject(p, `templates: [Other]\ntokens:\n  SCM.PATH: ${v}\n`);
+      expect(planned(await e.sync()).applied!.failed).toEqual([]);
+      // the template becomes a pipeline and pay's job is renamed: no move is possible (Jenkins cannot change a job's type)
+      await writeFile(path.join(e.templatesDir, 'CI-build-trunk-config.xml'), '<?xml version="1.1" encoding="UTF-8"?>\n<flow-definition>\n  <description>$PROJECT.NAME $SCM.PATH</description>\n</flow-definition>\n');
+      await e.writeProject('pay', 'templates:\n  - template: CI-build-trunk\n    job: pay-new\ntokens:\n  SCM.PATH: a\n');
+      e.standin.faults.set({ errors: { 'POST createItem': { status: 500 } } });
+      const r = planned(await e.sync({ allowMassDelete: true }));
+      const del = r.plan.changes.find((c) => c.kind === 'delete')!;
+      expect(del).toMatchObject({ fullName: 'pay-CI-build-trunk', after: 'pay-new' });
+      expect(del.reason).toMatch(/^replaced by pay-new, same project pay and template CI-build-trunk \(not moved: the job type changes/);
+      expect(r.applied!.failed.map((f) => f.change.fullName)).toEqual(['pay-new']);
+      expect(r.applied!.skipped).toEqual([{ change: del, error: 'the job that replaces it, pay-new, was not created' }]);
+      expect((await e.api.list()).items.map((i) => i.fullName)).toContain('pay-CI-build-trunk');
+      e.standin.faults.clear();
+      expect(planned(await e.sync({ allowMassDelete: true })).applied!.failed).toEqual([]);
+      expect((await e.api.list()).items.map((i) => i.fullName).sort()).toEqual(['ops-Other', 'pay-new', 'web-Other']);
+    } finally {
+      await e.close();
+    }
+  });
+});
