@@ -107,20 +107,6 @@ export function parseDefaults(file: string, text: string): { defaults: Defaults;
   return { defaults, diagnostics: y.diagnostics };
 }
 
-/** A project definition's file name in jobs/ (`*.yaml`/`*.yml`; names starting with `_` or `.` are not projects). */
-export function isProjectFileName(name: string): boolean {
-  return /\.ya?ml$/.test(name) && !name.startsWith('_') && !name.startsWith('.');
-}
-
-/** How many project definitions jobs/ holds (without reading them); 0 when it cannot be read. */
-export async function countProjectFiles(jobsDir: string): Promise<number> {
-  try {
-    return (await fs.readdir(jobsDir, { withFileTypes: true })).filter((e) => (e.isFile() || e.isSymbolicLink()) && isProjectFileName(e.name)).length;
-  } catch {
-    return 0;
-  }
-}
-
 export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Workspace; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const [t, jobNames] = await Promise.all([loadTemplates(opts.templatesDir), listDir(opts.jobsDir, 'jobs', opts.overlay?.length ? [] : diagnostics)]);

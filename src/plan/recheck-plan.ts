@@ -6,7 +6,9 @@
  *   item that still carries this owner's marker under its own name (or that the planner would claim:
  *   an old v1 marker, an interrupted move); an adoption never takes another owner's item; a create
  *   or a move's destination does not exist yet;
- * - what is written: every config pushed carries this owner's marker naming the item it is written to;
+ * - what is written: every config pushed carries this owner's marker naming the item it is written to,
+ *   and (given the definitions' render) is exactly what the planner would push; an adoption is of a
+ *   name the definitions want;
  * - a folder is deleted only when everything in it goes in the same plan;
  * - a view loses only jobs this owner manages (or moves);
  * - running builds (./rules/running-builds.ts): no deletion of a job that is building now;
@@ -16,10 +18,12 @@
  *
  * Pure: the caller lists Jenkins and counts the projects. Any reason refuses the whole plan.
  */
+import type { DesiredState } from '../model/desired-job.js';
 import type { ObservedState } from '../model/observed.js';
 import { ACTING_KINDS, type Change, type Plan } from '../model/plan.js';
 import { readDescription } from './config-description.js';
 import { markerVersion, parseMarker } from './marker.js';
+import { pushedFolderConfig, pushedJobConfig } from './make-plan.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { claimFor, classifyItem, describeOwnership, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
@@ -32,6 +36,13 @@ export interface RecheckInput {
   owner: string;
   /** Projects in those definitions (for the empty-definitions guard). */
   projectCount?: number;
+  /**
+   * What the definitions render now (without branch jobs). When given, every config a change writes
+   * for a job or folder found here must be exactly what the planner would push, and an adoption must
+   * be of a name the definitions want (branch jobs, which need the branch listings, are checked by
+   * their marker only).
+   */
+  desired?: DesiredState;
 }
 
 function parentOf(fullName: string): string {
@@ -76,6 +87,8 @@ export function recheckPlan(input: RecheckInput): string[] {
     const o = lookup(name);
     if (o) why.push(`${c.kind} ${c.fullName}: ${name} exists already in Jenkins (${describeOwnership(o)})`);
   };
+  const desiredJobs = new Map((input.desired?.jobs ?? []).map((j) => [j.fullName.toLowerCase(), j]));
+  const desiredFolders = new Map((input.desired?.folders ?? []).map((f) => [f.fullName.toLowerCase(), f]));
   const carriesMarker = (c: Change, kind: 'job' | 'folder', name: string): void => {
     if (c.config === undefined) {
       why.push(`${c.kind} ${c.fullName}: no config in the plan`);
@@ -89,12 +102,27 @@ export function recheckPlan(input: RecheckInput): string[] {
     }
     if (!m || markerVersion(m) !== 2 || m.kind !== kind || m.owner !== owner || m.name !== name) {
       why.push(`${c.kind} ${c.fullName}: the config it would write does not carry this owner's marker for ${name}`);
+      return;
+    }
+    if (input.desired && c.branch === undefined) {
+      const lower = c.fullName.toLowerCase();
+      const expected = kind === 'job' ? (desiredJobs.has(lower) ? pushedJobConfig(desiredJobs.get(lower)!, owner, name) : undefined) : desiredFolders.has(lower) ? pushedFolderConfig(desiredFolders.get(lower)!.config, owner, name) : undefined;
+      if (expected === undefined && kind === 'job') {
+        why.push(`${c.kind} ${c.fullName}: the definitions do not make this job`);
+        return;
+      }
+      if (expected !== undefined && c.config !== expected) {
+        why.push(`${c.kind} ${c.fullName}: the config it would write is not what the definitions render`);
+        return;
+      }
     }
   };
 
   const acting = plan.changes.filter((c) => ACTING_KINDS.includes(c.kind));
   const deleting = new Set(acting.filter((c) => c.target !== 'view' && (c.kind === 'delete' || c.kind === 'replace')).map((c) => c.fullName.toLowerCase()));
   const movingAway = new Set(acting.filter((c) => c.kind === 'move' && c.from !== undefined).map((c) => c.from!.toLowerCase()));
+  // an item not plainly this owner's may be enabled/disabled only where the same plan writes this owner's marker into it
+  const writtenHere = new Set(acting.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'replace')).map((c) => c.fullName.toLowerCase()));
   for (const c of acting) {
     if (c.target === 'view') {
       checkView(c);
@@ -144,11 +172,11 @@ export function recheckPlan(input: RecheckInput): string[] {
         break;
       }
       case 'enable':
-        owned(c, 'job', true);
+        owned(c, 'job', writtenHere.has(c.fullName.toLowerCase()));
         break;
       case 'disable':
         // retiring (the job left the definitions) only ever concerns the owner's own jobs
-        owned(c, 'job', c.retire === undefined);
+        owned(c, 'job', c.retire === undefined && writtenHere.has(c.fullName.toLowerCase()));
         break;
       case 'delete': {
         const o = owned(c, kind, false);

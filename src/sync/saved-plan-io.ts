@@ -11,7 +11,8 @@ import { hasErrors, formatDiagnostic } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { Plan, PlanBasis } from '../model/plan.js';
-import { countProjectFiles } from '../load/workspace.js';
+import { loadWorkspace } from '../load/workspace.js';
+import { renderWorkspace } from '../render/render-workspace.js';
 import { observedFingerprint } from '../plan/observed-fingerprint.js';
 import { recheckPlan } from '../plan/recheck-plan.js';
 import { isDestructive } from '../plan/rules/fail-closed.js';
@@ -73,7 +74,12 @@ export async function applySavedPlan(
   if (reasons.length > 0) return { status: 'stale', reasons };
   const owner = await owning;
   if (hasErrors(owner.diagnostics)) return { status: 'refused', reasons: owner.diagnostics.map(formatDiagnostic) };
-  const refusal = recheckPlan({ plan, observed, owner: owner.owner, projectCount: await countProjectFiles(dirs.jobsDir) });
+  // the definitions as they are (unchanged since the plan, the basis says): what a change may write
+  const loaded = await loadWorkspace({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir });
+  const rendered = renderWorkspace(loaded.workspace, {});
+  const broken = [...loaded.diagnostics, ...rendered.diagnostics].filter((d) => d.severity === 'error');
+  if (broken.length > 0) return { status: 'refused', reasons: ['the definitions have errors:', ...broken.slice(0, 10).map(formatDiagnostic)] };
+  const refusal = recheckPlan({ plan, observed, owner: owner.owner, projectCount: loaded.workspace.definitions.length, desired: rendered.desired });
   if (refusal.length > 0) return { status: 'refused', reasons: refusal };
   if (!plan.options.allowStale && plan.changes.some(isDestructive)) {
     const problem = freshnessProblem(await checkUpstream(dirs.jobsDir));

@@ -30,6 +30,24 @@ describe('recheck of a saved plan', () => {
     expect(check(made)).toEqual([]);
   });
 
+  it('an old (v1) job is claimed only where the plan writes the marker into it: a bare disable of one is refused', () => {
+    const v1 = managedItem(job('legacy', { template: 'L' }), { marker: { owner: undefined, name: undefined } });
+    const o = observed([...obs.items, v1]);
+    expect(check(withChanges([{ target: 'job', fullName: 'legacy', kind: 'disable', reason: 'x' }]), o)).toEqual(['disable legacy: it has an old jobsmith marker (v1) that this run cannot claim']);
+  });
+
+  it('with the definitions at hand: a config other than what they render, or an adoption of a name they do not want, is refused', () => {
+    const upd = made.changes.find((x) => x.kind === 'update')!;
+    const tampered = { ...upd, config: upd.config!.replace('<token>new</token>', '<token>rm -rf /</token>') };
+    const d = desired([a, b, c]);
+    const plan = { ...made, options: { ...made.options, adopt: true }, changes: [...made.changes.map((x) => (x === upd ? tampered : x)), { target: 'job' as const, fullName: 'precious', kind: 'adopt' as const, reason: 'x', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'precious', project: 'p', template: 'T', hash: 'h' })) }] };
+    expect(recheckPlan({ plan, observed: obs, owner: OWNER, projectCount: 3, desired: d })).toEqual([
+      'update p-b: the config it would write is not what the definitions render',
+      'adopt precious: the definitions do not make this job',
+    ]);
+    expect(recheckPlan({ plan: made, observed: obs, owner: OWNER, projectCount: 3, desired: d })).toEqual([]);
+  });
+
   it('a delete of an unmanaged job or of another owner\'s job is refused', () => {
     const edited = withChanges([
       { target: 'job', fullName: 'precious', kind: 'delete', reason: 'x' },

