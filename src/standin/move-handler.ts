@@ -21,6 +21,7 @@ import { type Container, type Item, fullNameOf } from './store.js';
 import { containerPath, listViewJobNames } from './exported.js';
 import { rawEncode } from './names.js';
 import { setJobNames } from './view-handlers.js';
+import { param } from './params.js';
 
 function containerFullName(c: Container): string {
   return c.item ? fullNameOf(c.item) : '';
@@ -122,19 +123,10 @@ function forwardToPreviousPage(ctx: Ctx): void {
   redirect(ctx, ctx.rawPath.slice(0, ctx.rawPath.lastIndexOf('/') + 1));
 }
 
-/** `destination` from the query string or an urlencoded form body (Stapler reads both). */
-function destinationParam(ctx: Ctx): string | null {
-  const q = ctx.query.get('destination');
-  if (q !== null) return q;
-  const ct = String(ctx.req.headers['content-type'] ?? '').toLowerCase();
-  if (ct.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams(ctx.body.toString('utf8')).get('destination');
-  return null;
-}
-
 /** `POST job/NAME/move/move?destination=/F1/F2`. */
 export async function moveItem(rt: Runtime, ctx: Ctx, item: Item): Promise<void> {
   if (!need(rt, ctx, 'Job/Move')) return;
-  const destination = destinationParam(ctx);
+  const destination = param(ctx, 'destination'); // @QueryParameter: the query string or a form body
   const dest = validDestinations(rt, ctx, item).find((c) => '/' + containerFullName(c) === destination);
   if (!dest || dest === item.parent) return forwardToPreviousPage(ctx);
   const oldFullName = fullNameOf(item);
