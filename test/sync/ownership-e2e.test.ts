@@ -137,6 +137,7 @@ describe('issue 13: ownership, end to end', () => {
     const s2 = await cli(r.work, ['sync']);
     expect(s2.code).toBe(0);
     expect(s2.stdout).toContain('> move      payments-ci -> team/pay/payments-ci');
+    expect(s2.stderr).toContain('moved job payments-ci -> team/pay/payments-ci');
     expect(s2.stdout).not.toMatch(/- delete/);
     expect(await names()).toEqual(['team', 'team/pay', 'team/pay/payments-ci', 'web-CI-build-trunk']);
     expect(await api.buildStatus('team/pay/payments-ci', 1)).toMatchObject({ building: false });
