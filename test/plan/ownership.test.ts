@@ -188,3 +188,15 @@ describe('guards for small and empty definitions', () => {
     expect(plan({ desired: desired([js[0]!]), observed: observed([...all.items, ...foreign]) }).refused).toBe(true);
   });
 });
+
+describe('restore never moves', () => {
+  it('a move in a restore plan becomes a create of the job the definitions want; the job where it is stays', async () => {
+    const { restoreOnly } = await import('../../src/plan/rules/restore-only.js');
+    const pay = job('pay-ci', { project: 'pay', template: 'CI' });
+    const p = plan({ desired: desired([job('payments', { project: 'pay', template: 'CI' })]), observed: observed([managedItem(pay)]) });
+    const move = p.changes.find((c) => c.kind === 'move')!;
+    const r = restoreOnly(move, false);
+    expect(r).toMatchObject({ kind: 'create', fullName: 'payments', config: move.config, reason: 'restore creates it; pay-ci stays where it is (restore never moves or deletes)' });
+    expect(r.from).toBeUndefined();
+  });
+});
