@@ -70,7 +70,9 @@ export { DEFAULT_MASS_DELETE, type MassDeleteLimits } from './plan/rules/mass-de
 export { sameConfig } from './plan/same-job-config.js';
 export { formatPlanText } from './plan/print-text.js';
 export { planToJson } from './plan/print-json.js';
-export { serializePlan, parseSavedPlan, staleness, SavedPlanError } from './plan/saved-plan.js';
+export { serializePlan, staleness, SavedPlanError } from './plan/saved-plan.js';
+export { parseSavedPlan, SAVED_PLAN_VERSION } from './plan/saved-plan-schema.js';
+export { recheckPlan, type RecheckInput } from './plan/recheck-plan.js';
 export { observedFingerprint } from './plan/observed-fingerprint.js';
 export * from './apply/apply-events.js';
 export { applyPlan, type ApplyOptions } from './apply/apply-plan.js';

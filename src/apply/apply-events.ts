@@ -1,7 +1,7 @@
 import type { Change } from '../model/plan.js';
 
 /** The phases of an apply, in order. */
-export type ApplyPhase = 'folders' | 'jobs' | 'enables' | 'views' | 'disables' | 'deletes';
+export type ApplyPhase = 'folders' | 'moves' | 'jobs' | 'enables' | 'views' | 'disables' | 'deletes';
 
 export type ApplyEvent =
   | { type: 'start'; total: number }

@@ -1,7 +1,8 @@
 /**
- * Executes a Plan against Jenkins in a fixed order: folders (parents first), job creates /
- * updates / adoptions / replacements, re-enables, views, disables (with marker retirement),
- * deletes (jobs, then folders deepest first). Independent steps run concurrently (default 8).
+ * Executes a Plan against Jenkins in a fixed order: folders (parents first), moves (move/rename,
+ * then the config with the new marker), job creates / updates / adoptions / replacements,
+ * re-enables, views, disables (with marker retirement), deletes (jobs, then folders deepest
+ * first; a delete that is half of a replacement waits for its replacement's create). Independent steps run concurrently (default 8).
  * It makes no decisions: every step is in the plan. A failed step is recorded and the rest go on
  * (steps below a failed folder are skipped); re-running a sync converges.
  */
@@ -19,6 +20,41 @@ export interface ApplyOptions {
 
 function depth(name: string): number {
   return name.split('/').length;
+}
+
+function parentOf(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? '' : name.slice(0, i);
+}
+
+function leafOf(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+/**
+ * A move: to the destination folder (folders plugin), and/or a rename within a folder, in the order
+ * the plan chose (`via` is the name in between), then the config with the marker for the new name.
+ */
+export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
+  const from = c.from!;
+  const to = c.fullName;
+  const crossing = parentOf(from) !== parentOf(to);
+  const renaming = leafOf(from) !== leafOf(to);
+  if (crossing && renaming) {
+    const via = c.via!;
+    if (parentOf(via) === parentOf(to)) {
+      await api.moveJob(from, parentOf(to));
+      await api.renameJob(via, leafOf(to));
+    } else {
+      await api.renameJob(from, leafOf(to));
+      await api.moveJob(via, parentOf(to));
+    }
+  } else if (crossing) {
+    await api.moveJob(from, parentOf(to));
+  } else if (renaming) {
+    await api.renameJob(from, leafOf(to));
+  }
+  await api.updateJob(to, c.config!);
 }
 
 function errorText(err: unknown): string {
@@ -94,7 +130,11 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     );
   }
 
-  // 2. jobs: creates, updates, adoptions, replacements
+  // 2. moves (before creates: nothing is created where a moved job passes through)
+  const moves = acting.filter((c) => c.kind === 'move');
+  await phase('moves', moves, (c) => moveJob(api, c), (c) => failedJobs.add(c.fullName));
+
+  // 3. jobs: creates, updates, adoptions, replacements
   const jobWrites = acting.filter((c) => c.target === 'job' && ['create', 'update', 'adopt', 'replace'].includes(c.kind));
   await phase(
     'jobs',
@@ -110,11 +150,11 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     (c) => failedJobs.add(c.fullName),
   );
 
-  // 3. re-enables (after the update that cleared the marker)
+  // 4. re-enables (after the update that cleared the marker)
   const enables = acting.filter((c) => c.kind === 'enable');
   await runPhaseSkipping('enables', enables, (c) => api.enableJob(c.fullName));
 
-  // 4. views
+  // 5. views
   const views = acting.filter((c) => c.target === 'view');
   await phase('views', views, async (c) => {
     const v = c.view!;
@@ -124,15 +164,23 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     for (const j of v.remove) await api.removeJobFromView(v.name, j, folder);
   });
 
-  // 5. disables (retiring first records gone= in the marker)
+  // 6. disables (retiring first records gone= in the marker)
   const disables = acting.filter((c) => c.kind === 'disable');
   await phase('disables', disables, async (c) => {
     if (c.retire !== undefined) await retireMarker(api, c.fullName, c.retire);
     await api.disableJob(c.fullName);
   });
 
-  // 6. deletes: jobs, then folders deepest first
-  const jobDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'job');
+  // 7. deletes: jobs, then folders deepest first. Half of a replacement goes only once the
+  //    replacement exists (its create did not fail).
+  const allJobDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'job');
+  const waiting = (c: Change) => c.after !== undefined && (failedJobs.has(c.after) || result.skipped.some((f) => f.change.fullName === c.after && f.change.kind !== 'delete'));
+  for (const c of allJobDeletes.filter(waiting)) {
+    result.skipped.push({ change: c, error: `the job that replaces it, ${c.after}, was not created` });
+    done++;
+    emit({ type: 'step', change: c, ok: false, error: 'skipped', done, total });
+  }
+  const jobDeletes = allJobDeletes.filter((c) => !waiting(c));
   await phase('deletes', jobDeletes, (c) => api.deleteJob(c.fullName));
   const folderDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'folder');
   const deleteDepths = [...new Set(folderDeletes.map((c) => depth(c.fullName)))].sort((a, b) => b - a);

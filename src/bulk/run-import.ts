@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../model/clock.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { Plan } from '../model/plan.js';
 import { runLimited } from '../apply/run-limited.js';
@@ -13,6 +13,10 @@ import { loadWorkspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { makePlan } from '../plan/make-plan.js';
 import { sameConfig } from '../plan/same-job-config.js';
+import { withoutMarker } from '../plan/config-description.js';
+import { ownershipOf } from '../plan/rules/managed-only.js';
+import { resolveOwner } from '../sync/owner-id.js';
+import { commitFiles, uncommittedChanges } from './commit-definitions.js';
 import { selectJobs } from './select-jobs.js';
 import { checkImport, proposeImport, type ImportInput, type ImportProposal } from './import-jobs.js';
 import { errorText } from './error-text.js';
@@ -28,6 +32,8 @@ export interface ImportOptions {
   adopt: boolean;
   concurrency: number;
   clock: Clock;
+  /** `--config`: may give `owner:` (the owner id the adopted jobs' markers record). */
+  config?: string;
 }
 
 export interface ImportOutcome {
@@ -41,6 +47,12 @@ export interface ImportOutcome {
   written: string[];
   /** Existing files that would have been overwritten: nothing was written. */
   conflicts: string[];
+  /** With adopt: uncommitted changes in the work tree that made it refuse (nothing was written). */
+  dirty?: string[];
+  /** With adopt in a git work tree: the commit holding the written definitions. */
+  commit?: string;
+  /** With adopt: the owner id the adopted jobs now record. */
+  owner?: string;
   plan?: Plan;
   applied?: ApplyResult;
 }
@@ -58,17 +70,30 @@ async function writeTree(dir: string, files: Array<[string, string]>): Promise<v
  * adopt) take the jobs over through the planner's adopt rule.
  */
 export async function runImport(api: JenkinsApi, opts: ImportOptions): Promise<ImportOutcome> {
+  const owning = resolveOwner({ jobsDir: path.join(opts.out, 'jobs'), ...(opts.config !== undefined ? { config: opts.config } : {}) });
   const observed = await api.list();
+  const owner = await owning;
+  if (hasErrors(owner.diagnostics)) {
+    return { proposal: { templates: [], definitions: [], skipped: [] }, verified: [], rejected: [], diagnostics: owner.diagnostics, written: [], conflicts: [] };
+  }
   const selected = selectJobs(observed, { match: opts.match });
   const rejected: ImportOutcome['rejected'] = [];
   const inputs: ImportInput[] = [];
   await runLimited(selected, opts.concurrency, async (s) => {
     if (s.marker) {
-      rejected.push({ fullName: s.item.fullName, reason: `already managed (project ${s.marker.project}, template ${s.marker.template})` });
-      return;
+      // a copy of a managed job (its marker names another job) may be imported; a job managed under its own name may not
+      const ownership = ownershipOf(s.marker, s.item.fullName, owner.owner);
+      if (ownership === 'own') {
+        rejected.push({ fullName: s.item.fullName, reason: `already managed (project ${s.marker.project}, template ${s.marker.template})` });
+        return;
+      }
+      if (ownership === 'foreign') {
+        rejected.push({ fullName: s.item.fullName, reason: `managed by other definitions (owner ${s.marker.owner})` });
+        return;
+      }
     }
     try {
-      inputs.push({ fullName: s.item.fullName, config: await api.getConfig(s.item.fullName) });
+      inputs.push({ fullName: s.item.fullName, config: withoutMarker(await api.getConfig(s.item.fullName)) });
     } catch (err) {
       rejected.push({ fullName: s.item.fullName, reason: `reading config.xml failed: ${errorText(err)}` });
     }
@@ -103,12 +128,22 @@ export async function runImport(api: JenkinsApi, opts: ImportOptions): Promise<I
   const toWrite = files(proposal, new Set(verified));
   outcome.conflicts = toWrite.map(([rel]) => rel).filter((rel) => existsSync(path.join(opts.out, rel)));
   if (outcome.conflicts.length) return outcome;
+  // A job is marked managed only once its definition is in a commit: other uncommitted work refuses.
+  const tree = opts.adopt ? await uncommittedChanges(opts.out, ['jobs', 'job-templates']) : undefined;
+  if (tree?.inGit && tree.changes.length > 0) {
+    outcome.dirty = tree.changes;
+    return outcome;
+  }
   await writeTree(opts.out, toWrite);
   outcome.written = toWrite.map(([rel]) => rel);
   if (opts.adopt) {
+    if (tree?.inGit) {
+      outcome.commit = await commitFiles(opts.out, outcome.written, `jobsmith import --adopt: ${verified.length} job(s) (${proposal.templates.filter((t) => t.members.some((m) => verified.includes(m))).map((t) => t.name).join(', ')})`);
+    }
     const keep = new Set(verified);
     const jobs = rendered.filter((j) => keep.has(j.fullName));
-    outcome.plan = makePlan({ desired: { jobs, folders: [], views: [] }, observed, clock: opts.clock, options: { adopt: true, removed: 'keep', only: verified } });
+    outcome.owner = owner.owner;
+    outcome.plan = makePlan({ desired: { jobs, folders: [], views: [] }, owner: owner.owner, observed, clock: opts.clock, options: { adopt: true, removed: 'keep', only: verified } });
     outcome.applied = await applyPlan(api, outcome.plan, { concurrency: opts.concurrency });
   }
   return outcome;

@@ -15,6 +15,7 @@ import { restoreOnlyPlan } from '../plan/rules/restore-only.js';
 import { planRestore } from './restore-plan.js';
 import { readBackup } from './restore-source.js';
 import { withRevisionTree } from './revision-tree.js';
+import { resolveOwner } from '../sync/owner-id.js';
 
 export interface RestoreOptions {
   /** A backup directory, a definitions directory (job-templates/ + jobs/), or a git repository of either with `revision`. */
@@ -54,8 +55,11 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
       const rendered = renderWorkspace(loaded.workspace, {});
       const diagnostics = [...loaded.diagnostics, ...rendered.diagnostics].map((d) => (d.file && d.file.startsWith(dir) ? { ...d, file: path.join(display, path.relative(dir, d.file)) } : d));
       if (hasErrors(diagnostics)) return { kind: 'definitions', diagnostics };
+      // the owner of the definitions restored (their repository's, also for a revision read from it)
+      const owner = await resolveOwner({ jobsDir: path.join(opts.from, 'jobs') });
+      if (hasErrors(owner.diagnostics)) return { kind: 'definitions', diagnostics: owner.diagnostics };
       const observed = await api.list();
-      const planned = makePlan({ desired: rendered.desired, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
+      const planned = makePlan({ desired: rendered.desired, owner: owner.owner, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
       return finish({ kind: 'definitions', diagnostics, plan: restoreOnlyPlan(planned, opts.overwrite) });
     }
     const backup = await readBackup(dir, display);

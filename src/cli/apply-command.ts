@@ -1,7 +1,8 @@
 /**
- * `jobsmith apply FILE`: apply exactly a plan saved by `jobsmith plan --out FILE`. Lists Jenkins
- * again and re-hashes the definitions first; refuses (changing nothing, exit 1) when either
- * changed since the plan was made.
+ * `jobsmith apply FILE`: apply exactly a plan saved by `jobsmith plan --out FILE`. The file is
+ * checked against the plan schema; Jenkins is listed again and the definitions re-hashed; every
+ * change is checked again with the planner's rules (ownership, markers, guards). Refuses
+ * (changing nothing, exit 1) when anything changed or fails.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
@@ -31,7 +32,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ApplyArgs>,
   handler: async (a) => {
     const { SavedPlanError } = await import('../plan/saved-plan.js');
-    const { applySavedPlan, loadPlanFile } = await import('../sync/saved-plan-io.js');
+    const { applySavedPlan, loadPlanFile, requireDefinitionsDirs } = await import('../sync/saved-plan-io.js');
     const { openJenkins } = await import('../sync/open-jenkins.js');
     let plan: Plan;
     try {
@@ -44,14 +45,21 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       }
       throw err;
     }
+    requireDefinitionsDirs({ templatesDir: a.templates, jobsDir: a.jobs });
     const code = await openJenkins(a, async (api, where) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs }, { concurrency: a.concurrency, onEvent });
+      const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency: a.concurrency, onEvent });
       if (out.status === 'stale') {
         if (a.json) process.stdout.write(JSON.stringify({ status: 'stale', exitCode: EXIT.badInput, reasons: out.reasons }, null, 1) + '\n');
         else process.stderr.write(`error: the saved plan is stale; nothing was changed:\n${out.reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
         return EXIT.badInput;
+      }
+      if (out.status === 'refused') {
+        const code = out.external ? EXIT.external : EXIT.badInput;
+        if (a.json) process.stdout.write(JSON.stringify({ status: 'refused', exitCode: code, reasons: out.reasons }, null, 1) + '\n');
+        else process.stderr.write(`error: the saved plan is refused; nothing was changed:\n${out.reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
+        return code;
       }
       const code = exitCodeFor(plan, out.applied, false);
       if (a.json) {

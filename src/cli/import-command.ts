@@ -9,6 +9,7 @@ import { runImport } from '../bulk/run-import.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { EXIT } from './exit-codes.js';
+import { hasErrors } from '../model/diagnostic.js';
 
 interface ImportArgs extends ConnectionArgs {
   match: string[];
@@ -35,11 +36,17 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   handler: async (a) => {
     process.exitCode = await openJenkins(a, async (api, where) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt && !a['dry-run'], concurrency: a.concurrency, clock: systemClock });
+      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt && !a['dry-run'], concurrency: a.concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0);
-      const code = o.conflicts.length ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
+      const code = o.conflicts.length || o.dirty?.length || hasErrors(o.diagnostics) ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
       if (a.json) {
-        process.stdout.write(JSON.stringify({ exitCode: code, templates: o.proposal.templates.map((t) => ({ name: t.name, tokens: t.tokens, members: t.members })), verified: o.verified, rejected: o.rejected, written: o.written, conflicts: o.conflicts, adopted: o.applied?.succeeded.map((c) => c.fullName) }, null, 1) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            { exitCode: code, templates: o.proposal.templates.map((t) => ({ name: t.name, tokens: t.tokens, members: t.members })), verified: o.verified, rejected: o.rejected, written: o.written, conflicts: o.conflicts, adopted: o.applied?.succeeded.map((c) => c.fullName), ...(o.dirty ? { uncommitted: o.dirty } : {}), ...(o.commit ? { commit: o.commit } : {}), ...(o.owner ? { owner: o.owner } : {}) },
+            null,
+            1,
+          ) + '\n',
+        );
         return code;
       }
       printDiagnostics(o.diagnostics);
@@ -47,6 +54,15 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       for (const t of o.proposal.templates) lines.push(`template ${t.name}: ${t.members.length} job(s) [${t.members.join(', ')}]${Object.keys(t.tokens).length ? `, tokens ${Object.keys(t.tokens).join(', ')}` : ''}`);
       for (const r of o.rejected) lines.push(`not imported ${r.fullName}: ${r.reason}`);
       if (o.conflicts.length) lines.push(`these files exist already; nothing was written: ${o.conflicts.join(', ')}`);
+      if (o.dirty?.length) {
+        lines.push(
+          `the work tree has uncommitted changes; nothing was written or adopted (import --adopt commits the definitions it writes, and only those, before it marks a job managed):\n` +
+            o.dirty.slice(0, 10).map((l) => `  ${l}`).join('\n') +
+            (o.dirty.length > 10 ? `\n  ... and ${o.dirty.length - 10} more` : '') +
+            '\ncommit or stash them first',
+        );
+      }
+      if (o.commit) lines.push(`committed ${o.commit.slice(0, 12)}: the imported definitions (push it before other checkouts sync, or their syncs delete the adopted jobs)`);
       lines.push(`import: ${o.verified.length} job(s) render back to their config (checked), ${o.rejected.length} not imported; ${o.written.length} file(s) written${a['dry-run'] ? ' (dry run)' : ''}`);
       if (o.applied) lines.push(`adopted: ${o.applied.succeeded.length} job(s), ${failed} failed`);
       else if (o.written.length) lines.push('next: review and commit the files, then `jobsmith plan --adopt` / `jobsmith sync --adopt` (or run import with --adopt)');

@@ -15,6 +15,7 @@ export function progressMode(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv,
 
 const PAST: Record<string, string> = {
   create: 'created',
+  move: 'moved',
   update: 'updated',
   adopt: 'adopted',
   replace: 'replaced',
@@ -25,7 +26,7 @@ const PAST: Record<string, string> = {
 
 export function describeStep(c: Change): string {
   const what = c.target === 'job' ? 'job' : c.target;
-  return `${what} ${c.fullName}`;
+  return c.kind === 'move' && c.from !== undefined ? `${what} ${c.from} -> ${c.fullName}` : `${what} ${c.fullName}`;
 }
 
 export function progressReporter(mode: ProgressMode, out: { write(s: string): unknown }, columns = 80): (e: ApplyEvent) => void {

@@ -24,6 +24,8 @@ export interface CommonSyncArgs extends ConnectionArgs {
   only?: string[];
   removed: RemovedPolicy;
   'allow-mass-delete': boolean;
+  'allow-empty': boolean;
+  'allow-stale': boolean;
   adopt: boolean;
   verify: boolean;
   concurrency: number;
@@ -38,7 +40,9 @@ export function commonSyncOptions<T>(y: Argv<T>): Argv<T & CommonSyncArgs> {
     .option('jobs', { type: 'string', default: 'jobs', describe: 'Definitions directory (jobs/<project>.yaml)' })
     .option('only', { type: 'string', array: true, describe: 'Limit creates/updates (and deletions) to jobs or projects matching these globs; never widens deletions' })
     .option('removed', { choices: REMOVED_POLICIES, default: 'delete' as RemovedPolicy, describe: 'Managed jobs whose project/template left the definitions' })
-    .option('allow-mass-delete', { type: 'boolean', default: false, describe: 'Allow deleting more than 10 jobs and more than 20% of the managed jobs' })
+    .option('allow-mass-delete', { type: 'boolean', default: false, describe: 'Allow deleting more than half of the managed jobs, or more than 10 jobs and more than 20% of them' })
+    .option('allow-empty', { type: 'boolean', default: false, describe: 'Allow definitions without any project (they would delete every managed job)' })
+    .option('allow-stale', { type: 'boolean', default: false, describe: "Delete and move even when the definitions' checkout is behind its upstream branch (or it cannot be asked)" })
     .option('adopt', { type: 'boolean', default: false, describe: 'Take over unmanaged jobs that have a desired name' })
     .option('verify', { type: 'boolean', default: false, describe: "Fetch managed jobs' configs and treat edits made in Jenkins as changes" })
     .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
@@ -56,17 +60,20 @@ export function settingsFrom(a: CommonSyncArgs): SyncSettings {
   return {
     removed: a.removed,
     allowMassDelete: a['allow-mass-delete'],
+    allowEmpty: a['allow-empty'],
+    allowStale: a['allow-stale'],
     adopt: a.adopt,
     verify: a.verify,
     concurrency: a.concurrency,
-    only: a.only ?? [],
+    // given but empty (`--only $UNSET`) stays [] so the run refuses it; not given is no filter
+    ...(a.only !== undefined ? { only: a.only.map(String) } : {}),
   };
 }
 
 /** The definitions on disk (render + branch detection); loaded lazily so `--help` stays fast. */
 export async function sourceFrom(a: CommonSyncArgs): Promise<DesiredSource> {
   const { workspaceSource } = await import('../sync/workspace-source.js');
-  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency: a.concurrency });
+  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency: a.concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
 }
 
 export function printDiagnostics(list: readonly Diagnostic[]): void {

@@ -12,7 +12,7 @@ export function jobUrl(baseUrl: string, fullName: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${fullName.split('/').map((s) => `job/${encodeURIComponent(s)}`).join('/')}/`;
 }
 
-const DONE: Record<string, SyncedJob['action']> = { create: 'created', update: 'updated', adopt: 'updated', replace: 'updated', enable: 'updated' };
+const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'updated', update: 'updated', adopt: 'updated', replace: 'updated', enable: 'updated' };
 
 /**
  * Sync one project right after its definition was pushed: the whole workspace is rendered (so the

@@ -500,6 +500,46 @@ export class JenkinsClient implements JenkinsApi {
     });
   }
 
+  /**
+   * Move to another folder (`''` = the root) with the folders plugin's `move/move?destination=/F`.
+   * Jenkins answers a destination it will not use (taken name, no permission there, the item's own
+   * folder) with a silent redirect to the previous page, so the move is checked afterwards.
+   */
+  async moveJob(fullName: string, destinationFolder: string): Promise<void> {
+    this.checkName('move', fullName);
+    if (destinationFolder !== '') this.checkName('move', destinationFolder);
+    const { name } = parentAndName(fullName);
+    const target = destinationFolder ? `${destinationFolder}/${name}` : name;
+    const where = destinationFolder || 'the root';
+    const c: Call = {
+      operation: 'move',
+      target: fullName,
+      route: 'POST move/move',
+      method: 'POST',
+      path: `${itemPath(fullName)}move/move${query({ destination: `/${destinationFolder}` })}`,
+      accept: is2xxOr3xx,
+    };
+    const state = async () => {
+      const [from, to] = await Promise.all([this.probe(fullName), this.probe(target)]);
+      return { from: from.exists, to: to.exists };
+    };
+    try {
+      await this.withRetries('move', async () => void (await this.call(c)), async () => {
+        const s = await state();
+        return !s.from && s.to ? { done: undefined } : s.from ? 'retry' : { done: undefined };
+      });
+    } catch (err) {
+      if (err instanceof JenkinsError && err.kind === 'not-found' && (await this.probe(fullName)).exists) {
+        throw this.error({ kind: 'not-found', operation: 'move', target: fullName, status: 404, detail: 'this Jenkins cannot move items between folders (the Folders plugin\u2019s move action is missing)' });
+      }
+      throw err;
+    }
+    const s = await state();
+    if (s.from || !s.to) {
+      throw this.error({ kind: 'conflict', operation: 'move', target: fullName, detail: `Jenkins did not move it to ${where} (the Folders plugin silently refuses a destination that holds that name already, or where the user may not create items)` });
+    }
+  }
+
   async copyJob(fromFullName: string, toFullName: string): Promise<void> {
     this.checkName('copy', fromFullName);
     this.checkName('copy', toFullName);

@@ -24,6 +24,11 @@ export interface JenkinsApi {
   disableJob(fullName: string): Promise<void>;
   enableJob(fullName: string): Promise<void>;
   renameJob(fullName: string, newName: string): Promise<void>;
+  /**
+   * Move an item to another folder (`''` = the root), keeping its builds: the folders plugin's
+   * `job/NAME/move/move?destination=/F1/F2`. Rejects unless the item then exists at the destination.
+   */
+  moveJob(fullName: string, destinationFolder: string): Promise<void>;
   copyJob(fromFullName: string, toFullName: string): Promise<void>;
   /** Create every missing folder along `fullName` (a/b/c creates a, a/b, a/b/c). */
   ensureFolder(fullName: string): Promise<void>;

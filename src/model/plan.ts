@@ -6,6 +6,8 @@
 
 /**
  * - `create`    the item does not exist: create it (config with the jobsmith marker).
+ * - `move`      a managed job the definitions now place elsewhere (another folder, or renamed with
+ *               `job:`): moved/renamed in Jenkins, keeping its builds, then its config is pushed.
  * - `update`    a managed item's config differs (hash in the marker, or drift with --verify): push it.
  * - `adopt`     an unmanaged item has a desired name and `--adopt` was given: push the desired config.
  * - `replace`   a managed job must change type (freestyle → pipeline): delete, then create.
@@ -18,6 +20,7 @@
  */
 export type ChangeKind =
   | 'create'
+  | 'move'
   | 'update'
   | 'adopt'
   | 'replace'
@@ -30,6 +33,7 @@ export type ChangeKind =
 
 export const CHANGE_KINDS: readonly ChangeKind[] = [
   'create',
+  'move',
   'update',
   'adopt',
   'replace',
@@ -42,7 +46,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
 ];
 
 /** Kinds that make a request to Jenkins. */
-export const ACTING_KINDS: readonly ChangeKind[] = ['create', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete'];
+export const ACTING_KINDS: readonly ChangeKind[] = ['create', 'move', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete'];
 
 export type ChangeTarget = 'job' | 'folder' | 'view';
 
@@ -78,6 +82,15 @@ export interface Change {
   building?: boolean;
   /** view create/update. */
   view?: ViewEdit;
+  /** move: the job's current full name (`fullName` is where it goes). */
+  from?: string;
+  /** move across folders with a new short name too: the name it has between the two steps. */
+  via?: string;
+  /**
+   * delete: half of a replacement (same project, template and branch, another place or type):
+   * deleted only when this item was created (apply skips the delete when that create failed).
+   */
+  after?: string;
 }
 
 export type ProblemSeverity = 'error' | 'warning';
@@ -103,6 +116,10 @@ export interface PlanOptionsRecord {
   adopt: boolean;
   verify: boolean;
   only: string[];
+  /** `--allow-empty`: definitions without any project may delete. */
+  allowEmpty?: boolean;
+  /** `--allow-stale`: deletions were not checked against the upstream branch. */
+  allowStale?: boolean;
 }
 
 export interface Plan {
@@ -117,10 +134,23 @@ export interface Plan {
   summary: Record<ChangeKind, number>;
   /** True when a `refused` problem forbids applying anything. */
   refused: boolean;
-  /** Number of jobs carrying a jobsmith marker in the observed state. */
+  /** Number of jobs this owner manages (its marker, under their own name) in the observed state. */
   managedCount: number;
+  /** Owner id the plan was made for (written into every marker; apply checks it again). */
+  owner?: string;
+  /** What else carries a jobsmith marker: never touched by this owner. */
+  ownership?: OwnershipCounts;
   /** Set by `plan --out`: what the plan was made against (staleness check on `apply FILE`). */
   basis?: PlanBasis;
+}
+
+export interface OwnershipCounts {
+  /** Items whose marker names another owner. */
+  otherOwners: number;
+  /** This owner's marker under another name: copies, or renamed/moved in Jenkins. */
+  copies: number;
+  /** Old (v1) markers without owner that no desired job claims. */
+  oldMarkers: number;
 }
 
 export interface PlanBasis {

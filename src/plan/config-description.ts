@@ -162,3 +162,13 @@ export function withMarker(xml: string, marker: string): string {
   }
   return xml.slice(0, spot.start) + element + xml.slice(spot.end);
 }
+
+/** The config with every jobsmith marker taken out of its root description (unchanged bytes when there is none). */
+export function withoutMarker(xml: string): string {
+  const spot = findDescription(xml);
+  if (!spot || !spot.found || !spot.inner.includes('jobsmith:v')) return xml;
+  const text = unescapeXmlText(spot.inner);
+  const stripped = stripMarker(text);
+  if (stripped === text) return xml;
+  return xml.slice(0, spot.start) + `<description>${escapeXmlText(stripped)}</description>` + xml.slice(spot.end);
+}

@@ -1,19 +1,25 @@
 /**
  * The planner: desired state (render) × observed state (one listing) → Plan. Pure: no I/O, time
  * comes from the injected clock. Every safety rule is applied here (see ./rules/).
+ *
+ * Ownership (./rules/managed-only.ts): the plan touches only items whose marker names this run's
+ * owner and the item itself. A managed job that the definitions now place elsewhere (same project,
+ * template and branch; another folder or name) is moved, keeping its builds, not deleted and
+ * created again.
  */
 import type { Clock } from '../model/clock.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
-import type { ObservedState } from '../model/observed.js';
-import { emptySummary, type Change, type Plan, type PlanProblem } from '../model/plan.js';
+import type { ObservedState, ObservedView } from '../model/observed.js';
+import { emptySummary, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
 import { sha256 } from '../model/hash.js';
 import { typeChanges } from './job-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
+import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { scopeTest } from './rules/filter-scope.js';
-import { classifyItem, isManagedFolder, isManagedJob, type ClassifiedItem } from './rules/managed-only.js';
+import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
@@ -25,16 +31,22 @@ export interface PlanOptions {
   removed?: RemovedPolicy;
   allowMassDelete?: boolean;
   massDelete?: MassDeleteLimits;
-  /** Take over unmanaged jobs that have a desired name. */
+  /** Take over unmanaged jobs (and this owner's copies) that have a desired name. Never another owner's. */
   adopt?: boolean;
   /** Glob patterns on job full names or project names; limit what the plan touches. */
   only?: string[];
+  /** Definitions without any project may plan (and so delete everything). */
+  allowEmpty?: boolean;
 }
 
 export interface PlanInput {
   desired: DesiredState;
+  /** Owner id of the definitions (src/sync/owner-id.ts); default `default`. */
+  owner?: string;
   observed: ObservedState;
   clock: Clock;
+  /** Number of projects in the definitions (the empty-definitions rule); undefined: not checked. */
+  projectCount?: number;
   /**
    * Per project with a `branches:` section: did listing its branches work this run?
    * Undefined = branch detection was not run: every branch job is held (never torn down).
@@ -45,29 +57,40 @@ export interface PlanInput {
    * fetched config differs semantically from the rendered one is updated ("edited in Jenkins").
    */
   observedConfigs?: ReadonlyMap<string, string>;
-  /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted or retired. */
+  /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
   holdDeletions?: string;
   options?: PlanOptions;
 }
 
-/** The exact config jobsmith pushes for a desired job: the rendered config with the marker in its description. */
-export function pushedJobConfig(job: DesiredJob): string {
-  return withMarker(job.config, formatMarker(desiredMarker(job)));
+/** The owner id of runs that do not say otherwise (plain directories, see src/sync/owner-id.ts). */
+export const DEFAULT_OWNER = 'default';
+
+/**
+ * The exact config jobsmith pushes for a desired job: the rendered config with the marker in its
+ * description. `name` is the full name the item will have in Jenkins (the desired name for a
+ * create; the existing item's own spelling for an update).
+ */
+export function pushedJobConfig(job: DesiredJob, owner: string, name: string = job.fullName): string {
+  return withMarker(job.config, formatMarker(desiredMarker(job, owner, name)));
 }
 
-export function desiredMarker(job: DesiredJob): Marker {
-  const m: Marker = { kind: 'job', project: job.project, template: job.template, hash: job.hash };
+export function desiredMarker(job: DesiredJob, owner: string, name: string = job.fullName): Marker {
+  const m: Marker = { kind: 'job', owner, name, project: job.project, template: job.template, hash: job.hash };
   if (job.branch !== undefined) m.branch = job.branch;
   return m;
 }
 
-export function pushedFolderConfig(config: string): string {
-  return withMarker(config, formatMarker({ kind: 'folder', hash: sha256(config) }));
+export function pushedFolderConfig(config: string, owner: string, name: string): string {
+  return withMarker(config, formatMarker({ kind: 'folder', owner, name, hash: sha256(config) }));
 }
 
 function parentOf(fullName: string): string {
   const i = fullName.lastIndexOf('/');
   return i < 0 ? '' : fullName.slice(0, i);
+}
+
+function leafOf(fullName: string): string {
+  return fullName.slice(fullName.lastIndexOf('/') + 1);
 }
 
 function jobBase(job: DesiredJob): Omit<Change, 'kind' | 'reason'> {
@@ -85,9 +108,13 @@ function markerBase(c: ClassifiedItem & { marker: Marker }): Omit<Change, 'kind'
   return b;
 }
 
+/** At most this many "copy of X" notices are listed one by one (then a count). */
+const LISTED_COPIES = 20;
+
 export function makePlan(input: PlanInput): Plan {
   const opts = input.options ?? {};
   const removed: RemovedPolicy = opts.removed ?? 'delete';
+  const owner = input.owner ?? DEFAULT_OWNER;
   const now = input.clock.now();
   const nowIso = now.toISOString();
   const inScope = scopeTest(opts.only ?? []);
@@ -97,12 +124,40 @@ export function makePlan(input: PlanInput): Plan {
   // Observed items, by exact full name and (Jenkins' root map is case-insensitive) lower-cased.
   const byName = new Map<string, ClassifiedItem>();
   const byLower = new Map<string, ClassifiedItem>();
-  const classified = input.observed.items.map(classifyItem);
+  const classified = input.observed.items.map((i) => classifyItem(i, owner));
   for (const c of classified) {
     byName.set(c.item.fullName, c);
     byLower.set(c.item.fullName.toLowerCase(), c);
   }
   const lookup = (fullName: string): ClassifiedItem | undefined => byName.get(fullName) ?? byLower.get(fullName.toLowerCase());
+
+  const desiredNames = new Set<string>();
+  const desiredLower = new Set<string>();
+  const desiredProjects = new Set<string>();
+  const projectsWithBranchJobs = new Set<string>();
+  const desiredByLower = new Map<string, DesiredJob>();
+  for (const job of input.desired.jobs) {
+    desiredNames.add(job.fullName);
+    desiredLower.add(job.fullName.toLowerCase());
+    desiredByLower.set(job.fullName.toLowerCase(), job);
+    desiredProjects.add(job.project);
+    if (job.branch !== undefined) projectsWithBranchJobs.add(job.project);
+  }
+  const desiredFolderLower = new Set(input.desired.folders.map((f) => f.fullName.toLowerCase()));
+
+  // ---- claims: old (v1) markers at a desired name, and interrupted moves, become this run's own
+  const exists = (name: string): boolean => lookup(name) !== undefined;
+  for (const c of classified) {
+    if (c.ownership !== 'legacy' && c.ownership !== 'displaced') continue;
+    const lower = c.item.fullName.toLowerCase();
+    const d = desiredByLower.get(lower);
+    const wanted: Wanted | undefined = d ? { kind: 'job', identity: jobIdentity(d) } : desiredFolderLower.has(lower) ? { kind: 'folder' } : undefined;
+    const claim = claimFor(c, wanted, exists);
+    if (claim) {
+      c.ownership = 'own';
+      c.claimed = claim;
+    }
+  }
   const managedJobs = classified.filter(isManagedJob);
 
   // ---- folders
@@ -114,47 +169,55 @@ export function makePlan(input: PlanInput): Plan {
     const hash = sha256(f.config);
     const base = { target: 'folder' as const, fullName: f.fullName, hash };
     if (!o) {
-      changes.push({ ...base, kind: 'create', reason: 'folder for desired jobs', config: pushedFolderConfig(f.config) });
+      changes.push({ ...base, kind: 'create', reason: 'folder for desired jobs', config: pushedFolderConfig(f.config, owner, f.fullName) });
     } else if (!o.item.isFolder) {
       changes.push({ ...base, kind: 'conflict', reason: `an item of class ${o.item.className} is in the way of a desired folder` });
       problems.push({ severity: 'error', category: 'input', code: 'folder-conflict', message: `${f.fullName}: not a folder in Jenkins (${o.item.className}); jobs inside it cannot be created` });
-    } else if (isManagedFolder(o) && o.marker.hash !== hash) {
-      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason: 'folder config changed', config: pushedFolderConfig(f.config) });
+    } else if (isManagedFolder(o) && (o.marker.hash !== hash || o.claimed === 'legacy')) {
+      const reason = o.claimed === 'legacy' ? 'old marker (v1) upgraded: records owner and name' : 'folder config changed';
+      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason, config: pushedFolderConfig(f.config, owner, o.item.fullName) });
     } else {
-      changes.push({ ...base, kind: 'unchanged', reason: o.marker ? 'folder up to date' : 'existing folder (not managed by jobsmith)' });
+      const reason = isManagedFolder(o) ? 'folder up to date' : o.ownership === 'unmanaged' ? 'existing folder (not managed by jobsmith)' : `existing folder (${describeOwnership(o)})`;
+      changes.push({ ...base, kind: 'unchanged', reason });
     }
   }
 
-  // ---- desired jobs
-  const desiredNames = new Set<string>();
-  const desiredLower = new Set<string>();
-  const desiredProjects = new Set<string>();
-  const projectsWithBranchJobs = new Set<string>();
-  for (const job of input.desired.jobs) {
-    desiredNames.add(job.fullName);
-    desiredLower.add(job.fullName.toLowerCase());
-    desiredProjects.add(job.project);
-    if (job.branch !== undefined) projectsWithBranchJobs.add(job.project);
-  }
+  // ---- desired jobs that exist (missing ones are creates, or the far end of a move: see below)
+  const missing: DesiredJob[] = [];
+  /** Desired jobs whose name is taken by an item this run may not touch (by identity). */
+  const blocked = new Map<string, string>();
   for (const job of input.desired.jobs) {
     if (!inScope(job.fullName, job.project)) continue;
     const base = jobBase(job);
     const o = lookup(job.fullName);
     if (!o) {
-      changes.push({ ...base, kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job) });
+      missing.push(job);
       continue;
     }
     if (o.item.isFolder) {
       changes.push({ ...base, kind: 'conflict', reason: `a folder (${o.item.className}) has this name` });
       problems.push({ severity: 'warning', category: 'notice', code: 'job-conflict', message: `${job.fullName}: a folder has this name; not touched` });
+      blocked.set(jobIdentity(job), job.fullName);
       continue;
     }
     if (!isManagedJob(o)) {
-      if (opts.adopt) {
-        changes.push({ ...base, kind: 'adopt', reason: 'unmanaged job taken over (--adopt)', config: pushedJobConfig(job) });
+      const what = describeOwnership(o);
+      if (o.ownership === 'foreign') {
+        changes.push({ ...base, kind: 'conflict', reason: `${what}; not touched` });
+        problems.push({
+          severity: 'warning',
+          category: 'notice',
+          code: 'foreign-conflict',
+          message: `${job.fullName}: ${what}; not touched (if these definitions are that owner, set \`owner: ${o.marker!.owner}\` in jobsmith.yaml)`,
+        });
+        blocked.set(jobIdentity(job), job.fullName);
+      } else if (opts.adopt) {
+        changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, config: pushedJobConfig(job, owner, o.item.fullName) });
       } else {
-        changes.push({ ...base, kind: 'conflict', reason: 'an unmanaged job has this name (not touched; --adopt takes it over)' });
-        problems.push({ severity: 'warning', category: 'notice', code: 'unmanaged-conflict', message: `${job.fullName}: an unmanaged job has this name; not touched (--adopt takes it over)` });
+        const kindOf = o.ownership === 'unmanaged' ? 'an unmanaged job has this name' : `a job has this name, but ${what}`;
+        changes.push({ ...base, kind: 'conflict', reason: `${kindOf} (not touched; --adopt takes it over)` });
+        problems.push({ severity: 'warning', category: 'notice', code: 'unmanaged-conflict', message: `${job.fullName}: ${kindOf}; not touched (--adopt takes it over)` });
+        blocked.set(jobIdentity(job), job.fullName);
       }
       continue;
     }
@@ -163,21 +226,23 @@ export function makePlan(input: PlanInput): Plan {
       if (o.item.building) {
         changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync` });
       } else {
-        changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job) });
+        changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job, owner) });
       }
       continue;
     }
     let reason: string | undefined;
-    if (m.gone !== undefined) reason = job.branch !== undefined ? `branch ${job.branch} is back` : 'back in the definitions';
+    if (o.claimed === 'moved-here') reason = `moved here from ${m.name} in Jenkins: marker updated`;
+    else if (m.gone !== undefined) reason = job.branch !== undefined ? `branch ${job.branch} is back` : 'back in the definitions';
     else if (m.project !== job.project || m.template !== job.template) reason = `now rendered from ${job.project} / ${job.template} (was ${m.project} / ${m.template})`;
     else if (m.branch !== job.branch) reason = 'branch recorded in the marker changed';
     else if (m.hash !== job.hash) reason = `rendered config changed (template ${job.template} or project ${job.project})`;
+    else if (o.claimed === 'legacy') reason = 'old marker (v1) upgraded: records owner and name';
     else if (input.observedConfigs) {
       const seen = input.observedConfigs.get(o.item.fullName);
       if (seen !== undefined && !sameConfig(seen, job.config)) reason = 'edited in Jenkins (drift found by --verify)';
     }
     if (reason !== undefined) {
-      changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job) });
+      changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
       changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
     }
@@ -188,15 +253,104 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
 
-  // ---- managed jobs no longer desired
-  const heldBranchProjects = new Map<string, string>();
+  // ---- managed jobs no longer desired where they are
+  const leaving: Array<ClassifiedItem & { marker: Marker }> = [];
   for (const c of managedJobs) {
     const name = c.item.fullName;
     if (desiredNames.has(name) || desiredLower.has(name.toLowerCase())) continue;
+    if (!inScope(name, c.marker.project)) continue; // filters never widen deletions
+    leaving.push(c);
+  }
+
+  // ---- moves: one leaving job and one missing job of the same project, template and branch
+  const missingById = new Map<string, DesiredJob[]>();
+  for (const j of missing) {
+    const k = jobIdentity(j);
+    missingById.set(k, [...(missingById.get(k) ?? []), j]);
+  }
+  const leavingById = new Map<string, Array<ClassifiedItem & { marker: Marker }>>();
+  for (const c of leaving) {
+    const k = jobIdentity(c.marker);
+    leavingById.set(k, [...(leavingById.get(k) ?? []), c]);
+  }
+  const movedFrom = new Map<string, string>(); // source full name → destination
+  const pairedSources = new Set<string>();
+  const pairedDestinations = new Set<string>();
+  const usedVias = new Set<string>();
+  /** Why a job of some identity is created anew rather than moved. */
+  const unpaired = new Map<string, string>();
+  const free = (name: string): boolean => lookup(name) === undefined && !desiredLower.has(name.toLowerCase()) && !usedVias.has(name.toLowerCase());
+  for (const [k, dests] of missingById) {
+    const sources = leavingById.get(k);
+    if (!sources) continue;
+    if (sources.length !== 1 || dests.length !== 1) {
+      unpaired.set(k, 'not moved: more than one candidate');
+      continue;
+    }
+    const src = sources[0]!;
+    const job = dests[0]!;
+    if (typeChanges(job.rootElement, src.item.className)) {
+      unpaired.set(k, `not moved: the job type changes (${src.item.className} → ${job.rootElement})`);
+      continue;
+    }
+    const from = src.item.fullName;
+    const sameParent = parentOf(from) === parentOf(job.fullName);
+    let via: string | undefined;
+    if (!sameParent && leafOf(from) !== leafOf(job.fullName)) {
+      const moveFirst = parentOf(job.fullName) ? `${parentOf(job.fullName)}/${leafOf(from)}` : leafOf(from);
+      const renameFirst = parentOf(from) ? `${parentOf(from)}/${leafOf(job.fullName)}` : leafOf(job.fullName);
+      via = free(moveFirst) ? moveFirst : free(renameFirst) ? renameFirst : undefined;
+      if (via === undefined) {
+        unpaired.set(k, `not moved: both ${moveFirst} and ${renameFirst}, the names it would pass through, are taken`);
+        continue;
+      }
+      usedVias.add(via.toLowerCase());
+    }
+    pairedSources.add(from);
+    pairedDestinations.add(job.fullName);
+    const base = jobBase(job);
+    if (src.item.building) {
+      changes.push({ ...markerBase(src), kind: 'keep', building: true, reason: `moves to ${job.fullName} once its running build ends` });
+      continue;
+    }
+    movedFrom.set(from, job.fullName);
+    const where = sameParent ? 'renamed by the definitions' : `the definitions place it in ${parentOf(job.fullName) || 'the root'}`;
+    const change: Change = {
+      ...base,
+      kind: 'move',
+      from,
+      previousHash: src.marker.hash,
+      reason: `${where} (same project ${job.project} and template ${job.template}); builds kept`,
+      config: pushedJobConfig(job, owner),
+    };
+    if (via !== undefined) change.via = via;
+    changes.push(change);
+    if (src.item.disabled && src.marker.gone !== undefined && !job.disabled) changes.push({ ...base, kind: 'enable', reason: 'back in the definitions: re-enabled' });
+    else if (job.disabled && !src.item.disabled) changes.push({ ...base, kind: 'disable', reason: 'the definition disables it' });
+  }
+
+  // ---- creates: missing desired jobs that are not the far end of a move
+  const createdById = new Map<string, string>();
+  for (const job of missing) {
+    if (pairedDestinations.has(job.fullName)) continue;
+    changes.push({ ...jobBase(job), kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job, owner) });
+    createdById.set(jobIdentity(job), job.fullName);
+  }
+
+  // ---- deletions (and branch teardown) of managed jobs that leave and are not moved
+  const heldBranchProjects = new Map<string, string>();
+  for (const c of leaving) {
+    if (pairedSources.has(c.item.fullName)) continue;
     const m = c.marker;
-    if (!inScope(name, m.project)) continue; // filters never widen deletions
     const base = markerBase(c);
     const project = m.project ?? '';
+    const identity = jobIdentity(m);
+    const blocker = blocked.get(identity);
+    if (blocker !== undefined) {
+      changes.push({ ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)` });
+      continue;
+    }
+    const replacement = createdById.get(identity);
     if (m.branch !== undefined) {
       const scope = input.branchScopes ? input.branchScopes[project] : undefined;
       if (!input.branchScopes) {
@@ -221,11 +375,14 @@ export function makePlan(input: PlanInput): Plan {
       }
       // no scope: the project no longer has branch jobs at all → removed, like any other job
     }
-    const why = !desiredProjects.has(project)
-      ? `project ${project} is no longer in the definitions`
-      : m.branch !== undefined
-        ? `project ${project} no longer makes branch jobs`
-        : `template ${m.template} is no longer used by project ${project}`;
+    const why =
+      replacement !== undefined
+        ? `replaced by ${replacement}, same project ${project} and template ${m.template} (${unpaired.get(identity) ?? 'not moved'})`
+        : !desiredProjects.has(project)
+          ? `project ${project} is no longer in the definitions`
+          : m.branch !== undefined
+            ? `project ${project} no longer makes branch jobs`
+            : `template ${m.template} is no longer used by project ${project}`;
     if (removed === 'keep') {
       changes.push({ ...base, kind: 'keep', reason: `${why} (--removed keep)` });
     } else if (removed === 'disable') {
@@ -233,7 +390,10 @@ export function makePlan(input: PlanInput): Plan {
       else if (!c.item.disabled) changes.push({ ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
       else changes.push({ ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
     } else {
-      changes.push(deleteOrPostpone(c.item, base, why));
+      const d = deleteOrPostpone(c.item, base, why);
+      // half of a replacement: deleted only once the job that replaces it was created
+      if (d.kind === 'delete' && replacement !== undefined) d.after = replacement;
+      changes.push(d);
     }
   }
   for (const [project, why] of heldBranchProjects) {
@@ -242,6 +402,7 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- managed folders no longer desired: deleted only when everything in them goes too
   const goingAway = new Set(changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName));
+  for (const from of movedFrom.keys()) goingAway.add(from);
   const managedFolders = classified.filter(isManagedFolder).filter((c) => !desiredFolderNames.has(c.item.fullName));
   managedFolders.sort((a, b) => b.item.fullName.split('/').length - a.item.fullName.split('/').length);
   for (const f of managedFolders) {
@@ -250,8 +411,9 @@ export function makePlan(input: PlanInput): Plan {
     const prefix = name + '/';
     const inside = classified.filter((c) => c.item.fullName.startsWith(prefix));
     const staying = inside.filter((c) => !goingAway.has(c.item.fullName) && !(c.item.isFolder && goingAway.has(c.item.fullName)));
-    const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt'));
-    if (staying.length === 0 && !createdInside) {
+    const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
+    const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
+    if (staying.length === 0 && !createdInside && !viaInside) {
       changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', previousHash: f.marker.hash });
       goingAway.add(name);
     } else {
@@ -259,14 +421,42 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
 
-  // ---- views
+  // ---- views (Jenkins' ListView follows a rename; a job moved to another folder leaves the view's listing)
   const managedNames = new Set(managedJobs.map((c) => c.item.fullName));
-  changes.push(...planViews(input.desired.views, input.observed.views, { inScope, managedNames, goingAway }));
+  for (const d of movedFrom.values()) managedNames.add(d);
+  const observedViews = movedFrom.size === 0 ? input.observed.views : input.observed.views.map((v) => followMoves(v, movedFrom));
+  changes.push(...planViews(input.desired.views, observedViews, { inScope, managedNames, goingAway }));
+
+  // ---- what else carries a marker (never touched), said once
+  const ownership: OwnershipCounts = { otherOwners: 0, copies: 0, oldMarkers: 0 };
+  const owners = new Set<string>();
+  const copyLines: string[] = [];
+  for (const c of classified) {
+    if (c.ownership === 'foreign') {
+      ownership.otherOwners++;
+      owners.add(c.marker!.owner!);
+    } else if (c.ownership === 'legacy') ownership.oldMarkers++;
+    else if (c.ownership === 'displaced') {
+      ownership.copies++;
+      if (copyLines.length < LISTED_COPIES) copyLines.push(`${c.item.fullName}: copy of ${c.marker!.name}, not managed (or renamed or moved in Jenkins: jobsmith never changes or deletes it; \`jobsmith import --adopt\` takes it over)`);
+    }
+  }
+  for (const line of copyLines) problems.push({ severity: 'warning', category: 'notice', code: 'copy-not-managed', message: line });
+  if (ownership.copies > copyLines.length) problems.push({ severity: 'warning', category: 'notice', code: 'copy-not-managed', message: `... and ${ownership.copies - copyLines.length} more such copies` });
+  if (ownership.otherOwners > 0) {
+    const list = [...owners].sort();
+    problems.push({ severity: 'warning', category: 'notice', code: 'other-owners', message: `${ownership.otherOwners} item(s) managed by other definitions (owner${list.length > 1 ? 's' : ''} ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''}): not touched` });
+  }
+  if (ownership.oldMarkers > 0) {
+    problems.push({ severity: 'warning', category: 'notice', code: 'old-markers', message: `${ownership.oldMarkers} item(s) with an old jobsmith marker (v1, no owner) that these definitions do not want: not touched (they may belong to other definitions; delete them by hand if they are yours and no longer wanted)` });
+  }
 
   // ---- safety rules over the whole plan
   let finalChanges = changes;
   if (input.holdDeletions !== undefined) finalChanges = holdDestructive(finalChanges, input.holdDeletions);
   const managedCount = managedJobs.length;
+  const empty = emptyDefinitionsProblem(input.projectCount, managedCount, opts.allowEmpty ?? false);
+  if (empty) problems.push(empty);
   const mass = massDeleteProblem(finalChanges, managedCount, opts.massDelete ?? DEFAULT_MASS_DELETE, opts.allowMassDelete ?? false);
   if (mass) problems.push(mass);
 
@@ -276,13 +466,26 @@ export function makePlan(input: PlanInput): Plan {
     format: 'jobsmith-plan',
     version: 1,
     createdAt: nowIso,
-    options: { removed, allowMassDelete: opts.allowMassDelete ?? false, adopt: opts.adopt ?? false, verify: input.observedConfigs !== undefined, only: opts.only ?? [] },
+    options: { removed, allowMassDelete: opts.allowMassDelete ?? false, adopt: opts.adopt ?? false, verify: input.observedConfigs !== undefined, only: opts.only ?? [], ...(opts.allowEmpty ? { allowEmpty: true } : {}) },
     changes: finalChanges,
     problems,
     summary,
     refused: problems.some((p) => p.category === 'refused'),
     managedCount,
+    owner,
+    ownership,
   };
+}
+
+/** A view as Jenkins will list it after the moves: a renamed job keeps its entry, a job moved to another folder leaves the listing. */
+function followMoves(v: ObservedView, movedFrom: ReadonlyMap<string, string>): ObservedView {
+  const jobs: string[] = [];
+  for (const j of v.jobs) {
+    const to = movedFrom.get(j);
+    if (to === undefined) jobs.push(j);
+    else if (parentOf(to) === parentOf(j)) jobs.push(to);
+  }
+  return { ...v, jobs };
 }
 
 export { parentOf };

@@ -6,6 +6,7 @@ import type { Change, ChangeKind, Plan } from '../model/plan.js';
 
 const SYMBOL: Record<ChangeKind, string> = {
   create: '+',
+  move: '>',
   update: '~',
   adopt: '~',
   replace: '±',
@@ -17,17 +18,19 @@ const SYMBOL: Record<ChangeKind, string> = {
   conflict: '?',
 };
 
-const ORDER: ChangeKind[] = ['create', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete', 'keep', 'conflict', 'unchanged'];
+const ORDER: ChangeKind[] = ['create', 'move', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete', 'keep', 'conflict', 'unchanged'];
 
 export function formatChange(c: Change): string {
   const what = c.target === 'job' ? '' : `${c.target} `;
-  return `  ${SYMBOL[c.kind]} ${c.kind.padEnd(9)} ${what}${c.fullName}  (${c.reason})`;
+  const name = c.kind === 'move' && c.from !== undefined ? `${c.from} -> ${c.fullName}` : c.fullName;
+  return `  ${SYMBOL[c.kind]} ${c.kind.padEnd(9)} ${what}${name}  (${c.reason})`;
 }
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   const parts = [
     `${s.create} to create`,
+    ...(s.move ? [`${s.move} to move`] : []),
     `${s.update + s.adopt} to update`,
     ...(s.replace ? [`${s.replace} to replace`] : []),
     ...(s.enable ? [`${s.enable} to enable`] : []),

@@ -140,7 +140,7 @@ export class Security {
 }
 
 /** Overall/Job/View permissions the stand-in distinguishes. */
-export type Permission = 'Overall/Read' | 'Job/Read' | 'Job/ExtendedRead' | 'Job/Create' | 'Job/Configure' | 'Job/Delete' | 'Job/Build' | 'Job/Cancel' | 'View/Read' | 'View/Create' | 'View/Configure' | 'View/Delete' | 'Overall/Administer'
+export type Permission = 'Overall/Read' | 'Job/Read' | 'Job/ExtendedRead' | 'Job/Create' | 'Job/Configure' | 'Job/Delete' | 'Job/Build' | 'Job/Cancel' | 'Job/Move' | 'View/Read' | 'View/Create' | 'View/Configure' | 'View/Delete' | 'Overall/Administer'
   | 'Agent/ExtendedRead' | 'Agent/Create' | 'Agent/Configure' | 'Agent/Delete' | 'Agent/Connect' | 'Agent/Disconnect';
 
 export const PERMISSION_IDS: Record<Permission, { id: string; impliedBy: string[] }> = {
@@ -151,6 +151,8 @@ export const PERMISSION_IDS: Record<Permission, { id: string; impliedBy: string[
   'Job/Create': { id: 'hudson.model.Item.Create', impliedBy: ['hudson.security.Permission.GenericCreate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Job/Configure': { id: 'hudson.model.Item.Configure', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Job/Delete': { id: 'hudson.model.Item.Delete', impliedBy: ['hudson.security.Permission.GenericDelete', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
+  // cloudbees-folder RelocationAction.RELOCATE: Permission(Item.PERMISSIONS, "Move", ..., Permission.CREATE)
+  'Job/Move': { id: 'hudson.model.Item.Move', impliedBy: ['hudson.security.Permission.GenericCreate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Job/Build': { id: 'hudson.model.Item.Build', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Job/Cancel': { id: 'hudson.model.Item.Cancel', impliedBy: ['hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },
   'Agent/ExtendedRead': { id: 'hudson.model.Computer.ExtendedRead', impliedBy: ['hudson.model.Computer.Configure', 'hudson.security.Permission.GenericConfigure', 'hudson.security.Permission.GenericUpdate', 'hudson.security.Permission.GenericWrite', 'hudson.model.Hudson.Administer'] },

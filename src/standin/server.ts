@@ -12,6 +12,7 @@ import { parsePath, routeKey } from './url-path.js';
 import { Bean, TreeSyntaxError, exportJson } from './export-tree.js';
 import { buildBean, itemBean, queueBean, queueListBean, rootBean, viewBean, containerPath, viewPath } from './exported.js';
 import { createItem, doDelete, httpDelete, itemConfig, rename, setDisabled } from './item-handlers.js';
+import { moveItem } from './move-handler.js';
 import { addJobNameToView, addRemoveJob, createView, deleteView, viewConfig } from './view-handlers.js';
 import { build, buildWithParameters } from './build-handlers.js';
 import { buildPage, configurePage, dashboard, itemPage, labelPage, loginPage, nodesPage, queuePage, viewPage } from './pages.js';
@@ -515,6 +516,9 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
         case 'doRename':
         case 'confirmRename':
           return isPost ? rename(rt, ctx, item) : requirePost(ctx);
+        case 'move/move':
+          // the Folders plugin's RelocationAction (@RequirePOST)
+          return isPost ? moveItem(rt, ctx, item) : requirePost(ctx);
         case 'build':
           return isJob ? build(rt, ctx, item) : notFound(ctx);
         case 'buildWithParameters':

@@ -447,6 +447,12 @@ export class Store {
     return fsp.rename(from, to);
   }
 
+  /** Move an item's directory into another folder (its `jobs/` directory is made when missing). */
+  async moveDir(from: string, to: string): Promise<void> {
+    await fsp.mkdir(path.dirname(to), { recursive: true });
+    await fsp.rename(from, to);
+  }
+
   /** Save root views to `home/config.xml` (root writes never interleave). */
   saveRoot(version: string): Promise<void> {
     const doc: XmlElement = {

@@ -157,7 +157,7 @@ function jobNamesEl(v: View): XmlElement {
   }
   return jn;
 }
-function setJobNames(v: View, names: string[]): void {
+export function setJobNames(v: View, names: string[]): void {
   const jn = jobNamesEl(v);
   const comparator = jn.children.filter((ch) => typeof ch !== 'string' && ch.name !== 'string');
   const ci = comparator.length > 0;

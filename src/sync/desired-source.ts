@@ -10,10 +10,15 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
 import type { PlanProblem } from '../model/plan.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
+import type { Freshness } from './upstream-check.js';
 
 export interface DesiredSnapshot {
   desired: DesiredState;
   diagnostics: Diagnostic[];
+  /** Owner id of the definitions (src/sync/owner-id.ts); undefined: `default`. */
+  owner?: string;
+  /** Number of projects (definition files) found; undefined: not counted (no empty-definitions check). */
+  projectCount?: number;
 }
 
 export interface BranchExpansion {
@@ -29,4 +34,9 @@ export interface DesiredSource {
   render(): Promise<DesiredSnapshot>;
   /** Undefined: branch detection is not run (branch jobs in Jenkins are then never torn down). */
   branches?(snapshot: DesiredSnapshot, observed: ObservedState): Promise<BranchExpansion>;
+  /**
+   * Are the definitions current (HEAD contains the upstream head)? Asked only before a plan that
+   * deletes, retires or moves something; undefined: never checked (nothing to be behind).
+   */
+  freshness?(): Promise<Freshness>;
 }

@@ -10,6 +10,8 @@ import { hasErrors } from '../model/diagnostic.js';
 import { loadWorkspace, type Workspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
+import { resolveOwner } from './owner-id.js';
+import { checkUpstream } from './upstream-check.js';
 
 export interface WorkspaceSourceOptions {
   templatesDir: string;
@@ -22,6 +24,12 @@ export interface WorkspaceSourceOptions {
   branchSource?: BranchSource;
   /** Per branch listing, ms. */
   branchTimeoutMs?: number;
+  /** `--config`: the config file that may give `owner:` (default ./jobsmith.yaml when present). */
+  config?: string;
+  /** Working directory for the config file (default process.cwd()). */
+  cwd?: string;
+  /** Check the upstream branch before deleting (default true; the web form's syncs never delete). */
+  upstreamCheck?: boolean;
 }
 
 export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
@@ -29,6 +37,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   let detection: BranchDetection | undefined;
   const source: DesiredSource = {
     async render(): Promise<DesiredSnapshot> {
+      const owning = resolveOwner({ jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
       const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
       workspace = loaded.workspace;
       // branch listings (one process per repository) start now and overlap rendering and the Jenkins listing
@@ -40,9 +49,16 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
         });
       }
       const rendered = renderWorkspace(loaded.workspace, {});
-      return { desired: rendered.desired, diagnostics: [...loaded.diagnostics, ...rendered.diagnostics] };
+      const owner = await owning;
+      return {
+        desired: rendered.desired,
+        diagnostics: [...owner.diagnostics, ...loaded.diagnostics, ...rendered.diagnostics],
+        owner: owner.owner,
+        projectCount: loaded.workspace.definitions.length,
+      };
     },
   };
+  if (opts.upstreamCheck !== false) source.freshness = () => checkUpstream(opts.jobsDir);
   if (opts.branches !== false) {
     source.branches = async (snapshot, observed) => {
       if (!workspace) throw new Error('branches() called before render()');

@@ -27,11 +27,18 @@ export function desired(jobs: DesiredJob[], extra: Partial<DesiredState> = {}): 
   return { jobs, folders: extra.folders ?? [], views: extra.views ?? [] };
 }
 
-/** An observed job as jobsmith would have left it for `d` (marker with d's hash), with overrides. */
+/** Owner id of the fixtures' runs (the planner's default). */
+export const OWNER = 'default';
+
+/**
+ * An observed job as jobsmith would have left it for `d` (v2 marker: this owner, d's name and hash),
+ * with overrides (`marker: { owner: undefined, name: undefined }` makes an old v1 marker).
+ */
 export function managedItem(d: DesiredJob, over: Partial<ObservedItem> & { marker?: Partial<Marker> } = {}): ObservedItem {
   const { marker: mo, ...rest } = over;
-  const marker: Marker = { kind: 'job', project: d.project, template: d.template, hash: d.hash, ...(d.branch !== undefined ? { branch: d.branch } : {}), ...mo };
-  return item(d.fullName, { description: `Builds ${d.fullName}\n${formatMarker(marker)}`, ...rest });
+  const marker: Marker = { kind: 'job', owner: OWNER, name: rest.fullName ?? d.fullName, project: d.project, template: d.template, hash: d.hash, ...(d.branch !== undefined ? { branch: d.branch } : {}), ...mo };
+  for (const k of Object.keys(marker) as Array<keyof Marker>) if (marker[k] === undefined) delete marker[k];
+  return item(rest.fullName ?? d.fullName, { description: `Builds ${d.fullName}\n${formatMarker(marker)}`, ...rest });
 }
 
 export function item(fullName: string, over: Partial<ObservedItem> = {}): ObservedItem {

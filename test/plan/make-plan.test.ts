@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan, pushedJobConfig, type PlanInput } from '../../src/plan/make-plan.js';
+import { DEFAULT_OWNER, makePlan, pushedJobConfig, type PlanInput } from '../../src/plan/make-plan.js';
 import { readDescription } from '../../src/plan/config-description.js';
 import { parseMarker } from '../../src/plan/marker.js';
 import type { Change, ChangeKind } from '../../src/model/plan.js';
@@ -46,10 +46,10 @@ describe('planner: desired × observed', () => {
   it('pushes the rendered config with the marker (hash of the rendered config) in the description', () => {
     const p = plan({ desired: desired([a]), observed: observed([]) });
     const c = p.changes[0]!;
-    expect(c.config).toBe(pushedJobConfig(a));
+    expect(c.config).toBe(pushedJobConfig(a, DEFAULT_OWNER));
     const m = parseMarker(readDescription(c.config!));
-    expect(m).toEqual({ kind: 'job', project: 'p', template: 'T', hash: a.hash });
-    expect(readDescription(c.config!)).toMatch(/^Builds p-a\n<!-- jobsmith:v1 /);
+    expect(m).toEqual({ kind: 'job', owner: DEFAULT_OWNER, name: 'p-a', project: 'p', template: 'T', hash: a.hash });
+    expect(readDescription(c.config!)).toMatch(/^Builds p-a\n<!-- jobsmith:v2 owner=default name=p%2Da project=p /);
   });
 
   it('gives reasons: project removed vs template removed', () => {
@@ -86,8 +86,8 @@ describe('planner: desired × observed', () => {
   it('--verify: a semantically equal fetched config is unchanged, an edited one is updated', () => {
     const o = observed([managedItem(a)]);
     // what Jenkins >= 2.568 serves back: its own declaration and layout, the marker still in the description
-    const jenkinsCopy = pushedJobConfig(a).replace(/^<\?xml[^>]*>/, "<?xml version='1.1' encoding='UTF-8'?>").replace(/\n\s*/g, '');
-    expect(jenkinsCopy).not.toBe(pushedJobConfig(a));
+    const jenkinsCopy = pushedJobConfig(a, DEFAULT_OWNER).replace(/^<\?xml[^>]*>/, "<?xml version='1.1' encoding='UTF-8'?>").replace(/\n\s*/g, '');
+    expect(jenkinsCopy).not.toBe(pushedJobConfig(a, DEFAULT_OWNER));
     expect(plan({ desired: desired([a]), observed: o, observedConfigs: new Map([['p-a', jenkinsCopy]]) }).changes[0]!.kind).toBe('unchanged');
     const edited = plan({ desired: desired([a]), observed: o, observedConfigs: new Map([['p-a', jenkinsCopy.replace('<token>x', '<token>y')]]) });
     expect(edited.changes[0]).toMatchObject({ kind: 'update', reason: 'edited in Jenkins (drift found by --verify)' });
@@ -95,7 +95,7 @@ describe('planner: desired × observed', () => {
 });
 
 describe('planner: safety rules', () => {
-  const many = Array.from({ length: 30 }, (_, i) => job(`p-${String(i).padStart(2, '0')}`));
+  const many = Array.from({ length: 30 }, (_, i) => job(`p-${String(i).padStart(2, '0')}`, { template: `T${i}` }));
 
   it('fail closed: holdDeletions turns deletes/retirements into keep, creates still planned', () => {
     const p = plan({ desired: desired([many[0]!]), observed: observed([managedItem(many[1]!)]), holdDeletions: 'the definitions have errors', options: { removed: 'delete' } });

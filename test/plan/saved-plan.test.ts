@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { observedFingerprint } from '../../src/plan/observed-fingerprint.js';
-import { parseSavedPlan, SavedPlanError, serializePlan, staleness } from '../../src/plan/saved-plan.js';
+import { SavedPlanError, serializePlan, staleness } from '../../src/plan/saved-plan.js';
+import { parseSavedPlan } from '../../src/plan/saved-plan-schema.js';
 import { formatPlanText } from '../../src/plan/print-text.js';
 import { planToJson } from '../../src/plan/print-json.js';
 import { configDiff } from '../../src/plan/print-diff.js';
@@ -18,7 +19,7 @@ describe('saved plan', () => {
     const withBasis = { ...plan, basis: { revision: 'abc', inputsHash: 'sha256:1', observedFingerprint: observedFingerprint(obs, plan.changes) } };
     const back = parseSavedPlan(serializePlan(withBasis));
     expect(back).toEqual(withBasis);
-    expect(back.changes.find((c) => c.kind === 'create')!.config).toContain('jobsmith:v1');
+    expect(back.changes.find((c) => c.kind === 'create')!.config).toContain('jobsmith:v2');
   });
 
   it('rejects other files with a clear message', () => {
@@ -26,6 +27,36 @@ describe('saved plan', () => {
     expect(() => parseSavedPlan('{"format":"terraform"}')).toThrow(/not a jobsmith plan/);
     expect(() => parseSavedPlan(JSON.stringify({ ...plan, version: 2 }))).toThrow(/unsupported plan version 2/);
     expect(() => parseSavedPlan(JSON.stringify(plan))).toThrow(/no basis/);
+  });
+
+  it('is checked against the schema, not cast: every mistake named with its path, all at once', () => {
+    const basis = { revision: 'abc', inputsHash: 'sha256:1', observedFingerprint: 'sha256:2' };
+    const good = JSON.parse(serializePlan({ ...plan, basis })) as Record<string, unknown> & { changes: Array<Record<string, unknown>> };
+    const bad = structuredClone(good);
+    bad.changes[0]!.kind = 'obliterate';
+    delete bad.changes[1]!.config;
+    bad.changes.push({ target: 'job', fullName: 'x', kind: 'move', reason: 'r', config: '<project/>' });
+    bad.managedCount = -1;
+    (bad as Record<string, unknown>).refused = 'no';
+    let msg = '';
+    try {
+      parseSavedPlan(JSON.stringify(bad));
+    } catch (e) {
+      expect(e).toBeInstanceOf(SavedPlanError);
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/^the plan file does not match the plan format \(version 1\):/);
+    expect(msg).toMatch(/changes\[0\]\.kind: /);
+    expect(msg).toContain('changes[1].config: create needs the config it writes');
+    expect(msg).toContain('changes[3].from: a move needs the name it moves from');
+    expect(msg).toMatch(/managedCount: /);
+    expect(msg).toMatch(/refused: /);
+    // the counts come from the changes, whatever the file says
+    const lying = structuredClone(good);
+    lying.summary = { ...(good.summary as Record<string, number>), delete: 0, create: 9 };
+    lying.changes.push({ target: 'job', fullName: 'precious', kind: 'delete', reason: 'x' });
+    const back = parseSavedPlan(JSON.stringify(lying));
+    expect(back.summary).toMatchObject({ create: 1, delete: 2 });
   });
 
   it('fingerprint: build results do not matter; names, markers, disabled flags and builds on deleted jobs do', () => {
@@ -66,7 +97,7 @@ describe('printing', () => {
   it('JSON leaves config bodies out unless asked', () => {
     const j = planToJson(plan) as { changes: Array<Record<string, unknown>> };
     expect(j.changes.every((c) => !('config' in c))).toBe(true);
-    expect(JSON.stringify(planToJson(plan, { includeConfigs: true }))).toContain('jobsmith:v1');
+    expect(JSON.stringify(planToJson(plan, { includeConfigs: true }))).toContain('jobsmith:v2');
   });
 
   it('diff shows the XML change of an update', () => {

@@ -204,6 +204,40 @@ export class MemoryJenkins implements JenkinsApi {
     if (this.items.has(to.toLowerCase())) throw new MemoryJenkinsError(400, `${to} already exists`);
     this.items.delete(i.fullName.toLowerCase());
     this.items.set(to.toLowerCase(), { ...i, fullName: to });
+    this.locationChanged(i.fullName, to);
+  }
+
+  /** The folders plugin's move: keeps the item (its builds); views follow it (ListView's listener). */
+  async moveJob(fullName: string, destinationFolder: string): Promise<void> {
+    this.mutations.push(`move ${fullName}`);
+    const i = this.get(fullName);
+    if (destinationFolder !== '') {
+      const d = this.items.get(destinationFolder.toLowerCase());
+      if (!d || !d.isFolder) throw new MemoryJenkinsError(302, `${destinationFolder}: not a valid destination`);
+    }
+    if (parentOf(i.fullName).toLowerCase() === destinationFolder.toLowerCase()) throw new MemoryJenkinsError(302, 'already there');
+    const leaf = i.fullName.slice(i.fullName.lastIndexOf('/') + 1);
+    const to = destinationFolder ? `${destinationFolder}/${leaf}` : leaf;
+    if (this.items.has(to.toLowerCase())) throw new MemoryJenkinsError(302, `${to} already exists`);
+    const prefix = i.fullName.toLowerCase() + '/';
+    for (const [k, v] of [...this.items]) {
+      if (k !== i.fullName.toLowerCase() && !k.startsWith(prefix)) continue;
+      this.items.delete(k);
+      const moved = to + v.fullName.slice(i.fullName.length);
+      this.items.set(moved.toLowerCase(), { ...v, fullName: moved });
+    }
+    this.locationChanged(i.fullName, to);
+  }
+
+  /** ListView entries follow a rename or move (names relative to the view's folder; a job leaving the folder leaves the listing). */
+  private locationChanged(from: string, to: string): void {
+    for (const v of this.views.values()) {
+      const folder = v.folder.join('/');
+      v.jobs = v.jobs.flatMap((j) => {
+        if (j.toLowerCase() !== from.toLowerCase()) return [j];
+        return parentOf(to).toLowerCase() === folder.toLowerCase() ? [to] : [];
+      });
+    }
   }
 
   async copyJob(fromFullName: string, toFullName: string): Promise<void> {
@@ -270,6 +304,12 @@ export class MemoryJenkins implements JenkinsApi {
   async build(fullName: string): Promise<number> {
     this.get(fullName).building = true;
     return 1;
+  }
+
+  /** A running build ends (test control; Jenkins does this by itself). */
+  finishBuild(fullName: string): void {
+    const i = this.items.get(fullName.toLowerCase());
+    if (i) i.building = false;
   }
 
   async queueItem(id: number): Promise<{ id: number; cancelled: boolean; buildNumber?: number; why?: string | null }> {

@@ -1,12 +1,14 @@
 /**
  * Plan safety, searched for counter-examples (issue 10): arbitrary desired sets × arbitrary
- * observed Jenkins states (managed, unmanaged, foreign/corrupt markers, running builds, disabled,
- * tombstoned branch jobs, folders) × filters and options. The plan is made by the real planner
+ * observed Jenkins states (managed, unmanaged, foreign/corrupt markers, another owner's markers,
+ * old v1 markers, running builds, disabled, tombstoned branch jobs, folders) × what people then do
+ * in the Jenkins UI (issue 13: copy, rename, move to a folder, edit the description, delete; see
+ * ../shared/jenkins-world.md) × filters and options. The plan is made by the real planner
  * and applied by the real executor to a faithful in-memory Jenkins (test/reliability/memory-jenkins.ts;
  * the loopback stand-in is too slow for thousands of runs, it is used by the fault tests).
  *
- * The oracle is what the generator made (which items it marked as managed), never the planner's
- * own classification.
+ * The oracle is what the generator made and did (which items are this owner's under their own
+ * name, after the UI actions), never the planner's own classification.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,7 @@ const figures = newFigures();
 afterAll(() => saveFigures('plan-safety', figures));
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
+const OWNER = 'github.com/acme/ci-jobs';
 const clock = { now: () => NOW };
 
 // ---------------------------------------------------------------- universe
@@ -46,7 +49,7 @@ function jobConfig(root: 'project' | 'flow-definition', variant: number, disable
 const FOLDER_CONFIG = `<${FOLDER_CLASS}>\n  <description>folder</description>\n</${FOLDER_CLASS}>\n`;
 
 // ---------------------------------------------------------------- observed items
-type Ownership = 'managed' | 'unmanaged' | 'foreign' | 'corrupt';
+type Ownership = 'managed' | 'unmanaged' | 'foreign' | 'corrupt' | 'other-owner' | 'v1';
 
 interface GenItem {
   name: string;
@@ -65,7 +68,7 @@ interface GenItem {
 const genItem = (name: string) =>
   fc.record({
     name: fc.constant(name),
-    ownership: fc.constantFrom<Ownership>('managed', 'managed', 'unmanaged', 'foreign', 'corrupt'),
+    ownership: fc.constantFrom<Ownership>('managed', 'managed', 'managed', 'unmanaged', 'foreign', 'corrupt', 'other-owner', 'v1'),
     project: fc.constantFrom(...PROJECTS),
     template: fc.constantFrom(...TEMPLATES),
     branch: fc.option(fc.constantFrom(...BRANCHES), { nil: null, freq: 2 }),
@@ -98,8 +101,9 @@ function escapeText(s: string): string {
 function toMemItem(g: GenItem, pick: number): MemItem {
   const base = jobConfig(g.root, g.variant, g.disabled);
   let description: string;
-  if (g.ownership === 'managed') {
-    const m: Marker = { kind: 'job', project: g.project, template: g.template, hash: g.hashMatches ? sha256(jobConfig(g.root, g.variant, false)) : 'sha256:feed' };
+  if (g.ownership === 'managed' || g.ownership === 'other-owner' || g.ownership === 'v1') {
+    const who = g.ownership === 'managed' ? { owner: OWNER, name: g.name } : g.ownership === 'other-owner' ? { owner: 'github.com/acme/other-defs', name: g.name } : {};
+    const m: Marker = { kind: 'job', ...who, project: g.project, template: g.template, hash: g.hashMatches ? sha256(jobConfig(g.root, g.variant, false)) : 'sha256:feed' };
     if (g.branch !== null) m.branch = g.branch;
     if (g.gone === 'old') m.gone = '2026-11-01T00:00:00.000Z';
     else if (g.gone === 'recent') m.gone = '2026-11-25T06:00:00.000Z';
@@ -162,6 +166,75 @@ function toDesiredJob(g: GenDesired): DesiredJob {
   return job;
 }
 
+// ---------------------------------------------------------------- what people do in the Jenkins UI
+type UiAction = 'copy' | 'rename' | 'move' | 'describe-keep' | 'describe-strip' | 'describe-break' | 'describe-jjb' | 'delete';
+
+function setDescription(config: string, description: string): string {
+  return config.replace(/<description>[^<]*<\/description>/, `<description>${escapeText(description)}</description>`);
+}
+
+function descriptionOf(config: string): string {
+  const m = /<description>([^<]*)<\/description>/.exec(config);
+  return (m?.[1] ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * Apply UI actions to the generated jobs (as Jenkins does them: a copy keeps the description, a
+ * rename or move keeps config and marker, an edit may keep, strip or break the marker). The ground
+ * truth moves with them: whatever the UI made out of this owner's job is not the owner's any more
+ * (its marker names another job, or is gone), except an edit that leaves the marker intact.
+ */
+function applyUi(items: MemItem[], views: MemView[], actions: Array<{ action: UiAction; target: number }>, managed: Set<string>, unmanaged: Set<string>, building: Set<string>, folders: Map<string, MemItem>): void {
+  let k = 0;
+  for (const { action, target } of actions) {
+    const jobs = items.filter((i) => !i.isFolder);
+    if (jobs.length === 0) return;
+    const it = jobs[target % jobs.length]!;
+    const lower = it.fullName.toLowerCase();
+    const fresh = (base: string) => `ui-${base}-${k++}`;
+    const rehome = (to: string) => {
+      const wasBuilding = building.delete(lower);
+      managed.delete(lower);
+      unmanaged.delete(lower);
+      for (const v of views) v.jobs = v.jobs.flatMap((j) => (j !== it.fullName ? [j] : to.includes('/') ? [] : [to]));
+      it.fullName = to;
+      unmanaged.add(to.toLowerCase());
+      if (wasBuilding) building.add(to.toLowerCase());
+    };
+    if (action === 'copy') {
+      const to = fresh('copy');
+      items.push({ ...it, fullName: to, building: false });
+      unmanaged.add(to.toLowerCase());
+    } else if (action === 'rename') {
+      const parent = parentsOf(it.fullName).pop();
+      rehome(parent ? `${parent}/${fresh('renamed')}` : fresh('renamed'));
+    } else if (action === 'move') {
+      if (!folders.has('ui')) {
+        const f: MemItem = { fullName: 'ui', className: FOLDER_CLASS, isFolder: true, config: FOLDER_CONFIG, disabled: false, building: false };
+        folders.set('ui', f);
+        items.push(f);
+        unmanaged.add('ui');
+      }
+      const leaf = it.fullName.slice(it.fullName.lastIndexOf('/') + 1);
+      if (items.some((i) => i.fullName.toLowerCase() === `ui/${leaf}`.toLowerCase())) continue;
+      rehome(`ui/${leaf}`);
+    } else if (action === 'delete') {
+      items.splice(items.indexOf(it), 1);
+      managed.delete(lower);
+      unmanaged.delete(lower);
+      building.delete(lower);
+      for (const v of views) v.jobs = v.jobs.filter((j) => j !== it.fullName);
+    } else {
+      const d = descriptionOf(it.config);
+      if (action === 'describe-keep') it.config = setDescription(it.config, `edited by a person\n${d}`);
+      else {
+        it.config = setDescription(it.config, action === 'describe-strip' ? d.replace(/<!--[\s\S]*?-->/g, '') : action === 'describe-break' ? d.replace('jobsmith:v', 'jobsmith v') : 'x\n<!-- Managed by Jenkins Job Builder -->');
+        if (managed.delete(lower)) unmanaged.add(lower);
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------- scenario
 interface Scenario {
   observedItems: MemItem[];
@@ -196,6 +269,7 @@ const scenarioArb = fc
     scopes: fc.option(fc.record({ p1: scopeArb, p2: scopeArb, p3: scopeArb, gone: scopeArb }, { requiredKeys: [] }), { nil: undefined, freq: 3 }),
     hold: fc.option(fc.constant('the definitions have errors'), { nil: undefined, freq: 4 }),
     pick: fc.nat(),
+    ui: fc.array(fc.record({ action: fc.constantFrom<UiAction>('copy', 'rename', 'move', 'describe-keep', 'describe-strip', 'describe-break', 'describe-jjb', 'delete'), target: fc.nat() }), { maxLength: 4 }),
     view: fc.option(fc.record({ name: fc.constantFrom('main-view', 'other'), listView: fc.boolean(), members: fc.subarray(JOB_NAMES) }), { nil: undefined }),
   })
   .chain((s) => {
@@ -216,9 +290,10 @@ const scenarioArb = fc
     const unmanaged = new Set<string>();
     const building = new Set<string>();
     const folderItems = new Map<string, MemItem>();
+    const v1Names = new Set<string>();
     const addFolder = (name: string, isManaged: boolean) => {
       if (folderItems.has(name.toLowerCase())) return;
-      const desc = isManaged ? formatMarker({ kind: 'folder', hash: sha256(FOLDER_CONFIG) }) : 'a folder made by hand';
+      const desc = isManaged ? formatMarker({ kind: 'folder', owner: OWNER, name, hash: sha256(FOLDER_CONFIG) }) : 'a folder made by hand';
       const it: MemItem = { fullName: name, className: FOLDER_CLASS, isFolder: true, config: FOLDER_CONFIG.replace(/<description>[^<]*<\/description>/, `<description>${escapeText(desc)}</description>`), disabled: false, building: false };
       folderItems.set(name.toLowerCase(), it);
       (isManaged ? managed : unmanaged).add(name.toLowerCase());
@@ -232,6 +307,7 @@ const scenarioArb = fc
       const it = toMemItem(g, s.pick + k);
       observedItems.push(it);
       (g.ownership === 'managed' ? managed : unmanaged).add(g.name.toLowerCase());
+      if (g.ownership === 'v1') v1Names.add(g.name.toLowerCase());
       if (g.building) building.add(g.name.toLowerCase());
     });
     observedItems.push(...folderItems.values());
@@ -243,6 +319,12 @@ const scenarioArb = fc
     // a desired job may not sit inside another desired job
     const okJobs = jobs.filter((j) => parentsOf(j.fullName).every((p) => !jobNamesLower.has(p.toLowerCase())));
     const folders: DesiredFolder[] = [...folderNames].map((f) => ({ fullName: f, config: FOLDER_CONFIG }));
+    // an old v1 marker is claimed by the run that wants a job of exactly that name (and only then)
+    for (const n of v1Names) {
+      if (!okJobs.some((j) => j.fullName.toLowerCase() === n)) continue;
+      unmanaged.delete(n);
+      managed.add(n);
+    }
     const viewsByName = new Map<string, DesiredView>();
     for (const j of okJobs) {
       if (j.view === undefined) continue;
@@ -251,8 +333,9 @@ const scenarioArb = fc
       viewsByName.set(j.view, v);
     }
     const observedViews: MemView[] = s.view
-      ? [{ name: s.view.name, folder: [], className: s.view.listView ? 'hudson.model.ListView' : 'hudson.model.MyView', jobs: s.view.members.filter((m) => observedItems.some((i) => i.fullName === m)) }]
+      ? [{ name: s.view.name, folder: [], className: s.view.listView ? 'hudson.model.ListView' : 'hudson.model.MyView', jobs: s.view.members.filter((m) => observedItems.some((i) => i.fullName === m && !m.includes('/'))) }]
       : [];
+    applyUi(observedItems, observedViews, s.ui, managed, unmanaged, building, folderItems);
     const options: PlanOptions = { removed: s.removed, adopt: s.adopt, allowMassDelete: s.allowMassDelete, only: s.only };
     if (s.massDelete) options.massDelete = s.massDelete;
     return {
@@ -272,6 +355,7 @@ const scenarioArb = fc
 function planFor(sc: Scenario, observed: Awaited<ReturnType<MemoryJenkins['list']>>, only?: string[]): Plan {
   return makePlan({
     desired: sc.desired,
+    owner: OWNER,
     observed,
     clock,
     ...(sc.branchScopes ? { branchScopes: sc.branchScopes } : {}),
@@ -406,7 +490,8 @@ describe('plan safety (property)', () => {
         const limits = sc.options.massDelete ?? { maxCount: 10, maxFraction: 0.2 };
         const managedJobs = sc.observedItems.filter((i) => !i.isFolder && sc.managed.has(i.fullName.toLowerCase())).length;
         const deletes = plan.changes.filter((c) => c.target === 'job' && DESTRUCTIVE.has(c.kind)).length;
-        const tooMany = deletes > limits.maxCount && deletes > limits.maxFraction * managedJobs;
+        // more than 10 and more than 20%, or more than half whatever the count (issue 13)
+        const tooMany = (deletes > limits.maxCount && deletes > limits.maxFraction * managedJobs) || (deletes > 0 && deletes * 2 > managedJobs);
         expect(plan.managedCount).toBe(managedJobs);
         if (tooMany) countCoverage(figures, 'plans over the mass-delete limit');
         expect(plan.refused).toBe(tooMany && !sc.options.allowMassDelete);

@@ -5,7 +5,8 @@ import { kindsOf, makeEnv, planned, project, type Env } from './harness.js';
 import { planSync } from '../../src/sync/plan-sync.js';
 import { workspaceSource } from '../../src/sync/workspace-source.js';
 import { applySavedPlan, planBasis } from '../../src/sync/saved-plan-io.js';
-import { parseSavedPlan, serializePlan } from '../../src/plan/saved-plan.js';
+import { serializePlan } from '../../src/plan/saved-plan.js';
+import { parseSavedPlan } from '../../src/plan/saved-plan-schema.js';
 
 let env: Env | undefined;
 afterEach(async () => {

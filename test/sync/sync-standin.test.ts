@@ -21,7 +21,7 @@ describe('sync against the stand-in', () => {
     const listing = await env.api.list();
     const pay = listing.items.find((i) => i.fullName === 'pay-CI-build-trunk')!;
     expect(parseMarker(pay.description)).toMatchObject({ kind: 'job', project: 'pay', template: 'CI-build-trunk' });
-    expect(pay.description).toMatch(/^Trunk build of pay\n<!-- jobsmith:v1 /);
+    expect(pay.description).toMatch(/^Trunk build of pay\n<!-- jobsmith:v2 owner=default name=pay%2DCI%2Dbuild%2Dtrunk project=pay /);
 
     env.standin.resetCounts();
     const again = planned(await env.sync());

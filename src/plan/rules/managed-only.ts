@@ -1,26 +1,93 @@
 /**
- * Rule: jobsmith only ever updates, disables or deletes items that carry its marker.
- * Everything else in Jenkins is "unmanaged": reported when in the way, never touched
- * (unless the user passes --adopt for a desired name).
+ * Rule: a run only ever updates, moves, disables or deletes items it owns under their own name.
+ * What an item is to a run, from its marker (src/plan/marker.ts) and the run's owner id:
+ *
+ * - `own`        v2 marker, this owner, and the marker names the item itself: managed.
+ * - `displaced`  v2 marker, this owner, but it names another item: a copy (`createItem?mode=copy`
+ *                keeps the description) or a job renamed/moved in Jenkins. Never changed or deleted
+ *                (reported; `--adopt` takes it over).
+ * - `foreign`    v2 marker of another owner (another definitions repository): never touched.
+ * - `legacy`     v1 marker (no owner, no name): managed only by a run that desires a job of exactly
+ *                its name (the planner decides, and upgrades the marker); otherwise left alone.
+ * - `unmanaged`  no valid marker: reported when in the way, never touched (unless `--adopt`).
  */
 import type { ObservedItem } from '../../model/observed.js';
-import { parseMarker, type Marker } from '../marker.js';
+import { markerVersion, parseMarker, type Marker } from '../marker.js';
+
+export type Ownership = 'own' | 'displaced' | 'foreign' | 'legacy' | 'unmanaged';
 
 export interface ClassifiedItem {
   item: ObservedItem;
-  /** Present when jobsmith manages the item. */
+  /** The item's marker, when it has a valid one (whoever wrote it). */
   marker?: Marker;
+  ownership: Ownership;
+  /** How an item that is not plainly `own` came to be managed by this run (legacy upgrade, interrupted move). */
+  claimed?: 'legacy' | 'moved-here';
 }
 
-export function classifyItem(item: ObservedItem): ClassifiedItem {
+export function ownershipOf(marker: Marker | undefined, fullName: string, owner: string): Ownership {
+  if (!marker) return 'unmanaged';
+  if (markerVersion(marker) === 1) return 'legacy';
+  if (marker.owner !== owner) return 'foreign';
+  return marker.name === fullName ? 'own' : 'displaced';
+}
+
+export function classifyItem(item: ObservedItem, owner: string): ClassifiedItem {
   const marker = parseMarker(item.description);
-  return marker ? { item, marker } : { item };
+  const ownership = ownershipOf(marker, item.fullName, owner);
+  return marker ? { item, marker, ownership } : { item, ownership };
 }
 
+/** What the definitions want at an item's name: a job (with its identity) or a folder. */
+export type Wanted = { kind: 'job'; identity: string } | { kind: 'folder' };
+
+/**
+ * May this run claim an item that is not plainly its own? Only where its definitions want that very
+ * item (the planner asks for desired names; `apply FILE` for the names its changes update):
+ * - `legacy`: an old (v1) marker of the same kind: it becomes this owner's (the marker is upgraded);
+ * - `moved-here`: this owner's marker naming a job that is gone, with the identity wanted here: a move
+ *   that stopped before its marker was rewritten, or a move made by hand to where it belongs.
+ */
+export function claimFor(c: ClassifiedItem, wanted: Wanted | undefined, exists: (fullName: string) => boolean): 'legacy' | 'moved-here' | undefined {
+  if (!wanted || !c.marker) return undefined;
+  const isFolderItem = c.item.isFolder;
+  if (c.ownership === 'legacy') {
+    if (wanted.kind === 'folder' && c.marker.kind === 'folder' && isFolderItem) return 'legacy';
+    if (wanted.kind === 'job' && c.marker.kind === 'job' && !isFolderItem) return 'legacy';
+    return undefined;
+  }
+  if (c.ownership === 'displaced' && wanted.kind === 'job' && c.marker.kind === 'job' && !isFolderItem) {
+    if (jobIdentity(c.marker) === wanted.identity && !exists(c.marker.name!)) return 'moved-here';
+  }
+  return undefined;
+}
+
+/** A job this run manages (after the planner settled legacy items and interrupted moves). */
 export function isManagedJob(c: ClassifiedItem): c is ClassifiedItem & { marker: Marker } {
-  return c.marker?.kind === 'job' && !c.item.isFolder;
+  return c.ownership === 'own' && c.marker?.kind === 'job' && !c.item.isFolder;
 }
 
 export function isManagedFolder(c: ClassifiedItem): c is ClassifiedItem & { marker: Marker } {
-  return c.marker?.kind === 'folder' && c.item.isFolder;
+  return c.ownership === 'own' && c.marker?.kind === 'folder' && c.item.isFolder;
+}
+
+/** The identity of a managed job: it is "the same job" wherever it is (used to find moves). */
+export function jobIdentity(m: { project?: string | undefined; template?: string | undefined; branch?: string | undefined }): string {
+  return `${m.project ?? ''}\u0000${m.template ?? ''}\u0000${m.branch ?? ''}`;
+}
+
+/** Words for what an item is to this run, for conflicts and notices. */
+export function describeOwnership(c: ClassifiedItem): string {
+  switch (c.ownership) {
+    case 'displaced':
+      return `it carries the marker of ${c.marker!.name} (a copy, or renamed or moved in Jenkins): not managed`;
+    case 'foreign':
+      return `it is managed by other definitions (owner ${c.marker!.owner})`;
+    case 'legacy':
+      return 'it has an old jobsmith marker (v1) that this run cannot claim';
+    case 'unmanaged':
+      return 'it is not managed by jobsmith';
+    default:
+      return 'it is managed by these definitions';
+  }
 }

@@ -1,16 +1,26 @@
 /**
- * Rule: refuse a plan that deletes "too much": more than `maxCount` jobs AND more than
- * `maxFraction` of the managed jobs (defaults 10 and 20%). `--allow-mass-delete` lifts it.
- * A refused plan applies nothing at all.
+ * Rule: refuse a plan that deletes "too much" of what this owner manages:
+ * - more than `maxCount` jobs AND more than `maxFraction` of the managed jobs (defaults 10 and 20%), or
+ * - more than `maxShare` of the managed jobs, whatever the count (default: more than half; so
+ *   deleting 2 of 3 jobs is refused too: a small set is not safer to lose).
+ * `--allow-mass-delete` lifts it. A refused plan applies nothing at all. `apply FILE` computes it
+ * again against a fresh listing (src/plan/recheck-plan.ts), with this same function.
  */
 import type { Change, PlanProblem } from '../../model/plan.js';
 
 export interface MassDeleteLimits {
   maxCount: number;
   maxFraction: number;
+  /** Share of the managed jobs above which any deletion count is refused (default 0.5). */
+  maxShare?: number;
 }
 
-export const DEFAULT_MASS_DELETE: MassDeleteLimits = { maxCount: 10, maxFraction: 0.2 };
+export const DEFAULT_MASS_DELETE: MassDeleteLimits = { maxCount: 10, maxFraction: 0.2, maxShare: 0.5 };
+
+/** Job deletions in a plan (a type change deletes and creates again: it counts). */
+export function countJobDeletes(changes: readonly Change[]): number {
+  return changes.filter((c) => c.target === 'job' && (c.kind === 'delete' || c.kind === 'replace')).length;
+}
 
 export function massDeleteProblem(
   changes: readonly Change[],
@@ -18,8 +28,11 @@ export function massDeleteProblem(
   limits: MassDeleteLimits,
   allow: boolean,
 ): PlanProblem | undefined {
-  const deletes = changes.filter((c) => c.target === 'job' && (c.kind === 'delete' || c.kind === 'replace')).length;
-  if (deletes <= limits.maxCount || deletes <= limits.maxFraction * managedCount) return undefined;
+  const deletes = countJobDeletes(changes);
+  const maxShare = limits.maxShare ?? DEFAULT_MASS_DELETE.maxShare!;
+  const overCountAndFraction = deletes > limits.maxCount && deletes > limits.maxFraction * managedCount;
+  const overShare = deletes > 0 && deletes > maxShare * managedCount;
+  if (!overCountAndFraction && !overShare) return undefined;
   const pct = managedCount > 0 ? Math.round((deletes / managedCount) * 100) : 100;
   if (allow) {
     return {
@@ -29,13 +42,17 @@ export function massDeleteProblem(
       message: `deleting ${deletes} of ${managedCount} managed jobs (${pct}%), allowed by --allow-mass-delete`,
     };
   }
+  const why = overCountAndFraction
+    ? `more than ${limits.maxCount} jobs and more than ${Math.round(limits.maxFraction * 100)}%`
+    : maxShare === 0.5
+      ? 'more than half of them'
+      : `more than ${Math.round(maxShare * 100)}% of them`;
   return {
     severity: 'error',
     category: 'refused',
     code: 'mass-delete',
     message:
-      `refusing to apply: the plan deletes ${deletes} of ${managedCount} managed jobs (${pct}%), more than ` +
-      `${limits.maxCount} jobs and more than ${Math.round(limits.maxFraction * 100)}%; check the definitions, ` +
-      `then pass --allow-mass-delete if this is intended`,
+      `refusing to apply: the plan deletes ${deletes} of ${managedCount} managed jobs (${pct}%), ${why}; ` +
+      `check the definitions, then pass --allow-mass-delete if this is intended`,
   };
 }

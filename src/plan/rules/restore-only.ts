@@ -20,6 +20,11 @@ export function restoreOnly(change: Change, overwrite: boolean): Change {
     case 'keep':
     case 'conflict':
       return change;
+    case 'move': {
+      // restore never moves (the job where it is stays): the job the definitions want is created
+      const { from: _from, via: _via, previousHash: _prev, ...rest } = change;
+      return { ...rest, kind: 'create', reason: `restore creates it; ${change.from} stays where it is (restore never moves or deletes)` };
+    }
     case 'delete':
       return held(change, 'restore never deletes');
     case 'replace':

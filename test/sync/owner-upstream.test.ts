@@ -1,0 +1,188 @@
+/**
+ * The owner id (jobsmith.yaml owner:, the normalised git remote, or `default`) and the upstream
+ * check that holds deletions of a stale checkout, with real git repositories and bare remotes.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configuredOwner, normaliseRemoteUrl, resolveOwner } from '../../src/sync/owner-id.js';
+import { checkUpstream } from '../../src/sync/upstream-check.js';
+import { git } from '../form/git-fixtures.js';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-owner-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A bare remote with one commit (jobs/a.yaml) and a clone `name` of it. */
+function remoteWithClone(name: string): { bare: string; clone: (n: string) => string; work: string } {
+  const bare = path.join(root, `${name}.git`);
+  git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  const seed = path.join(root, `${name}-seed`);
+  git(root, 'init', '--quiet', '--initial-branch=main', seed);
+  mkdirSync(path.join(seed, 'jobs'));
+  writeFileSync(path.join(seed, 'jobs', 'a.yaml'), 'templates: [T]\n');
+  git(seed, 'add', '.');
+  git(seed, 'commit', '--quiet', '-m', 'seed');
+  git(seed, 'remote', 'add', 'origin', bare);
+  git(seed, 'push', '--quiet', 'origin', 'main');
+  const clone = (n: string): string => {
+    const dir = path.join(root, n);
+    git(root, 'clone', '--quiet', bare, dir);
+    return dir;
+  };
+  return { bare, clone, work: clone(`${name}-work`) };
+}
+
+function commitFile(dir: string, rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  writeFileSync(path.join(dir, rel), text);
+  git(dir, 'add', rel);
+  git(dir, 'commit', '--quiet', '-m', `add ${rel}`);
+}
+
+describe('owner id', () => {
+  it.each([
+    ['git@GitHub.com:Acme/CI-jobs.git', 'github.com/Acme/CI-jobs'],
+    ['ssh://git@github.com:22/Acme/CI-jobs.git/', 'github.com/Acme/CI-jobs'],
+    ['https://user:s3cret@GITHUB.com/Acme/CI-jobs.git', 'github.com/Acme/CI-jobs'],
+    ['https://github.com/Acme/CI-jobs', 'github.com/Acme/CI-jobs'],
+    ['HTTP://GitHub.COM:8080/Acme/CI-jobs/', 'github.com/Acme/CI-jobs'],
+    ['git://github.com/Acme/CI-jobs.git?x=1#frag', 'github.com/Acme/CI-jobs'],
+    ['git+ssh://git@github.com/Acme/CI-jobs', 'github.com/Acme/CI-jobs'],
+    ['https://gitlab.example/group/sub/my%20repo.git', 'gitlab.example/group/sub/my repo'],
+    ['file:///srv/git/defs.git', 'file:/srv/git/defs.git'],
+    ['/srv/git/defs.git/', 'file:/srv/git/defs.git'],
+    ['../defs', 'file:/base/defs'],
+    ['/srv/defs/.git', 'file:/srv/defs'],
+  ])('%s -> %s', (url, owner) => {
+    expect(normaliseRemoteUrl(url, '/base/work')).toBe(owner.replace('file:/base/defs', `file:${path.resolve('/base/work', '../defs')}`));
+  });
+
+  it('never keeps credentials', () => {
+    for (const url of ['https://bob:tok3n-XYZ@host/a/b.git', 'ssh://bob:tok3n-XYZ@host:2222/a/b', 'bob@host:a/b.git']) {
+      const o = normaliseRemoteUrl(url, '/');
+      expect(o).toBe('host/a/b');
+      expect(o).not.toContain('tok3n');
+      expect(o).not.toContain('bob');
+    }
+  });
+
+  it('every clone of one repository agrees, whatever URL form it was cloned with; plain directories are default', async () => {
+    const r = remoteWithClone('owner-same');
+    const other = r.clone('owner-same-2');
+    git(other, 'remote', 'set-url', 'origin', `file://${r.bare}`);
+    const a = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: r.work });
+    const b = await resolveOwner({ jobsDir: 'jobs', cwd: other });
+    expect(a.owner).toBe(`file:${r.bare}`);
+    expect(b.owner).toBe(a.owner);
+    expect(a.from).toBe('git remote origin');
+    const plain = path.join(root, 'plain');
+    mkdirSync(path.join(plain, 'jobs'), { recursive: true });
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: plain })).owner).toBe('default');
+    // a repository without a remote is a plain directory too
+    const lonely = path.join(root, 'lonely');
+    git(root, 'init', '--quiet', lonely);
+    mkdirSync(path.join(lonely, 'jobs'));
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: lonely })).owner).toBe('default');
+  });
+
+  it('two definitions directories in one repository are two owners', async () => {
+    const r = remoteWithClone('owner-mono');
+    mkdirSync(path.join(r.work, 'team-b', 'jobs'), { recursive: true });
+    const a = await resolveOwner({ jobsDir: 'jobs', cwd: r.work });
+    const b = await resolveOwner({ jobsDir: 'team-b/jobs', cwd: r.work });
+    expect(b.owner).toBe(`${a.owner}#team-b/jobs`);
+  });
+
+  it('owner: in jobsmith.yaml wins; a bad one is an error with file and line', async () => {
+    const r = remoteWithClone('owner-config');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'jenkins:\n  url: http://x/\nowner: acme/ci-jobs\n');
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work })).toEqual({ owner: 'acme/ci-jobs', from: 'jobsmith.yaml', diagnostics: [] });
+    for (const [text, line, msg] of [
+      ['owner: ""\n', 1, /non-empty/],
+      ['jenkins: {}\nowner: [a, b]\n', 2, /non-empty text/],
+      [`owner: "${'x'.repeat(201)}"\n`, 1, /at most 200/],
+      ['owner: "a\\tb"\n', 1, /control/],
+    ] as const) {
+      writeFileSync(path.join(r.work, 'jobsmith.yaml'), text);
+      const got = await configuredOwner({ cwd: r.work });
+      expect(got.owner).toBeUndefined();
+      expect(got.diagnostics).toHaveLength(1);
+      expect(got.diagnostics[0]).toMatchObject({ severity: 'error', code: 'bad-owner', file: 'jobsmith.yaml', line, field: 'owner' });
+      expect(got.diagnostics[0]!.message).toMatch(msg);
+    }
+    expect((await configuredOwner({ cwd: r.work, config: 'nope.yaml' })).diagnostics[0]).toMatchObject({ severity: 'error', code: 'config-missing' });
+  });
+
+  it('owner: is read beside the definitions, whatever the working directory (the web form and the master job agree)', async () => {
+    const r = remoteWithClone('owner-beside');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'owner: acme/ci-jobs\n');
+    const elsewhere = path.join(root, 'owner-beside-cwd');
+    mkdirSync(elsewhere);
+    writeFileSync(path.join(elsewhere, 'jobsmith.yaml'), 'owner: not-this-one\n');
+    const got = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere });
+    expect(got.owner).toBe('acme/ci-jobs');
+    expect(got.from).toBe(path.join(r.work, 'jobsmith.yaml'));
+    // --config names the file explicitly
+    expect((await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere, config: 'jobsmith.yaml' })).owner).toBe('not-this-one');
+  });
+});
+
+describe('upstream check', () => {
+  it('current when HEAD contains the upstream head; behind by N when fetched but not merged; head unknown when not fetched', async () => {
+    const r = remoteWithClone('up-behind');
+    const other = r.clone('up-behind-other');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/main' });
+    commitFile(other, 'jobs/b.yaml', 'templates: [T]\n');
+    commitFile(other, 'jobs/c.yaml', 'templates: [T]\n');
+    git(other, 'push', '--quiet', 'origin', 'main');
+    const unknown = await checkUpstream(path.join(r.work, 'jobs'));
+    expect(unknown.status).toBe('stale');
+    expect(unknown.status === 'stale' && unknown.message).toMatch(/^behind origin\/main \(its head [0-9a-f]{7} is not in this checkout\): pull first, or pass --allow-stale$/);
+    git(r.work, 'fetch', '--quiet');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'behind origin/main by 2 commits: pull first, or pass --allow-stale' });
+    commitFile(r.work, 'jobs/local.yaml', 'templates: [T]\n');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'diverged from origin/main (2 commits behind, 1 ahead): pull first, or pass --allow-stale' });
+    git(r.work, 'pull', '--quiet', '--no-rebase', '--no-edit', 'origin', 'main');
+    expect((await checkUpstream(path.join(r.work, 'jobs'))).status).toBe('current'); // ahead is fine
+  });
+
+  it('an upstream branch deleted on the remote cannot be checked: stale', async () => {
+    const r = remoteWithClone('up-deleted');
+    git(r.work, 'checkout', '--quiet', '-b', 'feature');
+    git(r.work, 'push', '--quiet', '-u', 'origin', 'feature');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
+    git(r.work, 'push', '--quiet', 'origin', '--delete', 'feature');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: 'origin/feature no longer exists on the remote: cannot check that the definitions are current; pull first, or pass --allow-stale' });
+  });
+
+  it('a detached checkout (CI) compares with the remote default branch', async () => {
+    const r = remoteWithClone('up-detached');
+    const first = git(r.work, 'rev-parse', 'HEAD');
+    commitFile(r.work, 'jobs/b.yaml', 'templates: [T]\n');
+    git(r.work, 'push', '--quiet', 'origin', 'main');
+    git(r.work, 'checkout', '--quiet', '--detach', 'HEAD');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/main' });
+    git(r.work, 'checkout', '--quiet', '--detach', first);
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toMatchObject({ status: 'stale', message: 'behind origin/main by 1 commit: pull first, or pass --allow-stale' });
+  });
+
+  it('an unreachable remote holds deletions (unknown), and its URL credentials never show', async () => {
+    const r = remoteWithClone('up-gone');
+    git(r.work, 'remote', 'set-url', 'origin', 'https://bob:tok3n-XYZ@127.0.0.1:9/nowhere.git');
+    const f = await checkUpstream(path.join(r.work, 'jobs'), { timeoutMs: 5000 });
+    expect(f.status).toBe('unknown');
+    expect(f.status === 'unknown' && f.message).toMatch(/^cannot check that the definitions are current: git ls-remote origin failed \(.+\); deletions are held: pull first, or pass --allow-stale$/);
+    expect(JSON.stringify(f)).not.toContain('tok3n');
+  });
+
+  it('plain directories and repositories without a remote have nothing to check', async () => {
+    const plain = path.join(root, 'up-plain');
+    mkdirSync(path.join(plain, 'jobs'), { recursive: true });
+    expect((await checkUpstream(path.join(plain, 'jobs'))).status).toBe('no-upstream');
+    const lonely = path.join(root, 'up-lonely');
+    git(root, 'init', '--quiet', lonely);
+    mkdirSync(path.join(lonely, 'jobs'));
+    expect(await checkUpstream(path.join(lonely, 'jobs'))).toEqual({ status: 'no-upstream', why: 'the repository has no remote' });
+  });
+});
