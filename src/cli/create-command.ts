@@ -9,7 +9,7 @@ import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
 import type { ProjectRequest } from '../form/project-request.js';
-import { redactUrls } from '../form/redact.js';
+import { redactUrlsInText } from '../model/redact-url.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { GitIdentity } from '../form/definitions-store.js';
@@ -44,7 +44,7 @@ function parseSets(sets: readonly string[]): Record<string, string> {
 /** Jenkins base URL from the "where" line, without any user info. */
 function baseUrlFrom(where: string): string {
   const m = /https?:\/\/\S+/.exec(where);
-  return m ? redactUrls(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
+  return m ? redactUrlsInText(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
 }
 
 function exitCodeOf(o: CreateOutcome): number {

@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
 import type { AccessControl } from '../form/form-server.js';
-import { redactUrls } from '../form/redact.js';
+import { redactUrlsInText } from '../model/redact-url.js';
 import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 
@@ -20,7 +20,7 @@ interface ServeArgs extends SelfServiceArgs, ConnectionArgs {
 
 function baseUrlFrom(where: string): string {
   const m = /https?:\/\/\S+/.exec(where);
-  return m ? redactUrls(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
+  return m ? redactUrlsInText(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
 }
 
 function untilSignal(): Promise<void> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { CsrfGuard } from '../../src/form/csrf.js';
 import { parseIdentity, readFormSettings } from '../../src/form/self-service-setup.js';
-import { redactUrls } from '../../src/form/redact.js';
+import { redactUrlsInText as redactUrls } from '../../src/model/redact-url.js';
 
 let dir: string | undefined;
 afterEach(() => {
