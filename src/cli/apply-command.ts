@@ -5,7 +5,7 @@
  * (changing nothing, exit 1) when anything changed or fails.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { EXIT } from './exit-codes.js';
 import { appliedToJson, exitCodeFor } from './sync-command.js';
@@ -16,7 +16,6 @@ interface ApplyArgs extends ConnectionArgs {
   file: string;
   templates: string;
   jobs: string;
-  concurrency: number;
   json: boolean;
 }
 
@@ -28,12 +27,11 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'Saved plan' })
       .option('templates', { type: 'string', default: 'job-templates', describe: 'Templates directory (to check the plan is current)' })
       .option('jobs', { type: 'string', default: 'jobs', describe: 'Definitions directory (to check the plan is current)' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ApplyArgs>,
   handler: async (a) => {
     const { SavedPlanError } = await import('../plan/saved-plan.js');
     const { applySavedPlan, loadPlanFile, requireDefinitionsDirs } = await import('../sync/saved-plan-io.js');
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     let plan: Plan;
     try {
       plan = await loadPlanFile(a.file);
@@ -46,10 +44,10 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       throw err;
     }
     requireDefinitionsDirs({ templatesDir: a.templates, jobsDir: a.jobs });
-    const code = await openJenkins(a, async (api, where) => {
+    const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency: a.concurrency, onEvent });
+      const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency, onEvent });
       if (out.status === 'stale') {
         if (a.json) process.stdout.write(JSON.stringify({ status: 'stale', exitCode: EXIT.badInput, reasons: out.reasons }, null, 1) + '\n');
         else process.stderr.write(`error: the saved plan is stale; nothing was changed:\n${out.reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);

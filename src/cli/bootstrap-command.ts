@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
-import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
 interface BootstrapArgs extends ConnectionArgs {
@@ -58,7 +57,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'Render and show what would be done; change nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<BootstrapArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { bootstrapMasterJobs, SYNC_TEMPLATE } = await import('../form/bootstrap.js');
     const { loadCatalog, standaloneRenderer } = await import('../form/render-checker.js');
     const { parameterNames } = await import('../form/jenkins-parameters.js');
@@ -89,7 +88,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       process.exitCode = EXIT.badInput;
       return;
     }
-    process.exitCode = await openJenkins(a, async (api: JenkinsApi, where) => {
+    process.exitCode = await openJenkins(a, async ({ api, where }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const outcome = await bootstrapMasterJobs({
         api,

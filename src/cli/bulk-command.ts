@@ -13,7 +13,7 @@ import { SelectorError, type JobSelector } from '../bulk/select-jobs.js';
 import { undoBulk, UndoInputError, type UndoResult } from '../bulk/undo-bulk.js';
 import { parseCondition, type ConfigCondition } from '../xml/condition.js';
 import { parsePath, PathSyntaxError } from '../xml/element-path.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
 interface BulkArgs extends ConnectionArgs {
@@ -34,7 +34,6 @@ interface BulkArgs extends ConnectionArgs {
   unmanage: boolean;
   'backup-dir'?: string;
   undo?: string;
-  concurrency: number;
   json: boolean;
   diff: boolean;
 }
@@ -203,22 +202,16 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       .option('unmanage', { type: 'boolean', default: false, describe: 'Let the edits remove the jobsmith marker from managed jobs (they stop being managed); never needed otherwise' })
       .option('backup-dir', { type: 'string', describe: 'Where --apply writes the backup (default ./jobsmith-backup-<time>)' })
       .option('undo', { type: 'string', describe: 'Restore the configs saved in this backup directory' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
-      .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' })
-      .check((a) => {
-        const c = (a as unknown as BulkArgs).concurrency;
-        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-        return true;
-      }) as unknown as Argv<BulkArgs>,
+      .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' }) as unknown as Argv<BulkArgs>,
   handler: async (a) => {
     if (a.undo !== undefined) {
       const undoDir = a.undo;
-      process.exitCode = await openJenkins(a, async (api, where) => {
+      process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
         if (!a.json) process.stderr.write(`${where}\n`);
         let r: UndoResult;
         try {
-          r = await undoBulk(api, undoDir, { force: a.force, dryRun: false, concurrency: a.concurrency });
+          r = await undoBulk(api, undoDir, { force: a.force, dryRun: false, concurrency });
         } catch (err) {
           if (err instanceof UndoInputError) {
             process.stderr.write(`error: ${err.message}\n`);
@@ -258,7 +251,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
     };
     if (a.apply) process.on('SIGINT', onSigint);
     try {
-      process.exitCode = await openJenkins(a, async (api, whereText) => {
+      process.exitCode = await openJenkins(a, async ({ api, where: whereText, concurrency }) => {
         if (!a.json) process.stderr.write(`${whereText}\n`);
         let r: BulkResult;
         try {
@@ -273,7 +266,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
               force: a.force,
               unmanage: a.unmanage,
               signal: abort.signal,
-              concurrency: a.concurrency,
+              concurrency,
               backupDir,
               diffs: a.diff || a.json,
               clock: systemClock,

@@ -6,10 +6,8 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
-import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import type { ProjectRequest } from '../form/project-request.js';
-import { redactUrlsInText } from '../model/redact-url.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { GitIdentity } from '../form/definitions-store.js';
@@ -39,12 +37,6 @@ function parseSets(sets: readonly string[]): Record<string, string> {
   }
   if (bad.length) throw new UsageError(`--set takes TOKEN=VALUE (e.g. --set SCM.PATH=https://svn/x), not ${bad.map((b) => `"${b}"`).join(', ')}`);
   return out;
-}
-
-/** Jenkins base URL from the "where" line, without any user info. */
-function baseUrlFrom(where: string): string {
-  const m = /https?:\/\/\S+/.exec(where);
-  return m ? redactUrlsInText(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
 }
 
 function exitCodeOf(o: CreateOutcome): number {
@@ -123,7 +115,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<CreateArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { requestFromEnv } = await import('../form/env-request.js');
     const { parameterNames } = await import('../form/jenkins-parameters.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
@@ -182,6 +174,6 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       process.exitCode = await run(undefined);
       return;
     }
-    process.exitCode = await openJenkins(a, (api: JenkinsApi, where) => run(projectSyncer(api, paths, { jenkinsUrl: baseUrlFrom(where) })));
+    process.exitCode = await openJenkins(a, ({ api, url }) => run(projectSyncer(api, paths, { jenkinsUrl: url })));
   },
 };

@@ -3,11 +3,18 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commandsFor } from './commands.js';
 import { EXIT } from './exit-codes.js';
-import { ExternalError, UsageError } from '../model/errors.js';
+import { ExternalError, InputError, UsageError } from '../model/errors.js';
+
+/** "error: ..." once, however the message starts. */
+function errorLine(message: string): string {
+  return `error: ${message.replace(/^(error:\s*)+/i, '')}\n`;
+}
+
+/** yargs found the command line wrong (unknown flag, missing argument, a check failed). */
+class CommandLineError extends UsageError {}
 
 async function main(argv: string[]): Promise<void> {
   const commands = await commandsFor(argv);
-  let usageFailure = false;
   const cli = yargs(argv)
     .scriptName('jobsmith')
     .usage('$0 <command> [options]\n\nGenerate Jenkins jobs from templates and keep Jenkins in step with git')
@@ -18,21 +25,29 @@ async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageFailure = true;
-      process.stderr.write(`error: ${msg}\n(run with --help for usage)\n`);
+      // A command handler's own error arrives here with no message: let parseAsync reject with it.
+      if (err && !(msg && err instanceof UsageError)) throw err;
+      // A validation failure (yargs' own, or a check's UsageError): stop here, handlers do not run.
+      throw new CommandLineError(msg);
     });
-  // yargs still runs a command's handler after a validation failure: skip it then.
-  for (const c of commands) cli.command({ ...c, handler: (args) => (usageFailure ? undefined : c.handler(args)) });
+  for (const c of commands) cli.command(c);
   try {
     await cli.parseAsync();
-    if (usageFailure) process.exitCode = EXIT.usage;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
+    if (err instanceof CommandLineError) {
+      process.stderr.write(`${errorLine(err.message)}(run with --help for usage)\n`);
       process.exitCode = EXIT.usage;
+    } else if (err instanceof UsageError) {
+      process.stderr.write(errorLine(err.message));
+      process.exitCode = EXIT.usage;
+    } else if (err instanceof InputError) {
+      if (err.diagnostics.length) {
+        const { printDiagnostics } = await import('./print-diagnostics.js');
+        printDiagnostics(err.diagnostics);
+      } else process.stderr.write(errorLine(err.message));
+      process.exitCode = EXIT.badInput;
     } else if (err instanceof ExternalError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      process.stderr.write(errorLine(err.message));
       process.exitCode = EXIT.external;
     } else {
       process.stderr.write(`internal error (a bug in jobsmith; please report it):\n${(err as Error)?.stack ?? String(err)}\n`);

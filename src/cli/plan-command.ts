@@ -26,15 +26,15 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0: none)' })
       .option('label-check', { type: 'boolean', default: true, describe: "Warn when a job's label expression (assignedNode) matches no node of Jenkins: one extra request, only when some job sets a label (--no-label-check: skip)" }) as unknown as Argv<PlanArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { planSync } = await import('../sync/plan-sync.js');
     const { planBasis, savePlanFile } = await import('../sync/saved-plan-io.js');
     const { runLimited } = await import('../apply/run-limited.js');
     const { configDiff } = await import('../plan/print-diff.js');
-    const source = await sourceFrom(a);
-    const code = await openJenkins(a, async (api, where) => {
+    const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a), labelCheck: a['label-check'] } });
+      const source = await sourceFrom(a, concurrency);
+      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a, concurrency), labelCheck: a['label-check'] } });
       const extra: Record<string, unknown> = {};
       if (outcome.status === 'planned' && a.out) {
         outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);
@@ -46,7 +46,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       if (outcome.status === 'planned' && a.diff) {
         const updates = outcome.plan.changes.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'adopt'));
         const current = new Map<string, string>();
-        await runLimited(updates, a.concurrency, async (c) => {
+        await runLimited(updates, concurrency, async (c) => {
           current.set(c.fullName, await api.getConfig(c.fullName));
         });
         const diffs = updates.map((c) => configDiff(c, current.get(c.fullName)));

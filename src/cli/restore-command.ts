@@ -9,7 +9,7 @@ import { hasActions } from '../model/plan.js';
 import { planToJson } from '../plan/print-json.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { runRestore } from '../bulk/run-restore.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { appliedToJson } from './sync-command.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { progressMode, progressReporter } from './progress.js';
@@ -21,7 +21,6 @@ interface RestoreArgs extends ConnectionArgs {
   only?: string[];
   overwrite: boolean;
   apply: boolean;
-  concurrency: number;
   json: boolean;
   verbose: boolean;
 }
@@ -36,16 +35,10 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       .option('only', { type: 'string', array: true, describe: 'Restore only items whose full name matches these globs (their folders come along)' })
       .option('overwrite', { type: 'boolean', default: false, describe: 'Also update existing items that differ (definitions: adopt unmanaged jobs in the way)' })
       .option('apply', { type: 'boolean', default: false, describe: 'Apply the plan (default: show it only)' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
-      .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' })
-      .check((a) => {
-        const c = (a as unknown as RestoreArgs).concurrency;
-        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-        return true;
-      }) as unknown as Argv<RestoreArgs>,
+      .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' }) as unknown as Argv<RestoreArgs>,
   handler: async (a) => {
-    process.exitCode = await openJenkins(a, async (api, where) => {
+    process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const mode = progressMode(process.stderr, process.env, a.json);
       const o = await runRestore(api, {
@@ -54,7 +47,7 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
         only: a.only ?? [],
         overwrite: a.overwrite,
         apply: a.apply,
-        concurrency: a.concurrency,
+        concurrency,
         clock: systemClock,
         onEvent: progressReporter(mode, process.stderr, process.stderr.columns || 80),
       });

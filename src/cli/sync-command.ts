@@ -6,7 +6,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ApplyResult } from '../apply/apply-events.js';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { Plan } from '../model/plan.js';
 import { planToJson } from '../plan/print-json.js';
 import { formatPlanText } from '../plan/print-text.js';
@@ -14,7 +13,7 @@ import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-poli
 import type { SyncOutcome } from '../sync/run-sync.js';
 import type { SyncSettings } from '../sync/plan-sync.js';
 import type { DesiredSource } from '../sync/desired-source.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 import { progressMode, progressReporter } from './progress.js';
 
@@ -28,7 +27,6 @@ export interface CommonSyncArgs extends ConnectionArgs {
   'allow-stale': boolean;
   adopt: boolean;
   verify: boolean;
-  concurrency: number;
   json: boolean;
   verbose: boolean;
   branches: boolean;
@@ -45,18 +43,12 @@ export function commonSyncOptions<T>(y: Argv<T>): Argv<T & CommonSyncArgs> {
     .option('allow-stale', { type: 'boolean', default: false, describe: "Delete and move even when the definitions' checkout is behind its upstream branch (or it cannot be asked)" })
     .option('adopt', { type: 'boolean', default: false, describe: 'Take over unmanaged jobs that have a desired name' })
     .option('verify', { type: 'boolean', default: false, describe: "Fetch managed jobs' configs and treat edits made in Jenkins as changes" })
-    .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
     .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged jobs too' })
-    .option('branches', { type: 'boolean', default: true, describe: 'Detect branches for projects with a branches: block (--no-branches: skip; branch jobs are then never torn down)' })
-    .check((a) => {
-      const c = (a as unknown as CommonSyncArgs).concurrency;
-      if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-      return true;
-    }) as unknown as Argv<T & CommonSyncArgs>;
+    .option('branches', { type: 'boolean', default: true, describe: 'Detect branches for projects with a branches: block (--no-branches: skip; branch jobs are then never torn down)' }) as unknown as Argv<T & CommonSyncArgs>;
 }
 
-export function settingsFrom(a: CommonSyncArgs): SyncSettings {
+export function settingsFrom(a: CommonSyncArgs, concurrency: number): SyncSettings {
   return {
     removed: a.removed,
     allowMassDelete: a['allow-mass-delete'],
@@ -64,16 +56,16 @@ export function settingsFrom(a: CommonSyncArgs): SyncSettings {
     allowStale: a['allow-stale'],
     adopt: a.adopt,
     verify: a.verify,
-    concurrency: a.concurrency,
+    concurrency,
     // given but empty (`--only $UNSET`) stays [] so the run refuses it; not given is no filter
     ...(a.only !== undefined ? { only: a.only.map(String) } : {}),
   };
 }
 
 /** The definitions on disk (render + branch detection); loaded lazily so `--help` stays fast. */
-export async function sourceFrom(a: CommonSyncArgs): Promise<DesiredSource> {
+export async function sourceFrom(a: CommonSyncArgs, concurrency: number): Promise<DesiredSource> {
   const { workspaceSource } = await import('../sync/workspace-source.js');
-  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency: a.concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
+  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
 }
 
 export function printDiagnostics(list: readonly Diagnostic[]): void {
@@ -148,13 +140,13 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
   builder: (y) =>
     commonSyncOptions(y).option('dry-run', { type: 'boolean', default: false, describe: 'Plan only; change nothing' }) as unknown as Argv<SyncArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { runSync } = await import('../sync/run-sync.js');
-    const source = await sourceFrom(a);
-    const code = await openJenkins(a, async (api: JenkinsApi, where) => {
+    const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
+      const source = await sourceFrom(a, concurrency);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const outcome = await runSync({ api, source, settings: settingsFrom(a), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
+      const outcome = await runSync({ api, source, settings: settingsFrom(a, concurrency), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
       const code = reportOutcome(outcome, a);
       if (a.embedded !== undefined && !a.json) {
         process.stdout.write(

@@ -12,6 +12,7 @@ import type { Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ClientOptions } from './jenkins-client.js';
 import { redactUserInfo } from './redact.js';
+import { SETTING_RANGES, describeRange, inRange } from './setting-ranges.js';
 
 export const DEFAULT_CONFIG_FILE = 'jobsmith.yaml';
 
@@ -225,7 +226,9 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
     try {
       url = new URL(urlSource.value);
     } catch {
-      diagnostics.push(diag('bad-jenkins-url', `not a URL: ${redactUserInfo(urlSource.value)}`, urlSource.at));
+      const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):([^/?#]*)/i.exec(urlSource.value)?.[1];
+      const why = port !== undefined && port !== '' && !(/^\d+$/.test(port) && Number(port) <= 65535) ? ' (the port must be a number from 1 to 65535)' : '';
+      diagnostics.push(diag('bad-jenkins-url', `not a URL${why}: ${redactUserInfo(urlSource.value)}`, urlSource.at));
     }
     if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
       diagnostics.push(diag('bad-jenkins-url', `the Jenkins URL must start with http:// or https://, not ${url.protocol}`, urlSource.at));
@@ -280,9 +283,9 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
     }
     return undefined;
   };
-  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256');
-  const timeout = num(flags.timeout, '--timeout', file.timeout, (n) => n > 0 && n <= 3600, 'a number of seconds above 0 (at most 3600)');
-  const retries = num(flags.retries, '--retries', file.retries, (n) => Number.isInteger(n) && n >= 0 && n <= 10, 'a whole number from 0 to 10');
+  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, (n) => inRange(n, SETTING_RANGES.concurrency), describeRange(SETTING_RANGES.concurrency));
+  const timeout = num(flags.timeout, '--timeout', file.timeout, (n) => inRange(n, SETTING_RANGES.timeout), describeRange(SETTING_RANGES.timeout));
+  const retries = num(flags.retries, '--retries', file.retries, (n) => inRange(n, SETTING_RANGES.retries), describeRange(SETTING_RANGES.retries));
 
   // CA certificates: flags (relative to cwd) and config (relative to the file).
   const caFiles: string[] = [];
