@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../model/errors.js';
 import { DefinitionEditError, TOKEN_NAME } from '../bulk/definition-edit.js';
 import { parseDefinitionWhere, planSetDefault, writeEdits, type DefinitionWhere, type FileEdit } from '../bulk/edit-definitions.js';
+import { hasErrors } from '../model/diagnostic.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { EXIT } from './exit-codes.js';
 
@@ -33,15 +34,16 @@ export async function finishDefinitionEdit(a: DefinitionEditArgs, edits: FileEdi
     process.stdout.write('nothing to change\n');
     return EXIT.ok;
   }
+  // A dry run runs every check the real run runs, and exits as it would.
+  const r = await writeEdits({ templatesDir: a.templates, jobsDir: a.jobs }, edits, message, { commit: a.commit, dryRun: a['dry-run'] });
+  printDiagnostics(r.diagnostics);
+  if (hasErrors(r.diagnostics)) {
+    process.stderr.write(`The definitions would have errors after this edit: nothing was written${a['dry-run'] ? ' (--dry-run)' : ''}.\n`);
+    return EXIT.badInput;
+  }
   if (a['dry-run']) {
     process.stdout.write(`${edits.length} file(s) would change; nothing written (--dry-run)\n`);
     return EXIT.ok;
-  }
-  const r = await writeEdits({ templatesDir: a.templates, jobsDir: a.jobs }, edits, message, { commit: a.commit });
-  printDiagnostics(r.diagnostics);
-  if (!r.written) {
-    process.stderr.write('The definitions would have errors after this edit: nothing was written.\n');
-    return EXIT.badInput;
   }
   let line = `${edits.length} file(s) changed`;
   if (r.commit) line += `; committed ${r.commit.slice(0, 12)} (${message.split('\n')[0]})`;

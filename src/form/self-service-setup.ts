@@ -4,6 +4,7 @@ import { simpleGit } from 'simple-git';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { InputError, UsageError } from '../model/errors.js';
+import { Containment } from '../load/contained-path.js';
 import { DefinitionsStore, type GitIdentity } from './definitions-store.js';
 import type { AccessControl } from './form-server.js';
 import type { SelfServiceArgs } from './self-service-options.js';
@@ -68,6 +69,10 @@ export function readFormSettings(configFile: string | undefined, cwd: string): F
   if (!existsSync(file)) {
     if (configFile) throw new InputError(`config file ${configFile} does not exist [--config]`);
     return {};
+  }
+  const outside = new Containment(path.dirname(file)).outside(file);
+  if (outside !== undefined) {
+    throw new InputError(`${shown}: the config file resolves to ${outside}, outside ${path.dirname(file)}: a symbolic link out of it is refused`);
   }
   const lc = new LineCounter();
   const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc, prettyErrors: false });

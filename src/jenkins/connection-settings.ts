@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import type { Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ClientOptions } from './jenkins-client.js';
+import { Containment } from '../load/contained-path.js';
 import { redactUserInfo } from './redact.js';
 import { SETTING_RANGES, describeRange, inRange } from './setting-ranges.js';
 
@@ -200,7 +201,14 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
   const explicit = flags.config !== undefined;
   const configPath = path.resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
   const shown = path.relative(cwd, configPath) || configPath;
-  if (explicit || existsSync(configPath)) {
+  // A config file that is a symbolic link out of the directory it is named in is refused (the
+  // working directory is often a checkout of the definitions repository: its content is not trusted).
+  const outside = explicit || existsSync(configPath) ? new Containment(path.dirname(configPath)).outside(configPath) : undefined;
+  if (outside !== undefined) {
+    const d = diag('outside-definitions', `the config file resolves to ${outside}, outside ${path.dirname(configPath)}: a symbolic link out of it is refused`, { file: shown, field: '--config' });
+    if (!explicit) delete d.field;
+    diagnostics.push(d);
+  } else if (explicit || existsSync(configPath)) {
     let text: string | undefined;
     try {
       text = read(configPath);
