@@ -34,7 +34,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   handler: async (a) => {
     process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt && !a['dry-run'], concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });
+      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt, concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0);
       const code = o.conflicts.length || o.dirty?.length || hasErrors(o.diagnostics) ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
       if (a.json) {
