@@ -4,7 +4,7 @@ import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import { loadWorkspace, type Workspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
-import { writeJenkinsHome } from '../render/write-jenkins-home.js';
+import { MANIFEST_FILE, writeJenkinsHome } from '../render/write-jenkins-home.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 
@@ -65,6 +65,16 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       return;
     }
     const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf });
+    if (w.refused.length) {
+      if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });
+      else {
+        printDiagnostics(r.diagnostics);
+        for (const p of w.refused) process.stderr.write(`${p.path}: error: ${p.reason}\n`);
+        process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
+      }
+      process.exitCode = EXIT.badInput;
+      return;
+    }
     if (args.json) {
       printJson({
         ok: true,
