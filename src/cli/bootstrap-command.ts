@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { UsageError } from '../model/errors.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
@@ -83,7 +83,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
     const catalog = await loadCatalog(a.templates);
     const catalogErrors = catalog.diagnostics.filter((d) => d.severity === 'error');
     if (!catalog.value || catalogErrors.length) {
-      for (const d of sortDiagnostics(catalogErrors)) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(catalogErrors);
       process.stderr.write('The templates have errors: nothing was changed in Jenkins.\n');
       process.exitCode = EXIT.badInput;
       return;
@@ -103,7 +103,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       if (outcome.kind === 'invalid') {
         if (a.json) process.stdout.write(JSON.stringify({ status: 'invalid', diagnostics: outcome.diagnostics }, null, 1) + '\n');
         else {
-          for (const d of sortDiagnostics(outcome.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
+          printDiagnostics(outcome.diagnostics);
           process.stderr.write('Nothing was changed in Jenkins.\n');
         }
         return EXIT.badInput;
@@ -122,7 +122,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
           ) + '\n',
         );
       } else {
-        for (const d of outcome.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+        printDiagnostics(outcome.diagnostics);
         for (const j of outcome.jobs) process.stdout.write(`${j.action.padEnd(13)}${j.fullName}  (from ${j.template})\n`);
         process.stdout.write(
           `create-job parameters: ${[params.project, ...params.templates.values(), ...params.tokens.values(), params.folder, params.view].join(', ')}\n`,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { systemClock } from '../model/clock.js';
-import { UsageError } from '../model/errors.js';
+import { InputError, UsageError } from '../model/errors.js';
 import { loadBulkScript, ScriptLoadError, type BulkScript } from '../bulk/bulk-script.js';
 import { describeOp, parseSearch, parseSetSpec, type EditOp } from '../bulk/edit-ops.js';
 import { BackupDirError, runBulk, type BulkEvent, type BulkResult } from '../bulk/run-bulk.js';
@@ -13,6 +13,7 @@ import { SelectorError, type JobSelector } from '../bulk/select-jobs.js';
 import { undoBulk, UndoInputError, type UndoResult } from '../bulk/undo-bulk.js';
 import { parseCondition, type ConfigCondition } from '../xml/condition.js';
 import { parsePath, PathSyntaxError } from '../xml/element-path.js';
+import { snippetProblem } from '../xml/config-editor.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -46,9 +47,11 @@ function pairs(list: string[] | undefined, flag: string): Array<[string, string]
   return out;
 }
 
-/** All bad flags at once, as one UsageError. */
+/** All bad flags at once, as one UsageError (or, when only files they name are bad, one InputError). */
 function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; selector: JobSelector } {
   const errors: string[] = [];
+  /** Problems of files named by flags (bad input, exit 1) rather than of the flags themselves (exit 2). */
+  const inputErrors: string[] = [];
   const tryParse = <T>(f: () => T): T | undefined => {
     try {
       return f();
@@ -76,9 +79,15 @@ function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; sel
       try {
         text = readFileSync(snippet.slice(1), 'utf8');
       } catch (err) {
-        errors.push(`--add ${p} ${snippet}: cannot read ${snippet.slice(1)} (${(err as NodeJS.ErrnoException).code})`);
+        inputErrors.push(`--add ${p} ${snippet}: cannot read ${snippet.slice(1)} (${(err as NodeJS.ErrnoException).code})`);
         continue;
       }
+    }
+    // Checked once here, not once per job: a broken snippet fails before Jenkins is asked anything.
+    const problem = snippetProblem(text);
+    if (problem !== undefined) {
+      (snippet.startsWith('@') ? inputErrors : errors).push(`--add ${p} ${snippet.startsWith('@') ? snippet : JSON.stringify(snippet)}: ${problem}`);
+      continue;
     }
     if (tryParse(() => parsePath(p))) ops.push({ kind: 'add', path: p, snippet: text });
   }
@@ -100,7 +109,8 @@ function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; sel
   if (a.view !== undefined) selector.view = a.view;
   if (a.type?.length) selector.types = a.type;
   if (a.managed !== undefined) selector.managed = a.managed;
-  if (errors.length) throw new UsageError(errors.join('\n'));
+  if (errors.length) throw new UsageError([...errors, ...inputErrors].join('\n'));
+  if (inputErrors.length) throw new InputError(inputErrors.join('\n'));
   return { ops, where, selector };
 }
 

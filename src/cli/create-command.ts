@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import { UsageError } from '../model/errors.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { InputError, UsageError } from '../model/errors.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import type { ProjectRequest } from '../form/project-request.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
@@ -73,7 +74,7 @@ function report(o: CreateOutcome, json: boolean): void {
   }
   switch (o.kind) {
     case 'invalid':
-      for (const d of sortDiagnostics(o.diagnostics.map(shown))) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(o.diagnostics.map(shown));
       process.stderr.write('Nothing was written or committed.\n');
       return;
     case 'exists':
@@ -84,7 +85,7 @@ function report(o: CreateOutcome, json: boolean): void {
       process.stderr.write(`error: ${o.message}\n`);
       return;
     case 'created': {
-      for (const d of o.warnings) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(o.warnings.map(shown));
       process.stdout.write(`Committed ${o.file} as ${o.commit.slice(0, 12)} on ${o.branch}${o.pushed ? ' and pushed' : ' (not pushed)'}${o.retried ? ' after catching up with the remote' : ''}.\n`);
       if (o.sync === 'deferred') {
         process.stdout.write('The sync master job will create:\n');
@@ -133,7 +134,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     const catalogChecked = await checker.catalog();
     const errors = catalogChecked.diagnostics.filter((d) => d.severity === 'error');
     if (!catalogChecked.value || errors.length) {
-      for (const d of sortDiagnostics(errors)) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(errors.map(shown));
       process.stderr.write('The templates have errors: nothing was written or committed.\n');
       process.exitCode = EXIT.badInput;
       return;
@@ -144,7 +145,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
     if (a['from-env']) {
       const { names, diagnostics } = parameterNames(catalog);
-      if (diagnostics.length) throw new UsageError(diagnostics.map((d) => d.message).join('\n'));
+      if (diagnostics.length) throw new InputError('the templates give clashing parameter names', diagnostics);
       request = requestFromEnv(process.env, catalog, names);
       const user = process.env['BUILD_USER']?.trim();
       const email = process.env['BUILD_USER_EMAIL']?.trim();

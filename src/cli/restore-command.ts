@@ -10,7 +10,7 @@ import { planToJson } from '../plan/print-json.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { runRestore } from '../bulk/run-restore.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
-import { appliedToJson } from './sync-command.js';
+import { appliedToJson, reportInterrupted } from './sync-command.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { progressMode, progressReporter } from './progress.js';
 import { EXIT } from './exit-codes.js';
@@ -38,6 +38,10 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
       .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' }) as unknown as Argv<RestoreArgs>,
   handler: async (a) => {
+    const { onInterrupt } = await import('./interrupt.js');
+    const interrupt = onInterrupt();
+    // Ctrl-C before the plan is applied stops at once; the plan is shown first, so the apply is near.
+    if (a.apply) interrupt.applying();
     process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const mode = progressMode(process.stderr, process.env, a.json);
@@ -50,28 +54,30 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
         concurrency,
         clock: systemClock,
         onEvent: progressReporter(mode, process.stderr, process.stderr.columns || 80),
+        signal: interrupt.signal,
       });
       const invalid = o.plan === undefined;
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0;
-      const code = invalid || o.plan!.refused ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
+      const code = invalid || o.plan!.refused ? EXIT.badInput : o.applied?.notStarted ? EXIT.interrupted : failed ? EXIT.external : EXIT.ok;
       if (a.json) {
         process.stdout.write(JSON.stringify({ kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }, null, 1) + '\n');
         return code;
       }
       printDiagnostics(o.diagnostics);
       if (invalid) {
-        process.stderr.write(`The ${o.kind === 'backup' ? 'backup' : 'definitions'} have errors: nothing was changed in Jenkins.\n`);
+        process.stderr.write(`${o.kind === 'backup' ? 'The backup has' : 'The definitions have'} errors: nothing was changed in Jenkins.\n`);
         return code;
       }
       process.stdout.write(formatPlanText(o.plan!, { verbose: a.verbose }));
       if (o.plan!.refused) process.stderr.write('Nothing was changed in Jenkins.\n');
       else if (!a.apply && hasActions(o.plan!)) process.stdout.write('Nothing was changed; run again with --apply to restore.\n');
+      if (o.applied && reportInterrupted(o.applied, 'Run restore again to finish (it never deletes, and skips what is there).')) return code;
       if (o.applied) {
         for (const f of o.applied.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
         for (const f of o.applied.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
         process.stdout.write(`Restored: ${o.applied.succeeded.length} done, ${o.applied.failed.length} failed, ${o.applied.skipped.length} skipped.\n`);
       }
       return code;
-    });
+    }).finally(() => interrupt.dispose());
   },
 };

@@ -5,7 +5,6 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { ApplyResult } from '../apply/apply-events.js';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
 import { planToJson } from '../plan/print-json.js';
 import { formatPlanText } from '../plan/print-text.js';
@@ -16,6 +15,7 @@ import type { DesiredSource } from '../sync/desired-source.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 import { progressMode, progressReporter } from './progress.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
 export interface CommonSyncArgs extends ConnectionArgs {
   templates: string;
@@ -68,15 +68,12 @@ export async function sourceFrom(a: CommonSyncArgs, concurrency: number): Promis
   return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
 }
 
-export function printDiagnostics(list: readonly Diagnostic[]): void {
-  for (const d of sortDiagnostics(list)) process.stderr.write(formatDiagnostic(d) + '\n');
-}
-
 /** Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote failure). */
 export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undefined, invalid: boolean): number {
   if (invalid) return EXIT.badInput;
   if (!plan) return EXIT.ok;
   if (plan.refused) return EXIT.badInput;
+  if (applied?.notStarted) return EXIT.interrupted;
   if (applied && (applied.failed.length > 0 || applied.skipped.length > 0)) return EXIT.external;
   if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
   if (plan.problems.some((p) => p.severity === 'error' && p.category === 'input')) return EXIT.badInput;
@@ -91,7 +88,25 @@ export function appliedToJson(a: ApplyResult | undefined): unknown {
     succeeded: a.succeeded.map(brief),
     failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error })),
     skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
+    ...(a.notStarted ? { interrupted: true, notStarted: a.notStarted.map(brief) } : {}),
   };
+}
+
+/**
+ * After an apply that was interrupted (Ctrl-C): exactly what was applied and what was not, on
+ * stderr. Returns true when it was interrupted.
+ */
+export function reportInterrupted(ap: ApplyResult, again: string): boolean {
+  if (!ap.notStarted) return false;
+  const what = (c: { kind: string; target: string; fullName: string }) => `${c.kind} ${c.target} ${c.fullName}`;
+  let text = `Interrupted: ${ap.succeeded.length} change(s) applied, ${ap.failed.length} failed, ${ap.skipped.length + ap.notStarted.length} not applied.\n`;
+  for (const c of ap.succeeded) text += `  applied      ${what(c)}\n`;
+  for (const f of ap.failed) text += `  failed       ${what(f.change)}: ${f.error}\n`;
+  for (const f of ap.skipped) text += `  not applied  ${what(f.change)}: ${f.error}\n`;
+  for (const c of ap.notStarted) text += `  not applied  ${what(c)}\n`;
+  text += `${again}\n`;
+  process.stderr.write(text);
+  return true;
 }
 
 /** Before applying: diagnostics and the plan (text mode only). */
@@ -113,12 +128,13 @@ export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, extra: Re
   const code = exitCodeFor(plan, outcome.applied, invalid);
   if (a.json) {
     process.stdout.write(
-      JSON.stringify({ status: invalid ? 'invalid' : plan?.refused ? 'refused' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }, null, 1) + '\n',
+      JSON.stringify({ status: invalid ? 'invalid' : plan?.refused ? 'refused' : outcome.applied?.notStarted ? 'interrupted' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }, null, 1) + '\n',
     );
     return code;
   }
   const ap = outcome.applied;
   if (ap && plan) {
+    if (reportInterrupted(ap, 'Run sync again to converge.')) return code;
     if (ap.failed.length || ap.skipped.length) {
       process.stderr.write(`${ap.failed.length} change(s) failed, ${ap.skipped.length} skipped; ${ap.succeeded.length} applied. Run sync again to converge.\n`);
       for (const f of ap.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
@@ -142,11 +158,17 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
   handler: async (a) => {
     const { openJenkins } = await import('./connection-options.js');
     const { runSync } = await import('../sync/run-sync.js');
+    const { onInterrupt } = await import('./interrupt.js');
+    const interrupt = onInterrupt();
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const source = await sourceFrom(a, concurrency);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const outcome = await runSync({ api, source, settings: settingsFrom(a, concurrency), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
+      const onPlan = (p: SyncOutcome): void => {
+        reportPlanned(p, a);
+        interrupt.applying(); // from here on, Ctrl-C stops between changes and reports
+      };
+      const outcome = await runSync({ api, source, settings: settingsFrom(a, concurrency), dryRun: a['dry-run'], onEvent, signal: interrupt.signal, onPlan });
       const code = reportOutcome(outcome, a);
       if (a.embedded !== undefined && !a.json) {
         process.stdout.write(
@@ -155,7 +177,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
         );
       }
       return code;
-    });
+    }).finally(() => interrupt.dispose());
     process.exitCode = code;
   },
 };
