@@ -5,10 +5,11 @@
  * (changing nothing, exit 1) when anything changed or fails.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { EXIT } from './exit-codes.js';
-import { appliedToJson, exitCodeFor, reportInterrupted } from './sync-command.js';
+import { appliedToJson, exitCodeFor, reportInterrupted } from './report-apply.js';
 import { progressMode, progressReporter } from './progress.js';
 import type { Plan } from '../model/plan.js';
 
@@ -20,8 +21,7 @@ interface ApplyArgs extends ConnectionArgs {
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
-  command: 'apply <file>',
-  describe: 'Apply a plan saved with `jobsmith plan --out FILE` (refused when Jenkins or the definitions changed since)',
+  ...commandInfo('apply'),
   builder: (y) =>
     connectionOptions(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'Saved plan' })

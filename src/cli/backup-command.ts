@@ -4,10 +4,9 @@
  * nothing changed).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
+import { commandInfo } from './commands.js';
 import { UsageError } from '../model/errors.js';
-import { backupJenkins, type BackupResult } from '../bulk/backup-jenkins.js';
-import { backupToGit } from '../bulk/backup-git.js';
+import type { BackupResult } from '../bulk/backup-jenkins.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -19,8 +18,7 @@ interface BackupArgs extends ConnectionArgs {
 }
 
 export const backupCommand: CommandModule<object, BackupArgs> = {
-  command: 'backup',
-  describe: "Save every job's, folder's and view's config.xml (JENKINS_HOME layout) to a directory or a git repository",
+  ...commandInfo('backup'),
   builder: (y) =>
     connectionOptions(y)
       .option('out', { type: 'string', describe: 'Directory to write (kept in step: files of deleted items are removed)' })
@@ -30,6 +28,9 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
       .conflicts('out', 'git') as unknown as Argv<BackupArgs>,
   handler: async (a) => {
     if (!a.out && !a.git) throw new UsageError('name where to write: --out DIR or --git REPO');
+    const { systemClock } = await import('../model/clock.js');
+    const { backupJenkins } = await import('../bulk/backup-jenkins.js');
+    const { backupToGit } = await import('../bulk/backup-git.js');
     process.exitCode = await openJenkins(a, async ({ api, where, url, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const common = { concurrency, allowMassRemove: a['allow-mass-remove'] };

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { UsageError } from '../model/errors.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
@@ -37,8 +38,7 @@ export function shippedTemplatesDir(): string {
 }
 
 export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
-  command: 'bootstrap',
-  describe: 'Create the sync master job and the parameterized create-job job on Jenkins',
+  ...commandInfo('bootstrap'),
   builder: (y) =>
     connectionOptions(y)
       .option('templates', { type: 'string', default: 'job-templates', describe: 'Project templates (their sidecars give the create-job parameters)' })

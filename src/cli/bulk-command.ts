@@ -4,16 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
+import { commandInfo } from './commands.js';
 import { InputError, UsageError } from '../model/errors.js';
-import { loadBulkScript, ScriptLoadError, type BulkScript } from '../bulk/bulk-script.js';
-import { describeOp, parseSearch, parseSetSpec, type EditOp } from '../bulk/edit-ops.js';
-import { BackupDirError, runBulk, type BulkEvent, type BulkResult } from '../bulk/run-bulk.js';
-import { SelectorError, type JobSelector } from '../bulk/select-jobs.js';
-import { undoBulk, UndoInputError, type UndoResult } from '../bulk/undo-bulk.js';
-import { parseCondition, type ConfigCondition } from '../xml/condition.js';
-import { parsePath, PathSyntaxError } from '../xml/element-path.js';
-import { snippetProblem } from '../xml/config-editor.js';
+import type { BulkScript } from '../bulk/bulk-script.js';
+import type { EditOp } from '../bulk/edit-ops.js';
+import type { BulkEvent, BulkResult } from '../bulk/run-bulk.js';
+import type { JobSelector } from '../bulk/select-jobs.js';
+import type { UndoResult } from '../bulk/undo-bulk.js';
+import type { ConfigCondition } from '../xml/condition.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -48,7 +46,25 @@ function pairs(list: string[] | undefined, flag: string): Array<[string, string]
 }
 
 /** All bad flags at once, as one UsageError (or, when only files they name are bad, one InputError). */
-function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; selector: JobSelector } {
+/** What bulk needs to run, loaded when it runs (the command line is built without it). */
+async function bulkModules() {
+  const [clock, script, ops, run, select, undo, condition, path, editor] = await Promise.all([
+    import('../model/clock.js'),
+    import('../bulk/bulk-script.js'),
+    import('../bulk/edit-ops.js'),
+    import('../bulk/run-bulk.js'),
+    import('../bulk/select-jobs.js'),
+    import('../bulk/undo-bulk.js'),
+    import('../xml/condition.js'),
+    import('../xml/element-path.js'),
+    import('../xml/config-editor.js'),
+  ]);
+  return { ...clock, ...script, ...ops, ...run, ...select, ...undo, ...condition, ...path, ...editor };
+}
+type BulkModules = Awaited<ReturnType<typeof bulkModules>>;
+
+function parseEdits(a: BulkArgs, m: BulkModules): { ops: EditOp[]; where: ConfigCondition[]; selector: JobSelector } {
+  const { parseCondition, parsePath, parseSearch, parseSetSpec, PathSyntaxError, snippetProblem } = m;
   const errors: string[] = [];
   /** Problems of files named by flags (bad input, exit 1) rather than of the flags themselves (exit 2). */
   const inputErrors: string[] = [];
@@ -182,8 +198,7 @@ function printUndo(r: UndoResult, json: boolean): void {
 }
 
 export const bulkCommand: CommandModule<object, BulkArgs> = {
-  command: 'bulk',
-  describe: 'Change many live jobs at once (dry run by default; --apply backs up, then applies; --undo DIR)',
+  ...commandInfo('bulk'),
   builder: (y) =>
     connectionOptions(y)
       .usage(
@@ -215,6 +230,8 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
       .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' }) as unknown as Argv<BulkArgs>,
   handler: async (a) => {
+    const m = await bulkModules();
+    const { BackupDirError, describeOp, loadBulkScript, runBulk, ScriptLoadError, SelectorError, systemClock, undoBulk, UndoInputError } = m;
     if (a.undo !== undefined) {
       const undoDir = a.undo;
       process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
@@ -234,7 +251,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       });
       return;
     }
-    const { ops, where, selector } = parseEdits(a);
+    const { ops, where, selector } = parseEdits(a, m);
     let script: BulkScript | undefined;
     if (a.script !== undefined) {
       try {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { InputError, UsageError } from '../model/errors.js';
@@ -99,8 +100,7 @@ function report(o: CreateOutcome, json: boolean): void {
 }
 
 export const createCommand: CommandModule<object, CreateArgs> = {
-  command: 'create',
-  describe: 'Create a project: write jobs/<project>.yaml, validate, commit, push, and sync its jobs',
+  ...commandInfo('create'),
   builder: (y) =>
     connectionOptions(selfServiceOptions(y))
       .option('project', { type: 'string', describe: 'Project name (jobs are named <project>-<template>)' })

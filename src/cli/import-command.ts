@@ -4,10 +4,8 @@
  * config, write them, and with --adopt take the jobs over.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
-import { runImport } from '../bulk/run-import.js';
+import { commandInfo } from './commands.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
-import { printDiagnostics } from './print-diagnostics.js';
 import { EXIT } from './exit-codes.js';
 import { hasErrors } from '../model/diagnostic.js';
 
@@ -21,8 +19,7 @@ interface ImportArgs extends ConnectionArgs {
 }
 
 export const importCommand: CommandModule<object, ImportArgs> = {
-  command: 'import',
-  describe: 'Turn existing jobs into templates + definitions that render them back, then (--adopt) manage them',
+  ...commandInfo('import'),
   builder: (y) =>
     connectionOptions(y)
       .option('match', { type: 'string', array: true, demandOption: true, describe: 'Full-name globs of the jobs to import' })
@@ -32,6 +29,9 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .option('adopt', { type: 'boolean', default: false, describe: 'After writing, take the jobs over (push the rendered config with the jobsmith marker)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ImportArgs>,
   handler: async (a) => {
+    const { systemClock } = await import('../model/clock.js');
+    const { runImport } = await import('../bulk/run-import.js');
+    const { printDiagnostics } = await import('./print-diagnostics.js');
     process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt, concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });

@@ -3,6 +3,7 @@
  * one-request listing sees. Small diagnostics for setting up jobsmith against a Jenkins.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import type { JenkinsClient } from '../jenkins/jenkins-client.js';
 import { printJson } from './print-diagnostics.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
@@ -57,8 +58,7 @@ const list: CommandModule<object, Args> = {
 };
 
 export const jenkinsCommand: CommandModule<object, object> = {
-  command: 'jenkins',
-  describe: 'Talk to Jenkins directly: ping (check the connection), list (what jobsmith sees)',
+  ...commandInfo('jenkins'),
   builder: (y) => y.command(ping).command(list).demandCommand(1),
   handler: () => {},
 };

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { commandsFor } from './commands.js';
+/**
+ * The command line: yargs, the exit-code rule (src/cli/exit-codes.ts) and the mapping of errors to
+ * it. `--version` and `--help` answer without loading yargs or any command (start-up is most of a
+ * short command's time); a named command loads only its own module (src/cli/commands.ts).
+ */
+import { readFileSync } from 'node:fs';
 import { EXIT } from './exit-codes.js';
 import { ExternalError, InputError, UsageError } from '../model/errors.js';
 
@@ -13,11 +16,27 @@ function errorLine(message: string): string {
 /** yargs found the command line wrong (unknown flag, missing argument, a check failed). */
 class CommandLineError extends UsageError {}
 
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(version() + '\n');
+    return;
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    const { topLevelHelp } = await import('./top-help.js');
+    process.stdout.write(topLevelHelp(process.stdout.columns || 100));
+    return;
+  }
+  const [{ default: yargs }, { commandsFor }, { DESCRIPTION, USAGE }] = await Promise.all([import('yargs'), import('./commands.js'), import('./top-help.js')]);
   const commands = await commandsFor(argv);
+  const failures: string[] = [];
   const cli = yargs(argv)
     .scriptName('jobsmith')
-    .usage('$0 <command> [options]\n\nGenerate Jenkins jobs from templates and keep Jenkins in step with git')
+    .usage(`${USAGE}\n\n${DESCRIPTION}`)
+    .version(version())
     .strict()
     .demandCommand(1, 'Name a command (see --help).')
     .recommendCommands()
@@ -27,15 +46,23 @@ async function main(argv: string[]): Promise<void> {
     .fail((msg, err) => {
       // A command handler's own error arrives here with no message: let parseAsync reject with it.
       if (err && !(msg && err instanceof UsageError)) throw err;
-      // A validation failure (yargs' own, or a check's UsageError): stop here, handlers do not run.
-      throw new CommandLineError(msg);
-    });
+      // yargs' own validation failures: collected, all are reported. A check's UsageError (a
+      // command's own check, which runs after them): stops here with everything found so far.
+      const named = argv.find((a) => !a.startsWith('-'));
+      failures.push(/^Did you mean/.test(msg) && named !== undefined ? `unknown command ${named}. ${msg}` : msg);
+      if (err) throw new CommandLineError(failures.join('\n'));
+    })
+    // After validation, before any handler (nested ones too): a command line with failures runs nothing.
+    .middleware(() => {
+      if (failures.length) throw new CommandLineError(failures.join('\n'));
+    }, false);
   for (const c of commands) cli.command(c);
   try {
     await cli.parseAsync();
+    if (failures.length) throw new CommandLineError(failures.join('\n'));
   } catch (err) {
     if (err instanceof CommandLineError) {
-      process.stderr.write(`${errorLine(err.message)}(run with --help for usage)\n`);
+      process.stderr.write(`${err.message.split('\n').map(errorLine).join('')}(run with --help for usage)\n`);
       process.exitCode = EXIT.usage;
     } else if (err instanceof UsageError) {
       process.stderr.write(errorLine(err.message));
@@ -56,4 +83,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(hideBin(process.argv));
+await main(process.argv.slice(2));

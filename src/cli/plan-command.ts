@@ -5,6 +5,7 @@
  * expression matches no node are warned about (`--no-label-check` skips that request).
  */
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasActions } from '../model/plan.js';
 import { EXIT } from './exit-codes.js';
 import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
@@ -17,8 +18,7 @@ interface PlanArgs extends CommonSyncArgs {
 }
 
 export const planCommand: CommandModule<object, PlanArgs> = {
-  command: 'plan',
-  describe: 'Show what a sync would change in Jenkins (changes nothing)',
+  ...commandInfo('plan'),
   builder: (y) =>
     commonSyncOptions(y)
       .option('out', { type: 'string', describe: 'Save the plan to FILE for `jobsmith apply FILE`' })

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
-import { loadWorkspace, type Workspace } from '../load/workspace.js';
-import { renderWorkspace } from '../render/render-workspace.js';
-import { MANIFEST_FILE, writeJenkinsHome } from '../render/write-jenkins-home.js';
+import type { Workspace } from '../load/workspace.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 
@@ -30,6 +29,7 @@ export async function loadAndRender(args: {
   /** See RenderOptions.keepConfigs: false or a budget drops configs after checking and hashing; `configOf` renders one again. */
   keepConfigs?: boolean | number;
 }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[]; configOf: (job: DesiredJob) => string }> {
+  const [{ loadWorkspace }, { renderWorkspace }] = await Promise.all([import('../load/workspace.js'), import('../render/render-workspace.js')]);
   const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
   const r = renderWorkspace(workspace, { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs !== undefined ? { keepConfigs: args.keepConfigs } : {}) });
   return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics], configOf: r.configOf };
@@ -44,8 +44,7 @@ interface RenderArgs extends WorkspaceArgs {
 }
 
 export const renderCommand: CommandModule<object, RenderArgs> = {
-  command: 'render',
-  describe: 'Render every job into a JENKINS_HOME layout (<out>/jobs/<name>/config.xml); writes nothing if any check fails',
+  ...commandInfo('render'),
   builder: (y) =>
     workspaceOptions(y)
       .option('out', { type: 'string', default: 'out', describe: 'Output directory' })
@@ -64,6 +63,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       process.exitCode = EXIT.badInput;
       return;
     }
+    const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
     const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf });
     if (w.refused.length) {
       if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });

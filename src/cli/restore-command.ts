@@ -4,15 +4,8 @@
  * revision. Shows the plan; `--apply` applies it. Never deletes anything.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
-import { hasActions } from '../model/plan.js';
-import { planToJson } from '../plan/print-json.js';
-import { formatPlanText } from '../plan/print-text.js';
-import { runRestore } from '../bulk/run-restore.js';
+import { commandInfo } from './commands.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
-import { appliedToJson, reportInterrupted } from './sync-command.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { progressMode, progressReporter } from './progress.js';
 import { EXIT } from './exit-codes.js';
 
 interface RestoreArgs extends ConnectionArgs {
@@ -26,8 +19,7 @@ interface RestoreArgs extends ConnectionArgs {
 }
 
 export const restoreCommand: CommandModule<object, RestoreArgs> = {
-  command: 'restore <from>',
-  describe: 'Recreate jobs, folders and views from a backup, or from the definitions at a git revision (plan; --apply)',
+  ...commandInfo('restore'),
   builder: (y) =>
     connectionOptions(y)
       .positional('from', { type: 'string', describe: 'A backup directory (jobsmith backup), a definitions directory, or a git repository of either (with --revision)' })
@@ -39,6 +31,14 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' }) as unknown as Argv<RestoreArgs>,
   handler: async (a) => {
     const { onInterrupt } = await import('./interrupt.js');
+    const { systemClock } = await import('../model/clock.js');
+    const { hasActions } = await import('../model/plan.js');
+    const { planToJson } = await import('../plan/print-json.js');
+    const { formatPlanText } = await import('../plan/print-text.js');
+    const { runRestore } = await import('../bulk/run-restore.js');
+    const { appliedToJson, reportInterrupted } = await import('./report-apply.js');
+    const { printDiagnostics } = await import('./print-diagnostics.js');
+    const { progressMode, progressReporter } = await import('./progress.js');
     const interrupt = onInterrupt();
     // Ctrl-C before the plan is applied stops at once; the plan is shown first, so the apply is near.
     if (a.apply) interrupt.applying();

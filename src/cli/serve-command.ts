@@ -4,6 +4,7 @@
  * pushed to the definitions repository, then synced (or left to the sync master job).
  */
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { checkNumberFlags, PORT_RANGE } from './number-flags.js';
 import { listening } from './listen-error.js';
@@ -31,8 +32,7 @@ function untilSignal(): Promise<void> {
 }
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
-  command: 'serve',
-  describe: 'Serve the self-service create-job web form',
+  ...commandInfo('serve'),
   builder: (y) =>
     connectionOptions(selfServiceOptions(y))
       .option('port', { type: 'number', describe: 'Port to listen on (default 8080; 0: any free port)' })

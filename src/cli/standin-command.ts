@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { startStandin, type StandinOptions } from '../standin/server.js';
+import { commandInfo } from './commands.js';
+import type { StandinOptions } from '../standin/server.js';
 import type { FaultConfig } from '../standin/faults.js';
 import { UsageError } from '../model/errors.js';
 import { checkNumberFlags, PORT_RANGE } from './number-flags.js';
@@ -30,8 +31,7 @@ interface StandinArgs {
 
 /** `jobsmith standin`: a Jenkins stand-in on 127.0.0.1. */
 export const standinCommand: CommandModule<object, StandinArgs> = {
-  command: 'standin',
-  describe: 'Run a Jenkins stand-in server on 127.0.0.1 (state kept in --home, Jenkins layout)',
+  ...commandInfo('standin'),
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 8080, describe: 'Port on 127.0.0.1 (0 picks a free one)' })
@@ -90,6 +90,7 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
     if (a['quiet-seconds'] !== undefined) opts.quietPeriodMs = a['quiet-seconds'] * 1000;
     if (a['max-body-bytes'] !== undefined) opts.maxBodyBytes = a['max-body-bytes'];
     if (a.seed !== undefined) opts.seed = a.seed;
+    const { startStandin } = await import('../standin/server.js');
     const s = await listening('127.0.0.1', a.port, () => startStandin(opts));
     // Stop handlers first, then announce: a Ctrl-C right after "listening on" must still close
     // the stand-in cleanly (and release its home's lock).

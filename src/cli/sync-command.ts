@@ -1,19 +1,18 @@
 /**
  * `jobsmith sync`: render the definitions, list Jenkins once, plan, apply. The master job runs this
- * on every commit to the definitions. Also holds what `plan` and `apply` share: options, the
- * Jenkins connection (or the embedded stand-in), printing and exit codes.
+ * on every commit to the definitions. Also holds what `plan` shares with it: options and printing
+ * (exit codes and apply reports: report-apply.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import type { ApplyResult } from '../apply/apply-events.js';
-import type { Plan } from '../model/plan.js';
+import { commandInfo } from './commands.js';
 import { planToJson } from '../plan/print-json.js';
+import { appliedToJson, exitCodeFor, reportInterrupted } from './report-apply.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
 import type { SyncOutcome } from '../sync/run-sync.js';
 import type { SyncSettings } from '../sync/plan-sync.js';
 import type { DesiredSource } from '../sync/desired-source.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
-import { EXIT } from './exit-codes.js';
 import { progressMode, progressReporter } from './progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
 
@@ -68,47 +67,6 @@ export async function sourceFrom(a: CommonSyncArgs, concurrency: number): Promis
   return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
 }
 
-/** Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote failure). */
-export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undefined, invalid: boolean): number {
-  if (invalid) return EXIT.badInput;
-  if (!plan) return EXIT.ok;
-  if (plan.refused) return EXIT.badInput;
-  if (applied?.notStarted) return EXIT.interrupted;
-  if (applied && (applied.failed.length > 0 || applied.skipped.length > 0)) return EXIT.external;
-  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
-  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'input')) return EXIT.badInput;
-  return EXIT.ok;
-}
-
-export function appliedToJson(a: ApplyResult | undefined): unknown {
-  if (!a) return undefined;
-  const brief = (c: { kind: string; target: string; fullName: string }) => ({ kind: c.kind, target: c.target, fullName: c.fullName });
-  return {
-    refused: a.refused,
-    succeeded: a.succeeded.map(brief),
-    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error })),
-    skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
-    ...(a.notStarted ? { interrupted: true, notStarted: a.notStarted.map(brief) } : {}),
-  };
-}
-
-/**
- * After an apply that was interrupted (Ctrl-C): exactly what was applied and what was not, on
- * stderr. Returns true when it was interrupted.
- */
-export function reportInterrupted(ap: ApplyResult, again: string): boolean {
-  if (!ap.notStarted) return false;
-  const what = (c: { kind: string; target: string; fullName: string }) => `${c.kind} ${c.target} ${c.fullName}`;
-  let text = `Interrupted: ${ap.succeeded.length} change(s) applied, ${ap.failed.length} failed, ${ap.skipped.length + ap.notStarted.length} not applied.\n`;
-  for (const c of ap.succeeded) text += `  applied      ${what(c)}\n`;
-  for (const f of ap.failed) text += `  failed       ${what(f.change)}: ${f.error}\n`;
-  for (const f of ap.skipped) text += `  not applied  ${what(f.change)}: ${f.error}\n`;
-  for (const c of ap.notStarted) text += `  not applied  ${what(c)}\n`;
-  text += `${again}\n`;
-  process.stderr.write(text);
-  return true;
-}
-
 /** Before applying: diagnostics and the plan (text mode only). */
 export function reportPlanned(outcome: SyncOutcome, a: CommonSyncArgs): void {
   if (a.json) return;
@@ -151,8 +109,7 @@ interface SyncArgs extends CommonSyncArgs {
 }
 
 export const syncCommand: CommandModule<object, SyncArgs> = {
-  command: 'sync',
-  describe: 'Make Jenkins match the definitions: plan and apply in one step',
+  ...commandInfo('sync'),
   builder: (y) =>
     commonSyncOptions(y).option('dry-run', { type: 'boolean', default: false, describe: 'Plan only; change nothing' }) as unknown as Argv<SyncArgs>,
   handler: async (a) => {
