@@ -37,8 +37,9 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
     try {
       plan = await loadPlanFile(a.file);
     } catch (err) {
-      if (err instanceof SavedPlanError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        process.stderr.write(`error: ${a.file}: ${(err as Error).message}\n`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof SavedPlanError || code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+        process.stderr.write(`error: ${a.file}: ${err instanceof SavedPlanError ? err.message : `cannot read the plan file (${code})`}\n`);
         process.exitCode = EXIT.badInput;
         return;
       }

@@ -9,6 +9,7 @@ import { UsageError } from '../model/errors.js';
 import type { BackupResult } from '../bulk/backup-jenkins.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
+import { checkDirectoryArg } from './directory-arg.js';
 
 interface BackupArgs extends ConnectionArgs {
   out?: string;
@@ -28,6 +29,7 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
       .conflicts('out', 'git') as unknown as Argv<BackupArgs>,
   handler: async (a) => {
     if (!a.out && !a.git) throw new UsageError('name where to write: --out DIR or --git REPO');
+    checkDirectoryArg(a.git ?? a.out!, a.git ? '--git' : '--out');
     const { systemClock } = await import('../model/clock.js');
     const { backupJenkins } = await import('../bulk/backup-jenkins.js');
     const { backupToGit } = await import('../bulk/backup-git.js');

@@ -97,6 +97,8 @@ export interface Connection {
 export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => Promise<R>, opts: { logger?: (line: string) => void } = {}): Promise<R> {
   const { JenkinsClient } = await import('../jenkins/jenkins-client.js');
   if (a.embedded !== undefined) {
+    const { checkDirectoryArg } = await import('./directory-arg.js');
+    checkDirectoryArg(a.embedded, '--embedded');
     const { startStandin } = await import('../standin/server.js');
     const standin = await startStandin({ home: a.embedded, port: 0 });
     try {

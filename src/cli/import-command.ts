@@ -29,6 +29,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .option('adopt', { type: 'boolean', default: false, describe: 'After writing, take the jobs over (push the rendered config with the jobsmith marker)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ImportArgs>,
   handler: async (a) => {
+    const { checkDirectoryArg } = await import('./directory-arg.js');
+    checkDirectoryArg(a.out, '--out');
     const { systemClock } = await import('../model/clock.js');
     const { runImport } = await import('../bulk/run-import.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');

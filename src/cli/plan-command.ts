@@ -31,6 +31,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const { planBasis, savePlanFile } = await import('../sync/saved-plan-io.js');
     const { runLimited } = await import('../apply/run-limited.js');
     const { configDiff } = await import('../plan/print-diff.js');
+    const { checkOutputFileArg, writingTo } = await import('./output-file-arg.js');
+    if (a.out !== undefined) checkOutputFileArg(a.out, '--out');
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const source = await sourceFrom(a, concurrency);
@@ -38,7 +40,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       const extra: Record<string, unknown> = {};
       if (outcome.status === 'planned' && a.out) {
         outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);
-        await savePlanFile(a.out, outcome.plan);
+        const out = a.out;
+        await writingTo(out, '--out', () => savePlanFile(out, outcome.plan));
         extra.savedTo = a.out;
       }
       reportPlanned(outcome, a);

@@ -54,6 +54,14 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     // a budget (64 Mi characters, about 30,000 typical jobs); beyond it they are rendered again one at
     // a time while writing, so memory does not grow with the job count.
     const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, keepConfigs: RENDER_KEEP_BUDGET, ...(args.project ? { projects: args.project } : {}) });
+    // --project names a project the definitions do not have: bad input, like any unknown name.
+    const known = r.workspace.definitions.map((d) => d.project);
+    for (const p of args.project ?? []) {
+      if (!known.includes(p)) {
+        const { didYouMean } = await import('../load/did-you-mean.js');
+        r.diagnostics.push({ severity: 'error', code: 'unknown-project', message: `no project ${p} in ${args.jobs}${didYouMean(p, known)}`, field: '--project' });
+      }
+    }
     if (hasErrors(r.diagnostics)) {
       if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
       else {

@@ -5,6 +5,7 @@ import type { FaultConfig } from '../standin/faults.js';
 import { UsageError } from '../model/errors.js';
 import { checkNumberFlags, PORT_RANGE } from './number-flags.js';
 import { listening } from './listen-error.js';
+import { checkDirectoryArg } from './directory-arg.js';
 
 const RATE = { min: 0, max: 1, integer: false };
 
@@ -69,6 +70,7 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
   handler: async (a) => {
     // main.ts's yargs fail handler reports a missing option but still runs the handler.
     if (typeof a.home !== 'string' || a.home === '') throw new UsageError('--home DIR is required');
+    checkDirectoryArg(a.home, '--home');
     if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user');
     if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs --token or --password');
     const faults: FaultConfig = {};

@@ -85,3 +85,29 @@ describe('one "error:" per line, whatever failed', () => {
     expect(r.stderr).toMatch(/error: /);
   });
 });
+
+describe('paths named on the command line: bad input, exit 1, before any work (was an internal error)', () => {
+  beforeEach(() => writeFileSync(path.join(dir, 'a-file'), 'x'));
+  it.each([
+    [['backup', '--out', 'a-file', '--embedded', 'home'], 'error: --out a-file is not a directory'],
+    [['backup', '--git', 'a-file', '--embedded', 'home'], 'error: --git a-file is not a directory'],
+    [['standin', '--home', 'a-file', '--port', '0'], 'error: --home a-file is not a directory'],
+    [['plan', '--embedded', 'a-file'], 'error: --embedded a-file is not a directory'],
+    [['import', '--match', '*', '--out', 'a-file', '--embedded', 'home'], 'error: --out a-file is not a directory'],
+    [['plan', '--embedded', 'home', '--out', 'no/such/dir/plan.json'], 'error: --out no/such/dir/plan.json: cannot write there: its directory no/such/dir cannot be used (ENOENT)'],
+    [['plan', '--embedded', 'home', '--out', 'jobs'], 'error: --out jobs: cannot write there: it is a directory'],
+    [['apply', 'no-such-plan.json', '--embedded', 'home'], 'error: no-such-plan.json: cannot read the plan file (ENOENT)'],
+    [['render', '--project', 'paymnts'], 'error: no project paymnts in jobs (did you mean payments?) [--project]'],
+  ])('%j', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('restore --revision that does not exist is bad input naming the flag', async () => {
+    const r = await cli(['restore', repoRoot, '--revision', 'no-such-revision', '--embedded', 'home']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: no revision 'no-such-revision' in ${repoRoot} [--revision]`);
+  });
+});
