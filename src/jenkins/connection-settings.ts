@@ -229,7 +229,9 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
   let urlUser: string | undefined;
   let urlToken: string | undefined;
   if (urlSource === undefined) {
-    diagnostics.push(diag('missing-jenkins-url', `no Jenkins URL: pass --jenkins-url, set JENKINS_URL, or put "jenkins: { url: ... }" in ${DEFAULT_CONFIG_FILE}`, { field: '--jenkins-url' }));
+    // A config file that could not be read may hold the URL: its own error says enough.
+    if (!diagnostics.some((d) => d.code === 'config-unreadable' || d.code === 'outside-definitions' || d.code === 'config-yaml'))
+      diagnostics.push(diag('missing-jenkins-url', `no Jenkins URL: pass --jenkins-url, set JENKINS_URL, or put "jenkins: { url: ... }" in ${DEFAULT_CONFIG_FILE}`, { field: '--jenkins-url' }));
   } else {
     try {
       url = new URL(urlSource.value);
