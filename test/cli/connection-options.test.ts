@@ -101,6 +101,12 @@ describe('a bad Jenkins URL is bad input: exit 1, one "error:", the setting name
     }
   });
 
+  it('--config naming a missing file: that one error, no follow-on "no Jenkins URL"', async () => {
+    const r = await cli(['plan', '--config', 'nosuch.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('nosuch.yaml: error: cannot read the config file: ENOENT [--config]\n1 error\n');
+  });
+
   it('a secret in a bad URL is not printed (user info, ?token=)', async () => {
     const r = await cli(['plan'], { JENKINS_URL: 'http://bob:pw-s3cret@x:99999/?token=tok-s3cret' });
     expect(r.code).toBe(1);
