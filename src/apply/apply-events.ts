@@ -22,4 +22,9 @@ export interface ApplyResult {
   failed: StepFailure[];
   /** Not attempted because something they depend on failed (e.g. their folder). */
   skipped: StepFailure[];
+  /**
+   * Set when the apply was interrupted (its signal aborted, e.g. Ctrl-C): the changes never
+   * started. Those in flight were let finish, so succeeded/failed are exact.
+   */
+  notStarted?: Change[];
 }

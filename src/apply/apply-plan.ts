@@ -16,6 +16,11 @@ import { runLimited } from './run-limited.js';
 export interface ApplyOptions {
   concurrency?: number;
   onEvent?: (e: ApplyEvent) => void;
+  /**
+   * Aborted: start no more changes (those in flight finish); the result lists the rest in
+   * `notStarted`. The CLI aborts it on Ctrl-C.
+   */
+  signal?: AbortSignal;
 }
 
 function depth(name: string): number {
@@ -87,7 +92,12 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
   const failedJobs = new Set<string>();
   const underFailedFolder = (name: string) => failedFolders.some((f) => name.startsWith(f + '/'));
 
+  const notStarted: Change[] = [];
   const step = async (change: Change, action: () => Promise<void>): Promise<boolean> => {
+    if (opts.signal?.aborted) {
+      notStarted.push(change);
+      return false;
+    }
     const blocker = underFailedFolder(change.fullName) ? failedFolders.find((f) => change.fullName.startsWith(f + '/')) : undefined;
     if (blocker !== undefined) {
       result.skipped.push({ change, error: `folder ${blocker} could not be created or updated` });
@@ -197,6 +207,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     await phase('deletes', ready, (c) => api.deleteJob(c.fullName), (c) => failedDeletes.add(c.fullName));
   }
 
+  if (opts.signal?.aborted) result.notStarted = notStarted;
   emit({ type: 'end', succeeded: result.succeeded.length, failed: result.failed.length, skipped: result.skipped.length });
   return result;
 

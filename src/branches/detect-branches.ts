@@ -6,7 +6,7 @@
  */
 import { BranchListError, DEFAULT_LIST_TIMEOUT_MS, sortUnique, type BranchSource, type ListedRef } from './branch-source.js';
 import { mapLimit } from './map-limit.js';
-import { redactText } from './redact-url.js';
+import { redactUrlsInText } from '../model/redact-url.js';
 
 /** Two or more refs that map to one branch name (e.g. a branch `pr/7` and `refs/pull/7/head`). */
 export interface RefCollision {
@@ -55,7 +55,7 @@ export async function detectBranches(
     } catch (e) {
       if (e instanceof BranchListError) return { status: 'failed', detail: e.message, reason: e.reason };
       const msg = e instanceof Error ? e.message : String(e);
-      return { status: 'failed', detail: redactText(msg, r.repo), reason: 'client' };
+      return { status: 'failed', detail: redactUrlsInText(msg, r.repo), reason: 'client' };
     }
   });
   const byKey = new Map(keys.map((k, i) => [k, listings[i] as BranchListing]));

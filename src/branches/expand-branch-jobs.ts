@@ -14,7 +14,7 @@ import { capBranches, type ExistingBranchJob } from './branch-cap.js';
 import { compileBranchFilter, invalidPatterns } from './branch-filter.js';
 import { branchJobName, branchSlug } from './branch-job-name.js';
 import type { BranchListing } from './detect-branches.js';
-import { redactUrl, withoutPassword } from './redact-url.js';
+import { redactUrl, withoutPassword } from '../model/redact-url.js';
 import { repoLocation } from './repo-kind.js';
 
 /** Grace period when `keep_days` is not given. */

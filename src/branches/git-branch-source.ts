@@ -14,7 +14,7 @@ import {
   type BranchSource,
   type ListedRef,
 } from './branch-source.js';
-import { redactText, redactUrl } from './redact-url.js';
+import { redactUrl, redactUrlsInText } from '../model/redact-url.js';
 
 /**
  * Branch name for a listed ref: `refs/heads/x` → `x`, `refs/pull/12/head` → `pr/12`,
@@ -148,7 +148,7 @@ export function createGitBranchSource(options: GitBranchSourceOptions = {}): Bra
         if (elapsed >= timeoutMs - 50 && !/fatal:/.test(raw)) {
           throw new BranchListError(`git ls-remote ${shown}: timed out after ${timeoutMs} ms`, 'timeout');
         }
-        const text = redactText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
+        const text = redactUrlsInText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
         throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classify(raw));
       } finally {
         clearTimeout(timer);

@@ -17,7 +17,7 @@ import {
   type BranchSource,
   type ListedRef,
 } from './branch-source.js';
-import { redactText, redactUrl } from './redact-url.js';
+import { redactUrl, redactUrlsInText } from '../model/redact-url.js';
 import { childElements, parseXml, textOf } from '../xml/tree.js';
 
 export interface SvnBranchSourceOptions {
@@ -98,7 +98,7 @@ export function createSvnBranchSource(options: SvnBranchSourceOptions = {}): Bra
             return;
           }
           const raw = String(stderr || e.message);
-          const text = redactText(raw, repo, url).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
+          const text = redactUrlsInText(raw, repo, url).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
           reject(new BranchListError(`svn list ${redactUrl(url)}: ${text || 'failed'}`, classify(raw)));
         });
       });

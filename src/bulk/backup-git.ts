@@ -1,8 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Clock } from '../model/clock.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { ExternalError } from '../model/errors.js';
+import { redactUrl } from '../model/redact-url.js';
 import { backupJenkins, type BackupResult } from './backup-jenkins.js';
 import { errorText } from './error-text.js';
 
@@ -20,9 +23,34 @@ async function git(dir: string): Promise<SimpleGit> {
   return g;
 }
 
+/** Run `fn` with a file listing `paths` NUL-separated (for git's --pathspec-from-file: any number of paths, any characters). */
+async function withPathspecFile<R>(paths: readonly string[], fn: (file: string) => Promise<R>): Promise<R> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-pathspec-'));
+  try {
+    const file = path.join(tmp, 'paths');
+    // Literal paths: a job named `*` or `:(glob)x` is a file name here, not a pattern.
+    await writeFile(file, paths.map((p) => `:(literal)${p}`).join('\0'));
+    return await fn(file);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Paths git knows in the directory (index and HEAD), relative to it (git's default in a subdirectory). */
+async function knownToGit(g: SimpleGit): Promise<Set<string>> {
+  const split = (out: string) => out.split('\0').filter((p) => p !== '');
+  const known = new Set(split(await g.raw(['ls-files', '-z'])));
+  const head = await g.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '');
+  if (head.trim()) for (const p of split(await g.raw(['ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', '.']).then((o) => o, () => ''))) known.add(p);
+  return known;
+}
+
 /**
  * Back up into a git work tree (created with `git init` when `dir` is not one yet) and commit the
- * layout files (jobs/, views/) once: no commit when nothing changed.
+ * backup's own files once: no commit when nothing changed. Only the paths of this backup are
+ * staged and committed (the items' files, written or confirmed unchanged, and the files it
+ * removed): anything else in the work tree or already staged (notes, an edited definition) is left
+ * as it was.
  */
 export async function backupToGit(api: JenkinsApi, dir: string, opts: { concurrency: number; clock: Clock; jenkinsUrl?: string; onItem?: (d: number, t: number) => void; allowMassRemove?: boolean }): Promise<GitBackupResult> {
   await mkdir(dir, { recursive: true });
@@ -34,17 +62,22 @@ export async function backupToGit(api: JenkinsApi, dir: string, opts: { concurre
   }
   const result = await backupJenkins(api, dir, opts);
   try {
-    await g.raw(['add', '-A', '--', '.']);
-    const status = await g.status();
-    const staged = status.files.filter((f) => f.index !== ' ' && f.index !== '?');
+    const ours = result.entries.map((e) => e.file);
+    const known = await knownToGit(g);
+    const gone = result.removedFiles.filter((f) => known.has(f));
+    if (ours.length) await withPathspecFile(ours, (f) => g.raw(['add', `--pathspec-from-file=${f}`, '--pathspec-file-nul']));
+    if (gone.length) await withPathspecFile(gone, (f) => g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', `--pathspec-from-file=${f}`, '--pathspec-file-nul']));
+    const mine = new Set([...ours, ...gone]);
+    const staged = (await g.raw(['diff', '--cached', '--name-only', '--relative', '-z'])).split('\0').filter((p) => mine.has(p));
     if (staged.length === 0) return { ...result, commit: null };
     const jobs = result.entries.filter((e) => e.kind !== 'view').length;
     const views = result.entries.length - jobs;
-    const source = opts.jenkinsUrl ? ` of ${opts.jenkinsUrl}` : '';
+    const source = opts.jenkinsUrl ? ` of ${redactUrl(opts.jenkinsUrl)}` : '';
     const failed = result.failed.length ? `, ${result.failed.length} failed` : '';
     const msg = `jobsmith backup${source} at ${opts.clock.now().toISOString()}\n\n${jobs} jobs and folders, ${views} views: ${result.written} written, ${result.removed} removed${failed}\n`;
-    const c = await g.commit(msg);
-    return { ...result, commit: c.commit || (await g.revparse(['HEAD'])).trim() };
+    // Commit only these paths (git commit --only), whatever else is staged.
+    await withPathspecFile(staged, (f) => g.raw(['commit', '--quiet', '-m', msg, `--pathspec-from-file=${f}`, '--pathspec-file-nul']));
+    return { ...result, commit: (await g.revparse(['HEAD'])).trim() };
   } catch (err) {
     throw new ExternalError(`git: committing the backup in ${dir} failed: ${errorText(err)}`);
   }

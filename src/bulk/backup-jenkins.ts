@@ -24,6 +24,8 @@ export interface BackupResult {
   unchanged: number;
   /** Files of items no longer in Jenkins, removed from the backup. */
   removed: number;
+  /** Their paths (relative to the backup directory, `/`-separated). */
+  removedFiles: string[];
   /** Files of items not listed, kept because removing them would be a mass removal. */
   keptStale: number;
   failed: Array<{ name: string; error: string }>;
@@ -98,7 +100,7 @@ export async function backupJenkins(
     const entry: BackupEntry = { kind: 'view', name: [...v.folder, v.name].join('/'), file: viewConfigPath(v.name, v.folder) };
     tasks.push({ entry, fetch: () => api.getViewConfig(v.name, folder || undefined) });
   }
-  const result: BackupResult = { written: 0, unchanged: 0, removed: 0, keptStale: 0, failed: [], entries };
+  const result: BackupResult = { written: 0, unchanged: 0, removed: 0, removedFiles: [], keptStale: 0, failed: [], entries };
   await mkdir(dir, { recursive: true });
   let done = 0;
   await runLimited(tasks, opts.concurrency, async (t) => {
@@ -125,6 +127,7 @@ export async function backupJenkins(
   for (const rel of stale) {
     await rm(path.join(dir, rel));
     result.removed++;
+    result.removedFiles.push(rel);
     await pruneEmptyDirs(dir, path.posix.dirname(rel));
   }
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -1,11 +1,11 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { simpleGit } from 'simple-git';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { hasErrors } from '../model/diagnostic.js';
 import { ExternalError } from '../model/errors.js';
+import { commonRoot, Containment, writeProblem } from '../load/contained-path.js';
 import { loadWorkspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { definitionFacts, DefinitionEditError, renameTokenInTemplate, renameTokenInYaml, setTokenInYaml } from './definition-edit.js';
@@ -36,6 +36,20 @@ export function parseDefinitionWhere(spec: string): DefinitionWhere {
   return { key: m[1] as DefinitionWhere['key'], glob: m[2]! };
 }
 
+/** The definitions root of `dirs` (see src/load/contained-path.ts). */
+function containment(dirs: DefinitionDirs, file: string): Containment {
+  const root = commonRoot([dirs.templatesDir, dirs.jobsDir]);
+  if (root !== undefined) return new Containment(root);
+  return new Containment(path.resolve(path.dirname(file)) === path.resolve(dirs.templatesDir) ? dirs.templatesDir : dirs.jobsDir);
+}
+
+/** Read a file of the definitions; one that resolves outside them (a symbolic link out) is refused. */
+async function readInside(dirs: DefinitionDirs, file: string): Promise<string> {
+  const target = containment(dirs, file).outside(file);
+  if (target !== undefined) throw new DefinitionEditError(`${file} resolves to ${target}, outside the definitions: a symbolic link out of the definitions is refused; nothing was changed`);
+  return readFile(file, 'utf8');
+}
+
 async function yamlFiles(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   return names.map((n) => path.join(dir, n));
@@ -50,8 +64,9 @@ export async function planSetDefault(dirs: DefinitionDirs, token: string, value:
     const file = path.join(dirs.jobsDir, '_defaults.yaml');
     let before = '';
     try {
-      before = await readFile(file, 'utf8');
-    } catch {
+      before = await readInside(dirs, file);
+    } catch (err) {
+      if (err instanceof DefinitionEditError) throw err;
       /* created */
     }
     const after = setTokenInYaml(file, before, token, value);
@@ -61,7 +76,7 @@ export async function planSetDefault(dirs: DefinitionDirs, token: string, value:
   const edits: FileEdit[] = [];
   for (const file of await yamlFiles(dirs.jobsDir)) {
     if (path.basename(file).startsWith('_')) continue;
-    const before = await readFile(file, 'utf8');
+    const before = await readInside(dirs, file);
     const facts = definitionFacts(file, before);
     const ok = tests.every((t) => (t.key === 'template' ? facts.templates.some((x) => t.test(x)) : t.test(t.key === 'view' ? (facts.view ?? '') : facts[t.key])));
     if (!ok) continue;
@@ -75,44 +90,35 @@ export async function planSetDefault(dirs: DefinitionDirs, token: string, value:
 export async function planRenameToken(dirs: DefinitionDirs, oldName: string, newName: string): Promise<FileEdit[]> {
   const edits: FileEdit[] = [];
   for (const file of [...(await yamlFiles(dirs.jobsDir)), ...(await yamlFiles(dirs.templatesDir))]) {
-    const before = await readFile(file, 'utf8');
+    const before = await readInside(dirs, file);
     const r = renameTokenInYaml(file, before, oldName, newName);
     if (r.count) edits.push({ file, before, after: r.text, count: r.count });
   }
   for (const name of (await readdir(dirs.templatesDir)).filter((n) => n.endsWith('-config.xml')).sort()) {
     const file = path.join(dirs.templatesDir, name);
-    const before = await readFile(file, 'utf8');
+    const before = await readInside(dirs, file);
     const r = renameTokenInTemplate(before, oldName, newName);
     if (r.count) edits.push({ file, before, after: r.text, count: r.count });
   }
   return edits;
 }
 
-/** Load and render the definitions as they would be after the edits (in a temp copy); their diagnostics. */
+/**
+ * Every check the write runs, without writing: each edited file must be safe to write (not a
+ * symbolic link out of the definitions, or to nothing), and the definitions as they would be after
+ * the edits (the edits as an overlay on the loader: the same code as `jobsmith validate`) must load
+ * and render without errors.
+ */
 export async function checkEdits(dirs: DefinitionDirs, edits: readonly FileEdit[]): Promise<Diagnostic[]> {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-defs-'));
-  try {
-    const t = path.join(tmp, 'job-templates');
-    const j = path.join(tmp, 'jobs');
-    await cp(dirs.templatesDir, t, { recursive: true });
-    await cp(dirs.jobsDir, j, { recursive: true });
-    for (const e of edits) {
-      const rel = path.relative(dirs.templatesDir, e.file);
-      const target = !rel.startsWith('..') && !path.isAbsolute(rel) ? path.join(t, rel) : path.join(j, path.relative(dirs.jobsDir, e.file));
-      await writeFile(target, e.after);
-    }
-    const loaded = await loadWorkspace({ templatesDir: t, jobsDir: j });
-    const rendered = renderWorkspace(loaded.workspace, {});
-    const back = (f: string | undefined): string | undefined => {
-      if (!f) return f;
-      if (f.startsWith(t)) return path.join(dirs.templatesDir, path.relative(t, f));
-      if (f.startsWith(j)) return path.join(dirs.jobsDir, path.relative(j, f));
-      return f;
-    };
-    return [...loaded.diagnostics, ...rendered.diagnostics].map((d) => (d.file ? { ...d, file: back(d.file)! } : d));
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
+  const unsafe: Diagnostic[] = [];
+  for (const e of edits) {
+    const problem = writeProblem(e.file, containment(dirs, e.file));
+    if (problem) unsafe.push({ severity: 'error', code: 'outside-definitions', message: problem, file: e.file });
   }
+  if (unsafe.length) return unsafe;
+  const loaded = await loadWorkspace({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, overlay: edits.map((e) => ({ file: e.file, text: e.after })) });
+  const rendered = renderWorkspace(loaded.workspace, {});
+  return [...loaded.diagnostics, ...rendered.diagnostics];
 }
 
 /**
@@ -123,10 +129,10 @@ export async function writeEdits(
   dirs: DefinitionDirs,
   edits: readonly FileEdit[],
   message: string,
-  opts: { commit: boolean },
+  opts: { commit: boolean; dryRun?: boolean },
 ): Promise<{ diagnostics: Diagnostic[]; written: boolean; commit?: string; notInGit?: boolean }> {
   const diagnostics = await checkEdits(dirs, edits);
-  if (hasErrors(diagnostics)) return { diagnostics, written: false };
+  if (hasErrors(diagnostics) || opts.dryRun) return { diagnostics, written: false };
   for (const e of edits) await writeFile(e.file, e.after);
   if (!opts.commit || edits.length === 0) return { diagnostics, written: true };
   const g = simpleGit(path.dirname(path.resolve(edits[0]!.file)));

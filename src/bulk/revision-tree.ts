@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ExternalError } from '../model/errors.js';
+import { ExternalError, InputError } from '../model/errors.js';
 
 function run(cmd: string, args: string[], opts: { cwd?: string; stdin?: NodeJS.ReadableStream } = {}): { done: Promise<void>; stdout: NodeJS.ReadableStream } {
   const child = spawn(cmd, args, { cwd: opts.cwd, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
@@ -22,13 +22,13 @@ function run(cmd: string, args: string[], opts: { cwd?: string; stdin?: NodeJS.R
  * removes the directory (use `withRevisionTree`).
  */
 export async function extractRevision(repo: string, revision: string): Promise<string> {
-  if (revision.startsWith('-')) throw new ExternalError(`git: bad revision '${revision}'`);
+  if (revision.startsWith('-')) throw new InputError(`not a revision: '${revision}' [--revision]`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-rev-'));
   try {
     const verify = run('git', ['rev-parse', '--verify', '--quiet', `${revision}^{tree}`], { cwd: repo });
     verify.stdout.resume();
     await verify.done.catch(() => {
-      throw new ExternalError(`git: no revision '${revision}' in ${repo}`);
+      throw new InputError(`no revision '${revision}' in ${repo} [--revision]`);
     });
     const archive = run('git', ['archive', '--format=tar', `${revision}^{tree}`], { cwd: repo });
     const tar = run('tar', ['-x', '-C', dir], { stdin: archive.stdout });
@@ -37,7 +37,7 @@ export async function extractRevision(repo: string, revision: string): Promise<s
     return dir;
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    if (err instanceof ExternalError) throw err;
+    if (err instanceof ExternalError || err instanceof InputError) throw err;
     throw new ExternalError(`git: cannot read ${repo} at ${revision}: ${(err as Error).message}`);
   }
 }

@@ -197,6 +197,14 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
     } catch (err) {
       throw new BackupDirError(`cannot write ${BULK_MANIFEST} in ${dir}: ${errorText(err)}; nothing was changed`);
     }
+  } else if (opts.backupDir !== undefined) {
+    // A dry run refuses what --apply would refuse.
+    const dir = opts.backupDir;
+    const entries = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw new BackupDirError(`cannot use ${dir} as the backup directory: ${errorText(err)}`);
+    });
+    if (entries.length > 0) throw new BackupDirError(`backup directory ${dir} is not empty; name a new one`);
   }
   opts.onEvent?.({ type: 'start', total: selected.length, apply: opts.apply });
   const finish = (i: number, r: BulkJobResult): void => {

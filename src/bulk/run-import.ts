@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,15 @@ export interface ImportOutcome {
   owner?: string;
   plan?: Plan;
   applied?: ApplyResult;
+}
+
+function present(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function writeTree(dir: string, files: Array<[string, string]>): Promise<void> {
@@ -124,9 +133,10 @@ export async function runImport(api: JenkinsApi, opts: ImportOptions): Promise<I
   const verified = inputs.map((i) => i.fullName).filter((n) => !badNames.has(n)).sort();
   rejected.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
   const outcome: ImportOutcome = { proposal, verified, rejected, diagnostics, written: [], conflicts: [] };
-  if (!opts.write || verified.length === 0) return outcome;
+  if (verified.length === 0) return outcome;
+  // Checked in a dry run too (it exits as the real run would). A link counts as there, dangling or not: never written through.
   const toWrite = files(proposal, new Set(verified));
-  outcome.conflicts = toWrite.map(([rel]) => rel).filter((rel) => existsSync(path.join(opts.out, rel)));
+  outcome.conflicts = toWrite.map(([rel]) => rel).filter((rel) => present(path.join(opts.out, rel)));
   if (outcome.conflicts.length) return outcome;
   // A job is marked managed only once its definition is in a commit: other uncommitted work refuses.
   const tree = opts.adopt ? await uncommittedChanges(opts.out, ['jobs', 'job-templates']) : undefined;
@@ -134,6 +144,7 @@ export async function runImport(api: JenkinsApi, opts: ImportOptions): Promise<I
     outcome.dirty = tree.changes;
     return outcome;
   }
+  if (!opts.write) return outcome;
   await writeTree(opts.out, toWrite);
   outcome.written = toWrite.map(([rel]) => rel);
   if (opts.adopt) {

@@ -27,6 +27,8 @@ export interface RestoreOptions {
   concurrency: number;
   clock: Clock;
   onEvent?: ApplyOptions['onEvent'];
+  /** Stops the apply between changes (Ctrl-C): see ApplyOptions.signal. */
+  signal?: AbortSignal;
 }
 
 export interface RestoreOutcome {
@@ -78,7 +80,7 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
     return finish({ kind: 'backup', diagnostics: [], plan: restoreOnlyPlan(plan, opts.overwrite) });
   };
   const finish = async (o: RestoreOutcome): Promise<RestoreOutcome> => {
-    if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) });
+    if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     return o;
   };
   if (opts.revision !== undefined) return withRevisionTree(opts.from, opts.revision, (dir) => go(dir, `${opts.from}@${opts.revision}`));

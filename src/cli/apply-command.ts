@@ -5,10 +5,11 @@
  * (changing nothing, exit 1) when anything changed or fails.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { commandInfo } from './commands.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { EXIT } from './exit-codes.js';
-import { appliedToJson, exitCodeFor } from './sync-command.js';
+import { appliedToJson, exitCodeFor, reportInterrupted } from './report-apply.js';
 import { progressMode, progressReporter } from './progress.js';
 import type { Plan } from '../model/plan.js';
 
@@ -16,40 +17,42 @@ interface ApplyArgs extends ConnectionArgs {
   file: string;
   templates: string;
   jobs: string;
-  concurrency: number;
   json: boolean;
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
-  command: 'apply <file>',
-  describe: 'Apply a plan saved with `jobsmith plan --out FILE` (refused when Jenkins or the definitions changed since)',
+  ...commandInfo('apply'),
   builder: (y) =>
     connectionOptions(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'Saved plan' })
       .option('templates', { type: 'string', default: 'job-templates', describe: 'Templates directory (to check the plan is current)' })
       .option('jobs', { type: 'string', default: 'jobs', describe: 'Definitions directory (to check the plan is current)' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ApplyArgs>,
   handler: async (a) => {
     const { SavedPlanError } = await import('../plan/saved-plan.js');
     const { applySavedPlan, loadPlanFile, requireDefinitionsDirs } = await import('../sync/saved-plan-io.js');
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
+    const { onInterrupt } = await import('./interrupt.js');
     let plan: Plan;
     try {
       plan = await loadPlanFile(a.file);
     } catch (err) {
-      if (err instanceof SavedPlanError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        process.stderr.write(`error: ${a.file}: ${(err as Error).message}\n`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof SavedPlanError || code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+        process.stderr.write(`error: ${a.file}: ${err instanceof SavedPlanError ? err.message : `cannot read the plan file (${code})`}\n`);
         process.exitCode = EXIT.badInput;
         return;
       }
       throw err;
     }
     requireDefinitionsDirs({ templatesDir: a.templates, jobsDir: a.jobs });
-    const code = await openJenkins(a, async (api, where) => {
-      if (!a.json) process.stderr.write(`${where}\n`);
+    const interrupt = onInterrupt();
+    const code = await openJenkins(a, async ({ api, where, concurrency }) => {
+      if (!a.json) process.stderr.write(`${where}
+`);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency: a.concurrency, onEvent });
+      interrupt.applying();
+      const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency, onEvent, signal: interrupt.signal });
       if (out.status === 'stale') {
         if (a.json) process.stdout.write(JSON.stringify({ status: 'stale', exitCode: EXIT.badInput, reasons: out.reasons }, null, 1) + '\n');
         else process.stderr.write(`error: the saved plan is stale; nothing was changed:\n${out.reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
@@ -63,17 +66,18 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       }
       const code = exitCodeFor(plan, out.applied, false);
       if (a.json) {
-        process.stdout.write(JSON.stringify({ status: plan.refused ? 'refused' : 'applied', exitCode: code, applied: appliedToJson(out.applied) }, null, 1) + '\n');
+        process.stdout.write(JSON.stringify({ status: plan.refused ? 'refused' : out.applied.notStarted ? 'interrupted' : 'applied', exitCode: code, applied: appliedToJson(out.applied) }, null, 1) + '\n');
       } else {
         process.stdout.write(formatPlanText(plan));
         const ap = out.applied;
+        if (reportInterrupted(ap, `Make a new plan and apply it to converge.`)) return code;
         if (plan.refused) process.stderr.write('The plan was refused when it was made; nothing was changed.\n');
         for (const f of ap.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
         for (const f of ap.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
         process.stdout.write(`Applied ${ap.succeeded.length} change(s), ${ap.failed.length} failed, ${ap.skipped.length} skipped.\n`);
       }
       return code;
-    });
+    }).finally(() => interrupt.dispose());
     process.exitCode = code;
   },
 };

@@ -4,44 +4,40 @@
  * nothing changed).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
+import { commandInfo } from './commands.js';
 import { UsageError } from '../model/errors.js';
-import { backupJenkins, type BackupResult } from '../bulk/backup-jenkins.js';
-import { backupToGit } from '../bulk/backup-git.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import type { BackupResult } from '../bulk/backup-jenkins.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
+import { checkDirectoryArg } from './directory-arg.js';
 
 interface BackupArgs extends ConnectionArgs {
   out?: string;
   git?: string;
-  concurrency: number;
   json: boolean;
   'allow-mass-remove': boolean;
 }
 
 export const backupCommand: CommandModule<object, BackupArgs> = {
-  command: 'backup',
-  describe: "Save every job's, folder's and view's config.xml (JENKINS_HOME layout) to a directory or a git repository",
+  ...commandInfo('backup'),
   builder: (y) =>
     connectionOptions(y)
       .option('out', { type: 'string', describe: 'Directory to write (kept in step: files of deleted items are removed)' })
       .option('git', { type: 'string', describe: 'Git repository directory (created when missing); one commit per run, none when nothing changed' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
       .option('allow-mass-remove', { type: 'boolean', default: false, describe: 'Remove files even when more than half of the backup (and over 10 files) is no longer listed' })
-      .conflicts('out', 'git')
-      .check((a) => {
-        const c = (a as unknown as BackupArgs).concurrency;
-        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-        return true;
-      }) as unknown as Argv<BackupArgs>,
+      .conflicts('out', 'git') as unknown as Argv<BackupArgs>,
   handler: async (a) => {
     if (!a.out && !a.git) throw new UsageError('name where to write: --out DIR or --git REPO');
-    process.exitCode = await openJenkins(a, async (api, where) => {
+    checkDirectoryArg(a.git ?? a.out!, a.git ? '--git' : '--out');
+    const { systemClock } = await import('../model/clock.js');
+    const { backupJenkins } = await import('../bulk/backup-jenkins.js');
+    const { backupToGit } = await import('../bulk/backup-git.js');
+    process.exitCode = await openJenkins(a, async ({ api, where, url, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const common = { concurrency: a.concurrency, allowMassRemove: a['allow-mass-remove'] };
+      const common = { concurrency, allowMassRemove: a['allow-mass-remove'] };
       let r: BackupResult & { commit?: string | null };
-      if (a.git) r = await backupToGit(api, a.git, { ...common, clock: systemClock, ...(a['jenkins-url'] ? { jenkinsUrl: a['jenkins-url'] } : {}) });
+      if (a.git) r = await backupToGit(api, a.git, { ...common, clock: systemClock, ...(a.embedded === undefined ? { jenkinsUrl: url } : {}) });
       else r = await backupJenkins(api, a.out!, common);
       const jobs = r.entries.filter((e) => e.kind !== 'view').length;
       const views = r.entries.length - jobs;

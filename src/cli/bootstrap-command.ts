@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
+import { commandInfo } from './commands.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { UsageError } from '../model/errors.js';
-import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
 interface BootstrapArgs extends ConnectionArgs {
@@ -38,8 +38,7 @@ export function shippedTemplatesDir(): string {
 }
 
 export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
-  command: 'bootstrap',
-  describe: 'Create the sync master job and the parameterized create-job job on Jenkins',
+  ...commandInfo('bootstrap'),
   builder: (y) =>
     connectionOptions(y)
       .option('templates', { type: 'string', default: 'job-templates', describe: 'Project templates (their sidecars give the create-job parameters)' })
@@ -58,7 +57,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'Render and show what would be done; change nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<BootstrapArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { bootstrapMasterJobs, SYNC_TEMPLATE } = await import('../form/bootstrap.js');
     const { loadCatalog, standaloneRenderer } = await import('../form/render-checker.js');
     const { parameterNames } = await import('../form/jenkins-parameters.js');
@@ -84,12 +83,12 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
     const catalog = await loadCatalog(a.templates);
     const catalogErrors = catalog.diagnostics.filter((d) => d.severity === 'error');
     if (!catalog.value || catalogErrors.length) {
-      for (const d of sortDiagnostics(catalogErrors)) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(catalogErrors);
       process.stderr.write('The templates have errors: nothing was changed in Jenkins.\n');
       process.exitCode = EXIT.badInput;
       return;
     }
-    process.exitCode = await openJenkins(a, async (api: JenkinsApi, where) => {
+    process.exitCode = await openJenkins(a, async ({ api, where }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const outcome = await bootstrapMasterJobs({
         api,
@@ -104,7 +103,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       if (outcome.kind === 'invalid') {
         if (a.json) process.stdout.write(JSON.stringify({ status: 'invalid', diagnostics: outcome.diagnostics }, null, 1) + '\n');
         else {
-          for (const d of sortDiagnostics(outcome.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
+          printDiagnostics(outcome.diagnostics);
           process.stderr.write('Nothing was changed in Jenkins.\n');
         }
         return EXIT.badInput;
@@ -123,7 +122,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
           ) + '\n',
         );
       } else {
-        for (const d of outcome.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+        printDiagnostics(outcome.diagnostics);
         for (const j of outcome.jobs) process.stdout.write(`${j.action.padEnd(13)}${j.fullName}  (from ${j.template})\n`);
         process.stdout.write(
           `create-job parameters: ${[params.project, ...params.templates.values(), ...params.tokens.values(), params.folder, params.view].join(', ')}\n`,

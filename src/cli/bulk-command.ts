@@ -4,16 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
-import { UsageError } from '../model/errors.js';
-import { loadBulkScript, ScriptLoadError, type BulkScript } from '../bulk/bulk-script.js';
-import { describeOp, parseSearch, parseSetSpec, type EditOp } from '../bulk/edit-ops.js';
-import { BackupDirError, runBulk, type BulkEvent, type BulkResult } from '../bulk/run-bulk.js';
-import { SelectorError, type JobSelector } from '../bulk/select-jobs.js';
-import { undoBulk, UndoInputError, type UndoResult } from '../bulk/undo-bulk.js';
-import { parseCondition, type ConfigCondition } from '../xml/condition.js';
-import { parsePath, PathSyntaxError } from '../xml/element-path.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
+import { commandInfo } from './commands.js';
+import { InputError, UsageError } from '../model/errors.js';
+import type { BulkScript } from '../bulk/bulk-script.js';
+import type { EditOp } from '../bulk/edit-ops.js';
+import type { BulkEvent, BulkResult } from '../bulk/run-bulk.js';
+import type { JobSelector } from '../bulk/select-jobs.js';
+import type { UndoResult } from '../bulk/undo-bulk.js';
+import type { ConfigCondition } from '../xml/condition.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
 interface BulkArgs extends ConnectionArgs {
@@ -34,7 +33,6 @@ interface BulkArgs extends ConnectionArgs {
   unmanage: boolean;
   'backup-dir'?: string;
   undo?: string;
-  concurrency: number;
   json: boolean;
   diff: boolean;
 }
@@ -47,9 +45,29 @@ function pairs(list: string[] | undefined, flag: string): Array<[string, string]
   return out;
 }
 
-/** All bad flags at once, as one UsageError. */
-function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; selector: JobSelector } {
+/** All bad flags at once, as one UsageError (or, when only files they name are bad, one InputError). */
+/** What bulk needs to run, loaded when it runs (the command line is built without it). */
+async function bulkModules() {
+  const [clock, script, ops, run, select, undo, condition, path, editor] = await Promise.all([
+    import('../model/clock.js'),
+    import('../bulk/bulk-script.js'),
+    import('../bulk/edit-ops.js'),
+    import('../bulk/run-bulk.js'),
+    import('../bulk/select-jobs.js'),
+    import('../bulk/undo-bulk.js'),
+    import('../xml/condition.js'),
+    import('../xml/element-path.js'),
+    import('../xml/config-editor.js'),
+  ]);
+  return { ...clock, ...script, ...ops, ...run, ...select, ...undo, ...condition, ...path, ...editor };
+}
+type BulkModules = Awaited<ReturnType<typeof bulkModules>>;
+
+function parseEdits(a: BulkArgs, m: BulkModules): { ops: EditOp[]; where: ConfigCondition[]; selector: JobSelector } {
+  const { parseCondition, parsePath, parseSearch, parseSetSpec, PathSyntaxError, snippetProblem } = m;
   const errors: string[] = [];
+  /** Problems of files named by flags (bad input, exit 1) rather than of the flags themselves (exit 2). */
+  const inputErrors: string[] = [];
   const tryParse = <T>(f: () => T): T | undefined => {
     try {
       return f();
@@ -77,9 +95,15 @@ function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; sel
       try {
         text = readFileSync(snippet.slice(1), 'utf8');
       } catch (err) {
-        errors.push(`--add ${p} ${snippet}: cannot read ${snippet.slice(1)} (${(err as NodeJS.ErrnoException).code})`);
+        inputErrors.push(`--add ${p} ${snippet}: cannot read ${snippet.slice(1)} (${(err as NodeJS.ErrnoException).code})`);
         continue;
       }
+    }
+    // Checked once here, not once per job: a broken snippet fails before Jenkins is asked anything.
+    const problem = snippetProblem(text);
+    if (problem !== undefined) {
+      (snippet.startsWith('@') ? inputErrors : errors).push(`--add ${p} ${snippet.startsWith('@') ? snippet : JSON.stringify(snippet)}: ${problem}`);
+      continue;
     }
     if (tryParse(() => parsePath(p))) ops.push({ kind: 'add', path: p, snippet: text });
   }
@@ -101,7 +125,8 @@ function parseEdits(a: BulkArgs): { ops: EditOp[]; where: ConfigCondition[]; sel
   if (a.view !== undefined) selector.view = a.view;
   if (a.type?.length) selector.types = a.type;
   if (a.managed !== undefined) selector.managed = a.managed;
-  if (errors.length) throw new UsageError(errors.join('\n'));
+  if (errors.length) throw new UsageError([...errors, ...inputErrors].join('\n'));
+  if (inputErrors.length) throw new InputError(inputErrors.join('\n'));
   return { ops, where, selector };
 }
 
@@ -173,8 +198,7 @@ function printUndo(r: UndoResult, json: boolean): void {
 }
 
 export const bulkCommand: CommandModule<object, BulkArgs> = {
-  command: 'bulk',
-  describe: 'Change many live jobs at once (dry run by default; --apply backs up, then applies; --undo DIR)',
+  ...commandInfo('bulk'),
   builder: (y) =>
     connectionOptions(y)
       .usage(
@@ -203,22 +227,18 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       .option('unmanage', { type: 'boolean', default: false, describe: 'Let the edits remove the jobsmith marker from managed jobs (they stop being managed); never needed otherwise' })
       .option('backup-dir', { type: 'string', describe: 'Where --apply writes the backup (default ./jobsmith-backup-<time>)' })
       .option('undo', { type: 'string', describe: 'Restore the configs saved in this backup directory' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
-      .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' })
-      .check((a) => {
-        const c = (a as unknown as BulkArgs).concurrency;
-        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-        return true;
-      }) as unknown as Argv<BulkArgs>,
+      .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' }) as unknown as Argv<BulkArgs>,
   handler: async (a) => {
+    const m = await bulkModules();
+    const { BackupDirError, describeOp, loadBulkScript, runBulk, ScriptLoadError, SelectorError, systemClock, undoBulk, UndoInputError } = m;
     if (a.undo !== undefined) {
       const undoDir = a.undo;
-      process.exitCode = await openJenkins(a, async (api, where) => {
+      process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
         if (!a.json) process.stderr.write(`${where}\n`);
         let r: UndoResult;
         try {
-          r = await undoBulk(api, undoDir, { force: a.force, dryRun: false, concurrency: a.concurrency });
+          r = await undoBulk(api, undoDir, { force: a.force, dryRun: false, concurrency });
         } catch (err) {
           if (err instanceof UndoInputError) {
             process.stderr.write(`error: ${err.message}\n`);
@@ -231,7 +251,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       });
       return;
     }
-    const { ops, where, selector } = parseEdits(a);
+    const { ops, where, selector } = parseEdits(a, m);
     let script: BulkScript | undefined;
     if (a.script !== undefined) {
       try {
@@ -258,7 +278,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
     };
     if (a.apply) process.on('SIGINT', onSigint);
     try {
-      process.exitCode = await openJenkins(a, async (api, whereText) => {
+      process.exitCode = await openJenkins(a, async ({ api, where: whereText, concurrency }) => {
         if (!a.json) process.stderr.write(`${whereText}\n`);
         let r: BulkResult;
         try {
@@ -273,7 +293,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
               force: a.force,
               unmanage: a.unmanage,
               signal: abort.signal,
-              concurrency: a.concurrency,
+              concurrency,
               backupDir,
               diffs: a.diff || a.json,
               clock: systemClock,

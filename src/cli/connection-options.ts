@@ -1,15 +1,24 @@
 /**
- * Connection flags for every command that talks to Jenkins, and their resolution into client
- * settings (flags > environment > config file; see src/jenkins/connection-settings.ts).
- * Flag names match src/sync/connection-args.ts, of which this is a superset (adds --proxy,
- * --no-proxy, --verbose).
+ * The connection flags, defined once for every command that talks to Jenkins (plan, apply, sync,
+ * backup, restore, import, bulk, serve, create, bootstrap, jenkins ping|list), and the Jenkins a
+ * command talks to: the real one (settings from flags > environment > jobsmith.yaml, resolved by
+ * src/jenkins/connection-settings.ts) or, with `--embedded DIR`, a stand-in started in this process.
+ *
+ * Bad settings (a URL that is not http(s), a query in it, no URL at all, a bad number in
+ * jobsmith.yaml) are bad input: an InputError carrying every diagnostic, exit 1. A flag's value out
+ * of range is a usage error (exit 2) caught while the command line is parsed.
+ *
+ * Only yargs types are imported at the top: building the command line stays fast; the client and
+ * the stand-in are loaded when a command runs.
  */
 import type { Argv } from 'yargs';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { ClientOptions } from '../jenkins/jenkins-client.js';
-import { resolveConnectionSettings, type ConnectionFlags } from '../jenkins/connection-settings.js';
+import type { ClientOptions, JenkinsClient } from '../jenkins/jenkins-client.js';
+import type { ConnectionFlags } from '../jenkins/connection-settings.js';
+import { SETTING_DEFAULTS, SETTING_RANGES } from '../jenkins/setting-ranges.js';
+import { checkNumberFlags } from './number-flags.js';
 
-export interface ConnectionOptionArgs {
+export interface ConnectionArgs {
   'jenkins-url'?: string;
   user?: string;
   'token-file'?: string;
@@ -20,26 +29,30 @@ export interface ConnectionOptionArgs {
   'ca-file'?: string[];
   proxy?: string;
   'no-proxy'?: string;
-  verbose?: boolean;
+  embedded?: string;
 }
 
-export function withConnectionOptions<T>(y: Argv<T>): Argv<T & ConnectionOptionArgs> {
+const r = SETTING_RANGES;
+
+export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
   return y
     .option('jenkins-url', { type: 'string', describe: 'Jenkins root URL (or JENKINS_URL, or jenkins.url in jobsmith.yaml)' })
     .option('user', { type: 'string', describe: 'Jenkins user (or JENKINS_USER); the API token comes from JENKINS_API_TOKEN or --token-file' })
     .option('token-file', { type: 'string', describe: 'File holding the API token (first line)' })
     .option('config', { type: 'string', describe: 'Config file with non-secret settings (default ./jobsmith.yaml when present)' })
-    .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8)' })
-    .option('timeout', { type: 'number', describe: 'Seconds per request (default 30)' })
-    .option('retries', { type: 'number', describe: 'Retries of safe requests after a transient failure (default 3)' })
+    .option('concurrency', { type: 'number', describe: `Requests in flight at once, ${r.concurrency.min}-${r.concurrency.max} (default ${SETTING_DEFAULTS.concurrency})` })
+    .option('timeout', { type: 'number', describe: `Seconds per request, at most ${r.timeout.max} (default ${SETTING_DEFAULTS.timeout})` })
+    .option('retries', { type: 'number', describe: `Retries of safe requests after a transient failure, ${r.retries.min}-${r.retries.max} (default ${SETTING_DEFAULTS.retries})` })
     .option('ca-file', { type: 'string', array: true, describe: 'Extra CA certificate file (PEM); repeatable' })
     .option('proxy', { type: 'string', describe: 'HTTP(S) proxy URL (default HTTPS_PROXY / HTTP_PROXY)' })
     .option('no-proxy', { type: 'string', describe: 'Hosts that bypass the proxy (default NO_PROXY)' })
-    .option('verbose', { type: 'boolean', describe: 'Log every Jenkins request on stderr (credentials never shown)' }) as unknown as Argv<T & ConnectionOptionArgs>;
+    .option('embedded', { type: 'string', describe: 'Use an in-process Jenkins stand-in whose state lives in this directory (no Jenkins needed)' })
+    .conflicts('embedded', ['jenkins-url'])
+    .check(checkNumberFlags({ concurrency: r.concurrency, timeout: r.timeout, retries: r.retries })) as unknown as Argv<T & ConnectionArgs>;
 }
 
 /** Map parsed arguments to the resolver's flags. */
-export function connectionFlags(a: ConnectionOptionArgs): Partial<ConnectionFlags> {
+export function connectionFlags(a: ConnectionArgs): Partial<ConnectionFlags> {
   const f: Partial<ConnectionFlags> = {};
   if (a['jenkins-url'] !== undefined) f.jenkinsUrl = a['jenkins-url'];
   if (a.user !== undefined) f.user = a.user;
@@ -54,18 +67,58 @@ export function connectionFlags(a: ConnectionOptionArgs): Partial<ConnectionFlag
   return f;
 }
 
+/** Client settings for a command; warnings are printed, errors thrown as one InputError (exit 1). */
+export async function clientSettings(a: ConnectionArgs, ctx: { env?: NodeJS.ProcessEnv; cwd?: string; stderr?: NodeJS.WritableStream } = {}): Promise<ClientOptions> {
+  const { resolveConnectionSettings } = await import('../jenkins/connection-settings.js');
+  const { InputError } = await import('../model/errors.js');
+  const { printDiagnostics } = await import('./print-diagnostics.js');
+  const { settings, diagnostics } = resolveConnectionSettings({ flags: connectionFlags(a), env: ctx.env ?? process.env, cwd: ctx.cwd ?? process.cwd() });
+  const errors: Diagnostic[] = diagnostics.filter((d) => d.severity === 'error');
+  if (!settings || errors.length) throw new InputError('no usable Jenkins connection settings', diagnostics);
+  printDiagnostics(diagnostics, ctx.stderr ?? process.stderr);
+  return settings;
+}
+
+/** What a command learns about the Jenkins it talks to. */
+export interface Connection {
+  api: JenkinsClient;
+  /** "Jenkins: URL" (or the embedded stand-in and its directory), for a first line on stderr. */
+  where: string;
+  /** The Jenkins root URL, without credentials. */
+  url: string;
+  /** Requests in flight at once (flag, else jobsmith.yaml, else the default). */
+  concurrency: number;
+}
+
 /**
- * Client settings for a command: `settings` is undefined when a diagnostic is an error (print them
- * and exit 1). With --verbose, a logger writing to `stderr` is attached.
+ * Run `fn` with the Jenkins of the command line; the client (and the embedded stand-in, if any)
+ * is closed afterwards. `logger` gets one line per request (jenkins ping --verbose).
  */
-export function connectionSettingsFromArgs(
-  a: ConnectionOptionArgs,
-  ctx: { env?: NodeJS.ProcessEnv; cwd?: string; stderr?: NodeJS.WritableStream } = {},
-): { settings?: ClientOptions; diagnostics: Diagnostic[] } {
-  const r = resolveConnectionSettings({ flags: connectionFlags(a), env: ctx.env ?? process.env, cwd: ctx.cwd ?? process.cwd() });
-  if (r.settings && a.verbose) {
-    const err = ctx.stderr ?? process.stderr;
-    r.settings.logger = (line) => void err.write(`jenkins: ${line}\n`);
+export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => Promise<R>, opts: { logger?: (line: string) => void } = {}): Promise<R> {
+  const { JenkinsClient } = await import('../jenkins/jenkins-client.js');
+  if (a.embedded !== undefined) {
+    const { checkDirectoryArg } = await import('./directory-arg.js');
+    checkDirectoryArg(a.embedded, '--embedded');
+    const { startStandin } = await import('../standin/server.js');
+    const standin = await startStandin({ home: a.embedded, port: 0 });
+    try {
+      const concurrency = a.concurrency ?? SETTING_DEFAULTS.concurrency;
+      const api = new JenkinsClient({ url: standin.url + '/', concurrency, ...(opts.logger ? { logger: opts.logger } : {}) });
+      try {
+        return await fn({ api, where: `Jenkins: embedded stand-in at ${standin.url}, state in ${a.embedded}`, url: standin.url + '/', concurrency });
+      } finally {
+        await api.close();
+      }
+    } finally {
+      await standin.close();
+    }
   }
-  return r;
+  const settings = await clientSettings(a);
+  if (opts.logger) settings.logger = opts.logger;
+  const api = new JenkinsClient(settings);
+  try {
+    return await fn({ api, where: `Jenkins: ${settings.url}`, url: settings.url, concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency });
+  } finally {
+    await api.close();
+  }
 }

@@ -4,12 +4,12 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import { UsageError } from '../model/errors.js';
-import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { commandInfo } from './commands.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { InputError, UsageError } from '../model/errors.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import type { ProjectRequest } from '../form/project-request.js';
-import { redactUrls } from '../form/redact.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { GitIdentity } from '../form/definitions-store.js';
@@ -39,12 +39,6 @@ function parseSets(sets: readonly string[]): Record<string, string> {
   }
   if (bad.length) throw new UsageError(`--set takes TOKEN=VALUE (e.g. --set SCM.PATH=https://svn/x), not ${bad.map((b) => `"${b}"`).join(', ')}`);
   return out;
-}
-
-/** Jenkins base URL from the "where" line, without any user info. */
-function baseUrlFrom(where: string): string {
-  const m = /https?:\/\/\S+/.exec(where);
-  return m ? redactUrls(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
 }
 
 function exitCodeOf(o: CreateOutcome): number {
@@ -81,7 +75,7 @@ function report(o: CreateOutcome, json: boolean): void {
   }
   switch (o.kind) {
     case 'invalid':
-      for (const d of sortDiagnostics(o.diagnostics.map(shown))) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(o.diagnostics.map(shown));
       process.stderr.write('Nothing was written or committed.\n');
       return;
     case 'exists':
@@ -92,7 +86,7 @@ function report(o: CreateOutcome, json: boolean): void {
       process.stderr.write(`error: ${o.message}\n`);
       return;
     case 'created': {
-      for (const d of o.warnings) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(o.warnings.map(shown));
       process.stdout.write(`Committed ${o.file} as ${o.commit.slice(0, 12)} on ${o.branch}${o.pushed ? ' and pushed' : ' (not pushed)'}${o.retried ? ' after catching up with the remote' : ''}.\n`);
       if (o.sync === 'deferred') {
         process.stdout.write('The sync master job will create:\n');
@@ -106,8 +100,7 @@ function report(o: CreateOutcome, json: boolean): void {
 }
 
 export const createCommand: CommandModule<object, CreateArgs> = {
-  command: 'create',
-  describe: 'Create a project: write jobs/<project>.yaml, validate, commit, push, and sync its jobs',
+  ...commandInfo('create'),
   builder: (y) =>
     connectionOptions(selfServiceOptions(y))
       .option('project', { type: 'string', describe: 'Project name (jobs are named <project>-<template>)' })
@@ -123,7 +116,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<CreateArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { requestFromEnv } = await import('../form/env-request.js');
     const { parameterNames } = await import('../form/jenkins-parameters.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
@@ -141,7 +134,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     const catalogChecked = await checker.catalog();
     const errors = catalogChecked.diagnostics.filter((d) => d.severity === 'error');
     if (!catalogChecked.value || errors.length) {
-      for (const d of sortDiagnostics(errors)) process.stderr.write(formatDiagnostic(d) + '\n');
+      printDiagnostics(errors.map(shown));
       process.stderr.write('The templates have errors: nothing was written or committed.\n');
       process.exitCode = EXIT.badInput;
       return;
@@ -152,7 +145,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
     if (a['from-env']) {
       const { names, diagnostics } = parameterNames(catalog);
-      if (diagnostics.length) throw new UsageError(diagnostics.map((d) => d.message).join('\n'));
+      if (diagnostics.length) throw new InputError('the templates give clashing parameter names', diagnostics);
       request = requestFromEnv(process.env, catalog, names);
       const user = process.env['BUILD_USER']?.trim();
       const email = process.env['BUILD_USER_EMAIL']?.trim();
@@ -182,6 +175,6 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       process.exitCode = await run(undefined);
       return;
     }
-    process.exitCode = await openJenkins(a, (api: JenkinsApi, where) => run(projectSyncer(api, paths, { jenkinsUrl: baseUrlFrom(where) })));
+    process.exitCode = await openJenkins(a, ({ api, url }) => run(projectSyncer(api, paths, { jenkinsUrl: url })));
   },
 };

@@ -4,10 +4,8 @@
  * config, write them, and with --adopt take the jobs over.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
-import { runImport } from '../bulk/run-import.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
-import { printDiagnostics } from './print-diagnostics.js';
+import { commandInfo } from './commands.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 import { hasErrors } from '../model/diagnostic.js';
 
@@ -17,13 +15,11 @@ interface ImportArgs extends ConnectionArgs {
   prefix: string;
   'dry-run': boolean;
   adopt: boolean;
-  concurrency: number;
   json: boolean;
 }
 
 export const importCommand: CommandModule<object, ImportArgs> = {
-  command: 'import',
-  describe: 'Turn existing jobs into templates + definitions that render them back, then (--adopt) manage them',
+  ...commandInfo('import'),
   builder: (y) =>
     connectionOptions(y)
       .option('match', { type: 'string', array: true, demandOption: true, describe: 'Full-name globs of the jobs to import' })
@@ -31,12 +27,16 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .option('prefix', { type: 'string', default: 'imported', describe: 'Template name prefix (templates are <prefix>-1, <prefix>-2, ...)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Show the proposal, write nothing' })
       .option('adopt', { type: 'boolean', default: false, describe: 'After writing, take the jobs over (push the rendered config with the jobsmith marker)' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ImportArgs>,
   handler: async (a) => {
-    process.exitCode = await openJenkins(a, async (api, where) => {
+    const { checkDirectoryArg } = await import('./directory-arg.js');
+    checkDirectoryArg(a.out, '--out');
+    const { systemClock } = await import('../model/clock.js');
+    const { runImport } = await import('../bulk/run-import.js');
+    const { printDiagnostics } = await import('./print-diagnostics.js');
+    process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt && !a['dry-run'], concurrency: a.concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });
+      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt, concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0);
       const code = o.conflicts.length || o.dirty?.length || hasErrors(o.diagnostics) ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
       if (a.json) {

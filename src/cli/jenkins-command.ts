@@ -3,34 +3,30 @@
  * one-request listing sees. Small diagnostics for setting up jobsmith against a Jenkins.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { EXIT } from './exit-codes.js';
-import { printDiagnostics, printJson } from './print-diagnostics.js';
-import { connectionSettingsFromArgs, withConnectionOptions, type ConnectionOptionArgs } from './connection-options.js';
+import { commandInfo } from './commands.js';
+import type { JenkinsClient } from '../jenkins/jenkins-client.js';
+import { printJson } from './print-diagnostics.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 
-interface Args extends ConnectionOptionArgs {
+interface Args extends ConnectionArgs {
   json?: boolean;
+  verbose?: boolean;
 }
 
-async function withClient(a: Args, fn: (c: import('../jenkins/jenkins-client.js').JenkinsClient, url: string) => Promise<void>): Promise<void> {
-  const { settings, diagnostics } = connectionSettingsFromArgs(a);
-  printDiagnostics(diagnostics);
-  if (!settings) {
-    process.exitCode = EXIT.badInput;
-    return;
-  }
-  const { JenkinsClient } = await import('../jenkins/jenkins-client.js');
-  const client = new JenkinsClient(settings);
-  try {
-    await fn(client, settings.url);
-  } finally {
-    await client.close();
-  }
+function withClient(a: Args, fn: (c: JenkinsClient, url: string) => Promise<void>): Promise<void> {
+  const logger = a.verbose ? (line: string) => void process.stderr.write(`jenkins: ${line}\n`) : undefined;
+  return openJenkins(a, ({ api, url }) => fn(api, url), logger ? { logger } : {});
 }
+
+const options = (y: Argv<object>, json: string): Argv<Args> =>
+  connectionOptions(y)
+    .option('json', { type: 'boolean', describe: json })
+    .option('verbose', { type: 'boolean', describe: 'Log every Jenkins request on stderr (credentials never shown)' }) as Argv<Args>;
 
 const ping: CommandModule<object, Args> = {
   command: 'ping',
   describe: 'Check the connection: Jenkins version, who you are authenticated as, request time',
-  builder: (y) => withConnectionOptions(y).option('json', { type: 'boolean', describe: 'Print JSON' }) as Argv<Args>,
+  builder: (y) => options(y, 'Print JSON'),
   handler: (a) =>
     withClient(a, async (c, url) => {
       const started = performance.now();
@@ -45,7 +41,7 @@ const ping: CommandModule<object, Args> = {
 const list: CommandModule<object, Args> = {
   command: 'list',
   describe: 'List every item and view Jenkins has (one api/json?tree= request)',
-  builder: (y) => withConnectionOptions(y).option('json', { type: 'boolean', describe: 'Print the listing as JSON' }) as Argv<Args>,
+  builder: (y) => options(y, 'Print the listing as JSON'),
   handler: (a) =>
     withClient(a, async (c) => {
       const state = await c.list();
@@ -62,8 +58,7 @@ const list: CommandModule<object, Args> = {
 };
 
 export const jenkinsCommand: CommandModule<object, object> = {
-  command: 'jenkins',
-  describe: 'Talk to Jenkins directly: ping (check the connection), list (what jobsmith sees)',
+  ...commandInfo('jenkins'),
   builder: (y) => y.command(ping).command(list).demandCommand(1),
   handler: () => {},
 };

@@ -1,12 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasErrors } from '../model/diagnostic.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 import { loadAndRender, workspaceOptions, type WorkspaceArgs } from './render-command.js';
 
 export const listCommand: CommandModule<object, WorkspaceArgs> = {
-  command: 'list',
-  describe: 'List the jobs the definitions produce (full name, template, project)',
+  ...commandInfo('list'),
   builder: (y) => workspaceOptions(y) as unknown as Argv<WorkspaceArgs>,
   handler: async (args) => {
     const r = await loadAndRender(args);

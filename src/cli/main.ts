@@ -1,16 +1,42 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { commandsFor } from './commands.js';
+/**
+ * The command line: yargs, the exit-code rule (src/cli/exit-codes.ts) and the mapping of errors to
+ * it. `--version` and `--help` answer without loading yargs or any command (start-up is most of a
+ * short command's time); a named command loads only its own module (src/cli/commands.ts).
+ */
+import { readFileSync } from 'node:fs';
 import { EXIT } from './exit-codes.js';
-import { ExternalError, UsageError } from '../model/errors.js';
+import { ExternalError, InputError, UsageError } from '../model/errors.js';
+
+/** "error: ..." once, however the message starts. */
+function errorLine(message: string): string {
+  return `error: ${message.replace(/^(error:\s*)+/i, '')}\n`;
+}
+
+/** yargs found the command line wrong (unknown flag, missing argument, a check failed). */
+class CommandLineError extends UsageError {}
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(version() + '\n');
+    return;
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    const { topLevelHelp } = await import('./top-help.js');
+    process.stdout.write(topLevelHelp(process.stdout.columns || 100));
+    return;
+  }
+  const [{ default: yargs }, { commandsFor }, { DESCRIPTION, USAGE }] = await Promise.all([import('yargs'), import('./commands.js'), import('./top-help.js')]);
   const commands = await commandsFor(argv);
-  let usageFailure = false;
+  const failures: string[] = [];
   const cli = yargs(argv)
     .scriptName('jobsmith')
-    .usage('$0 <command> [options]\n\nGenerate Jenkins jobs from templates and keep Jenkins in step with git')
+    .usage(`${USAGE}\n\n${DESCRIPTION}`)
+    .version(version())
     .strict()
     .demandCommand(1, 'Name a command (see --help).')
     .recommendCommands()
@@ -18,21 +44,37 @@ async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageFailure = true;
-      process.stderr.write(`error: ${msg}\n(run with --help for usage)\n`);
-    });
-  // yargs still runs a command's handler after a validation failure: skip it then.
-  for (const c of commands) cli.command({ ...c, handler: (args) => (usageFailure ? undefined : c.handler(args)) });
+      // A command handler's own error arrives here with no message: let parseAsync reject with it.
+      if (err && !(msg && err instanceof UsageError)) throw err;
+      // yargs' own validation failures: collected, all are reported. A check's UsageError (a
+      // command's own check, which runs after them): stops here with everything found so far.
+      const named = argv.find((a) => !a.startsWith('-'));
+      failures.push(/^Did you mean/.test(msg) && named !== undefined ? `unknown command ${named}. ${msg}` : msg);
+      if (err) throw new CommandLineError(failures.join('\n'));
+    })
+    // After validation, before any handler (nested ones too): a command line with failures runs nothing.
+    .middleware(() => {
+      if (failures.length) throw new CommandLineError(failures.join('\n'));
+    }, false);
+  for (const c of commands) cli.command(c);
   try {
     await cli.parseAsync();
-    if (usageFailure) process.exitCode = EXIT.usage;
+    if (failures.length) throw new CommandLineError(failures.join('\n'));
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
+    if (err instanceof CommandLineError) {
+      process.stderr.write(`${err.message.split('\n').map(errorLine).join('')}(run with --help for usage)\n`);
       process.exitCode = EXIT.usage;
+    } else if (err instanceof UsageError) {
+      process.stderr.write(errorLine(err.message));
+      process.exitCode = EXIT.usage;
+    } else if (err instanceof InputError) {
+      if (err.diagnostics.length) {
+        const { printDiagnostics } = await import('./print-diagnostics.js');
+        printDiagnostics(err.diagnostics);
+      } else process.stderr.write(errorLine(err.message));
+      process.exitCode = EXIT.badInput;
     } else if (err instanceof ExternalError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      process.stderr.write(errorLine(err.message));
       process.exitCode = EXIT.external;
     } else {
       process.stderr.write(`internal error (a bug in jobsmith; please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
@@ -41,4 +83,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(hideBin(process.argv));
+await main(process.argv.slice(2));

@@ -5,6 +5,7 @@
  * expression matches no node are warned about (`--no-label-check` skips that request).
  */
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasActions } from '../model/plan.js';
 import { EXIT } from './exit-codes.js';
 import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
@@ -17,8 +18,7 @@ interface PlanArgs extends CommonSyncArgs {
 }
 
 export const planCommand: CommandModule<object, PlanArgs> = {
-  command: 'plan',
-  describe: 'Show what a sync would change in Jenkins (changes nothing)',
+  ...commandInfo('plan'),
   builder: (y) =>
     commonSyncOptions(y)
       .option('out', { type: 'string', describe: 'Save the plan to FILE for `jobsmith apply FILE`' })
@@ -26,19 +26,22 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0: none)' })
       .option('label-check', { type: 'boolean', default: true, describe: "Warn when a job's label expression (assignedNode) matches no node of Jenkins: one extra request, only when some job sets a label (--no-label-check: skip)" }) as unknown as Argv<PlanArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { planSync } = await import('../sync/plan-sync.js');
     const { planBasis, savePlanFile } = await import('../sync/saved-plan-io.js');
     const { runLimited } = await import('../apply/run-limited.js');
     const { configDiff } = await import('../plan/print-diff.js');
-    const source = await sourceFrom(a);
-    const code = await openJenkins(a, async (api, where) => {
+    const { checkOutputFileArg, writingTo } = await import('./output-file-arg.js');
+    if (a.out !== undefined) checkOutputFileArg(a.out, '--out');
+    const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a), labelCheck: a['label-check'] } });
+      const source = await sourceFrom(a, concurrency);
+      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a, concurrency), labelCheck: a['label-check'] } });
       const extra: Record<string, unknown> = {};
       if (outcome.status === 'planned' && a.out) {
         outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);
-        await savePlanFile(a.out, outcome.plan);
+        const out = a.out;
+        await writingTo(out, '--out', () => savePlanFile(out, outcome.plan));
         extra.savedTo = a.out;
       }
       reportPlanned(outcome, a);
@@ -46,7 +49,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       if (outcome.status === 'planned' && a.diff) {
         const updates = outcome.plan.changes.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'adopt'));
         const current = new Map<string, string>();
-        await runLimited(updates, a.concurrency, async (c) => {
+        await runLimited(updates, concurrency, async (c) => {
           current.set(c.fullName, await api.getConfig(c.fullName));
         });
         const diffs = updates.map((c) => configDiff(c, current.get(c.fullName)));

@@ -3,9 +3,9 @@
  * sidecar and definition (`tokens:` keys), keeping formatting; check the result renders; commit.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { UsageError } from '../model/errors.js';
-import { DefinitionEditError, TOKEN_NAME } from '../bulk/definition-edit.js';
-import { planRenameToken, type FileEdit } from '../bulk/edit-definitions.js';
+import type { FileEdit } from '../bulk/edit-definitions.js';
 import { definitionEditOptions, finishDefinitionEdit, type DefinitionEditArgs } from './set-default-command.js';
 import { EXIT } from './exit-codes.js';
 
@@ -15,13 +15,14 @@ interface RenameArgs extends DefinitionEditArgs {
 }
 
 export const renameTokenCommand: CommandModule<object, RenameArgs> = {
-  command: 'rename-token <old> <new>',
-  describe: 'Rename a token in templates, sidecars and definitions, and commit',
+  ...commandInfo('rename-token'),
   builder: (y) =>
     definitionEditOptions(y)
       .positional('old', { type: 'string', describe: 'Current token name' })
       .positional('new', { type: 'string', describe: 'New token name' }) as unknown as Argv<RenameArgs>,
   handler: async (a) => {
+    const { DefinitionEditError, TOKEN_NAME } = await import('../bulk/definition-edit.js');
+    const { planRenameToken } = await import('../bulk/edit-definitions.js');
     const [oldName, newName] = [String(a.old), String(a.new)];
     for (const n of [oldName, newName]) if (!TOKEN_NAME.test(n)) throw new UsageError(`${n} is not a token name (like MVN.VERSION: capitals, digits, _ and at least one dot)`);
     if (oldName === newName) throw new UsageError('the old and new names are the same');

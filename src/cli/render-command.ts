@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
-import { loadWorkspace, type Workspace } from '../load/workspace.js';
-import { renderWorkspace } from '../render/render-workspace.js';
-import { writeJenkinsHome } from '../render/write-jenkins-home.js';
+import type { Workspace } from '../load/workspace.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 
@@ -30,6 +29,7 @@ export async function loadAndRender(args: {
   /** See RenderOptions.keepConfigs: false or a budget drops configs after checking and hashing; `configOf` renders one again. */
   keepConfigs?: boolean | number;
 }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[]; configOf: (job: DesiredJob) => string }> {
+  const [{ loadWorkspace }, { renderWorkspace }] = await Promise.all([import('../load/workspace.js'), import('../render/render-workspace.js')]);
   const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
   const r = renderWorkspace(workspace, { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs !== undefined ? { keepConfigs: args.keepConfigs } : {}) });
   return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics], configOf: r.configOf };
@@ -44,8 +44,7 @@ interface RenderArgs extends WorkspaceArgs {
 }
 
 export const renderCommand: CommandModule<object, RenderArgs> = {
-  command: 'render',
-  describe: 'Render every job into a JENKINS_HOME layout (<out>/jobs/<name>/config.xml); writes nothing if any check fails',
+  ...commandInfo('render'),
   builder: (y) =>
     workspaceOptions(y)
       .option('out', { type: 'string', default: 'out', describe: 'Output directory' })
@@ -55,6 +54,14 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     // a budget (64 Mi characters, about 30,000 typical jobs); beyond it they are rendered again one at
     // a time while writing, so memory does not grow with the job count.
     const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, keepConfigs: RENDER_KEEP_BUDGET, ...(args.project ? { projects: args.project } : {}) });
+    // --project names a project the definitions do not have: bad input, like any unknown name.
+    const known = r.workspace.definitions.map((d) => d.project);
+    for (const p of args.project ?? []) {
+      if (!known.includes(p)) {
+        const { didYouMean } = await import('../load/did-you-mean.js');
+        r.diagnostics.push({ severity: 'error', code: 'unknown-project', message: `no project ${p} in ${args.jobs}${didYouMean(p, known)}`, field: '--project' });
+      }
+    }
     if (hasErrors(r.diagnostics)) {
       if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
       else {
@@ -64,7 +71,18 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       process.exitCode = EXIT.badInput;
       return;
     }
+    const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
     const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf });
+    if (w.refused.length) {
+      if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });
+      else {
+        printDiagnostics(r.diagnostics);
+        for (const p of w.refused) process.stderr.write(`${p.path}: error: ${p.reason}\n`);
+        process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
+      }
+      process.exitCode = EXIT.badInput;
+      return;
+    }
     if (args.json) {
       printJson({
         ok: true,

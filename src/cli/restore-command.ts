@@ -4,15 +4,8 @@
  * revision. Shows the plan; `--apply` applies it. Never deletes anything.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { systemClock } from '../model/clock.js';
-import { hasActions } from '../model/plan.js';
-import { planToJson } from '../plan/print-json.js';
-import { formatPlanText } from '../plan/print-text.js';
-import { runRestore } from '../bulk/run-restore.js';
-import { connectionOptions, openJenkins, type ConnectionArgs } from '../sync/open-jenkins.js';
-import { appliedToJson } from './sync-command.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { progressMode, progressReporter } from './progress.js';
+import { commandInfo } from './commands.js';
+import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 
 interface RestoreArgs extends ConnectionArgs {
@@ -21,14 +14,12 @@ interface RestoreArgs extends ConnectionArgs {
   only?: string[];
   overwrite: boolean;
   apply: boolean;
-  concurrency: number;
   json: boolean;
   verbose: boolean;
 }
 
 export const restoreCommand: CommandModule<object, RestoreArgs> = {
-  command: 'restore <from>',
-  describe: 'Recreate jobs, folders and views from a backup, or from the definitions at a git revision (plan; --apply)',
+  ...commandInfo('restore'),
   builder: (y) =>
     connectionOptions(y)
       .positional('from', { type: 'string', describe: 'A backup directory (jobsmith backup), a definitions directory, or a git repository of either (with --revision)' })
@@ -36,16 +27,22 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       .option('only', { type: 'string', array: true, describe: 'Restore only items whose full name matches these globs (their folders come along)' })
       .option('overwrite', { type: 'boolean', default: false, describe: 'Also update existing items that differ (definitions: adopt unmanaged jobs in the way)' })
       .option('apply', { type: 'boolean', default: false, describe: 'Apply the plan (default: show it only)' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
-      .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' })
-      .check((a) => {
-        const c = (a as unknown as RestoreArgs).concurrency;
-        if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-        return true;
-      }) as unknown as Argv<RestoreArgs>,
+      .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged items too' }) as unknown as Argv<RestoreArgs>,
   handler: async (a) => {
-    process.exitCode = await openJenkins(a, async (api, where) => {
+    const { onInterrupt } = await import('./interrupt.js');
+    const { systemClock } = await import('../model/clock.js');
+    const { hasActions } = await import('../model/plan.js');
+    const { planToJson } = await import('../plan/print-json.js');
+    const { formatPlanText } = await import('../plan/print-text.js');
+    const { runRestore } = await import('../bulk/run-restore.js');
+    const { appliedToJson, reportInterrupted } = await import('./report-apply.js');
+    const { printDiagnostics } = await import('./print-diagnostics.js');
+    const { progressMode, progressReporter } = await import('./progress.js');
+    const interrupt = onInterrupt();
+    // Ctrl-C before the plan is applied stops at once; the plan is shown first, so the apply is near.
+    if (a.apply) interrupt.applying();
+    process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const mode = progressMode(process.stderr, process.env, a.json);
       const o = await runRestore(api, {
@@ -54,31 +51,33 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
         only: a.only ?? [],
         overwrite: a.overwrite,
         apply: a.apply,
-        concurrency: a.concurrency,
+        concurrency,
         clock: systemClock,
         onEvent: progressReporter(mode, process.stderr, process.stderr.columns || 80),
+        signal: interrupt.signal,
       });
       const invalid = o.plan === undefined;
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0;
-      const code = invalid || o.plan!.refused ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
+      const code = invalid || o.plan!.refused ? EXIT.badInput : o.applied?.notStarted ? EXIT.interrupted : failed ? EXIT.external : EXIT.ok;
       if (a.json) {
         process.stdout.write(JSON.stringify({ kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }, null, 1) + '\n');
         return code;
       }
       printDiagnostics(o.diagnostics);
       if (invalid) {
-        process.stderr.write(`The ${o.kind === 'backup' ? 'backup' : 'definitions'} have errors: nothing was changed in Jenkins.\n`);
+        process.stderr.write(`${o.kind === 'backup' ? 'The backup has' : 'The definitions have'} errors: nothing was changed in Jenkins.\n`);
         return code;
       }
       process.stdout.write(formatPlanText(o.plan!, { verbose: a.verbose }));
       if (o.plan!.refused) process.stderr.write('Nothing was changed in Jenkins.\n');
       else if (!a.apply && hasActions(o.plan!)) process.stdout.write('Nothing was changed; run again with --apply to restore.\n');
+      if (o.applied && reportInterrupted(o.applied, 'Run restore again to finish (it never deletes, and skips what is there).')) return code;
       if (o.applied) {
         for (const f of o.applied.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
         for (const f of o.applied.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
         process.stdout.write(`Restored: ${o.applied.succeeded.length} done, ${o.applied.failed.length} failed, ${o.applied.skipped.length} skipped.\n`);
       }
       return code;
-    });
+    }).finally(() => interrupt.dispose());
   },
 };

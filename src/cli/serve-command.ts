@@ -4,10 +4,11 @@
  * pushed to the definitions repository, then synced (or left to the sync master job).
  */
 import type { Argv, CommandModule } from 'yargs';
-import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
+import { commandInfo } from './commands.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
+import { checkNumberFlags, PORT_RANGE } from './number-flags.js';
+import { listening } from './listen-error.js';
 import type { AccessControl } from '../form/form-server.js';
-import { redactUrls } from '../form/redact.js';
 import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 
@@ -16,11 +17,6 @@ interface ServeArgs extends SelfServiceArgs, ConnectionArgs {
   host?: string;
   allow?: string[];
   'user-header'?: string;
-}
-
-function baseUrlFrom(where: string): string {
-  const m = /https?:\/\/\S+/.exec(where);
-  return m ? redactUrls(m[0]).replace(/\/\/\*\*\*@/, '//').replace(/[,.]$/, '') : '';
 }
 
 function untilSignal(): Promise<void> {
@@ -36,16 +32,16 @@ function untilSignal(): Promise<void> {
 }
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
-  command: 'serve',
-  describe: 'Serve the self-service create-job web form',
+  ...commandInfo('serve'),
   builder: (y) =>
     connectionOptions(selfServiceOptions(y))
       .option('port', { type: 'number', describe: 'Port to listen on (default 8080; 0: any free port)' })
       .option('host', { type: 'string', describe: 'Address to listen on (default 127.0.0.1; put a reverse proxy in front for others)' })
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
-      .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' }) as unknown as Argv<ServeArgs>,
+      .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' })
+      .check(checkNumberFlags({ port: PORT_RANGE })) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { startFormServer } = await import('../form/form-server.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
     const { renderChecker } = await import('../form/render-checker.js');
@@ -61,7 +57,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const listen = { host: a.host ?? file.host ?? '127.0.0.1', port: a.port ?? file.port ?? 8080 };
 
     const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string): Promise<void> => {
-      const server = await startFormServer(
+      const server = await listening(listen.host, listen.port, () =>
+        startFormServer(
         {
           checker,
           store,
@@ -72,15 +69,16 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           ...(Object.keys(access).length ? { access } : {}),
         },
         listen,
+        ),
       );
       process.stdout.write(`jobsmith form: ${server.url}/ (jobs ${syncMode === 'now' ? 'created at once' : 'left to the sync master job'}; Ctrl-C stops)\n`);
       await untilSignal();
       await server.close();
     };
     if (syncMode === 'master-job') return serve(undefined, '');
-    await openJenkins(a, async (api: JenkinsApi, where) => {
+    await openJenkins(a, async ({ api, where, url }) => {
       process.stderr.write(`${where}\n`);
-      const base = baseUrlFrom(where);
+      const base = url;
       await serve(projectSyncer(api, paths, { jenkinsUrl: base }), base);
     });
   },

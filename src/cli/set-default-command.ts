@@ -3,12 +3,10 @@
  * (or, with --where, in each matching project's definition), keeping the YAML's comments and
  * formatting; check the result renders; commit. Review with `jobsmith plan --diff`.
  */
-import { createTwoFilesPatch } from 'diff';
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { UsageError } from '../model/errors.js';
-import { DefinitionEditError, TOKEN_NAME } from '../bulk/definition-edit.js';
-import { parseDefinitionWhere, planSetDefault, writeEdits, type DefinitionWhere, type FileEdit } from '../bulk/edit-definitions.js';
-import { printDiagnostics } from './print-diagnostics.js';
+import type { DefinitionWhere, FileEdit } from '../bulk/edit-definitions.js';
 import { EXIT } from './exit-codes.js';
 
 export interface DefinitionEditArgs {
@@ -28,20 +26,25 @@ export function definitionEditOptions<T>(y: Argv<T>): Argv<T & DefinitionEditArg
 
 /** Print diffs, check, write, commit; returns the exit code. */
 export async function finishDefinitionEdit(a: DefinitionEditArgs, edits: FileEdit[], message: string): Promise<number> {
+  const { createTwoFilesPatch } = await import('diff');
+  const { writeEdits } = await import('../bulk/edit-definitions.js');
+  const { hasErrors } = await import('../model/diagnostic.js');
+  const { printDiagnostics } = await import('./print-diagnostics.js');
   for (const e of edits) process.stdout.write(createTwoFilesPatch(e.file, e.file, e.before, e.after, undefined, undefined, { context: 2 }).replace(/^={10,}\n/, ''));
   if (edits.length === 0) {
     process.stdout.write('nothing to change\n');
     return EXIT.ok;
   }
+  // A dry run runs every check the real run runs, and exits as it would.
+  const r = await writeEdits({ templatesDir: a.templates, jobsDir: a.jobs }, edits, message, { commit: a.commit, dryRun: a['dry-run'] });
+  printDiagnostics(r.diagnostics);
+  if (hasErrors(r.diagnostics)) {
+    process.stderr.write(`The definitions would have errors after this edit: nothing was written${a['dry-run'] ? ' (--dry-run)' : ''}.\n`);
+    return EXIT.badInput;
+  }
   if (a['dry-run']) {
     process.stdout.write(`${edits.length} file(s) would change; nothing written (--dry-run)\n`);
     return EXIT.ok;
-  }
-  const r = await writeEdits({ templatesDir: a.templates, jobsDir: a.jobs }, edits, message, { commit: a.commit });
-  printDiagnostics(r.diagnostics);
-  if (!r.written) {
-    process.stderr.write('The definitions would have errors after this edit: nothing was written.\n');
-    return EXIT.badInput;
   }
   let line = `${edits.length} file(s) changed`;
   if (r.commit) line += `; committed ${r.commit.slice(0, 12)} (${message.split('\n')[0]})`;
@@ -57,14 +60,15 @@ interface SetDefaultArgs extends DefinitionEditArgs {
 }
 
 export const setDefaultCommand: CommandModule<object, SetDefaultArgs> = {
-  command: 'set-default <token> <value>',
-  describe: 'Set a token value for all projects (jobs/_defaults.yaml) or those matching --where, and commit',
+  ...commandInfo('set-default'),
   builder: (y) =>
     definitionEditOptions(y)
       .positional('token', { type: 'string', describe: 'Token name, e.g. MVN.VERSION' })
       .positional('value', { type: 'string', describe: 'New value' })
       .option('where', { type: 'string', array: true, describe: 'Only projects matching project=GLOB, folder=GLOB, template=GLOB or view=GLOB (set in their own files)' }) as unknown as Argv<SetDefaultArgs>,
   handler: async (a) => {
+    const { DefinitionEditError, TOKEN_NAME } = await import('../bulk/definition-edit.js');
+    const { parseDefinitionWhere, planSetDefault } = await import('../bulk/edit-definitions.js');
     const token = String(a.token);
     if (!TOKEN_NAME.test(token)) throw new UsageError(`${token} is not a token name (like MVN.VERSION: capitals, digits, _ and at least one dot)`);
     let where: DefinitionWhere[];

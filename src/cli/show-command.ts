@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasErrors } from '../model/diagnostic.js';
-import { didYouMean } from '../load/did-you-mean.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 import { loadAndRender, workspaceOptions, type WorkspaceArgs } from './render-command.js';
@@ -10,10 +10,10 @@ interface ShowArgs extends WorkspaceArgs {
 }
 
 export const showCommand: CommandModule<object, ShowArgs> = {
-  command: 'show <job>',
-  describe: 'Print the rendered config.xml of one job (full name, e.g. team-a/payments-CI-build-trunk)',
+  ...commandInfo('show'),
   builder: (y) => workspaceOptions(y).positional('job', { type: 'string', demandOption: true, describe: 'Job full name' }) as unknown as Argv<ShowArgs>,
   handler: async (args) => {
+    const { didYouMean } = await import('../load/did-you-mean.js');
     const r = await loadAndRender(args);
     const jobs = r.desired.jobs;
     const job = jobs.find((j) => j.fullName === args.job) ?? jobs.find((j) => j.fullName.toLowerCase() === args.job.toLowerCase()) ?? jobs.find((j) => j.name === args.job);

@@ -1,7 +1,13 @@
 import type { CommandModule } from 'yargs';
-import { startStandin, type StandinOptions } from '../standin/server.js';
+import { commandInfo } from './commands.js';
+import type { StandinOptions } from '../standin/server.js';
 import type { FaultConfig } from '../standin/faults.js';
 import { UsageError } from '../model/errors.js';
+import { checkNumberFlags, PORT_RANGE } from './number-flags.js';
+import { listening } from './listen-error.js';
+import { checkDirectoryArg } from './directory-arg.js';
+
+const RATE = { min: 0, max: 1, integer: false };
 
 interface StandinArgs {
   port: number;
@@ -26,8 +32,7 @@ interface StandinArgs {
 
 /** `jobsmith standin`: a Jenkins stand-in on 127.0.0.1. */
 export const standinCommand: CommandModule<object, StandinArgs> = {
-  command: 'standin',
-  describe: 'Run a Jenkins stand-in server on 127.0.0.1 (state kept in --home, Jenkins layout)',
+  ...commandInfo('standin'),
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 8080, describe: 'Port on 127.0.0.1 (0 picks a free one)' })
@@ -47,18 +52,27 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
       .option('error-rate', { type: 'number', describe: 'Fault: share of requests (0..1) answered with --error-status' })
       .option('error-status', { type: 'number', default: 503, describe: 'Fault: status for --error-rate' })
       .option('drop-rate', { type: 'number', describe: 'Fault: share of connections dropped before answering' })
-      .option('slow-listing-ms', { type: 'number', describe: 'Fault: extra delay of item listings' }),
+      .option('slow-listing-ms', { type: 'number', describe: 'Fault: extra delay of item listings' })
+      .check(
+        checkNumberFlags({
+          port: PORT_RANGE,
+          'build-seconds': { min: 0, max: 86_400, integer: false, unit: 'seconds' },
+          'quiet-seconds': { min: 0, max: 86_400, integer: false, unit: 'seconds' },
+          'max-body-bytes': { min: 1, max: 2 ** 31 - 1, integer: true, unit: 'bytes' },
+          seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+          'latency-ms': { min: 0, max: 600_000, integer: true, unit: 'milliseconds' },
+          'error-rate': RATE,
+          'error-status': { min: 400, max: 599, integer: true },
+          'drop-rate': RATE,
+          'slow-listing-ms': { min: 0, max: 600_000, integer: true, unit: 'milliseconds' },
+        }),
+      ),
   handler: async (a) => {
     // main.ts's yargs fail handler reports a missing option but still runs the handler.
     if (typeof a.home !== 'string' || a.home === '') throw new UsageError('--home DIR is required');
+    checkDirectoryArg(a.home, '--home');
     if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user');
     if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs --token or --password');
-    if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port must be 0..65535, got ${a.port}`);
-    const rate = (v: number | undefined, flag: string): void => {
-      if (v !== undefined && !(v >= 0 && v <= 1)) throw new UsageError(`${flag} must be between 0 and 1`);
-    };
-    rate(a['error-rate'], '--error-rate');
-    rate(a['drop-rate'], '--drop-rate');
     const faults: FaultConfig = {};
     if (a['latency-ms']) faults.latencyMs = a['latency-ms'];
     if (a['error-rate']) faults.errors = { '*': { rate: a['error-rate'], status: a['error-status'] ?? 503 } };
@@ -78,7 +92,8 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
     if (a['quiet-seconds'] !== undefined) opts.quietPeriodMs = a['quiet-seconds'] * 1000;
     if (a['max-body-bytes'] !== undefined) opts.maxBodyBytes = a['max-body-bytes'];
     if (a.seed !== undefined) opts.seed = a.seed;
-    const s = await startStandin(opts);
+    const { startStandin } = await import('../standin/server.js');
+    const s = await listening('127.0.0.1', a.port, () => startStandin(opts));
     // Stop handlers first, then announce: a Ctrl-C right after "listening on" must still close
     // the stand-in cleanly (and release its home's lock).
     const stopped = new Promise<void>((resolve) => {

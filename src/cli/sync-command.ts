@@ -1,22 +1,20 @@
 /**
  * `jobsmith sync`: render the definitions, list Jenkins once, plan, apply. The master job runs this
- * on every commit to the definitions. Also holds what `plan` and `apply` share: options, the
- * Jenkins connection (or the embedded stand-in), printing and exit codes.
+ * on every commit to the definitions. Also holds what `plan` shares with it: options and printing
+ * (exit codes and apply reports: report-apply.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import type { ApplyResult } from '../apply/apply-events.js';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import type { JenkinsApi } from '../model/jenkins-api.js';
-import type { Plan } from '../model/plan.js';
+import { commandInfo } from './commands.js';
 import { planToJson } from '../plan/print-json.js';
+import { appliedToJson, exitCodeFor, reportInterrupted } from './report-apply.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
 import type { SyncOutcome } from '../sync/run-sync.js';
 import type { SyncSettings } from '../sync/plan-sync.js';
 import type { DesiredSource } from '../sync/desired-source.js';
-import { connectionOptions, type ConnectionArgs } from '../sync/connection-args.js';
-import { EXIT } from './exit-codes.js';
+import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { progressMode, progressReporter } from './progress.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
 export interface CommonSyncArgs extends ConnectionArgs {
   templates: string;
@@ -28,7 +26,6 @@ export interface CommonSyncArgs extends ConnectionArgs {
   'allow-stale': boolean;
   adopt: boolean;
   verify: boolean;
-  concurrency: number;
   json: boolean;
   verbose: boolean;
   branches: boolean;
@@ -45,18 +42,12 @@ export function commonSyncOptions<T>(y: Argv<T>): Argv<T & CommonSyncArgs> {
     .option('allow-stale', { type: 'boolean', default: false, describe: "Delete and move even when the definitions' checkout is behind its upstream branch (or it cannot be asked)" })
     .option('adopt', { type: 'boolean', default: false, describe: 'Take over unmanaged jobs that have a desired name' })
     .option('verify', { type: 'boolean', default: false, describe: "Fetch managed jobs' configs and treat edits made in Jenkins as changes" })
-    .option('concurrency', { type: 'number', default: 8, describe: 'Parallel requests' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
     .option('verbose', { type: 'boolean', default: false, describe: 'List unchanged jobs too' })
-    .option('branches', { type: 'boolean', default: true, describe: 'Detect branches for projects with a branches: block (--no-branches: skip; branch jobs are then never torn down)' })
-    .check((a) => {
-      const c = (a as unknown as CommonSyncArgs).concurrency;
-      if (!Number.isInteger(c) || c < 1 || c > 64) throw new Error('--concurrency must be an integer from 1 to 64');
-      return true;
-    }) as unknown as Argv<T & CommonSyncArgs>;
+    .option('branches', { type: 'boolean', default: true, describe: 'Detect branches for projects with a branches: block (--no-branches: skip; branch jobs are then never torn down)' }) as unknown as Argv<T & CommonSyncArgs>;
 }
 
-export function settingsFrom(a: CommonSyncArgs): SyncSettings {
+export function settingsFrom(a: CommonSyncArgs, concurrency: number): SyncSettings {
   return {
     removed: a.removed,
     allowMassDelete: a['allow-mass-delete'],
@@ -64,42 +55,16 @@ export function settingsFrom(a: CommonSyncArgs): SyncSettings {
     allowStale: a['allow-stale'],
     adopt: a.adopt,
     verify: a.verify,
-    concurrency: a.concurrency,
+    concurrency,
     // given but empty (`--only $UNSET`) stays [] so the run refuses it; not given is no filter
     ...(a.only !== undefined ? { only: a.only.map(String) } : {}),
   };
 }
 
 /** The definitions on disk (render + branch detection); loaded lazily so `--help` stays fast. */
-export async function sourceFrom(a: CommonSyncArgs): Promise<DesiredSource> {
+export async function sourceFrom(a: CommonSyncArgs, concurrency: number): Promise<DesiredSource> {
   const { workspaceSource } = await import('../sync/workspace-source.js');
-  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency: a.concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
-}
-
-export function printDiagnostics(list: readonly Diagnostic[]): void {
-  for (const d of sortDiagnostics(list)) process.stderr.write(formatDiagnostic(d) + '\n');
-}
-
-/** Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote failure). */
-export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undefined, invalid: boolean): number {
-  if (invalid) return EXIT.badInput;
-  if (!plan) return EXIT.ok;
-  if (plan.refused) return EXIT.badInput;
-  if (applied && (applied.failed.length > 0 || applied.skipped.length > 0)) return EXIT.external;
-  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
-  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'input')) return EXIT.badInput;
-  return EXIT.ok;
-}
-
-export function appliedToJson(a: ApplyResult | undefined): unknown {
-  if (!a) return undefined;
-  const brief = (c: { kind: string; target: string; fullName: string }) => ({ kind: c.kind, target: c.target, fullName: c.fullName });
-  return {
-    refused: a.refused,
-    succeeded: a.succeeded.map(brief),
-    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error })),
-    skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
-  };
+  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
 }
 
 /** Before applying: diagnostics and the plan (text mode only). */
@@ -121,12 +86,13 @@ export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, extra: Re
   const code = exitCodeFor(plan, outcome.applied, invalid);
   if (a.json) {
     process.stdout.write(
-      JSON.stringify({ status: invalid ? 'invalid' : plan?.refused ? 'refused' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }, null, 1) + '\n',
+      JSON.stringify({ status: invalid ? 'invalid' : plan?.refused ? 'refused' : outcome.applied?.notStarted ? 'interrupted' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }, null, 1) + '\n',
     );
     return code;
   }
   const ap = outcome.applied;
   if (ap && plan) {
+    if (reportInterrupted(ap, 'Run sync again to converge.')) return code;
     if (ap.failed.length || ap.skipped.length) {
       process.stderr.write(`${ap.failed.length} change(s) failed, ${ap.skipped.length} skipped; ${ap.succeeded.length} applied. Run sync again to converge.\n`);
       for (const f of ap.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
@@ -143,18 +109,23 @@ interface SyncArgs extends CommonSyncArgs {
 }
 
 export const syncCommand: CommandModule<object, SyncArgs> = {
-  command: 'sync',
-  describe: 'Make Jenkins match the definitions: plan and apply in one step',
+  ...commandInfo('sync'),
   builder: (y) =>
     commonSyncOptions(y).option('dry-run', { type: 'boolean', default: false, describe: 'Plan only; change nothing' }) as unknown as Argv<SyncArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('../sync/open-jenkins.js');
+    const { openJenkins } = await import('./connection-options.js');
     const { runSync } = await import('../sync/run-sync.js');
-    const source = await sourceFrom(a);
-    const code = await openJenkins(a, async (api: JenkinsApi, where) => {
+    const { onInterrupt } = await import('./interrupt.js');
+    const interrupt = onInterrupt();
+    const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
+      const source = await sourceFrom(a, concurrency);
       const onEvent = progressReporter(progressMode(process.stderr, process.env, a.json), process.stderr, process.stderr.columns || 80);
-      const outcome = await runSync({ api, source, settings: settingsFrom(a), dryRun: a['dry-run'], onEvent, onPlan: (p) => reportPlanned(p, a) });
+      const onPlan = (p: SyncOutcome): void => {
+        reportPlanned(p, a);
+        interrupt.applying(); // from here on, Ctrl-C stops between changes and reports
+      };
+      const outcome = await runSync({ api, source, settings: settingsFrom(a, concurrency), dryRun: a['dry-run'], onEvent, signal: interrupt.signal, onPlan });
       const code = reportOutcome(outcome, a);
       if (a.embedded !== undefined && !a.json) {
         process.stdout.write(
@@ -163,7 +134,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
         );
       }
       return code;
-    });
+    }).finally(() => interrupt.dispose());
     process.exitCode = code;
   },
 };

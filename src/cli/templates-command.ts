@@ -1,16 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
+import { commandInfo } from './commands.js';
 import { hasErrors } from '../model/diagnostic.js';
-import { loadWorkspace } from '../load/workspace.js';
-import { BUILTIN_TOKEN_NAMES } from '../render/render-workspace.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 import { workspaceOptions, type WorkspaceArgs } from './render-command.js';
 
 export const templatesCommand: CommandModule<object, WorkspaceArgs> = {
-  command: 'templates',
-  describe: 'List the templates and their tokens (where each is used, and the sidecar docs)',
+  ...commandInfo('templates'),
   builder: (y) => workspaceOptions(y) as unknown as Argv<WorkspaceArgs>,
   handler: async (args) => {
+    const [{ loadWorkspace }, { BUILTIN_TOKEN_NAMES }] = await Promise.all([import('../load/workspace.js'), import('../render/render-workspace.js')]);
     const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
     const builtins = new Set(BUILTIN_TOKEN_NAMES);
     const list = [...workspace.templates.values()].map((t) => ({

@@ -4,7 +4,7 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { hasErrors } from '../model/diagnostic.js';
 import { tryLock, type FileLock } from './file-lock.js';
-import { redactUrls } from './redact.js';
+import { redactUrlsInText } from '../model/redact-url.js';
 
 /** A git identity (`name <email>`). */
 export interface GitIdentity {
@@ -301,5 +301,5 @@ function isRejectedPush(err: unknown): boolean {
 function errorText(err: unknown): string {
   const raw = String((err as Error)?.message ?? err).trim();
   const lines = raw.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
-  return redactUrls(lines.slice(0, 4).join(' / '));
+  return redactUrlsInText(lines.slice(0, 4).join(' / '));
 }

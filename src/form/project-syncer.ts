@@ -3,7 +3,7 @@ import type { Change } from '../model/plan.js';
 import { formatDiagnostic, hasErrors } from '../model/diagnostic.js';
 import { runSync } from '../sync/run-sync.js';
 import { workspaceSource } from '../sync/workspace-source.js';
-import { redactUrls } from './redact.js';
+import { redactUrlsInText } from '../model/redact-url.js';
 import type { ProjectSyncer, SyncedJob, SyncSummary } from './self-service.js';
 import type { WorkspaceDirs } from './render-checker.js';
 
@@ -38,7 +38,7 @@ export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenk
       const mine = (c: Change): boolean => c.target === 'job' && c.project === project;
       const jobs: SyncedJob[] = [];
       const failed = new Map<string, string>();
-      for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) failed.set(f.change.fullName, redactUrls(f.error));
+      for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) failed.set(f.change.fullName, redactUrlsInText(f.error));
       for (const c of plan.changes.filter(mine)) {
         const url = jobUrl(opts.jenkinsUrl, c.fullName);
         const error = failed.get(c.fullName);

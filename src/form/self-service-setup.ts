@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { UsageError } from '../model/errors.js';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { InputError, UsageError } from '../model/errors.js';
+import { Containment } from '../load/contained-path.js';
 import { DefinitionsStore, type GitIdentity } from './definitions-store.js';
 import type { AccessControl } from './form-server.js';
 import type { SelfServiceArgs } from './self-service-options.js';
@@ -36,7 +38,7 @@ export function selfServicePaths(a: SelfServiceArgs): SelfServicePaths {
 export async function openStore(a: SelfServiceArgs, paths: SelfServicePaths): Promise<DefinitionsStore> {
   const git = simpleGit({ baseDir: paths.dir });
   const isRepo = await git.checkIsRepo().catch(() => false);
-  if (!isRepo) throw new UsageError(`${paths.dir} is not a git working copy: clone the definitions repository and run from there (or pass --definitions DIR)`);
+  if (!isRepo) throw new InputError(`${paths.dir} is not a git working copy: clone the definitions repository and run from there (or pass --definitions DIR)`);
   let identity: GitIdentity | undefined = a.identity ? parseIdentity(a.identity, '--identity') : undefined;
   if (!identity) {
     const name = (await git.raw(['config', 'user.name']).catch(() => '')).trim();
@@ -63,28 +65,58 @@ export interface FormFileSettings {
 
 export function readFormSettings(configFile: string | undefined, cwd: string): FormFileSettings {
   const file = configFile ? path.resolve(cwd, configFile) : path.join(cwd, 'jobsmith.yaml');
+  const shown = path.relative(cwd, file) || file;
   if (!existsSync(file)) {
-    if (configFile) throw new UsageError(`config file ${configFile} does not exist`);
+    if (configFile) throw new InputError(`config file ${configFile} does not exist [--config]`);
     return {};
   }
-  const doc = parseDocument(readFileSync(file, 'utf8'));
-  if (doc.errors.length) throw new UsageError(`${file}: ${doc.errors[0]!.message.split('\n')[0]}`);
+  const outside = new Containment(path.dirname(file)).outside(file);
+  if (outside !== undefined) {
+    throw new InputError(`${shown}: the config file resolves to ${outside}, outside ${path.dirname(file)}: a symbolic link out of it is refused`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc, prettyErrors: false });
+  const diagnostics: Diagnostic[] = [];
+  const at = (node: unknown, field: string, message: string): void => {
+    const off = (node as { range?: [number, number] } | null | undefined)?.range?.[0];
+    const d: Diagnostic = { severity: 'error', code: 'form-setting', message, file: shown, field };
+    if (off !== undefined) {
+      const p = lc.linePos(off);
+      d.line = p.line;
+      d.column = p.col;
+    }
+    diagnostics.push(d);
+  };
+  const fail = (): never => {
+    throw new InputError(`${shown} has errors`, diagnostics);
+  };
+  if (doc.errors.length) {
+    for (const e of doc.errors) {
+      const p = lc.linePos(e.pos[0]);
+      diagnostics.push({ severity: 'error', code: 'config-yaml', message: e.message.split('\n')[0]!, file: shown, line: p.line, column: p.col });
+    }
+    fail();
+  }
   const root = doc.contents;
   if (!isMap(root)) return {};
   const form = root.get('form', true);
   if (form === undefined || form === null) return {};
-  if (!isMap(form)) throw new UsageError(`${file}: "form" must be a mapping`);
+  if (!isMap(form)) {
+    at(form, 'form', '"form" must be a mapping');
+    fail();
+  }
   const out: FormFileSettings = {};
   const access: AccessControl = {};
-  const problems: string[] = [];
-  for (const pair of form.items) {
+  for (const pair of (form as unknown as YAMLMap).items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const v = pair.value;
-    const str = (): string | undefined => (isScalar(v) && v.value !== null ? String(v.value) : (problems.push(`form.${key} must be a text`), undefined));
+    const field = `form.${key}`;
+    const problem = (message: string): undefined => void at(v ?? pair.key, field, message);
+    const str = (): string | undefined => (isScalar(v) && v.value !== null ? String(v.value) : problem(`${field} must be a text`));
     switch (key) {
       case 'allow':
         if (isSeq(v)) access.allow = v.items.map((i) => String(isScalar(i) ? i.value : i));
-        else problems.push('form.allow must be a list of user names');
+        else problem('form.allow must be a list of user names');
         break;
       case 'user-header':
       case 'userHeader': {
@@ -106,20 +138,20 @@ export function readFormSettings(configFile: string | undefined, cwd: string): F
       case 'port': {
         const n = Number(str());
         if (Number.isInteger(n) && n >= 0 && n < 65536) out.port = n;
-        else problems.push('form.port must be a port number');
+        else problem('form.port must be a whole number from 0 to 65535');
         break;
       }
       case 'sync': {
         const s = str();
         if (s === 'now' || s === 'master-job') out.sync = s;
-        else problems.push('form.sync must be "now" or "master-job"');
+        else problem('form.sync must be "now" or "master-job"');
         break;
       }
       default:
-        problems.push(`unknown setting form.${key} (known: allow, user-header, author-email, host, port, sync)`);
+        at(pair.key, field, `unknown setting form.${key} (known: allow, user-header, author-email, host, port, sync)`);
     }
   }
-  if (problems.length) throw new UsageError(problems.map((p) => `${file}: ${p}`).join('\n'));
+  if (diagnostics.length) fail();
   if (Object.keys(access).length) out.access = access;
   return out;
 }

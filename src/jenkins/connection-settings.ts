@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import type { Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ClientOptions } from './jenkins-client.js';
+import { Containment } from '../load/contained-path.js';
 import { redactUserInfo } from './redact.js';
+import { SETTING_RANGES, describeRange, inRange } from './setting-ranges.js';
 
 export const DEFAULT_CONFIG_FILE = 'jobsmith.yaml';
 
@@ -199,7 +201,14 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
   const explicit = flags.config !== undefined;
   const configPath = path.resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
   const shown = path.relative(cwd, configPath) || configPath;
-  if (explicit || existsSync(configPath)) {
+  // A config file that is a symbolic link out of the directory it is named in is refused (the
+  // working directory is often a checkout of the definitions repository: its content is not trusted).
+  const outside = explicit || existsSync(configPath) ? new Containment(path.dirname(configPath)).outside(configPath) : undefined;
+  if (outside !== undefined) {
+    const d = diag('outside-definitions', `the config file resolves to ${outside}, outside ${path.dirname(configPath)}: a symbolic link out of it is refused`, { file: shown, field: '--config' });
+    if (!explicit) delete d.field;
+    diagnostics.push(d);
+  } else if (explicit || existsSync(configPath)) {
     let text: string | undefined;
     try {
       text = read(configPath);
@@ -220,12 +229,16 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
   let urlUser: string | undefined;
   let urlToken: string | undefined;
   if (urlSource === undefined) {
-    diagnostics.push(diag('missing-jenkins-url', `no Jenkins URL: pass --jenkins-url, set JENKINS_URL, or put "jenkins: { url: ... }" in ${DEFAULT_CONFIG_FILE}`, { field: '--jenkins-url' }));
+    // A config file that could not be read may hold the URL: its own error says enough.
+    if (!diagnostics.some((d) => d.code === 'config-unreadable' || d.code === 'outside-definitions' || d.code === 'config-yaml'))
+      diagnostics.push(diag('missing-jenkins-url', `no Jenkins URL: pass --jenkins-url, set JENKINS_URL, or put "jenkins: { url: ... }" in ${DEFAULT_CONFIG_FILE}`, { field: '--jenkins-url' }));
   } else {
     try {
       url = new URL(urlSource.value);
     } catch {
-      diagnostics.push(diag('bad-jenkins-url', `not a URL: ${redactUserInfo(urlSource.value)}`, urlSource.at));
+      const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):([^/?#]*)/i.exec(urlSource.value)?.[1];
+      const why = port !== undefined && port !== '' && !(/^\d+$/.test(port) && Number(port) <= 65535) ? ' (the port must be a number from 1 to 65535)' : '';
+      diagnostics.push(diag('bad-jenkins-url', `not a URL${why}: ${redactUserInfo(urlSource.value)}`, urlSource.at));
     }
     if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
       diagnostics.push(diag('bad-jenkins-url', `the Jenkins URL must start with http:// or https://, not ${url.protocol}`, urlSource.at));
@@ -280,9 +293,9 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
     }
     return undefined;
   };
-  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256');
-  const timeout = num(flags.timeout, '--timeout', file.timeout, (n) => n > 0 && n <= 3600, 'a number of seconds above 0 (at most 3600)');
-  const retries = num(flags.retries, '--retries', file.retries, (n) => Number.isInteger(n) && n >= 0 && n <= 10, 'a whole number from 0 to 10');
+  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, (n) => inRange(n, SETTING_RANGES.concurrency), describeRange(SETTING_RANGES.concurrency));
+  const timeout = num(flags.timeout, '--timeout', file.timeout, (n) => inRange(n, SETTING_RANGES.timeout), describeRange(SETTING_RANGES.timeout));
+  const retries = num(flags.retries, '--retries', file.retries, (n) => inRange(n, SETTING_RANGES.retries), describeRange(SETTING_RANGES.retries));
 
   // CA certificates: flags (relative to cwd) and config (relative to the file).
   const caFiles: string[] = [];

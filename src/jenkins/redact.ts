@@ -1,13 +1,14 @@
 /**
  * Credentials never reach errors, logs or --verbose output. Everything the client writes passes
- * through a Redactor built from the secrets it knows (token, `user:token`, its Basic header value).
+ * through a Redactor built from the secrets it knows (token, `user:token`, its Basic header value),
+ * on top of the URL redaction every printed URL gets (src/model/redact-url.ts).
  */
+import { redactUrlsInText } from '../model/redact-url.js';
 
-/** `https://user:token@host/x` → `https://***@host/x` (any URL with user info inside a text). */
+/** `https://user:token@host/x` → `https://***@host/x`, `?token=x` → `?token=***` (any URL inside a text). */
 export function redactUserInfo(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"<>]+@/gi, '$1***@');
+  return redactUrlsInText(text);
 }
-
 export class Redactor {
   private readonly secrets: string[];
 

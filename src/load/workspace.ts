@@ -5,6 +5,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { commonRoot, Containment } from './contained-path.js';
 import { parseDefinition, tokenMap, type Definition, type LocatedValue } from './definition.js';
 import { parseTemplate, TEMPLATE_SUFFIX, type ParsedTemplate } from './parsed-template.js';
 import { parseSidecar, type TemplateSidecar } from './template-sidecar.js';
@@ -34,28 +35,77 @@ export interface Workspace {
 export interface LoadOptions {
   templatesDir: string;
   jobsDir: string;
-  /** Virtual definition files that replace/add to jobs/ (the web form validates a prospective jobs/<p>.yaml with exactly the same code). */
+  /**
+   * Virtual files that replace or add to the templates directory (templates, sidecars) or jobs/ (the
+   * web form validates a prospective jobs/<p>.yaml, set-default and rename-token their edits, with
+   * exactly the same code).
+   */
   overlay?: Array<{ file: string; text: string }>;
+  /**
+   * The definitions root: files (and the two directories) resolving outside it through a symbolic
+   * link are refused. Default: the deepest directory holding both (see contained-path.ts).
+   */
+  root?: string;
+}
+
+/** Where the definitions may be: one Containment per directory (the same one when they share a root). */
+function containments(templatesDir: string, jobsDir: string, root: string | undefined): { templates: Containment; jobs: Containment } {
+  const shared = root ?? commonRoot([templatesDir, jobsDir]);
+  if (shared !== undefined) {
+    const c = new Containment(shared);
+    return { templates: c, jobs: c };
+  }
+  return { templates: new Containment(templatesDir), jobs: new Containment(jobsDir) };
 }
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-async function listDir(dir: string, what: string, diagnostics: Diagnostic[]): Promise<string[]> {
+/**
+ * File names in `dir` (files and symbolic links to files). The directory itself, and every link in
+ * it, must resolve inside `inside`; what does not is an error and is left out.
+ */
+async function listDir(dir: string, what: string, diagnostics: Diagnostic[], inside: Containment, missingOk = false): Promise<string[]> {
+  const outsideDir = inside.check(dir, `the ${what} directory,`);
+  if (outsideDir) {
+    diagnostics.push(outsideDir);
+    return [];
+  }
   try {
-    return (await fs.readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() || e.isSymbolicLink())
-      .map((e) => e.name)
-      .sort(byCodePoint);
+    const names: string[] = [];
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      if (e.isFile()) names.push(e.name);
+      else if (e.isSymbolicLink()) {
+        const file = path.join(dir, e.name);
+        const problem = inside.check(file, 'a symbolic link');
+        if (problem) diagnostics.push(problem);
+        else names.push(e.name);
+      }
+    }
+    return names.sort(byCodePoint);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (missingOk && code === 'ENOENT') return [];
     diagnostics.push({ severity: 'error', code: 'missing-directory', message: `cannot read the ${what} directory ${dir}${code === 'ENOENT' ? ': it does not exist' : `: ${code}`}`, file: dir });
     return [];
   }
 }
 
-export async function loadTemplates(templatesDir: string): Promise<{ templates: Map<string, ParsedTemplate>; diagnostics: Diagnostic[] }> {
+export interface LoadTemplatesOptions {
+  /** See LoadOptions.root; default: the templates directory itself. */
+  root?: string;
+  /** Virtual files of the templates directory (by path), replacing or adding to what is on disk. */
+  overlay?: ReadonlyMap<string, string>;
+  /** Set by loadWorkspace. */
+  inside?: Containment;
+}
+
+export async function loadTemplates(templatesDir: string, opts: LoadTemplatesOptions = {}): Promise<{ templates: Map<string, ParsedTemplate>; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  const names = await listDir(templatesDir, 'templates', diagnostics);
+  const inside = opts.inside ?? new Containment(opts.root ?? templatesDir);
+  const virtual = new Map<string, string>();
+  for (const [file, text] of opts.overlay ?? []) if (path.resolve(path.dirname(file)) === path.resolve(templatesDir)) virtual.set(path.basename(file), text);
+  const onDisk = await listDir(templatesDir, 'templates', diagnostics, inside, virtual.size > 0);
+  const names = [...new Set([...onDisk, ...virtual.keys()])].sort(byCodePoint);
   const templates = new Map<string, ParsedTemplate>();
   const xmlNames = names.filter((n) => n.endsWith(TEMPLATE_SUFFIX) && n.length > TEMPLATE_SUFFIX.length);
   const templateNames = new Set(xmlNames.map((n) => n.slice(0, -TEMPLATE_SUFFIX.length)));
@@ -80,7 +130,19 @@ export async function loadTemplates(templatesDir: string): Promise<{ templates: 
       const file = path.join(templatesDir, n);
       let sidecar: TemplateSidecar | undefined;
       const sidecarFile = sidecars.get(name);
-      const [bytes, sidecarText] = await Promise.all([fs.readFile(file), sidecarFile ? fs.readFile(sidecarFile, 'utf8') : undefined]);
+      const read = (f: string): Promise<Buffer> => {
+        const v = virtual.get(path.basename(f));
+        return v !== undefined ? Promise.resolve(Buffer.from(v, 'utf8')) : fs.readFile(f);
+      };
+      const unreadable = (f: string) => (err: unknown): undefined => {
+        diagnostics.push({ severity: 'error', code: 'unreadable-file', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file: f });
+        return undefined;
+      };
+      const [bytes, sidecarText] = await Promise.all([
+        read(file).catch(unreadable(file)),
+        sidecarFile ? read(sidecarFile).then((b) => b.toString('utf8'), unreadable(sidecarFile)) : undefined,
+      ]);
+      if (bytes === undefined) return;
       if (sidecarFile && sidecarText !== undefined) {
         const s = parseSidecar(sidecarFile, sidecarText);
         sidecar = s.sidecar;
@@ -109,7 +171,14 @@ export function parseDefaults(file: string, text: string): { defaults: Defaults;
 
 export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Workspace; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  const [t, jobNames] = await Promise.all([loadTemplates(opts.templatesDir), listDir(opts.jobsDir, 'jobs', opts.overlay?.length ? [] : diagnostics)]);
+  const inside = containments(opts.templatesDir, opts.jobsDir, opts.root);
+  const overlay = new Map((opts.overlay ?? []).map((o) => [o.file, o.text]));
+  const templatesDir = path.resolve(opts.templatesDir);
+  const jobsOverlay = (opts.overlay ?? []).filter((o) => path.resolve(path.dirname(o.file)) !== templatesDir || path.resolve(opts.jobsDir) === templatesDir);
+  const [t, jobNames] = await Promise.all([
+    loadTemplates(opts.templatesDir, { inside: inside.templates, overlay }),
+    listDir(opts.jobsDir, 'jobs', diagnostics, inside.jobs, jobsOverlay.length > 0),
+  ]);
   diagnostics.push(...t.diagnostics);
 
   // Definition files by resolved path; overlay entries replace or add.
@@ -119,7 +188,7 @@ export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Wor
     const file = path.join(opts.jobsDir, n);
     files.set(path.resolve(file), { file });
   }
-  for (const o of opts.overlay ?? []) files.set(path.resolve(o.file), { file: o.file, text: o.text });
+  for (const o of jobsOverlay) files.set(path.resolve(o.file), { file: o.file, text: o.text });
 
   const entries = [...files.values()].sort((a, b) => byCodePoint(path.basename(a.file), path.basename(b.file)));
   // Many small files: synchronous reads are several times faster than as many promises.

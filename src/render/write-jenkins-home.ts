@@ -5,8 +5,12 @@
  *
  * Incremental: `<out>/.jobsmith-render.json` records the files the last render wrote and their hashes.
  * A file whose hash is unchanged (and whose size on disk still matches) is not rewritten; a file the
- * last render wrote that is no longer desired is removed (with its directory, when empty). Files
- * jobsmith did not write are never touched.
+ * last render wrote that is no longer desired is removed (with its directory, when empty).
+ *
+ * Render writes only into files its manifest says it wrote, or into paths that do not exist (a file
+ * already holding exactly the rendered bytes is taken over). It never follows a symbolic link below
+ * `<out>` (a linked job directory, config.xml or manifest). Anything else is refused, every such path
+ * at once, before anything is written: the result's `refused` lists them and nothing changed.
  *
  * The manifest is input like any other (it may have been edited or committed by someone else): an
  * entry is only ever removed when it is a `jobs/.../config.xml` path that stays inside `<out>/jobs`;
@@ -26,6 +30,8 @@ export interface WriteResult {
   written: string[];
   unchanged: number;
   removed: string[];
+  /** Paths render would have had to write or remove but may not; when any, nothing was written. */
+  refused: RefusedPath[];
 }
 
 interface Manifest {
@@ -63,38 +69,141 @@ export function isOwnManifestEntry(out: string, rel: string): boolean {
   return path.resolve(out, rel).startsWith(jobsDir + path.sep);
 }
 
+/** A path render will not write, remove or read through, and why. */
+export interface RefusedPath {
+  /** The path as it would be written (`<out>/jobs/<name>/config.xml`). */
+  path: string;
+  reason: string;
+}
+
+/** Write flags that never follow a symbolic link at the file itself. */
+const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
+const LINK = 'a symbolic link (render never writes through one)';
+
+/**
+ * writeFileSync with open(2) flags as a number (Node accepts them; its types say string): one call,
+ * Node's fast path for UTF-8 text (open + write + close in one go, as fast as a plain write).
+ */
+const NO_FOLLOW = { encoding: 'utf8', mode: 0o666, flag: WRITE_FLAGS } as unknown as fs.WriteFileOptions;
+
+function writeNoFollow(file: string, text: string): void {
+  fs.writeFileSync(file, text, NO_FOLLOW);
+}
+
+type Where = { kind: 'missing' } | { kind: 'present'; size: number } | { kind: 'refused'; path: string; reason: string };
+
+/** What is on disk below `<out>`, looked at without following links (each directory once). */
+class OutputTree {
+  private readonly dirs = new Map<string, Where>();
+
+  constructor(private readonly out: string) {}
+
+  private lstat(abs: string): fs.Stats | undefined {
+    try {
+      return fs.lstatSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw err;
+    }
+  }
+
+  private dir(abs: string): Where {
+    let w = this.dirs.get(abs);
+    if (w) return w;
+    const parent = path.dirname(abs);
+    const above = parent.length > this.out.length ? this.dir(parent) : undefined;
+    if (above && above.kind !== 'present') w = above;
+    else {
+      const st = this.lstat(abs);
+      if (!st) w = { kind: 'missing' };
+      else if (st.isSymbolicLink()) w = { kind: 'refused', path: abs, reason: LINK };
+      else if (!st.isDirectory()) w = { kind: 'refused', path: abs, reason: 'not a directory' };
+      else w = { kind: 'present', size: 0 };
+    }
+    this.dirs.set(abs, w);
+    return w;
+  }
+
+  /** The file at `rel` below `<out>`: missing, present (a regular file), or refused (a link on the way, or not a file). */
+  file(rel: string): Where {
+    const abs = path.join(this.out, rel);
+    const parent = path.dirname(abs);
+    if (parent.length > this.out.length) {
+      const d = this.dir(parent);
+      if (d.kind !== 'present') return d;
+    }
+    const st = this.lstat(abs);
+    if (!st) return { kind: 'missing' };
+    if (st.isSymbolicLink()) return { kind: 'refused', path: abs, reason: LINK };
+    if (!st.isFile()) return { kind: 'refused', path: abs, reason: 'not a regular file' };
+    return { kind: 'present', size: st.size };
+  }
+}
+
 export function writeJenkinsHome(out: string, desired: DesiredState, opts: WriteOptions = {}): WriteResult {
-  // A fresh output directory needs no comparing at all.
-  const fresh = !fs.existsSync(out);
-  const previous = fresh ? {} : readManifest(out);
+  const result: WriteResult = { written: [], unchanged: 0, removed: [], refused: [] };
+  let outStat: fs.Stats | undefined;
+  try {
+    outStat = fs.statSync(out);
+  } catch {
+    /* a new output directory */
+  }
+  if (outStat && !outStat.isDirectory()) {
+    result.refused.push({ path: out, reason: 'not a directory' });
+    return result;
+  }
+  // A fresh output directory needs no comparing and no checking at all.
+  const fresh = outStat === undefined;
+  const tree = new OutputTree(path.resolve(out));
+  const manifestAt: Where = fresh ? { kind: 'missing' } : tree.file(MANIFEST_FILE);
+  if (manifestAt.kind === 'refused') result.refused.push({ path: path.join(out, MANIFEST_FILE), reason: manifestAt.reason });
+  const previous = manifestAt.kind === 'present' ? readManifest(out) : {};
   const next: Record<string, string> = {};
-  const result: WriteResult = { written: [], unchanged: 0, removed: [] };
   const madeDirs = new Set<string>();
-  const files: Array<{ rel: string; config: string; hash: string; job?: DesiredJob }> = [];
+  const files: Array<{ rel: string; config: string; hash: string; job?: DesiredJob; at?: Where; taken?: boolean }> = [];
   for (const f of desired.folders) files.push({ rel: configPath(f.fullName), config: f.config, hash: sha256(f.config) });
   for (const j of desired.jobs) files.push({ rel: configPath(j.fullName), config: j.config, hash: j.hash, job: j });
   const configOf = opts.configOf;
-
-  for (const f of files) {
-    next[f.rel] = f.hash;
-    const abs = path.join(out, f.rel);
+  const textOf = (f: (typeof files)[number]): string => {
     // Produced here, one at a time, when the caller did not keep the configs.
     if (configOf && f.job && f.config === '') f.config = configOf(f.job);
-    if (previous[f.rel] === f.hash) {
-      const size = statSize(abs);
-      if (size === Buffer.byteLength(f.config, 'utf8')) {
-        result.unchanged++;
-        f.config = '';
-        continue;
+    return f.config;
+  };
+  for (const f of files) next[f.rel] = f.hash;
+  const shown = (abs: string): string => path.join(out, path.relative(path.resolve(out), abs));
+
+  // 1. Look before writing anything: each path is new, or ours (in the manifest), or already holds exactly our bytes.
+  if (!fresh) {
+    for (const f of files) {
+      const at = tree.file(f.rel);
+      f.at = at;
+      if (at.kind === 'refused') result.refused.push({ path: shown(at.path), reason: at.reason });
+      else if (at.kind === 'present' && previous[f.rel] === undefined) {
+        if (at.size === Buffer.byteLength(textOf(f), 'utf8') && readOrUndefined(path.join(out, f.rel)) === f.config) f.taken = true;
+        else result.refused.push({ path: path.join(out, f.rel), reason: `exists, and render did not write it (it is not in ${MANIFEST_FILE})` });
       }
-    } else if (!fresh && previous[f.rel] === undefined) {
-      // Not written by us last time: skip the write when the bytes are already there.
-      const existing = readOrUndefined(abs);
-      if (existing !== undefined && existing === f.config) {
-        result.unchanged++;
-        f.config = '';
-        continue;
-      }
+    }
+    for (const rel of Object.keys(previous)) {
+      if (Object.hasOwn(next, rel) || !isOwnManifestEntry(out, rel)) continue;
+      const at = tree.file(rel);
+      if (at.kind === 'refused') result.refused.push({ path: shown(at.path), reason: at.reason });
+    }
+  }
+  if (result.refused.length) {
+    const seen = new Set<string>();
+    result.refused = result.refused.filter((r) => !seen.has(r.path) && seen.add(r.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return result;
+  }
+
+  // 2. Write.
+  for (const f of files) {
+    const abs = path.join(out, f.rel);
+    const config = textOf(f);
+    if (f.taken || (previous[f.rel] === f.hash && f.at?.kind === 'present' && f.at.size === Buffer.byteLength(config, 'utf8'))) {
+      result.unchanged++;
+      f.config = '';
+      continue;
     }
     const dir = path.dirname(abs);
     if (!madeDirs.has(dir)) {
@@ -103,7 +212,7 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
       else fs.mkdirSync(dir, { recursive: true });
       madeDirs.add(dir);
     }
-    fs.writeFileSync(abs, f.config);
+    writeNoFollow(abs, config);
     result.written.push(f.rel);
     f.config = '';
   }
@@ -121,16 +230,8 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
   }
   const manifest: Manifest = { format: 'jobsmith-render', version: 1, files: next };
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, MANIFEST_FILE), JSON.stringify(manifest) + '\n');
+  writeNoFollow(path.join(out, MANIFEST_FILE), JSON.stringify(manifest) + '\n');
   return result;
-}
-
-function statSize(abs: string): number | undefined {
-  try {
-    return fs.statSync(abs).size;
-  } catch {
-    return undefined;
-  }
 }
 
 function readOrUndefined(abs: string): string | undefined {

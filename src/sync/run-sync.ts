@@ -11,6 +11,8 @@ export interface RunSyncRequest extends PlanSyncRequest {
   onEvent?: (e: ApplyEvent) => void;
   /** Called with the plan before anything is applied (the CLI prints it there). */
   onPlan?: (outcome: PlanSyncOutcome) => void;
+  /** Stops the apply between changes (see ApplyOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export type SyncOutcome = PlanSyncOutcome & { applied?: ApplyResult };
@@ -22,6 +24,7 @@ export async function runSync(req: RunSyncRequest): Promise<SyncOutcome> {
   const applied = await applyPlan(req.api, planned.plan, {
     concurrency: req.settings?.concurrency ?? 8,
     ...(req.onEvent ? { onEvent: req.onEvent } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
   });
   return { ...planned, applied };
 }

@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ApplyEvent, ApplyResult } from '../apply/apply-events.js';
-import { applyPlan } from '../apply/apply-plan.js';
+import type { ApplyResult } from '../apply/apply-events.js';
+import { applyPlan, type ApplyOptions } from '../apply/apply-plan.js';
 import { hasErrors, formatDiagnostic } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
@@ -63,7 +63,7 @@ export async function applySavedPlan(
   api: JenkinsApi,
   plan: Plan,
   dirs: DefinitionsDirs & { config?: string; cwd?: string },
-  opts: { concurrency?: number; onEvent?: (e: ApplyEvent) => void } = {},
+  opts: ApplyOptions = {},
 ): Promise<ApplySavedOutcome> {
   requireDefinitionsDirs(dirs);
   const owning = resolveOwner({ jobsDir: dirs.jobsDir, ...(dirs.config !== undefined ? { config: dirs.config } : {}), ...(dirs.cwd !== undefined ? { cwd: dirs.cwd } : {}) });

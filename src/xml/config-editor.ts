@@ -384,14 +384,34 @@ function attributeRemoval(t: string, el: XmlElementNode, name: string): Splice |
   return { start: s, end: a.end, text: '' };
 }
 
-function checkSnippet(snippet: string): void {
-  if (snippet.trim() === '') throw new XmlEditError('the snippet to add is empty');
+/**
+ * Why a snippet to add is not well-formed XML, in the snippet's own terms (line:column inside the
+ * snippet; nothing about the wrapper it is parsed in); undefined when it is fine. The snippet may
+ * hold several elements and text.
+ */
+export function snippetProblem(snippet: string): string | undefined {
+  if (snippet.trim() === '') return 'the snippet to add is empty';
+  const WRAP = 'jobsmith-snippet';
   try {
-    parsePositioned(`<snippet>${snippet}</snippet>`);
+    parsePositioned(`<${WRAP}>\n${snippet}\n</${WRAP}>`);
+    return undefined;
   } catch (err) {
-    if (err instanceof XmlSyntaxError) throw new XmlEditError(`the snippet is not well-formed XML: ${err.message}`);
-    throw err;
+    if (!(err instanceof XmlSyntaxError)) throw err;
+    // Line 1 is the wrapper's start tag: the snippet starts on line 2.
+    const lines = snippet.split('\n').length;
+    const at = (line: number, column: number): string => (line - 1 > lines ? 'the end' : `${Math.max(1, line - 1)}:${column}`);
+    const unclosed = new RegExp(`^close tag </${WRAP}> does not match <([^>]+)> opened at (\\d+):(\\d+)`).exec(err.message);
+    if (unclosed) return `the snippet is not well-formed XML: <${unclosed[1]}> (at ${at(Number(unclosed[2]), Number(unclosed[3]))}) is never closed`;
+    const stray = new RegExp(`^close tag </([^>]+)> does not match <${WRAP}>`).exec(err.message);
+    if (stray) return `the snippet is not well-formed XML: </${stray[1]}> at ${at(err.line, err.column)} closes no element`;
+    const message = err.message.replace(/opened at (\d+):(\d+)/g, (_m, l: string, c: string) => `opened at ${at(Number(l), Number(c))}`).split(WRAP).join('snippet');
+    return `the snippet is not well-formed XML: ${message} (at ${at(err.line, err.column)})`;
   }
+}
+
+function checkSnippet(snippet: string): void {
+  const problem = snippetProblem(snippet);
+  if (problem !== undefined) throw new XmlEditError(problem);
 }
 
 export function elementPath(el: XmlElementNode): string {

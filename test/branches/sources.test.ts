@@ -8,7 +8,7 @@ import { createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForR
 import { createSvnBranchSource, parseSvnList, parseSvnListXml } from '../../src/branches/svn-branch-source.js';
 import { listingOf } from '../../src/branches/detect-branches.js';
 import { repoLocation } from '../../src/branches/repo-kind.js';
-import { redactText, redactUrl } from '../../src/branches/redact-url.js';
+import { redactUrlsInText as redactText, redactUrl } from '../../src/model/redact-url.js';
 import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
 
 let root: string;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,5 +100,59 @@ describe('jobsmith backup', () => {
     const changed = await g.raw(['show', '--name-only', '--format=', 'HEAD']);
     expect(changed.trim()).toBe('jobs/tor-win/config.xml');
     rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('backup --git stages and commits only its own paths: untracked notes, an edited or staged definition stay as they were', async () => {
+    live = await seeded();
+    const repo = path.join(live.tmp, 'defs-and-backup');
+    mkdirSync(path.join(repo, 'jobs-defs'), { recursive: true });
+    const g = simpleGit(repo);
+    await g.init();
+    await g.addConfig('user.email', 't@example.com').addConfig('user.name', 'test');
+    writeFileSync(path.join(repo, 'jobs-defs/pay.yaml'), 'templates: [A]\n');
+    writeFileSync(path.join(repo, 'jobs-defs/staged.yaml'), 'templates: [B]\n');
+    await g.add('.').commit('defs');
+    // The state a person leaves a work tree in: an untracked note, an edit, a staged edit.
+    writeFileSync(path.join(repo, 'notes.txt'), 'private notes');
+    writeFileSync(path.join(repo, 'jobs-defs/pay.yaml'), 'templates: [A, C]\n');
+    writeFileSync(path.join(repo, 'jobs-defs/staged.yaml'), 'templates: [B, D]\n');
+    await g.add('jobs-defs/staged.yaml');
+
+    const r1 = await backupToGit(live.client, repo, { concurrency: 4, clock });
+    expect(r1.commit).not.toBeNull();
+    const committed = (await g.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n').sort();
+    expect(committed).toEqual(r1.entries.map((e) => e.file).sort());
+    expect(committed.every((f) => f.startsWith('jobs/') || f.startsWith('views/'))).toBe(true);
+    const status = await g.status();
+    expect(status.not_added).toEqual(['notes.txt']);
+    expect(status.modified).toContain('jobs-defs/pay.yaml');
+    expect(status.staged).toEqual(['jobs-defs/staged.yaml']);
+
+    // A job deleted in Jenkins: its file's removal is committed, nothing else.
+    await live.client.deleteJob('tor-win');
+    const r2 = await backupToGit(live.client, repo, { concurrency: 4, clock });
+    expect(r2.removedFiles).toEqual(['jobs/tor-win/config.xml']);
+    // (the Legacy view listed tor-win: Jenkins dropped it from the view)
+    expect((await g.raw(['show', '--name-status', '--format=', 'HEAD'])).trim().split('\n')).toEqual(['D\tjobs/tor-win/config.xml', 'M\tviews/Legacy.xml']);
+    expect((await g.status()).staged).toEqual(['jobs-defs/staged.yaml']);
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('private notes');
+  });
+
+  it('backup --git into a subdirectory of a repository commits only there', async () => {
+    live = await seeded();
+    const repo = path.join(live.tmp, 'ops');
+    mkdirSync(repo);
+    const g = simpleGit(repo);
+    await g.init();
+    await g.addConfig('user.email', 't@example.com').addConfig('user.name', 'test');
+    writeFileSync(path.join(repo, 'README.md'), 'ops\n');
+    await g.add('.').commit('ops');
+    writeFileSync(path.join(repo, 'README.md'), 'ops, edited\n');
+    const r = await backupToGit(live.client, path.join(repo, 'jenkins-backup'), { concurrency: 4, clock });
+    expect(r.commit).not.toBeNull();
+    const committed = (await g.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
+    expect(committed.every((f) => f.startsWith('jenkins-backup/jobs/') || f.startsWith('jenkins-backup/views/'))).toBe(true);
+    expect(committed.length).toBe(r.entries.length);
+    expect((await g.status()).modified).toEqual(['README.md']);
   });
 });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { CsrfGuard } from '../../src/form/csrf.js';
 import { parseIdentity, readFormSettings } from '../../src/form/self-service-setup.js';
-import { redactUrls } from '../../src/form/redact.js';
+import { redactUrlsInText as redactUrls } from '../../src/model/redact-url.js';
+import { InputError } from '../../src/model/errors.js';
+import { formatDiagnostic } from '../../src/model/diagnostic.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -47,7 +49,18 @@ describe('self-service settings', () => {
     writeFileSync(path.join(dir, 'jobsmith.yaml'), 'jenkins:\n  url: http://j\nform:\n  allow: [alice, bob]\n  user-header: X-Forwarded-User\n  port: 9090\n  sync: master-job\n');
     expect(readFormSettings(undefined, dir)).toEqual({ access: { allow: ['alice', 'bob'], userHeader: 'X-Forwarded-User' }, port: 9090, sync: 'master-job' });
     writeFileSync(path.join(dir, 'other.yaml'), 'form:\n  alow: [x]\n  sync: later\n');
-    expect(() => readFormSettings('other.yaml', dir!)).toThrow(/unknown setting form\.alow[^]*form\.sync must be "now" or "master-job"/);
+    // Bad input, located (exit 1 in the CLI), every problem at once.
+    let err: unknown;
+    try {
+      readFormSettings('other.yaml', dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).diagnostics.map(formatDiagnostic)).toEqual([
+      'other.yaml:2:3: error: unknown setting form.alow (known: allow, user-header, author-email, host, port, sync) [form.alow]',
+      'other.yaml:3:9: error: form.sync must be "now" or "master-job" [form.sync]',
+    ]);
     expect(readFormSettings(undefined, path.join(dir, 'nowhere'))).toEqual({});
   });
 

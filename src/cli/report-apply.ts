@@ -1,0 +1,48 @@
+/**
+ * What an apply did, for the commands that apply (sync, apply, restore): the exit code of a
+ * plan's outcome, the JSON of an apply result, and the report after a Ctrl-C.
+ */
+import type { ApplyResult } from '../apply/apply-events.js';
+import type { Plan } from '../model/plan.js';
+import { EXIT } from './exit-codes.js';
+
+/** Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote failure). */
+export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undefined, invalid: boolean): number {
+  if (invalid) return EXIT.badInput;
+  if (!plan) return EXIT.ok;
+  if (plan.refused) return EXIT.badInput;
+  if (applied?.notStarted) return EXIT.interrupted;
+  if (applied && (applied.failed.length > 0 || applied.skipped.length > 0)) return EXIT.external;
+  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
+  if (plan.problems.some((p) => p.severity === 'error' && p.category === 'input')) return EXIT.badInput;
+  return EXIT.ok;
+}
+
+export function appliedToJson(a: ApplyResult | undefined): unknown {
+  if (!a) return undefined;
+  const brief = (c: { kind: string; target: string; fullName: string }) => ({ kind: c.kind, target: c.target, fullName: c.fullName });
+  return {
+    refused: a.refused,
+    succeeded: a.succeeded.map(brief),
+    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error })),
+    skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
+    ...(a.notStarted ? { interrupted: true, notStarted: a.notStarted.map(brief) } : {}),
+  };
+}
+
+/**
+ * After an apply that was interrupted (Ctrl-C): exactly what was applied and what was not, on
+ * stderr. Returns true when it was interrupted.
+ */
+export function reportInterrupted(ap: ApplyResult, again: string): boolean {
+  if (!ap.notStarted) return false;
+  const what = (c: { kind: string; target: string; fullName: string }) => `${c.kind} ${c.target} ${c.fullName}`;
+  let text = `Interrupted: ${ap.succeeded.length} change(s) applied, ${ap.failed.length} failed, ${ap.skipped.length + ap.notStarted.length} not applied.\n`;
+  for (const c of ap.succeeded) text += `  applied      ${what(c)}\n`;
+  for (const f of ap.failed) text += `  failed       ${what(f.change)}: ${f.error}\n`;
+  for (const f of ap.skipped) text += `  not applied  ${what(f.change)}: ${f.error}\n`;
+  for (const c of ap.notStarted) text += `  not applied  ${what(c)}\n`;
+  text += `${again}\n`;
+  process.stderr.write(text);
+  return true;
+}

@@ -1,0 +1,113 @@
+/**
+ * Messages a new user meets (issue 16): each problem said once, in the user's terms, with one
+ * "error:", pointing at the user's files (never at a temporary copy or an internal wrapper).
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-messages-'));
+  cpSync(path.join(repoRoot, 'job-templates'), path.join(dir, 'job-templates'), { recursive: true });
+  cpSync(path.join(repoRoot, 'jobs'), path.join(dir, 'jobs'), { recursive: true });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const cli = (args: string[]) => runCli(args, { cwd: dir, env: { JENKINS_URL: '', JENKINS_USER: '', JENKINS_API_TOKEN: '' } });
+
+describe('set-default', () => {
+  it('a bad value every project inherits is one line naming the jobs, not one per job', async () => {
+    const r = await cli(['set-default', 'MVN.VERSION', 'a\u0001b', '--no-commit']);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('U+0001'));
+    expect(lines).toEqual([
+      'jobs/_defaults.yaml:3:16: error: value of MVN.VERSION contains U+0001, which XML 1.0 cannot carry (jobs finance/billing-CI-build-trunk, finance/billing-release, payments-CI-build-trunk, payments-RC-build-branch) [tokens.MVN.VERSION]',
+    ]);
+    expect(r.stderr).toContain('\n1 error\n');
+  });
+
+  it('problems of the templates point at the templates, never at a temporary directory', async () => {
+    writeFileSync(path.join(dir, 'job-templates/Orphan.yaml'), 'description: x\n');
+    const r = await cli(['set-default', 'MVN.VERSION', 'maven-4', '--no-commit', '--dry-run']);
+    expect(r.stderr).toContain('job-templates/Orphan.yaml: warning: sidecar without a template: expected job-templates/Orphan-config.xml');
+    expect(r.stderr).not.toContain(os.tmpdir());
+    expect(r.stderr).not.toMatch(/jobsmith-defs-/);
+  });
+});
+
+describe('bulk --add', () => {
+  it('a malformed snippet is a usage error found once, before Jenkins is asked, in the snippet\'s own terms', async () => {
+    const home = path.join(dir, 'home');
+    for (const n of ['a', 'b', 'c']) {
+      mkdirSync(path.join(home, 'jobs', n), { recursive: true });
+      writeFileSync(path.join(home, 'jobs', n, 'config.xml'), '<project><builders/></project>\n');
+    }
+    const r = await cli(['bulk', '--embedded', home, '--add', 'builders', '<hudson.tasks.Shell><command>x</command>']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --add builders "<hudson.tasks.Shell><command>x</command>": the snippet is not well-formed XML: <hudson.tasks.Shell> (at 1:1) is never closed\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('a stray close tag', async () => {
+    const r = await cli(['bulk', '--embedded', path.join(dir, 'home'), '--add', 'builders', '<a/></b>']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the snippet is not well-formed XML: </b> at 1:5 closes no element');
+    expect(r.stderr).not.toMatch(/snippet>/);
+  });
+});
+
+describe('restore', () => {
+  it('a backup with errors: "The backup has errors"', async () => {
+    mkdirSync(path.join(dir, 'bk/jobs/x'), { recursive: true });
+    writeFileSync(path.join(dir, 'bk/jobs/x/config.xml'), '<project>');
+    const r = await cli(['restore', 'bk', '--embedded', path.join(dir, 'home')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('The backup has errors: nothing was changed in Jenkins.');
+  });
+});
+
+describe('one "error:" per line, whatever failed', () => {
+  it.each([
+    [['plan', '--jenkins-url', 'htp://x']],
+    [['bulk', '--set', 'a=b', '--jenkins-url', 'http://x/?token=1']],
+    [['backup']],
+    [['apply', 'no-such-plan.json', '--jenkins-url', 'http://127.0.0.1:1/']],
+    [['set-default', 'bad', 'x']],
+    [['show', 'nope']],
+    [['create', '--project', 'x']],
+  ])('%j', async (args) => {
+    const r = await cli(args);
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBe(70);
+    expect(r.stderr).not.toMatch(/error: error:|internal error|\n\s+at \S+:\d+:\d+/);
+    expect(r.stderr).toMatch(/error: /);
+  });
+});
+
+describe('paths named on the command line: bad input, exit 1, before any work (was an internal error)', () => {
+  beforeEach(() => writeFileSync(path.join(dir, 'a-file'), 'x'));
+  it.each([
+    [['backup', '--out', 'a-file', '--embedded', 'home'], 'error: --out a-file is not a directory'],
+    [['backup', '--git', 'a-file', '--embedded', 'home'], 'error: --git a-file is not a directory'],
+    [['standin', '--home', 'a-file', '--port', '0'], 'error: --home a-file is not a directory'],
+    [['plan', '--embedded', 'a-file'], 'error: --embedded a-file is not a directory'],
+    [['import', '--match', '*', '--out', 'a-file', '--embedded', 'home'], 'error: --out a-file is not a directory'],
+    [['plan', '--embedded', 'home', '--out', 'no/such/dir/plan.json'], 'error: --out no/such/dir/plan.json: cannot write there: its directory no/such/dir cannot be used (ENOENT)'],
+    [['plan', '--embedded', 'home', '--out', 'jobs'], 'error: --out jobs: cannot write there: it is a directory'],
+    [['apply', 'no-such-plan.json', '--embedded', 'home'], 'error: no-such-plan.json: cannot read the plan file (ENOENT)'],
+    [['render', '--project', 'paymnts'], 'error: no project paymnts in jobs (did you mean payments?) [--project]'],
+  ])('%j', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('restore --revision that does not exist is bad input naming the flag', async () => {
+    const r = await cli(['restore', repoRoot, '--revision', 'no-such-revision', '--embedded', 'home']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: no revision 'no-such-revision' in ${repoRoot} [--revision]`);
+  });
+});
