@@ -153,7 +153,11 @@ export class HttpTransport {
       try {
         return await consume({ status: res.statusCode, headers: res.headers, chunks });
       } finally {
-        if (!body.destroyed) body.destroy();
+        // a body left unread (an error answer, a download over its limit) is dropped with its connection
+        if (!body.destroyed) {
+          body.on('error', () => undefined);
+          body.destroy();
+        }
       }
     });
   }
