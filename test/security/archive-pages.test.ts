@@ -101,7 +101,7 @@ describe('/archive escapes what Jenkins sent', () => {
     const page = await (await browser.newContext()).newPage();
     for (const p of ['/archive', entryPath(), `${entryPath()}1/`]) {
       await page.goto(open.url + p);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), p).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), p).toBeUndefined();
     }
     expect(await page.locator('h1').first().textContent()).toContain(`${NAME} #1`);
     expect(await page.locator('#log').textContent()).toContain(XSS);
