@@ -140,7 +140,8 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     if (c.archive !== 'first') return;
     const store = opts.archive?.store;
     const relics = opts.archive?.relics;
-    if (!plan.archive || !store || !relics) throw new ArchiveError('no archive to copy its builds to was given to apply');
+    if (!plan.archive || !store) throw new ArchiveError('no archive store was given to apply');
+    if (!relics) throw new ArchiveError('this Jenkins connection cannot read builds (no relic source was given to apply)');
     result.archived.push(await archiveJob(api, c, plan.archive, { store, relics, limiter }));
   };
 

@@ -113,6 +113,7 @@ export class FsArchiveStore implements ArchiveStore {
     const keyDir = path.join(this.jobsDir(), key);
     const partial = path.join(keyDir, `.${stamp}.partial`);
     await fsp.mkdir(partial, { recursive: true });
+    await this.sweepPartials(keyDir, partial);
     const id = `${key}/${stamp}`;
     const buildDir = async (n: number): Promise<string> => {
       if (!validBuildNumber(n)) throw new Error(`not a build number: ${n}`);
@@ -157,6 +158,26 @@ export class FsArchiveStore implements ArchiveStore {
         if (!done) await fsp.rm(partial, { recursive: true, force: true });
       },
     };
+  }
+
+  /** Remove entries left half-written by a run that was killed (older than a day: no run archives a job that long). */
+  private async sweepPartials(keyDir: string, mine: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(keyDir);
+    } catch {
+      return;
+    }
+    const dayAgo = Date.now() - 86_400_000;
+    for (const n of names) {
+      const p = path.join(keyDir, n);
+      if (p === mine || !/^\.\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}\.partial$/.test(n)) continue;
+      try {
+        if ((await fsp.lstat(p)).mtimeMs < dayAgo) await fsp.rm(p, { recursive: true, force: true });
+      } catch {
+        // gone already, or not ours to remove
+      }
+    }
   }
 
   where(id: string): string {

@@ -106,6 +106,23 @@ describe('FsArchiveStore', () => {
     expect(forged.id).toBe(e.id);
   });
 
+  it('entries left half-written by a killed run are swept after a day; a fresh one is left alone', async () => {
+    const store = new FsArchiveStore(path.join(root, 'a4'));
+    const keyDir = path.join(store.location, 'jobs', 'j');
+    const stale = path.join(keyDir, '.20200101T000000.000Z-abcdef.partial');
+    const fresh = path.join(keyDir, '.20991231T000000.000Z-abcdef.partial');
+    fs.mkdirSync(stale, { recursive: true });
+    fs.mkdirSync(fresh, { recursive: true });
+    fs.writeFileSync(path.join(stale, 'config.xml'), 'x');
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    fs.utimesSync(stale, old, old);
+    const w = await store.begin('j', new Date());
+    await w.commit(job('j'));
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
+    expect((await store.list()).length).toBe(1);
+  });
+
   it('names of every shape round-trip through job.json (unicode, spaces, quotes, very long)', async () => {
     const store = new FsArchiveStore(path.join(root, 'a3'));
     const names = ['team/ünïcødé job', 'a "quoted" & <odd>', 'x'.repeat(250), 'f/'.repeat(20) + 'deep'];
