@@ -168,6 +168,21 @@ describe('an archive failure keeps the job (disabled, reported, retried by the n
     expect(entries(s.archive)).toEqual([]);
   });
 
+  it('a saved plan archives as recorded: apply FILE uses the plan\'s archive settings, not today\'s jobsmith.yaml', async () => {
+    const s = await branchJobGone((dir) => `archive:\n  dir: ${dir}\n`);
+    const planned = await runCli(['plan', '--jenkins-url', standin.url, '--out', 'plan.json', '--no-label-check'], { cwd: s.defs });
+    expect(planned.code, planned.stderr).toBe(0);
+    const saved = JSON.parse(fs.readFileSync(path.join(s.defs, 'plan.json'), 'utf8'));
+    expect(saved.archive).toEqual({ dir: s.archive, maxArtifactsMb: 100, onCap: 'list', concurrency: 4 });
+    fs.writeFileSync(path.join(s.defs, 'jobsmith.yaml'), `archive:\n  dir: ${s.archive}-elsewhere\n`);
+    const applied = await runCli(['apply', 'plan.json', '--jenkins-url', standin.url], { cwd: s.defs });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`Archived 1 build(s) of ${s.job} to ${s.archive} `);
+    expect(entries(s.archive)).toHaveLength(1);
+    expect(fs.existsSync(`${s.archive}-elsewhere`)).toBe(false);
+    expect(await item(s.job)).toBeUndefined();
+  });
+
   it('bad archive settings are located errors and change nothing', async () => {
     const s = await branchJobGone((dir) => `archive:\n  dir: ${dir}\n`);
     fs.writeFileSync(path.join(s.defs, 'jobsmith.yaml'), 'archive:\n  dir: ""\n  keep_builds: 0\n  on_cap: maybe\n  colour: blue\n');
