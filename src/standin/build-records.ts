@@ -305,6 +305,13 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort(treeOrder);
 }
 
+let tmpCounter = 0;
+async function replaceFile(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
+  await fsp.writeFile(tmp, text);
+  await fsp.rename(tmp, file);
+}
+
 /** Only local repositories are looked at (a path or file:// URL): the stand-in never goes on the network. */
 function localRepo(url: string): string | undefined {
   if (url.startsWith('file://')) return url;
@@ -413,9 +420,10 @@ export class BuildRecorder {
           }
           if (report) await fsp.writeFile(path.join(dir, 'junitResult.xml'), junitResultXml(report));
         }
-        await fsp.writeFile(path.join(dir, 'log'), this.deps.logOf(item, b));
-        await fsp.writeFile(path.join(dir, 'build.xml'), buildXml(b, this.deps.version));
-        await fsp.writeFile(path.join(jobDir, 'nextBuildNumber'), `${item.nextBuildNumber}\n`);
+        // replaced whole (temp file, then rename), as Jenkins' AtomicFileWriter does: a reader never sees half a file
+        await replaceFile(path.join(dir, 'log'), this.deps.logOf(item, b));
+        await replaceFile(path.join(dir, 'build.xml'), buildXml(b, this.deps.version));
+        await replaceFile(path.join(jobDir, 'nextBuildNumber'), `${item.nextBuildNumber}\n`);
       } catch {
         // the job's files are gone or the disk is full: the build lives on in memory only
       }

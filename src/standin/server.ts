@@ -164,7 +164,14 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
     fullNameOf,
     logOf: (item, b) => buildLog(rt, item, b),
   });
-  const builds: BuildSimulator = new BuildSimulator(() => settings.buildDurationMs, Date.now, touch, (item) => place(nodes, item, (n) => builds.runningOn(n.name)), recorder);
+  // the whole start (checkout resolution included) is tracked: close() waits for it, so no write of
+  // this stand-in lands in the home after it closed (another may be loading it)
+  const life = {
+    started: (item: Item, b: Build) => track(rt, recorder.started(item, b)),
+    finished: (item: Item, b: Build, result: string) => track(rt, recorder.finished(item, b, result)),
+    discard: (item: Item, numbers: number[]) => track(rt, recorder.discard(item, numbers)),
+  };
+  const builds: BuildSimulator = new BuildSimulator(() => settings.buildDurationMs, Date.now, touch, (item) => place(nodes, item, (n) => builds.runningOn(n.name)), life);
   const rt: Runtime = {
     store,
     nodes,
