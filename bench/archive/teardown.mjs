@@ -35,7 +35,7 @@ const TOKEN = '11' + 'b'.repeat(32);
 const CONFIG = (name) =>
   withMarker(
     `<?xml version='1.1' encoding='UTF-8'?>\n<project>\n  <description>bench job ${name}</description>\n  <canRoam>true</canRoam>\n  <disabled>false</disabled>\n  <builders>\n    <hudson.tasks.Shell>\n      <command>make test</command>\n    </hudson.tasks.Shell>\n  </builders>\n  <publishers>\n    <hudson.tasks.ArtifactArchiver>\n      <artifacts>target/*.jar</artifacts>\n    </hudson.tasks.ArtifactArchiver>\n    <hudson.tasks.junit.JUnitResultArchiver>\n      <testResults>target/*.xml</testResults>\n    </hudson.tasks.junit.JUnitResultArchiver>\n  </publishers>\n</project>`,
-    formatMarker({ kind: 'job', project: 'gone', template: 'Bench', hash: 'sha256:' + '0'.repeat(64) }),
+    formatMarker({ kind: 'job', owner: 'bench', name, project: 'gone', template: 'Bench', hash: 'sha256:' + '0'.repeat(64) }),
   );
 
 // Seed the home in Jenkins' layout (as the stand-in writes it): much faster than running the builds.
@@ -78,8 +78,10 @@ try {
   const plan = makePlan({
     desired: { jobs: [], folders: [], views: [] },
     observed,
+    owner: 'bench',
+    projectCount: 0,
     clock: { now: () => new Date() },
-    options: { removed: 'delete', allowMassDelete: true, archive: { dir: archiveDir, maxArtifactsMb: 100, onCap: 'list', concurrency } },
+    options: { removed: 'delete', allowMassDelete: true, allowEmpty: true, archive: { dir: archiveDir, maxArtifactsMb: 100, onCap: 'list', concurrency } },
   });
   const deletes = plan.changes.filter((c) => c.kind === 'delete' && c.archive === 'first').length;
   if (deletes !== jobs) throw new Error(`expected ${jobs} archived deletes, the plan has ${deletes}`);

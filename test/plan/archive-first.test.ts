@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { ArchivePolicy } from '../../src/model/plan.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { formatPlanText } from '../../src/plan/print-text.js';
-import { parseSavedPlan, serializePlan } from '../../src/plan/saved-plan.js';
+import { serializePlan } from '../../src/plan/saved-plan.js';
+import { parseSavedPlan } from '../../src/plan/saved-plan-schema.js';
 import { NOW, desired, job, managedItem, observed } from './fixtures.js';
 
 const policy: ArchivePolicy = { dir: '/srv/relics', maxArtifactsMb: 100, onCap: 'list', concurrency: 4 };
@@ -64,12 +65,12 @@ describe('archive first (src/plan/rules/archive-first.ts)', () => {
     expect(back.archive).toEqual(policy);
     expect(back.changes.filter((c) => c.archive === 'first').map((c) => c.fullName).sort()).toEqual(['gone-trunk', 'pay-feature-x', 'pay-old', 'pay-pipe']);
     const bad = (archive: unknown) => serializePlan({ ...p, archive } as never);
-    expect(() => parseSavedPlan(bad({ ...policy, dir: 'relative/dir' }))).toThrow('plan file: archive: dir must be an absolute directory path');
-    expect(() => parseSavedPlan(bad({ ...policy, onCap: 'maybe' }))).toThrow('onCap must be "hold" or "list"');
-    expect(() => parseSavedPlan(bad({ ...policy, concurrency: 0 }))).toThrow('concurrency must be a whole number from 1 to 64');
-    expect(() => parseSavedPlan(bad(undefined))).toThrow('a change archives first but the plan has no archive settings');
+    expect(() => parseSavedPlan(bad({ ...policy, dir: 'relative/dir' }))).toThrow('archive.dir: must be an absolute directory path');
+    expect(() => parseSavedPlan(bad({ ...policy, onCap: 'maybe' }))).toThrow('archive.onCap:');
+    expect(() => parseSavedPlan(bad({ ...policy, concurrency: 0 }))).toThrow('archive.concurrency:');
+    expect(() => parseSavedPlan(bad(undefined))).toThrow('archive: archives first, but the plan has no archive settings');
     const marked = JSON.parse(serializePlan(p));
     marked.changes[0].archive = 'later';
-    expect(() => parseSavedPlan(JSON.stringify(marked))).toThrow('archive must be "first" or "opted-out"');
+    expect(() => parseSavedPlan(JSON.stringify(marked))).toThrow('changes[0].archive:');
   });
 });
