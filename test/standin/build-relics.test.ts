@@ -229,6 +229,21 @@ describe('builds survive restarts and follow renames; deletes take them', () => 
     expect(await buildAndWait('new%20name')).toBe(1);
   });
 
+  it('a job moved into a folder (move/move) keeps its builds, their files move with it, and it builds on from its next number', async () => {
+    expect((await post(r.s, '/createItem?name=mover', RELIC_JOB(remote.url, 'feature/x'))).status).toBe(200);
+    expect((await post(r.s, '/createItem?name=dest', '<com.cloudbees.hudson.plugins.folder.Folder><properties/></com.cloudbees.hudson.plugins.folder.Folder>')).status).toBe(200);
+    await buildAndWait('mover');
+    const before = await json(r.s, '/job/mover/1/api/json?tree=result,timestamp,artifacts[relativePath]');
+    expect((await post(r.s, '/job/mover/move/move?destination=%2Fdest')).status).toBe(302);
+    expect((await call(r.s, '/job/mover/1/api/json')).status).toBe(404);
+    expect(await json(r.s, '/job/dest/job/mover/1/api/json?tree=result,timestamp,artifacts[relativePath]')).toEqual(before);
+    expect((await call(r.s, '/job/dest/job/mover/1/artifact/target/build-1.jar')).text).toBe('artifact target/build-1.jar of mover #1\n');
+    expect((await json(r.s, '/job/dest/job/mover/1/testReport/api/json')).passCount).toBe(3);
+    expect(existsSync(path.join(r.home, 'jobs', 'dest', 'jobs', 'mover', 'builds', '1', 'build.xml'))).toBe(true);
+    expect(existsSync(path.join(r.home, 'jobs', 'mover'))).toBe(false);
+    expect(await buildAndWait('dest/job/mover')).toBe(2);
+  });
+
   it('a job deleted while a build runs leaves no directory behind when the build ends', async () => {
     const s = await startTemp({ home: path.join(root, 'delete-home'), buildDurationMs: 300, quietPeriodMs: 0 });
     try {
