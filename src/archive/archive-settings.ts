@@ -17,10 +17,18 @@ import path from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ArchivePolicy } from '../model/plan.js';
+import { describeRange, inRange, type NumberRange } from '../jenkins/setting-ranges.js';
 
 export const DEFAULT_MAX_ARTIFACTS_MB = 100;
 export const DEFAULT_ARCHIVE_CONCURRENCY = 4;
 const KEYS = ['dir', 'keep_builds', 'max_artifacts_mb', 'on_cap', 'concurrency'];
+
+/** Ranges of the numeric archive settings (messages through the shared describeRange). */
+export const ARCHIVE_RANGES = {
+  keep_builds: { min: 1, max: 1_000_000, integer: true },
+  max_artifacts_mb: { min: 0, max: 1_048_576, integer: false, unit: 'megabytes' },
+  concurrency: { min: 1, max: 64, integer: true },
+} as const satisfies Record<string, NumberRange>;
 
 export interface ArchiveSettingsInput {
   /** `--config FILE` (default ./jobsmith.yaml when it exists). */
@@ -86,9 +94,9 @@ export function readArchiveSettings(input: ArchiveSettingsInput): ArchiveSetting
           const node = pair.value as YamlNode | null;
           const value = isScalar(node) ? node.value : undefined;
           const bad = (message: string) => diagnostics.push({ ...at(node ?? (pair.key as YamlNode), field), message });
-          const int = (min: number, max: number): number | undefined => {
-            if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-            bad(`${field} must be a whole number from ${min} to ${max}`);
+          const num = (range: NumberRange, extra = ''): number | undefined => {
+            if (typeof value === 'number' && inRange(value, range)) return value;
+            bad(`${field} must be ${describeRange(range)}${extra}`);
             return undefined;
           };
           switch (key) {
@@ -97,20 +105,21 @@ export function readArchiveSettings(input: ArchiveSettingsInput): ArchiveSetting
               else bad(`${field} must be a directory path`);
               break;
             case 'keep_builds': {
-              const n = int(1, 1_000_000);
+              const n = num(ARCHIVE_RANGES.keep_builds);
               if (n !== undefined) policy.keepBuilds = n;
               break;
             }
-            case 'max_artifacts_mb':
-              if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1_048_576) policy.maxArtifactsMb = value;
-              else bad(`${field} must be a number of megabytes from 0 to 1048576 (0: artifacts are listed, never copied)`);
+            case 'max_artifacts_mb': {
+              const n = num(ARCHIVE_RANGES.max_artifacts_mb, ' (0: artifacts are listed, never copied)');
+              if (n !== undefined) policy.maxArtifactsMb = n;
               break;
+            }
             case 'on_cap':
               if (value === 'hold' || value === 'list') policy.onCap = value;
               else bad(`${field} must be "list" (list the artifacts and delete) or "hold" (keep the job, disabled)`);
               break;
             case 'concurrency': {
-              const n = int(1, 64);
+              const n = num(ARCHIVE_RANGES.concurrency);
               if (n !== undefined) policy.concurrency = n;
               break;
             }

@@ -33,6 +33,11 @@ function options<T>(y: Argv<T>): Argv<T & Args> {
 
 /** The store, or undefined after printing why there is none (exit code set). */
 async function openArchive(a: Args): Promise<FsArchiveStore | undefined> {
+  if (Array.isArray(a.archive)) {
+    process.stderr.write('error: --archive was given more than once\n');
+    process.exitCode = EXIT.usage;
+    return undefined;
+  }
   const { readArchiveSettings } = await import('../archive/archive-settings.js');
   const { formatDiagnostic } = await import('../model/diagnostic.js');
   const r = readArchiveSettings({ cwd: process.cwd(), ...(a.config !== undefined ? { configFile: a.config } : {}), ...(a.archive !== undefined ? { flagDir: a.archive } : {}) });

@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
 import type { ArchivePolicy } from '../model/plan.js';
+import { UsageError } from '../model/errors.js';
 
 export interface ArchiveArgs {
   archive?: string;
@@ -20,6 +21,7 @@ export function withArchiveOption<T>(y: Argv<T>, describe = 'Archive build relic
  * false when one is an error (the caller exits 1 and changes nothing).
  */
 export async function archivePolicyFrom(a: ArchiveArgs, cwd = process.cwd()): Promise<{ ok: boolean; policy?: ArchivePolicy }> {
+  if (Array.isArray(a.archive)) throw new UsageError('--archive was given more than once');
   const { readArchiveSettings } = await import('../archive/archive-settings.js');
   const r = readArchiveSettings({ cwd, ...(a.config !== undefined ? { configFile: a.config } : {}), ...(a.archive !== undefined ? { flagDir: a.archive } : {}) });
   for (const d of sortDiagnostics(r.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
