@@ -39,9 +39,9 @@ async function openArchive(a: Args): Promise<FsArchiveStore | undefined> {
     return undefined;
   }
   const { readArchiveSettings } = await import('../archive/archive-settings.js');
-  const { formatDiagnostic } = await import('../model/diagnostic.js');
+  const { printDiagnostics } = await import('./print-diagnostics.js');
   const r = readArchiveSettings({ cwd: process.cwd(), ...(a.config !== undefined ? { configFile: a.config } : {}), ...(a.archive !== undefined ? { flagDir: a.archive } : {}) });
-  for (const d of r.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+  printDiagnostics(r.diagnostics);
   if (r.diagnostics.some((d) => d.severity === 'error')) {
     process.exitCode = EXIT.badInput;
     return undefined;

@@ -3,7 +3,7 @@
  * deletes (plan, sync) and the ones that read the archive (archive list/show, serve).
  */
 import type { Argv } from 'yargs';
-import { formatDiagnostic, sortDiagnostics } from '../model/diagnostic.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import type { ArchivePolicy } from '../model/plan.js';
 import { UsageError } from '../model/errors.js';
 
@@ -24,7 +24,7 @@ export async function archivePolicyFrom(a: ArchiveArgs, cwd = process.cwd()): Pr
   if (Array.isArray(a.archive)) throw new UsageError('--archive was given more than once');
   const { readArchiveSettings } = await import('../archive/archive-settings.js');
   const r = readArchiveSettings({ cwd, ...(a.config !== undefined ? { configFile: a.config } : {}), ...(a.archive !== undefined ? { flagDir: a.archive } : {}) });
-  for (const d of sortDiagnostics(r.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
+  printDiagnostics(r.diagnostics);
   if (r.diagnostics.some((d) => d.severity === 'error')) return { ok: false };
   return r.policy ? { ok: true, policy: r.policy } : { ok: true };
 }
