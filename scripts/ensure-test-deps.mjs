@@ -2,12 +2,14 @@
 // Makes sure the Debian packages the test suite drives are present (the tests use real
 // programs, not mocks): Chromium for the web form, python3-jenkins and Jenkins Job Builder
 // as independent clients of the stand-in, Subversion for svn branch detection, a JDK to check the
-// stand-in's copy of Jenkins' XML identity transform against the JDK's own.
+// stand-in's copy of Jenkins' XML identity transform against the JDK's own, curl for the documentation's
+// examples that trigger builds the way a user does.
 // Installs what is missing with apt-get when run as root; otherwise names what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const needs = [
   { pkg: 'git', check: () => has('git', ['--version']) },
+  { pkg: 'curl', check: () => has('curl', ['--version']) },
   { pkg: 'subversion', check: () => has('svn', ['--version', '--quiet']) && has('svnadmin', ['--version', '--quiet']) },
   { pkg: 'chromium', check: () => has('/usr/bin/chromium', ['--version']) },
   { pkg: 'python3-jenkins', check: () => has('/usr/bin/python3', ['-c', 'import jenkins']) },

@@ -1,4 +1,5 @@
 import type { Change } from '../model/plan.js';
+import type { ArchiveReport } from './archive-job.js';
 
 /** The phases of an apply, in order. */
 export type ApplyPhase = 'folders' | 'moves' | 'jobs' | 'enables' | 'views' | 'disables' | 'deletes';
@@ -13,6 +14,8 @@ export interface StepFailure {
   change: Change;
   /** Error text (never credentials). */
   error: string;
+  /** A policy held the step back (archive cap with `on_cap: hold`), rather than a failure of Jenkins, git or a disk. */
+  held?: boolean;
 }
 
 export interface ApplyResult {
@@ -27,4 +30,6 @@ export interface ApplyResult {
    * started. Those in flight were let finish, so succeeded/failed are exact.
    */
   notStarted?: Change[];
+  /** Jobs whose build relics were archived before they were deleted or replaced. */
+  archived: ArchiveReport[];
 }

@@ -12,6 +12,9 @@ import { readDescription, withMarker } from '../plan/config-description.js';
 import { formatMarker, parseMarker } from '../plan/marker.js';
 import type { ApplyEvent, ApplyPhase, ApplyResult, StepFailure } from './apply-events.js';
 import { runLimited } from './run-limited.js';
+import { ArchiveError, Limiter, archiveJob } from './archive-job.js';
+import type { ArchiveStore } from '../model/archive-store.js';
+import type { RelicSource } from '../model/build-relics.js';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -21,6 +24,8 @@ export interface ApplyOptions {
    * `notStarted`. The CLI aborts it on Ctrl-C.
    */
   signal?: AbortSignal;
+  /** Where the plan's `archive: 'first'` deletes copy build relics to, and where they are read from. */
+  archive?: { store: ArchiveStore; relics?: RelicSource };
 }
 
 function depth(name: string): number {
@@ -78,7 +83,7 @@ export async function retireMarker(api: JenkinsApi, fullName: string, at: string
 export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const limit = opts.concurrency ?? 8;
   const emit = opts.onEvent ?? (() => {});
-  const result: ApplyResult = { refused: plan.refused, succeeded: [], failed: [], skipped: [] };
+  const result: ApplyResult = { refused: plan.refused, succeeded: [], failed: [], skipped: [], archived: [] };
   if (plan.refused) {
     emit({ type: 'end', succeeded: 0, failed: 0, skipped: 0 });
     return result;
@@ -113,6 +118,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       return true;
     } catch (err) {
       const f: StepFailure = { change, error: errorText(err) };
+      if (err instanceof ArchiveError && err.held) f.held = true;
       result.failed.push(f);
       done++;
       emit({ type: 'step', change, ok: false, error: f.error, done, total });
@@ -126,6 +132,17 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     await runLimited(changes, limit, async (c) => {
       if (!(await step(c, () => action(c)))) onFail?.(c);
     });
+  };
+
+  // Archiving before a delete: what the plan marked `archive: 'first'` (see src/plan/rules/archive-first.ts).
+  const limiter = new Limiter(plan.archive?.concurrency ?? 4);
+  const archiveFirst = async (c: Change): Promise<void> => {
+    if (c.archive !== 'first') return;
+    const store = opts.archive?.store;
+    const relics = opts.archive?.relics;
+    if (!plan.archive || !store) throw new ArchiveError('no archive store was given to apply');
+    if (!relics) throw new ArchiveError('this Jenkins connection cannot read builds (no relic source was given to apply)');
+    result.archived.push(await archiveJob(api, c, plan.archive, { store, relics, limiter }));
   };
 
   // 1. folders, parents first (one depth level at a time)
@@ -152,6 +169,11 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     async (c) => {
       if (c.kind === 'create') return api.createJob(c.fullName, c.config!);
       if (c.kind === 'replace') {
+        try {
+          await archiveFirst(c);
+        } catch (err) {
+          throw new ArchiveError(`not replaced: archiving its builds failed: ${errorText(err)}; the job is kept as it is and the next sync tries again`, err instanceof ArchiveError && err.held);
+        }
         await api.deleteJob(c.fullName);
         return api.createJob(c.fullName, c.config!);
       }
@@ -191,7 +213,21 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     emit({ type: 'step', change: c, ok: false, error: 'skipped', done, total });
   }
   const jobDeletes = allJobDeletes.filter((c) => !waiting(c));
-  await phase('deletes', jobDeletes, (c) => api.deleteJob(c.fullName));
+  await phase('deletes', jobDeletes, async (c) => {
+    try {
+      await archiveFirst(c);
+    } catch (err) {
+      // fail closed: a job whose builds could not be archived is disabled and kept, never deleted
+      let kept = 'it was disabled and kept';
+      try {
+        await api.disableJob(c.fullName);
+      } catch (e) {
+        kept = `it was kept (disabling it failed too: ${errorText(e)})`;
+      }
+      throw new ArchiveError(`not deleted: archiving its builds failed: ${errorText(err)}; ${kept}; the next sync tries again`, err instanceof ArchiveError && err.held);
+    }
+    await api.deleteJob(c.fullName);
+  });
   const folderDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'folder');
   const deleteDepths = [...new Set(folderDeletes.map((c) => depth(c.fullName)))].sort((a, b) => b - a);
   const failedDeletes = new Set(result.failed.filter((f) => f.change.kind === 'delete').map((f) => f.change.fullName));

@@ -34,9 +34,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   import: { usage: 'import', describe: 'Turn existing jobs into templates + definitions that render them back, then (--adopt) manage them', load: async () => (await import('./import-command.js')).importCommand },
   'set-default': { usage: 'set-default <token> <value>', describe: 'Set a token value for all projects (jobs/_defaults.yaml) or those matching --where, and commit', load: async () => (await import('./set-default-command.js')).setDefaultCommand },
   'rename-token': { usage: 'rename-token <old> <new>', describe: 'Rename a token in templates, sidecars and definitions, and commit', load: async () => (await import('./rename-token-command.js')).renameTokenCommand },
-  serve: { usage: 'serve', describe: 'Serve the self-service create-job web form', load: async () => (await import('./serve-command.js')).serveCommand },
+  serve: { usage: 'serve', describe: 'Serve the self-service create-job web form (and the build archive at /archive)', load: async () => (await import('./serve-command.js')).serveCommand },
   create: { usage: 'create', describe: 'Create a project: write jobs/<project>.yaml, validate, commit, push, and sync its jobs', load: async () => (await import('./create-command.js')).createCommand },
   bootstrap: { usage: 'bootstrap', describe: 'Create the sync master job and the parameterized create-job job on Jenkins', load: async () => (await import('./bootstrap-command.js')).bootstrapCommand },
+  archive: { usage: 'archive', describe: 'Read the build relics (logs, test reports, artifacts) archived before jobs were deleted: list, show', load: async () => (await import('./archive-command.js')).archiveCommand },
 };
 
 /** A command's `command` and `describe` for its CommandModule. */

@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { hasActions } from '../model/plan.js';
 import { EXIT } from './exit-codes.js';
+import { archivePolicyFrom } from './archive-options.js';
 import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
 
 interface PlanArgs extends CommonSyncArgs {
@@ -33,10 +34,15 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const { configDiff } = await import('../plan/print-diff.js');
     const { checkOutputFileArg, writingTo } = await import('./output-file-arg.js');
     if (a.out !== undefined) checkOutputFileArg(a.out, '--out');
+    const archive = await archivePolicyFrom(a);
+    if (!archive.ok) {
+      process.exitCode = EXIT.badInput;
+      return;
+    }
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const source = await sourceFrom(a, concurrency);
-      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a, concurrency), labelCheck: a['label-check'] } });
+      const outcome = await planSync({ api, source, settings: { ...settingsFrom(a, concurrency), labelCheck: a['label-check'], ...(archive.policy ? { archive: archive.policy } : {}) } });
       const extra: Record<string, unknown> = {};
       if (outcome.status === 'planned' && a.out) {
         outcome.plan.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, outcome.observed, outcome.plan);

@@ -5,14 +5,19 @@
 import type { ApplyResult } from '../apply/apply-events.js';
 import type { Plan } from '../model/plan.js';
 import { EXIT } from './exit-codes.js';
+import { printable } from './printable.js';
 
-/** Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote failure). */
+/**
+ * Exit status of a plan/sync outcome (see docs: 0 ok, 1 bad input or refused, 3 Jenkins/remote
+ * failure). A delete held back by a policy (archive cap with `on_cap: hold`) is a refusal: 1.
+ */
 export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undefined, invalid: boolean): number {
   if (invalid) return EXIT.badInput;
   if (!plan) return EXIT.ok;
   if (plan.refused) return EXIT.badInput;
   if (applied?.notStarted) return EXIT.interrupted;
-  if (applied && (applied.failed.length > 0 || applied.skipped.length > 0)) return EXIT.external;
+  if (applied && (applied.failed.some((f) => !f.held) || applied.skipped.length > 0)) return EXIT.external;
+  if (applied && applied.failed.length > 0) return EXIT.badInput;
   if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
   if (plan.problems.some((p) => p.severity === 'error' && p.category === 'input')) return EXIT.badInput;
   return EXIT.ok;
@@ -24,8 +29,9 @@ export function appliedToJson(a: ApplyResult | undefined): unknown {
   return {
     refused: a.refused,
     succeeded: a.succeeded.map(brief),
-    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error })),
+    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error, ...(f.held ? { held: true } : {}) })),
     skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
+    archived: a.archived,
     ...(a.notStarted ? { interrupted: true, notStarted: a.notStarted.map(brief) } : {}),
   };
 }
@@ -45,4 +51,17 @@ export function reportInterrupted(ap: ApplyResult, again: string): boolean {
   text += `${again}\n`;
   process.stderr.write(text);
   return true;
+}
+
+/** One line per job archived before it was deleted (and its notes: artifacts over the cap, builds left out). */
+export function reportArchived(ap: ApplyResult): void {
+  for (const r of ap.archived) {
+    process.stdout.write(`Archived ${r.builds} build(s) of ${printable(r.fullName)} to ${printable(r.location)} (jobsmith archive show ${printable(quoteArg(r.fullName))})\n`);
+    for (const n of r.notes) process.stdout.write(`  note: ${printable(n)}\n`);
+  }
+}
+
+/** A job name as a shell argument (quoted when it needs to be). */
+export function quoteArg(s: string): string {
+  return /^[A-Za-z0-9._\/@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

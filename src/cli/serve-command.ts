@@ -11,8 +11,11 @@ import { listening } from './listen-error.js';
 import type { AccessControl } from '../form/form-server.js';
 import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
+import type { FormRoute } from '../form/form-route.js';
+import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
+import { EXIT } from './exit-codes.js';
 
-interface ServeArgs extends SelfServiceArgs, ConnectionArgs {
+interface ServeArgs extends SelfServiceArgs, ConnectionArgs, ArchiveArgs {
   port?: number;
   host?: string;
   allow?: string[];
@@ -34,7 +37,7 @@ function untilSignal(): Promise<void> {
 export const serveCommand: CommandModule<object, ServeArgs> = {
   ...commandInfo('serve'),
   builder: (y) =>
-    connectionOptions(selfServiceOptions(y))
+    withArchiveOption(connectionOptions(selfServiceOptions(y)), 'Show this build archive at /archive (default: archive.dir in jobsmith.yaml)')
       .option('port', { type: 'number', describe: 'Port to listen on (default 8080; 0: any free port)' })
       .option('host', { type: 'string', describe: 'Address to listen on (default 127.0.0.1; put a reverse proxy in front for others)' })
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
@@ -46,6 +49,17 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const { projectSyncer } = await import('../form/project-syncer.js');
     const { renderChecker } = await import('../form/render-checker.js');
     const { openStore, readFormSettings, selfServicePaths } = await import('../form/self-service-setup.js');
+    const archive = await archivePolicyFrom(a);
+    if (!archive.ok) {
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    const routes: FormRoute[] = [];
+    if (archive.policy) {
+      const { archiveRoutes } = await import('../form/archive-routes.js');
+      const { FsArchiveStore } = await import('../archive/fs-archive-store.js');
+      routes.push(archiveRoutes(new FsArchiveStore(archive.policy.dir)));
+    }
     const paths = selfServicePaths(a);
     const file = readFormSettings(a.config, process.cwd());
     const syncMode = a.sync ?? file.sync ?? 'now';
@@ -67,11 +81,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           definitionsLabel: `${paths.jobsRel}/ (pushed to ${a.remote})`,
           jenkinsUrl,
           ...(Object.keys(access).length ? { access } : {}),
+          ...(routes.length ? { routes } : {}),
         },
         listen,
         ),
       );
       process.stdout.write(`jobsmith form: ${server.url}/ (jobs ${syncMode === 'now' ? 'created at once' : 'left to the sync master job'}; Ctrl-C stops)\n`);
+      if (archive.policy) process.stdout.write(`build archive: ${server.url}/archive (${archive.policy.dir})\n`);
       await untilSignal();
       await server.close();
     };
@@ -79,7 +95,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     await openJenkins(a, async ({ api, where, url }) => {
       process.stderr.write(`${where}\n`);
       const base = url;
-      await serve(projectSyncer(api, paths, { jenkinsUrl: base }), base);
+      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(archive.policy ? { archive: archive.policy } : {}) }), base);
     });
   },
 };

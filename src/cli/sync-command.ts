@@ -6,17 +6,19 @@
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { planToJson } from '../plan/print-json.js';
-import { appliedToJson, exitCodeFor, reportInterrupted } from './report-apply.js';
+import { appliedToJson, exitCodeFor, reportArchived, reportInterrupted } from './report-apply.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
 import type { SyncOutcome } from '../sync/run-sync.js';
 import type { SyncSettings } from '../sync/plan-sync.js';
 import type { DesiredSource } from '../sync/desired-source.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
+import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
+import { EXIT } from './exit-codes.js';
 import { progressMode, progressReporter } from './progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
 
-export interface CommonSyncArgs extends ConnectionArgs {
+export interface CommonSyncArgs extends ConnectionArgs, ArchiveArgs {
   templates: string;
   jobs: string;
   only?: string[];
@@ -32,7 +34,7 @@ export interface CommonSyncArgs extends ConnectionArgs {
 }
 
 export function commonSyncOptions<T>(y: Argv<T>): Argv<T & CommonSyncArgs> {
-  return connectionOptions(y)
+  return withArchiveOption(connectionOptions(y))
     .option('templates', { type: 'string', default: 'job-templates', describe: 'Templates directory' })
     .option('jobs', { type: 'string', default: 'jobs', describe: 'Definitions directory (jobs/<project>.yaml)' })
     .option('only', { type: 'string', array: true, describe: 'Limit creates/updates (and deletions) to jobs or projects matching these globs; never widens deletions' })
@@ -91,6 +93,7 @@ export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, extra: Re
     return code;
   }
   const ap = outcome.applied;
+  if (ap) reportArchived(ap);
   if (ap && plan) {
     if (reportInterrupted(ap, 'Run sync again to converge.')) return code;
     if (ap.failed.length || ap.skipped.length) {
@@ -115,6 +118,12 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
   handler: async (a) => {
     const { openJenkins } = await import('./connection-options.js');
     const { runSync } = await import('../sync/run-sync.js');
+    const archive = await archivePolicyFrom(a);
+    if (!archive.ok) {
+      process.stderr.write('The archive settings have errors: nothing was changed in Jenkins.\n');
+      process.exitCode = EXIT.badInput;
+      return;
+    }
     const { onInterrupt } = await import('./interrupt.js');
     const interrupt = onInterrupt();
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
@@ -125,7 +134,8 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
         reportPlanned(p, a);
         interrupt.applying(); // from here on, Ctrl-C stops between changes and reports
       };
-      const outcome = await runSync({ api, source, settings: settingsFrom(a, concurrency), dryRun: a['dry-run'], onEvent, signal: interrupt.signal, onPlan });
+      const settings = { ...settingsFrom(a, concurrency), ...(archive.policy ? { archive: archive.policy } : {}) };
+      const outcome = await runSync({ api, source, settings, dryRun: a['dry-run'], onEvent, signal: interrupt.signal, onPlan });
       const code = reportOutcome(outcome, a);
       if (a.embedded !== undefined && !a.json) {
         process.stdout.write(

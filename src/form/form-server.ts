@@ -10,6 +10,7 @@ import type { ProjectRequest } from './project-request.js';
 import { createProject, previewProject, type CreateOutcome, type PreviewJob, type SelfServiceOptions } from './self-service.js';
 import { formCss, formJs } from './views/assets.js';
 import { formView, messageView, pageView, resultView } from './views/page-view.js';
+import type { FormRoute } from './form-route.js';
 
 /** Who may create jobs. Without `allow`, anyone who reaches the server may. */
 export interface AccessControl {
@@ -31,6 +32,8 @@ export interface FormServerOptions extends SelfServiceOptions {
   csrfSecret?: Buffer;
   /** Fetch the definitions remote before showing the form at most this often (default 30 s; 0: never). */
   refreshMs?: number;
+  /** More pages served beside the form (the build archive at /archive), behind the same access control. */
+  routes?: FormRoute[];
 }
 
 export interface RunningFormServer {
@@ -188,6 +191,12 @@ async function handle(
   if (req.method === 'GET' && url.pathname === '/assets/form.css') return send(res, 200, 'text/css; charset=utf-8', formCss);
   if (req.method === 'GET' && url.pathname === '/assets/form.js') return send(res, 200, 'text/javascript; charset=utf-8', formJs);
   if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+  if (opts.routes?.length) {
+    const who = currentUser(opts, req);
+    const refusal = accessRefusal(opts, who);
+    const ctx = { headers: securityHeaders(), ...(who !== undefined ? { user: who } : {}), ...(refusal !== undefined ? { refusal } : {}) };
+    for (const route of opts.routes) if (await route.handle(req, res, url, ctx)) return;
+  }
   if (url.pathname !== '/') return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, POST' });
 

@@ -1,5 +1,5 @@
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import type { Change } from '../model/plan.js';
+import type { ArchivePolicy, Change } from '../model/plan.js';
 import { formatDiagnostic, hasErrors } from '../model/diagnostic.js';
 import { runSync } from '../sync/run-sync.js';
 import { workspaceSource } from '../sync/workspace-source.js';
@@ -19,7 +19,7 @@ const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'up
  * plan sees everything) but `only` limits the plan to the project, and nothing is ever deleted
  * or disabled from here (`removed: keep`): that stays the sync master job's business.
  */
-export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number }): ProjectSyncer {
+export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy }): ProjectSyncer {
   return {
     async preflight() {
       await api.version();
@@ -28,7 +28,8 @@ export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenk
       const outcome = await runSync({
         api,
         source: workspaceSource({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, branches: false }),
-        settings: { only: [project], removed: 'keep', concurrency: opts.concurrency ?? 8 },
+        // a type change (replace) deletes a job: it is archived first like any other delete
+        settings: { only: [project], removed: 'keep', concurrency: opts.concurrency ?? 8, ...(opts.archive ? { archive: opts.archive } : {}) },
       });
       if (outcome.status === 'invalid') {
         const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');

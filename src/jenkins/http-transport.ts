@@ -36,6 +36,14 @@ export interface HttpResponse {
   body: Buffer;
 }
 
+/** A response whose body is read by the caller, chunk by chunk (`stream`). */
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body; socket failures and idle timeouts surface as JenkinsErrors while iterating. */
+  chunks: AsyncIterable<Buffer>;
+}
+
 export interface Failure {
   operation: string;
   target?: string;
@@ -108,6 +116,60 @@ export class HttpTransport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * One exchange whose body the caller consumes as it arrives (downloads of any size): the timeout
+   * bounds the wait for the headers and each gap between body chunks, not the whole transfer. The
+   * concurrency slot is held until `consume` returns; a body it leaves unread is discarded.
+   */
+  async stream<T>(req: HttpRequest, failure: Failure, consume: (res: StreamResponse) => Promise<T>): Promise<T> {
+    return this.gate.run(async () => {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await this.request(this.dispatcher, {
+          origin: this.origin,
+          path: this.basePath + req.path,
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          headersTimeout: this.opts.timeoutMs,
+          bodyTimeout: this.opts.timeoutMs,
+        });
+      } catch (err) {
+        throw this.failed(err, failure, false);
+      }
+      const body = res.body;
+      const wrap = (err: unknown): JenkinsError => this.failed(err, failure, false);
+      const chunks: AsyncIterable<Buffer> = {
+        async *[Symbol.asyncIterator]() {
+          try {
+            for await (const c of body) yield c as Buffer;
+          } catch (err) {
+            throw wrap(err);
+          }
+        },
+      };
+      try {
+        return await consume({ status: res.statusCode, headers: res.headers, chunks });
+      } finally {
+        // a body left unread (an error answer, a download over its limit) is dropped with its connection
+        if (!body.destroyed) {
+          body.on('error', () => undefined);
+          body.destroy();
+        }
+      }
+    });
+  }
+
+  private failed(err: unknown, failure: Failure, timedOut: boolean): JenkinsError {
+    if (err instanceof JenkinsError) return err;
+    const code = (err as { code?: string }).code ?? '';
+    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new JenkinsError({ kind: 'timeout', ...failure, detail: `no answer for ${this.opts.timeoutMs} ms` });
+    }
+    const detail = describeNetworkError(err);
+    return new JenkinsError({ kind: 'network', ...failure, detail: this.opts.redact ? this.opts.redact(detail) : detail });
   }
 
   close(): Promise<void> {

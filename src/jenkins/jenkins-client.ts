@@ -4,6 +4,7 @@
  * repeat is safe (retry-policy.ts) and credential redaction on everything it says (redact.ts).
  */
 import type { JenkinsApi } from '../model/jenkins-api.js';
+import type { RelicBuild, RelicCause, RelicFetch, RelicKind, RelicParameter, RelicSource, RelicWriter } from '../model/build-relics.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
 import { CrumbSession, cookiePairs, type CrumbFetchResult } from './crumb-session.js';
 import { FOLDER_CLASS, MINIMAL_FOLDER_XML } from './folder-config.js';
@@ -94,7 +95,7 @@ function isJson(res: HttpResponse): unknown {
   return JSON.parse(res.body.toString('utf8'));
 }
 
-export class JenkinsClient implements JenkinsApi {
+export class JenkinsClient implements JenkinsApi, RelicSource {
   private readonly transport: HttpTransport;
   private readonly redactor: Redactor;
   private readonly auth: string | undefined;
@@ -688,6 +689,129 @@ export class JenkinsClient implements JenkinsApi {
     };
     return { building: j.building === true, result: typeof j.result === 'string' ? j.result : null };
   }
+  // ---------------------------------------------------------------- build relics
+
+  /**
+   * Every build Jenkins holds for a job (newest first, at most `limit`), with what an archive keeps
+   * of each: result, times, causes, parameters, the SCM revision, test counts, artifact names. One
+   * request (`allBuilds`, which unlike `builds` is not cut at 100).
+   */
+  async listBuilds(fullName: string, limit?: number): Promise<RelicBuild[]> {
+    this.checkName('list builds', fullName);
+    const fields =
+      'number,result,building,timestamp,duration,artifacts[relativePath,fileName],' +
+      'actions[causes[shortDescription,userId,userName,upstreamProject,upstreamBuild],parameters[name,value],lastBuiltRevision[SHA1,branch[name]],remoteUrls,failCount,skipCount,totalCount,urlName]';
+    const tree = `allBuilds[${fields}]${limit !== undefined ? `{0,${limit}}` : ''}`;
+    const j = (await this.getJson({ operation: 'list builds', target: fullName, route: 'GET item builds', path: `${itemPath(fullName)}api/json${query({ tree })}` })) as { allBuilds?: unknown };
+    if (!Array.isArray(j.allBuilds)) throw this.error({ kind: 'server', operation: 'list builds', target: fullName, detail: 'the answer has no allBuilds list' });
+    return j.allBuilds.filter((b): b is Record<string, unknown> => b !== null && typeof b === 'object').map(relicBuildOf).filter((b): b is RelicBuild => b !== undefined);
+  }
+
+  async fetchRelic(fullName: string, number: number, kind: RelicKind, open: () => Promise<RelicWriter>, maxBytes?: number): Promise<RelicFetch> {
+    this.checkName('download', fullName);
+    const tail = kind === 'console' ? 'consoleText' : kind === 'test-report' ? 'testReport/api/json' : 'artifact/*zip*/archive.zip';
+    const what = kind === 'console' ? 'console log' : kind === 'test-report' ? 'test report' : 'artifacts';
+    const c: Call = { operation: `download ${what}`, target: `${fullName} #${number}`, route: `GET build ${kind}`, method: 'GET', path: `${itemPath(fullName)}${number}/${tail}` };
+    return this.withRetries(c.operation, async () => {
+      const cookie = this.crumbs.cookieHeader();
+      const req: HttpRequest = { method: 'GET', path: c.path, headers: this.headersFor(c, cookie !== undefined ? { cookie } : {}) };
+      this.statsValue.requests++;
+      this.statsValue.byRoute[c.route] = (this.statsValue.byRoute[c.route] ?? 0) + 1;
+      const started = performance.now();
+      return this.transport.stream(req, { operation: c.operation, target: c.target! }, async (res) => {
+        this.log(`GET ${c.path} → ${res.status} (${Math.round(performance.now() - started)} ms)`);
+        if (res.status === 404) return { status: 'absent' };
+        if (res.status < 200 || res.status >= 300) {
+          const parts: Buffer[] = [];
+          let size = 0;
+          for await (const chunk of res.chunks) {
+            parts.push(chunk);
+            if ((size += chunk.length) > 65_536) break;
+          }
+          throw this.errorFromResponse(c, { status: res.status, headers: res.headers, body: Buffer.concat(parts) });
+        }
+        const length = res.headers['content-length'];
+        const declared = Number(Array.isArray(length) ? length[0] : length);
+        if (maxBytes !== undefined && Number.isFinite(declared) && declared > maxBytes) return { status: 'too-large', limit: maxBytes };
+        const w = await open();
+        let bytes = 0;
+        try {
+          for await (const chunk of res.chunks) {
+            bytes += chunk.length;
+            if (maxBytes !== undefined && bytes > maxBytes) {
+              await w.abort();
+              return { status: 'too-large', limit: maxBytes };
+            }
+            await w.write(chunk);
+          }
+          await w.close();
+        } catch (err) {
+          await w.abort().catch(() => undefined);
+          throw err;
+        }
+        return { status: 'saved', bytes };
+      });
+    });
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** One entry of `allBuilds` as a RelicBuild (undefined without a number). */
+function relicBuildOf(b: Record<string, unknown>): RelicBuild | undefined {
+  if (typeof b.number !== 'number') return undefined;
+  const out: RelicBuild = {
+    number: b.number,
+    result: str(b.result) ?? null,
+    building: b.building === true,
+    timestamp: typeof b.timestamp === 'number' ? b.timestamp : 0,
+    duration: typeof b.duration === 'number' ? b.duration : 0,
+    causes: [],
+    parameters: [],
+    artifacts: [],
+  };
+  for (const a of Array.isArray(b.artifacts) ? b.artifacts : []) {
+    const rel = str((a as Record<string, unknown> | null)?.relativePath);
+    if (rel !== undefined) out.artifacts.push({ relativePath: rel, fileName: str((a as Record<string, unknown>).fileName) ?? rel.slice(rel.lastIndexOf('/') + 1) });
+  }
+  for (const raw of Array.isArray(b.actions) ? b.actions : []) {
+    if (raw === null || typeof raw !== 'object') continue;
+    const a = raw as Record<string, unknown>;
+    for (const c of Array.isArray(a.causes) ? a.causes : []) {
+      if (c === null || typeof c !== 'object') continue;
+      const x = c as Record<string, unknown>;
+      const cause: RelicCause = { className: str(x._class) ?? '' };
+      if (str(x.shortDescription) !== undefined) cause.shortDescription = str(x.shortDescription)!;
+      if (x.userId === null || typeof x.userId === 'string') cause.userId = x.userId;
+      if (str(x.userName) !== undefined) cause.userName = str(x.userName)!;
+      if (str(x.upstreamProject) !== undefined) cause.upstreamProject = str(x.upstreamProject)!;
+      if (typeof x.upstreamBuild === 'number') cause.upstreamBuild = x.upstreamBuild;
+      out.causes.push(cause);
+    }
+    for (const p of Array.isArray(a.parameters) ? a.parameters : []) {
+      if (p === null || typeof p !== 'object') continue;
+      const x = p as Record<string, unknown>;
+      const name = str(x.name);
+      if (name === undefined) continue;
+      const param: RelicParameter = { name };
+      if (str(x._class) !== undefined) param.className = str(x._class)!;
+      // only what Jenkins exported, and only plain values (file and run parameters export objects)
+      if (x.value === null || ['string', 'number', 'boolean'].includes(typeof x.value)) param.value = x.value as RelicParameter['value'];
+      out.parameters.push(param);
+    }
+    const rev = a.lastBuiltRevision as Record<string, unknown> | null | undefined;
+    if (out.revision === undefined && rev && typeof rev === 'object' && str(rev.SHA1)) {
+      const branches = (Array.isArray(rev.branch) ? rev.branch : []).map((x) => str((x as Record<string, unknown> | null)?.name)).filter((x): x is string => x !== undefined);
+      const urls = (Array.isArray(a.remoteUrls) ? a.remoteUrls : []).filter((x): x is string => typeof x === 'string');
+      out.revision = { sha1: str(rev.SHA1)!, branches, remoteUrls: urls };
+    }
+    if (out.tests === undefined && a.urlName === 'testReport' && typeof a.totalCount === 'number') {
+      out.tests = { failCount: typeof a.failCount === 'number' ? a.failCount : 0, skipCount: typeof a.skipCount === 'number' ? a.skipCount : 0, totalCount: a.totalCount };
+    }
+  }
+  return out;
 }
 
 function isTransientStatus(status: number): boolean {

@@ -22,6 +22,8 @@
  *   templates: [Pipeline-git]
  *   keep_days: 3
  *   max: 20
+ *   archive: false             # optional; torn-down branch jobs are deleted without archiving their builds
+ * archive: false               # optional; the project's deleted jobs are not archived (docs/archive.md)
  * ```
  */
 import type { YAMLMap } from 'yaml';
@@ -65,6 +67,8 @@ export interface BranchesSpec {
   keep_days: number;
   /** At most this many branches get jobs. */
   max?: number;
+  /** `archive: false`: torn-down branch jobs are not archived before they are deleted. */
+  archive?: boolean;
   loc: Loc;
   /** Location of each given field (`repo`, `include`, `include[1]`, ...). */
   locs: Record<string, Loc>;
@@ -82,13 +86,15 @@ export interface Definition {
   view?: string;
   disabled: boolean;
   branches?: BranchesSpec;
+  /** `archive: false`: the project's deleted jobs are not archived first (default: archived when an archive is configured). */
+  archive?: boolean;
   /** Location of each top-level key given. */
   locs: Record<string, Loc>;
 }
 
-export const DEFINITION_KEYS = ['project', 'templates', 'tokens', 'folder', 'view', 'disabled', 'branches'] as const;
+export const DEFINITION_KEYS = ['project', 'templates', 'tokens', 'folder', 'view', 'disabled', 'branches', 'archive'] as const;
 export const TEMPLATE_USE_KEYS = ['template', 'job', 'tokens', 'disabled'] as const;
-export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates', 'keep_days', 'max'] as const;
+export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates', 'keep_days', 'max', 'archive'] as const;
 export const DEFAULT_KEEP_DAYS = 3;
 
 export function projectNameFromFile(file: string): string {
@@ -144,6 +150,11 @@ export function parseDefinition(file: string, text: string): { definition?: Defi
       case 'disabled':
         def.disabled = y.bool(value, 'disabled') ?? false;
         break;
+      case 'archive': {
+        const a = y.bool(value, 'archive');
+        if (a !== undefined) def.archive = a;
+        break;
+      }
       case 'branches': {
         const b = branchesSpec(y, value, pair.key);
         if (b) def.branches = b;
@@ -242,7 +253,7 @@ export function tokenMap(y: YamlSource, node: unknown, field: string): Map<strin
 
 function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesSpec | undefined {
   if (!isMap(node)) {
-    y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, refs, templates, keep_days, max)', 'branches');
+    y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, refs, templates, keep_days, max, archive)', 'branches');
     return undefined;
   }
   const spec: BranchesSpec = { repo: '', templates: [], keep_days: DEFAULT_KEEP_DAYS, loc: y.loc(node), locs: {} };
@@ -277,6 +288,10 @@ function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesS
       const n = y.int(value, f, 1);
       if (n === undefined) ok = false;
       else spec.max = n;
+    } else if (key === 'archive') {
+      const a = y.bool(value, f);
+      if (a === undefined) ok = false;
+      else spec.archive = a;
     }
   }
   if (!hasRepo) {

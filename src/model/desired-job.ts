@@ -44,9 +44,19 @@ export interface DesiredView {
   jobs: string[];
 }
 
+/** Projects whose definitions opt out of archiving (`archive: false`), see docs/archive.md. */
+export interface ArchiveOptOut {
+  /** `archive: false` at the top of the definition: none of the project's deleted jobs is archived. */
+  projects: string[];
+  /** `archive: false` in its `branches:` block: torn-down branch jobs are not archived. */
+  branches: string[];
+}
+
 /** Everything render produces for one run. */
 export interface DesiredState {
   jobs: DesiredJob[];
   folders: DesiredFolder[];
   views: DesiredView[];
+  /** Absent: no definition opts out. */
+  archiveOptOut?: ArchiveOptOut;
 }

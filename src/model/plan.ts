@@ -91,6 +91,26 @@ export interface Change {
    * deleted only when this item was created (apply skips the delete when that create failed).
    */
   after?: string;
+  /**
+   * delete / replace of a job when an archive is configured: `first` = its build relics are copied
+   * to the archive before it is deleted (if that fails it is disabled and kept); `opted-out` = the
+   * definitions say `archive: false`.
+   */
+  archive?: 'first' | 'opted-out';
+}
+
+/** How jobs are archived before they are deleted (in the plan, so a saved plan applies as recorded). */
+export interface ArchivePolicy {
+  /** The archive directory (absolute). */
+  dir: string;
+  /** At most this many builds per job, newest first (absent: every build Jenkins holds). */
+  keepBuilds?: number;
+  /** A build's artifacts larger than this many MiB are listed, not copied (0: never copied). */
+  maxArtifactsMb: number;
+  /** Artifacts over the cap: `list` them and go on, or `hold` (the job is disabled, not deleted). */
+  onCap: 'hold' | 'list';
+  /** Relic downloads in flight at once. */
+  concurrency: number;
 }
 
 export type ProblemSeverity = 'error' | 'warning';
@@ -142,6 +162,8 @@ export interface Plan {
   ownership?: OwnershipCounts;
   /** Set by `plan --out`: what the plan was made against (staleness check on `apply FILE`). */
   basis?: PlanBasis;
+  /** Archiving before deletes (absent: deletes do not archive). */
+  archive?: ArchivePolicy;
 }
 
 export interface OwnershipCounts {

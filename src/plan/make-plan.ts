@@ -10,12 +10,13 @@
 import type { Clock } from '../model/clock.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
-import { emptySummary, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
+import { emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
 import { sha256 } from '../model/hash.js';
 import { typeChanges } from './job-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
+import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { scopeTest } from './rules/filter-scope.js';
@@ -37,6 +38,8 @@ export interface PlanOptions {
   only?: string[];
   /** Definitions without any project may plan (and so delete everything). */
   allowEmpty?: boolean;
+  /** Archive jobs before deleting them (absent: no archiving). */
+  archive?: ArchivePolicy;
 }
 
 export interface PlanInput {
@@ -459,6 +462,7 @@ export function makePlan(input: PlanInput): Plan {
   if (empty) problems.push(empty);
   const mass = massDeleteProblem(finalChanges, managedCount, opts.massDelete ?? DEFAULT_MASS_DELETE, opts.allowMassDelete ?? false);
   if (mass) problems.push(mass);
+  finalChanges = archiveFirst(finalChanges, opts.archive, input.desired.archiveOptOut);
 
   const summary = emptySummary();
   for (const c of finalChanges) summary[c.kind]++;
@@ -474,6 +478,7 @@ export function makePlan(input: PlanInput): Plan {
     managedCount,
     owner,
     ownership,
+    ...(opts.archive ? { archive: { ...opts.archive } } : {}),
   };
 }
 

@@ -20,10 +20,16 @@ const SYMBOL: Record<ChangeKind, string> = {
 
 const ORDER: ChangeKind[] = ['create', 'move', 'update', 'adopt', 'replace', 'enable', 'disable', 'delete', 'keep', 'conflict', 'unchanged'];
 
+const ARCHIVE_NOTE: Record<NonNullable<Change['archive']>, string> = {
+  first: 'builds archived first',
+  'opted-out': 'not archived: archive: false',
+};
+
 export function formatChange(c: Change): string {
   const what = c.target === 'job' ? '' : `${c.target} `;
   const name = c.kind === 'move' && c.from !== undefined ? `${c.from} -> ${c.fullName}` : c.fullName;
-  return `  ${SYMBOL[c.kind]} ${c.kind.padEnd(9)} ${what}${name}  (${c.reason})`;
+  const archive = c.archive !== undefined ? `; ${ARCHIVE_NOTE[c.archive]}` : '';
+  return `  ${SYMBOL[c.kind]} ${c.kind.padEnd(9)} ${what}${name}  (${c.reason}${archive})`;
 }
 
 export function summaryLine(plan: Plan): string {

@@ -5,6 +5,7 @@
  * (`changes[3].kind: ...`), all at once. Passing the schema only means the file is well formed:
  * src/plan/recheck-plan.ts then checks every change against Jenkins as it is.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { CHANGE_KINDS, type Plan } from '../model/plan.js';
 import { REMOVED_POLICIES } from './rules/removed-policy.js';
@@ -41,6 +42,7 @@ const change = z
     from: name.optional(),
     via: name.optional(),
     after: name.optional(),
+    archive: z.enum(['first', 'opted-out']).optional(),
   })
   .superRefine((c, ctx) => {
     const writes = ['create', 'update', 'adopt', 'replace', 'move'].includes(c.kind) && c.target !== 'view';
@@ -56,6 +58,14 @@ const problem = z.object({
   code: z.string(),
   message: text,
   project: z.string().optional(),
+});
+
+const archivePolicy = z.object({
+  dir: name.refine((d) => path.isAbsolute(d), 'must be an absolute directory path'),
+  keepBuilds: z.number().int().min(1).max(1_000_000).optional(),
+  maxArtifactsMb: z.number().min(0).max(1_048_576),
+  onCap: z.enum(['hold', 'list']),
+  concurrency: z.number().int().min(1).max(64),
 });
 
 const savedPlan = z.object({
@@ -83,6 +93,11 @@ const savedPlan = z.object({
     inputsHash: z.string(),
     observedFingerprint: z.string(),
   }),
+  archive: archivePolicy.optional(),
+}).superRefine((p, ctx) => {
+  if (p.archive !== undefined) return;
+  const i = p.changes.findIndex((c) => c.archive === 'first');
+  if (i >= 0) ctx.addIssue({ code: 'custom', path: ['changes', i, 'archive'], message: 'archives first, but the plan has no archive settings' });
 });
 
 function pathText(p: ReadonlyArray<PropertyKey>): string {

@@ -4,7 +4,7 @@
  */
 import { sha256 } from '../model/hash.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
-import type { DesiredFolder, DesiredJob, DesiredState, DesiredView } from '../model/desired-job.js';
+import type { ArchiveOptOut, DesiredFolder, DesiredJob, DesiredState, DesiredView } from '../model/desired-job.js';
 import type { Definition, LocatedValue, TemplateUse, TokenValue } from '../load/definition.js';
 import type { ParsedTemplate } from '../load/parsed-template.js';
 import { checkTokenValue } from '../load/template-sidecar.js';
@@ -345,7 +345,14 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     const { values, valueLocs } = projectTokenValues(ws, src.def, src.use, src.template, job.name, job.folder);
     return renderTemplate(src.template, values as TokenValues, { where: src.use.loc, valueLocs, job: job.fullName }).config;
   };
-  return { desired: { jobs, folders, views }, diagnostics, configOf };
+  const optOut: ArchiveOptOut = { projects: [], branches: [] };
+  for (const def of ws.definitions) {
+    if (def.archive === false) optOut.projects.push(def.project);
+    if (def.branches?.archive === false) optOut.branches.push(def.project);
+  }
+  const desired: DesiredState = { jobs, folders, views };
+  if (optOut.projects.length + optOut.branches.length > 0) desired.archiveOptOut = optOut;
+  return { desired, diagnostics, configOf };
 }
 
 function suggestFor(tok: string, def: Definition, use: TemplateUse): string {

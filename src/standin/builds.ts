@@ -66,11 +66,20 @@ export function timeSpan(duration: number): string {
   return `${ms} ms`;
 }
 
+/** What happens to a build's files as it starts and ends (see build-records.ts). */
+export interface BuildLifecycle {
+  started(item: Item, build: Build): Promise<void>;
+  finished(item: Item, build: Build, result: string): Promise<void>;
+  /** Builds dropped from memory (the newest 200 per job are kept). */
+  discard(item: Item, numbers: number[]): Promise<void>;
+}
+
 /**
  * Simulated queue and executors: a queued build waits its quiet period, then starts on a node its
  * label allows (see placement.ts) and runs for a set time, finishing SUCCESS (or the result given by
  * the `STANDIN_RESULT` parameter). A build whose label no online node carries stays in the queue as
- * a buildable item with Jenkins' "why" text until a node comes online. Builds live in memory.
+ * a buildable item with Jenkins' "why" text until a node comes online. Builds are kept in memory
+ * and, through the lifecycle hooks, on disk under the job (build-records.ts).
  */
 export class BuildSimulator {
   private nextQueueId = 1;
@@ -86,6 +95,8 @@ export class BuildSimulator {
     private readonly changed: (item: Item) => void = () => undefined,
     /** Where a build of this item can start now (default: the built-in node). */
     private readonly place: (item: Item) => Placement = () => ({ node: '' }),
+    /** Writes builds to disk (none: memory only). */
+    private readonly life?: BuildLifecycle,
   ) {}
 
   /** The waiting queue item of a job, if any. */
@@ -210,15 +221,26 @@ export class BuildSimulator {
     };
     item.builds.push(build);
     this.running.set(build, item);
-    if (item.builds.length > 200) item.builds.splice(0, item.builds.length - 200);
+    if (item.builds.length > 200) {
+      const dropped = item.builds.splice(0, item.builds.length - 200);
+      void this.life?.discard(item, dropped.map((b) => b.number));
+    }
     q.state = 'left';
     q.build = build;
     this.changed(item);
-    this.later(duration, () => {
-      if (build.result === null) build.result = build.plannedResult;
-      this.running.delete(build);
-      this.changed(item);
-    });
+    const ready = this.life ? this.life.started(item, build).catch(() => undefined) : Promise.resolve();
+    this.later(duration, () => void this.finish(item, build, ready));
+  }
+
+  /** The end of a build: its relics and files are written first, then it shows as finished. */
+  private async finish(item: Item, build: Build, ready: Promise<unknown>): Promise<void> {
+    await ready;
+    if (this.closed) return;
+    const result = build.result ?? build.plannedResult;
+    if (this.life) await this.life.finished(item, build, result).catch(() => undefined);
+    if (build.result === null) build.result = result;
+    this.running.delete(build);
+    this.changed(item);
   }
 
   /** Nodes changed (created, online, offline): try the items waiting for one right away. */

@@ -4,6 +4,7 @@
  * from byte N, `X-Text-Size` = bytes so far, `X-More-Data: true` while the build runs; line ends
  * written as CRLF by `LineEndNormalizingWriter`).
  */
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from './http-kit.js';
 import { oops, send } from './http-kit.js';
@@ -13,9 +14,27 @@ import { param } from './params.js';
 import { computerSegment, labelsOf, remoteFsOf } from './nodes.js';
 import { escapeHtml } from './names.js';
 
+/** Where a build of this job runs (`<remote FS or home>/workspace/<full name>`). */
+export function workspaceOf(rt: Runtime, item: Item, b: Build): string {
+  const node = b.builtOn === '' ? rt.nodes.builtIn : rt.nodes.agent(b.builtOn);
+  const base = node && !node.builtIn ? remoteFsOf(node) : rt.store.home;
+  return path.posix.join(base, 'workspace', fullNameOf(item));
+}
+
+/** The lines a finished build adds: the failed step, the publishers that ran. */
+function endLines(b: Build): string[] {
+  const out: string[] = [];
+  if (b.result === 'FAILURE' && b.hasShell) out.push("Build step 'Execute shell' marked build as failure");
+  if (b.result !== 'ABORTED' && b.result !== 'NOT_BUILT') {
+    if (b.publish?.artifacts !== undefined) out.push('Archiving artifacts');
+    if (b.publish?.junit !== undefined) out.push('Recording test results');
+  }
+  return out;
+}
+
 /** The log as Jenkins would have written it so far (`\n` line ends). */
 export function buildLog(rt: Runtime, item: Item, b: Build): string {
-  const lines = [b.user === null ? 'Started by user unknown or anonymous' : `Started by user ${b.user}`];
+  const lines = [b.remoteAddr !== undefined ? `Started by remote host ${b.remoteAddr}` : b.user === null ? 'Started by user unknown or anonymous' : `Started by user ${b.user}`];
   if (item.type.abstractProject) {
     const agents = rt.nodes.agentList();
     const node = b.builtOn === '' ? rt.nodes.builtIn : rt.nodes.agent(b.builtOn);
@@ -27,21 +46,33 @@ export function buildLog(rt: Runtime, item: Item, b: Build): string {
         where = `Building remotely on ${computerSegment(node)}${labels.length > 0 ? ` (${labels.join(' ')})` : ''}`;
       }
     }
-    const base = node && !node.builtIn ? remoteFsOf(node) : rt.store.home;
-    lines.push(`${where} in workspace ${path.posix.join(base, 'workspace', fullNameOf(item))}`);
+    lines.push(`${where} in workspace ${workspaceOf(rt, item, b)}`);
   }
-  if (b.result !== null) lines.push(`Finished: ${b.result}`);
+  lines.push(...(b.steps ?? []));
+  if (b.result !== null) lines.push(...endLines(b), `Finished: ${b.result}`);
   return lines.join('\n') + '\n';
 }
 
+/** The log of a build: the file under the job for a finished build (it survives restarts), else as it is now. */
+export async function currentLog(rt: Runtime, item: Item, b: Build): Promise<string> {
+  if (b.result !== null) {
+    try {
+      return await fsp.readFile(path.join(rt.store.dirOf(item), 'builds', String(b.number), 'log'), 'utf8');
+    } catch {
+      // not written (disk full): as the stand-in knows it
+    }
+  }
+  return buildLog(rt, item, b);
+}
+
 /** `GET job/J/N/consoleText`. */
-export function consoleText(rt: Runtime, ctx: Ctx, item: Item, b: Build): void {
-  send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, buildLog(rt, item, b));
+export async function consoleText(rt: Runtime, ctx: Ctx, item: Item, b: Build): Promise<void> {
+  send(ctx, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, await currentLog(rt, item, b));
 }
 
 /** `GET|POST job/J/N/logText/progressiveText|progressiveHtml?start=N`. */
-export function progressiveLog(rt: Runtime, ctx: Ctx, item: Item, b: Build, html: boolean): void {
-  const log = Buffer.from(buildLog(rt, item, b), 'utf8');
+export async function progressiveLog(rt: Runtime, ctx: Ctx, item: Item, b: Build, html: boolean): Promise<void> {
+  const log = Buffer.from(await currentLog(rt, item, b), 'utf8');
   const raw = param(ctx, 'start');
   let start = 0;
   if (raw !== null) {

@@ -74,9 +74,64 @@ interface BuildRef { x: ExportCtx; item: Item; build: Build }
 function buildUrl(r: BuildRef): string {
   return `${itemUrl(r.x, r.item)}${r.build.number}/`;
 }
+/** `Run.Artifact.displayPath`: the shortest trailing part of the path no other artifact shares. */
+function displayPaths(paths: string[]): string[] {
+  const segs = paths.map((p) => p.split('/'));
+  return segs.map((s) => {
+    for (let n = 1; n < s.length; n++) {
+      const tail = s.slice(-n).join('/');
+      if (segs.filter((o) => o.slice(-n).join('/') === tail).length === 1) return tail;
+    }
+    return s.join('/');
+  });
+}
+const ARTIFACT_PROPS: Prop<{ rel: string; shown: string }>[] = [
+  { name: 'displayPath', vis: 3, get: (a) => a.shown },
+  { name: 'fileName', vis: 3, get: (a) => a.rel.slice(a.rel.lastIndexOf('/') + 1) },
+  { name: 'relativePath', vis: 3, get: (a) => a.rel },
+];
+function artifactBeans(paths: string[]): Bean[] {
+  const shown = displayPaths(paths);
+  return paths.map((rel, k) => Bean.of(null, ARTIFACT_PROPS, { rel, shown: shown[k]! }));
+}
+
+/** The git plugin's `BuildData` (defaultVisibility 999) and the junit plugin's `TestResultAction`. */
+function relicActions(b: Build): Bean[] {
+  const out: Bean[] = [];
+  if (b.revision) {
+    const rev = b.revision;
+    const revision = (): Bean => Bean.of<null>(null, [
+      { name: 'SHA1', vis: 999, get: () => rev.sha1 },
+      { name: 'branch', vis: 999, get: () => [Bean.of<null>(null, [{ name: 'SHA1', vis: 999, get: () => rev.sha1 }, { name: 'name', vis: 999, get: () => rev.branch }], null)] },
+    ], null);
+    const gitBuild = Bean.of<null>('hudson.plugins.git.util.Build', [
+      { name: 'buildNumber', vis: 999, get: () => b.number },
+      { name: 'buildResult', vis: 999, get: () => null },
+      { name: 'marked', vis: 999, get: revision },
+      { name: 'revision', vis: 999, get: revision },
+    ], null);
+    out.push(Bean.of<null>('hudson.plugins.git.util.BuildData', [
+      { name: 'buildsByBranchName', vis: 999, get: () => Bean.of<null>(null, [{ name: rev.branch, vis: 999, get: () => gitBuild }], null) },
+      { name: 'lastBuiltRevision', vis: 999, get: revision },
+      { name: 'remoteUrls', vis: 999, get: () => [rev.url] },
+      { name: 'scmName', vis: 999, get: () => '' },
+    ], null));
+  }
+  if (b.tests) {
+    const t = b.tests;
+    out.push(Bean.of<null>('hudson.tasks.junit.TestResultAction', [
+      { name: 'failCount', vis: 2, get: () => t.failCount },
+      { name: 'skipCount', vis: 2, get: () => t.skipCount },
+      { name: 'totalCount', vis: 2, get: () => t.totalCount },
+      { name: 'urlName', vis: 2, get: () => 'testReport' },
+    ], null));
+  }
+  return out;
+}
+
 const BUILD_PROPS: Prop<BuildRef>[] = [
-  { name: 'actions', vis: 1, get: (r) => triggerActions(r.build.params, r.build.user) },
-  { name: 'artifacts', vis: 1, get: () => [] },
+  { name: 'actions', vis: 1, get: (r) => [...triggerActions(r.build.params, r.build.user), ...relicActions(r.build)] },
+  { name: 'artifacts', vis: 1, get: (r) => artifactBeans(r.build.artifacts ?? []) },
   { name: 'building', vis: 1, get: (r) => r.build.result === null },
   { name: 'description', vis: 1, get: () => null },
   { name: 'displayName', vis: 1, get: (r) => `#${r.build.number}` },
@@ -127,6 +182,8 @@ const ITEM_PROPS: Prop<ItemRef>[] = [
   { name: 'url', vis: 999, get: (r) => itemUrl(r.x, r.item) },
 ];
 const JOB_PROPS: Prop<ItemRef>[] = [
+  // `Job.getBuilds()` exported as allBuilds with visibility -2: every build, asked for by tree
+  { name: 'allBuilds', vis: -2, get: (r) => r.item.builds.slice().reverse().map((b) => buildBean(r.x, r.item, b)) },
   { name: 'buildable', vis: 1, get: (r) => isBuildable(r.item) },
   { name: 'builds', vis: 1, get: (r) => r.item.builds.slice().reverse().slice(0, 100).map((b) => buildBean(r.x, r.item, b)) },
   { name: 'color', vis: 2, get: (r) => colorOf(r.item) },

@@ -216,6 +216,7 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
 
 /** Remove an item (and its children) from memory: queue, builds, views. */
 function forget(rt: Runtime, item: Item): void {
+  item.deleted = true;
   rt.builds.cancelFor(item);
   rt.builds.abortRunning(item);
   if (item.container) for (const c of [...item.container.items.list()]) forget(rt, c);

@@ -6,8 +6,8 @@ import { BuildSimulator } from './builds.js';
 import { FaultState, seededRandom, type FaultControls, type FaultConfig } from './faults.js';
 import type { Ctx, Settings } from './http-kit.js';
 import { jettyError, noCrumb, notFound, oops, redirect, requirePost, send, sendJson, unauthorized, forbidden, elapsedMs } from './http-kit.js';
-import { type Runtime, type RouteTiming, exportCtx, need, touchSession } from './runtime.js';
-import { Store, touch, type Container, type Item, type View, type Build } from './store.js';
+import { type Runtime, type RouteTiming, exportCtx, need, touchSession, track } from './runtime.js';
+import { Store, fullNameOf, touch, type Container, type Item, type View, type Build } from './store.js';
 import { parsePath, routeKey } from './url-path.js';
 import { Bean, TreeSyntaxError, exportJson } from './export-tree.js';
 import { buildBean, itemBean, queueBean, queueListBean, rootBean, viewBean, containerPath, viewPath } from './exported.js';
@@ -16,7 +16,9 @@ import { moveItem } from './move-handler.js';
 import { addJobNameToView, addRemoveJob, createView, deleteView, viewConfig } from './view-handlers.js';
 import { build, buildWithParameters } from './build-handlers.js';
 import { buildPage, configurePage, dashboard, itemPage, labelPage, loginPage, nodesPage, queuePage, viewPage } from './pages.js';
-import { consoleText, progressiveLog } from './console-log.js';
+import { buildLog, consoleText, progressiveLog, workspaceOf } from './console-log.js';
+import { BuildRecorder } from './build-records.js';
+import { artifactAction, readTestReport, testResultBean } from './relic-handlers.js';
 import { cancelItem, queueItemAction } from './queue-handlers.js';
 import { computerAction, createAgentItem, doCreateAgent } from './node-handlers.js';
 import { computerBean, computerSetBean, labelBean } from './node-export.js';
@@ -153,7 +155,23 @@ export async function startStandin(opts: StandinOptions): Promise<Standin> {
   const security = new Security(users, opts.anonymous ?? (users.length > 0 ? 'none' : 'admin'));
   const faultState = new FaultState(seededRandom(opts.seed ?? 1));
   if (opts.faults) faultState.config = opts.faults;
-  const builds: BuildSimulator = new BuildSimulator(() => settings.buildDurationMs, Date.now, touch, (item) => place(nodes, item, (n) => builds.runningOn(n.name)));
+  const recorder = new BuildRecorder({
+    dirOf: (item) => store.dirOf(item),
+    enqueue: (item, op) => track(rt, store.enqueue(item, op)),
+    live: (item) => !item.deleted,
+    version,
+    workspaceOf: (item, b) => workspaceOf(rt, item, b),
+    fullNameOf,
+    logOf: (item, b) => buildLog(rt, item, b),
+  });
+  // the whole start (checkout resolution included) is tracked: close() waits for it, so no write of
+  // this stand-in lands in the home after it closed (another may be loading it)
+  const life = {
+    started: (item: Item, b: Build) => track(rt, recorder.started(item, b)),
+    finished: (item: Item, b: Build, result: string) => track(rt, recorder.finished(item, b, result)),
+    discard: (item: Item, numbers: number[]) => track(rt, recorder.discard(item, numbers)),
+  };
+  const builds: BuildSimulator = new BuildSimulator(() => settings.buildDurationMs, Date.now, touch, (item) => place(nodes, item, (n) => builds.runningOn(n.name)), life);
   const rt: Runtime = {
     store,
     nodes,
@@ -468,6 +486,11 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
     case 'build': {
       if (action === '' && m === 'GET') return buildPage(rt, ctx, t.item, t.build);
       if (action === 'consoleText' && m === 'GET') return consoleText(rt, ctx, t.item, t.build);
+      if (rest[0] === 'artifact') return artifactAction(rt, ctx, t.item, t.build, rest.slice(1));
+      if (action === 'testReport/api/json' || action === 'testReport/api/json/') {
+        const report = await readTestReport(rt, t.item, t.build);
+        return report ? serveBean(rt, ctx, testResultBean(report, t.build.number)) : notFound(ctx);
+      }
       if (action === 'logText/progressiveText' || action === 'logText/progressiveHtml') {
         if (m !== 'GET' && m !== 'POST') return notFound(ctx);
         return progressiveLog(rt, ctx, t.item, t.build, action.endsWith('Html'));

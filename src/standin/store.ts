@@ -4,6 +4,7 @@ import { type XmlElement, childElements, firstChild, parseXml, textOf } from '..
 import { FILE_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { type ItemType, itemTypeOf, viewTypeOf } from './item-types.js';
 import { isSafeDirName } from './names.js';
+import { loadBuilds } from './build-records.js';
 
 /** One finished or running simulated build. */
 export interface Build {
@@ -19,6 +20,20 @@ export interface Build {
   builtOn: string;
   /** Who triggered it; null for anonymous. */
   user: string | null;
+  /** Triggered with the job's authentication token (`Cause$RemoteCause` from this address). */
+  remoteAddr?: string;
+  /** Console lines of the checkout and the build steps, fixed when the build starts. */
+  steps?: string[];
+  /** The job has a shell step (a failed build's log names it). */
+  hasShell?: boolean;
+  /** Publishers that leave relics when the build ends (from the job's config at start). */
+  publish?: { artifacts?: string; junit?: string };
+  /** Archived artifacts (relative paths under `builds/N/archive`). */
+  artifacts?: string[];
+  /** Counts of the recorded test report (`TestResultAction`). */
+  tests?: { failCount: number; skipCount: number; totalCount: number };
+  /** Revision checked out (the git plugin's `BuildData`). */
+  revision?: { sha1: string; branch: string; url: string };
 }
 
 export interface View {
@@ -63,6 +78,8 @@ export interface Item {
   chain: Promise<unknown>;
   /** Bumped on every change an export of this item could show (config, disabled, builds, queue). */
   rev?: number;
+  /** Deleted: nothing may write into its directory any more. */
+  deleted?: boolean;
 }
 
 /** Mark an item changed so no rendering cached before is reused. */
@@ -388,7 +405,11 @@ export class Store {
       name, parent: group, type, root: doc.name, doc, stored: text, pending: false, heldOff: false,
       builds: [], nextBuildNumber: 1, chain: Promise.resolve(),
     };
-    if (type.kind !== 'job') {
+    if (type.kind === 'job') {
+      const loaded = await loadBuilds(path.join(dir, name));
+      item.builds = loaded.builds.slice(-200);
+      item.nextBuildNumber = loaded.nextBuildNumber;
+    } else {
       // Folders loaded from disk use a case-sensitive child map (reference §3).
       const fv = initFolderViews(item);
       item.container = { kind: 'folder', items: new ItemMap(false), views: fv.views, primaryView: fv.primary, viewsModifiable: fv.modifiable, item };

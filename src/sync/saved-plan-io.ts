@@ -21,6 +21,7 @@ import { definitionsBasis } from './definitions-basis.js';
 import { resolveOwner } from './owner-id.js';
 import { freshnessProblem, observeJenkins } from './plan-sync.js';
 import { checkUpstream } from './upstream-check.js';
+import { archiveTarget } from './archive-target.js';
 import type { ObservedState } from '../model/observed.js';
 
 export interface DefinitionsDirs {
@@ -85,5 +86,7 @@ export async function applySavedPlan(
     const problem = freshnessProblem(await checkUpstream(dirs.jobsDir));
     if (problem) return { status: 'refused', reasons: [problem.message], external: problem.category === 'external' };
   }
-  return { status: 'applied', applied: await applyPlan(api, plan, opts) };
+  // the plan's own archive settings apply (its directory, caps): a saved plan applies as recorded
+  const archive = opts.archive ?? archiveTarget(plan, api);
+  return { status: 'applied', applied: await applyPlan(api, plan, { ...opts, ...(archive ? { archive } : {}) }) };
 }
