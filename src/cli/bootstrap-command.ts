@@ -1,10 +1,14 @@
 /**
  * `jobsmith bootstrap`: create (or update) the master jobs on the target Jenkins: the sync job
- * (checks out the definitions repository, installs jobsmith, runs `jobsmith sync` on every change)
- * and the parameterized create-job job (runs `jobsmith create --from-env`), both rendered by
- * jobsmith from job-templates/jobsmith-*. Credentials are Jenkins credential ids, never secrets.
+ * (checks out the definitions repository, installs the jobsmith its package-lock.json pins with
+ * `npm ci`, runs `jobsmith sync` on every change) and the parameterized create-job job (runs
+ * `jobsmith create --from-env`), both rendered by jobsmith from job-templates/jobsmith-*.
+ * Credentials are Jenkins credential ids, never secrets.
+ *
+ * `jobsmith bootstrap --init` writes the pin first: package.json + package-lock.json in the
+ * definitions repository, jobsmith at one exact version (or tarball with integrity, or git commit).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
@@ -12,10 +16,15 @@ import { commandInfo } from './commands.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { UsageError } from '../model/errors.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
+import { redactUrlsInText as redactUrls } from '../model/redact-url.js';
 import { EXIT } from './exit-codes.js';
 
 interface BootstrapArgs extends ConnectionArgs {
-  templates: string;
+  init: boolean;
+  definitions: string;
+  templates?: string;
+  jobs?: string;
+  'package-integrity'?: string;
   'master-templates'?: string;
   repo?: string;
   branch?: string;
@@ -37,17 +46,66 @@ export function shippedTemplatesDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../job-templates');
 }
 
+/** The version of this jobsmith (the default pin of `--init`). */
+function ownVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The flag (as the user types it) that sets each master-job token. */
+const TOKEN_FLAGS: Record<string, string> = {
+  'DEFINITIONS.REPO': '--repo',
+  'DEFINITIONS.BRANCH': '--branch',
+  'DEFINITIONS.CREDENTIALS': '--git-credentials',
+  'JENKINS.CREDENTIALS': '--jenkins-credentials',
+  'JOBSMITH.PACKAGE': '--package',
+  'SYNC.POLL': '--poll',
+  'CREATE.SYNC': '--create-sync',
+};
+
+async function runInit(a: BootstrapArgs): Promise<number> {
+  const { checkPackageSpec } = await import('../form/package-spec.js');
+  const { pinJobsmith } = await import('../form/package-pin.js');
+  const { npmLockMaker } = await import('../form/npm-lock.js');
+  const spec = a.package ?? `jobsmith@${ownVersion()}`;
+  const checked = checkPackageSpec(spec, a['package-integrity'] !== undefined ? { integrity: a['package-integrity'] } : {});
+  if (!checked.ok) {
+    process.stderr.write(`error: --package ${JSON.stringify(redactUrls(spec))} ${checked.reason}. Nothing was written.\n`);
+    return EXIT.badInput;
+  }
+  const outcome = await pinJobsmith({ dir: a.definitions, pin: checked.pin, npm: npmLockMaker() });
+  if (outcome.kind !== 'done') {
+    if (a.json) process.stdout.write(JSON.stringify({ status: outcome.kind, message: outcome.message }, null, 1) + '\n');
+    else process.stderr.write(`error: --package: ${outcome.message}\n`);
+    return outcome.kind === 'invalid' ? EXIT.badInput : EXIT.external;
+  }
+  if (a.json) {
+    process.stdout.write(JSON.stringify({ status: 'done', dependency: outcome.dependency, locked: outcome.locked, files: outcome.files }, null, 1) + '\n');
+    return EXIT.ok;
+  }
+  for (const f of outcome.files) process.stdout.write(`${f.action.padEnd(13)}${path.join(a.definitions, f.file)}\n`);
+  process.stdout.write(`jobsmith pinned: ${outcome.dependency} -> ${outcome.locked.version ?? '?'} ${outcome.locked.integrity ?? outcome.locked.resolved ?? ''}\n`);
+  if (outcome.files.some((f) => f.action !== 'unchanged')) {
+    process.stdout.write('Commit and push package.json, package-lock.json and .gitignore; the master jobs run `npm ci` and then this jobsmith.\n');
+  }
+  return EXIT.ok;
+}
+
 export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
   ...commandInfo('bootstrap'),
   builder: (y) =>
     connectionOptions(y)
-      .option('templates', { type: 'string', default: 'job-templates', describe: 'Project templates (their sidecars give the create-job parameters)' })
+      .option('init', { type: 'boolean', default: false, describe: 'Pin jobsmith in the definitions repository: write package.json and package-lock.json (jobsmith at --package, default this version); no Jenkins needed' })
+      .option('definitions', { type: 'string', default: '.', describe: 'Working copy of the definitions repository (holds package.json, package-lock.json, job-templates/, jobs/)' })
+      .option('templates', { type: 'string', describe: 'Project templates (their sidecars give the create-job parameters; default <definitions>/job-templates)' })
+      .option('jobs', { type: 'string', describe: 'Definitions directory; its _defaults.yaml gives the create-job parameters\' defaults (default <definitions>/jobs)' })
       .option('master-templates', { type: 'string', describe: 'Where jobsmith-sync / jobsmith-create-job templates are (default: --templates if it has them, else the ones shipped with jobsmith)' })
       .option('repo', { type: 'string', describe: 'Definitions repository clone URL ($DEFINITIONS.REPO)' })
       .option('branch', { type: 'string', describe: 'Definitions branch ($DEFINITIONS.BRANCH, default main)' })
       .option('git-credentials', { type: 'string', describe: 'Jenkins credentials id for the definitions repository ($DEFINITIONS.CREDENTIALS)' })
       .option('jenkins-credentials', { type: 'string', describe: 'Jenkins credentials id (user + API token) jobsmith uses inside Jenkins ($JENKINS.CREDENTIALS)' })
-      .option('package', { type: 'string', describe: 'npm spec to install jobsmith from ($JOBSMITH.PACKAGE, default jobsmith)' })
+      .option('package', { type: 'string', describe: 'With --init: the exact jobsmith to pin: jobsmith@<version>, a .tgz in the repository (or an https: URL with --package-integrity), or a git URL ending #<commit id>' })
+      .option('package-integrity', { type: 'string', describe: 'With --init and a tarball: its npm integrity (sha512-...); required for an https: tarball URL' })
       .option('poll', { type: 'string', describe: 'SCM polling schedule of the sync job ($SYNC.POLL, default "H/5 * * * *")' })
       .option('create-sync', { type: 'string', describe: 'create-job: "now" (sync in the same build) or "master-job" ($CREATE.SYNC)' })
       .option('set', { type: 'string', array: true, describe: 'Any other token of the master-job templates, TOKEN=VALUE' })
@@ -57,34 +115,74 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'Render and show what would be done; change nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<BootstrapArgs>,
   handler: async (a) => {
+    for (const k of ['repo', 'branch', 'git-credentials', 'jenkins-credentials', 'package', 'package-integrity', 'poll', 'create-sync', 'definitions', 'templates', 'jobs'] as const) {
+      if (Array.isArray(a[k])) throw new UsageError(`--${k} was given more than once`);
+    }
+    if (a.init) {
+      process.exitCode = await runInit(a);
+      return;
+    }
+    if (a['package-integrity'] !== undefined) throw new UsageError('--package-integrity goes with --init (it pins a tarball in package-lock.json)');
     const { openJenkins } = await import('./connection-options.js');
     const { bootstrapMasterJobs, SYNC_TEMPLATE } = await import('../form/bootstrap.js');
     const { loadCatalog, standaloneRenderer } = await import('../form/render-checker.js');
     const { parameterNames } = await import('../form/jenkins-parameters.js');
+    const { checkPinned } = await import('../form/package-pin.js');
+    const templatesDir = a.templates ?? path.join(a.definitions, 'job-templates');
+    const jobsDir = a.jobs ?? path.join(a.definitions, 'jobs');
     const masterDir =
-      a['master-templates'] ?? (existsSync(path.join(a.templates, `${SYNC_TEMPLATE}-config.xml`)) ? a.templates : shippedTemplatesDir());
+      a['master-templates'] ?? (existsSync(path.join(templatesDir, `${SYNC_TEMPLATE}-config.xml`)) ? templatesDir : shippedTemplatesDir());
     const tokens: Record<string, string> = {};
+    const sources: Record<string, string> = {};
     const put = (token: string, v: string | undefined): void => {
-      if (Array.isArray(v)) throw new UsageError(`the option for $${token} was given more than once`);
-      if (v !== undefined) tokens[token] = v;
+      if (v === undefined) return;
+      tokens[token] = v;
+      sources[token] = TOKEN_FLAGS[token]!;
     };
     put('DEFINITIONS.REPO', a.repo);
     put('DEFINITIONS.BRANCH', a.branch);
     put('DEFINITIONS.CREDENTIALS', a['git-credentials']);
     put('JENKINS.CREDENTIALS', a['jenkins-credentials']);
-    put('JOBSMITH.PACKAGE', a.package);
     put('SYNC.POLL', a.poll);
     put('CREATE.SYNC', a['create-sync']);
     for (const s of a.set ?? []) {
       const i = s.indexOf('=');
-      if (i <= 0) throw new UsageError(`--set takes TOKEN=VALUE, not "${s}"`);
-      tokens[s.slice(0, i).replace(/^\$/, '')] = s.slice(i + 1);
+      if (i <= 0) throw new UsageError(`--set takes TOKEN=VALUE, not "${redactUrls(s)}"`);
+      const token = s.slice(0, i).replace(/^\$/, '');
+      tokens[token] = s.slice(i + 1);
+      sources[token] = `--set ${token}`;
     }
-    const catalog = await loadCatalog(a.templates);
+    // The master jobs install what package-lock.json pins; --package only feeds a customised
+    // template that still installs a spec itself ($JOBSMITH.PACKAGE), and must be exact too.
+    if (a.package !== undefined) {
+      const { checkPackageSpec } = await import('../form/package-spec.js');
+      const usesSpec = ['jobsmith-sync', 'jobsmith-create-job'].some((t) => {
+        const f = path.join(masterDir, `${t}-config.xml`);
+        return existsSync(f) && readFileSync(f, 'utf8').includes('$JOBSMITH.PACKAGE');
+      });
+      if (!usesSpec) throw new UsageError('--package goes with --init: the master jobs run `npm ci` and install what package-lock.json pins');
+      const checked = checkPackageSpec(a.package);
+      if (!checked.ok) {
+        process.stderr.write(`error: --package ${JSON.stringify(redactUrls(a.package))} ${checked.reason}. Nothing was changed in Jenkins.\n`);
+        process.exitCode = EXIT.badInput;
+        return;
+      }
+      put('JOBSMITH.PACKAGE', a.package);
+    }
+    const problems: string[] = [];
+    const pinned = await checkPinned(a.definitions);
+    if (pinned.problem) {
+      problems.push(
+        `--definitions ${a.definitions}: ${pinned.problem}: the master jobs run \`npm ci\`, which needs jobsmith pinned there. Run \`jobsmith bootstrap --init\` in the definitions repository, commit and push package.json and package-lock.json, then run bootstrap again`,
+      );
+    }
+    const catalog = await loadCatalog(templatesDir, existsSync(jobsDir) ? jobsDir : undefined);
     const catalogErrors = catalog.diagnostics.filter((d) => d.severity === 'error');
-    if (!catalog.value || catalogErrors.length) {
+    if (!catalog.value || catalogErrors.length || problems.length) {
       printDiagnostics(catalogErrors);
-      process.stderr.write('The templates have errors: nothing was changed in Jenkins.\n');
+      for (const p of problems) process.stderr.write(`error: ${p}\n`);
+      if (catalogErrors.length) process.stderr.write('The templates have errors: nothing was changed in Jenkins.\n');
+      else process.stderr.write('Nothing was changed in Jenkins.\n');
       process.exitCode = EXIT.badInput;
       return;
     }
@@ -95,6 +193,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
         render: standaloneRenderer(masterDir),
         catalog: catalog.value!,
         tokens,
+        tokenSources: sources,
         syncJobName: a['sync-job'],
         createJobName: a['create-job'],
         ...(a.folder ? { folder: a.folder } : {}),

@@ -1,8 +1,11 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { hasErrors } from '../model/diagnostic.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
+import { sameConfig } from '../xml/semantic-compare.js';
 import type { FormCatalog } from './form-catalog.js';
 import { parameterDefinitionsXml, parameterNames, spliceParameters } from './jenkins-parameters.js';
+import { hasUrlCredentials } from './package-spec.js';
+import { redactUrlsInText as redactUrls } from '../model/redact-url.js';
 import type { PreviewJob } from './self-service.js';
 
 export const SYNC_TEMPLATE = 'jobsmith-sync';
@@ -17,6 +20,8 @@ export type StandaloneRenderer = (definition: {
 }) => Promise<{
   diagnostics: Diagnostic[];
   jobs: PreviewJob[];
+  /** Sidecar `hint:` per token of the rendered templates (what a good value looks like, in words). */
+  hints?: Record<string, string>;
 }>;
 
 export interface BootstrapRequest {
@@ -32,12 +37,17 @@ export interface BootstrapRequest {
   folder?: string;
   /** Only render, change nothing. */
   dryRun?: boolean;
+  /**
+   * Where each token value came from, as the user typed it (`--repo`, `--set X.Y`): errors about a
+   * value name that, never the temporary definition the master jobs are rendered from.
+   */
+  tokenSources?: Record<string, string>;
 }
 
 export interface BootstrapJob {
   fullName: string;
   template: string;
-  action: 'created' | 'updated' | 'would create' | 'would update';
+  action: 'created' | 'updated' | 'unchanged' | 'would create' | 'would update';
   config: string;
 }
 
@@ -50,6 +60,16 @@ export type BootstrapOutcome = { kind: 'invalid'; diagnostics: Diagnostic[] } | 
  * sidecars. Credentials are referenced by Jenkins credential ids only.
  */
 export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<BootstrapOutcome> {
+  const source = (token: string): string => req.tokenSources?.[token] ?? `$${token}`;
+  // No credential from a URL may reach a job configuration (the pipelines use credential ids).
+  const leaks: Diagnostic[] = Object.entries(req.tokens)
+    .filter(([, v]) => hasUrlCredentials(v))
+    .map(([token, v]) => ({
+      severity: 'error',
+      code: 'url-credentials',
+      message: `${source(token)} ${redactUrls(v)}: the URL holds a user name or password; remove it and put it into a Jenkins credential whose id you pass with --git-credentials`,
+    }));
+  if (leaks.length) return { kind: 'invalid', diagnostics: leaks };
   const { names, diagnostics: nameDiagnostics } = parameterNames(req.catalog);
   if (hasErrors(nameDiagnostics)) return { kind: 'invalid', diagnostics: nameDiagnostics };
   if (req.catalog.templates.length === 0) {
@@ -65,7 +85,7 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
     tokens: req.tokens,
     ...(folder ? { folder } : {}),
   });
-  if (hasErrors(rendered.diagnostics)) return { kind: 'invalid', diagnostics: rendered.diagnostics };
+  if (hasErrors(rendered.diagnostics)) return { kind: 'invalid', diagnostics: rendered.diagnostics.map((d) => namedBySource(d, req.tokens, source, rendered.hints ?? {})) };
   const byTemplate = new Map(rendered.jobs.map((j) => [j.template, j]));
   const sync = byTemplate.get(SYNC_TEMPLATE);
   const create = byTemplate.get(CREATE_JOB_TEMPLATE);
@@ -85,6 +105,11 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
   if (!req.dryRun && folder) await req.api.ensureFolder(folder);
   for (const w of wanted) {
     const exists = existing.has(w.fullName.toLowerCase());
+    // Jenkins re-serialises what it stores: compare the trees, not the bytes.
+    if (exists && sameConfig(await req.api.getConfig(w.fullName), w.config)) {
+      jobs.push({ ...w, action: 'unchanged' });
+      continue;
+    }
     if (req.dryRun) {
       jobs.push({ ...w, action: exists ? 'would update' : 'would create' });
       continue;
@@ -94,4 +119,33 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
     jobs.push({ ...w, action: exists ? 'updated' : 'created' });
   }
   return { kind: 'done', jobs, diagnostics: [...nameDiagnostics, ...rendered.diagnostics] };
+}
+
+/**
+ * A diagnostic about the temporary definition the master jobs are rendered from, told in terms of
+ * what the user typed: `--jenkins-credentials "x y": the id of a Jenkins credential ...` instead of
+ * `/tmp/.../jobsmith.yaml:4:3: JENKINS.CREDENTIALS must match the pattern ...`. Diagnostics about a
+ * (customised) master-job template keep their file, which is real.
+ */
+function namedBySource(d: Diagnostic, tokens: Record<string, string>, source: (token: string) => string, hints: Record<string, string>): Diagnostic {
+  const m = d.field !== undefined ? /(?:^|\.)tokens\.(.+)$/.exec(d.field) : null;
+  const token = m?.[1];
+  if (token === undefined) return d;
+  // the flag says where; the temporary file and the token's field path would only mislead
+  const { file: _f, line: _l, column: _c, field: _d, ...rest } = d;
+  void _f, void _l, void _c, void _d;
+  const given = tokens[token];
+  switch (d.code) {
+    case 'bad-token-value': {
+      const why = d.message.replace(new RegExp(`^${token.replace(/\./g, '\\.')} `), '').replace(/ \(rule from [^)]*\)$/, '').replace(/ \(got .*\)$/, '');
+      const hint = hints[token];
+      return { ...rest, message: `${source(token)} ${JSON.stringify(redactUrls(given ?? ''))}: ${hint ? `expected ${hint}` : why}` };
+    }
+    case 'missing-token':
+      return { ...rest, message: `${source(token)} is required (${token}, used by ${d.message.replace(/^.*used by template (\S+).*$/, '$1')})` };
+    case 'unused-token':
+      return { ...rest, message: `${source(token)}: no master-job template uses ${token}` };
+    default:
+      return { ...rest, message: `${source(token)}: ${d.message}` };
+  }
 }

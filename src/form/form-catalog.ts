@@ -8,7 +8,14 @@ import { BRANCH_TOKEN_NAMES, BUILTIN_TOKEN_NAMES } from '../render/render-worksp
 export interface TokenField {
   /** Token name without `$` (e.g. `SCM.PATH`). */
   token: string;
+  /** Words for the form's label: the sidecar's `label`, else the start of its description, else the token name in words. */
+  label: string;
+  /** The first template's description (see `descriptions` when templates describe the token differently). */
   description?: string;
+  /** Each distinct description with the templates that give it, in template order. */
+  descriptions: Array<{ text: string; templates: string[] }>;
+  /** What a good value looks like, in plain words (sidecar `hint`): the message when a value is refused. */
+  hint?: string;
   default?: string;
   required: boolean;
   /** Regular expression (source) the whole value must match. */
@@ -36,6 +43,8 @@ export interface FormCatalog {
 /** Token metadata as a sidecar gives it (every field optional). */
 export interface TokenDoc {
   description?: string;
+  label?: string;
+  hint?: string;
   default?: string;
   required?: boolean;
   pattern?: string;
@@ -72,7 +81,7 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
   const offered = templates
     .filter((t) => !isInternalTemplate(t.name) && !t.tokens.some((tok) => BRANCH_TOKENS.has(tok)))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const fields = new Map<string, TokenField>();
+  const fields = new Map<string, TokenField & { labelGiven?: boolean }>();
   const choices: TemplateChoice[] = [];
   for (const t of offered) {
     const tokens = [...new Set(t.tokens)].filter((tok) => !BUILTIN_TOKENS.has(tok));
@@ -82,8 +91,18 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
       const existing = fields.get(tok);
       if (existing) {
         existing.templates.push(t.name);
+        if (doc.description !== undefined) {
+          const same = existing.descriptions.find((d) => d.text === doc.description);
+          if (same) same.templates.push(t.name);
+          else existing.descriptions.push({ text: doc.description, templates: [t.name] });
+        }
         // The first template that documents a token wins; later ones fill gaps.
         existing.description ??= doc.description;
+        existing.hint ??= doc.hint;
+        if (doc.label !== undefined && !existing.labelGiven) {
+          existing.label = doc.label;
+          existing.labelGiven = true;
+        }
         existing.default ??= doc.default;
         existing.pattern ??= doc.pattern;
         existing.allowed ??= doc.allowed;
@@ -93,6 +112,10 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
       }
       fields.set(tok, {
         token: tok,
+        label: doc.label ?? '',
+        labelGiven: doc.label !== undefined,
+        descriptions: doc.description !== undefined ? [{ text: doc.description, templates: [t.name] }] : [],
+        ...(doc.hint !== undefined ? { hint: doc.hint } : {}),
         ...(doc.description !== undefined ? { description: doc.description } : {}),
         ...(doc.default !== undefined ? { default: doc.default } : {}),
         required: doc.required === true,
@@ -105,7 +128,10 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
     }
   }
   for (const f of fields.values()) {
+    if (!f.labelGiven) f.label = labelFrom(f.token, f.description);
+    delete f.labelGiven;
     if (f.description === undefined) delete f.description;
+    if (f.hint === undefined) delete f.hint;
     if (f.default === undefined) delete f.default;
     if (f.pattern === undefined) delete f.pattern;
     if (f.example === undefined) delete f.example;
@@ -113,4 +139,16 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
     f.kind = isBooleanChoice(f.allowed) ? 'boolean' : f.allowed ? 'select' : 'text';
   }
   return { templates: choices, fields: [...fields.values()].sort((a, b) => a.token.localeCompare(b.token)) };
+}
+
+/**
+ * A label in words when the sidecar gives none: the description's first clause when it is short
+ * ("Maven artifactId of the project (used in ...)" -> "Maven artifactId of the project"), else the
+ * token name in words ("POM.ARTIFACTID" -> "Pom artifactid").
+ */
+export function labelFrom(token: string, description: string | undefined): string {
+  const first = description?.split(/[.(;:,]\s|\s[(—-]\s?|[.;:]$/)[0]?.trim();
+  if (first && first.length <= 60) return first.charAt(0).toUpperCase() + first.slice(1);
+  const words = token.toLowerCase().split(/[._]+/).filter(Boolean).join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

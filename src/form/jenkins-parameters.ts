@@ -68,11 +68,18 @@ export function parameterNames(catalog: FormCatalog): { names: ParameterNames; d
   return { names: { project: PROJECT_PARAM, folder: FOLDER_PARAM, view: VIEW_PARAM, templates, tokens }, diagnostics };
 }
 
-function describe(f: TokenField): string {
-  const parts = [`$${f.token}`];
-  if (f.description) parts.push(f.description);
+/**
+ * The parameter's help text: its label and token name, then its description; when the templates
+ * using the token describe it differently, each description is given with the templates it comes
+ * from (a token's meaning is the one of the template that uses it, not of the first sidecar).
+ */
+export function describeField(f: TokenField): string {
+  const parts = [`${f.label} ($${f.token}).`];
+  if (f.descriptions.length === 1) parts.push(f.descriptions[0]!.text);
+  else for (const d of f.descriptions) parts.push(`${d.templates.join(', ')}: ${d.text}`);
   if (f.required) parts.push('(required)');
-  if (f.pattern) parts.push(`Format: ${f.pattern}.`);
+  if (f.hint) parts.push(`Expected: ${f.hint}.`);
+  else if (f.pattern) parts.push(`Format: ${f.pattern}.`);
   if (f.example) parts.push(`Example: ${f.example}.`);
   parts.push(`Used by ${f.templates.join(', ')}.`);
   return parts.join(' ');
@@ -105,11 +112,11 @@ export function parameterDefinitionsXml(catalog: FormCatalog, names: ParameterNa
   for (const f of catalog.fields) {
     const name = names.tokens.get(f.token)!;
     if (f.kind === 'boolean') {
-      bool(name, describe(f), (f.default ?? 'false').toLowerCase() === 'true');
+      bool(name, describeField(f), (f.default ?? 'false').toLowerCase() === 'true');
     } else if (f.kind === 'select' && f.allowed) {
       const p = root.ele('hudson.model.ChoiceParameterDefinition');
       p.ele('name').txt(name);
-      p.ele('description').txt(describe(f));
+      p.ele('description').txt(describeField(f));
       // The first choice is the default.
       const choices = [...f.allowed];
       if (f.default !== undefined && choices.includes(f.default)) choices.splice(choices.indexOf(f.default), 1), choices.unshift(f.default);
@@ -117,7 +124,7 @@ export function parameterDefinitionsXml(catalog: FormCatalog, names: ParameterNa
       const list = p.ele('choices', { class: 'java.util.Arrays$ArrayList' }).ele('a', { class: 'string-array' });
       for (const c of choices) list.ele('string').txt(c);
     } else {
-      str(name, describe(f), f.default ?? '');
+      str(name, describeField(f), f.default ?? '');
     }
   }
   str(names.folder, 'Folder for the jobs (optional).', '');

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Checked } from '../model/result.js';
-import { loadTemplates, loadWorkspace } from '../load/workspace.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { DEFAULTS_FILE, loadTemplates, loadWorkspace, parseDefaults, type Defaults } from '../load/workspace.js';
+import type { ParsedTemplate } from '../load/parsed-template.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { catalogFromTemplates, type FormCatalog, type TemplateInfo, type TokenDoc } from './form-catalog.js';
 import type { DefinitionChecker, PreviewJob } from './self-service.js';
@@ -31,25 +33,9 @@ export function renderChecker(dirs: WorkspaceDirs): DefinitionChecker {
   return {
     async catalog(): Promise<Checked<FormCatalog>> {
       const loaded = await loadWorkspace({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir });
-      const infos: TemplateInfo[] = [...loaded.workspace.templates.values()].map((t) => {
-        const docs: Record<string, TokenDoc> = {};
-        for (const tok of t.tokens) {
-          const spec = t.docs[tok];
-          const shared = loaded.workspace.defaults.tokens.get(tok)?.value;
-          const def = typeof shared === 'string' ? shared : spec?.default;
-          const doc: TokenDoc = { required: spec?.required !== false && def === undefined };
-          if (spec?.description !== undefined) doc.description = spec.description;
-          if (def !== undefined) doc.default = def;
-          if (spec?.pattern !== undefined) doc.pattern = spec.pattern;
-          if (spec?.allowed !== undefined) doc.allowed = spec.allowed;
-          if (spec?.example !== undefined) doc.example = spec.example;
-          docs[tok] = doc;
-        }
-        return { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), tokens: t.tokens, docs };
-      });
-      // Only problems with the templates themselves concern the form's page.
-      const diagnostics = loaded.diagnostics.filter((d) => inside(d.file, dirs.templatesDir));
-      return { value: catalogFromTemplates(infos), diagnostics };
+      // Only problems with the templates themselves (and the shared defaults) concern the form's page.
+      const diagnostics = loaded.diagnostics.filter((d) => inside(d.file, dirs.templatesDir) || d.file === loaded.workspace.defaults.file);
+      return { value: catalogFromTemplates(templateInfos(loaded.workspace.templates, loaded.workspace.defaults)), diagnostics };
     },
 
     async check(project, overlay): Promise<{ diagnostics: Diagnostic[]; jobs: PreviewJob[] }> {
@@ -63,21 +49,51 @@ export function renderChecker(dirs: WorkspaceDirs): DefinitionChecker {
   };
 }
 
-/** Project templates only (for commands that need the catalog without a definitions directory). */
-export async function loadCatalog(templatesDir: string): Promise<Checked<FormCatalog>> {
+/**
+ * What the form (and the create-job job) show for each token: the sidecar's docs, with the value a
+ * new project would get as the default: `jobs/_defaults.yaml`, else the sidecar's `default`
+ * (a new project's own file has no value yet; render's order is entry, definition, defaults, sidecar).
+ */
+function templateInfos(templates: ReadonlyMap<string, ParsedTemplate>, defaults: Defaults): TemplateInfo[] {
+  return [...templates.values()].map((t) => {
+    const docs: Record<string, TokenDoc> = {};
+    for (const tok of t.tokens) {
+      const spec = t.docs[tok];
+      const shared = defaults.tokens.get(tok)?.value;
+      const def = typeof shared === 'string' ? shared : spec?.default;
+      const doc: TokenDoc = { required: spec?.required !== false && def === undefined };
+      if (spec?.description !== undefined) doc.description = spec.description;
+      if (def !== undefined) doc.default = def;
+      if (spec?.pattern !== undefined) doc.pattern = spec.pattern;
+      if (spec?.allowed !== undefined) doc.allowed = spec.allowed;
+      if (spec?.example !== undefined) doc.example = spec.example;
+      if (spec?.label !== undefined) doc.label = spec.label;
+      if (spec?.hint !== undefined) doc.hint = spec.hint;
+      docs[tok] = doc;
+    }
+    return { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), tokens: t.tokens, docs };
+  });
+}
+
+/**
+ * The catalog without loading every definition (`jobsmith bootstrap`): the templates, plus the
+ * shared defaults file `<jobsDir>/_defaults.yaml` when there is one (its values are the defaults a
+ * new project gets, so the create-job job shows them as its parameters' defaults).
+ */
+export async function loadCatalog(templatesDir: string, jobsDir?: string): Promise<Checked<FormCatalog>> {
   const { templates, diagnostics } = await loadTemplates(templatesDir);
-  const infos: TemplateInfo[] = [...templates.values()].map((t) => ({
-    name: t.name,
-    ...(t.description !== undefined ? { description: t.description } : {}),
-    tokens: t.tokens,
-    docs: Object.fromEntries(
-      t.tokens.map((tok) => {
-        const s = t.docs[tok];
-        return [tok, { ...s, required: s?.required !== false && s?.default === undefined }];
-      }),
-    ),
-  }));
-  return { value: catalogFromTemplates(infos), diagnostics };
+  let defaults: Defaults = { tokens: new Map() };
+  if (jobsDir !== undefined) {
+    for (const name of [DEFAULTS_FILE, '_defaults.yml']) {
+      const file = path.join(jobsDir, name);
+      if (!existsSync(file)) continue;
+      const parsed = parseDefaults(file, readFileSync(file, 'utf8'));
+      defaults = parsed.defaults;
+      diagnostics.push(...parsed.diagnostics);
+      break;
+    }
+  }
+  return { value: catalogFromTemplates(templateInfos(templates, defaults)), diagnostics };
 }
 
 /**
@@ -94,7 +110,12 @@ export function standaloneRenderer(templatesDir: string): StandaloneRenderer {
     const loaded = await loadWorkspace({ templatesDir, jobsDir, overlay: [{ file, text: stringify(doc) }] });
     const rendered = renderWorkspace(loaded.workspace, { projects: [def.project] });
     const relevant = (d: Diagnostic): boolean => d.file === undefined || d.file === file || def.templates.some((t) => d.file!.includes(`${t.template}`));
+    const hints: Record<string, string> = {};
+    for (const t of def.templates) {
+      for (const [tok, spec] of Object.entries(loaded.workspace.templates.get(t.template)?.docs ?? {})) if (spec.hint !== undefined) hints[tok] ??= spec.hint;
+    }
     return {
+      hints,
       diagnostics: [...loaded.diagnostics, ...rendered.diagnostics].filter(relevant),
       jobs: rendered.desired.jobs.filter((j) => j.project === def.project).map((j) => ({ fullName: j.fullName, template: j.template, config: j.config })),
     };

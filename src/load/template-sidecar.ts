@@ -11,6 +11,9 @@
  *     required: true      # default true; false = an empty value is fine when none is given
  *     pattern: '^(https?|svn|file)://\S+$'   # the whole value must match (JavaScript regular expression)
  *     example: https://svn.example.com/repos/payments
+ *     label: Subversion URL   # the form's label (the token name stays visible beside it)
+ *     hint: the project's Subversion URL without /trunk, e.g. https://svn.example.com/repos/payments
+ *                             # shown, in plain words, when a value does not match the pattern
  *   BUILD.FARM:
  *     allowed: [linux, windows]
  *     default: linux
@@ -30,6 +33,10 @@ export interface TokenSpec {
   pattern?: string;
   allowed?: string[];
   example?: string;
+  /** Short label for the form field (default: derived from the description). */
+  label?: string;
+  /** What a good value looks like, in plain words: the form's message when a value is refused. */
+  hint?: string;
   /** Where the token's entry is in the sidecar. */
   loc?: Loc;
 }
@@ -42,7 +49,7 @@ export interface TemplateSidecar {
 }
 
 export const SIDECAR_KEYS = ['description', 'ejs', 'tokens'] as const;
-export const TOKEN_SPEC_KEYS = ['description', 'default', 'required', 'pattern', 'allowed', 'example'] as const;
+export const TOKEN_SPEC_KEYS = ['description', 'default', 'required', 'pattern', 'allowed', 'example', 'label', 'hint'] as const;
 
 export function parseSidecar(file: string, text: string): { sidecar: TemplateSidecar; diagnostics: Diagnostic[] } {
   const y = new YamlSource(file, text);
@@ -93,7 +100,7 @@ export function parseSidecar(file: string, text: string): { sidecar: TemplateSid
               }
             } else {
               const s = y.str(v, field, { allowEmpty: true });
-              if (s !== undefined) ts[k as 'description' | 'default' | 'example'] = s;
+              if (s !== undefined) ts[k as 'description' | 'default' | 'example' | 'label' | 'hint'] = s;
             }
           }
           if (ts.default !== undefined) {

@@ -63,7 +63,7 @@ export const pipelineTemplate = `<?xml version='1.1' encoding='UTF-8'?>
 export const pipelineSidecar = `description: Git pipeline from the project's Jenkinsfile
 tokens:
   SCM.URL:
-    description: Repository URL of the project.
+    description: Clone URL of the git repository that holds the Jenkinsfile.
     pattern: '(https?|svn|file)://\\S+'
 `;
 
