@@ -8,8 +8,10 @@ import { commandInfo } from './commands.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { InputError, UsageError } from '../model/errors.js';
+import type { JenkinsApi } from '../model/jenkins-api.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import type { ProjectRequest } from '../form/project-request.js';
+import { redactUrlsInText as redactUrls } from '../model/redact-url.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { GitIdentity } from '../form/definitions-store.js';
@@ -116,12 +118,14 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<CreateArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('./connection-options.js');
+    const { openJenkins, clientSettings } = await import('./connection-options.js');
     const { requestFromEnv } = await import('../form/env-request.js');
     const { parameterNames } = await import('../form/jenkins-parameters.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
     const { renderChecker } = await import('../form/render-checker.js');
     const { createProject } = await import('../form/self-service.js');
+    const { buildUser } = await import('../form/build-user.js');
+    const { parameterDefaults } = await import('../xml/parameter-defaults.js');
     const { openStore, parseIdentity, readFormSettings, selfServicePaths } = await import('../form/self-service-setup.js');
     for (const k of ['project', 'folder', 'view', 'author', 'definitions', 'identity'] as const) {
       if (Array.isArray(a[k])) throw new UsageError(`--${k} was given more than once`);
@@ -140,29 +144,42 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       return;
     }
     const catalog = catalogChecked.value;
-
-    let request: ProjectRequest = { project: '', templates: [], tokens: {} };
-    let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
-    if (a['from-env']) {
-      const { names, diagnostics } = parameterNames(catalog);
-      if (diagnostics.length) throw new InputError('the templates give clashing parameter names', diagnostics);
-      request = requestFromEnv(process.env, catalog, names);
-      const user = process.env['BUILD_USER']?.trim();
-      const email = process.env['BUILD_USER_EMAIL']?.trim();
-      if (!author && user && email && !/[<>\n]/.test(user + email)) author = { name: user, email };
-    }
-    if (a.project !== undefined) request.project = a.project;
-    if (a.template?.length) request.templates = a.template;
-    if (a.set?.length) request.tokens = { ...request.tokens, ...parseSets(a.set) };
-    if (a.folder !== undefined) request.folder = a.folder;
-    if (a.view !== undefined) request.view = a.view;
-    if (!a['from-env'] && (request.project === '' || request.templates.length === 0)) {
+    const names = a['from-env'] ? parameterNames(catalog) : undefined;
+    if (names?.diagnostics.length) throw new InputError('the templates give clashing parameter names', names.diagnostics);
+    if (!a['from-env'] && (a.project === undefined || a.project === '' || !a.template?.length)) {
       throw new UsageError('create needs --project and at least one --template (or --from-env)');
     }
+    const sets = a.set?.length ? parseSets(a.set) : {};
 
-    const run = async (syncer: ProjectSyncer | undefined): Promise<number> => {
+    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string): Promise<number> => {
+      let request: ProjectRequest = { project: '', templates: [], tokens: {} };
+      let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
+      if (names) {
+        // What the create-job job's form showed: a value left at its default is not the user's choice.
+        let shown: Map<string, string> | undefined;
+        const job = process.env['JOB_NAME']?.trim();
+        if (api && job) {
+          try {
+            shown = parameterDefaults(await api.getConfig(job));
+          } catch (err) {
+            if (!a.json) process.stderr.write(`warning: cannot read the parameters of ${job} (${redactUrls((err as Error).message)}); values equal to the current defaults are left out\n`);
+          }
+        }
+        request = requestFromEnv(process.env, catalog, names.names, shown);
+        if (!author) {
+          const who = await buildUser(process.env, api, file.access?.authorEmail);
+          if (who.author) author = who.author;
+          else if (!a.json && process.env['JOB_NAME']) process.stderr.write(`note: commit authored by the committer: ${redactUrls(who.source)}\n`);
+        }
+      }
+      if (a.project !== undefined) request.project = a.project;
+      if (a.template?.length) request.templates = a.template;
+      if (a.set?.length) request.tokens = { ...request.tokens, ...sets };
+      if (a.folder !== undefined) request.folder = a.folder;
+      if (a.view !== undefined) request.view = a.view;
+      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl }) : undefined;
       const outcome = await createProject(
-        { checker, store, ...(syncer ? { syncer } : {}), via: a['from-env'] ? 'the create-job job' : 'jobsmith create' },
+        { checker, store, ...(syncer ? { syncer } : {}), deferSync: syncMode === 'master-job', via: a['from-env'] ? 'the create-job job' : 'jobsmith create' },
         catalog,
         request,
         author,
@@ -171,10 +188,18 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       report(outcome, a.json);
       return exitCodeOf(outcome);
     };
-    if (syncMode === 'master-job') {
-      process.exitCode = await run(undefined);
-      return;
+    // Jenkins is asked before committing (a job name held by a job jobsmith may not change is
+    // refused); with --sync master-job and no Jenkins settings at all, only the definitions are checked.
+    let canReachJenkins = a.embedded !== undefined || syncMode === 'now';
+    if (!canReachJenkins) {
+      try {
+        await clientSettings(a);
+        canReachJenkins = true;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        if (!a.json) process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
+      }
     }
-    process.exitCode = await openJenkins(a, ({ api, url }) => run(projectSyncer(api, paths, { jenkinsUrl: url })));
+    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url }) => run(api, url)) : await run(undefined, '');
   },
 };

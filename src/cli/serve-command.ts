@@ -44,7 +44,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' })
       .check(checkNumberFlags({ port: PORT_RANGE })) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
-    const { openJenkins } = await import('./connection-options.js');
+    const { openJenkins, clientSettings } = await import('./connection-options.js');
+    const { InputError } = await import('../model/errors.js');
     const { startFormServer } = await import('../form/form-server.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
     const { renderChecker } = await import('../form/render-checker.js');
@@ -77,6 +78,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           checker,
           store,
           ...(syncer ? { syncer } : {}),
+          deferSync: syncMode === 'master-job',
           via: 'the web form',
           definitionsLabel: `${paths.jobsRel}/ (pushed to ${a.remote})`,
           jenkinsUrl,
@@ -91,7 +93,17 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       await untilSignal();
       await server.close();
     };
-    if (syncMode === 'master-job') return serve(undefined, '');
+    // Jenkins is asked before every commit (job names held by jobs jobsmith may not change are
+    // refused); with --sync master-job and no Jenkins settings at all, only the definitions are checked.
+    if (syncMode === 'master-job' && a.embedded === undefined) {
+      try {
+        await clientSettings(a);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
+        return serve(undefined, '');
+      }
+    }
     await openJenkins(a, async ({ api, where, url }) => {
       process.stderr.write(`${where}\n`);
       const base = url;

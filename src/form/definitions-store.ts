@@ -42,8 +42,11 @@ export interface DefinitionSubmission {
    * as an overlay). Called before anything is written; errors abort with nothing written.
    */
   validate(overlay: { file: string; text: string }): Promise<Diagnostic[]>;
-  /** Last check before committing (e.g. Jenkins reachable); throw to abort with nothing written. */
-  preflight?(): Promise<void>;
+  /**
+   * Last check before committing, against Jenkins: errors (a job name held by a job jobsmith may
+   * not change) abort like validation errors; throw when Jenkins cannot be asked. Nothing is written.
+   */
+  preflight?(overlay: { file: string; text: string }): Promise<Diagnostic[]>;
 }
 
 export type SubmitOutcome =
@@ -188,11 +191,14 @@ export class DefinitionsStore {
     const warnings = diagnostics.filter((d) => d.severity !== 'error');
 
     if (sub.preflight) {
+      let found: Diagnostic[];
       try {
-        await sub.preflight();
+        found = await sub.preflight({ file: absFile, text: sub.text });
       } catch (err) {
         return { kind: 'failed', stage: 'preflight', message: errorText(err) };
       }
+      if (hasErrors(found)) return { kind: 'invalid', diagnostics: found };
+      warnings.push(...found.filter((d) => d.severity !== 'error'));
     }
 
     // Write atomically, commit only this path.

@@ -1,11 +1,13 @@
 import http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import ejs from 'ejs';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { GitIdentity } from './definitions-store.js';
 import type { FormCatalog } from './form-catalog.js';
 import { CSRF_COOKIE, CsrfGuard, parseCookies } from './csrf.js';
-import { fieldErrors } from './field-errors.js';
+import { DEFAULT_AUTHOR_EMAIL } from './build-user.js';
+import { fieldErrors, fieldId } from './field-errors.js';
 import type { ProjectRequest } from './project-request.js';
 import { createProject, previewProject, type CreateOutcome, type PreviewJob, type SelfServiceOptions } from './self-service.js';
 import { formCss, formJs } from './views/assets.js';
@@ -54,6 +56,42 @@ interface FormValues {
 
 const MAX_BODY = 1024 * 1024;
 
+/** A page as sent: what a repeated submission gets again. */
+interface Rendered {
+  status: number;
+  title: string;
+  body: string;
+}
+
+/**
+ * Submissions by id (a random value in each rendered form, bound to the CSRF cookie): a repeat of
+ * a submission (double click, reload, a retry after a timeout) gets the first one's page, waiting
+ * for it while it still runs, instead of a second attempt. Kept for `SUBMISSION_TTL_MS`.
+ */
+class Submissions {
+  private readonly entries = new Map<string, { at: number; page: Promise<Rendered> }>();
+  constructor(private readonly ttlMs = 30 * 60_000, private readonly max = 1000) {}
+
+  static key(cookie: string, id: string | null): string | undefined {
+    if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
+    return createHash('sha256').update(`${cookie}\0${id}`).digest('hex');
+  }
+
+  get(key: string): Promise<Rendered> | undefined {
+    return this.entries.get(key)?.page;
+  }
+
+  run(key: string, make: () => Promise<Rendered>): Promise<Rendered> {
+    const now = Date.now();
+    for (const [k, e] of this.entries) if (now - e.at > this.ttlMs || this.entries.size >= this.max) this.entries.delete(k);
+    const page = make();
+    this.entries.set(key, { at: now, page });
+    // a failure must not stay cached: the next attempt runs again
+    page.catch(() => this.entries.delete(key));
+    return page;
+  }
+}
+
 const compiled = {
   page: ejs.compile(pageView),
   form: ejs.compile(formView),
@@ -64,6 +102,7 @@ const compiled = {
 /** Start the create-job web form on `host:port` (port 0: any free port). */
 export async function startFormServer(opts: FormServerOptions, listen: { host?: string; port?: number } = {}): Promise<RunningFormServer> {
   const csrf = new CsrfGuard(opts.csrfSecret);
+  const submissions = new Submissions();
   const refreshMs = opts.refreshMs ?? 30_000;
   let lastRefresh = 0;
   const refresh = async (): Promise<void> => {
@@ -72,7 +111,7 @@ export async function startFormServer(opts: FormServerOptions, listen: { host?: 
     await opts.store.refresh();
   };
   const server = http.createServer((req, res) => {
-    handle(opts, csrf, req, res, refresh).catch((err: unknown) => {
+    handle(opts, csrf, submissions, req, res, refresh).catch((err: unknown) => {
       if (!res.headersSent) {
         send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error)?.message ?? String(err)}\n`);
       } else res.destroy();
@@ -173,7 +212,7 @@ function requestFrom(v: FormValues): ProjectRequest {
 
 function authorFor(opts: FormServerOptions, user: string | undefined, v: FormValues): GitIdentity | undefined {
   if (user !== undefined) {
-    const email = v.authorEmail || (opts.access?.authorEmail ?? '{user}@users.jobsmith.invalid').replaceAll('{user}', user);
+    const email = v.authorEmail || (opts.access?.authorEmail ?? DEFAULT_AUTHOR_EMAIL).replaceAll('{user}', user);
     return { name: user, email };
   }
   if (v.authorName && v.authorEmail && !/[<>\n]/.test(v.authorName + v.authorEmail)) return { name: v.authorName, email: v.authorEmail };
@@ -183,6 +222,7 @@ function authorFor(opts: FormServerOptions, user: string | undefined, v: FormVal
 async function handle(
   opts: FormServerOptions,
   csrf: CsrfGuard,
+  submissions: Submissions,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   refresh: () => Promise<void>,
@@ -201,12 +241,12 @@ async function handle(
   if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, POST' });
 
   const user = currentUser(opts, req);
-  const page = (status: number, title: string, body: string, cookie?: string): void => {
-    const html = compiled.page({ title, body, base: '', user });
-    send(res, status, 'text/html; charset=utf-8', html, cookie ? { 'set-cookie': `${CSRF_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict` } : {});
+  const page = (r: Rendered, cookie?: string): void => {
+    const html = compiled.page({ title: r.title, body: r.body, base: '', user });
+    send(res, r.status, 'text/html; charset=utf-8', html, cookie ? { 'set-cookie': `${CSRF_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict` } : {});
   };
   const refused = accessRefusal(opts, user);
-  if (refused) return page(403, 'Not allowed', compiled.message({ heading: 'Not allowed', message: refused, base: '' }));
+  if (refused) return page({ status: 403, title: 'Not allowed', body: compiled.message({ heading: 'Not allowed', message: refused, base: '' }) });
 
   let cookie = parseCookies(req)[CSRF_COOKIE];
   let setCookie: string | undefined;
@@ -220,30 +260,34 @@ async function handle(
   const catalog: FormCatalog = catalogChecked.value ?? { templates: [], fields: [] };
   const catalogErrors = catalogChecked.diagnostics.filter((d) => d.severity === 'error');
 
-  const renderForm = (
+  const formPage = (
     status: number,
     values: FormValues,
     diagnostics: readonly Diagnostic[],
-    extra: { notice?: { kind: string; message: string }; preview?: { jobs: PreviewJob[]; text: string; file: string } } = {},
-  ): void => {
-    const { errors, general } = fieldErrors([...catalogErrors, ...diagnostics], catalog, opts.store.dir);
+    extra: { notice?: { kind: string; message: string }; preview?: { jobs: PreviewJob[]; text: string; file: string }; creating?: boolean } = {},
+  ): Rendered => {
+    const { errors, general, summary } = fieldErrors([...catalogErrors, ...diagnostics], catalog, opts.store.dir);
     const body = compiled.form({
       base: '',
       catalog,
       values,
       errors,
       general,
+      summary,
+      fieldId,
+      creating: extra.creating ?? false,
       notice: extra.notice,
       preview: extra.preview,
       csrf: csrf.tokenFor(cookie!),
+      submission: randomBytes(18).toString('base64url'),
       user,
       jenkinsUrl: opts.jenkinsUrl ?? '',
       definitionsLabel: opts.definitionsLabel,
     });
-    page(status, 'Create jobs', body, setCookie);
+    return { status, title: 'Create jobs', body };
   };
 
-  if (req.method === 'GET') return renderForm(200, emptyValues(), []);
+  if (req.method === 'GET') return page(formPage(200, emptyValues(), []), setCookie);
 
   // POST: CSRF first, before reading anything the post asks for.
   const ctype = String(req.headers['content-type'] ?? '');
@@ -255,7 +299,7 @@ async function handle(
   }
   const why = csrf.refusal(req, parseCookies(req)[CSRF_COOKIE], params.get('csrf') ?? undefined);
   if (why || !ctype.startsWith('application/x-www-form-urlencoded')) {
-    return page(403, 'Refused', compiled.message({ heading: 'Request refused', message: why ?? 'unsupported content type', base: '' }), setCookie);
+    return page({ status: 403, title: 'Refused', body: compiled.message({ heading: 'Request refused', message: why ?? 'unsupported content type', base: '' }) }, setCookie);
   }
 
   const values = valuesFrom(params);
@@ -263,28 +307,28 @@ async function handle(
   const previewFile = `${opts.store.jobsDir}/${values.project || '<project>'}.yaml`;
   if (params.get('action') !== 'create') {
     const p = await previewProject(opts.checker, opts.store, catalog, request);
-    return renderForm(200, values, p.diagnostics, { preview: { jobs: p.jobs, text: p.text, file: previewFile } });
+    return page(formPage(200, values, p.diagnostics, { preview: { jobs: p.jobs, text: p.text, file: previewFile } }), setCookie);
   }
 
-  const outcome: CreateOutcome = await createProject(opts, catalog, request, authorFor(opts, user, values));
-  switch (outcome.kind) {
-    case 'invalid':
-      return renderForm(422, values, outcome.diagnostics, {
-        notice: { kind: 'failed', message: 'Nothing was created: please fix the errors marked below.' },
-        preview: { jobs: [], text: outcome.text ?? '', file: previewFile },
-      });
-    case 'exists':
-      return renderForm(409, values, [{ severity: 'error', code: 'project-exists', field: 'project', message: outcome.message }], {
-        notice: { kind: 'exists', message: `Nothing was created: ${outcome.message}.` },
-      });
-    case 'busy':
-      return renderForm(409, values, [], { notice: { kind: 'busy', message: `Nothing was created: ${outcome.message}.` } });
-    case 'failed':
-      return renderForm(503, values, [], { notice: { kind: 'failed', message: `Nothing was created: ${outcome.message}` } });
-    case 'created': {
-      const ok = outcome.sync === 'deferred' || outcome.sync.ok;
-      const body = compiled.result({ outcome, base: '' });
-      return page(ok ? 201 : 502, ok ? 'Jobs created' : 'Jobs not created', body, setCookie);
+  const create = async (): Promise<Rendered> => {
+    const outcome: CreateOutcome = await createProject(opts, catalog, request, authorFor(opts, user, values));
+    switch (outcome.kind) {
+      case 'invalid':
+        return formPage(422, values, outcome.diagnostics, { creating: true, preview: { jobs: [], text: outcome.text ?? '', file: previewFile } });
+      case 'exists':
+        return formPage(409, values, [{ severity: 'error', code: 'project-exists', field: 'project', message: outcome.message }], { creating: true });
+      case 'busy':
+        return formPage(409, values, [], { notice: { kind: 'busy', message: `Nothing was created: ${outcome.message}.` } });
+      case 'failed':
+        return formPage(503, values, [], { notice: { kind: 'failed', message: `Nothing was created: ${outcome.message}` } });
+      case 'created': {
+        const ok = outcome.sync === 'deferred' || outcome.sync.ok;
+        return { status: ok ? 201 : 502, title: ok ? 'Jobs created' : 'Jobs not created', body: compiled.result({ outcome, base: '' }) };
+      }
     }
-  }
+  };
+  const key = Submissions.key(cookie, params.get('submission'));
+  const first = key ? submissions.get(key) : undefined;
+  const rendered = await (first ?? (key ? submissions.run(key, create) : create()));
+  return page(rendered, setCookie);
 }

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { didYouMean } from '../load/did-you-mean.js';
 import type { FormCatalog } from './form-catalog.js';
 import { PROJECT_NAME_PATTERN } from './definitions-store.js';
+import { hasUrlCredentials } from './package-spec.js';
 
 /** What a user asks for, from the web form or `jobsmith create`. Values as typed. */
 export interface ProjectRequest {
@@ -20,16 +21,8 @@ export interface ProjectRequest {
  */
 export function requestDiagnostics(req: ProjectRequest, catalog: FormCatalog, opts: { strictTokens?: boolean } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (req.project.trim() === '') {
-    out.push({ severity: 'error', code: 'missing-project', field: 'project', message: 'a project name is required' });
-  } else if (!PROJECT_NAME_PATTERN.test(req.project)) {
-    out.push({
-      severity: 'error',
-      code: 'bad-project-name',
-      field: 'project',
-      message: 'the project name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
-    });
-  }
+  const name = projectNameProblem(req.project);
+  if (name) out.push({ severity: 'error', field: 'project', ...name });
   if (req.templates.length === 0) {
     out.push({ severity: 'error', code: 'no-templates', field: 'templates', message: 'pick at least one template' });
   }
@@ -39,9 +32,20 @@ export function requestDiagnostics(req: ProjectRequest, catalog: FormCatalog, op
       out.push({ severity: 'error', code: 'unknown-template', field: 'templates', message: `unknown template "${t}" (known: ${[...known].join(', ') || 'none'})` });
     }
   }
+  const used = usedTokens(req, catalog);
+  // A user name or password typed into a URL would be committed to git and copied into Jenkins.
+  for (const [token, value] of Object.entries(req.tokens)) {
+    if (used.has(token) && hasUrlCredentials(value)) {
+      out.push({
+        severity: 'error',
+        code: 'url-credentials',
+        field: `tokens.${token}`,
+        message: 'this URL holds a user name or password: leave them out (they would be committed to git and copied into Jenkins); Jenkins gets them from a credential',
+      });
+    }
+  }
   // The form posts every field and ignores those of templates not chosen; the command line is strict.
   if (opts.strictTokens) {
-    const used = usedTokens(req, catalog);
     for (const name of Object.keys(req.tokens)) {
       if (used.has(name)) continue;
       const offeredBy = catalog.fields.find((f) => f.token === name)?.templates;
@@ -50,6 +54,28 @@ export function requestDiagnostics(req: ProjectRequest, catalog: FormCatalog, op
     }
   }
   return out;
+}
+
+/** The longest project name: it is a file name and the start of every job name. */
+export const MAX_PROJECT_NAME = 100;
+
+/** What is wrong with a project name, in plain words (the most useful reason first), or undefined. */
+export function projectNameProblem(project: string): { code: string; message: string } | undefined {
+  if (project.trim() === '') return { code: 'missing-project', message: 'enter a project name' };
+  const length = [...project].length;
+  if (length > MAX_PROJECT_NAME) {
+    return { code: 'project-too-long', message: `the project name is ${length} characters long; at most ${MAX_PROJECT_NAME} are allowed` };
+  }
+  if (PROJECT_NAME_PATTERN.test(project)) return undefined;
+  const bad = [...new Set([...project].filter((c) => !/[A-Za-z0-9._-]/.test(c)))];
+  if (bad.length) {
+    const shown = bad.slice(0, 5).map((c) => (c === ' ' ? 'spaces' : /\s/.test(c) ? 'line breaks or tabs' : `"${c}"`));
+    return {
+      code: 'bad-project-name',
+      message: `the project name cannot contain ${shown.join(', ')}${bad.length > 5 ? ' (and more)' : ''}: use letters, digits, ".", "_" and "-"`,
+    };
+  }
+  return { code: 'bad-project-name', message: 'the project name must start with a letter or a digit' };
 }
 
 /** Tokens the chosen templates use. */

@@ -1,6 +1,10 @@
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ArchivePolicy, Change } from '../model/plan.js';
-import { formatDiagnostic, hasErrors } from '../model/diagnostic.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import { loadWorkspace } from '../load/workspace.js';
+import { renderWorkspace } from '../render/render-workspace.js';
+import type { DesiredSource } from '../sync/desired-source.js';
+import { planSync } from '../sync/plan-sync.js';
 import { runSync } from '../sync/run-sync.js';
 import { workspaceSource } from '../sync/workspace-source.js';
 import { redactUrlsInText } from '../model/redact-url.js';
@@ -21,8 +25,18 @@ const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'up
  */
 export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy }): ProjectSyncer {
   return {
-    async preflight() {
-      await api.version();
+    async preflight(project, overlay) {
+      // Exactly the plan the sync will make (one listing), with the prospective definition in place.
+      const source: DesiredSource = {
+        async render() {
+          const loaded = await loadWorkspace({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, overlay: [overlay] });
+          const rendered = renderWorkspace(loaded.workspace, {});
+          return { desired: rendered.desired, diagnostics: [...loaded.diagnostics, ...rendered.diagnostics] };
+        },
+      };
+      const outcome = await planSync({ api, source, settings: { only: [project], removed: 'keep' } });
+      if (outcome.status === 'invalid') return []; // validation (run just before) reports these
+      return collisions(outcome.plan.changes, project);
     },
     async sync(project: string): Promise<SyncSummary> {
       const outcome = await runSync({
@@ -49,18 +63,58 @@ export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenk
         else if (DONE[c.kind] && applied) jobs.push({ fullName: c.fullName, action: DONE[c.kind]!, url });
         else jobs.push({ fullName: c.fullName, action: 'skipped', error: c.reason });
       }
+      const items: NonNullable<SyncSummary['items']> = [];
+      for (const c of plan.changes.filter((c) => c.target !== 'job')) {
+        const error = failed.get(c.fullName);
+        const target = c.target as 'folder' | 'view';
+        if (error !== undefined) items.push({ target, fullName: c.fullName, action: 'failed', error });
+        else if (c.kind === 'unchanged') items.push({ target, fullName: c.fullName, action: 'unchanged' });
+        else if (c.kind === 'conflict') items.push({ target, fullName: c.fullName, action: 'failed', error: c.reason });
+        else if (DONE[c.kind] && applied) items.push({ target, fullName: c.fullName, action: DONE[c.kind]! });
+        else items.push({ target, fullName: c.fullName, action: 'skipped', error: c.reason });
+      }
       const problems = plan.problems.filter((p) => p.severity === 'error' && (p.project === undefined || p.project === project));
-      const ok = !plan.refused && jobs.every((j) => j.action !== 'failed' && j.action !== 'skipped') && problems.length === 0 && !hasErrors(outcome.diagnostics);
+      const ok =
+        !plan.refused &&
+        [...jobs, ...items].every((j) => j.action !== 'failed' && j.action !== 'skipped') &&
+        problems.length === 0 &&
+        !hasErrors(outcome.diagnostics);
       const message = ok
         ? undefined
         : [
             plan.refused ? 'the plan was refused' : '',
             ...problems.map((p) => p.message),
-            ...jobs.filter((j) => j.error).map((j) => `${j.fullName}: ${j.error}`),
+            ...[...jobs, ...items].filter((j) => j.error).map((j) => `${j.fullName}: ${j.error}`),
           ]
             .filter(Boolean)
             .join('; ') + '. The definition is committed; the next sync will retry.';
-      return { ok, jobs, ...(message ? { message } : {}) };
+      return { ok, jobs, items, ...(message ? { message } : {}) };
     },
   };
+}
+
+/**
+ * Items the prospective project would need that jobsmith may not change: a job name held by an
+ * unmanaged (or another owner's) job, a folder name held by a job, a view name held by a view of
+ * another kind. Each becomes an error on the form field that chose the name.
+ */
+export function collisions(changes: readonly Change[], project: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const mine = changes.filter((c) => c.target === 'job' && c.project === project).map((c) => c.fullName);
+  for (const c of changes) {
+    if (c.kind !== 'conflict') continue;
+    if (c.target === 'job' && c.project === project) {
+      out.push({
+        severity: 'error',
+        code: 'job-name-taken',
+        field: 'project',
+        message: `Jenkins already has a job named "${c.fullName}" that jobsmith may not change (${c.reason.replace(/ \(not touched; --adopt takes it over\)$/, '')}); choose another project name, or ask the build team to adopt that job`,
+      });
+    } else if (c.target === 'folder' && mine.some((j) => j.startsWith(`${c.fullName}/`))) {
+      out.push({ severity: 'error', code: 'folder-name-taken', field: 'folder', message: `Jenkins already has "${c.fullName}", which is not a folder (${c.reason}); choose another folder` });
+    } else if (c.target === 'view') {
+      out.push({ severity: 'error', code: 'view-name-taken', field: 'view', message: `Jenkins already has a view "${c.fullName}" of another kind (${c.reason}); choose another view name` });
+    }
+  }
+  return out;
 }

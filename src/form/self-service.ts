@@ -32,14 +32,21 @@ export interface SyncedJob {
 export interface SyncSummary {
   ok: boolean;
   jobs: SyncedJob[];
+  /** The project's folders and view, as the sync left them. */
+  items?: Array<{ target: 'folder' | 'view'; fullName: string; action: SyncedJob['action']; error?: string }>;
   /** What failed, when ok is false (never with credentials). */
   message?: string;
 }
 
 /** Syncs one project into Jenkins (load, render, list, plan, apply). */
 export interface ProjectSyncer {
-  /** Throws when Jenkins cannot be reached (checked before anything is committed). */
-  preflight(): Promise<void>;
+  /**
+   * Last check before committing, against the one Jenkins listing: the jobs (and folder, view) the
+   * prospective definition makes must not be held by items jobsmith may not change (unmanaged, or
+   * another owner's). Returns those collisions as diagnostics (on the `project`, `folder` or `view`
+   * field); throws when Jenkins cannot be reached.
+   */
+  preflight(project: string, overlay: { file: string; text: string }): Promise<Diagnostic[]>;
   sync(project: string): Promise<SyncSummary>;
 }
 
@@ -67,8 +74,10 @@ export type CreateOutcome =
 export interface SelfServiceOptions {
   checker: DefinitionChecker;
   store: DefinitionsStore;
-  /** Sync right after pushing; omit to leave it to the sync master job. */
+  /** The Jenkins the project goes to: checked before committing (see ProjectSyncer.preflight); synced right after pushing unless `deferSync`. */
   syncer?: ProjectSyncer;
+  /** Only check Jenkins before committing; the sync master job creates the jobs. */
+  deferSync?: boolean;
   /** How the commit message names the channel (`web form`, `jobsmith create`). */
   via: string;
 }
@@ -83,14 +92,40 @@ export async function previewProject(
 ): Promise<{ diagnostics: Diagnostic[]; jobs: PreviewJob[]; text: string }> {
   const text = definitionText(req, catalog);
   const own = requestDiagnostics(req, catalog, opts);
-  if (hasErrors(own) && !checkable(own)) return { diagnostics: own, jobs: [], text };
-  const checked = await checker.check(req.project, { file: store.fileFor(req.project), text });
+  const checked = await checkAll(checker, store, catalog, req, own);
   return { diagnostics: [...own, ...checked.diagnostics], jobs: hasErrors(own) ? [] : checked.jobs, text };
 }
 
-/** The validator can still run (and report everything else at once) when only token choices are wrong. */
-function checkable(own: readonly Diagnostic[]): boolean {
-  return own.every((d) => d.severity !== 'error' || d.code === 'unused-token');
+/** Diagnostics of the validator that only repeat what the request check said (or that a stand-in name caused). */
+const NAME_CODES = new Set(['bad-job-name', 'duplicate-project', 'duplicate-job', 'missing-project', 'bad-project-name']);
+
+/**
+ * Run the validator even when the request itself has errors, so every error shows at once (an
+ * empty or unusable project name must not hide the token errors): the check runs with a stand-in
+ * name and the known templates only, and what it says about the stand-in name is dropped.
+ */
+async function checkAll(
+  checker: DefinitionChecker,
+  store: DefinitionsStore,
+  catalog: FormCatalog,
+  req: ProjectRequest,
+  own: readonly Diagnostic[],
+): Promise<{ diagnostics: Diagnostic[]; jobs: PreviewJob[] }> {
+  const known = new Set(catalog.templates.map((t) => t.name));
+  const templates = req.templates.filter((t) => known.has(t));
+  if (templates.length === 0) return { diagnostics: [], jobs: [] };
+  const nameBad = own.some((d) => d.severity === 'error' && d.field === 'project');
+  const project = nameBad ? `jobsmith-form-check-${process.pid}` : req.project;
+  const candidate: ProjectRequest = { ...req, project, templates };
+  const checked = await checker.check(project, { file: store.fileFor(project), text: definitionText(candidate, catalog) });
+  const ownFields = new Set(own.filter((d) => d.severity === 'error').map((d) => d.field));
+  const diagnostics = checked.diagnostics.filter((d) => {
+    if (nameBad && (d.field === 'project' || NAME_CODES.has(d.code))) return false;
+    // the request check already said it for this field (e.g. credentials in a URL)
+    if (d.field !== undefined && ownFields.has(d.field) && d.field.startsWith('tokens.')) return false;
+    return true;
+  });
+  return { diagnostics, jobs: checked.jobs };
 }
 
 /**
@@ -108,9 +143,9 @@ export async function createProject(
   const text = definitionText(req, catalog);
   const own = requestDiagnostics(req, catalog, check);
   if (hasErrors(own)) {
-    // Report everything at once: run the validator too when the request is complete enough.
-    const more = checkable(own) ? await opts.checker.check(req.project, { file: opts.store.fileFor(req.project), text }) : undefined;
-    return { kind: 'invalid', diagnostics: [...own, ...(more?.diagnostics ?? [])], text };
+    // Report everything at once: the validator runs too.
+    const more = await checkAll(opts.checker, opts.store, catalog, req, own);
+    return { kind: 'invalid', diagnostics: [...own, ...more.diagnostics], text };
   }
   let jobs: PreviewJob[] = [];
   const outcome = await opts.store.submit({
@@ -123,7 +158,7 @@ export async function createProject(
       jobs = checked.jobs;
       return checked.diagnostics;
     },
-    ...(opts.syncer ? { preflight: () => opts.syncer!.preflight() } : {}),
+    ...(opts.syncer ? { preflight: (overlay: { file: string; text: string }) => opts.syncer!.preflight(req.project, overlay) } : {}),
   });
   switch (outcome.kind) {
     case 'invalid':
@@ -140,7 +175,7 @@ export async function createProject(
       };
     case 'committed': {
       let sync: SyncSummary | 'deferred' = 'deferred';
-      if (opts.syncer) {
+      if (opts.syncer && !opts.deferSync) {
         try {
           sync = await opts.syncer.sync(req.project);
         } catch (err) {

@@ -3,7 +3,7 @@
  * auth, lazy CSRF crumbs (crumb-session.ts), typed errors (jenkins-error.ts), retries only where a
  * repeat is safe (retry-policy.ts) and credential redaction on everything it says (redact.ts).
  */
-import type { JenkinsApi } from '../model/jenkins-api.js';
+import type { BuildCause, JenkinsApi } from '../model/jenkins-api.js';
 import type { RelicBuild, RelicCause, RelicFetch, RelicKind, RelicParameter, RelicSource, RelicWriter } from '../model/build-relics.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
 import { CrumbSession, cookiePairs, type CrumbFetchResult } from './crumb-session.js';
@@ -689,6 +689,28 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
     };
     return { building: j.building === true, result: typeof j.result === 'string' ? j.result : null };
   }
+  /** Why a build started (its CauseActions): see JenkinsApi.buildCauses. */
+  async buildCauses(fullName: string, number: number): Promise<BuildCause[]> {
+    this.checkName('read build', fullName);
+    const j = (await this.getJson({
+      operation: 'read build',
+      target: `${fullName} #${number}`,
+      route: 'GET build api/json',
+      path: `${itemPath(fullName)}${number}/api/json?tree=actions[causes[shortDescription,userId,userName]]`,
+    })) as { actions?: Array<{ causes?: Array<Record<string, unknown>> } | null> };
+    const out: BuildCause[] = [];
+    for (const a of j.actions ?? []) {
+      for (const c of a?.causes ?? []) {
+        const cause: BuildCause = { className: typeof c['_class'] === 'string' ? c['_class'] : '' };
+        if (typeof c['shortDescription'] === 'string') cause.shortDescription = c['shortDescription'];
+        if (typeof c['userId'] === 'string') cause.userId = c['userId'];
+        if (typeof c['userName'] === 'string') cause.userName = c['userName'];
+        out.push(cause);
+      }
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- build relics
 
   /**

@@ -49,4 +49,17 @@ export interface JenkinsApi {
   build(fullName: string, parameters?: Record<string, string>): Promise<number>;
   queueItem(id: number): Promise<{ id: number; cancelled: boolean; buildNumber?: number; why?: string | null }>;
   buildStatus(fullName: string, number: number): Promise<{ building: boolean; result: string | null }>;
+  /**
+   * Why a build started (its `CauseAction`s): a user (`hudson.model.Cause$UserIdCause` with
+   * `userId`, `userName`), a timer, SCM, an upstream build, ... Optional: not every API offers it.
+   */
+  buildCauses?(fullName: string, number: number): Promise<BuildCause[]>;
+}
+
+export interface BuildCause {
+  /** Jenkins class, e.g. `hudson.model.Cause$UserIdCause`. */
+  className: string;
+  shortDescription?: string;
+  userId?: string;
+  userName?: string;
 }

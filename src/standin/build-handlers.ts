@@ -52,7 +52,11 @@ function delayMs(rt: Runtime, ctx: Ctx): number {
 }
 
 function queued(rt: Runtime, ctx: Ctx, item: Item, params: Record<string, string>, mergedStatus: number): void {
-  const { q, merged } = rt.builds.schedule(item, params, delayMs(rt, ctx), ctx.principal.anonymous ? null : ctx.principal.name);
+  // ParameterizedJobMixIn.getBuildCause: a RemoteCause when the job's token was used, else the user
+  const viaToken = authToken(item) !== undefined && param(ctx, 'token') !== null;
+  const { q, merged } = viaToken
+    ? rt.builds.schedule(item, params, delayMs(rt, ctx), null, ctx.req.socket.remoteAddress ?? '127.0.0.1')
+    : rt.builds.schedule(item, params, delayMs(rt, ctx), ctx.principal.anonymous ? null : ctx.principal.name);
   // Build-trigger Locations are always absolute (Stapler makes 201/303 targets absolute itself).
   send(ctx, merged ? mergedStatus : 201, { Location: `${ctx.origin}/queue/item/${q.id}/` });
 }

@@ -11,6 +11,8 @@ export interface QueueItem {
   params: Record<string, string>;
   /** Who triggered it (`Cause$UserIdCause`); null for anonymous. */
   user: string | null;
+  /** Triggered with the job's authentication token (`Cause$RemoteCause` from this address). */
+  remoteAddr?: string;
   inQueueSince: number;
   /** When the quiet period ends. */
   startAt: number;
@@ -139,7 +141,7 @@ export class BuildSimulator {
   }
 
   /** Queue a build; returns the existing item when an identical one waits (the queue merges them). */
-  schedule(item: Item, params: Record<string, string>, quietMs: number, user: string | null = null): { q: QueueItem; merged: boolean } {
+  schedule(item: Item, params: Record<string, string>, quietMs: number, user: string | null = null, remoteAddr?: string): { q: QueueItem; merged: boolean } {
     const existing = this.queuedFor(item);
     if (existing && JSON.stringify(existing.params) === JSON.stringify(params)) return { q: existing, merged: true };
     const now = this.now();
@@ -148,6 +150,7 @@ export class BuildSimulator {
       item,
       params,
       user,
+      ...(remoteAddr !== undefined ? { remoteAddr } : {}),
       inQueueSince: now,
       startAt: now + quietMs,
       state: 'waiting',
@@ -218,6 +221,7 @@ export class BuildSimulator {
       params: q.params,
       builtOn: p.node,
       user: q.user,
+      ...(q.remoteAddr !== undefined ? { remoteAddr: q.remoteAddr } : {}),
     };
     item.builds.push(build);
     this.running.set(build, item);

@@ -130,7 +130,7 @@ function relicActions(b: Build): Bean[] {
 }
 
 const BUILD_PROPS: Prop<BuildRef>[] = [
-  { name: 'actions', vis: 1, get: (r) => [...triggerActions(r.build.params, r.build.user), ...relicActions(r.build)] },
+  { name: 'actions', vis: 1, get: (r) => [...triggerActions(r.build.params, r.build.user, r.build.remoteAddr), ...relicActions(r.build)] },
   { name: 'artifacts', vis: 1, get: (r) => artifactBeans(r.build.artifacts ?? []) },
   { name: 'building', vis: 1, get: (r) => r.build.result === null },
   { name: 'description', vis: 1, get: () => null },
@@ -322,20 +322,30 @@ const causeProps: Prop<string | null>[] = [
   { name: 'userId', vis: 3, get: (u) => u },
   { name: 'userName', vis: 3, get: (u) => u ?? 'anonymous' },
 ];
-/** Actions of a queue item or build: ParametersAction (when parameterized), then CauseAction. */
-export function triggerActions(params: Record<string, string>, user: string | null): Bean[] {
+const remoteCauseProps: Prop<string>[] = [
+  { name: 'shortDescription', vis: 3, get: (addr) => `Started by remote host ${addr}` },
+  { name: 'addr', vis: 3, get: (addr) => addr },
+  { name: 'note', vis: 3, get: () => null },
+];
+/**
+ * Actions of a queue item or build: ParametersAction (when parameterized), then CauseAction
+ * (ParameterizedJobMixIn.getBuildCause: `Cause$RemoteCause` when the job's authentication token
+ * triggered it, else `Cause$UserIdCause` of the requesting user).
+ */
+export function triggerActions(params: Record<string, string>, user: string | null, remoteAddr?: string): Bean[] {
   const out: Bean[] = [];
   if (Object.keys(params).length > 0) {
     out.push(Bean.of<Record<string, string>>('hudson.model.ParametersAction', [{
       name: 'parameters', vis: 2, get: (p) => Object.entries(p).map(([k, v]) => Bean.of<null>('hudson.model.StringParameterValue', [{ name: 'name', vis: 3, get: () => k }, { name: 'value', vis: 4, get: () => v }], null)),
     }], params));
   }
-  out.push(Bean.of<string | null>('hudson.model.CauseAction', [{ name: 'causes', vis: 2, get: (u) => [Bean.of('hudson.model.Cause$UserIdCause', causeProps, u)] }], user));
+  const cause = remoteAddr !== undefined ? Bean.of('hudson.model.Cause$RemoteCause', remoteCauseProps, remoteAddr) : Bean.of('hudson.model.Cause$UserIdCause', causeProps, user);
+  out.push(Bean.of<null>('hudson.model.CauseAction', [{ name: 'causes', vis: 2, get: () => [cause] }], null));
   return out;
 }
 // Queue.Item is @ExportedBean(defaultVisibility = 999); `actions` comes from Actionable (1).
 const QUEUE_PROPS: Prop<QueueRef>[] = [
-  { name: 'actions', vis: 1, get: (r) => triggerActions(r.q.params, r.q.user) },
+  { name: 'actions', vis: 1, get: (r) => triggerActions(r.q.params, r.q.user, r.q.remoteAddr) },
   { name: 'blocked', vis: 999, get: (r) => r.q.state === 'blocked' },
   { name: 'buildable', vis: 999, get: (r) => r.q.state === 'buildable' },
   { name: 'id', vis: 999, get: (r) => r.q.id },

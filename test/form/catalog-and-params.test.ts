@@ -56,19 +56,72 @@ describe('form catalog', () => {
     expect(requestDiagnostics({ project: 'a/b', templates: [], tokens: {} }, catalog).map((x) => x.code)).toEqual(['bad-project-name', 'no-templates']);
   });
 
-  it('places diagnostics next to fields by field path or by a $TOKEN in the message', () => {
-    const { errors, general } = fieldErrors(
+  it('places diagnostics next to fields by field path or by a $TOKEN in the message, in sentences', () => {
+    const { errors, general, summary } = fieldErrors(
       [
         { severity: 'error', code: 'x', field: 'tokens.SCM.PATH', message: 'bad url' },
         { severity: 'error', code: 'y', message: 'template CI-build-trunk-config.xml:4 uses $MVN.GOALS but no value is given', file: '/r/jobs/p.yaml', line: 3 },
-        { severity: 'error', code: 'z', message: 'something else', file: '/r/jobs/p.yaml', line: 1 },
+        { severity: 'error', code: 'z', message: 'something else in /r/jobs/other.yaml and /srv/secret/place/t.xml', file: '/r/jobs/p.yaml', line: 1 },
         { severity: 'warning', code: 'w', message: 'just a warning' },
       ],
       catalog,
       '/r',
     );
-    expect(errors).toEqual({ 'token.SCM.PATH': ['bad url'], 'token.MVN.GOALS': ['template CI-build-trunk-config.xml:4 uses $MVN.GOALS but no value is given'] });
-    expect(general).toEqual(['jobs/p.yaml:1: something else']);
+    expect(errors).toEqual({ 'token.SCM.PATH': ['Bad url.'], 'token.MVN.GOALS': ['Template CI-build-trunk-config.xml:4 uses $MVN.GOALS but no value is given.'] });
+    // no absolute server path survives: relative to the definitions, else the file name
+    expect(general).toEqual(['jobs/p.yaml:1: Something else in jobs/other.yaml and t.xml.']);
+    expect(summary).toEqual([
+      { href: '#f-token-MVN-GOALS', label: 'Mvn goals', message: 'Template CI-build-trunk-config.xml:4 uses $MVN.GOALS but no value is given.' },
+      { href: '#f-token-SCM-PATH', label: 'Subversion URL', message: 'Bad url.' },
+      { message: 'jobs/p.yaml:1: Something else in jobs/other.yaml and t.xml.' },
+    ]);
+  });
+
+  it('says validator errors in plain words: no regular expressions, the hint or the allowed values, the label', () => {
+    const withHint = catalogFromTemplates([
+      {
+        name: 'T',
+        tokens: ['SCM.PATH', 'BUILD.FARM', 'POM.ARTIFACTID'],
+        docs: {
+          'SCM.PATH': { description: 'Subversion URL of the project, without /trunk.', pattern: '(https?|svn)://\\S+[^/]', hint: 'a Subversion URL such as https://svn.example.com/repos/payments, without a trailing /' },
+          'BUILD.FARM': { allowed: ['linux', 'windows'], default: 'linux' },
+          'POM.ARTIFACTID': { label: 'Maven artifactId', pattern: '[a-z-]+', example: 'payments-service', required: true },
+        },
+      },
+    ]);
+    const rule = '(rule from /srv/defs/job-templates/T.yaml)';
+    const { errors } = fieldErrors(
+      [
+        { severity: 'error', code: 'bad-token-value', field: 'tokens.SCM.PATH', message: `SCM.PATH must match the pattern (https?|svn)://\\S+[^/] (got "x") ${rule}` },
+        { severity: 'error', code: 'bad-token-value', field: 'tokens.BUILD.FARM', message: `BUILD.FARM must be one of "linux", "windows" (got "solaris") ${rule}` },
+        { severity: 'error', code: 'bad-token-value', field: 'tokens.POM.ARTIFACTID', message: `POM.ARTIFACTID must match the pattern [a-z-]+ (got "X") ${rule}` },
+        { severity: 'error', code: 'missing-token', field: 'tokens.POM.ARTIFACTID', message: 'no value for token POM.ARTIFACTID, used by template T at /srv/defs/job-templates/T-config.xml:3:4' },
+      ],
+      withHint,
+      '/srv/defs',
+    );
+    expect(errors).toEqual({
+      'token.SCM.PATH': ['Expected a Subversion URL such as https://svn.example.com/repos/payments, without a trailing /.'],
+      'token.BUILD.FARM': ['Choose one of “linux”, “windows”.'],
+      'token.POM.ARTIFACTID': ['This does not look like a valid Maven artifactId; for example payments-service.', 'Enter Maven artifactId (for example payments-service).'],
+    });
+    expect(JSON.stringify(errors)).not.toMatch(/\\S|\[a-z|\/srv/);
+  });
+
+  it('labels come from the sidecar, else from the description, else from the token name; descriptions per template', () => {
+    const c = catalogFromTemplates([
+      { name: 'A', tokens: ['SCM.POLL', 'GIT.URL', 'X.Y_Z'], docs: { 'SCM.POLL': { description: 'Subversion polling schedule (cron syntax).' }, 'GIT.URL': { label: 'Git clone URL', description: 'Where to clone from.' } } },
+      { name: 'B', tokens: ['SCM.POLL'], docs: { 'SCM.POLL': { description: 'Polling schedule (cron syntax).' } } },
+      { name: 'C', tokens: ['SCM.POLL'], docs: { 'SCM.POLL': { description: 'Polling schedule (cron syntax).' } } },
+    ]);
+    const f = (t: string) => c.fields.find((x) => x.token === t)!;
+    expect(f('GIT.URL').label).toBe('Git clone URL');
+    expect(f('SCM.POLL').label).toBe('Subversion polling schedule');
+    expect(f('X.Y_Z').label).toBe('X y z');
+    expect(f('SCM.POLL').descriptions).toEqual([
+      { text: 'Subversion polling schedule (cron syntax).', templates: ['A'] },
+      { text: 'Polling schedule (cron syntax).', templates: ['B', 'C'] },
+    ]);
   });
 });
 

@@ -97,7 +97,7 @@ describe('DefinitionsStore', () => {
       text: 'templates: [A]\n',
       validate: async () => (validations++, []),
       // The remote moves on after our fetch, before our push.
-      preflight: async () => pushFromOtherClone('other', 'jobs/someone.yaml', 'templates: [A]\n'),
+      preflight: async () => (pushFromOtherClone('other', 'jobs/someone.yaml', 'templates: [A]\n'), []),
     });
     expect(out).toMatchObject({ kind: 'committed', retried: true, pushed: true });
     expect(validations).toBe(2);
@@ -115,7 +115,7 @@ describe('DefinitionsStore', () => {
         if (n++ === 1) pushFromOtherClone('second', 'jobs/b.yaml', 'b\n');
         return [];
       },
-      preflight: async () => pushFromOtherClone('first', 'jobs/a.yaml', 'a\n'),
+      preflight: async () => (pushFromOtherClone('first', 'jobs/a.yaml', 'a\n'), []),
     });
     expect(out).toMatchObject({ kind: 'failed', stage: 'push' });
     expect(out.kind === 'failed' && out.message).toMatch(/rejected twice.*nothing was committed/);
@@ -131,7 +131,7 @@ describe('DefinitionsStore', () => {
       project: 'twin',
       text: 'mine\n',
       validate: ok,
-      preflight: async () => pushFromOtherClone('other', 'jobs/Twin.yaml', 'theirs\n'),
+      preflight: async () => (pushFromOtherClone('other', 'jobs/Twin.yaml', 'theirs\n'), []),
     });
     expect(out.kind).toBe('exists');
     expect(git(repo.bare, 'show', 'main:jobs/Twin.yaml')).toBe('theirs');

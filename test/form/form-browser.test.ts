@@ -40,7 +40,7 @@ beforeAll(async () => {
   const store = new DefinitionsStore({ dir: repo.work, identity: { name: 'jobsmith form', email: 'form@example.test' } });
   const real = projectSyncer(new JenkinsClient({ url: standin.url + '/' }), dirs, { jenkinsUrl: standin.url });
   const racing: ProjectSyncer = {
-    preflight: async () => {
+    preflight: async (project, overlay) => {
       if (raceOnce) {
         raceOnce = false;
         const other = repo.clone(`other-${Date.now()}`);
@@ -49,7 +49,7 @@ beforeAll(async () => {
         git(other, 'commit', '--quiet', '-m', 'Add project someone-else');
         git(other, 'push', '--quiet', 'origin', 'main');
       }
-      await real.preflight();
+      return real.preflight(project, overlay);
     },
     sync: (p) => real.sync(p),
   };
@@ -149,14 +149,16 @@ describe('create-job web form in Chromium', () => {
     await fill(page, 'bad name!', { scm: 'ftp://not-allowed' });
     await page.click('button[value=create]');
     await page.waitForSelector('.error[data-error-for=project]');
-    expect(await page.locator('.field.has-error', { has: page.locator('[name=project]') }).locator('.error').textContent()).toContain('project name must start with a letter');
+    expect(await page.locator('.field.has-error', { has: page.locator('[name=project]') }).locator('.error').textContent()).toContain('The project name cannot contain spaces, "!": use letters, digits');
+    // every error at once: the token error shows although the name is unusable
+    expect(await page.locator('.error[data-error-for="token.SCM.URL"]').textContent()).toContain('does not look like a valid Repository URL of the project');
     expect(await page.inputValue('[name="token.SCM.URL"]')).toBe('ftp://not-allowed');
     await page.fill('[name=project]', 'fixme');
     await page.click('button[value=create]');
     const scmError = page.locator('.field.has-error', { has: page.locator('[name="token.SCM.URL"]') }).locator('.error');
     await scmError.waitFor();
-    expect(await scmError.textContent()).toContain('SCM.URL must match the pattern');
-    expect(await page.textContent('#notice')).toContain('Nothing was created');
+    expect(await scmError.textContent()).toContain('This does not look like a valid Repository URL of the project; for example https://svn.example.com/repos/payments.');
+    expect(await page.textContent('#error-summary')).toContain('Nothing was created: there is a problem');
     expect(remoteFiles()).not.toContain('jobs/fixme.yaml');
     expect(await jobNames()).not.toContain('fixme-Build');
   });
@@ -168,7 +170,7 @@ describe('create-job web form in Chromium', () => {
     await page.click('button[value=preview]');
     await page.waitForSelector('.error[data-error-for=project]');
     await page.click('button[value=create]');
-    await page.waitForSelector('#notice');
+    await page.waitForSelector('#error-summary');
     expect(await page.inputValue('[name=project]')).toBe(xss);
     expect(await page.inputValue('[name="token.SCM.URL"]')).toBe(xss);
     expect(await page.locator('#pwned').count()).toBe(0);
@@ -200,8 +202,8 @@ describe('create-job web form in Chromium', () => {
   it('an existing project gets a clear message next to the name', async () => {
     await fill(page, 'Existing', { scm: 'https://svn.example.com/e' });
     await page.click('button[value=create]');
-    await page.waitForSelector('#notice');
-    expect(await page.textContent('#notice')).toContain('project "Existing" already exists');
+    await page.waitForSelector('#error-summary');
+    expect(await page.textContent('#error-summary')).toContain('Project name: Project "Existing" already exists');
     expect(await page.locator('.error[data-error-for=project]').textContent()).toContain('already exists');
   });
 
