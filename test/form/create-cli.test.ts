@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStandin, type Standin } from '../../src/standin/server.js';
+import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
 import { runCli } from '../helpers/cli.js';
 import { definitionsFiles } from './fixtures.js';
 import { git, makeDefinitionsRepo, type DefinitionsRepo } from './git-fixtures.js';
@@ -111,5 +112,139 @@ describe('jobsmith create', () => {
     const r = await runCli(['create', '--project', 'x', '--template', 'Build', '--set', 'NOEQUALS', '--sync', 'master-job'], { cwd: repo.work });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--set takes TOKEN=VALUE');
+  });
+
+  it('a job name held by an unmanaged job is refused before committing: exit 1, nothing committed (also with --sync master-job)', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    const api = new JenkinsClient({ url: standin.url + '/' });
+    await api.createJob('cli-clash-Pipeline', "<?xml version='1.1' encoding='UTF-8'?>\n<project><description>by hand</description></project>");
+    const before = remoteSubjects();
+    for (const mode of ['now', 'master-job']) {
+      const r = await runCli(['create', '--project', 'cli-clash', '--template', 'Build', '--template', 'Pipeline', '--set', 'SCM.URL=https://x/y', '--sync', mode, '--jenkins-url', standin.url], { cwd: repo.work });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('Jenkins already has a job named "cli-clash-Pipeline" that jobsmith may not change');
+      expect(r.stderr).toContain('Nothing was written or committed.');
+    }
+    expect(remoteSubjects()).toEqual(before);
+    expect(await jobNames()).not.toContain('cli-clash-Build');
+    expect(await config('cli-clash-Pipeline')).toContain('by hand');
+    await api.close();
+  });
+});
+
+describe('the create-job job: jobsmith create --from-env inside a Jenkins build', () => {
+  let jenkins: Standin;
+  let jhome: string;
+  const bot = { name: 'jobsmith-bot', token: 'bot-token-1234' };
+  beforeAll(async () => {
+    jhome = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-create-job-home-'));
+    jenkins = await startStandin({ home: jhome, port: 0, users: [bot, { name: 'alice', token: 'alice-token-1234' }], buildDurationMs: 50, quietPeriodMs: 0 });
+  });
+  afterAll(async () => {
+    await jenkins?.close();
+    rmSync(jhome, { recursive: true, force: true });
+  });
+
+  /** Build create-job as `user` (Build with Parameters), wait until it runs, and return the environment Jenkins gives the build. */
+  async function startBuild(user: { name: string; token: string }, params: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+    const auth = { authorization: `Basic ${Buffer.from(`${user.name}:${user.token}`).toString('base64')}` };
+    const res = await fetch(`${jenkins.url}/job/create-job/buildWithParameters?${new URLSearchParams(params)}`, { method: 'POST', headers: auth, redirect: 'manual' });
+    expect(res.status).toBe(201);
+    const queue = res.headers.get('location')!;
+    let number: number | undefined;
+    for (let i = 0; i < 100 && number === undefined; i++) {
+      const q = (await (await fetch(`${queue}api/json`, { headers: auth })).json()) as { executable?: { number: number } };
+      number = q.executable?.number;
+      if (number === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    const build = (await (await fetch(`${jenkins.url}/job/create-job/${number}/api/json?tree=actions[parameters[name,value]]`, { headers: auth })).json()) as {
+      actions: Array<{ parameters?: Array<{ name: string; value: string }> }>;
+    };
+    const env: NodeJS.ProcessEnv = { JOB_NAME: 'create-job', BUILD_NUMBER: String(number), JENKINS_URL: jenkins.url + '/', JENKINS_USER: bot.name, JENKINS_API_TOKEN: bot.token };
+    for (const p of build.actions.flatMap((a) => a.parameters ?? [])) env[p.name] = p.value;
+    return env;
+  }
+
+  it('the commit author is the user who started the build; only values changed from what the form showed are written', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles({ 'jobs/_defaults.yaml': 'tokens:\n  MVN.GOALS: verify\n' }));
+    writeFileSync(path.join(repo.work, 'package.json'), JSON.stringify({ dependencies: { jobsmith: '0.1.0' } }));
+    writeFileSync(
+      path.join(repo.work, 'package-lock.json'),
+      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/jobsmith': { version: '0.1.0', integrity: 'sha512-0NTbql7fe5snPkJA9YF5W/WwjeyVhnDEiNZI2Y1c7RI6WY6BjaNTO35hIaJ8/e7m99Mu/JGwupbdKhqglcCZQg==' } } }),
+    );
+    const boot = await runCli(['bootstrap', '--repo', repo.bare, '--git-credentials', 'defs-git', '--jenkins-credentials', 'bot-api', '--create-sync', 'master-job', '--jenkins-url', jenkins.url, '--user', bot.name], {
+      cwd: repo.work,
+      env: { JENKINS_API_TOKEN: bot.token },
+    });
+    expect(boot.stderr).not.toContain('error');
+    expect(boot.code).toBe(0);
+    // Since bootstrap, the shared default moved on: an untouched field must not freeze the old one.
+    git(repo.work, 'pull', '--quiet');
+    writeFileSync(path.join(repo.work, 'jobs/_defaults.yaml'), 'tokens:\n  MVN.GOALS: verify -Pci\n');
+    git(repo.work, 'commit', '--quiet', '-am', 'set-default MVN.GOALS');
+    git(repo.work, 'push', '--quiet', 'origin', 'main');
+
+    // alice fills in the name, picks Build, types the URL, and leaves MVN.GOALS ("verify") and BUILD.FARM as shown
+    const env = await startBuild({ name: 'alice', token: 'alice-token-1234' }, { JOBSMITH_PROJECT: 'alices-app', JOBSMITH_TEMPLATE_Build: 'true', SCM_URL: 'https://svn.example.com/alice' });
+    expect(env['MVN_GOALS']).toBe('verify');
+    const r = await runCli(['create', '--from-env', '--sync', 'master-job'], { cwd: repo.work, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(git(repo.bare, 'log', '-1', '--format=%an <%ae>|%s', 'main')).toBe('alice <alice@users.jobsmith.invalid>|Add project alices-app (Build) via the create-job job');
+    const yaml = git(repo.bare, 'show', 'main:jobs/alices-app.yaml');
+    expect(yaml).toContain('SCM.URL: https://svn.example.com/alice');
+    expect(yaml).not.toContain('MVN.GOALS');
+    expect(yaml).not.toContain('BUILD.FARM');
+    expect(yaml).not.toContain('NOTIFY.ON.FAILURE');
+
+    // a value the user did change is written, even when it equals a later default
+    const env2 = await startBuild({ name: 'alice', token: 'alice-token-1234' }, { JOBSMITH_PROJECT: 'alices-other', JOBSMITH_TEMPLATE_Build: 'true', SCM_URL: 'https://svn.example.com/o', BUILD_FARM: 'windows', MVN_GOALS: 'deploy' });
+    const r2 = await runCli(['create', '--from-env', '--sync', 'master-job'], { cwd: repo.work, env: env2 });
+    expect(r2.code).toBe(0);
+    const yaml2 = git(repo.bare, 'show', 'main:jobs/alices-other.yaml');
+    expect(yaml2).toContain('BUILD.FARM: windows');
+    expect(yaml2).toContain('MVN.GOALS: deploy');
+  });
+
+  it('BUILD_USER_ID (build-user-vars plugin) wins; a build with no user cause is authored by the committer, with a note', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    const base = { JOBSMITH_PROJECT: 'p1', JOBSMITH_TEMPLATE_Build: 'true', SCM_URL: 'https://svn.example.com/p1' };
+    const r = await runCli(['create', '--from-env', '--sync', 'master-job'], {
+      cwd: repo.work,
+      env: { ...base, BUILD_USER_ID: 'bob', BUILD_USER: 'Bob Builder', BUILD_USER_EMAIL: 'bob@corp.example', JOB_NAME: 'create-job', BUILD_NUMBER: '7' },
+    });
+    expect(r.code).toBe(0);
+    expect(git(repo.bare, 'log', '-1', '--format=%an <%ae>', 'main')).toBe('Bob Builder <bob@corp.example>');
+
+    // started anonymously (a Jenkins without security: UserIdCause with no user id): the committer is the author, and the log says why
+    const openHome = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-anon-home-'));
+    const open = await startStandin({ home: openHome, port: 0, buildDurationMs: 50, quietPeriodMs: 0 });
+    try {
+      const api = new JenkinsClient({ url: open.url + '/' });
+      await api.createJob('create-job', "<?xml version='1.1' encoding='UTF-8'?>\n<flow-definition><properties/><definition/></flow-definition>");
+      // an anonymous POST needs a crumb bound to its session, as in Jenkins
+      const crumbRes = await fetch(`${open.url}/crumbIssuer/api/json`);
+      const session = crumbRes.headers.get('set-cookie')!.split(';')[0]!;
+      const crumb = (await crumbRes.json()) as { crumb: string; crumbRequestField: string };
+      const res = await fetch(`${open.url}/job/create-job/build`, { method: 'POST', redirect: 'manual', headers: { cookie: session, [crumb.crumbRequestField]: crumb.crumb } });
+      expect(res.status).toBe(201);
+      for (let i = 0; i < 100; i++) {
+        if ((await fetch(`${open.url}/job/create-job/1/api/json`)).status === 200) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const causes = await api.buildCauses!('create-job', 1);
+      expect(causes).toEqual([{ className: 'hudson.model.Cause$UserIdCause', shortDescription: 'Started by user anonymous', userName: 'anonymous' }]);
+      const anon = await runCli(['create', '--from-env', '--sync', 'master-job'], {
+        cwd: repo.work,
+        env: { ...base, JOBSMITH_PROJECT: 'p2', JOB_NAME: 'create-job', BUILD_NUMBER: '1', JENKINS_URL: open.url + '/' },
+      });
+      expect(anon.code).toBe(0);
+      expect(anon.stderr).toContain('note: commit authored by the committer: create-job #1 was not started by a signed-in user (Started by user anonymous)');
+      await api.close();
+    } finally {
+      await open.close();
+      rmSync(openHome, { recursive: true, force: true });
+    }
+    expect(git(repo.bare, 'log', '-1', '--format=%an', 'main')).toBe('Fixture');
   });
 });
