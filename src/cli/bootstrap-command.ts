@@ -169,20 +169,27 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       }
       put('JOBSMITH.PACKAGE', a.package);
     }
-    const problems: string[] = [];
-    const pinned = await checkPinned(a.definitions);
-    if (pinned.problem) {
-      problems.push(
-        `--definitions ${a.definitions}: ${pinned.problem}: the master jobs run \`npm ci\`, which needs jobsmith pinned there. Run \`jobsmith bootstrap --init\` in the definitions repository, commit and push package.json and package-lock.json, then run bootstrap again`,
-      );
+    // The shipped master jobs run `npm ci`: without a lock pinning jobsmith they fail at that step
+    // (npm installs nothing unpinned). Said now, naming what to run; customised master templates
+    // that install jobsmith otherwise (an agent image, say) need no lock.
+    const warnings: string[] = [];
+    const runsNpmCi = ['jobsmith-sync', 'jobsmith-create-job'].some((t) => {
+      const f = path.join(masterDir, `${t}-config.xml`);
+      return existsSync(f) && /\bnpm ci\b/.test(readFileSync(f, 'utf8'));
+    });
+    if (runsNpmCi) {
+      const pinned = await checkPinned(a.definitions);
+      if (pinned.problem) {
+        warnings.push(
+          `--definitions ${a.definitions}: ${pinned.problem}: the master jobs run \`npm ci\`, which fails until jobsmith is pinned there. Run \`jobsmith bootstrap --init\` in the definitions repository, then commit and push package.json and package-lock.json`,
+        );
+      }
     }
     const catalog = await loadCatalog(templatesDir, existsSync(jobsDir) ? jobsDir : undefined);
     const catalogErrors = catalog.diagnostics.filter((d) => d.severity === 'error');
-    if (!catalog.value || catalogErrors.length || problems.length) {
+    if (!catalog.value || catalogErrors.length) {
       printDiagnostics(catalogErrors);
-      for (const p of problems) process.stderr.write(`error: ${p}\n`);
-      if (catalogErrors.length) process.stderr.write('The templates have errors: nothing was changed in Jenkins.\n');
-      else process.stderr.write('Nothing was changed in Jenkins.\n');
+      process.stderr.write('The templates have errors: nothing was changed in Jenkins.\n');
       process.exitCode = EXIT.badInput;
       return;
     }
@@ -214,6 +221,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
             {
               status: 'done',
               jobs: outcome.jobs.map((j) => ({ fullName: j.fullName, template: j.template, action: j.action })),
+              warnings,
               parameters: { project: params.project, templates: Object.fromEntries(params.templates), tokens: Object.fromEntries(params.tokens) },
             },
             null,
@@ -222,6 +230,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
         );
       } else {
         printDiagnostics(outcome.diagnostics);
+        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
         for (const j of outcome.jobs) process.stdout.write(`${j.action.padEnd(13)}${j.fullName}  (from ${j.template})\n`);
         process.stdout.write(
           `create-job parameters: ${[params.project, ...params.templates.values(), ...params.tokens.values(), params.folder, params.view].join(', ')}\n`,

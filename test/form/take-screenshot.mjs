@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Takes docs/form.png: serves the shipped examples (job-templates/, jobs/) from a temporary clone
-// with `jobsmith serve --embedded` (a stand-in Jenkins, no real one needed), fills the form in
-// headless Chromium, previews, and screenshots the page. Run after building: node test/form/take-screenshot.mjs
+// Takes docs/form.png (1280 px wide: the form filled in and previewed) and docs/form-375.png (a
+// phone, 375 px wide: the error summary after pressing Create with a missing name and a malformed
+// URL): serves the shipped examples (job-templates/, jobs/) from a temporary clone with
+// `jobsmith serve --embedded` (a stand-in Jenkins, no real one needed) and drives headless Chromium.
+// Run after building: node test/form/take-screenshot.mjs
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -33,7 +35,7 @@ try {
     });
   });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(url + '/');
   await page.fill('[name=project]', 'inventory');
   await page.check('input[name=templates][value=CI-build-trunk]');
@@ -46,6 +48,18 @@ try {
   await page.waitForSelector('#preview .job-name');
   await page.screenshot({ path: path.join(repoRoot, 'docs/form.png'), fullPage: true });
   console.log('wrote docs/form.png');
+
+  const phone = await (await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 })).newPage();
+  await phone.goto(url + '/');
+  await phone.check('input[name=templates][value=CI-build-trunk]');
+  await phone.fill('[name="token.POM.ARTIFACTID"]', 'inventory-service');
+  await phone.fill('[name="token.SCM.PATH"]', 'svn.example.com/repos/inventory/');
+  await phone.click('button[value=create]');
+  await phone.waitForSelector('#error-summary');
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 375) throw new Error(`the page is ${width} px wide at 375 px`);
+  await phone.screenshot({ path: path.join(repoRoot, 'docs/form-375.png') });
+  console.log('wrote docs/form-375.png');
 } finally {
   await browser?.close();
   server.kill('SIGTERM');

@@ -98,7 +98,7 @@ export const formView = String.raw`<h1>Create the jobs for a project</h1>
     <% } else { %>
       <input id="<%= id %>" name="<%= key %>" value="<%= v %>" spellcheck="false"<% if (f.required) { %> aria-required="true"<% } %><% if (f.example) { %> placeholder="<%= f.example %>"<% } %><%- invalid(key) %><%- described(key, true) %>>
     <% } %>
-    <p class="help" id="<%= id %>-help"><% f.descriptions.forEach(function (d) { %><span class="desc" data-templates="<%= d.templates.join(' ') %>"><% if (f.descriptions.length > 1) { %><span class="for"><%= d.templates.join(', ') %>:</span> <% } %><%= d.text %></span> <% }) %><% if (f.hint) { %><span class="hint">Expected: <%= f.hint %>.</span> <% } %><% if (f.example && f.kind === 'text') { %><span class="example">For example <code><%= f.example %></code>.</span> <% } %><span class="used">Used by <%= f.templates.join(', ') %>.</span></p>
+    <p class="help" id="<%= id %>-help"><% f.descriptions.forEach(function (d) { if (f.descriptions.length === 1 && d.text.replace(/\.$/, '') === f.label) return; %><span class="desc" data-templates="<%= d.templates.join(' ') %>"><% if (f.descriptions.length > 1) { %><span class="for"><%= d.templates.join(', ') %>:</span> <% } %><%= d.text %></span> <% }) %><% if (f.hint) { %><span class="hint">Expected: <%= f.hint %>.</span> <% } %><% if (f.example && f.kind === 'text') { %><span class="example">For example <code><%= f.example %></code>.</span> <% } %><span class="used">Used by <%= f.templates.join(', ') %>.</span></p>
     <% errorFor(key) %>
   </div>
   <% }) %>
