@@ -19,7 +19,7 @@ import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { holdDestructive } from './rules/fail-closed.js';
-import { scopeTest } from './rules/filter-scope.js';
+import { folderScope, scopeTest } from './rules/filter-scope.js';
 import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
@@ -165,9 +165,11 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- folders
   const desiredFolderNames = new Set<string>();
+  const folderInScope = folderScope(opts.only ?? [], input.desired.jobs, inScope);
   const folders = [...input.desired.folders].sort((a, b) => a.fullName.split('/').length - b.fullName.split('/').length || a.fullName.localeCompare(b.fullName));
   for (const f of folders) {
     desiredFolderNames.add(f.fullName);
+    if (!folderInScope(f.fullName)) continue;
     const o = lookup(f.fullName);
     const hash = sha256(f.config);
     const base = { target: 'folder' as const, fullName: f.fullName, hash };
@@ -428,7 +430,8 @@ export function makePlan(input: PlanInput): Plan {
   const managedNames = new Set(managedJobs.map((c) => c.item.fullName));
   for (const d of movedFrom.values()) managedNames.add(d);
   const observedViews = movedFrom.size === 0 ? input.observed.views : input.observed.views.map((v) => followMoves(v, movedFrom));
-  changes.push(...planViews(input.desired.views, observedViews, { inScope, managedNames, goingAway }));
+  const projectOf = new Map(input.desired.jobs.map((j) => [j.fullName, j.project]));
+  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), managedNames, goingAway }));
 
   // ---- what else carries a marker (never touched), said once
   const ownership: OwnershipCounts = { otherOwners: 0, copies: 0, oldMarkers: 0 };

@@ -35,7 +35,8 @@ export function planViews(
     const o = seen.get(key);
     const base = { target: 'view' as const, fullName: key };
     if (!o) {
-      const jobs = d.jobs.map((j) => relative(j, d.folder));
+      // with --only, the view holds the selected jobs; a later run adds the others
+      const jobs = wanted.map((j) => relative(j, d.folder));
       out.push({
         ...base,
         kind: 'create',

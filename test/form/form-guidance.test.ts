@@ -37,7 +37,14 @@ const labelledSidecar = buildSidecar.replace(
 beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-guidance-home-'));
   standin = await startStandin({ home, port: 0 });
-  repo = makeDefinitionsRepo(definitionsFiles({ 'job-templates/Build.yaml': labelledSidecar, 'jobs/_defaults.yaml': 'tokens:\n  MVN.GOALS: verify\n' }));
+  repo = makeDefinitionsRepo(
+    definitionsFiles({
+      'job-templates/Build.yaml': labelledSidecar,
+      'jobs/_defaults.yaml': 'tokens:\n  MVN.GOALS: verify\n',
+      // another project, not yet synced: the form's sync must not make its folder, view or jobs
+      'jobs/elsewhere.yaml': 'folder: other-team\nview: Other\ntemplates: [Pipeline]\ntokens:\n  SCM.URL: https://git.example.com/elsewhere.git\n',
+    }),
+  );
   const dirs = { templatesDir: path.join(repo.work, 'job-templates'), jobsDir: path.join(repo.work, 'jobs') };
   const api = new JenkinsClient({ url: standin.url + '/' });
   form = await startFormServer({
@@ -337,6 +344,33 @@ describe('names held in Jenkins are refused before committing', () => {
     expect(await jobNames()).not.toContain('clash-Pipeline');
     expect(await api.getConfig('clash-Build')).toBe(before);
     await api.close();
+    await p.close();
+  });
+});
+
+describe('the form\'s sync touches exactly the new project', () => {
+  it('its folders and view are made and listed on the result page; nothing of other projects', async () => {
+    const p = await noJs.newPage();
+    await p.goto(form.url + '/');
+    await p.fill('[name=project]', 'foldered');
+    await p.fill('[name=folder]', 'team-x/apps');
+    await p.fill('[name=view]', 'Team X');
+    await p.check('input[name=templates][value=Build]');
+    await p.fill('[name="token.SCM.URL"]', 'https://svn.example.com/foldered');
+    await p.click('button[value=create]');
+    await p.waitForSelector('h1:has-text("Jobs for foldered created")');
+    expect(await p.locator('ul.jobs.created li').allTextContents()).toEqual(['team-x/apps/foldered-Build created']);
+    expect((await p.locator('ul.items li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+      'Folder team-x created',
+      'Folder team-x/apps created',
+      'View team-x/apps/Team X created',
+    ]);
+    const top = await jobNames();
+    expect(top).toContain('team-x');
+    expect(top).not.toContain('other-team');
+    expect(top).not.toContain('existing-Build');
+    const view = (await (await fetch(`${standin.url}/job/team-x/job/apps/view/Team%20X/api/json?tree=jobs[name]`)).json()) as { jobs: Array<{ name: string }> };
+    expect(view.jobs.map((j) => j.name)).toEqual(['foldered-Build']);
     await p.close();
   });
 });

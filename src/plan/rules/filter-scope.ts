@@ -2,6 +2,9 @@
  * Rule: `--only` filters narrow what a run may touch; they never widen deletions.
  * Deletion candidates are computed against the FULL desired state (a job outside the filter is
  * never "missing from the definitions"), then every change outside the filter is dropped.
+ * A filter selects jobs (by full name or project); with them come exactly their folders and the
+ * views they belong to (the self-service form syncs `--only <project>`: that project's folders and
+ * view are made, no other project's).
  */
 import picomatch from 'picomatch';
 
@@ -29,4 +32,19 @@ export function unmatchedPatterns(only: readonly string[], names: Iterable<strin
     const m = picomatch(p, { dot: true });
     return !nameList.some((n) => m(n)) && !projectList.some((n) => m(n));
   });
+}
+
+/**
+ * Desired folders a filtered run may create or update: those holding a desired job in scope.
+ * Without a filter, every folder.
+ */
+export function folderScope(only: readonly string[], jobs: ReadonlyArray<{ fullName: string; project: string }>, inScope: ScopeTest): (folder: string) => boolean {
+  if (only.length === 0) return () => true;
+  const needed = new Set<string>();
+  for (const j of jobs) {
+    if (!inScope(j.fullName, j.project)) continue;
+    const parts = j.fullName.split('/');
+    for (let i = 1; i < parts.length; i++) needed.add(parts.slice(0, i).join('/'));
+  }
+  return (folder) => needed.has(folder);
 }
