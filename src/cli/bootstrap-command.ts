@@ -67,6 +67,7 @@ async function runInit(a: BootstrapArgs): Promise<number> {
   const { checkPackageSpec } = await import('../form/package-spec.js');
   const { pinJobsmith } = await import('../form/package-pin.js');
   const { npmLockMaker } = await import('../form/npm-lock.js');
+  if (!existsSync(a.definitions)) throw new UsageError(`--definitions ${a.definitions}: no such directory (the working copy of the definitions repository)`);
   const spec = a.package ?? `jobsmith@${ownVersion()}`;
   const checked = checkPackageSpec(spec, a['package-integrity'] !== undefined ? { integrity: a['package-integrity'] } : {});
   if (!checked.ok) {

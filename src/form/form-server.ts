@@ -70,7 +70,7 @@ interface Rendered {
  */
 class Submissions {
   private readonly entries = new Map<string, { at: number; page: Promise<Rendered> }>();
-  constructor(private readonly ttlMs = 30 * 60_000, private readonly max = 1000) {}
+  constructor(private readonly ttlMs = 30 * 60_000, private readonly max = 200) {}
 
   static key(cookie: string, id: string | null): string | undefined {
     if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;

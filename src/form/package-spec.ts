@@ -26,9 +26,17 @@ const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const SRI = /^sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
 const GIT_PREFIX = /^(?:git\+(?:https?|ssh|file):\/\/|git:\/\/|(?:github|gitlab|bitbucket|gist):)/i;
 
-/** `scheme://user[:password]@host` anywhere in the text. */
+/**
+ * A secret in a URL anywhere in the text: `scheme://user:password@host`, or any user part of an
+ * http(s) or other non-ssh URL (`https://<token>@github.com/...` puts the token there). An ssh user
+ * name alone (`ssh://git@host/...`, `svn+ssh://alice@host/...`) is no secret.
+ */
 export function hasUrlCredentials(text: string): boolean {
-  return /[a-z][a-z0-9+.-]*:\/\/[^\s/@?#]+@/i.test(text);
+  for (const m of text.matchAll(/([a-z][a-z0-9+.-]*):\/\/([^\s/@?#]+)@/gi)) {
+    const scheme = m[1]!.toLowerCase();
+    if (m[2]!.includes(':') || !/(?:^|\+)ssh$/.test(scheme)) return true;
+  }
+  return false;
 }
 
 export function checkPackageSpec(spec: string, opts: { integrity?: string } = {}): PackageCheck {

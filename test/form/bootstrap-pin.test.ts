@@ -91,6 +91,10 @@ describe('bootstrap --init pins jobsmith in the definitions repository', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`does not match --package-integrity (its integrity is ${packedIntegrity})`);
 
+    const nowhere = await runCli(['bootstrap', '--init', '--definitions', path.join(root, 'no-such-dir'), '--package', 'jobsmith@0.1.0']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('no-such-dir: no such directory');
+
     const outside = path.join(root, 'elsewhere.tgz');
     writeFileSync(outside, readFileSync(path.join(defs, tarball)));
     const out = await runCli(['bootstrap', '--init', '--definitions', defs, '--package', outside]);

@@ -64,7 +64,12 @@ describe('--package: only exact specs are accepted', () => {
       expect(!r.ok && r.reason).not.toMatch(/hunter2|tok3n/);
     }
     expect(hasUrlCredentials('see https://x@host/y')).toBe(true);
+    expect(hasUrlCredentials('ssh://git:pw@host/y')).toBe(true);
     expect(hasUrlCredentials('mail bob@example.com, https://host/y')).toBe(false);
+    // an ssh user name is no secret
+    expect(hasUrlCredentials('ssh://git@github.com/acme/jobs.git')).toBe(false);
+    expect(hasUrlCredentials('svn+ssh://alice@svn.example.com/repos/x')).toBe(false);
+    expect(checkPackageSpec(`git+ssh://git@github.com/acme/jobsmith.git#${SHA}`)).toMatchObject({ ok: true, pin: { kind: 'git' } });
   });
 });
 
