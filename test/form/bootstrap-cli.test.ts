@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { startStandin, type Standin } from '../../src/standin/server.js';
-import { runCli } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import { repoRoot, runCli } from '../helpers/cli.js';
 import { definitionsFiles } from './fixtures.js';
 
 let standin: Standin;
@@ -193,5 +194,12 @@ describe('jobsmith bootstrap', () => {
     const r = await runCli(args({ package: 'jobsmith@0.1.0' }, 'usage'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--package goes with --init');
+  });
+
+  it('the documented push webhook carries the token git plugin 4.11+ requires (GitStatus.doNotifyCommit\'s `token` parameter)', () => {
+    const docs = ['README.md', 'docs/self-service.md', 'docs/branches.md'].map((f) => [f, readFileSync(path.join(repoRoot, f), 'utf8')] as const);
+    const urls = docs.flatMap(([f, text]) => [...text.matchAll(/\/git\/notifyCommit\?[^`)\n]*/g)].map((m) => `${f}: ${m[0]}`));
+    expect(urls.length).toBeGreaterThan(0);
+    for (const u of urls) expect(u).toMatch(/[?&]url=.*&token=/);
   });
 });
