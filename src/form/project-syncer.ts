@@ -108,7 +108,7 @@ export function collisions(changes: readonly Change[], project: string): Diagnos
         severity: 'error',
         code: 'job-name-taken',
         field: 'project',
-        message: `Jenkins already has a job named "${c.fullName}" that jobsmith may not change (${c.reason.replace(/ \(not touched; --adopt takes it over\)$/, '')}); choose another project name, or ask the build team to adopt that job`,
+        message: `Jenkins already has a job named "${c.fullName}" that jobsmith may not change (${c.reason.replace(/ \(not touched; --adopt takes it over\)$|; not touched$/, '')}); choose another project name, or ask the build team to adopt that job`,
       });
     } else if (c.target === 'folder' && mine.some((j) => j.startsWith(`${c.fullName}/`))) {
       out.push({ severity: 'error', code: 'folder-name-taken', field: 'folder', message: `Jenkins already has "${c.fullName}", which is not a folder (${c.reason}); choose another folder` });
