@@ -1,9 +1,6 @@
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ArchivePolicy, Change } from '../model/plan.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import { loadWorkspace } from '../load/workspace.js';
-import { renderWorkspace } from '../render/render-workspace.js';
-import type { DesiredSource } from '../sync/desired-source.js';
 import { planSync } from '../sync/plan-sync.js';
 import { runSync } from '../sync/run-sync.js';
 import { workspaceSource } from '../sync/workspace-source.js';
@@ -26,14 +23,8 @@ const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'up
 export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy }): ProjectSyncer {
   return {
     async preflight(project, overlay) {
-      // Exactly the plan the sync will make (one listing), with the prospective definition in place.
-      const source: DesiredSource = {
-        async render() {
-          const loaded = await loadWorkspace({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, overlay: [overlay] });
-          const rendered = renderWorkspace(loaded.workspace, {});
-          return { desired: rendered.desired, diagnostics: [...loaded.diagnostics, ...rendered.diagnostics] };
-        },
-      };
+      // Exactly the plan the sync will make (one listing, the same owner), with the prospective definition in place.
+      const source = workspaceSource({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, branches: false, upstreamCheck: false, overlay: [overlay] });
       const outcome = await planSync({ api, source, settings: { only: [project], removed: 'keep' } });
       if (outcome.status === 'invalid') return []; // validation (run just before) reports these
       return collisions(outcome.plan.changes, project);

@@ -201,7 +201,7 @@ export function makePlan(input: PlanInput): Plan {
     }
     if (o.item.isFolder) {
       changes.push({ ...base, kind: 'conflict', reason: `a folder (${o.item.className}) has this name` });
-      problems.push({ severity: 'warning', category: 'notice', code: 'job-conflict', message: `${job.fullName}: a folder has this name; not touched` });
+      problems.push({ severity: 'error', category: 'input', code: 'job-conflict', project: job.project, message: `${job.fullName}: a folder has this name; the job cannot be created (rename the folder or the job)` });
       blocked.set(jobIdentity(job), job.fullName);
       continue;
     }
@@ -210,9 +210,10 @@ export function makePlan(input: PlanInput): Plan {
       if (o.ownership === 'foreign') {
         changes.push({ ...base, kind: 'conflict', reason: `${what}; not touched` });
         problems.push({
-          severity: 'warning',
-          category: 'notice',
+          severity: 'error',
+          category: 'input',
           code: 'foreign-conflict',
+          project: job.project,
           message: `${job.fullName}: ${what}; not touched (if these definitions are that owner, set \`owner: ${o.marker!.owner}\` in jobsmith.yaml)`,
         });
         blocked.set(jobIdentity(job), job.fullName);
@@ -221,7 +222,7 @@ export function makePlan(input: PlanInput): Plan {
       } else {
         const kindOf = o.ownership === 'unmanaged' ? 'an unmanaged job has this name' : `a job has this name, but ${what}`;
         changes.push({ ...base, kind: 'conflict', reason: `${kindOf} (not touched; --adopt takes it over)` });
-        problems.push({ severity: 'warning', category: 'notice', code: 'unmanaged-conflict', message: `${job.fullName}: ${kindOf}; not touched (--adopt takes it over)` });
+        problems.push({ severity: 'error', category: 'input', code: 'unmanaged-conflict', project: job.project, message: `${job.fullName}: ${kindOf}; not touched, so the desired job is not made (--adopt takes it over, or rename the job)` });
         blocked.set(jobIdentity(job), job.fullName);
       }
       continue;

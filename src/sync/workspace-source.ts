@@ -30,6 +30,8 @@ export interface WorkspaceSourceOptions {
   cwd?: string;
   /** Check the upstream branch before deleting (default true; the web form's syncs never delete). */
   upstreamCheck?: boolean;
+  /** Definition files that replace or add to jobs/ (the web form plans a prospective jobs/<p>.yaml before committing it). */
+  overlay?: Array<{ file: string; text: string }>;
 }
 
 export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
@@ -38,7 +40,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   const source: DesiredSource = {
     async render(): Promise<DesiredSnapshot> {
       const owning = resolveOwner({ jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
-      const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
+      const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, ...(opts.overlay ? { overlay: opts.overlay } : {}) });
       workspace = loaded.workspace;
       // branch listings (one process per repository) start now and overlap rendering and the Jenkins listing
       if (opts.branches !== false && !hasErrors(loaded.diagnostics)) {

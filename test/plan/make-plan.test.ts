@@ -68,10 +68,14 @@ describe('planner: desired × observed', () => {
     expect(p.problems).toEqual([]);
   });
 
-  it('reports unmanaged conflicts as notices', () => {
+  it('a desired job blocked by an unmanaged job (or a folder) is an input error, not a notice: the sync exits 1', () => {
     const p = plan({ desired: desired([a]), observed: observed([item('p-a')]) });
-    expect(p.problems.map((x) => x.code)).toEqual(['unmanaged-conflict']);
-    expect(p.problems[0]!.category).toBe('notice');
+    expect(p.problems).toEqual([
+      { severity: 'error', category: 'input', code: 'unmanaged-conflict', project: 'p', message: 'p-a: an unmanaged job has this name; not touched, so the desired job is not made (--adopt takes it over, or rename the job)' },
+    ]);
+    expect(p.refused).toBe(false); // the rest of the plan still applies
+    const f = plan({ desired: desired([a]), observed: observed([item('p-a', { isFolder: true, className: 'com.cloudbees.hudson.plugins.folder.Folder' })]) });
+    expect(f.problems.map((x) => [x.code, x.severity, x.category])).toEqual([['job-conflict', 'error', 'input']]);
   });
 
   it('--removed disable retires (marker records when), --removed keep keeps', () => {
