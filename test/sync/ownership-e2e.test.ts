@@ -237,7 +237,8 @@ describe('issue 13: ownership, end to end', () => {
     expect((await cli(x.work, ['sync'])).code).toBe(0);
     const pay = await api.getConfig('pay-CI-build-trunk');
     const sy = await cli(y.work, ['sync']);
-    expect(sy.code).toBe(0);
+    // y's pay job cannot be made while x owns the name: an error of y's run (exit 1), nothing of x's touched
+    expect(sy.code).toBe(1);
     expect(sy.stdout).toMatch(/\? conflict\s+pay-CI-build-trunk\s+\(it is managed by other definitions \(owner file:.*case6x-\d+\.git\); not touched\)/);
     expect(sy.stdout).toContain('2 item(s) managed by other definitions (owner file:');
     expect(sy.stdout).not.toMatch(/- delete/);
