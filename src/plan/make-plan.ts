@@ -191,8 +191,17 @@ export function makePlan(input: PlanInput): Plan {
   const missing: DesiredJob[] = [];
   /** Desired jobs whose name is taken by an item this run may not touch (by identity). */
   const blocked = new Map<string, string>();
+  /**
+   * Identities of desired jobs outside `--only`: a managed job of that identity elsewhere is that
+   * job's business (moving there, or replaced by it, or held because its name is taken); the run
+   * that includes it decides, not a filtered one (filters only narrow).
+   */
+  const outOfScopeIds = new Set<string>();
   for (const job of input.desired.jobs) {
-    if (!inScope(job.fullName, job.project)) continue;
+    if (!inScope(job.fullName, job.project)) {
+      outOfScopeIds.add(jobIdentity(job));
+      continue;
+    }
     const base = jobBase(job);
     const o = lookup(job.fullName);
     if (!o) {
@@ -265,6 +274,7 @@ export function makePlan(input: PlanInput): Plan {
     const name = c.item.fullName;
     if (desiredNames.has(name) || desiredLower.has(name.toLowerCase())) continue;
     if (!inScope(name, c.marker.project)) continue; // filters never widen deletions
+    if (outOfScopeIds.has(jobIdentity(c.marker))) continue;
     leaving.push(c);
   }
 

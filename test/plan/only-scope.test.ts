@@ -46,3 +46,23 @@ describe('--only touches exactly the selected projects: their jobs, folders and 
     expect(plan.changes.filter((c) => c.target !== 'job').map((c) => c.fullName).sort()).toEqual(['Mixed', 'team-a', 'team-a/app', 'team-a/app/Mine', 'team-b', 'team-b/Theirs']);
   });
 });
+
+describe('--only never touches a managed job whose destination lies outside the filter', () => {
+  it('a job the full plan would move (held here: the definitions have errors) is not re-disabled by a filtered run', async () => {
+    const { managedItem } = await import('./fixtures.js');
+    const owner = 'github.com/acme/ci-jobs';
+    // ops/run was retired (gone=...) and re-enabled in Jenkins; the definitions now place project p3's T1 job at the root as Alpha
+    const moved = job('ops/run', { project: 'p3', template: 'T1' });
+    const observedItem = managedItem(moved, { marker: { owner, name: 'ops/run', gone: '2026-11-01T00:00:00.000Z' } });
+    const d = desired([job('Alpha', { project: 'p3', template: 'T1' })]);
+    const run = (only: string[]) =>
+      makePlan({ desired: d, owner, observed: observed([observedItem]), clock: NOW, branchScopes: {}, holdDeletions: 'the definitions have errors', options: { removed: 'disable', only } });
+    const full = run([]);
+    expect(full.changes.map((c) => [c.kind, c.fullName])).toEqual([['keep', 'ops/run']]);
+    const filtered = run(['ops/*']);
+    expect(filtered.changes).toEqual([]);
+    // without the hold, the full plan moves it; the filtered run still leaves it to the run that includes Alpha
+    const free = makePlan({ desired: d, owner, observed: observed([observedItem]), clock: NOW, branchScopes: {}, options: { removed: 'disable', only: ['ops/*'] } });
+    expect(free.changes).toEqual([]);
+  });
+});
