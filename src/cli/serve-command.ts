@@ -71,7 +71,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const checker = renderChecker(paths);
     const listen = { host: a.host ?? file.host ?? '127.0.0.1', port: a.port ?? file.port ?? 8080 };
 
-    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string): Promise<void> => {
+    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string, note?: string): Promise<void> => {
       const server = await listening(listen.host, listen.port, () =>
         startFormServer(
         {
@@ -90,6 +90,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       );
       process.stdout.write(`jobsmith form: ${server.url}/ (jobs ${syncMode === 'now' ? 'created at once' : 'left to the sync master job'}; Ctrl-C stops)\n`);
       if (archive.policy) process.stdout.write(`build archive: ${server.url}/archive (${archive.policy.dir})\n`);
+      if (note) process.stderr.write(`${note}\n`);
       await untilSignal();
       await server.close();
     };
@@ -100,8 +101,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         await clientSettings(a);
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
-        process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
-        return serve(undefined, '');
+        return serve(undefined, '', 'warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)');
       }
     }
     await openJenkins(a, async ({ api, where, url }) => {
