@@ -433,3 +433,10 @@ function lineCol(text: string, offset: number): string {
   const p = lineColumn(text, offset);
   return `${p.line}:${p.column}`;
 }
+
+const VERSION_11 = /^\uFEFF?<\?xml[ \t\r\n][^>]*?version[ \t\r\n]*=[ \t\r\n]*(["'])1\.1\1/;
+
+/** The XML version a document declares (1.0 when it has no declaration). */
+export function declaredVersion(text: string): XmlVersion {
+  return VERSION_11.test(text.slice(0, 400)) ? '1.1' : '1.0';
+}

@@ -11,7 +11,8 @@
  * - elements nested deeper than 512 levels.
  */
 import { decodeAttribute, decodeText } from './escape.js';
-import { scanXml } from './scan.js';
+import type { XmlVersion } from './escape-context.js';
+import { declaredVersion, scanXml } from './scan.js';
 import { firstScanError, XmlSyntaxError } from './syntax-error.js';
 
 export { XmlSyntaxError };
@@ -47,7 +48,7 @@ export function parseXml(input: string): XmlElement {
   const textUpTo = (s: number): void => {
     if (stack.length > 0 && s > cursor) pending.push({ start: cursor, end: s, cdata: false });
   };
-  let version: '1.0' | '1.1' = '1.0';
+  let version: XmlVersion = '1.0';
   const flush = (): void => {
     if (pending.length === 0) return;
     const top = stack[stack.length - 1]!;
@@ -60,8 +61,7 @@ export function parseXml(input: string): XmlElement {
     else top.children.push(t);
   };
   // The version is known before any content: the declaration comes first.
-  const decl = /^\uFEFF?<\?xml[ \t\r\n][^]*?version[ \t\r\n]*=[ \t\r\n]*["']1\.1["']/.exec(text.slice(0, 400));
-  if (decl) version = '1.1';
+  version = declaredVersion(text);
 
   let scan;
   try {
