@@ -24,7 +24,7 @@ import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJo
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
-import { sameConfig } from './same-job-config.js';
+import { matchesPushed } from './same-job-config.js';
 import { planViews } from './plan-views.js';
 
 export interface PlanOptions {
@@ -57,7 +57,9 @@ export interface PlanInput {
   branchScopes?: Record<string, BranchScope>;
   /**
    * `--verify`: configs fetched from Jenkins for managed jobs (full name → config.xml); a job whose
-   * fetched config differs semantically from the rendered one is updated ("edited in Jenkins").
+   * fetched config differs semantically from the config jobsmith pushes for it (the rendered config
+   * with its marker) is updated ("edited in Jenkins"). Parts Jenkins rewrites itself are not drift
+   * (./job-types.ts jenkinsOwnedParts).
    */
   observedConfigs?: ReadonlyMap<string, string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
@@ -241,19 +243,17 @@ export function makePlan(input: PlanInput): Plan {
     else if (m.hash !== job.hash) reason = `rendered config changed (template ${job.template} or project ${job.project})`;
     else if (o.claimed === 'legacy') reason = 'old marker (v1) upgraded: records owner and name';
     else if (input.observedConfigs) {
+      // compared with exactly what jobsmith pushed (marker included), not with the rendered config
       const seen = input.observedConfigs.get(o.item.fullName);
-      if (seen !== undefined && !sameConfig(seen, job.config)) reason = 'edited in Jenkins (drift found by --verify)';
+      if (seen !== undefined && !matchesPushed(seen, pushedJobConfig(job, owner, o.item.fullName), job.rootElement)) reason = 'edited in Jenkins (drift found by --verify)';
     }
     if (reason !== undefined) {
       changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
       changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
     }
-    if (m.gone !== undefined && o.item.disabled && !job.disabled) {
-      changes.push({ ...base, kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' });
-    } else if (job.disabled && !o.item.disabled) {
-      changes.push({ ...base, kind: 'disable', reason: 'the definition disables it' });
-    }
+    const enabling = enableOrDisable(job, o.item.disabled, m.gone, reason !== undefined);
+    if (enabling) changes.push({ ...base, ...enabling });
   }
 
   // ---- managed jobs no longer desired where they are
@@ -328,8 +328,8 @@ export function makePlan(input: PlanInput): Plan {
     };
     if (via !== undefined) change.via = via;
     changes.push(change);
-    if (src.item.disabled && src.marker.gone !== undefined && !job.disabled) changes.push({ ...base, kind: 'enable', reason: 'back in the definitions: re-enabled' });
-    else if (job.disabled && !src.item.disabled) changes.push({ ...base, kind: 'disable', reason: 'the definition disables it' });
+    const enabling = enableOrDisable(job, src.item.disabled, src.marker.gone, true);
+    if (enabling) changes.push({ ...base, ...enabling });
   }
 
   // ---- creates: missing desired jobs that are not the far end of a move
@@ -337,6 +337,7 @@ export function makePlan(input: PlanInput): Plan {
   for (const job of missing) {
     if (pairedDestinations.has(job.fullName)) continue;
     changes.push({ ...jobBase(job), kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job, owner) });
+    if (job.disabled) changes.push({ ...jobBase(job), kind: 'disable', reason: 'the definition disables it' });
     createdById.set(jobIdentity(job), job.fullName);
   }
 
@@ -480,6 +481,24 @@ export function makePlan(input: PlanInput): Plan {
     ownership,
     ...(opts.archive ? { archive: { ...opts.archive } } : {}),
   };
+}
+
+/**
+ * Whether a managed job is enabled or disabled after this run. A config push sets `<disabled>` to what
+ * the template says, so after one the wanted state is asserted again:
+ * - the definition disables it → disabled;
+ * - retired by jobsmith (`gone=`) and desired again → enabled;
+ * - disabled by hand in Jenkins (no `gone=`) → stays disabled (a push does not undo it).
+ */
+function enableOrDisable(job: DesiredJob, observedDisabled: boolean, gone: string | undefined, pushed: boolean): Pick<Change, 'kind' | 'reason'> | undefined {
+  if (job.disabled) {
+    if (!observedDisabled || pushed) return { kind: 'disable', reason: 'the definition disables it' };
+    return undefined;
+  }
+  if (!observedDisabled) return undefined;
+  if (gone !== undefined) return { kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' };
+  if (pushed) return { kind: 'disable', reason: 'disabled in Jenkins: kept disabled after the config update' };
+  return undefined;
 }
 
 /** A view as Jenkins will list it after the moves: a renamed job keeps its entry, a job moved to another folder leaves the listing. */
