@@ -13,11 +13,12 @@ import type { ObservedState, ObservedView } from '../model/observed.js';
 import { emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
 import { sha256 } from '../model/hash.js';
-import { typeChanges } from './job-types.js';
+import { FOLDER_CLASS, isFolderRoot, typeChanges } from './job-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
+import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { scopeTest } from './rules/filter-scope.js';
 import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
@@ -199,7 +200,9 @@ export function makePlan(input: PlanInput): Plan {
       missing.push(job);
       continue;
     }
-    if (o.item.isFolder) {
+    // A folder is in the way unless it is this job (a managed folder-type item) or, for a folder-type
+    // template of the same class, an unmanaged folder that --adopt may take over.
+    if (o.item.isFolder && !isManagedJob(o) && (!isFolderRoot(job.rootElement) || typeChanges(job.rootElement, o.item.className) || isManagedFolder(o))) {
       changes.push({ ...base, kind: 'conflict', reason: `a folder (${o.item.className}) has this name` });
       problems.push({ severity: 'warning', category: 'notice', code: 'job-conflict', message: `${job.fullName}: a folder has this name; not touched` });
       blocked.set(jobIdentity(job), job.fullName);
@@ -228,8 +231,12 @@ export function makePlan(input: PlanInput): Plan {
     }
     const m = o.marker;
     if (typeChanges(job.rootElement, o.item.className)) {
-      if (o.item.building) {
+      const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set()) : undefined;
+      if (o.item.building || contents?.building) {
         changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync` });
+      } else if (contents && contents.held.length > 0) {
+        changes.push({ ...base, kind: 'keep', reason: `type changes (${o.item.className} → ${job.rootElement}), but replacing it would delete what it holds: ${describeHeld(contents.held)}` });
+        problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${job.fullName}: not replaced (its type changes to ${job.rootElement}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
       } else {
         changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job, owner) });
       }
@@ -343,6 +350,14 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- deletions (and branch teardown) of managed jobs that leave and are not moved
   const heldBranchProjects = new Map<string, string>();
+  /** Deletions of folder-type items: decided last, when it is known what else goes (./rules/folder-contents.ts). */
+  const folderTypeDeletes: Array<{ c: ClassifiedItem & { marker: Marker }; change: Change }> = [];
+  const pushLeaving = (c: ClassifiedItem & { marker: Marker }, change: Change): void => {
+    if (!c.item.isFolder) changes.push(change);
+    else if (change.kind === 'delete') folderTypeDeletes.push({ c, change });
+    else if (change.kind === 'disable') changes.push({ ...change, kind: 'keep', reason: `${change.reason.replace(/ \(--removed disable\)$/, '')} (a folder cannot be disabled: kept)` });
+    else changes.push(change);
+  };
   for (const c of leaving) {
     if (pairedSources.has(c.item.fullName)) continue;
     const m = c.marker;
@@ -351,29 +366,29 @@ export function makePlan(input: PlanInput): Plan {
     const identity = jobIdentity(m);
     const blocker = blocked.get(identity);
     if (blocker !== undefined) {
-      changes.push({ ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)` });
       continue;
     }
     const replacement = createdById.get(identity);
     if (m.branch !== undefined) {
       const scope = input.branchScopes ? input.branchScopes[project] : undefined;
       if (!input.branchScopes) {
-        changes.push({ ...base, kind: 'keep', reason: 'branch job: branch detection did not run, nothing torn down' });
+        pushLeaving(c, { ...base, kind: 'keep', reason: 'branch job: branch detection did not run, nothing torn down' });
         continue;
       }
       if (scope) {
         const d = decideGoneBranch(m.branch, m.gone, scope, now, projectsWithBranchJobs.has(project));
         if (d.action === 'hold') {
-          changes.push({ ...base, kind: 'keep', reason: `not torn down: ${d.why}` });
+          pushLeaving(c, { ...base, kind: 'keep', reason: `not torn down: ${d.why}` });
           if (!heldBranchProjects.has(project)) heldBranchProjects.set(project, d.why);
         } else if (d.action === 'retire') {
-          changes.push({ ...base, kind: 'disable', retire: nowIso, reason: d.why });
+          pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: d.why });
         } else if (d.action === 'delete') {
-          changes.push(deleteOrPostpone(c.item, base, d.why, m.gone === undefined ? nowIso : undefined));
+          pushLeaving(c, deleteOrPostpone(c.item, base, d.why, m.gone === undefined ? nowIso : undefined));
         } else if (!c.item.disabled) {
-          changes.push({ ...base, kind: 'disable', reason: `${d.why} (was re-enabled in Jenkins)` });
+          pushLeaving(c, { ...base, kind: 'disable', reason: `${d.why} (was re-enabled in Jenkins)` });
         } else {
-          changes.push({ ...base, kind: 'keep', reason: d.why });
+          pushLeaving(c, { ...base, kind: 'keep', reason: d.why });
         }
         continue;
       }
@@ -388,33 +403,48 @@ export function makePlan(input: PlanInput): Plan {
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
     if (removed === 'keep') {
-      changes.push({ ...base, kind: 'keep', reason: `${why} (--removed keep)` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `${why} (--removed keep)` });
     } else if (removed === 'disable') {
-      if (m.gone === undefined) changes.push({ ...base, kind: 'disable', retire: nowIso, reason: `${why} (--removed disable)` });
-      else if (!c.item.disabled) changes.push({ ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
-      else changes.push({ ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
+      if (m.gone === undefined) pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: `${why} (--removed disable)` });
+      else if (!c.item.disabled) pushLeaving(c, { ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
+      else pushLeaving(c, { ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
     } else {
       const d = deleteOrPostpone(c.item, base, why);
       // half of a replacement: deleted only once the job that replaces it was created
       if (d.kind === 'delete' && replacement !== undefined) d.after = replacement;
-      changes.push(d);
+      pushLeaving(c, d);
     }
   }
   for (const [project, why] of heldBranchProjects) {
     problems.push({ severity: 'error', category: 'external', code: 'branch-listing', project, message: `project ${project}: branch jobs left untouched: ${why}` });
   }
 
-  // ---- managed folders no longer desired: deleted only when everything in them goes too
+  // ---- folder-type items that leave (deepest first): deleted only when nothing in them would be lost
   const goingAway = new Set(changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName));
   for (const from of movedFrom.keys()) goingAway.add(from);
+  const lowerGone = (): Set<string> => new Set([...goingAway].map((n) => n.toLowerCase()));
+  folderTypeDeletes.sort((a, b) => b.c.item.fullName.split('/').length - a.c.item.fullName.split('/').length);
+  for (const { c, change } of folderTypeDeletes) {
+    const contents = folderContents(c.item, input.observed.items, lowerGone());
+    if (contents.held.length > 0) {
+      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own` });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
+      continue;
+    }
+    const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), change.reason);
+    if (change.after !== undefined && d.kind === 'delete') d.after = change.after;
+    changes.push(d.kind === 'disable' ? { ...d, kind: 'keep', reason: `${change.reason}; a build is running inside it: deleted by a later sync` } : d);
+    if (d.kind === 'delete') goingAway.add(c.item.fullName);
+  }
+
+  // ---- managed folders no longer desired: deleted only when everything in them goes too
   const managedFolders = classified.filter(isManagedFolder).filter((c) => !desiredFolderNames.has(c.item.fullName));
   managedFolders.sort((a, b) => b.item.fullName.split('/').length - a.item.fullName.split('/').length);
   for (const f of managedFolders) {
     const name = f.item.fullName;
     if (!inScope(name)) continue;
     const prefix = name + '/';
-    const inside = classified.filter((c) => c.item.fullName.startsWith(prefix));
-    const staying = inside.filter((c) => !goingAway.has(c.item.fullName) && !(c.item.isFolder && goingAway.has(c.item.fullName)));
+    const staying = folderContents({ ...f.item, className: FOLDER_CLASS }, input.observed.items, lowerGone()).held;
     const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
     const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
     if (staying.length === 0 && !createdInside && !viaInside) {
