@@ -852,7 +852,12 @@ function describeFailure(res: HttpResponse, body: string, authenticated: boolean
     default: {
       if (res.status >= 500) {
         const m = /(?:[\w.$]+(?:Exception|Error))(?::[^\n<]{0,200})?/.exec(body);
-        return m ? `Jenkins reported ${htmlText(m[0]).trim()}` : 'Jenkins reported an internal error';
+        // the root cause, when the page shows the chain (`Caused by: ...`): it says what is wrong
+        const causes = [...body.matchAll(/Caused by: ((?:[\w.$]+(?:Exception|Error))(?::[^\n<]{0,200})?)/g)];
+        const cause = causes.length > 0 ? htmlText(causes[causes.length - 1]![1]!).trim() : undefined;
+        if (!m) return 'Jenkins reported an internal error';
+        const first = htmlText(m[0]).trim();
+        return `Jenkins reported ${first}${cause !== undefined && cause !== first ? ` (caused by ${cause})` : ''}`;
       }
       const text = htmlText(body).trim();
       return text.slice(0, 200) || `HTTP ${res.status}`;

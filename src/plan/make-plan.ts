@@ -90,6 +90,16 @@ export function pushedFolderConfig(config: string, owner: string, name: string):
   return withMarker(config, formatMarker({ kind: 'folder', owner, name, hash: sha256(config) }));
 }
 
+/** A free name beside `fullName` for the old item of a replacement while the new one is created. */
+function asideName(fullName: string, free: (name: string) => boolean): string {
+  const parent = parentOf(fullName);
+  for (let k = 0; ; k++) {
+    const leaf = `jobsmith-replaced-${sha256(`${fullName}\u0000${k}`).slice(7, 19)}`;
+    const name = parent ? `${parent}/${leaf}` : leaf;
+    if (free(name)) return name;
+  }
+}
+
 function parentOf(fullName: string): string {
   const i = fullName.lastIndexOf('/');
   return i < 0 ? '' : fullName.slice(0, i);
@@ -238,7 +248,9 @@ export function makePlan(input: PlanInput): Plan {
         changes.push({ ...base, kind: 'keep', reason: `type changes (${o.item.className} → ${job.rootElement}), but replacing it would delete what it holds: ${describeHeld(contents.held)}` });
         problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${job.fullName}: not replaced (its type changes to ${job.rootElement}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
       } else {
-        changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job, owner) });
+        // renamed aside first, deleted only once the new one exists (src/apply/apply-plan.ts replaceJob)
+        const aside = asideName(o.item.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
+        changes.push({ ...base, kind: 'replace', previousHash: m.hash, via: aside, reason: `job type changes (${o.item.className} → ${job.rootElement}): the new one is created, then the old one deleted`, config: pushedJobConfig(job, owner) });
       }
       continue;
     }
@@ -458,7 +470,9 @@ export function makePlan(input: PlanInput): Plan {
   // ---- views (Jenkins' ListView follows a rename; a job moved to another folder leaves the view's listing)
   const managedNames = new Set(managedJobs.map((c) => c.item.fullName));
   for (const d of movedFrom.values()) managedNames.add(d);
-  const observedViews = movedFrom.size === 0 ? input.observed.views : input.observed.views.map((v) => followMoves(v, movedFrom));
+  // a replaced job is a new item: Jenkins' list views lose the old one (renamed aside, then deleted)
+  const replaced = new Set(changes.filter((c) => c.kind === 'replace').map((c) => c.fullName));
+  const observedViews = movedFrom.size === 0 && replaced.size === 0 ? input.observed.views : input.observed.views.map((v) => ({ ...followMoves(v, movedFrom), jobs: followMoves(v, movedFrom).jobs.filter((j) => !replaced.has(j)) }));
   changes.push(...planViews(input.desired.views, observedViews, { inScope, managedNames, goingAway }));
 
   // ---- what else carries a marker (never touched), said once

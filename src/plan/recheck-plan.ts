@@ -162,6 +162,10 @@ export function recheckPlan(input: RecheckInput): string[] {
       case 'update':
       case 'replace': {
         const o = owned(c, kind, true);
+        if (c.kind === 'replace' && c.via !== undefined) {
+          absent(c, c.via);
+          if (parentOf(c.via) !== parentOf(c.fullName)) why.push(`replace ${c.fullName}: its old item would be renamed to ${c.via}, outside its folder`);
+        }
         if (o && c.kind === 'replace' && o.item.isFolder) {
           const contents = folderContents(o.item, input.observed.items, new Set());
           if (contents.held.length > 0) why.push(`replace ${c.fullName}: it holds ${describeHeld(contents.held)}, which replacing it would delete`);
