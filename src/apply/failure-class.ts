@@ -67,6 +67,9 @@ export function classifyFailure(err: unknown, change: Change): FailureVerdict {
   if (/Expecting class [\w.$]+ but got class [\w.$]+/.test(text)) {
     return { class: 'transient', hint: `the item changed type in Jenkins since the listing: ${AGAIN} (the plan replaces it)` };
   }
+  if (/cannot move items between folders/.test(text)) {
+    return { class: 'jenkins', hint: 'this Jenkins cannot move items between folders: install the Folders plugin (cloudbees-folder), or move the job in Jenkins by hand' };
+  }
   switch (e.kind) {
     case 'network':
     case 'timeout':

@@ -13,7 +13,7 @@ import type { ObservedState, ObservedView } from '../model/observed.js';
 import { emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
 import { sha256 } from '../model/hash.js';
-import { FOLDER_CLASS, isFolderRoot, typeChanges } from './job-types.js';
+import { classForRoot, FOLDER_CLASS, isFolderRoot, typeChanges } from '../model/item-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
@@ -60,7 +60,7 @@ export interface PlanInput {
    * `--verify`: configs fetched from Jenkins for managed jobs (full name → config.xml); a job whose
    * fetched config differs semantically from the config jobsmith pushes for it (the rendered config
    * with its marker) is updated ("edited in Jenkins"). Parts Jenkins rewrites itself are not drift
-   * (./job-types.ts jenkinsOwnedParts).
+   * (src/model/item-types.ts jenkinsOwnedParts).
    */
   observedConfigs?: ReadonlyMap<string, string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
@@ -228,6 +228,11 @@ export function makePlan(input: PlanInput): Plan {
           code: 'foreign-conflict',
           message: `${job.fullName}: ${what}; not touched (if these definitions are that owner, set \`owner: ${o.marker!.owner}\` in jobsmith.yaml)`,
         });
+        blocked.set(jobIdentity(job), job.fullName);
+      } else if (opts.adopt && typeChanges(job.rootElement, o.item.className)) {
+        // a config push cannot change an item's type: Jenkins would refuse it every time
+        changes.push({ ...base, kind: 'conflict', reason: `not adopted: it is a ${o.item.className}, the template makes ${classForRoot(job.rootElement) ?? job.rootElement} (a config push cannot change the type)` });
+        problems.push({ severity: 'warning', category: 'notice', code: 'adopt-type-differs', message: `${job.fullName}: not adopted: it is a ${o.item.className} and the template makes another type; delete it in Jenkins (or rename it) to let jobsmith create it` });
         blocked.set(jobIdentity(job), job.fullName);
       } else if (opts.adopt) {
         changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, config: pushedJobConfig(job, owner, o.item.fullName) });

@@ -28,7 +28,7 @@ import { pushedFolderConfig, pushedJobConfig } from './make-plan.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
 import { describeHeld, folderContents } from './rules/folder-contents.js';
-import { FOLDER_CLASS } from './job-types.js';
+import { FOLDER_CLASS } from '../model/item-types.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
 import { viewKey } from './plan-views.js';
 

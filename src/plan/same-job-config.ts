@@ -2,10 +2,10 @@
  * Do two job configs say the same thing? The semantic comparison (src/xml/semantic-compare.ts):
  * - `sameConfig`: the jobsmith marker aside (import, restore: the marker is not what they compare);
  * - `matchesPushed`: what `--verify` asks, marker included: does the config Jenkins holds say what
- *   jobsmith pushed? The parts Jenkins rewrites itself are left out (./job-types.ts jenkinsOwnedParts).
+ *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts).
  */
 import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
-import { jenkinsOwnedParts } from './job-types.js';
+import { jenkinsOwnedParts } from '../model/item-types.js';
 import { stripMarker } from './marker.js';
 
 const markerBlind = { rootDescription: stripMarker };

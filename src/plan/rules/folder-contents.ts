@@ -12,7 +12,7 @@
  * builds): see ./running-builds.ts, which asks `building` here.
  */
 import type { ObservedItem } from '../../model/observed.js';
-import { isComputedFolderClass } from '../job-types.js';
+import { isComputedFolderClass } from '../../model/item-types.js';
 
 export interface FolderContents {
   /** Items under the folder that would be lost (they do not go in this plan). */
