@@ -219,6 +219,13 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     const v = c.view!;
     const folder = v.folder.length ? v.folder.join('/') : undefined;
     if (c.kind === 'create') return api.createView(v.name, c.config!, folder);
+    if (c.kind === 'delete') return api.deleteView(v.name, folder);
+    if (c.kind === 'replace') {
+      await api.deleteView(v.name, folder);
+      return api.createView(v.name, c.config!, folder);
+    }
+    // a view made from a template gets its whole config; a definition's list view its members
+    if (c.config !== undefined) return api.updateViewConfig(v.name, c.config, folder);
     for (const j of v.add) await api.addJobToView(v.name, j, folder);
     for (const j of v.remove) await api.removeJobFromView(v.name, j, folder);
   });

@@ -591,10 +591,10 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
 
   // ---------------------------------------------------------------- views
 
-  async listViews(folder = ''): Promise<Array<{ name: string; className: string; jobs: string[] }>> {
+  async listViews(folder = ''): Promise<Array<{ name: string; className: string; jobs: string[]; description?: string | null }>> {
     if (folder) this.checkName('list views', folder);
-    const j = await this.getJson({ operation: 'list views', ...(folder ? { target: folder } : {}), route: 'GET views api/json', path: `${itemPath(folder)}api/json${query({ tree: 'views[name,jobs[fullName]]' })}` });
-    return flattenListing({ jobs: [], views: (j as { views?: unknown }).views ?? [] }, folder).views.map((v) => ({ name: v.name, className: v.className, jobs: v.jobs }));
+    const j = await this.getJson({ operation: 'list views', ...(folder ? { target: folder } : {}), route: 'GET views api/json', path: `${itemPath(folder)}api/json${query({ tree: 'views[name,description,jobs[fullName]]' })}` });
+    return flattenListing({ jobs: [], views: (j as { views?: unknown }).views ?? [] }, folder).views.map((v) => ({ name: v.name, className: v.className, jobs: v.jobs, description: v.description ?? null }));
   }
 
   async createView(name: string, configXml: string, folder = ''): Promise<void> {

@@ -74,14 +74,18 @@ export function isViewRoot(rootElement: string): boolean {
 
 const ALWAYS_JENKINS_OWNED = ['disabled'];
 const FOLDER_VIEW_PARTS = ['folderViews', 'views', 'viewsTabBar', 'primaryView'];
+/** A view's `<name>` is the name in its URL: Jenkins sets it when the view is created (`createView?name=`). */
+const VIEW_PARTS: ReadonlySet<string> = new Set(['name']);
 
 /**
  * Direct children of an item's root that Jenkins changes through other ways than a config push, and
  * so are not drift (`--verify` leaves them out of the comparison):
  * - `disabled`: the disable/enable buttons write it; the plan handles it with `disable`/`enable`;
  * - a folder-type item's views and view holder: Jenkins builds them when it loads the folder
- *   (an All view, the holder class, owner references) and changes them through the view endpoints.
+ *   (an All view, the holder class, owner references) and changes them through the view endpoints;
+ * - a view's `name`: the name in its URL, which Jenkins writes into the view.
  */
 export function jenkinsOwnedParts(rootElement: string): ReadonlySet<string> {
+  if (isViewRoot(rootElement)) return VIEW_PARTS;
   return new Set(isFolderRoot(rootElement) ? [...ALWAYS_JENKINS_OWNED, ...FOLDER_VIEW_PARTS] : ALWAYS_JENKINS_OWNED);
 }

@@ -27,6 +27,7 @@ import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
 import { matchesPushed } from './same-job-config.js';
 import { planViews } from './plan-views.js';
+import { planTemplateViews } from './plan-template-views.js';
 
 export interface PlanOptions {
   /** What to do with managed jobs whose project/template left the definitions (default delete). */
@@ -63,6 +64,8 @@ export interface PlanInput {
    * (src/model/item-types.ts jenkinsOwnedParts).
    */
   observedConfigs?: ReadonlyMap<string, string>;
+  /** `--verify`: configs of this owner's template views (view key `folder/name` → config.xml). */
+  observedViewConfigs?: ReadonlyMap<string, string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
   holdDeletions?: string;
   options?: PlanOptions;
@@ -479,6 +482,9 @@ export function makePlan(input: PlanInput): Plan {
   const replaced = new Set(changes.filter((c) => c.kind === 'replace').map((c) => c.fullName));
   const observedViews = movedFrom.size === 0 && replaced.size === 0 ? input.observed.views : input.observed.views.map((v) => ({ ...followMoves(v, movedFrom), jobs: followMoves(v, movedFrom).jobs.filter((j) => !replaced.has(j)) }));
   changes.push(...planViews(input.desired.views, observedViews, { inScope, managedNames, goingAway }));
+  const templateViews = planTemplateViews(input.desired.templateViews ?? [], input.observed.views, { owner, inScope, adopt: opts.adopt ?? false, ...(input.observedViewConfigs ? { observedConfigs: input.observedViewConfigs } : {}) });
+  changes.push(...templateViews.changes);
+  problems.push(...templateViews.problems);
 
   // ---- what else carries a marker (never touched), said once
   const ownership: OwnershipCounts = { otherOwners: 0, copies: 0, oldMarkers: 0 };

@@ -31,6 +31,7 @@ import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { FOLDER_CLASS } from '../model/item-types.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
 import { viewKey } from './plan-views.js';
+import { ownViewMarker, pushedViewConfig } from './plan-template-views.js';
 
 export interface RecheckInput {
   plan: Plan;
@@ -207,12 +208,35 @@ export function recheckPlan(input: RecheckInput): string[] {
   }
 
   function checkView(c: Change): void {
-    if (!c.view || (c.kind !== 'create' && c.kind !== 'update')) {
+    if (!c.view || !['create', 'update', 'delete', 'replace', 'adopt'].includes(c.kind)) {
       why.push(`${c.kind} view ${c.fullName}: not something a plan does to a view`);
       return;
     }
     const key = viewKey(c.view.name, c.view.folder);
     const o = input.observed.views.find((v) => viewKey(v.name, v.folder) === key);
+    // a view made from a template: its whole config is written, under this owner's view marker
+    const templateView = c.config !== undefined && (c.kind !== 'create' || configMarker(c.config)?.kind === 'view');
+    if (templateView || c.kind === 'delete' || c.kind === 'replace' || c.kind === 'adopt') {
+      if (c.kind === 'create' && o) why.push(`create view ${key}: it exists already`);
+      if (c.kind !== 'create') {
+        if (!o) why.push(`${c.kind} view ${key}: it does not exist in Jenkins`);
+        else if (c.kind === 'adopt') {
+          const m = parseMarker(o.description);
+          if (m?.owner !== undefined && m.owner !== owner) why.push(`adopt view ${key}: it is managed by other definitions (owner ${m.owner})`);
+          if (!plan.options.adopt) why.push(`adopt view ${key}: the plan was made without --adopt`);
+        } else if (!ownViewMarker(o, owner)) why.push(`${c.kind} view ${key}: it does not carry this owner's view marker`);
+      }
+      if (c.kind !== 'delete') {
+        const m = configMarker(c.config ?? '');
+        if (!m || markerVersion(m) !== 2 || m.kind !== 'view' || m.owner !== owner || m.name !== key) why.push(`${c.kind} view ${key}: the config it would write does not carry this owner's marker for it`);
+        else if (input.desired) {
+          const d = (input.desired.templateViews ?? []).find((v) => v.fullName === key);
+          if (!d) why.push(`${c.kind} view ${key}: the definitions do not make this view`);
+          else if (pushedViewConfig(d, owner) !== c.config) why.push(`${c.kind} view ${key}: the config it would write is not what the definitions render`);
+        }
+      }
+      return;
+    }
     if (c.kind === 'create' && o) why.push(`create view ${key}: it exists already`);
     if (c.kind === 'update') {
       if (!o) why.push(`update view ${key}: it does not exist in Jenkins`);
@@ -224,6 +248,14 @@ export function recheckPlan(input: RecheckInput): string[] {
         const mine = j !== undefined && j.ownership === 'own' && j.marker?.kind === 'job';
         if (!mine && !movingAway.has(full.toLowerCase())) why.push(`update view ${key}: would remove ${full}, which ${j ? describeOwnership(j).replace(/^it /, '') : 'does not exist'}`);
       }
+    }
+  }
+
+  function configMarker(config: string): ReturnType<typeof parseMarker> {
+    try {
+      return parseMarker(readDescription(config));
+    } catch {
+      return undefined;
     }
   }
 
