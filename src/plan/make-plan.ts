@@ -12,6 +12,7 @@ import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
 import { emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
+import { readRootChild } from '../xml/root-description.js';
 import { sha256 } from '../model/hash.js';
 import { classForRoot, FOLDER_CLASS, isFolderRoot, typeChanges } from '../model/item-types.js';
 import { formatMarker, type Marker } from './marker.js';
@@ -546,14 +547,24 @@ export function makePlan(input: PlanInput): Plan {
  * - disabled by hand in Jenkins (no `gone=`) → stays disabled (a push does not undo it).
  */
 function enableOrDisable(job: DesiredJob, observedDisabled: boolean, gone: string | undefined, pushed: boolean): Pick<Change, 'kind' | 'reason'> | undefined {
+  // a template may itself say `<disabled>true</disabled>`: then the push leaves the job disabled
+  const pushesDisabled = pushed && templateDisables(job);
   if (job.disabled) {
-    if (!observedDisabled || pushed) return { kind: 'disable', reason: 'the definition disables it' };
+    if ((!observedDisabled && !pushed) || (pushed && !pushesDisabled)) return { kind: 'disable', reason: 'the definition disables it' };
     return undefined;
   }
   if (!observedDisabled) return undefined;
-  if (gone !== undefined) return { kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' };
-  if (pushed) return { kind: 'disable', reason: 'disabled in Jenkins: kept disabled after the config update' };
+  if (gone !== undefined) return pushesDisabled ? undefined : { kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' };
+  if (pushed && !pushesDisabled) return { kind: 'disable', reason: 'disabled in Jenkins: kept disabled after the config update' };
   return undefined;
+}
+
+function templateDisables(job: DesiredJob): boolean {
+  try {
+    return readRootChild(job.config, 'disabled')?.trim() === 'true';
+  } catch {
+    return false;
+  }
 }
 
 /** A view as Jenkins will list it after the moves: a renamed job keeps its entry, a job moved to another folder leaves the listing. */

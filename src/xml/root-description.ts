@@ -1,7 +1,7 @@
 /**
  * The root element's own `<description>` (a job's, folder's or view's description; a parameter's
  * nested description is not it): read its text, or rewrite it while every other byte of the
- * document stays as it was. Found by the project's scanner (./scan.ts), which stops as soon as the
+ * document stays as it was. (Any other direct child of the root can be read the same way.) Found by the project's scanner (./scan.ts), which stops as soon as the
  * description is closed (it comes first in the configs Jenkins writes).
  *
  * Writing keeps the existing raw text when the new text only adds to it (the marker appended to a
@@ -33,7 +33,7 @@ interface Spot {
 
 class Found extends Error {}
 
-function locate(xml: string): Spot {
+function locate(xml: string, child = 'description'): Spot {
   const version = declaredVersion(xml);
   let depth = 0;
   let spot: Spot | undefined;
@@ -61,7 +61,7 @@ function locate(xml: string): Spot {
               spot = { start, end, innerStart: end, innerEnd: end, text: '', found: false, emptyRoot: { name }, version };
               throw new Found();
             }
-          } else if (depth === 1 && name === 'description' && !inDescription) {
+          } else if (depth === 1 && name === child && !inDescription) {
             if (selfClosing) {
               spot = { start, end, innerStart: end, innerEnd: end, text: '', found: true, version };
               throw new Found();
@@ -110,6 +110,12 @@ function locate(xml: string): Spot {
 /** The root description's text (decoded), '' when there is none. Throws XmlSyntaxError when the document is not well-formed. */
 export function readRootDescription(xml: string): string {
   return locate(xml).text;
+}
+
+/** The decoded text of the root's first direct child of that name (such as `disabled`), undefined when there is none. */
+export function readRootChild(xml: string, name: string): string | undefined {
+  const spot = locate(xml, name);
+  return spot.found ? spot.text : undefined;
 }
 
 function escaped(text: string, version: XmlVersion): string {

@@ -139,6 +139,15 @@ describe('a config push and the enabled state', () => {
     expect(kinds(plan({ desired: desired([before]), observed: observed([managedItem(before, { disabled: true, color: 'disabled' })]) }).changes)).toEqual({ 'job:p-a': ['unchanged'] });
   });
 
+  it('a template that says <disabled>true</disabled> leaves the job disabled by its own push: no extra disable', () => {
+    const cfg = (t: string) => `<project>\n  <disabled>true</disabled>\n  <token>${t}</token>\n</project>\n`;
+    const before = job('p-a', { config: cfg('1') });
+    const after = job('p-a', { config: cfg('2') });
+    expect(kinds(plan({ desired: desired([after]), observed: observed([managedItem(before, { disabled: true, color: 'disabled' })]) }).changes)).toEqual({ 'job:p-a': ['update'] });
+    const off = job('p-a', { config: cfg('2'), disabled: true });
+    expect(kinds(plan({ desired: desired([off]), observed: observed([managedItem(before, { disabled: true, color: 'disabled' })]) }).changes)).toEqual({ 'job:p-a': ['update'] });
+  });
+
   it('--verify does not count a disabled job as drift (disable/enable write it)', () => {
     const d = job('p-a');
     const live = pushedJobConfig(d, OWNER).replace('</project>', '  <disabled>true</disabled>\n</project>');
