@@ -165,7 +165,7 @@ export function parseTemplate(name: string, file: string, bytes: Uint8Array, sid
       diagnostics.push({ severity: 'error', code: e.code, message: `not well-formed XML: ${e.message}`, file, ...locate(e.offset) });
     }
     if (scan.doctype !== undefined) diagnostics.push(doctypeDiagnostic(file, locate(scan.doctype)));
-    if (scan.errors.length === 0) {
+    if (scan.errors.length === 0 && scan.doctype === undefined) {
       // Second opinion from an independent parser: report what it finds that the scanner let through.
       const other = saxesError(text);
       if (other) diagnostics.push({ severity: 'error', code: 'xml-not-well-formed', message: `not well-formed XML: ${other.message}`, file, line: other.line, column: other.column });
