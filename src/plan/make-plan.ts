@@ -519,7 +519,7 @@ export function makePlan(input: PlanInput): Plan {
   if (empty) problems.push(empty);
   const mass = massDeleteProblem(finalChanges, managedCount, opts.massDelete ?? DEFAULT_MASS_DELETE, opts.allowMassDelete ?? false);
   if (mass) problems.push(mass);
-  finalChanges = archiveFirst(finalChanges, opts.archive, input.desired.archiveOptOut);
+  finalChanges = archiveFirst(finalChanges, opts.archive, input.desired.archiveOptOut, new Set(input.observed.items.filter((i) => i.isFolder).map((i) => i.fullName)));
 
   const summary = emptySummary();
   for (const c of finalChanges) summary[c.kind]++;
