@@ -18,10 +18,13 @@ export function readDescription(xml: string): string {
  * Throws when the document is not well-formed.
  */
 export function withMarker(xml: string, marker: string): string {
-  return replaceRootDescription(xml, (text) => {
-    const rest = stripMarker(text);
-    return rest === '' ? marker : `${rest}\n${marker}`;
-  });
+  return replaceRootDescription(xml, (text) => markedDescription(text, marker));
+}
+
+/** A description's text with its jobsmith marker replaced by `marker` (the text withMarker writes). */
+export function markedDescription(text: string, marker: string): string {
+  const rest = stripMarker(text);
+  return rest === '' ? marker : `${rest}\n${marker}`;
 }
 
 /** The config with every jobsmith marker taken out of its root description (unchanged bytes when there is none). */

@@ -26,7 +26,7 @@ import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJo
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
-import { matchesPushed } from './same-job-config.js';
+import { matchesRenderedWithMarker } from './same-job-config.js';
 import { planViews } from './plan-views.js';
 import { planTemplateViews } from './plan-template-views.js';
 
@@ -65,6 +65,11 @@ export interface PlanInput {
    * (src/model/item-types.ts jenkinsOwnedParts).
    */
   observedConfigs?: ReadonlyMap<string, string>;
+  /**
+   * `--verify`, decided while the configs were read (plan-sync compares each as it arrives, with
+   * `verifyJob`): full name → whether the config Jenkins holds matches what jobsmith pushes.
+   */
+  verifiedConfigs?: ReadonlyMap<string, boolean>;
   /** `--verify`: configs of this owner's template views (view key `folder/name` → config.xml). */
   observedViewConfigs?: ReadonlyMap<string, string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
@@ -82,6 +87,16 @@ export const DEFAULT_OWNER = 'default';
  */
 export function pushedJobConfig(job: DesiredJob, owner: string, name: string = job.fullName): string {
   return withMarker(job.config, formatMarker(desiredMarker(job, owner, name)));
+}
+
+/**
+ * `--verify` for one managed job: does the config Jenkins holds (`live`) say what jobsmith pushes
+ * for it at `name` (the rendered config with its marker; src/plan/same-job-config.ts)? Undefined
+ * when the config was not read.
+ */
+export function verifyJob(job: DesiredJob, owner: string, name: string, live: string | undefined): boolean | undefined {
+  if (live === undefined) return undefined;
+  return matchesRenderedWithMarker(live, job.config, formatMarker(desiredMarker(job, owner, name)), job.rootElement);
 }
 
 export function desiredMarker(job: DesiredJob, owner: string, name: string = job.fullName): Marker {
@@ -270,10 +285,10 @@ export function makePlan(input: PlanInput): Plan {
     else if (m.branch !== job.branch) reason = 'branch recorded in the marker changed';
     else if (m.hash !== job.hash) reason = `rendered config changed (template ${job.template} or project ${job.project})`;
     else if (o.claimed === 'legacy') reason = 'old marker (v1) upgraded: records owner and name';
-    else if (input.observedConfigs) {
+    else if (input.verifiedConfigs || input.observedConfigs) {
       // compared with exactly what jobsmith pushed (marker included), not with the rendered config
-      const seen = input.observedConfigs.get(o.item.fullName);
-      if (seen !== undefined && !matchesPushed(seen, pushedJobConfig(job, owner, o.item.fullName), job.rootElement)) reason = 'edited in Jenkins (drift found by --verify)';
+      const matches = input.verifiedConfigs?.get(o.item.fullName) ?? verifyJob(job, owner, o.item.fullName, input.observedConfigs?.get(o.item.fullName));
+      if (matches === false) reason = 'edited in Jenkins (drift found by --verify)';
     }
     if (reason !== undefined) {
       changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job, owner, o.item.fullName) });
@@ -527,7 +542,7 @@ export function makePlan(input: PlanInput): Plan {
     format: 'jobsmith-plan',
     version: 1,
     createdAt: nowIso,
-    options: { removed, allowMassDelete: opts.allowMassDelete ?? false, adopt: opts.adopt ?? false, verify: input.observedConfigs !== undefined, only: opts.only ?? [], ...(opts.allowEmpty ? { allowEmpty: true } : {}) },
+    options: { removed, allowMassDelete: opts.allowMassDelete ?? false, adopt: opts.adopt ?? false, verify: input.observedConfigs !== undefined || input.verifiedConfigs !== undefined, only: opts.only ?? [], ...(opts.allowEmpty ? { allowEmpty: true } : {}) },
     changes: finalChanges,
     problems,
     summary,

@@ -5,6 +5,7 @@
  *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts).
  */
 import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
+import { markedDescription } from './config-description.js';
 import { jenkinsOwnedParts } from '../model/item-types.js';
 import { stripMarker } from './marker.js';
 
@@ -21,4 +22,19 @@ export function sameConfig(a: string, b: string): boolean {
 /** `--verify`: does the config read from Jenkins (`live`) match the config jobsmith pushed for an item of this root element? */
 export function matchesPushed(live: string, pushed: string, rootElement: string): boolean {
   return sameXml(live, pushed, { ignoreRootChildren: jenkinsOwnedParts(rootElement) });
+}
+
+/**
+ * The same question from the rendered config and the marker, without building the pushed config:
+ * the rendered config's normal form with the marker put in its root description (added when it has
+ * none), as withMarker does. `--verify` asks it for every managed job.
+ */
+export function matchesRenderedWithMarker(live: string, rendered: string, marker: string, rootElement: string): boolean {
+  const ignoreRootChildren = jenkinsOwnedParts(rootElement);
+  try {
+    const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker) });
+    return normalConfig(live, { ignoreRootChildren }) === expected;
+  } catch {
+    return false;
+  }
 }

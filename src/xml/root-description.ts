@@ -1,8 +1,9 @@
 /**
  * The root element's own `<description>` (a job's, folder's or view's description; a parameter's
  * nested description is not it): read its text, or rewrite it while every other byte of the
- * document stays as it was. (Any other direct child of the root can be read the same way.) Found by the project's scanner (./scan.ts), which stops as soon as the
- * description is closed (it comes first in the configs Jenkins writes).
+ * document stays as it was (any other direct child of the root can be read the same way). Found by
+ * the project's scanner (./scan.ts), which stops as soon as the element is closed (the description
+ * comes first in the configs Jenkins writes).
  *
  * Writing keeps the existing raw text when the new text only adds to it (the marker appended to a
  * description: the template's own escaping, CDATA and line ends are untouched), and otherwise
@@ -31,7 +32,8 @@ interface Spot {
   version: XmlVersion;
 }
 
-class Found extends Error {}
+/** Thrown to stop the scan once the description is found (a plain value: no stack to capture). */
+const FOUND = { found: true };
 
 function locate(xml: string, child = 'description'): Spot {
   const version = declaredVersion(xml);
@@ -59,12 +61,12 @@ function locate(xml: string, child = 'description'): Spot {
             rootOpenEnd = end;
             if (selfClosing) {
               spot = { start, end, innerStart: end, innerEnd: end, text: '', found: false, emptyRoot: { name }, version };
-              throw new Found();
+              throw FOUND;
             }
           } else if (depth === 1 && name === child && !inDescription) {
             if (selfClosing) {
               spot = { start, end, innerStart: end, innerEnd: end, text: '', found: true, version };
-              throw new Found();
+              throw FOUND;
             }
             inDescription = { start, openEnd: end, pieces: [], cursor: end };
           }
@@ -79,7 +81,7 @@ function locate(xml: string, child = 'description'): Spot {
               let text = '';
               for (const p of inDescription.pieces) text += decodeText(xml.slice(p.start, p.end), p.cdata, version);
               spot = { start: inDescription.start, end, innerStart: inDescription.openEnd, innerEnd: start, text, found: true, version };
-              throw new Found();
+              throw FOUND;
             }
           }
         },
@@ -97,7 +99,7 @@ function locate(xml: string, child = 'description'): Spot {
       },
     });
   } catch (e) {
-    if (e instanceof Found && spot) return spot;
+    if (e === FOUND && spot) return spot;
     throw e;
   }
   const error = firstScanError(xml, scan.errors);

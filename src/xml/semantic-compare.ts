@@ -17,18 +17,23 @@
  * `&lt;`, `&gt;`) and never holds a raw `<`, so every line that starts with `<` is markup and the form
  * is unambiguous; multi-line text keeps its line breaks.
  *
- * Parsed by the project's XML scanner (the one that checks templates; see ./positions.ts).
+ * Written straight from the project's XML scanner's events (./scan.ts: the one that checks
+ * templates), without building a tree: `--verify` compares thousands of configs.
  */
-import { decodeText } from './escape.js';
-import { parsePositioned, type XmlElementNode } from './positions.js';
-import { declaredVersion } from './scan.js';
-import type { XmlVersion } from './escape-context.js';
+import { decodeAttribute, decodeText } from './escape.js';
+import { declaredVersion, scanXml } from './scan.js';
+import { firstScanError, XmlSyntaxError } from './syntax-error.js';
 
 export interface CompareOptions {
   /** Applied to the decoded text of the root element's `<description>` before comparing. */
   rootDescription?: (text: string) => string;
   /** Direct children of the root element (by name) that are left out of the comparison. */
   ignoreRootChildren?: ReadonlySet<string>;
+  /**
+   * When the root has no `<description>`, compare as if it had one right after its start tag, with
+   * the text `rootDescription('')` (the config jobsmith pushes for a rendered config without one).
+   */
+  insertRootDescription?: boolean;
 }
 
 function escapeNormalText(t: string): string {
@@ -39,72 +44,125 @@ function escapeNormalAttr(t: string): string {
   return t.replace(/[&<>"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c]!);
 }
 
-interface Walk {
-  text: string;
-  version: XmlVersion;
-  opts: CompareOptions;
-  out: string[];
+interface Frame {
+  name: string;
+  depth: number;
+  /** Index of the element's line in the output (rewritten when the element closes). */
+  line: number;
+  open: string;
+  /** Items written below it so far (texts and child elements), and whether the last one is a text. */
+  items: number;
+  lastText: boolean;
+  pending: string;
+  rootDescription: boolean;
 }
 
-/** The element's content in document order: decoded, joined and trimmed texts between the child elements. */
-function content(w: Walk, el: XmlElementNode): Array<string | XmlElementNode> {
-  const isRootDescription = el.depth === 1 && el.name === 'description';
-  const ignore = el.depth === 0 ? w.opts.ignoreRootChildren : undefined;
-  const items: Array<string | XmlElementNode> = [];
-  let pending = '';
-  const flush = (): void => {
-    let t = isRootDescription && w.opts.rootDescription ? w.opts.rootDescription(pending) : pending;
-    t = t.trim();
-    if (t !== '') items.push(t);
-    pending = '';
-  };
-  // Texts and children in document order (both are sorted by position already).
-  let c = 0;
-  const child = (): void => {
-    const ch = el.children[c++]!;
-    if (ignore?.has(ch.name)) return; // (the texts around it join, as if it were not there)
-    flush();
-    items.push(ch);
-  };
-  for (const part of el.texts) {
-    while (c < el.children.length && el.children[c]!.start < part.start) child();
-    pending += decodeText(w.text.slice(part.start, part.end), part.kind === 'cdata', w.version);
-  }
-  while (c < el.children.length) child();
-  flush();
-  return items;
-}
-
-function write(w: Walk, el: XmlElementNode, indent: string): void {
-  const names = Object.keys(el.attrs)
-    .filter((k) => k !== 'plugin')
-    .sort();
-  let open = `${indent}<${el.name}`;
-  for (const k of names) open += ` ${k}="${escapeNormalAttr(el.attrs[k]!)}"`;
-  const items = content(w, el);
-  if (items.length === 0) {
-    w.out.push(`${open}/>`);
-    return;
-  }
-  if (items.length === 1 && typeof items[0] === 'string') {
-    w.out.push(`${open}>${escapeNormalText(items[0])}</${el.name}>`);
-    return;
-  }
-  w.out.push(`${open}>`);
-  const inner = indent + '  ';
-  for (const it of items) {
-    if (typeof it === 'string') w.out.push(inner + escapeNormalText(it));
-    else write(w, it, inner);
-  }
-  w.out.push(`${indent}</${el.name}>`);
+const INDENTS: string[] = [''];
+function indentOf(depth: number): string {
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + '  ');
+  return INDENTS[depth]!;
 }
 
 /** The normal form of a config.xml (readable, one element per line); throws XmlSyntaxError when the XML is malformed. */
 export function normalConfig(xml: string, opts: CompareOptions = {}): string {
-  const doc = parsePositioned(xml);
-  const w: Walk = { text: doc.text, version: declaredVersion(doc.text), opts, out: [] };
-  write(w, doc.root, '');
-  return w.out.join('\n') + '\n';
+  const version = declaredVersion(xml);
+  const out: string[] = [];
+  const stack: Frame[] = [];
+  let cursor = 0;
+  /** Depth of the ignored root child being skipped (0: none). */
+  let skipping = 0;
+  let sawRootDescription = false;
+  const textUpTo = (s: number): void => {
+    const top = stack[stack.length - 1];
+    if (top && skipping === 0 && s > cursor) top.pending += decodeText(xml.slice(cursor, s), false, version);
+  };
+  const flush = (f: Frame): void => {
+    let t = f.rootDescription && opts.rootDescription ? opts.rootDescription(f.pending) : f.pending;
+    f.pending = '';
+    t = t.trim();
+    if (t === '') return;
+    out.push(indentOf(f.depth + 1) + escapeNormalText(t));
+    f.items++;
+    f.lastText = true;
+  };
+  const close = (f: Frame): void => {
+    flush(f);
+    if (f.depth === 0 && opts.insertRootDescription && !sawRootDescription) {
+      // the description jobsmith adds right after the root start tag
+      const t = (opts.rootDescription ? opts.rootDescription('') : '').trim();
+      out.splice(f.line + 1, 0, t === '' ? '  <description/>' : `  <description>${escapeNormalText(t)}</description>`);
+      f.items++;
+      if (f.items === 1) f.lastText = false;
+    }
+    const indent = indentOf(f.depth);
+    if (f.items === 0) out[f.line] = `${indent}${f.open}/>`;
+    else if (f.items === 1 && f.lastText) out[f.line] = `${indent}${f.open}>${out.pop()!.slice(indent.length + 2)}</${f.name}>`;
+    else {
+      out[f.line] = `${indent}${f.open}>`;
+      out.push(`${indent}</${f.name}>`);
+    }
+  };
+  const scan = scanXml(xml, {
+    tokens: false,
+    anyEncoding: true,
+    listener: {
+      startTag(name, start, end, selfClosing, attrSpans) {
+        textUpTo(start);
+        cursor = end;
+        if (skipping > 0) {
+          if (!selfClosing) skipping++;
+          return;
+        }
+        const parent = stack[stack.length - 1];
+        const depth = stack.length;
+        if (parent && depth === 1 && opts.ignoreRootChildren?.has(name)) {
+          if (!selfClosing) skipping = 1;
+          return;
+        }
+        if (parent) {
+          flush(parent);
+          parent.items++;
+          parent.lastText = false;
+        }
+        let open = `<${name}`;
+        if (attrSpans.length > 0) {
+          const attrs = attrSpans.filter((a) => a.name !== 'plugin').map((a) => [a.name, decodeAttribute(xml.slice(a.valueStart, a.valueEnd), version)] as const);
+          attrs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+          for (const [k, v] of attrs) open += ` ${k}="${escapeNormalAttr(v)}"`;
+        }
+        const isRootDescription = depth === 1 && name === 'description';
+        if (isRootDescription) sawRootDescription = true;
+        const f: Frame = { name, depth, line: out.length, open, items: 0, lastText: false, pending: '', rootDescription: isRootDescription };
+        out.push('');
+        if (selfClosing) close(f);
+        else stack.push(f);
+      },
+      endTag(start, end) {
+        textUpTo(start);
+        cursor = end;
+        if (skipping > 0) {
+          skipping--;
+          return;
+        }
+        const f = stack.pop();
+        if (f) close(f);
+      },
+      cdata(start, end) {
+        textUpTo(start);
+        cursor = end;
+        const top = stack[stack.length - 1];
+        if (top && skipping === 0) top.pending += decodeText(xml.slice(start + 9, end - 3), true, version);
+      },
+      other(start, end) {
+        textUpTo(start);
+        cursor = end;
+      },
+    },
+  });
+  const error = firstScanError(xml, scan.errors);
+  if (error) throw error;
+  if (out.length === 0 || stack.length > 0) throw XmlSyntaxError.at(xml, xml.length, 'no root element');
+  return out.join('\n') + '\n';
 }
 
 /** The normal form, under its older name (equal strings ⇔ same config). */
