@@ -190,9 +190,14 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
   };
   /** Whitespace per the declared version (the XML declaration itself only knows the 1.0 set: section 2.11). */
   let wsAt = WS_AT;
+  let ws11 = false;
   const skipWs = (at: number): number => {
-    const m = matchAt(wsAt, at);
-    return m ? at + m[0].length : at;
+    // the usual whitespace by char codes; the regex only for XML 1.1's NEL and LINE SEPARATOR
+    let k = at;
+    for (let c = text.charCodeAt(k); c === 32 || c === 10 || c === 9 || c === 13; c = text.charCodeAt(++k));
+    if (!ws11) return k;
+    const m = matchAt(wsAt, k);
+    return m ? k + m[0].length : k;
   };
 
   try {
@@ -213,7 +218,10 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
       if (enc && !opts.anyEncoding && !/^utf-?8$/i.test(enc[2]!)) fail(i, 'unsupported-encoding', `encoding "${enc[2]}" is not supported: templates must be UTF-8`);
       i += d.length;
     }
-    if (version === '1.1') wsAt = WS_AT_11;
+    if (version === '1.1') {
+      wsAt = WS_AT_11;
+      ws11 = true;
+    }
     const onlyWs = version === '1.1' ? ONLY_WS_11 : ONLY_WS;
     const notWs = version === '1.1' ? NOT_WS_11 : NOT_WS;
     const bad = (version === '1.1' ? INVALID_CHAR_11 : INVALID_CHAR_10).exec(text);
@@ -230,7 +238,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
     }
 
     const stack: Array<{ name: string; offset: number }> = [];
-    const contentSpecial = markers ? /[<&$\]\uFDD0]/g : /[<&$\]]/g;
+    const contentSpecial = markers ? /[<&$\]\uFDD0]/g : tokens ? /[<&$\]]/g : /[<&\]]/g;
     while (i < n) {
       if (stack.length === 0) {
         // Prolog / epilog: only whitespace, comments, PIs (and DOCTYPE before the root).
@@ -266,8 +274,10 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           continue;
         }
       }
-      // text[i] === '<'
-      if (text.startsWith('<!--', i)) {
+      // text[i] === '<': what follows says which markup it is (a start tag unless '!', '?' or '/')
+      const next = text.charCodeAt(i + 1);
+      const markup = next === 33 /* ! */ || next === 63 /* ? */ || next === 47; /* / */
+      if (markup && text.startsWith('<!--', i)) {
         const close = text.indexOf('-->', i + 4);
         if (close < 0) fail(i, 'xml-not-well-formed', 'unterminated comment');
         const dd = text.indexOf('--', i + 4);
@@ -277,7 +287,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         }
         listener?.other(i, close + 3);
         i = close + 3;
-      } else if (text.startsWith('<![CDATA[', i)) {
+      } else if (markup && text.startsWith('<![CDATA[', i)) {
         if (stack.length === 0) fail(i, 'xml-not-well-formed', 'CDATA section outside the root element');
         const start = i + 9;
         const close = text.indexOf(']]>', start);
@@ -295,7 +305,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         }
         listener?.cdata(i, close + 3);
         i = close + 3;
-      } else if (text.startsWith('<!DOCTYPE', i)) {
+      } else if (markup && text.startsWith('<!DOCTYPE', i)) {
         if (stack.length > 0 || root !== undefined || hasDtd) fail(i, 'xml-not-well-formed', 'DOCTYPE is only allowed once, before the root element');
         hasDtd = true;
         doctype = i;
@@ -314,7 +324,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         if (k >= n) fail(i, 'xml-not-well-formed', 'unterminated DOCTYPE');
         listener?.other(i, k + 1);
         i = k + 1;
-      } else if (text.startsWith('<?', i)) {
+      } else if (next === 63) {
         const target = name(i + 2, 'a processing instruction target');
         if (target.toLowerCase() === 'xml') fail(i, 'xml-not-well-formed', 'the XML declaration is only allowed at the very start of the file');
         const afterTarget = i + 2 + target.length;
@@ -323,7 +333,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         if (close < 0) fail(i, 'xml-not-well-formed', 'unterminated processing instruction');
         listener?.other(i, close + 2);
         i = close + 2;
-      } else if (text.startsWith('</', i)) {
+      } else if (next === 47) {
         const nm = name(i + 2, 'an element name after </');
         let k = skipWs(i + 2 + nm.length);
         if (text[k] !== '>') fail(k, 'xml-not-well-formed', `expected '>' to end </${nm}`);

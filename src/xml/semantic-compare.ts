@@ -36,11 +36,14 @@ export interface CompareOptions {
   insertRootDescription?: boolean;
 }
 
+const TEXT_SPECIAL = /[&<>]/;
 function escapeNormalText(t: string): string {
-  return t.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return TEXT_SPECIAL.test(t) ? t.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')) : t;
 }
 
+const ATTR_SPECIAL = /[&<>"\t\n\r]/;
 function escapeNormalAttr(t: string): string {
+  if (!ATTR_SPECIAL.test(t)) return t;
   return t.replace(/[&<>"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c]!);
 }
 
@@ -55,6 +58,11 @@ interface Frame {
   lastText: boolean;
   pending: string;
   rootDescription: boolean;
+}
+
+/** An attribute's decoded value (most need no decoding: no reference, no whitespace but spaces). */
+function attributeValue(raw: string, version: '1.0' | '1.1'): string {
+  return /[&\t\n\r\u0085\u2028]/.test(raw) ? decodeAttribute(raw, version) : raw;
 }
 
 const INDENTS: string[] = [''];
@@ -126,7 +134,7 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
         }
         let open = `<${name}`;
         if (attrSpans.length > 0) {
-          const attrs = attrSpans.filter((a) => a.name !== 'plugin').map((a) => [a.name, decodeAttribute(xml.slice(a.valueStart, a.valueEnd), version)] as const);
+          const attrs = attrSpans.filter((a) => a.name !== 'plugin').map((a) => [a.name, attributeValue(xml.slice(a.valueStart, a.valueEnd), version)] as const);
           attrs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
           for (const [k, v] of attrs) open += ` ${k}="${escapeNormalAttr(v)}"`;
         }
