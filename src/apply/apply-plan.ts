@@ -91,7 +91,13 @@ export async function replaceJob(api: JenkinsApi, c: Change): Promise<void> {
     }
     throw err;
   }
-  await api.deleteJob(aside);
+  try {
+    await api.deleteJob(aside);
+  } catch (err) {
+    // the new job is in place; the old one stays beside it, and no later sync touches it (its marker names the new one's place)
+    if (err instanceof Error) err.message += `; the new ${c.fullName} was created, the old job is left as ${aside}: delete it in Jenkins`;
+    throw err;
+  }
 }
 
 function errorText(err: unknown): string {

@@ -6,6 +6,7 @@ import { sha256 } from '../model/hash.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { ArchiveOptOut, DesiredFolder, DesiredJob, DesiredState, DesiredTemplateView, DesiredView } from '../model/desired-job.js';
 import { isFolderRoot, isViewRoot } from '../model/item-types.js';
+import { parsePositioned } from '../xml/positions.js';
 import type { Definition, LocatedValue, TemplateUse, TokenValue } from '../load/definition.js';
 import type { ParsedTemplate } from '../load/parsed-template.js';
 import { checkTokenValue } from '../load/template-sidecar.js';
@@ -398,6 +399,10 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     const r = renderTemplate(template, values as TokenValues, { where: use.loc, valueLocs, job: fullName });
     for (const d of r.diagnostics) if (d.code !== 'missing-token' && d.code !== 'template-not-renderable') diagnostics.push(d);
     if (r.config === '') return;
+    const unsorted = unsortedJobNames(r.config);
+    if (unsorted !== undefined) {
+      diagnostics.push({ severity: 'warning', code: 'view-job-order', message: `${template.name}: the view's <jobNames> are not in the order Jenkins keeps them (case-insensitive: ${unsorted}): Jenkins stores them sorted, so --verify would report the view as edited on every run; sort them`, file: template.file });
+    }
     templateViews.push({
       name,
       folder: [...def.folder],
@@ -410,6 +415,25 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
       source: { file: use.loc.file, line: use.loc.line },
     });
   }
+}
+
+/** A list view's `<jobNames>` entries out of Jenkins' order (a case-insensitive sorted set): the first pair out of order, or undefined. */
+function unsortedJobNames(config: string): string | undefined {
+  let root;
+  try {
+    root = parsePositioned(config);
+  } catch {
+    return undefined;
+  }
+  const names = root.root.children.find((c) => c.name === 'jobNames');
+  if (!names) return undefined;
+  const values = names.children.filter((c) => c.name === 'string').map((c) => root.text.slice(c.openEnd, c.closeStart));
+  for (let k = 1; k < values.length; k++) {
+    const a = values[k - 1]!.toLowerCase();
+    const b = values[k]!.toLowerCase();
+    if (a >= b) return `${values[k - 1]} before ${values[k]}`;
+  }
+  return undefined;
 }
 
 /** Does the template make a view (its root element is a view type)? */

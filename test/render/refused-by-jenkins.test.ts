@@ -82,4 +82,13 @@ describe('validate refuses what Jenkins would refuse', () => {
     const clash = await renderTree({ 'job-templates/View-config.xml': VIEW, 'job-templates/Job-config.xml': JOB, 'jobs/p.yaml': 'folder: team\nview: p-View\ntemplates: [Job, View]\n' });
     expect(clash.lines).toEqual(['jobs/p.yaml:2:1: error: view team/p-View is made by template View (project p) and is also named by `view:`: rename one of them [view]']);
   });
+
+  it('a list view template whose <jobNames> Jenkins would reorder is a warning (--verify would see it edited every run)', async () => {
+    const view = (names: string[]) => `<hudson.model.ListView>\n  <jobNames>\n    <comparator class="java.lang.String$CaseInsensitiveComparator"/>\n${names.map((n) => `    <string>${n}</string>\n`).join('')}  </jobNames>\n</hudson.model.ListView>\n`;
+    const sorted = await renderTree({ 'job-templates/V-config.xml': view(['alpha', 'Beta', 'gamma']), 'jobs/p.yaml': 'templates: [V]\n' });
+    expect(sorted.lines).toEqual([]);
+    const unsorted = await renderTree({ 'job-templates/V-config.xml': view(['zeta', 'Alpha']), 'jobs/p.yaml': 'templates: [V]\n' });
+    expect(unsorted.lines).toEqual([expect.stringMatching(/^job-templates\/V-config\.xml: warning: V: the view's <jobNames> are not in the order Jenkins keeps them \(case-insensitive: zeta before Alpha\)/)]);
+    expect(unsorted.desired.templateViews).toHaveLength(1);
+  });
 });
