@@ -1,5 +1,6 @@
 import type { Change } from '../model/plan.js';
 import type { ArchiveReport } from './archive-job.js';
+import type { FailureClass } from './failure-class.js';
 
 /** The phases of an apply, in order. */
 export type ApplyPhase = 'folders' | 'moves' | 'jobs' | 'enables' | 'views' | 'disables' | 'deletes';
@@ -16,6 +17,13 @@ export interface StepFailure {
   error: string;
   /** A policy held the step back (archive cap with `on_cap: hold`), rather than a failure of Jenkins, git or a disk. */
   held?: boolean;
+  /**
+   * Failed steps: whether running sync again fixes it (`transient`), or the definitions (`input`)
+   * or Jenkins (`jenkins`) must change first; see ./failure-class.ts. Absent for skipped steps.
+   */
+  class?: FailureClass;
+  /** Failed steps: what to do, in words. */
+  hint?: string;
 }
 
 export interface ApplyResult {

@@ -15,6 +15,7 @@ import { runLimited } from './run-limited.js';
 import { ArchiveError, Limiter, archiveJob } from './archive-job.js';
 import type { ArchiveStore } from '../model/archive-store.js';
 import type { RelicSource } from '../model/build-relics.js';
+import { classifyFailure } from './failure-class.js';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -67,6 +68,38 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   await api.updateJob(to, c.config!);
 }
 
+/**
+ * A replacement (the job's type changes: Jenkins cannot change it with a config push): the old item
+ * is renamed aside (`via`, a free name the plan chose), the new one created, and only then is the
+ * old one deleted. When the create fails the old item gets its name back, so nothing is lost
+ * (plans saved before `via` existed delete first).
+ */
+export async function replaceJob(api: JenkinsApi, c: Change): Promise<void> {
+  const aside = c.via;
+  if (aside === undefined) {
+    await api.deleteJob(c.fullName);
+    return api.createJob(c.fullName, c.config!);
+  }
+  await api.renameJob(c.fullName, leafOf(aside));
+  try {
+    await api.createJob(c.fullName, c.config!);
+  } catch (err) {
+    try {
+      await api.renameJob(aside, leafOf(c.fullName));
+    } catch {
+      if (err instanceof Error) err.message += `; the old job is kept as ${aside} (rename it back to ${leafOf(c.fullName)} in Jenkins)`;
+    }
+    throw err;
+  }
+  try {
+    await api.deleteJob(aside);
+  } catch (err) {
+    // the new job is in place; the old one stays beside it, and no later sync touches it (its marker names the new one's place)
+    if (err instanceof Error) err.message += `; the new ${c.fullName} was created, the old job is left as ${aside}: delete it in Jenkins`;
+    throw err;
+  }
+}
+
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
@@ -117,7 +150,8 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       emit({ type: 'step', change, ok: true, done, total });
       return true;
     } catch (err) {
-      const f: StepFailure = { change, error: errorText(err) };
+      const verdict = classifyFailure(err, change);
+      const f: StepFailure = { change, error: errorText(err), class: verdict.class, hint: verdict.hint };
       if (err instanceof ArchiveError && err.held) f.held = true;
       result.failed.push(f);
       done++;
@@ -174,8 +208,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
         } catch (err) {
           throw new ArchiveError(`not replaced: archiving its builds failed: ${errorText(err)}; the job is kept as it is and the next sync tries again`, err instanceof ArchiveError && err.held);
         }
-        await api.deleteJob(c.fullName);
-        return api.createJob(c.fullName, c.config!);
+        return replaceJob(api, c);
       }
       return api.updateJob(c.fullName, c.config!);
     },
@@ -192,6 +225,13 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     const v = c.view!;
     const folder = v.folder.length ? v.folder.join('/') : undefined;
     if (c.kind === 'create') return api.createView(v.name, c.config!, folder);
+    if (c.kind === 'delete') return api.deleteView(v.name, folder);
+    if (c.kind === 'replace') {
+      await api.deleteView(v.name, folder);
+      return api.createView(v.name, c.config!, folder);
+    }
+    // a view made from a template gets its whole config; a definition's list view its members
+    if (c.config !== undefined) return api.updateViewConfig(v.name, c.config, folder);
     for (const j of v.add) await api.addJobToView(v.name, j, folder);
     for (const j of v.remove) await api.removeJobFromView(v.name, j, folder);
   });
@@ -213,7 +253,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     emit({ type: 'step', change: c, ok: false, error: 'skipped', done, total });
   }
   const jobDeletes = allJobDeletes.filter((c) => !waiting(c));
-  await phase('deletes', jobDeletes, async (c) => {
+  const deleteJob = async (c: Change): Promise<void> => {
     try {
       await archiveFirst(c);
     } catch (err) {
@@ -227,20 +267,23 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       throw new ArchiveError(`not deleted: archiving its builds failed: ${errorText(err)}; ${kept}; the next sync tries again`, err instanceof ArchiveError && err.held);
     }
     await api.deleteJob(c.fullName);
-  });
+  };
   const folderDeletes = acting.filter((c) => c.kind === 'delete' && c.target === 'folder');
-  const deleteDepths = [...new Set(folderDeletes.map((c) => depth(c.fullName)))].sort((a, b) => b - a);
-  const failedDeletes = new Set(result.failed.filter((f) => f.change.kind === 'delete').map((f) => f.change.fullName));
-  for (const d of deleteDepths) {
-    const level = folderDeletes.filter((c) => depth(c.fullName) === d);
-    // a folder whose content failed to go is left alone (never delete a non-empty folder)
-    const ready = level.filter((c) => ![...failedDeletes].some((n) => n.startsWith(c.fullName + '/')));
-    for (const c of level.filter((x) => !ready.includes(x))) {
-      result.skipped.push({ change: c, error: 'something inside it could not be deleted' });
-      done++;
-      failedDeletes.add(c.fullName);
+  // Deepest first, jobs (folder-type ones included) before the folders jobsmith made: an item whose
+  // content failed to go is left alone (never delete what still holds something).
+  const failedDeletes = new Set<string>();
+  for (const list of [jobDeletes, folderDeletes]) {
+    const deleteDepths = [...new Set(list.map((c) => depth(c.fullName)))].sort((a, b) => b - a);
+    for (const d of deleteDepths) {
+      const level = list.filter((c) => depth(c.fullName) === d);
+      const ready = level.filter((c) => ![...failedDeletes].some((n) => n.startsWith(c.fullName + '/')));
+      for (const c of level.filter((x) => !ready.includes(x))) {
+        result.skipped.push({ change: c, error: 'something inside it could not be deleted' });
+        done++;
+        failedDeletes.add(c.fullName);
+      }
+      await phase('deletes', ready, (c) => (c.target === 'job' ? deleteJob(c) : api.deleteJob(c.fullName)), (c) => failedDeletes.add(c.fullName));
     }
-    await phase('deletes', ready, (c) => api.deleteJob(c.fullName), (c) => failedDeletes.add(c.fullName));
   }
 
   if (opts.signal?.aborted) result.notStarted = notStarted;

@@ -4,6 +4,7 @@
  * when include is absent or empty) and no exclude pattern.
  */
 import picomatch from 'picomatch';
+import { globProblem } from '../model/glob.js';
 
 export interface BranchFilter {
   include?: string[];
@@ -25,11 +26,8 @@ export function invalidPatterns(patterns: readonly string[]): Array<{ index: num
       bad.push({ index, message: 'empty pattern' });
       return;
     }
-    try {
-      picomatch.makeRe(p, { strictBrackets: true });
-    } catch (e) {
-      bad.push({ index, message: e instanceof Error ? e.message : String(e) });
-    }
+    const problem = globProblem(p);
+    if (problem !== undefined) bad.push({ index, message: problem });
   });
   return bad;
 }

@@ -10,7 +10,7 @@ import type { Definition } from '../load/definition.js';
 import type { Workspace } from '../load/workspace.js';
 import type { ObservedState } from '../model/observed.js';
 import { folderConfig } from '../render/folder-config.js';
-import { checkGoodName } from '../render/job-name.js';
+import { checkItemName } from '../render/job-name.js';
 import { renderTemplate, type TokenValues } from '../render/render-template.js';
 import { jobNameFor, projectTokenValues } from '../render/render-workspace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
@@ -54,7 +54,7 @@ export function workspaceBranchRenderer(ws: Workspace): RenderBranchJob {
     const template = use ? ws.templates.get(use.template) : undefined;
     if (!def || !use || !template) return { diagnostics }; // unknown template: reported by render
     const name = nameFor(jobNameFor(def, use));
-    const bad = checkGoodName(name);
+    const bad = checkItemName(name);
     if (bad) {
       diagnostics.push({ severity: 'error', code: 'bad-job-name', message: `branch job name "${name}": ${bad}`, field: `branches.templates[${index}]`, file: use.loc.file, line: use.loc.line, column: use.loc.column });
       return { diagnostics };

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { ObservedItem, ObservedState } from '../model/observed.js';
 import { parseMarker, type Marker } from '../plan/marker.js';
-import { classForRoot } from '../plan/job-types.js';
+import { classForRoot } from '../model/item-types.js';
 
 /** Which live jobs a bulk operation looks at (before any config condition). All given parts must hold. */
 export interface JobSelector {

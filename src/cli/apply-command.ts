@@ -9,7 +9,7 @@ import { commandInfo } from './commands.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { EXIT } from './exit-codes.js';
-import { appliedToJson, exitCodeFor, reportArchived, reportInterrupted } from './report-apply.js';
+import { appliedToJson, exitCodeFor, reportArchived, reportFailures, reportInterrupted } from './report-apply.js';
 import { progressMode, progressReporter } from './progress.js';
 import type { Plan } from '../model/plan.js';
 
@@ -73,8 +73,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
         if (reportInterrupted(ap, `Make a new plan and apply it to converge.`)) return code;
         if (plan.refused) process.stderr.write('The plan was refused when it was made; nothing was changed.\n');
         reportArchived(ap);
-        for (const f of ap.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
-        for (const f of ap.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+        reportFailures(ap, 'Make a new plan and apply it to converge.');
         process.stdout.write(`Applied ${ap.succeeded.length} change(s), ${ap.failed.length} failed, ${ap.skipped.length} skipped.\n`);
       }
       return code;

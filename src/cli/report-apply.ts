@@ -16,6 +16,8 @@ export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undef
   if (!plan) return EXIT.ok;
   if (plan.refused) return EXIT.badInput;
   if (applied?.notStarted) return EXIT.interrupted;
+  // a failure no retry fixes because the definitions ask for what Jenkins refuses: bad input
+  if (applied && applied.failed.some((f) => f.class === 'input' && !f.held)) return EXIT.badInput;
   if (applied && (applied.failed.some((f) => !f.held) || applied.skipped.length > 0)) return EXIT.external;
   if (applied && applied.failed.length > 0) return EXIT.badInput;
   if (plan.problems.some((p) => p.severity === 'error' && p.category === 'external')) return EXIT.external;
@@ -29,7 +31,7 @@ export function appliedToJson(a: ApplyResult | undefined): unknown {
   return {
     refused: a.refused,
     succeeded: a.succeeded.map(brief),
-    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error, ...(f.held ? { held: true } : {}) })),
+    failed: a.failed.map((f) => ({ ...brief(f.change), error: f.error, ...(f.held ? { held: true } : {}), ...(f.class !== undefined ? { class: f.class, hint: f.hint } : {}) })),
     skipped: a.skipped.map((f) => ({ ...brief(f.change), error: f.error })),
     archived: a.archived,
     ...(a.notStarted ? { interrupted: true, notStarted: a.notStarted.map(brief) } : {}),
@@ -64,4 +66,23 @@ export function reportArchived(ap: ApplyResult): void {
 /** A job name as a shell argument (quoted when it needs to be). */
 export function quoteArg(s: string): string {
   return /^[A-Za-z0-9._\/@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The failures of an apply, on stderr: each failed step with what to do (`→ ...`), then one line
+ * that says whether running `again` converges or something must be changed first.
+ */
+export function reportFailures(ap: ApplyResult, again: string, summary?: string): void {
+  if (ap.failed.length === 0 && ap.skipped.length === 0) return;
+  const needsChange = ap.failed.filter((f) => f.class === 'input' || f.class === 'jenkins');
+  let text = summary !== undefined ? `${summary}\n` : '';
+  for (const f of ap.failed) text += `  failed ${f.change.kind} ${printable(f.change.fullName)}: ${printable(f.error)}\n${f.hint !== undefined && f.class !== 'transient' ? `    → ${printable(f.hint)}\n` : ''}`;
+  for (const f of ap.skipped) text += `  skipped ${f.change.kind} ${printable(f.change.fullName)}: ${printable(f.error)}\n`;
+  if (needsChange.length === 0) text += `${again}\n`;
+  else {
+    const inDefs = needsChange.filter((f) => f.class === 'input').length;
+    const where = inDefs === needsChange.length ? 'the definitions' : inDefs === 0 ? 'Jenkins' : 'the definitions or Jenkins';
+    text += `${needsChange.length} failure(s) will fail again until ${where} change (see → above); ${ap.failed.length - needsChange.length > 0 || ap.skipped.length > 0 ? 'the others are transient: ' : ''}${again.charAt(0).toLowerCase()}${again.slice(1)} after that.\n`;
+  }
+  process.stderr.write(text);
 }

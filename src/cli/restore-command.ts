@@ -36,7 +36,7 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
     const { planToJson } = await import('../plan/print-json.js');
     const { formatPlanText } = await import('../plan/print-text.js');
     const { runRestore } = await import('../bulk/run-restore.js');
-    const { appliedToJson, reportInterrupted } = await import('./report-apply.js');
+    const { appliedToJson, reportFailures, reportInterrupted } = await import('./report-apply.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');
     const { progressMode, progressReporter } = await import('./progress.js');
     const interrupt = onInterrupt();
@@ -58,7 +58,7 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       });
       const invalid = o.plan === undefined;
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0;
-      const code = invalid || o.plan!.refused ? EXIT.badInput : o.applied?.notStarted ? EXIT.interrupted : failed ? EXIT.external : EXIT.ok;
+      const code = invalid || o.plan!.refused ? EXIT.badInput : o.applied?.notStarted ? EXIT.interrupted : o.applied?.failed.some((f) => f.class === 'input') ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
       if (a.json) {
         process.stdout.write(JSON.stringify({ kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }, null, 1) + '\n');
         return code;
@@ -73,8 +73,7 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       else if (!a.apply && hasActions(o.plan!)) process.stdout.write('Nothing was changed; run again with --apply to restore.\n');
       if (o.applied && reportInterrupted(o.applied, 'Run restore again to finish (it never deletes, and skips what is there).')) return code;
       if (o.applied) {
-        for (const f of o.applied.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
-        for (const f of o.applied.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+        reportFailures(o.applied, 'Run restore again to finish.');
         process.stdout.write(`Restored: ${o.applied.succeeded.length} done, ${o.applied.failed.length} failed, ${o.applied.skipped.length} skipped.\n`);
       }
       return code;

@@ -6,7 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { planToJson } from '../plan/print-json.js';
-import { appliedToJson, exitCodeFor, reportArchived, reportInterrupted } from './report-apply.js';
+import { appliedToJson, exitCodeFor, reportArchived, reportFailures, reportInterrupted } from './report-apply.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
 import type { SyncOutcome } from '../sync/run-sync.js';
@@ -97,9 +97,7 @@ export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, extra: Re
   if (ap && plan) {
     if (reportInterrupted(ap, 'Run sync again to converge.')) return code;
     if (ap.failed.length || ap.skipped.length) {
-      process.stderr.write(`${ap.failed.length} change(s) failed, ${ap.skipped.length} skipped; ${ap.succeeded.length} applied. Run sync again to converge.\n`);
-      for (const f of ap.failed) process.stderr.write(`  failed ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
-      for (const f of ap.skipped) process.stderr.write(`  skipped ${f.change.kind} ${f.change.fullName}: ${f.error}\n`);
+      reportFailures(ap, 'Run sync again to converge.', `${ap.failed.length} change(s) failed, ${ap.skipped.length} skipped; ${ap.succeeded.length} applied.`);
     } else if (ap.succeeded.length > 0) {
       process.stdout.write(`Applied ${ap.succeeded.length} change(s) (${plan.summary.unchanged} unchanged).\n`);
     }

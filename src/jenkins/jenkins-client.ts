@@ -591,10 +591,10 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
 
   // ---------------------------------------------------------------- views
 
-  async listViews(folder = ''): Promise<Array<{ name: string; className: string; jobs: string[] }>> {
+  async listViews(folder = ''): Promise<Array<{ name: string; className: string; jobs: string[]; description?: string | null }>> {
     if (folder) this.checkName('list views', folder);
-    const j = await this.getJson({ operation: 'list views', ...(folder ? { target: folder } : {}), route: 'GET views api/json', path: `${itemPath(folder)}api/json${query({ tree: 'views[name,jobs[fullName]]' })}` });
-    return flattenListing({ jobs: [], views: (j as { views?: unknown }).views ?? [] }, folder).views.map((v) => ({ name: v.name, className: v.className, jobs: v.jobs }));
+    const j = await this.getJson({ operation: 'list views', ...(folder ? { target: folder } : {}), route: 'GET views api/json', path: `${itemPath(folder)}api/json${query({ tree: 'views[name,description,jobs[fullName]]' })}` });
+    return flattenListing({ jobs: [], views: (j as { views?: unknown }).views ?? [] }, folder).views.map((v) => ({ name: v.name, className: v.className, jobs: v.jobs, description: v.description ?? null }));
   }
 
   async createView(name: string, configXml: string, folder = ''): Promise<void> {
@@ -874,7 +874,12 @@ function describeFailure(res: HttpResponse, body: string, authenticated: boolean
     default: {
       if (res.status >= 500) {
         const m = /(?:[\w.$]+(?:Exception|Error))(?::[^\n<]{0,200})?/.exec(body);
-        return m ? `Jenkins reported ${htmlText(m[0]).trim()}` : 'Jenkins reported an internal error';
+        // the root cause, when the page shows the chain (`Caused by: ...`): it says what is wrong
+        const causes = [...body.matchAll(/Caused by: ((?:[\w.$]+(?:Exception|Error))(?::[^\n<]{0,200})?)/g)];
+        const cause = causes.length > 0 ? htmlText(causes[causes.length - 1]![1]!).trim() : undefined;
+        if (!m) return 'Jenkins reported an internal error';
+        const first = htmlText(m[0]).trim();
+        return `Jenkins reported ${first}${cause !== undefined && cause !== first ? ` (caused by ${cause})` : ''}`;
       }
       const text = htmlText(body).trim();
       return text.slice(0, 200) || `HTTP ${res.status}`;

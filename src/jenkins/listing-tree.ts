@@ -11,7 +11,7 @@ import type { ObservedItem, ObservedState, ObservedView } from '../model/observe
 export const DEFAULT_LIST_DEPTH = 6;
 
 const ITEM_FIELDS = 'name,fullName,description,color';
-const VIEW_FIELDS = 'views[name,jobs[fullName]]';
+const VIEW_FIELDS = 'views[name,description,jobs[fullName]]';
 
 function jobsNode(levels: number): string {
   const inner = levels <= 1 ? 'jobs' : jobsNode(levels - 1);
@@ -54,7 +54,7 @@ function viewsOf(node: Json, folder: string[], out: ObservedView[]): void {
         if (full !== undefined) jobs.push(full);
       }
     }
-    out.push({ name, folder: [...folder], className: str(v._class) ?? '', jobs });
+    out.push({ name, folder: [...folder], className: str(v._class) ?? '', jobs, description: str(v.description) ?? null });
   }
 }
 

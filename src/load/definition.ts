@@ -30,6 +30,7 @@ import type { YAMLMap } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { TOKEN_NAME_RE } from '../xml/scan.js';
+import { globProblem } from '../model/glob.js';
 import { YamlSource, type Loc } from './yaml-source.js';
 
 /** A token value as written: text, or a list of texts (lists only make sense to ejs templates). */
@@ -275,7 +276,11 @@ function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesS
       if (!list) ok = false;
       else {
         spec[key] = list.map((x) => x.value);
-        list.forEach((x, i) => (spec.locs[`${key}[${i}]`] = x.loc));
+        list.forEach((x, i) => {
+          spec.locs[`${key}[${i}]`] = x.loc;
+          const problem = globProblem(x.value) ?? (key === 'refs' && !x.value.startsWith('refs/') ? 'a refs pattern names git refs, so it starts with refs/ (e.g. refs/pull/*/head)' : undefined);
+          if (problem !== undefined) y.errorAt(x.loc, 'bad-branch-pattern', `branches.${key}[${i}] is not a valid glob: ${problem}`, `${f}[${i}]`);
+        });
       }
     } else if (key === 'templates') {
       spec.templates = templateUses(y, value, f);

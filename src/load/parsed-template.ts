@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { SaxesParser as SaxesParserType } from 'saxes';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { TokenContext, XmlVersion } from '../xml/escape-context.js';
+import { isViewRoot } from '../model/item-types.js';
 import { makeLocator, scanXml, TOKEN_NAME_SOURCE, type Slot } from '../xml/scan.js';
 import type { TemplateSidecar, TokenSpec } from './template-sidecar.js';
 
@@ -74,6 +75,16 @@ export const KNOWN_ROOT_ELEMENTS: ReadonlySet<string> = new Set([
   'com.cloudbees.plugins.flow.BuildFlow',
   'external-monitor-job',
 ]);
+
+/** Root elements of configs XStream reads that are not top-level items (what they are, for the message). */
+const NOT_ITEMS: Readonly<Record<string, string>> = {
+  hudson: "Jenkins' own configuration",
+  maven2: 'a Maven module (part of a Maven job)',
+  'matrix-config': 'a matrix configuration (part of a matrix job)',
+  slave: 'a node (agent)',
+  'hudson.model.Hudson': "Jenkins' own configuration",
+  'jenkins.model.Jenkins': "Jenkins' own configuration",
+};
 
 const EJS_TAG = /<%[^]*?%>/g;
 
@@ -153,7 +164,8 @@ export function parseTemplate(name: string, file: string, bytes: Uint8Array, sid
     for (const e of scan.errors) {
       diagnostics.push({ severity: 'error', code: e.code, message: `not well-formed XML: ${e.message}`, file, ...locate(e.offset) });
     }
-    if (scan.errors.length === 0) {
+    if (scan.doctype !== undefined) diagnostics.push(doctypeDiagnostic(file, locate(scan.doctype)));
+    if (scan.errors.length === 0 && scan.doctype === undefined) {
       // Second opinion from an independent parser: report what it finds that the scanner let through.
       const other = saxesError(text);
       if (other) diagnostics.push({ severity: 'error', code: 'xml-not-well-formed', message: `not well-formed XML: ${other.message}`, file, line: other.line, column: other.column });
@@ -168,11 +180,14 @@ export function parseTemplate(name: string, file: string, bytes: Uint8Array, sid
     template.renderable = !diagnostics.some((d) => d.severity === 'error');
   }
   for (const o of template.occurrences) addToken(template, o.name);
-  if (template.rootElement !== undefined && !KNOWN_ROOT_ELEMENTS.has(template.rootElement)) {
+  const notAnItem = template.rootElement !== undefined ? NOT_ITEMS[template.rootElement] : undefined;
+  if (notAnItem !== undefined) {
+    diagnostics.push({ severity: 'error', code: 'not-an-item', message: `root element <${template.rootElement}> is ${notAnItem}, not a job, folder or view: Jenkins refuses it as an item (ClassCastException)`, file, line: template.rootLine ?? 1 });
+  } else if (template.rootElement !== undefined && !KNOWN_ROOT_ELEMENTS.has(template.rootElement) && !isViewRoot(template.rootElement)) {
     diagnostics.push({
       severity: 'warning',
       code: 'unknown-root-element',
-      message: `root element <${template.rootElement}> is not a job type jobsmith knows; Jenkins refuses a config whose type no installed plugin provides`,
+      message: `root element <${template.rootElement}> is not a job, folder or view type jobsmith knows; Jenkins refuses a config whose type no installed plugin provides`,
       file,
       line: template.rootLine ?? 1,
     });
@@ -186,6 +201,21 @@ export function parseTemplate(name: string, file: string, bytes: Uint8Array, sid
     }
   }
   return { template, diagnostics };
+}
+
+/**
+ * A DOCTYPE is refused in templates. Jenkins stores a submitted config through an XXE-safe
+ * transform (`XMLUtils.safeTransform`): a DOCTYPE with an internal subset is dropped and its entities
+ * are expanded into the stored text, one with external parts is refused (500). Either way what Jenkins
+ * holds is not what was rendered (so `--verify` would report drift forever), and jobsmith itself never
+ * expands entities (no DTD processing anywhere: XXE stays impossible). The entities' text written out
+ * does the same job.
+ */
+export const DOCTYPE_MESSAGE =
+  'a DOCTYPE is not allowed in a template: Jenkins drops it when it stores the config (expanding its entities, refusing external ones), so the job in Jenkins would never match the template; write the entities\u2019 text out instead';
+
+export function doctypeDiagnostic(file: string, at: { line: number; column: number }): Diagnostic {
+  return { severity: 'error', code: 'xml-doctype', message: DOCTYPE_MESSAGE, file, ...at };
 }
 
 function addToken(t: ParsedTemplate, name: string): void {

@@ -78,6 +78,14 @@ export class YamlSource {
     return d;
   }
 
+  /** An error at a location already known (a list item's value). */
+  errorAt(loc: Loc, code: string, message: string, field?: string): Diagnostic {
+    const d: Diagnostic = { severity: 'error', code, message, file: loc.file, line: loc.line, column: loc.column };
+    if (field !== undefined) d.field = field;
+    this.diagnostics.push(d);
+    return d;
+  }
+
   warn(node: unknown, code: string, message: string, field?: string): Diagnostic {
     const d: Diagnostic = { severity: 'warning', code, message, ...this.loc(node) };
     if (field !== undefined) d.field = field;

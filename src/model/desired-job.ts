@@ -52,6 +52,30 @@ export interface ArchiveOptOut {
   branches: string[];
 }
 
+/**
+ * A view made from a template whose root element is a view type (`hudson.model.ListView`, ...): it
+ * lives in the project's folder (the root when it has none) and is named like a job would be
+ * (`<project>-<template>`, or the entry's `job:`). Managed like a job: created, updated, verified,
+ * deleted with its project (the marker is in the view's description).
+ */
+export interface DesiredTemplateView {
+  /** View name. */
+  name: string;
+  /** Folder the view lives in (empty at the root). */
+  folder: string[];
+  /** Folder path and name joined by `/` (the key of the view). */
+  fullName: string;
+  project: string;
+  template: string;
+  /** Rendered config.xml (no jobsmith marker). */
+  config: string;
+  /** `sha256:` + hex digest of `config`. */
+  hash: string;
+  /** Root element of the rendered config (the view's class). */
+  rootElement: string;
+  source: { file: string; line?: number };
+}
+
 /** Everything render produces for one run. */
 export interface DesiredState {
   jobs: DesiredJob[];
@@ -59,4 +83,6 @@ export interface DesiredState {
   views: DesiredView[];
   /** Absent: no definition opts out. */
   archiveOptOut?: ArchiveOptOut;
+  /** Views made from view templates (absent: none). */
+  templateViews?: DesiredTemplateView[];
 }

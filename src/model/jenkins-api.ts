@@ -34,7 +34,7 @@ export interface JenkinsApi {
   ensureFolder(fullName: string): Promise<void>;
 
   /** Views of a folder (empty path = root). */
-  listViews(folder?: string): Promise<Array<{ name: string; className: string; jobs: string[] }>>;
+  listViews(folder?: string): Promise<Array<{ name: string; className: string; jobs: string[]; description?: string | null }>>;
   createView(name: string, configXml: string, folder?: string): Promise<void>;
   getViewConfig(name: string, folder?: string): Promise<string>;
   updateViewConfig(name: string, configXml: string, folder?: string): Promise<void>;

@@ -26,6 +26,8 @@ export interface ObservedView {
   className: string;
   /** Full names of the jobs in the view, when listed. */
   jobs: string[];
+  /** Raw description (a view made from a template carries a jobsmith marker there); null when unset, absent when not listed. */
+  description?: string | null;
 }
 
 export interface ObservedState {

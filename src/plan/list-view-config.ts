@@ -1,5 +1,5 @@
 /** config.xml of a Jenkins ListView holding the given jobs (names relative to the view's folder). */
-import { escapeXmlText } from './config-description.js';
+import { escapeText } from '../xml/escape.js';
 
 export function listViewConfig(name: string, jobs: readonly string[], description?: string): string {
   const sorted = [...new Set(jobs)].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
@@ -7,14 +7,14 @@ export function listViewConfig(name: string, jobs: readonly string[], descriptio
   const lines = [
     '<?xml version="1.1" encoding="UTF-8"?>',
     '<hudson.model.ListView>',
-    `  <name>${escapeXmlText(name)}</name>`,
-    ...(description ? [`  <description>${escapeXmlText(description)}</description>`] : []),
+    `  <name>${escapeText(name)}</name>`,
+    ...(description ? [`  <description>${escapeText(description)}</description>`] : []),
     '  <filterExecutors>false</filterExecutors>',
     '  <filterQueue>false</filterQueue>',
     '  <properties class="hudson.model.View$PropertyList"/>',
     '  <jobNames>',
     '    <comparator class="java.lang.String$CaseInsensitiveComparator"/>',
-    ...sorted.map((j) => `    <string>${escapeXmlText(j)}</string>`),
+    ...sorted.map((j) => `    <string>${escapeText(j)}</string>`),
     '  </jobNames>',
     '  <jobFilters/>',
     '  <columns>',

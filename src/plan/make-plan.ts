@@ -12,20 +12,23 @@ import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
 import { emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
+import { readRootChild } from '../xml/root-description.js';
 import { sha256 } from '../model/hash.js';
-import { typeChanges } from './job-types.js';
+import { classForRoot, FOLDER_CLASS, isFolderRoot, typeChanges } from '../model/item-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
+import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
 import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
-import { sameConfig } from './same-job-config.js';
+import { matchesRenderedWithMarker } from './same-job-config.js';
 import { planViews } from './plan-views.js';
+import { planTemplateViews } from './plan-template-views.js';
 
 export interface PlanOptions {
   /** What to do with managed jobs whose project/template left the definitions (default delete). */
@@ -57,9 +60,18 @@ export interface PlanInput {
   branchScopes?: Record<string, BranchScope>;
   /**
    * `--verify`: configs fetched from Jenkins for managed jobs (full name → config.xml); a job whose
-   * fetched config differs semantically from the rendered one is updated ("edited in Jenkins").
+   * fetched config differs semantically from the config jobsmith pushes for it (the rendered config
+   * with its marker) is updated ("edited in Jenkins"). Parts Jenkins rewrites itself are not drift
+   * (src/model/item-types.ts jenkinsOwnedParts).
    */
   observedConfigs?: ReadonlyMap<string, string>;
+  /**
+   * `--verify`, decided while the configs were read (plan-sync compares each as it arrives, with
+   * `verifyJob`): full name → whether the config Jenkins holds matches what jobsmith pushes.
+   */
+  verifiedConfigs?: ReadonlyMap<string, boolean>;
+  /** `--verify`: configs of this owner's template views (view key `folder/name` → config.xml). */
+  observedViewConfigs?: ReadonlyMap<string, string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
   holdDeletions?: string;
   options?: PlanOptions;
@@ -77,6 +89,16 @@ export function pushedJobConfig(job: DesiredJob, owner: string, name: string = j
   return withMarker(job.config, formatMarker(desiredMarker(job, owner, name)));
 }
 
+/**
+ * `--verify` for one managed job: does the config Jenkins holds (`live`) say what jobsmith pushes
+ * for it at `name` (the rendered config with its marker; src/plan/same-job-config.ts)? Undefined
+ * when the config was not read.
+ */
+export function verifyJob(job: DesiredJob, owner: string, name: string, live: string | undefined): boolean | undefined {
+  if (live === undefined) return undefined;
+  return matchesRenderedWithMarker(live, job.config, formatMarker(desiredMarker(job, owner, name)), job.rootElement);
+}
+
 export function desiredMarker(job: DesiredJob, owner: string, name: string = job.fullName): Marker {
   const m: Marker = { kind: 'job', owner, name, project: job.project, template: job.template, hash: job.hash };
   if (job.branch !== undefined) m.branch = job.branch;
@@ -85,6 +107,16 @@ export function desiredMarker(job: DesiredJob, owner: string, name: string = job
 
 export function pushedFolderConfig(config: string, owner: string, name: string): string {
   return withMarker(config, formatMarker({ kind: 'folder', owner, name, hash: sha256(config) }));
+}
+
+/** A free name beside `fullName` for the old item of a replacement while the new one is created. */
+function asideName(fullName: string, free: (name: string) => boolean): string {
+  const parent = parentOf(fullName);
+  for (let k = 0; ; k++) {
+    const leaf = `jobsmith-replaced-${sha256(`${fullName}\u0000${k}`).slice(7, 19)}`;
+    const name = parent ? `${parent}/${leaf}` : leaf;
+    if (free(name)) return name;
+  }
 }
 
 function parentOf(fullName: string): string {
@@ -208,7 +240,9 @@ export function makePlan(input: PlanInput): Plan {
       missing.push(job);
       continue;
     }
-    if (o.item.isFolder) {
+    // A folder is in the way unless it is this job (a managed folder-type item) or, for a folder-type
+    // template of the same class, an unmanaged folder that --adopt may take over.
+    if (o.item.isFolder && !isManagedJob(o) && (!isFolderRoot(job.rootElement) || typeChanges(job.rootElement, o.item.className) || isManagedFolder(o))) {
       changes.push({ ...base, kind: 'conflict', reason: `a folder (${o.item.className}) has this name` });
       problems.push({ severity: 'error', category: 'input', code: 'job-conflict', project: job.project, message: `${job.fullName}: a folder has this name; the job cannot be created (rename the folder or the job)` });
       blocked.set(jobIdentity(job), job.fullName);
@@ -226,6 +260,11 @@ export function makePlan(input: PlanInput): Plan {
           message: `${job.fullName}: ${what}; not touched (if these definitions are that owner, set \`owner: ${o.marker!.owner}\` in jobsmith.yaml)`,
         });
         blocked.set(jobIdentity(job), job.fullName);
+      } else if (opts.adopt && typeChanges(job.rootElement, o.item.className)) {
+        // a config push cannot change an item's type: Jenkins would refuse it every time
+        changes.push({ ...base, kind: 'conflict', reason: `not adopted: it is a ${o.item.className}, the template makes ${classForRoot(job.rootElement) ?? job.rootElement} (a config push cannot change the type)` });
+        problems.push({ severity: 'warning', category: 'notice', code: 'adopt-type-differs', message: `${job.fullName}: not adopted: it is a ${o.item.className} and the template makes another type; delete it in Jenkins (or rename it) to let jobsmith create it` });
+        blocked.set(jobIdentity(job), job.fullName);
       } else if (opts.adopt) {
         changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, config: pushedJobConfig(job, owner, o.item.fullName) });
       } else {
@@ -238,10 +277,16 @@ export function makePlan(input: PlanInput): Plan {
     }
     const m = o.marker;
     if (typeChanges(job.rootElement, o.item.className)) {
-      if (o.item.building) {
+      const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set()) : undefined;
+      if (o.item.building || contents?.building) {
         changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync` });
+      } else if (contents && contents.held.length > 0) {
+        changes.push({ ...base, kind: 'keep', reason: `type changes (${o.item.className} → ${job.rootElement}), but replacing it would delete what it holds: ${describeHeld(contents.held)}` });
+        problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${job.fullName}: not replaced (its type changes to ${job.rootElement}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
       } else {
-        changes.push({ ...base, kind: 'replace', previousHash: m.hash, reason: `job type changes (${o.item.className} → ${job.rootElement}): deleted and created again`, config: pushedJobConfig(job, owner) });
+        // renamed aside first, deleted only once the new one exists (src/apply/apply-plan.ts replaceJob)
+        const aside = asideName(o.item.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
+        changes.push({ ...base, kind: 'replace', previousHash: m.hash, via: aside, reason: `job type changes (${o.item.className} → ${job.rootElement}): the new one is created, then the old one deleted`, config: pushedJobConfig(job, owner) });
       }
       continue;
     }
@@ -252,20 +297,18 @@ export function makePlan(input: PlanInput): Plan {
     else if (m.branch !== job.branch) reason = 'branch recorded in the marker changed';
     else if (m.hash !== job.hash) reason = `rendered config changed (template ${job.template} or project ${job.project})`;
     else if (o.claimed === 'legacy') reason = 'old marker (v1) upgraded: records owner and name';
-    else if (input.observedConfigs) {
-      const seen = input.observedConfigs.get(o.item.fullName);
-      if (seen !== undefined && !sameConfig(seen, job.config)) reason = 'edited in Jenkins (drift found by --verify)';
+    else if (input.verifiedConfigs || input.observedConfigs) {
+      // compared with exactly what jobsmith pushed (marker included), not with the rendered config
+      const matches = input.verifiedConfigs?.get(o.item.fullName) ?? verifyJob(job, owner, o.item.fullName, input.observedConfigs?.get(o.item.fullName));
+      if (matches === false) reason = 'edited in Jenkins (drift found by --verify)';
     }
     if (reason !== undefined) {
       changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
       changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
     }
-    if (m.gone !== undefined && o.item.disabled && !job.disabled) {
-      changes.push({ ...base, kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' });
-    } else if (job.disabled && !o.item.disabled) {
-      changes.push({ ...base, kind: 'disable', reason: 'the definition disables it' });
-    }
+    const enabling = enableOrDisable(job, o.item.disabled, m.gone, reason !== undefined);
+    if (enabling) changes.push({ ...base, ...enabling });
   }
 
   // ---- managed jobs no longer desired where they are
@@ -341,8 +384,8 @@ export function makePlan(input: PlanInput): Plan {
     };
     if (via !== undefined) change.via = via;
     changes.push(change);
-    if (src.item.disabled && src.marker.gone !== undefined && !job.disabled) changes.push({ ...base, kind: 'enable', reason: 'back in the definitions: re-enabled' });
-    else if (job.disabled && !src.item.disabled) changes.push({ ...base, kind: 'disable', reason: 'the definition disables it' });
+    const enabling = enableOrDisable(job, src.item.disabled, src.marker.gone, true);
+    if (enabling) changes.push({ ...base, ...enabling });
   }
 
   // ---- creates: missing desired jobs that are not the far end of a move
@@ -350,11 +393,20 @@ export function makePlan(input: PlanInput): Plan {
   for (const job of missing) {
     if (pairedDestinations.has(job.fullName)) continue;
     changes.push({ ...jobBase(job), kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job, owner) });
+    if (job.disabled) changes.push({ ...jobBase(job), kind: 'disable', reason: 'the definition disables it' });
     createdById.set(jobIdentity(job), job.fullName);
   }
 
   // ---- deletions (and branch teardown) of managed jobs that leave and are not moved
   const heldBranchProjects = new Map<string, string>();
+  /** Deletions of folder-type items: decided last, when it is known what else goes (./rules/folder-contents.ts). */
+  const folderTypeDeletes: Array<{ c: ClassifiedItem & { marker: Marker }; change: Change }> = [];
+  const pushLeaving = (c: ClassifiedItem & { marker: Marker }, change: Change): void => {
+    if (!c.item.isFolder) changes.push(change);
+    else if (change.kind === 'delete') folderTypeDeletes.push({ c, change });
+    else if (change.kind === 'disable') changes.push({ ...change, kind: 'keep', reason: `${change.reason.replace(/ \(--removed disable\)$/, '')} (a folder cannot be disabled: kept)` });
+    else changes.push(change);
+  };
   for (const c of leaving) {
     if (pairedSources.has(c.item.fullName)) continue;
     const m = c.marker;
@@ -363,29 +415,29 @@ export function makePlan(input: PlanInput): Plan {
     const identity = jobIdentity(m);
     const blocker = blocked.get(identity);
     if (blocker !== undefined) {
-      changes.push({ ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)` });
       continue;
     }
     const replacement = createdById.get(identity);
     if (m.branch !== undefined) {
       const scope = input.branchScopes ? input.branchScopes[project] : undefined;
       if (!input.branchScopes) {
-        changes.push({ ...base, kind: 'keep', reason: 'branch job: branch detection did not run, nothing torn down' });
+        pushLeaving(c, { ...base, kind: 'keep', reason: 'branch job: branch detection did not run, nothing torn down' });
         continue;
       }
       if (scope) {
         const d = decideGoneBranch(m.branch, m.gone, scope, now, projectsWithBranchJobs.has(project));
         if (d.action === 'hold') {
-          changes.push({ ...base, kind: 'keep', reason: `not torn down: ${d.why}` });
+          pushLeaving(c, { ...base, kind: 'keep', reason: `not torn down: ${d.why}` });
           if (!heldBranchProjects.has(project)) heldBranchProjects.set(project, d.why);
         } else if (d.action === 'retire') {
-          changes.push({ ...base, kind: 'disable', retire: nowIso, reason: d.why });
+          pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: d.why });
         } else if (d.action === 'delete') {
-          changes.push(deleteOrPostpone(c.item, base, d.why, m.gone === undefined ? nowIso : undefined));
+          pushLeaving(c, deleteOrPostpone(c.item, base, d.why, m.gone === undefined ? nowIso : undefined));
         } else if (!c.item.disabled) {
-          changes.push({ ...base, kind: 'disable', reason: `${d.why} (was re-enabled in Jenkins)` });
+          pushLeaving(c, { ...base, kind: 'disable', reason: `${d.why} (was re-enabled in Jenkins)` });
         } else {
-          changes.push({ ...base, kind: 'keep', reason: d.why });
+          pushLeaving(c, { ...base, kind: 'keep', reason: d.why });
         }
         continue;
       }
@@ -400,33 +452,48 @@ export function makePlan(input: PlanInput): Plan {
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
     if (removed === 'keep') {
-      changes.push({ ...base, kind: 'keep', reason: `${why} (--removed keep)` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `${why} (--removed keep)` });
     } else if (removed === 'disable') {
-      if (m.gone === undefined) changes.push({ ...base, kind: 'disable', retire: nowIso, reason: `${why} (--removed disable)` });
-      else if (!c.item.disabled) changes.push({ ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
-      else changes.push({ ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
+      if (m.gone === undefined) pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: `${why} (--removed disable)` });
+      else if (!c.item.disabled) pushLeaving(c, { ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
+      else pushLeaving(c, { ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
     } else {
       const d = deleteOrPostpone(c.item, base, why);
       // half of a replacement: deleted only once the job that replaces it was created
       if (d.kind === 'delete' && replacement !== undefined) d.after = replacement;
-      changes.push(d);
+      pushLeaving(c, d);
     }
   }
   for (const [project, why] of heldBranchProjects) {
     problems.push({ severity: 'error', category: 'external', code: 'branch-listing', project, message: `project ${project}: branch jobs left untouched: ${why}` });
   }
 
-  // ---- managed folders no longer desired: deleted only when everything in them goes too
+  // ---- folder-type items that leave (deepest first): deleted only when nothing in them would be lost
   const goingAway = new Set(changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName));
   for (const from of movedFrom.keys()) goingAway.add(from);
+  const lowerGone = (): Set<string> => new Set([...goingAway].map((n) => n.toLowerCase()));
+  folderTypeDeletes.sort((a, b) => b.c.item.fullName.split('/').length - a.c.item.fullName.split('/').length);
+  for (const { c, change } of folderTypeDeletes) {
+    const contents = folderContents(c.item, input.observed.items, lowerGone());
+    if (contents.held.length > 0) {
+      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own` });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
+      continue;
+    }
+    const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), change.reason);
+    if (change.after !== undefined && d.kind === 'delete') d.after = change.after;
+    changes.push(d.kind === 'disable' ? { ...d, kind: 'keep', reason: `${change.reason}; a build is running inside it: deleted by a later sync` } : d);
+    if (d.kind === 'delete') goingAway.add(c.item.fullName);
+  }
+
+  // ---- managed folders no longer desired: deleted only when everything in them goes too
   const managedFolders = classified.filter(isManagedFolder).filter((c) => !desiredFolderNames.has(c.item.fullName));
   managedFolders.sort((a, b) => b.item.fullName.split('/').length - a.item.fullName.split('/').length);
   for (const f of managedFolders) {
     const name = f.item.fullName;
     if (!inScope(name)) continue;
     const prefix = name + '/';
-    const inside = classified.filter((c) => c.item.fullName.startsWith(prefix));
-    const staying = inside.filter((c) => !goingAway.has(c.item.fullName) && !(c.item.isFolder && goingAway.has(c.item.fullName)));
+    const staying = folderContents({ ...f.item, className: FOLDER_CLASS }, input.observed.items, lowerGone()).held;
     const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
     const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
     if (staying.length === 0 && !createdInside && !viaInside) {
@@ -440,9 +507,14 @@ export function makePlan(input: PlanInput): Plan {
   // ---- views (Jenkins' ListView follows a rename; a job moved to another folder leaves the view's listing)
   const managedNames = new Set(managedJobs.map((c) => c.item.fullName));
   for (const d of movedFrom.values()) managedNames.add(d);
-  const observedViews = movedFrom.size === 0 ? input.observed.views : input.observed.views.map((v) => followMoves(v, movedFrom));
+  // a replaced job is a new item: Jenkins' list views lose the old one (renamed aside, then deleted)
+  const replaced = new Set(changes.filter((c) => c.kind === 'replace').map((c) => c.fullName));
+  const observedViews = movedFrom.size === 0 && replaced.size === 0 ? input.observed.views : input.observed.views.map((v) => ({ ...followMoves(v, movedFrom), jobs: followMoves(v, movedFrom).jobs.filter((j) => !replaced.has(j)) }));
   const projectOf = new Map(input.desired.jobs.map((j) => [j.fullName, j.project]));
   changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), managedNames, goingAway }));
+  const templateViews = planTemplateViews(input.desired.templateViews ?? [], input.observed.views, { owner, inScope, adopt: opts.adopt ?? false, ...(input.observedViewConfigs ? { observedConfigs: input.observedViewConfigs } : {}) });
+  changes.push(...templateViews.changes);
+  problems.push(...templateViews.problems);
 
   // ---- what else carries a marker (never touched), said once
   const ownership: OwnershipCounts = { otherOwners: 0, copies: 0, oldMarkers: 0 };
@@ -476,7 +548,7 @@ export function makePlan(input: PlanInput): Plan {
   if (empty) problems.push(empty);
   const mass = massDeleteProblem(finalChanges, managedCount, opts.massDelete ?? DEFAULT_MASS_DELETE, opts.allowMassDelete ?? false);
   if (mass) problems.push(mass);
-  finalChanges = archiveFirst(finalChanges, opts.archive, input.desired.archiveOptOut);
+  finalChanges = archiveFirst(finalChanges, opts.archive, input.desired.archiveOptOut, new Set(input.observed.items.filter((i) => i.isFolder).map((i) => i.fullName)));
 
   const summary = emptySummary();
   for (const c of finalChanges) summary[c.kind]++;
@@ -484,7 +556,7 @@ export function makePlan(input: PlanInput): Plan {
     format: 'jobsmith-plan',
     version: 1,
     createdAt: nowIso,
-    options: { removed, allowMassDelete: opts.allowMassDelete ?? false, adopt: opts.adopt ?? false, verify: input.observedConfigs !== undefined, only: opts.only ?? [], ...(opts.allowEmpty ? { allowEmpty: true } : {}) },
+    options: { removed, allowMassDelete: opts.allowMassDelete ?? false, adopt: opts.adopt ?? false, verify: input.observedConfigs !== undefined || input.verifiedConfigs !== undefined, only: opts.only ?? [], ...(opts.allowEmpty ? { allowEmpty: true } : {}) },
     changes: finalChanges,
     problems,
     summary,
@@ -494,6 +566,34 @@ export function makePlan(input: PlanInput): Plan {
     ownership,
     ...(opts.archive ? { archive: { ...opts.archive } } : {}),
   };
+}
+
+/**
+ * Whether a managed job is enabled or disabled after this run. A config push sets `<disabled>` to what
+ * the template says, so after one the wanted state is asserted again:
+ * - the definition disables it → disabled;
+ * - retired by jobsmith (`gone=`) and desired again → enabled;
+ * - disabled by hand in Jenkins (no `gone=`) → stays disabled (a push does not undo it).
+ */
+function enableOrDisable(job: DesiredJob, observedDisabled: boolean, gone: string | undefined, pushed: boolean): Pick<Change, 'kind' | 'reason'> | undefined {
+  // a template may itself say `<disabled>true</disabled>`: then the push leaves the job disabled
+  const pushesDisabled = pushed && templateDisables(job);
+  if (job.disabled) {
+    if ((!observedDisabled && !pushed) || (pushed && !pushesDisabled)) return { kind: 'disable', reason: 'the definition disables it' };
+    return undefined;
+  }
+  if (!observedDisabled) return undefined;
+  if (gone !== undefined) return pushesDisabled ? undefined : { kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' };
+  if (pushed && !pushesDisabled) return { kind: 'disable', reason: 'disabled in Jenkins: kept disabled after the config update' };
+  return undefined;
+}
+
+function templateDisables(job: DesiredJob): boolean {
+  try {
+    return readRootChild(job.config, 'disabled')?.trim() === 'true';
+  } catch {
+    return false;
+  }
 }
 
 /** A view as Jenkins will list it after the moves: a renamed job keeps its entry, a job moved to another folder leaves the listing. */

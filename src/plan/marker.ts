@@ -6,19 +6,23 @@
  *
  *   <!-- jobsmith:v2 owner=github.com%2Facme%2Fci%2Djobs name=team%2Fpayments%2DCI%2Dbuild%2Dtrunk project=payments template=CI%2Dbuild%2Dtrunk hash=sha256%3Aab12.. branch=feature%2Fx gone=2026%2D11%2D20T10%3A00%3A00.000Z -->
  *   <!-- jobsmith:v2 kind=folder owner=github.com%2Facme%2Fci%2Djobs name=team hash=sha256%3Acd34.. -->
+ *   <!-- jobsmith:v2 kind=view owner=github.com%2Facme%2Fci%2Djobs name=team%2Fpayments%2DDashboard project=payments template=Dashboard hash=sha256%3Aef56.. -->
  *
  * One line, fields separated by single spaces, `key=value`, keys lower-case letters, in this order:
  *
- * | key      | job      | folder   | meaning |
- * |----------|----------|----------|---------|
- * | kind     | absent   | `folder` | what the item is |
- * | owner    | required | required | the owner id of the definitions that wrote it (see src/sync/owner-id.ts: `owner:` in jobsmith.yaml, else the normalised git remote URL of the definitions, else `default`) |
- * | name     | required | required | the item's full name (`folder/job`) when jobsmith wrote the marker |
- * | project  | required | absent   | the definition (project) the job is rendered from |
- * | template | required | absent   | the template it is rendered from |
- * | hash     | required | required | `sha256:` of the rendered config (without the marker) |
- * | branch   | optional | absent   | the branch of a per-branch job |
- * | gone     | optional | absent   | ISO time jobsmith retired the job (branch gone, or `--removed disable`) |
+ * | key      | job      | folder   | view     | meaning |
+ * |----------|----------|----------|----------|---------|
+ * | kind     | absent   | `folder` | `view`   | what the item is (a job, or a folder-type item made from a template, has no kind) |
+ * | owner    | required | required | required | the owner id of the definitions that wrote it (see src/sync/owner-id.ts: `owner:` in jobsmith.yaml, else the normalised git remote URL of the definitions, else `default`) |
+ * | name     | required | required | required | the item's full name (`folder/job`), or the view's folder path and name, when jobsmith wrote the marker |
+ * | project  | required | absent   | required | the definition (project) the job is rendered from |
+ * | template | required | absent   | required | the template it is rendered from |
+ * | hash     | required | required | required | `sha256:` of the rendered config (without the marker) |
+ * | branch   | optional | absent   | absent   | the branch of a per-branch job |
+ * | gone     | optional | absent   | absent   | ISO time jobsmith retired the job (branch gone, or `--removed disable`) |
+ *
+ * A view's marker is in the view's description (views made from view templates; added with
+ * `kind=view`: readers before it took such a marker for a job's, but they never read views).
  *
  * Values are percent-encoded (everything but `A-Z a-z 0-9 . _ ~`; `-` and `:` too), so they never
  * contain spaces, `-` (no `--`/`-->` inside the comment) or `<`/`>`/`&`. Unknown keys are ignored
@@ -42,7 +46,7 @@
  * name (it is then updated, which writes a v2 marker); any other v1 item is left alone.
  */
 export interface Marker {
-  kind: 'job' | 'folder';
+  kind: 'job' | 'folder' | 'view';
   /** v2: owner id of the definitions that wrote the marker (absent in v1 markers). */
   owner?: string;
   /** v2: the item's full name when the marker was written (absent in v1 markers). */
@@ -76,7 +80,7 @@ function decodeValue(v: string): string | undefined {
 export function formatMarker(m: Marker): string {
   const v2 = markerVersion(m) === 2;
   const parts: string[] = [];
-  if (m.kind === 'folder') parts.push('kind=folder');
+  if (m.kind !== 'job') parts.push(`kind=${m.kind}`);
   if (v2) parts.push(`owner=${encodeMarkerValue(m.owner!)}`, `name=${encodeMarkerValue(m.name!)}`);
   if (m.project !== undefined) parts.push(`project=${encodeMarkerValue(m.project)}`);
   if (m.template !== undefined) parts.push(`template=${encodeMarkerValue(m.template)}`);
@@ -120,8 +124,8 @@ function parseAt(description: string, at: number, version: 1 | 2): Marker | unde
     fields[key] = v;
   }
   if (fields.hash === undefined) return undefined;
-  const kind = fields.kind === 'folder' ? 'folder' : 'job';
-  if (kind === 'job' && (fields.project === undefined || fields.template === undefined)) return undefined;
+  const kind = fields.kind === 'folder' ? 'folder' : fields.kind === 'view' ? 'view' : 'job';
+  if (kind !== 'folder' && (fields.project === undefined || fields.template === undefined)) return undefined;
   const marker: Marker = { kind, hash: fields.hash };
   if (version === 2) {
     if (!fields.owner || !fields.name) return undefined;

@@ -16,7 +16,7 @@ export function observedFingerprint(observed: ObservedState, changes: readonly C
     [i.fullName, i.className, i.isFolder ? 'F' : 'J', i.disabled ? 'D' : 'E', deleting.has(i.fullName) && i.building ? 'B' : '', i.description ?? ''].join('\t'),
   );
   lines.sort();
-  const views = observed.views.filter((v) => v.folder.length === 0).map((v) => ['view', viewKey(v.name, v.folder), v.className, [...v.jobs].sort().join(',')].join('\t'));
+  const views = observed.views.filter((v) => v.folder.length === 0).map((v) => ['view', viewKey(v.name, v.folder), v.className, [...v.jobs].sort().join(','), v.description ?? ''].join('\t'));
   views.sort();
   const h = createHash('sha256');
   for (const l of lines) h.update(l + '\n');

@@ -9,7 +9,8 @@
  * - what is written: every config pushed carries this owner's marker naming the item it is written to,
  *   and (given the definitions' render) is exactly what the planner would push; an adoption is of a
  *   name the definitions want;
- * - a folder is deleted only when everything in it goes in the same plan;
+ * - a folder, or a folder-type item, is deleted or replaced only when nothing in it would be lost
+ *   (./rules/folder-contents.ts);
  * - a view loses only jobs this owner manages (or moves);
  * - running builds (./rules/running-builds.ts): no deletion of a job that is building now;
  * - the mass-delete guard (./rules/mass-delete-guard.ts) and the empty-definitions guard
@@ -25,9 +26,12 @@ import { readDescription } from './config-description.js';
 import { markerVersion, parseMarker } from './marker.js';
 import { pushedFolderConfig, pushedJobConfig } from './make-plan.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
-import { claimFor, classifyItem, describeOwnership, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
+import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
+import { describeHeld, folderContents } from './rules/folder-contents.js';
+import { FOLDER_CLASS } from '../model/item-types.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
 import { viewKey } from './plan-views.js';
+import { ownViewMarker, pushedViewConfig } from './plan-template-views.js';
 
 export interface RecheckInput {
   plan: Plan;
@@ -75,7 +79,7 @@ export function recheckPlan(input: RecheckInput): string[] {
       why.push(`${c.kind} ${c.fullName}: it does not exist in Jenkins`);
       return undefined;
     }
-    const isOwn = o.ownership === 'own' && o.marker?.kind === kind && o.item.isFolder === (kind === 'folder');
+    const isOwn = kind === 'job' ? isManagedJob(o) : isManagedFolder(o);
     const claimed = claimable && !isOwn && claimFor(o, kind === 'folder' ? { kind: 'folder' } : { kind: 'job', identity: jobIdentity(c) }, exists) !== undefined;
     if (!isOwn && !claimed) {
       why.push(`${c.kind} ${c.fullName}: ${describeOwnership(o)}`);
@@ -145,7 +149,7 @@ export function recheckPlan(input: RecheckInput): string[] {
         }
         const src = lookup(c.from);
         if (!src) why.push(`move ${c.from} -> ${c.fullName}: ${c.from} does not exist in Jenkins`);
-        else if (!(src.ownership === 'own' && src.marker?.kind === 'job' && !src.item.isFolder)) why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
+        else if (!isManagedJob(src)) why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
         else if (src.item.building) why.push(`move ${c.from} -> ${c.fullName}: a build is running`);
         absent(c);
         if (c.via !== undefined) {
@@ -159,6 +163,15 @@ export function recheckPlan(input: RecheckInput): string[] {
       case 'update':
       case 'replace': {
         const o = owned(c, kind, true);
+        if (c.kind === 'replace' && c.via !== undefined) {
+          absent(c, c.via);
+          if (parentOf(c.via) !== parentOf(c.fullName)) why.push(`replace ${c.fullName}: its old item would be renamed to ${c.via}, outside its folder`);
+        }
+        if (o && c.kind === 'replace' && o.item.isFolder) {
+          const contents = folderContents(o.item, input.observed.items, new Set());
+          if (contents.held.length > 0) why.push(`replace ${c.fullName}: it holds ${describeHeld(contents.held)}, which replacing it would delete`);
+          if (contents.building) why.push(`replace ${c.fullName}: a build is running inside it`);
+        }
         const name = kind === 'folder' || c.kind === 'update' ? (o?.item.fullName ?? c.fullName) : c.fullName;
         carriesMarker(c, kind, name);
         break;
@@ -166,7 +179,7 @@ export function recheckPlan(input: RecheckInput): string[] {
       case 'adopt': {
         const o = lookup(c.fullName);
         if (!o) why.push(`adopt ${c.fullName}: it does not exist in Jenkins`);
-        else if (o.ownership === 'foreign' || o.item.isFolder) why.push(`adopt ${c.fullName}: ${o.item.isFolder ? 'it is a folder' : describeOwnership(o)}`);
+        else if (o.ownership === 'foreign' || isManagedFolder(o)) why.push(`adopt ${c.fullName}: ${o.ownership === 'foreign' ? describeOwnership(o) : 'it is a folder jobsmith made to hold jobs'}`);
         if (!plan.options.adopt) why.push(`adopt ${c.fullName}: the plan was made without --adopt`);
         carriesMarker(c, 'job', o?.item.fullName ?? c.fullName);
         break;
@@ -181,13 +194,11 @@ export function recheckPlan(input: RecheckInput): string[] {
       case 'delete': {
         const o = owned(c, kind, false);
         if (o && kind === 'job' && o.item.building) why.push(`delete ${c.fullName}: a build is running`);
-        if (o && kind === 'folder') {
-          const prefix = o.item.fullName.toLowerCase() + '/';
-          const staying = classified.filter((x) => {
-            const n = x.item.fullName.toLowerCase();
-            return n.startsWith(prefix) && !deleting.has(n) && !movingAway.has(n);
-          });
-          if (staying.length > 0) why.push(`delete folder ${c.fullName}: it still holds ${staying.slice(0, 3).map((x) => x.item.fullName).join(', ')}${staying.length > 3 ? ', ...' : ''}`);
+        if (o && o.item.isFolder) {
+          const gone = new Set([...deleting, ...movingAway]);
+          const contents = folderContents(kind === 'folder' ? { ...o.item, className: FOLDER_CLASS } : o.item, input.observed.items, gone);
+          if (contents.held.length > 0) why.push(`delete ${kind === 'folder' ? 'folder ' : ''}${c.fullName}: it still holds ${describeHeld(contents.held)}`);
+          if (kind === 'job' && contents.building) why.push(`delete ${c.fullName}: a build is running inside it`);
         }
         break;
       }
@@ -197,12 +208,35 @@ export function recheckPlan(input: RecheckInput): string[] {
   }
 
   function checkView(c: Change): void {
-    if (!c.view || (c.kind !== 'create' && c.kind !== 'update')) {
+    if (!c.view || !['create', 'update', 'delete', 'replace', 'adopt'].includes(c.kind)) {
       why.push(`${c.kind} view ${c.fullName}: not something a plan does to a view`);
       return;
     }
     const key = viewKey(c.view.name, c.view.folder);
     const o = input.observed.views.find((v) => viewKey(v.name, v.folder) === key);
+    // a view made from a template: its whole config is written, under this owner's view marker
+    const templateView = c.config !== undefined && (c.kind !== 'create' || configMarker(c.config)?.kind === 'view');
+    if (templateView || c.kind === 'delete' || c.kind === 'replace' || c.kind === 'adopt') {
+      if (c.kind === 'create' && o) why.push(`create view ${key}: it exists already`);
+      if (c.kind !== 'create') {
+        if (!o) why.push(`${c.kind} view ${key}: it does not exist in Jenkins`);
+        else if (c.kind === 'adopt') {
+          const m = parseMarker(o.description);
+          if (m?.owner !== undefined && m.owner !== owner) why.push(`adopt view ${key}: it is managed by other definitions (owner ${m.owner})`);
+          if (!plan.options.adopt) why.push(`adopt view ${key}: the plan was made without --adopt`);
+        } else if (!ownViewMarker(o, owner)) why.push(`${c.kind} view ${key}: it does not carry this owner's view marker`);
+      }
+      if (c.kind !== 'delete') {
+        const m = configMarker(c.config ?? '');
+        if (!m || markerVersion(m) !== 2 || m.kind !== 'view' || m.owner !== owner || m.name !== key) why.push(`${c.kind} view ${key}: the config it would write does not carry this owner's marker for it`);
+        else if (input.desired) {
+          const d = (input.desired.templateViews ?? []).find((v) => v.fullName === key);
+          if (!d) why.push(`${c.kind} view ${key}: the definitions do not make this view`);
+          else if (pushedViewConfig(d, owner) !== c.config) why.push(`${c.kind} view ${key}: the config it would write is not what the definitions render`);
+        }
+      }
+      return;
+    }
     if (c.kind === 'create' && o) why.push(`create view ${key}: it exists already`);
     if (c.kind === 'update') {
       if (!o) why.push(`update view ${key}: it does not exist in Jenkins`);
@@ -217,8 +251,16 @@ export function recheckPlan(input: RecheckInput): string[] {
     }
   }
 
+  function configMarker(config: string): ReturnType<typeof parseMarker> {
+    try {
+      return parseMarker(readDescription(config));
+    } catch {
+      return undefined;
+    }
+  }
+
   // the guards, computed again over what Jenkins holds now
-  const managedCount = classified.filter((c) => c.ownership === 'own' && c.marker?.kind === 'job' && !c.item.isFolder).length;
+  const managedCount = classified.filter(isManagedJob).length;
   const mass = massDeleteProblem(plan.changes, managedCount, DEFAULT_MASS_DELETE, plan.options.allowMassDelete);
   if (mass?.category === 'refused') why.push(mass.message.replace(/^refusing to apply: /, ''));
   const empty = emptyDefinitionsProblem(input.projectCount, managedCount, plan.options.allowEmpty ?? false);

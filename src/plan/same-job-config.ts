@@ -1,16 +1,40 @@
 /**
- * Do two job configs say the same thing, the jobsmith marker aside? The semantic comparison
- * (src/xml/semantic-compare.ts) with the marker stripped from the root description.
+ * Do two job configs say the same thing? The semantic comparison (src/xml/semantic-compare.ts):
+ * - `sameConfig`: the jobsmith marker aside (import, restore: the marker is not what they compare);
+ * - `matchesPushed`: what `--verify` asks, marker included: does the config Jenkins holds say what
+ *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts).
  */
-import { canonicalConfig as canonicalXml, sameConfig as sameXml } from '../xml/semantic-compare.js';
+import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
+import { markedDescription } from './config-description.js';
+import { jenkinsOwnedParts } from '../model/item-types.js';
 import { stripMarker } from './marker.js';
 
 const markerBlind = { rootDescription: stripMarker };
 
 export function canonicalConfig(xml: string): string {
-  return canonicalXml(xml, markerBlind);
+  return normalConfig(xml, markerBlind);
 }
 
 export function sameConfig(a: string, b: string): boolean {
   return sameXml(a, b, markerBlind);
+}
+
+/** `--verify`: does the config read from Jenkins (`live`) match the config jobsmith pushed for an item of this root element? */
+export function matchesPushed(live: string, pushed: string, rootElement: string): boolean {
+  return sameXml(live, pushed, { ignoreRootChildren: jenkinsOwnedParts(rootElement) });
+}
+
+/**
+ * The same question from the rendered config and the marker, without building the pushed config:
+ * the rendered config's normal form with the marker put in its root description (added when it has
+ * none), as withMarker does. `--verify` asks it for every managed job.
+ */
+export function matchesRenderedWithMarker(live: string, rendered: string, marker: string, rootElement: string): boolean {
+  const ignoreRootChildren = jenkinsOwnedParts(rootElement);
+  try {
+    const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker) });
+    return normalConfig(live, { ignoreRootChildren }) === expected;
+  } catch {
+    return false;
+  }
 }

@@ -30,6 +30,24 @@ export function checkGoodName(name: string): string | undefined {
   return undefined;
 }
 
+/** The longest item name Jenkins can store: each item is a directory of that name (file systems allow 255 bytes). */
+export const MAX_ITEM_NAME_BYTES = 255;
+
+/**
+ * An item's name (job, folder): Jenkins' rules (`checkGoodName`), and what its store needs. Jenkins
+ * does not check the length itself: a longer name fails when the directory is made (HTTP 500), so it
+ * is refused here. Views have no directory and are checked with `checkGoodName` alone.
+ */
+export function checkItemName(name: string): string | undefined {
+  const bad = checkGoodName(name);
+  if (bad) return bad;
+  if (name.length * 3 > MAX_ITEM_NAME_BYTES) {
+    const bytes = new TextEncoder().encode(name).length;
+    if (bytes > MAX_ITEM_NAME_BYTES) return `the name is ${bytes} bytes of UTF-8; Jenkins keeps each item in a directory of that name, and a directory name has at most ${MAX_ITEM_NAME_BYTES} bytes`;
+  }
+  return undefined;
+}
+
 /** Jenkins compares item names case-insensitively (at the root; folders too, until a restart). */
 export function nameKey(fullName: string): string {
   return fullName.toLowerCase();

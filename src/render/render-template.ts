@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 import type ejsType from 'ejs';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
-import type { ParsedTemplate } from '../load/parsed-template.js';
+import { DOCTYPE_MESSAGE, type ParsedTemplate } from '../load/parsed-template.js';
 import type { TokenValue } from '../load/definition.js';
 import { escapeForContext, type TokenContext, type XmlVersion } from '../xml/escape-context.js';
 import { makeLocator, MARKER_CLOSE, MARKER_OPEN, scanXml, type Slot } from '../xml/scan.js';
@@ -220,6 +220,11 @@ function renderEjs(template: ParsedTemplate, values: TokenValues, ctx: RenderCon
         ...at(ctx.where ?? { file: template.file }),
       });
     }
+    return { config: '', diagnostics };
+  }
+  if (scan.doctype !== undefined) {
+    const p = makeLocator(text)(scan.doctype);
+    diagnostics.push({ severity: 'error', code: 'xml-doctype', message: `the output of ejs template ${template.name}${ctx.job ? ` for job ${ctx.job}` : ''} has a DOCTYPE at output line ${p.line}:${p.column}: ${DOCTYPE_MESSAGE}`, ...at(ctx.where ?? { file: template.file }) });
     return { config: '', diagnostics };
   }
   const config = substitute(template, scan.parts, scan.slots, values, outputs, scan.version, ctx, diagnostics);

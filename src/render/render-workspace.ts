@@ -4,13 +4,15 @@
  */
 import { sha256 } from '../model/hash.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
-import type { ArchiveOptOut, DesiredFolder, DesiredJob, DesiredState, DesiredView } from '../model/desired-job.js';
+import type { ArchiveOptOut, DesiredFolder, DesiredJob, DesiredState, DesiredTemplateView, DesiredView } from '../model/desired-job.js';
+import { isFolderRoot, isViewRoot } from '../model/item-types.js';
+import { parsePositioned } from '../xml/positions.js';
 import type { Definition, LocatedValue, TemplateUse, TokenValue } from '../load/definition.js';
 import type { ParsedTemplate } from '../load/parsed-template.js';
 import { checkTokenValue } from '../load/template-sidecar.js';
 import type { Workspace } from '../load/workspace.js';
 import { didYouMean } from '../load/did-you-mean.js';
-import { checkGoodName, nameKey } from './job-name.js';
+import { checkGoodName, checkItemName, nameKey } from './job-name.js';
 import { folderConfig } from './folder-config.js';
 import { renderTemplate, type TokenValues } from './render-template.js';
 
@@ -130,6 +132,9 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
   const seenNames = new Map<string, { fullName: string; at: string }>();
   const seenProjects = new Map<string, Definition>();
   const folderKeys = new Map<string, string>();
+  const templateViews: DesiredTemplateView[] = [];
+  /** View templates' views, by folder path and name: where each was made. */
+  const seenViews = new Map<string, string>();
   const templateNames = [...ws.templates.keys()];
 
   // Tokens some template uses (for the defaults file's unused check).
@@ -152,7 +157,7 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
 
     let folderOk = true;
     for (const seg of def.folder) {
-      const bad = checkGoodName(seg);
+      const bad = checkItemName(seg);
       if (bad) {
         diagnostics.push({ severity: 'error', code: 'bad-folder-name', message: `folder "${def.folder.join('/')}": ${bad}`, field: 'folder', ...loc(def.locs['folder']) });
         folderOk = false;
@@ -241,7 +246,7 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
       checkUse(use, false, i);
       const template = ws.templates.get(use.template);
       const name = jobNameFor(def, use);
-      const bad = checkGoodName(name);
+      const bad = isViewTemplate(template) ? checkGoodName(name) : checkItemName(name);
       if (bad) {
         diagnostics.push({ severity: 'error', code: 'bad-job-name', message: `job name "${name}": ${bad}`, field: use.job !== undefined ? `templates[${i}].job` : 'project', ...loc(use.jobLoc ?? use.loc) });
         return;
@@ -249,6 +254,14 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
       const fullName = [...def.folder, name].join('/');
       const key = nameKey(fullName);
       const here = `${use.loc.file}:${use.loc.line}:${use.loc.column}`;
+      if (isViewTemplate(template)) {
+        renderView(def, use, i, template!, name, fullName, here, folderOk && render);
+        return;
+      }
+      if (template?.rootElement !== undefined && isFolderRoot(template.rootElement) && (def.disabled || use.disabled)) {
+        const field = use.disabled ? `templates[${i}].disabled` : 'disabled';
+        diagnostics.push({ severity: 'error', code: 'folder-disabled', message: `${template.name} makes a folder-type item (${template.rootElement}), which Jenkins cannot disable: remove \`disabled\``, field, ...loc(use.disabled ? use.loc : (def.locs['disabled'] ?? use.loc)) });
+      }
       const prev = seenNames.get(key);
       if (prev) {
         diagnostics.push({
@@ -283,7 +296,14 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
       sources?.set(job, { def, use, template });
       jobs.push(job);
     });
-    def.branches?.templates.forEach((use, i) => checkUse(use, true, i));
+    def.branches?.templates.forEach((use, i) => {
+      checkUse(use, true, i);
+      const t = ws.templates.get(use.template);
+      if (t?.rootElement !== undefined && (isFolderRoot(t.rootElement) || isViewRoot(t.rootElement))) {
+        const what = isViewRoot(t.rootElement) ? 'a view' : 'a folder-type item';
+        diagnostics.push({ severity: 'error', code: 'branch-template-kind', message: `${t.name} makes ${what} (${t.rootElement}); branch templates make one job per branch, which jobsmith retires by disabling it: list it under templates instead (a multibranch project makes its own branch jobs)`, field: `branches.templates[${i}]`, ...loc(use.loc) });
+      }
+    });
 
     if (allTemplatesKnown) {
       for (const [name, v] of def.tokens) {
@@ -304,9 +324,9 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     }
   }
 
-  // Folders: every prefix of every job's folder path; a folder may not share a job's name.
+  // Folders: every prefix of every job's (and template view's) folder path; a folder may not share a job's name.
   const folders: DesiredFolder[] = [];
-  for (const job of jobs) {
+  for (const job of [...jobs, ...templateViews]) {
     for (let k = 1; k <= job.folder.length; k++) {
       const fullName = job.folder.slice(0, k).join('/');
       const key = nameKey(fullName);
@@ -339,6 +359,15 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   for (const v of views) v.jobs.sort();
+  // a definition's `view:` (a list view jobsmith fills) and a view template may not make the same view
+  const templateViewKeys = new Map(templateViews.map((v) => [v.fullName, v]));
+  for (const v of views) {
+    const t = templateViewKeys.get([...v.folder, v.name].join('/'));
+    if (!t) continue;
+    const def = ws.definitions.find((d) => d.view === v.name && d.folder.join('/') === v.folder.join('/'));
+    diagnostics.push({ severity: 'error', code: 'view-conflict', message: `view ${t.fullName} is made by template ${t.template} (project ${t.project}) and is also named by \`view:\`: rename one of them`, field: 'view', ...loc(def?.locs['view'] ?? t.source) });
+  }
+  templateViews.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
   const configOf = (job: DesiredJob): string => {
     const src = sources?.get(job);
     if (!src || job.config !== '') return job.config;
@@ -350,9 +379,66 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     if (def.archive === false) optOut.projects.push(def.project);
     if (def.branches?.archive === false) optOut.branches.push(def.project);
   }
-  const desired: DesiredState = { jobs, folders, views };
+  const desired: DesiredState = { jobs, folders, views, ...(templateViews.length > 0 ? { templateViews } : {}) };
   if (optOut.projects.length + optOut.branches.length > 0) desired.archiveOptOut = optOut;
   return { desired, diagnostics, configOf };
+
+  /** A view template's entry: its own name space (views of a folder), rendered like a job. */
+  function renderView(def: Definition, use: TemplateUse, i: number, template: ParsedTemplate, name: string, fullName: string, here: string, renderIt: boolean): void {
+    const prev = seenViews.get(fullName);
+    if (prev) {
+      diagnostics.push({ severity: 'error', code: 'duplicate-view', message: `view ${fullName} is also made at ${prev}`, field: `templates[${i}]`, ...loc(use.jobLoc ?? use.loc) });
+      return;
+    }
+    seenViews.set(fullName, here);
+    if (def.disabled || use.disabled) {
+      diagnostics.push({ severity: 'error', code: 'view-disabled', message: `${template.name} makes a view (${template.rootElement}), which cannot be disabled: remove \`disabled\``, field: use.disabled ? `templates[${i}].disabled` : 'disabled', ...loc(use.disabled ? use.loc : (def.locs['disabled'] ?? use.loc)) });
+    }
+    if (!renderIt) return;
+    const { values, valueLocs } = projectTokenValues(ws, def, use, template, name, def.folder);
+    const r = renderTemplate(template, values as TokenValues, { where: use.loc, valueLocs, job: fullName });
+    for (const d of r.diagnostics) if (d.code !== 'missing-token' && d.code !== 'template-not-renderable') diagnostics.push(d);
+    if (r.config === '') return;
+    const unsorted = unsortedJobNames(r.config);
+    if (unsorted !== undefined) {
+      diagnostics.push({ severity: 'warning', code: 'view-job-order', message: `${template.name}: the view's <jobNames> are not in the order Jenkins keeps them (case-insensitive: ${unsorted}): Jenkins stores them sorted, so --verify would report the view as edited on every run; sort them`, file: template.file });
+    }
+    templateViews.push({
+      name,
+      folder: [...def.folder],
+      fullName,
+      project: def.project,
+      template: template.name,
+      config: r.config,
+      hash: sha256(r.config),
+      rootElement: r.rootElement ?? template.rootElement ?? '',
+      source: { file: use.loc.file, line: use.loc.line },
+    });
+  }
+}
+
+/** A list view's `<jobNames>` entries out of Jenkins' order (a case-insensitive sorted set): the first pair out of order, or undefined. */
+function unsortedJobNames(config: string): string | undefined {
+  let root;
+  try {
+    root = parsePositioned(config);
+  } catch {
+    return undefined;
+  }
+  const names = root.root.children.find((c) => c.name === 'jobNames');
+  if (!names) return undefined;
+  const values = names.children.filter((c) => c.name === 'string').map((c) => root.text.slice(c.openEnd, c.closeStart));
+  for (let k = 1; k < values.length; k++) {
+    const a = values[k - 1]!.toLowerCase();
+    const b = values[k]!.toLowerCase();
+    if (a >= b) return `${values[k - 1]} before ${values[k]}`;
+  }
+  return undefined;
+}
+
+/** Does the template make a view (its root element is a view type)? */
+function isViewTemplate(template: ParsedTemplate | undefined): boolean {
+  return template?.rootElement !== undefined && isViewRoot(template.rootElement);
 }
 
 function suggestFor(tok: string, def: Definition, use: TemplateUse): string {

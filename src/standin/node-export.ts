@@ -10,6 +10,7 @@ import { firstChild } from '../xml/tree.js';
 import type { Container, Item } from './store.js';
 import { type NodeStore, type OfflineCause, type StandinNode, descriptionOfNode, displayNameOf, isOnline, labelsOf, modeOf, numExecutorsOf, remoteFsOf } from './nodes.js';
 import { assignedLabel } from './placement.js';
+import { escapeHtml } from './names.js';
 
 
 const LABEL_CLASS: Record<LabelExpr['kind'], string> = {
@@ -112,9 +113,6 @@ function offlineCauseBean(c: OfflineCause): Bean {
 function causeOf(n: StandinNode): OfflineCause | undefined {
   return n.temporarilyOffline ?? n.disconnected;
 }
-function htmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#039;');
-}
 
 function launcherClass(n: StandinNode): string | undefined {
   const l = firstChild(n.doc, 'launcher');
@@ -153,7 +151,7 @@ const COMPUTER_PROPS: Prop<ComputerRef>[] = [
   } },
   { name: 'offlineCauseReason', vis: 1, get: (r) => {
     const c = causeOf(r.n);
-    return c?.message != null ? htmlEscape(c.message) : '';
+    return c?.message != null ? escapeHtml(c.message) : '';
   } },
   { name: 'oneOffExecutors', vis: 1, get: () => [] },
   { name: 'temporarilyOffline', vis: 1, get: (r) => r.n.temporarilyOffline !== undefined },

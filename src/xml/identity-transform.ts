@@ -22,7 +22,7 @@
  * internal entities).
  */
 import { scanXml } from './scan.js';
-import { XmlSyntaxError } from './tree.js';
+import { XmlSyntaxError } from './syntax-error.js';
 
 type Version = '1.0' | '1.1';
 

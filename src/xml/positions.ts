@@ -1,11 +1,14 @@
-import { lineColumn, scanXml } from './scan.js';
-import { decodeWithMap } from './escape.js';
+import { scanXml } from './scan.js';
+import { decodeAttribute } from './escape.js';
+import { firstScanError, XmlSyntaxError } from './syntax-error.js';
+
+export { XmlSyntaxError };
 
 /**
  * A config.xml parsed into elements that remember where they are in the original text (UTF-16
  * offsets), so edits can be spliced into the text and everything else stays byte-for-byte.
  * Well-formedness is checked, and the positions found, by the project's one XML scanner
- * (src/render/xml-scan.ts, the one that checks templates): declared version 1.0/1.1, characters,
+ * (./scan.ts, the one that checks templates): declared version 1.0/1.1, characters,
  * references, tags, one root. Differential tests hold it to saxes on the real-world corpus.
  */
 export interface XmlTextPart {
@@ -41,17 +44,6 @@ export interface PositionedXml {
   root: XmlElementNode;
   /** `\r\n` when the document's first line break is CRLF, else `\n`. */
   eol: string;
-}
-
-export class XmlSyntaxError extends Error {
-  override name = 'XmlSyntaxError';
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-  }
 }
 
 export function parsePositioned(text: string): PositionedXml {
@@ -103,22 +95,11 @@ export function parsePositioned(text: string): PositionedXml {
       },
     },
   });
-  const first = scan.errors.reduce<(typeof scan.errors)[number] | undefined>((a, e) => (a === undefined || e.offset < a.offset ? e : a), undefined);
-  if (first) {
-    const p = lineColumn(text, first.offset);
-    throw new XmlSyntaxError(first.message, p.line, p.column);
-  }
-  if (!root) throw new XmlSyntaxError('no root element', 1, 1);
-  for (const a of rawAttrs) a.attrs[a.name] = attributeValue(a.raw, scan.version);
+  const error = firstScanError(text, scan.errors);
+  if (error) throw error;
+  if (!root) throw XmlSyntaxError.at(text, 0, 'no root element');
+  for (const a of rawAttrs) a.attrs[a.name] = decodeAttribute(a.raw, scan.version);
   const crlf = /\r?\n/.exec(text);
   return { text, root, eol: crlf?.[0] === '\r\n' ? '\r\n' : '\n' };
 }
 
-/**
- * An attribute's value as an XML parser reports it: literal line ends (XML 1.1 adds NEL and LINE
- * SEPARATOR, section 2.11) and tabs become spaces, then references are decoded.
- */
-function attributeValue(raw: string, version: string): string {
-  const lineEnds = version === '1.1' ? /\r[\n\u0085]?|[\n\t\u0085\u2028]/g : /\r\n?|[\n\t]/g;
-  return decodeWithMap(raw.replace(lineEnds, ' ')).text;
-}

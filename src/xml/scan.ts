@@ -16,7 +16,7 @@
  * With `markers`, ejs output placeholders (`U+FDD0 <index> U+FDD1`) are treated like tokens, so ejs output
  * gets the same context-aware escaping (and comments are a possible context for them).
  */
-import { invalidCharRegex, isLegalCharRef, type TokenContext, type XmlVersion } from './escape-context.js';
+import { isLegalCharRef, type TokenContext, type XmlVersion } from './escape-context.js';
 
 export interface Slot {
   /** Token name without `$`/braces; for an ejs marker, `#<index>`. */
@@ -44,6 +44,8 @@ export interface ScanResult {
   declaration: boolean;
   /** Name of the root element (undefined when there is none). */
   root?: string;
+  /** Offset of `<!DOCTYPE`, when the document has one (templates refuse it; see src/load/parsed-template.ts). */
+  doctype?: number;
   /** Well-formedness errors (scanning stops at the first structural one). */
   errors: ScanError[];
 }
@@ -88,6 +90,22 @@ const STRICT_DECL_RE =
 
 class Stop extends Error {}
 
+/**
+ * Characters a version cannot carry (the sets of ./escape-context.ts `invalidCharRegex`), written
+ * over UTF-16 units without the `u` flag, which V8 runs several times faster: a surrogate is bad
+ * only when it is not half of a pair.
+ */
+const LONE_SURROGATE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+const INVALID_CHAR_10 = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]|${LONE_SURROGATE}`);
+const INVALID_CHAR_11 = new RegExp(`[\\u0000\\uFFFE\\uFFFF]|${LONE_SURROGATE}`);
+
+const ATTR_SPECIAL: Record<string, RegExp> = { '"': /["<&$]/g, "'": /['<&$]/g };
+const ATTR_SPECIAL_MARKERS: Record<string, RegExp> = { '"': /["<&$\uFDD0]/g, "'": /['<&$\uFDD0]/g };
+/** The characters that end or need care in an attribute value quoted with `q` (shared: only `lastIndex` changes). */
+function attrSpecialFor(q: '"' | "'", markers: boolean): RegExp {
+  return (markers ? ATTR_SPECIAL_MARKERS : ATTR_SPECIAL)[q]!;
+}
+
 export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolean; listener?: ScanListener; anyEncoding?: boolean } = {}): ScanResult {
   const tokens = opts.tokens ?? true;
   const listener = opts.listener;
@@ -102,6 +120,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
   /** Literal text already cut off before litStart (after a `$$` escape). */
   let pending = '';
   let hasDtd = false;
+  let doctype: number | undefined;
   const n = text.length;
   let i = 0;
 
@@ -158,15 +177,27 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
     return at + m![0].length;
   };
   const name = (at: number, what: string): string => {
+    // Fast path: an ASCII name followed by an ASCII character (the usual element and attribute names).
+    let k = at;
+    let c = text.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58) {
+      for (c = text.charCodeAt(++k); (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58 || c === 45 || c === 46; c = text.charCodeAt(++k));
+      if (c < 0x80 || Number.isNaN(c)) return text.slice(at, k);
+    }
     const m = matchAt(NAME_AT, at);
     if (!m) fail(at, 'xml-not-well-formed', `expected ${what}`);
     return m![0];
   };
   /** Whitespace per the declared version (the XML declaration itself only knows the 1.0 set: section 2.11). */
   let wsAt = WS_AT;
+  let ws11 = false;
   const skipWs = (at: number): number => {
-    const m = matchAt(wsAt, at);
-    return m ? at + m[0].length : at;
+    // the usual whitespace by char codes; the regex only for XML 1.1's NEL and LINE SEPARATOR
+    let k = at;
+    for (let c = text.charCodeAt(k); c === 32 || c === 10 || c === 9 || c === 13; c = text.charCodeAt(++k));
+    if (!ws11) return k;
+    const m = matchAt(wsAt, k);
+    return m ? k + m[0].length : k;
   };
 
   try {
@@ -187,11 +218,13 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
       if (enc && !opts.anyEncoding && !/^utf-?8$/i.test(enc[2]!)) fail(i, 'unsupported-encoding', `encoding "${enc[2]}" is not supported: templates must be UTF-8`);
       i += d.length;
     }
-    if (version === '1.1') wsAt = WS_AT_11;
+    if (version === '1.1') {
+      wsAt = WS_AT_11;
+      ws11 = true;
+    }
     const onlyWs = version === '1.1' ? ONLY_WS_11 : ONLY_WS;
     const notWs = version === '1.1' ? NOT_WS_11 : NOT_WS;
-    const badChar = new RegExp(invalidCharRegex(version).source, 'gu');
-    const bad = badChar.exec(text);
+    const bad = (version === '1.1' ? INVALID_CHAR_11 : INVALID_CHAR_10).exec(text);
     if (bad) {
       const cp = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
       errors.push({ offset: bad.index, code: 'xml-invalid-char', message: `character U+${cp} is not allowed in XML ${version}` });
@@ -205,7 +238,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
     }
 
     const stack: Array<{ name: string; offset: number }> = [];
-    const contentSpecial = markers ? /[<&$\]\uFDD0]/g : /[<&$\]]/g;
+    const contentSpecial = markers ? /[<&$\]\uFDD0]/g : tokens ? /[<&$\]]/g : /[<&\]]/g;
     while (i < n) {
       if (stack.length === 0) {
         // Prolog / epilog: only whitespace, comments, PIs (and DOCTYPE before the root).
@@ -241,8 +274,10 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           continue;
         }
       }
-      // text[i] === '<'
-      if (text.startsWith('<!--', i)) {
+      // text[i] === '<': what follows says which markup it is (a start tag unless '!', '?' or '/')
+      const next = text.charCodeAt(i + 1);
+      const markup = next === 33 /* ! */ || next === 63 /* ? */ || next === 47; /* / */
+      if (markup && text.startsWith('<!--', i)) {
         const close = text.indexOf('-->', i + 4);
         if (close < 0) fail(i, 'xml-not-well-formed', 'unterminated comment');
         const dd = text.indexOf('--', i + 4);
@@ -252,7 +287,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         }
         listener?.other(i, close + 3);
         i = close + 3;
-      } else if (text.startsWith('<![CDATA[', i)) {
+      } else if (markup && text.startsWith('<![CDATA[', i)) {
         if (stack.length === 0) fail(i, 'xml-not-well-formed', 'CDATA section outside the root element');
         const start = i + 9;
         const close = text.indexOf(']]>', start);
@@ -270,9 +305,10 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         }
         listener?.cdata(i, close + 3);
         i = close + 3;
-      } else if (text.startsWith('<!DOCTYPE', i)) {
+      } else if (markup && text.startsWith('<!DOCTYPE', i)) {
         if (stack.length > 0 || root !== undefined || hasDtd) fail(i, 'xml-not-well-formed', 'DOCTYPE is only allowed once, before the root element');
         hasDtd = true;
+        doctype = i;
         let k = i + 9;
         let bracket = 0;
         for (; k < n; k++) {
@@ -288,7 +324,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         if (k >= n) fail(i, 'xml-not-well-formed', 'unterminated DOCTYPE');
         listener?.other(i, k + 1);
         i = k + 1;
-      } else if (text.startsWith('<?', i)) {
+      } else if (next === 63) {
         const target = name(i + 2, 'a processing instruction target');
         if (target.toLowerCase() === 'xml') fail(i, 'xml-not-well-formed', 'the XML declaration is only allowed at the very start of the file');
         const afterTarget = i + 2 + target.length;
@@ -297,7 +333,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
         if (close < 0) fail(i, 'xml-not-well-formed', 'unterminated processing instruction');
         listener?.other(i, close + 2);
         i = close + 2;
-      } else if (text.startsWith('</', i)) {
+      } else if (next === 47) {
         const nm = name(i + 2, 'an element name after </');
         let k = skipWs(i + 2 + nm.length);
         if (text[k] !== '>') fail(k, 'xml-not-well-formed', `expected '>' to end </${nm}`);
@@ -313,7 +349,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           root = nm;
         }
         let k = i + 1 + nm.length;
-        const seen = new Set<string>();
+        const seen: string[] = [];
         const attrSpans: Array<{ name: string; valueStart: number; valueEnd: number }> | undefined = listener ? [] : undefined;
         let empty = false;
         for (;;) {
@@ -332,8 +368,8 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           }
           if (!hadWs) fail(k, 'xml-not-well-formed', `expected whitespace, '>' or '/>' in <${nm}>`);
           const an = name(k, `an attribute name or '>' in <${nm}>`);
-          if (seen.has(an)) fail(k, 'xml-not-well-formed', `attribute ${an} given twice in <${nm}>`);
-          seen.add(an);
+          if (seen.includes(an)) fail(k, 'xml-not-well-formed', `attribute ${an} given twice in <${nm}>`);
+          seen.push(an);
           k = skipWs(k + an.length);
           if (text[k] !== '=') fail(k, 'xml-not-well-formed', `expected '=' after attribute ${an}`);
           k = skipWs(k + 1);
@@ -341,7 +377,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
           if (q !== '"' && q !== "'") fail(k, 'xml-not-well-formed', `attribute ${an} value must be quoted`);
           k++;
           const valueStart = k;
-          const attrSpecial = markers ? new RegExp(`[${q}<&$\\uFDD0]`, 'g') : new RegExp(`[${q}<&$]`, 'g');
+          const attrSpecial = attrSpecialFor(q as '"' | "'", markers);
           for (;;) {
             attrSpecial.lastIndex = k;
             const m = attrSpecial.exec(text);
@@ -373,7 +409,7 @@ export function scanXml(text: string, opts: { tokens?: boolean; markers?: boolea
     if (!(e instanceof Stop)) throw e;
   }
   parts.push(pending + text.slice(litStart));
-  return { parts, slots, version, declaration, ...(root !== undefined ? { root } : {}), errors };
+  return { parts, slots, version, declaration, ...(root !== undefined ? { root } : {}), ...(doctype !== undefined ? { doctype } : {}), errors };
 }
 
 /** 1-based line and column (in UTF-16 code units) of an offset. */
@@ -406,4 +442,11 @@ export function makeLocator(text: string): (offset: number) => { line: number; c
 function lineCol(text: string, offset: number): string {
   const p = lineColumn(text, offset);
   return `${p.line}:${p.column}`;
+}
+
+const VERSION_11 = /^\uFEFF?<\?xml[ \t\r\n][^>]*?version[ \t\r\n]*=[ \t\r\n]*(["'])1\.1\1/;
+
+/** The XML version a document declares (1.0 when it has no declaration). */
+export function declaredVersion(text: string): XmlVersion {
+  return VERSION_11.test(text.slice(0, 400)) ? '1.1' : '1.0';
 }

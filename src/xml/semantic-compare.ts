@@ -1,66 +1,184 @@
 /**
- * Semantic comparison of config.xml documents for `--verify` (drift detection), import's render-back
- * check, restore and undo. Jenkins re-serialises config.xml (XML 1.1 declaration, its own
+ * Semantic comparison of config.xml documents: `sync --verify` (drift), `plan --diff`, import's
+ * render-back check, restore and undo. Jenkins re-serialises config.xml (XML 1.1 declaration, its own
  * indentation, `<a/>` vs `<a></a>`, entity choices, CDATA written as escaped text, `plugin="x@version"`
- * attributes), so bytes never compare equal. Two configs are the same when their element trees match
- * after: dropping the declaration, comments and processing instructions; decoding references and
- * CDATA into text; joining the text between two elements and trimming it (whitespace-only text goes);
- * sorting attributes; ignoring `plugin` attributes; and, when the caller says how, normalising the
- * root's description (the plan strips the jobsmith marker there: src/plan/same-job-config.ts).
+ * attributes), so bytes never compare equal. Two configs are the same when their normal forms are:
  *
- * Parsed by the project's XML scanner (the one that checks templates; see ./positions.ts).
+ * - no declaration, comments or processing instructions;
+ * - references and CDATA decoded into text; the text between two elements joined and trimmed
+ *   (whitespace-only text goes);
+ * - attributes sorted, `plugin` attributes left out;
+ * - when the caller says how: the root's description normalised (the plan strips the jobsmith marker
+ *   there: src/plan/same-job-config.ts) and some direct children of the root left out (parts Jenkins
+ *   rewrites itself, such as a folder's view holder).
+ *
+ * The normal form is readable XML, one element per line, indented by two spaces: `plan --diff`
+ * shows a diff of two normal forms, so it shows real differences only. Text is escaped (`&amp;`,
+ * `&lt;`, `&gt;`) and never holds a raw `<`, so every line that starts with `<` is markup and the form
+ * is unambiguous; multi-line text keeps its line breaks.
+ *
+ * Written straight from the project's XML scanner's events (./scan.ts: the one that checks
+ * templates), without building a tree: `--verify` compares thousands of configs.
  */
-import { decodeWithMap } from './escape.js';
-import { parsePositioned, type XmlElementNode } from './positions.js';
+import { decodeAttribute, decodeText } from './escape.js';
+import { declaredVersion, scanXml } from './scan.js';
+import { firstScanError, XmlSyntaxError } from './syntax-error.js';
 
 export interface CompareOptions {
   /** Applied to the decoded text of the root element's `<description>` before comparing. */
   rootDescription?: (text: string) => string;
+  /** Direct children of the root element (by name) that are left out of the comparison. */
+  ignoreRootChildren?: ReadonlySet<string>;
+  /**
+   * When the root has no `<description>`, compare as if it had one right after its start tag, with
+   * the text `rootDescription('')` (the config jobsmith pushes for a rendered config without one).
+   */
+  insertRootDescription?: boolean;
 }
 
-function canon(text: string, el: XmlElementNode, out: string[], opts: CompareOptions): void {
-  const names = Object.keys(el.attrs)
-    .filter((k) => k !== 'plugin')
-    .sort();
-  out.push('<', el.name);
-  for (const k of names) out.push(' ', k, '=', JSON.stringify(el.attrs[k]));
-  out.push('>');
-  const isRootDescription = el.depth === 1 && el.name === 'description';
-  let pending = '';
-  const flush = (): void => {
-    let t = isRootDescription && opts.rootDescription ? opts.rootDescription(pending) : pending;
-    t = t.trim();
-    if (t !== '') out.push(JSON.stringify(t));
-    pending = '';
-  };
-  // Texts and children in document order (both are sorted by position already).
-  let c = 0;
-  for (const part of el.texts) {
-    while (c < el.children.length && el.children[c]!.start < part.start) {
-      flush();
-      canon(text, el.children[c++]!, out, opts);
-    }
-    pending += decodeWithMap(text.slice(part.start, part.end), part.kind === 'cdata').text;
-  }
-  while (c < el.children.length) {
-    flush();
-    canon(text, el.children[c++]!, out, opts);
-  }
-  flush();
-  out.push('</>');
+const TEXT_SPECIAL = /[&<>]/;
+function escapeNormalText(t: string): string {
+  return TEXT_SPECIAL.test(t) ? t.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')) : t;
 }
 
-/** A canonical string for a config.xml; throws when the XML is malformed. */
-export function canonicalConfig(xml: string, opts: CompareOptions = {}): string {
-  const doc = parsePositioned(xml);
+const ATTR_SPECIAL = /[&<>"\t\n\r]/;
+function escapeNormalAttr(t: string): string {
+  if (!ATTR_SPECIAL.test(t)) return t;
+  return t.replace(/[&<>"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c]!);
+}
+
+interface Frame {
+  name: string;
+  depth: number;
+  /** Index of the element's line in the output (rewritten when the element closes). */
+  line: number;
+  open: string;
+  /** Items written below it so far (texts and child elements), and whether the last one is a text. */
+  items: number;
+  lastText: boolean;
+  pending: string;
+  rootDescription: boolean;
+}
+
+/** An attribute's decoded value (most need no decoding: no reference, no whitespace but spaces). */
+function attributeValue(raw: string, version: '1.0' | '1.1'): string {
+  return /[&\t\n\r\u0085\u2028]/.test(raw) ? decodeAttribute(raw, version) : raw;
+}
+
+const INDENTS: string[] = [''];
+function indentOf(depth: number): string {
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + '  ');
+  return INDENTS[depth]!;
+}
+
+/** The normal form of a config.xml (readable, one element per line); throws XmlSyntaxError when the XML is malformed. */
+export function normalConfig(xml: string, opts: CompareOptions = {}): string {
+  const version = declaredVersion(xml);
   const out: string[] = [];
-  canon(doc.text, doc.root, out, opts);
-  return out.join('');
+  const stack: Frame[] = [];
+  let cursor = 0;
+  /** Depth of the ignored root child being skipped (0: none). */
+  let skipping = 0;
+  let sawRootDescription = false;
+  const textUpTo = (s: number): void => {
+    const top = stack[stack.length - 1];
+    if (top && skipping === 0 && s > cursor) top.pending += decodeText(xml.slice(cursor, s), false, version);
+  };
+  const flush = (f: Frame): void => {
+    let t = f.rootDescription && opts.rootDescription ? opts.rootDescription(f.pending) : f.pending;
+    f.pending = '';
+    t = t.trim();
+    if (t === '') return;
+    out.push(indentOf(f.depth + 1) + escapeNormalText(t));
+    f.items++;
+    f.lastText = true;
+  };
+  const close = (f: Frame): void => {
+    flush(f);
+    if (f.depth === 0 && opts.insertRootDescription && !sawRootDescription) {
+      // the description jobsmith adds right after the root start tag
+      const t = (opts.rootDescription ? opts.rootDescription('') : '').trim();
+      out.splice(f.line + 1, 0, t === '' ? '  <description/>' : `  <description>${escapeNormalText(t)}</description>`);
+      f.items++;
+      if (f.items === 1) f.lastText = false;
+    }
+    const indent = indentOf(f.depth);
+    if (f.items === 0) out[f.line] = `${indent}${f.open}/>`;
+    else if (f.items === 1 && f.lastText) out[f.line] = `${indent}${f.open}>${out.pop()!.slice(indent.length + 2)}</${f.name}>`;
+    else {
+      out[f.line] = `${indent}${f.open}>`;
+      out.push(`${indent}</${f.name}>`);
+    }
+  };
+  const scan = scanXml(xml, {
+    tokens: false,
+    anyEncoding: true,
+    listener: {
+      startTag(name, start, end, selfClosing, attrSpans) {
+        textUpTo(start);
+        cursor = end;
+        if (skipping > 0) {
+          if (!selfClosing) skipping++;
+          return;
+        }
+        const parent = stack[stack.length - 1];
+        const depth = stack.length;
+        if (parent && depth === 1 && opts.ignoreRootChildren?.has(name)) {
+          if (!selfClosing) skipping = 1;
+          return;
+        }
+        if (parent) {
+          flush(parent);
+          parent.items++;
+          parent.lastText = false;
+        }
+        let open = `<${name}`;
+        if (attrSpans.length > 0) {
+          const attrs = attrSpans.filter((a) => a.name !== 'plugin').map((a) => [a.name, attributeValue(xml.slice(a.valueStart, a.valueEnd), version)] as const);
+          attrs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+          for (const [k, v] of attrs) open += ` ${k}="${escapeNormalAttr(v)}"`;
+        }
+        const isRootDescription = depth === 1 && name === 'description';
+        if (isRootDescription) sawRootDescription = true;
+        const f: Frame = { name, depth, line: out.length, open, items: 0, lastText: false, pending: '', rootDescription: isRootDescription };
+        out.push('');
+        if (selfClosing) close(f);
+        else stack.push(f);
+      },
+      endTag(start, end) {
+        textUpTo(start);
+        cursor = end;
+        if (skipping > 0) {
+          skipping--;
+          return;
+        }
+        const f = stack.pop();
+        if (f) close(f);
+      },
+      cdata(start, end) {
+        textUpTo(start);
+        cursor = end;
+        const top = stack[stack.length - 1];
+        if (top && skipping === 0) top.pending += decodeText(xml.slice(start + 9, end - 3), true, version);
+      },
+      other(start, end) {
+        textUpTo(start);
+        cursor = end;
+      },
+    },
+  });
+  const error = firstScanError(xml, scan.errors);
+  if (error) throw error;
+  if (out.length === 0 || stack.length > 0) throw XmlSyntaxError.at(xml, xml.length, 'no root element');
+  return out.join('\n') + '\n';
 }
+
+/** The normal form, under its older name (equal strings ⇔ same config). */
+export const canonicalConfig = normalConfig;
 
 export function sameConfig(a: string, b: string, opts: CompareOptions = {}): boolean {
   try {
-    return canonicalConfig(a, opts) === canonicalConfig(b, opts);
+    return normalConfig(a, opts) === normalConfig(b, opts);
   } catch {
     return false;
   }

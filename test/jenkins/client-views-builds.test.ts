@@ -33,7 +33,7 @@ describe('views against the stand-in', () => {
     await c.createJob('v-b', FREESTYLE());
     await c.createView('My View', LIST_VIEW('My View', ['v-a']));
     let views = await c.listViews();
-    expect(views.find((v) => v.name === 'My View')).toEqual({ name: 'My View', className: 'hudson.model.ListView', jobs: ['v-a'] });
+    expect(views.find((v) => v.name === 'My View')).toEqual({ name: 'My View', className: 'hudson.model.ListView', jobs: ['v-a'], description: null });
     expect(await c.getViewConfig('My View')).toContain('<string>v-a</string>');
     await c.addJobToView('My View', 'v-b');
     await c.addJobToView('My View', 'v-b'); // already there: still 200
@@ -41,7 +41,7 @@ describe('views against the stand-in', () => {
     await c.removeJobFromView('My View', 'v-a');
     await c.updateViewConfig('My View', LIST_VIEW('My View', ['v-a', 'v-b']));
     const listed = await c.list();
-    expect(listed.views.find((v) => v.name === 'My View')).toEqual({ name: 'My View', folder: [], className: 'hudson.model.ListView', jobs: ['v-a', 'v-b'] });
+    expect(listed.views.find((v) => v.name === 'My View')).toEqual({ name: 'My View', folder: [], className: 'hudson.model.ListView', jobs: ['v-a', 'v-b'], description: null });
     await c.deleteView('My View');
     views = await c.listViews();
     expect(views.map((v) => v.name)).not.toContain('My View');

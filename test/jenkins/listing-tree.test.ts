@@ -3,12 +3,12 @@ import { flattenListing, listingTree } from '../../src/jenkins/listing-tree.js';
 
 describe('listing tree', () => {
   test('depth 1 selects fields, views and a bare jobs list', () => {
-    expect(listingTree(1)).toBe('jobs[name,fullName,description,color,views[name,jobs[fullName]],jobs],views[name,jobs[fullName]]');
+    expect(listingTree(1)).toBe('jobs[name,fullName,description,color,views[name,description,jobs[fullName]],jobs],views[name,description,jobs[fullName]]');
   });
   test('depth n nests n levels', () => {
     const t = listingTree(3);
     expect(t.match(/jobs\[name,fullName/g)).toHaveLength(3);
-    expect(t.endsWith('jobs]]],views[name,jobs[fullName]]')).toBe(true);
+    expect(t.endsWith('jobs]]],views[name,description,jobs[fullName]]')).toBe(true);
     expect(() => listingTree(0)).toThrow(RangeError);
   });
 });
@@ -38,7 +38,7 @@ describe('flattening', () => {
     ],
     views: [
       { _class: 'hudson.model.AllView', name: 'all', jobs: [{ _class: FREE, fullName: 'plain' }] },
-      { _class: 'hudson.model.ListView', name: 'L', jobs: [] },
+      { _class: 'hudson.model.ListView', name: 'L', description: 'dash <!-- jobsmith:v2 kind=view -->', jobs: [] },
     ],
   };
 
@@ -57,9 +57,9 @@ describe('flattening', () => {
   });
   test('views of the root and of folders, with full job names', () => {
     expect(flattenListing(response).views).toEqual([
-      { name: 'all', folder: [], className: 'hudson.model.AllView', jobs: ['plain'] },
-      { name: 'L', folder: [], className: 'hudson.model.ListView', jobs: [] },
-      { name: 'mine', folder: ['team'], className: 'hudson.model.ListView', jobs: ['team/a b'] },
+      { name: 'all', folder: [], className: 'hudson.model.AllView', jobs: ['plain'], description: null },
+      { name: 'L', folder: [], className: 'hudson.model.ListView', jobs: [], description: 'dash <!-- jobsmith:v2 kind=view -->' },
+      { name: 'mine', folder: ['team'], className: 'hudson.model.ListView', jobs: ['team/a b'], description: null },
     ]);
   });
   test('a follow-up listing of a folder: names under its path, its own views skipped on request', () => {

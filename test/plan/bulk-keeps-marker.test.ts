@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { markerComments, markerEdit, markerEditRefusal } from '../../src/plan/rules/bulk-keeps-marker.js';
 import { formatMarker, type Marker } from '../../src/plan/marker.js';
-import { withMarker, escapeXmlText } from '../../src/plan/config-description.js';
+import { withMarker } from '../../src/plan/config-description.js';
+import { escapeText as escapeXmlText } from '../../src/xml/escape.js';
 
 const M: Marker = { kind: 'job', project: 'pay', template: 'CI-build-trunk', hash: 'sha256:ab' };
 const job = (description: string | undefined): string =>

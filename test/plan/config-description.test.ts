@@ -36,6 +36,29 @@ describe('withMarker', () => {
     expect(readDescription(twice)).toBe('hello\n<!-- jobsmith:v1 project=p template=t hash=sha256:2 -->');
   });
 
+  it('keeps a carriage return (&#xd;) of the description: the text Jenkins holds is the text of the template', () => {
+    const xml = '<project><description>line one&#xd;\nline two</description></project>';
+    const out = withMarker(xml, M);
+    expect(out).toBe(`<project><description>line one&#xd;\nline two\n&lt;!-- jobsmith:v1 project=p template=t hash=sha256:1 --&gt;</description></project>`);
+    expect(readDescription(out)).toBe(`line one\r\nline two\n${M}`);
+    // replacing an old marker re-escapes the whole text: the CR is still a reference
+    const again = withMarker(out, M.replace('sha256:1', 'sha256:2'));
+    expect(again).toContain('line one&#13;\nline two\n');
+    expect(readDescription(again)).toBe(`line one\r\nline two\n${M.replace('sha256:1', 'sha256:2')}`);
+  });
+
+  it('writes XML 1.1 control characters back as references', () => {
+    const xml = "<?xml version='1.1' encoding='UTF-8'?>\n<project><description>esc &#x1b;[0m</description></project>";
+    const once = withMarker(xml, M);
+    const twice = withMarker(once, M.replace('sha256:1', 'sha256:2'));
+    expect(twice).toContain('esc &#x1B;[0m\n');
+    expect(readDescription(twice)).toBe(`esc \u001b[0m\n${M.replace('sha256:1', 'sha256:2')}`);
+  });
+
+  it('refuses a document that is not well-formed', () => {
+    expect(() => withMarker('<project><description>x</project>', M)).toThrow(/does not match/);
+  });
+
   it('keeps CDATA description text', () => {
     const out = withMarker('<project><description><![CDATA[a <b> c]]></description></project>', M);
     expect(readDescription(out)).toBe(`a <b> c\n${M}`);

@@ -15,7 +15,7 @@
 import type { JenkinsApi } from '../../src/model/jenkins-api.js';
 import type { ObservedItem, ObservedState, ObservedView } from '../../src/model/observed.js';
 import { readDescription } from '../../src/plan/config-description.js';
-import { classForRoot } from '../../src/plan/job-types.js';
+import { classForRoot } from '../../src/model/item-types.js';
 
 export const FOLDER_CLASS = 'com.cloudbees.hudson.plugins.folder.Folder';
 

@@ -123,7 +123,7 @@ describe('diagnostics', () => {
 
   it('unknown root element is a warning', async () => {
     const r = await renderTree({ 'job-templates/Odd-config.xml': '<my.Job/>\n', 'jobs/p.yaml': 'templates: [Odd]\n' });
-    expect(r.lines).toEqual([expect.stringMatching(/^job-templates\/Odd-config\.xml:1: warning: root element <my\.Job> is not a job type jobsmith knows/)]);
+    expect(r.lines).toEqual([expect.stringMatching(/^job-templates\/Odd-config\.xml:1: warning: root element <my\.Job> is not a job, folder or view type jobsmith knows/)]);
     expect(r.desired.jobs).toHaveLength(1);
   });
 

@@ -14,18 +14,37 @@ describe('safe XML parsing', () => {
   it.each([
     ['DOCTYPE with an external entity (XXE)', '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><p>&x;</p>', /DOCTYPE is disallowed/],
     ['entity expansion bomb', '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>', /DOCTYPE is disallowed/],
-    ['undeclared entity', '<p>&nbsp;</p>', /undeclared entity/],
-    ['mismatched end tag', '<p><a></b></p>', /must be terminated by the matching end-tag/],
-    ['unclosed root', '<p><a/>', /same entity/],
-    ['two roots', '<p/><q/>', /after the root element/],
+    ['undeclared entity', '<p>&nbsp;</p>', /undefined entity &nbsp;/],
+    ['mismatched end tag', '<p><a></b></p>', /close tag <\/b> does not match <a>/],
+    ['unclosed root', '<p><a/>', /ends inside <p>/],
+    ['two roots', '<p/><q/>', /a second root element <q>/],
     ['empty document', '', /no root element/],
-    ['text before root', 'x<p/>', /prolog/],
+    ['text before root', 'x<p/>', /text before the root element/],
     ['unquoted attribute', '<p a=1/>', /quoted/],
-    ['duplicate attribute', '<p a="1" a="2"/>', /duplicate attribute/],
-    ['bad char reference', '<p>&#0;</p>', /invalid character reference/],
+    ['duplicate attribute', '<p a="1" a="2"/>', /attribute a given twice/],
+    ['bad char reference', '<p>&#0;</p>', /&#0; refers to a character XML 1.0 does not allow/],
+    ['DOCTYPE without a subset', '<!DOCTYPE p><p/>', /DOCTYPE is disallowed/],
+    ['a control character', '<p>\u0001</p>', /U\+0001 is not allowed in XML 1.0/],
+    ['nesting deeper than 512 levels', '<a>'.repeat(513) + '</a>'.repeat(513), /nested too deeply/],
   ])('refuses %s', (_n, xml, msg) => {
     expect(() => parseXml(xml)).toThrow(XmlSyntaxError);
     expect(() => parseXml(xml)).toThrow(msg);
+  });
+  it('reports where: line and column', () => {
+    try {
+      parseXml('<p>\n  <a></b>\n</p>');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(XmlSyntaxError);
+      expect([(e as XmlSyntaxError).line, (e as XmlSyntaxError).column]).toEqual([2, 6]);
+    }
+  });
+  it('normalises attribute whitespace before decoding references, as a parser does', () => {
+    const el = parseXml('<p a="x&#10;y\tz\r\nw" b=\'&#9;\'/>');
+    expect(el.attrs).toEqual([['a', 'x\ny z w'], ['b', '\t']]);
+  });
+  it('keeps text line ends normalised and CR references', () => {
+    expect(textOf(parseXml('<p>a\r\nb&#13;c\rd</p>'))).toBe('a\nb\rc\nd');
   });
   it('re-serialises like XStream: declaration, 2-space indent, <x/>, escaped quotes, no comments', () => {
     const el = parseXml(`<project>\n\n<!-- gone -->\n   <description>it's "q" &amp; &lt;b&gt;</description>\n<builders></builders><n>\n  kept  \n</n></project>`);

@@ -121,5 +121,38 @@ describe('jobsmith plan / sync / apply (CLI)', () => {
     expect(d.stdout).toContain('+++ jobsmith/pay-CI-build-trunk/config.xml');
     expect(d.stdout).toMatch(/^-.*echo a<\/command>/m);
     expect(d.stdout).toMatch(/^\+.*echo a-changed<\/command>/m);
+    // only the real difference (and the marker's hash): not Jenkins' declaration, `<a/>`, quotes or final newline
+    const lines = d.stdout.split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(lines).toHaveLength(4);
+    expect(lines.filter((l) => l.includes('jobsmith:v2'))).toHaveLength(2);
+    expect(d.stdout).not.toMatch(/^[-+]<\?xml/m);
+    expect(d.stdout).not.toContain('No newline at end of file');
+  });
+
+  it('a failure no retry fixes says what to change and exits 1; a transient one says run sync again and exits 3', async () => {
+    standin.faults.set({ errors: { 'POST createItem': { status: 400, times: 1 } } });
+    const refused = await cli(['sync', '--retries', '0', '--concurrency', '1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/1 change\(s\) failed, 0 skipped; 1 applied\./);
+    expect(refused.stderr).toMatch(/^ {4}→ Jenkins refused the request \(4xx\) and will refuse it again/m);
+    expect(refused.stderr).toMatch(/1 failure\(s\) will fail again until the definitions change/);
+    standin.faults.set({ errors: { 'POST createItem': { status: 500, times: 1 } } });
+    const transient = await cli(['sync', '--retries', '0']);
+    expect(transient.code).toBe(3);
+    expect(transient.stderr).toContain('Run sync again to converge.');
+    expect(transient.stderr).not.toContain('→');
+    standin.faults.clear();
+    expect((await cli(['sync'])).code).toBe(0);
+  });
+
+  it('sync --json records each failure\'s class and what to do', async () => {
+    standin.faults.set({ errors: { 'POST createItem': { status: 500 } } });
+    const s = await cli(['sync', '--json', '--retries', '0']);
+    expect(s.code).toBe(3);
+    const j = JSON.parse(s.stdout);
+    expect(j.applied.failed).toEqual([
+      expect.objectContaining({ kind: 'create', class: 'transient', hint: 'run sync again' }),
+      expect.objectContaining({ kind: 'create', class: 'transient', hint: 'run sync again' }),
+    ]);
   });
 });

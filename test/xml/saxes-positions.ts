@@ -22,7 +22,7 @@ export function saxesPositioned(text: string): PositionedXml {
   };
 
   parser.on('error', (err) => {
-    if (!failure) failure = new XmlSyntaxError(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''), parser.line, parser.column + 1);
+    if (!failure) failure = new XmlSyntaxError(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''), -1, { line: parser.line, column: parser.column + 1 });
   });
   parser.on('opentag', (tag) => {
     const start = markupStart();
@@ -86,10 +86,10 @@ export function saxesPositioned(text: string): PositionedXml {
   try {
     parser.write(text).close();
   } catch (err) {
-    if (!failure) failure = new XmlSyntaxError((err as Error).message, parser.line, parser.column + 1);
+    if (!failure) failure = new XmlSyntaxError((err as Error).message, -1, { line: parser.line, column: parser.column + 1 });
   }
   if (failure) throw failure;
-  if (!root) throw new XmlSyntaxError('no root element', 1, 1);
+  if (!root) throw new XmlSyntaxError('no root element', 0, { line: 1, column: 1 });
   const crlf = /\r?\n/.exec(text);
   return { text, root, eol: crlf?.[0] === '\r\n' ? '\r\n' : '\n' };
 }

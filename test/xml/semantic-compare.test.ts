@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sameConfig } from '../../src/plan/same-job-config.js';
+import { normalConfig } from '../../src/xml/semantic-compare.js';
 import { GET_DECLARATION, serialiseXml } from '../../src/xml/serialise.js';
 import { parseXml } from '../../src/xml/tree.js';
 import { sharedPath } from '../helpers/shared.js';
@@ -48,5 +49,42 @@ describe('sameConfig on real configs, against the fast-xml-parser comparison it 
     const b = '<project><command>echo &quot;a &lt; b&quot; &amp;&amp; x</command></project>';
     expect(sameConfig(a, b)).toBe(true);
     expect(sameConfig(a, b.replace('&amp;&amp; x', '&amp;&amp; y'))).toBe(false);
+  });
+});
+
+describe('the normal form (plan --diff, --verify)', () => {
+  it('is readable XML: one element per line, attributes sorted without plugin, text decoded and escaped', () => {
+    const xml = `<?xml version='1.1' encoding='UTF-8'?>\n<!-- c --><project><description>it&apos;s &lt;b&gt; &amp; "q"</description><scm plugin="x@1" z="1" a="&quot;2&quot;"></scm><builders>\n   <s><command><![CDATA[echo <x>\r\nline 2]]></command></s></builders><mixed>a<b/>c</mixed></project>\n`;
+    expect(normalConfig(xml)).toBe(
+      [
+        '<project>',
+        `  <description>it's &lt;b&gt; &amp; "q"</description>`,
+        '  <scm a="&quot;2&quot;" z="1"/>',
+        '  <builders>',
+        '    <s>',
+        '      <command>echo &lt;x&gt;\nline 2</command>',
+        '    </s>',
+        '  </builders>',
+        '  <mixed>',
+        '    a',
+        '    <b/>',
+        '    c',
+        '  </mixed>',
+        '</project>',
+        '',
+      ].join('\n'),
+    );
+  });
+  it('leaves out the root children it is told to (and only at the root)', () => {
+    const a = '<project><disabled>true</disabled><x><disabled>true</disabled></x></project>';
+    const b = '<project><disabled>false</disabled><x><disabled>true</disabled></x></project>';
+    const opts = { ignoreRootChildren: new Set(['disabled']) };
+    expect(normalConfig(a, opts)).toBe(normalConfig(b, opts));
+    expect(normalConfig(a, opts)).toContain('<disabled>true</disabled>'); // the nested one stays
+    expect(sameConfig(a, b)).toBe(false);
+  });
+  it('cannot be fooled by text that looks like markup', () => {
+    expect(normalConfig('<a><b>x</b></a>')).not.toBe(normalConfig('<a>&lt;b&gt;x&lt;/b&gt;</a>'));
+    expect(normalConfig('<a>x<b/></a>')).not.toBe(normalConfig('<a><b/>x</a>'));
   });
 });

@@ -14,11 +14,15 @@ export function optedOut(c: Change, optOut: ArchiveOptOut | undefined): boolean 
   return optOut.projects.includes(c.project) || (c.branch !== undefined && optOut.branches.includes(c.project));
 }
 
-/** Mark the job deletes and replacements of a plan with how they are archived. */
-export function archiveFirst(changes: Change[], policy: ArchivePolicy | undefined, optOut: ArchiveOptOut | undefined): Change[] {
+/**
+ * Mark the job deletes and replacements of a plan with how they are archived. Folder-type items
+ * (`folderItems`: a folder, multibranch project or organization folder made from a template) have
+ * no builds of their own and are not marked.
+ */
+export function archiveFirst(changes: Change[], policy: ArchivePolicy | undefined, optOut: ArchiveOptOut | undefined, folderItems: ReadonlySet<string> = new Set()): Change[] {
   if (!policy) return changes;
   return changes.map((c) => {
-    if (c.target !== 'job' || (c.kind !== 'delete' && c.kind !== 'replace')) return c;
+    if (c.target !== 'job' || (c.kind !== 'delete' && c.kind !== 'replace') || folderItems.has(c.fullName)) return c;
     return { ...c, archive: optedOut(c, optOut) ? 'opted-out' : 'first' };
   });
 }

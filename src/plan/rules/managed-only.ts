@@ -50,23 +50,28 @@ export type Wanted = { kind: 'job'; identity: string } | { kind: 'folder' };
  */
 export function claimFor(c: ClassifiedItem, wanted: Wanted | undefined, exists: (fullName: string) => boolean): 'legacy' | 'moved-here' | undefined {
   if (!wanted || !c.marker) return undefined;
-  const isFolderItem = c.item.isFolder;
   if (c.ownership === 'legacy') {
-    if (wanted.kind === 'folder' && c.marker.kind === 'folder' && isFolderItem) return 'legacy';
-    if (wanted.kind === 'job' && c.marker.kind === 'job' && !isFolderItem) return 'legacy';
+    if (wanted.kind === 'folder' && c.marker.kind === 'folder' && c.item.isFolder) return 'legacy';
+    if (wanted.kind === 'job' && c.marker.kind === 'job') return 'legacy';
     return undefined;
   }
-  if (c.ownership === 'displaced' && wanted.kind === 'job' && c.marker.kind === 'job' && !isFolderItem) {
+  if (c.ownership === 'displaced' && wanted.kind === 'job' && c.marker.kind === 'job') {
     if (jobIdentity(c.marker) === wanted.identity && !exists(c.marker.name!)) return 'moved-here';
   }
   return undefined;
 }
 
-/** A job this run manages (after the planner settled legacy items and interrupted moves). */
+/**
+ * An item made from a template that this run manages (after the planner settled legacy items and
+ * interrupted moves): a job, or a folder-type item (folder, multibranch project, organization
+ * folder) whose template has such a root. They are managed alike (created, updated, verified,
+ * moved, deleted); what a folder-type item holds is ./folder-contents.ts.
+ */
 export function isManagedJob(c: ClassifiedItem): c is ClassifiedItem & { marker: Marker } {
-  return c.ownership === 'own' && c.marker?.kind === 'job' && !c.item.isFolder;
+  return c.ownership === 'own' && c.marker?.kind === 'job';
 }
 
+/** A folder jobsmith made to hold jobs (marker `kind=folder`). */
 export function isManagedFolder(c: ClassifiedItem): c is ClassifiedItem & { marker: Marker } {
   return c.ownership === 'own' && c.marker?.kind === 'folder' && c.item.isFolder;
 }

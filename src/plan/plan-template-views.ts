@@ -1,0 +1,100 @@
+/**
+ * Views made from view templates (root element a view type): managed like jobs, in the views of
+ * their project's folder (the root when it has none). The marker (`kind=view`, src/plan/marker.ts)
+ * is in the view's description; who owns a view follows the same rules as items
+ * (./rules/managed-only.ts: this owner's marker naming the view itself).
+ *
+ * - missing → create; this owner's view with another hash (or drift found by `--verify`) → update
+ *   (config POST); of another class → replace (a view holds no history: deleted, then created);
+ * - a view of that name that is not this owner's → conflict (`--adopt` takes an unmanaged one over);
+ * - this owner's view that the definitions no longer make (in scope) → delete.
+ *
+ * The list views a definition's `view:` fills (./plan-views.ts) carry no marker and are never
+ * deleted; validate refuses a view template and a `view:` making the same view.
+ */
+import type { DesiredTemplateView } from '../model/desired-job.js';
+import { typeChanges } from '../model/item-types.js';
+import type { ObservedView } from '../model/observed.js';
+import type { Change, PlanProblem } from '../model/plan.js';
+import { withMarker } from './config-description.js';
+import { formatMarker, parseMarker, type Marker } from './marker.js';
+import { viewKey } from './plan-views.js';
+import { ownershipOf } from './rules/managed-only.js';
+import type { ScopeTest } from './rules/filter-scope.js';
+import { matchesPushed } from './same-job-config.js';
+
+/** The exact config jobsmith pushes for a template view: the rendered config with the marker in its description. */
+export function pushedViewConfig(v: DesiredTemplateView, owner: string): string {
+  return withMarker(v.config, formatMarker(viewMarker(v, owner)));
+}
+
+export function viewMarker(v: DesiredTemplateView, owner: string): Marker {
+  return { kind: 'view', owner, name: v.fullName, project: v.project, template: v.template, hash: v.hash };
+}
+
+/** This owner's view marker naming the view itself, when the observed view carries one. */
+export function ownViewMarker(v: ObservedView, owner: string): Marker | undefined {
+  const m = parseMarker(v.description);
+  if (!m || m.kind !== 'view') return undefined;
+  return ownershipOf(m, viewKey(v.name, v.folder), owner) === 'own' ? m : undefined;
+}
+
+export interface TemplateViewContext {
+  owner: string;
+  inScope: ScopeTest;
+  adopt: boolean;
+  /** `--verify`: view configs read from Jenkins (view key → config.xml) for this owner's views. */
+  observedConfigs?: ReadonlyMap<string, string>;
+}
+
+export function planTemplateViews(desired: readonly DesiredTemplateView[], observed: readonly ObservedView[], ctx: TemplateViewContext): { changes: Change[]; problems: PlanProblem[] } {
+  const changes: Change[] = [];
+  const problems: PlanProblem[] = [];
+  const seen = new Map(observed.map((v) => [viewKey(v.name, v.folder), v]));
+  const wanted = new Set<string>();
+  for (const d of desired) {
+    wanted.add(d.fullName);
+    if (!ctx.inScope(d.fullName, d.project)) continue;
+    const base = { target: 'view' as const, fullName: d.fullName, project: d.project, template: d.template, hash: d.hash, view: { name: d.name, folder: [...d.folder], add: [], remove: [] } };
+    const o = seen.get(d.fullName);
+    if (!o) {
+      changes.push({ ...base, kind: 'create', reason: `new view from ${d.project} / ${d.template}`, config: pushedViewConfig(d, ctx.owner) });
+      continue;
+    }
+    const m = ownViewMarker(o, ctx.owner);
+    if (!m) {
+      const other = parseMarker(o.description);
+      const foreign = other !== undefined && other.owner !== undefined && other.owner !== ctx.owner;
+      if (ctx.adopt && !foreign && !typeChanges(d.rootElement, o.className)) {
+        changes.push({ ...base, kind: 'adopt', reason: 'unmanaged view taken over (--adopt)', config: pushedViewConfig(d, ctx.owner) });
+      } else {
+        const why = foreign ? `it is managed by other definitions (owner ${other!.owner})` : 'it is not managed by jobsmith';
+        changes.push({ ...base, kind: 'conflict', reason: `a view of this name exists; ${why}; not touched${foreign ? '' : ' (--adopt takes it over)'}` });
+        problems.push({ severity: 'warning', category: 'notice', code: 'view-conflict', message: `view ${d.fullName}: ${why}; not touched${foreign ? '' : ' (--adopt takes it over)'}` });
+      }
+      continue;
+    }
+    if (typeChanges(d.rootElement, o.className)) {
+      changes.push({ ...base, previousHash: m.hash, kind: 'replace', reason: `view type changes (${o.className} → ${d.rootElement}): deleted and created again (a view holds no history)`, config: pushedViewConfig(d, ctx.owner) });
+      continue;
+    }
+    let reason: string | undefined;
+    if (m.project !== d.project || m.template !== d.template) reason = `now rendered from ${d.project} / ${d.template} (was ${m.project} / ${m.template})`;
+    else if (m.hash !== d.hash) reason = `rendered config changed (template ${d.template} or project ${d.project})`;
+    else if (ctx.observedConfigs) {
+      const live = ctx.observedConfigs.get(d.fullName);
+      if (live !== undefined && !matchesPushed(live, pushedViewConfig(d, ctx.owner), d.rootElement)) reason = 'edited in Jenkins (drift found by --verify)';
+    }
+    if (reason !== undefined) changes.push({ ...base, previousHash: m.hash, kind: 'update', reason, config: pushedViewConfig(d, ctx.owner) });
+    else changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
+  }
+  for (const o of observed) {
+    const key = viewKey(o.name, o.folder);
+    if (wanted.has(key)) continue;
+    const m = ownViewMarker(o, ctx.owner);
+    if (!m || !ctx.inScope(key, m.project)) continue;
+    const base = { target: 'view' as const, fullName: key, previousHash: m.hash, view: { name: o.name, folder: [...o.folder], add: [], remove: [] }, ...(m.project !== undefined ? { project: m.project } : {}), ...(m.template !== undefined ? { template: m.template } : {}) };
+    changes.push({ ...base, kind: 'delete', reason: `view template ${m.template} is no longer used by project ${m.project}` });
+  }
+  return { changes, problems };
+}

@@ -1,0 +1,45 @@
+/**
+ * Rule: a folder-type item (a folder, multibranch project or organization folder made from a
+ * template, or a folder jobsmith made to hold jobs) is deleted or replaced only when nothing in it
+ * would be lost:
+ *
+ * - a computed folder (multibranch project, organization folder): its children are Jenkins' own
+ *   (branch projects, repositories) and go with it, as when it is deleted in Jenkins;
+ * - any other folder: only when everything inside goes in the same plan (deleted, or moved away);
+ *   an item jobsmith does not own, or one that stays, holds the folder (reported, not deleted).
+ *
+ * A computed folder whose children are building is not deleted either (Jenkins would abort the
+ * builds): see ./running-builds.ts, which asks `building` here.
+ */
+import type { ObservedItem } from '../../model/observed.js';
+import { isComputedFolderClass } from '../../model/item-types.js';
+
+export interface FolderContents {
+  /** Items under the folder that would be lost (they do not go in this plan). */
+  held: ObservedItem[];
+  /** Some item under it has a running build. */
+  building: boolean;
+}
+
+/** What deleting `folder` would take with it. `goingAway`: full names (lower-cased) deleted or moved away in the same plan. */
+export function folderContents(folder: ObservedItem, items: readonly ObservedItem[], goingAway: ReadonlySet<string>): FolderContents {
+  const prefix = folder.fullName.toLowerCase() + '/';
+  const inside = items.filter((i) => i.fullName.toLowerCase().startsWith(prefix));
+  const computed = isComputedFolderClass(folder.className);
+  const held = computed ? [] : inside.filter((i) => !goingAway.has(i.fullName.toLowerCase()) && !underAny(i.fullName.toLowerCase(), goingAway, prefix));
+  return { held, building: inside.some((i) => i.building) };
+}
+
+/** Is `name` inside an item that goes away (deleted with its parent), other than the folder itself? */
+function underAny(name: string, goingAway: ReadonlySet<string>, folderPrefix: string): boolean {
+  for (let i = name.lastIndexOf('/'); i > folderPrefix.length - 1; i = name.lastIndexOf('/', i - 1)) {
+    if (goingAway.has(name.slice(0, i))) return true;
+  }
+  return false;
+}
+
+/** Words for a folder's held items: `a/b, a/c, ... (5 items)`. */
+export function describeHeld(held: readonly ObservedItem[]): string {
+  const names = held.slice(0, 3).map((i) => i.fullName).join(', ');
+  return `${names}${held.length > 3 ? `, ... (${held.length} items)` : ''}`;
+}
