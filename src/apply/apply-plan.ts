@@ -260,6 +260,8 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       // fail closed: a job whose builds could not be archived is disabled and kept, never deleted
       let kept = 'it was disabled and kept';
       try {
+        // retired like any job jobsmith disables on its way out: re-enabled if the definitions want it again
+        if (c.retire !== undefined) await retireMarker(api, c.fullName, c.retire);
         await api.disableJob(c.fullName);
       } catch (e) {
         kept = `it was kept (disabling it failed too: ${errorText(e)})`;

@@ -458,7 +458,7 @@ export function makePlan(input: PlanInput): Plan {
       else if (!c.item.disabled) pushLeaving(c, { ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
       else pushLeaving(c, { ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
     } else {
-      const d = deleteOrPostpone(c.item, base, why);
+      const d = deleteOrPostpone(c.item, base, why, m.gone === undefined && !c.item.disabled ? nowIso : undefined);
       // half of a replacement: deleted only once the job that replaces it was created
       if (d.kind === 'delete' && replacement !== undefined) d.after = replacement;
       pushLeaving(c, d);

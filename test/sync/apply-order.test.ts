@@ -40,8 +40,10 @@ describe('apply order and events', () => {
       const writes = routes.filter((r) => r.startsWith('POST') && !r.includes('crumb'));
       const firstIndex = (pred: (r: string) => boolean) => writes.findIndex(pred);
       const lastIndex = (pred: (r: string) => boolean) => writes.length - 1 - [...writes].reverse().findIndex(pred);
-      // folder create, job create, view create, disable (busy job), delete (gone job)
-      expect(writes.length).toBe(5);
+      // folder create, job create, view create, the busy job's retirement (gone= in its marker, so it is
+      // re-enabled if its project comes back) and its disable, delete (gone job)
+      expect(writes.length).toBe(6);
+      expect(writes.findIndex((r) => r.includes('config.xml'))).toBeLessThan(firstIndex((r) => r.includes('disable')));
       expect(firstIndex((r) => r.includes('createView'))).toBeGreaterThan(lastIndex((r) => r.includes('createItem')));
       expect(firstIndex((r) => r.includes('disable'))).toBeGreaterThan(firstIndex((r) => r.includes('createView')));
       expect(firstIndex((r) => r.includes('doDelete'))).toBeGreaterThan(firstIndex((r) => r.includes('disable')));

@@ -13,6 +13,9 @@ import { runSync } from '../../src/sync/run-sync.js';
 import { parseMarker } from '../../src/plan/marker.js';
 import { readDescription } from '../../src/plan/config-description.js';
 import { kindsOf, makeEnv, planned, type Env } from './harness.js';
+import { makePlan } from '../../src/plan/make-plan.js';
+import { applyPlan } from '../../src/apply/apply-plan.js';
+import { systemClock } from '../../src/model/clock.js';
 
 const FOLDER = `<?xml version='1.1' encoding='UTF-8'?>
 <com.cloudbees.hudson.plugins.folder.Folder plugin="cloudbees-folder@6.9">
@@ -189,6 +192,31 @@ describe('replacements and failures', () => {
     expect(o.diagnostics).toContainEqual(expect.objectContaining({ code: 'bad-job-name', message: expect.stringContaining('260 bytes of UTF-8'), line: 1 }));
     expect(Object.keys(env.counts()).filter((k) => k.startsWith('POST'))).toEqual([]);
     expect(await names(env)).toEqual(['app']);
+  });
+
+  it('past validate (a library caller): a rename or type change to a name Jenkins cannot store never loses the job', async () => {
+    env = await makeEnv({ templates: TEMPLATES });
+    await env.writeProject('p', 'templates: [{template: Build, job: app}]\n');
+    await env.writeProject('q', 'templates: [Pipe]\n');
+    const first = planned(await env.sync());
+    const app = first.snapshot.desired.jobs.find((j) => j.fullName === 'app')!;
+    const observed = await env.api.list();
+    const long = 'x'.repeat(300);
+    const q = first.snapshot.desired.jobs.find((j) => j.fullName === 'q-Pipe')!;
+    // renamed: planned as a move; Jenkins refuses the name, the job stays where it was
+    const moved = makePlan({ desired: { jobs: [{ ...app, fullName: long, name: long }, q], folders: [], views: [] }, observed, clock: systemClock });
+    expect(moved.changes.find((c) => c.kind === 'move')).toMatchObject({ from: 'app', fullName: long });
+    const r1 = await applyPlan(env.api, moved);
+    expect(r1.failed).toEqual([expect.objectContaining({ class: 'input', hint: expect.stringContaining('300 bytes of UTF-8') })]);
+    expect(await names(env)).toEqual(['app', 'q-Pipe']);
+    // renamed and a type change: a create and a delete that waits for it; the create fails, nothing is deleted
+    const pipeline = { ...app, fullName: long, name: long, rootElement: 'flow-definition' };
+    const replaced = makePlan({ desired: { jobs: [pipeline, q], folders: [], views: [] }, observed, clock: systemClock, options: { allowMassDelete: true } });
+    expect(replaced.changes.filter((c) => c.target === 'job' && c.kind !== 'unchanged').map((c) => `${c.kind} ${c.fullName === long ? 'LONG' : c.fullName}${c.after === long ? ' after LONG' : ''}`)).toEqual(['create LONG', 'delete app after LONG']);
+    const r2 = await applyPlan(env.api, replaced);
+    expect(r2.failed.map((f) => f.class)).toEqual(['input']);
+    expect(r2.skipped.map((f) => f.change.fullName)).toEqual(['app']);
+    expect(await names(env)).toEqual(['app', 'q-Pipe']);
   });
 
   it('transient failures say run sync again; a 4xx refusal says what to change', async () => {

@@ -6,7 +6,9 @@ import type { Change } from '../../model/plan.js';
 import type { ObservedItem } from '../../model/observed.js';
 
 export function deleteOrPostpone(item: ObservedItem, base: Omit<Change, 'kind' | 'reason'>, reason: string, retire?: string): Change {
-  if (!item.building) return { ...base, kind: 'delete', reason };
+  // `retire` on a delete: if apply has to keep the job after all (its builds could not be archived),
+  // it is retired (gone= in the marker) so that it is re-enabled when it comes back
+  if (!item.building) return retire !== undefined ? { ...base, kind: 'delete', reason, retire } : { ...base, kind: 'delete', reason };
   if (!item.disabled || retire !== undefined) {
     const c: Change = { ...base, kind: 'disable', building: true, reason: `${reason}; a build is running: disabled now, deleted by a later sync` };
     if (retire !== undefined) c.retire = retire;
