@@ -37,7 +37,8 @@ export function archiveKey(fullName: string): string {
     key += /[A-Za-z0-9._~-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   if (key.startsWith('.')) key = '%2E' + key.slice(1);
-  if (key === '') key = '%00';
+  // an empty name: '%' alone, which no name encodes to ('%' always starts a %XX escape; "\0" is %00)
+  if (key === '') key = '%';
   if (key.length > MAX_KEY) {
     let cut = key.slice(0, MAX_KEY - 18);
     cut = cut.replace(/%[0-9A-F]?$/, '');

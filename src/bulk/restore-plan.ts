@@ -53,33 +53,33 @@ export function planRestore(backup: BackupContents, observed: ObservedState, clo
     const obs = observedItems.get(name);
     if (parents(name).some((p) => blocked.has(p))) {
       blocked.add(name);
-      changes.push({ kind: 'keep', target, fullName: name, reason: 'its folder cannot be restored' });
+      changes.push({ kind: 'keep', target, fullName: name, reason: 'its folder cannot be restored', code: 'folder-cannot-be-restored' });
       continue;
     }
     if (!b) {
       if (!obs) {
         blocked.add(name);
         problems.push({ severity: 'error', category: 'input', code: 'folder-not-in-backup', message: `folder ${name} is neither in Jenkins nor in the backup: what it holds cannot be restored` });
-        changes.push({ kind: 'keep', target: 'folder', fullName: name, reason: 'not in the backup' });
+        changes.push({ kind: 'keep', target: 'folder', fullName: name, reason: 'not in the backup', code: 'not-in-backup' });
       }
       continue;
     }
     if (!obs) {
-      changes.push({ kind: 'create', target, fullName: name, reason: 'missing in Jenkins; restored from the backup', config: b.config });
+      changes.push({ kind: 'create', target, fullName: name, reason: 'missing in Jenkins; restored from the backup', code: 'restored', config: b.config });
       continue;
     }
     if (obs.isFolder !== b.isFolder) {
       blocked.add(name);
-      changes.push({ kind: 'conflict', target, fullName: name, reason: `an item of another kind (${obs.className}) is in the way` });
+      changes.push({ kind: 'conflict', target, fullName: name, reason: `an item of another kind (${obs.className}) is in the way`, code: 'kind-in-the-way', params: { className: obs.className } });
       continue;
     }
     if (!opts.overwrite) {
-      changes.push({ kind: 'unchanged', target, fullName: name, reason: 'exists in Jenkins (restore does not overwrite without --overwrite)' });
+      changes.push({ kind: 'unchanged', target, fullName: name, reason: 'exists in Jenkins (restore does not overwrite without --overwrite)', code: 'exists-no-overwrite' });
       continue;
     }
     const current = opts.currentConfigs?.get(name);
-    if (current !== undefined && sameConfig(current, b.config)) changes.push({ kind: 'unchanged', target, fullName: name, reason: 'same as the backup' });
-    else changes.push({ kind: 'update', target, fullName: name, reason: 'differs from the backup (--overwrite)', config: b.config });
+    if (current !== undefined && sameConfig(current, b.config)) changes.push({ kind: 'unchanged', target, fullName: name, reason: 'same as the backup', code: 'same-as-backup' });
+    else changes.push({ kind: 'update', target, fullName: name, reason: 'differs from the backup (--overwrite)', code: 'differs-from-backup', config: b.config });
   }
   const observedViews = new Set(observed.views.map((v) => [...v.folder, v.name].join('/')));
   const createdFolders = new Set(changes.filter((c) => c.kind === 'create' && c.target === 'folder').map((c) => c.fullName));
@@ -87,18 +87,18 @@ export function planRestore(backup: BackupContents, observed: ObservedState, clo
     const full = [...v.folder, v.name].join('/');
     const folder = v.folder.join('/');
     if (folder && blocked.has(folder)) {
-      changes.push({ kind: 'keep', target: 'view', fullName: full, reason: 'its folder cannot be restored' });
+      changes.push({ kind: 'keep', target: 'view', fullName: full, reason: 'its folder cannot be restored', code: 'folder-cannot-be-restored' });
       continue;
     }
     if (folder && createdFolders.has(folder)) {
-      changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: "restored with its folder's config" });
+      changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: "restored with its folder's config", code: 'view-restored-with-folder' });
       continue;
     }
     if (observedViews.has(full)) {
-      changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: 'exists in Jenkins' });
+      changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: 'exists in Jenkins', code: 'view-exists' });
       continue;
     }
-    changes.push({ kind: 'create', target: 'view', fullName: full, reason: 'missing in Jenkins; restored from the backup', config: v.config, view: { name: v.name, folder: v.folder, add: [], remove: [] } });
+    changes.push({ kind: 'create', target: 'view', fullName: full, reason: 'missing in Jenkins; restored from the backup', code: 'restored', config: v.config, view: { name: v.name, folder: v.folder, add: [], remove: [] } });
   }
   for (const d of backup.diagnostics) problems.push({ severity: 'error', category: 'refused', code: d.code, message: `${d.file}${d.line ? `:${d.line}:${d.column}` : ''}: ${d.message}` });
   const summary = emptySummary();

@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { formatPlanText } from '../plan/print-text.js';
+import { resultJson } from '../plan/print-json.js';
 import { EXIT } from './exit-codes.js';
 import { appliedToJson, exitCodeFor, reportArchived, reportFailures, reportInterrupted } from './report-apply.js';
 import { progressMode, progressReporter } from './progress.js';
@@ -46,7 +47,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       throw err;
     }
     requireDefinitionsDirs({ templatesDir: a.templates, jobsDir: a.jobs });
-    const interrupt = onInterrupt();
+    const interrupt = onInterrupt(process.stderr, a.json ? 'apply' : undefined);
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}
 `);
@@ -54,19 +55,19 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       interrupt.applying();
       const out = await applySavedPlan(api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency, onEvent, signal: interrupt.signal });
       if (out.status === 'stale') {
-        if (a.json) process.stdout.write(JSON.stringify({ status: 'stale', exitCode: EXIT.badInput, reasons: out.reasons }, null, 1) + '\n');
+        if (a.json) process.stdout.write(resultJson('apply', { status: 'stale', exitCode: EXIT.badInput, reasons: out.reasons }));
         else process.stderr.write(`error: the saved plan is stale; nothing was changed:\n${out.reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
         return EXIT.badInput;
       }
       if (out.status === 'refused') {
         const code = out.external ? EXIT.external : EXIT.badInput;
-        if (a.json) process.stdout.write(JSON.stringify({ status: 'refused', exitCode: code, reasons: out.reasons }, null, 1) + '\n');
+        if (a.json) process.stdout.write(resultJson('apply', { status: 'refused', exitCode: code, reasons: out.reasons }));
         else process.stderr.write(`error: the saved plan is refused; nothing was changed:\n${out.reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
         return code;
       }
       const code = exitCodeFor(plan, out.applied, false);
       if (a.json) {
-        process.stdout.write(JSON.stringify({ status: plan.refused ? 'refused' : out.applied.notStarted ? 'interrupted' : 'applied', exitCode: code, applied: appliedToJson(out.applied) }, null, 1) + '\n');
+        process.stdout.write(resultJson('apply', { status: plan.refused ? 'refused' : out.applied.notStarted ? 'interrupted' : 'applied', exitCode: code, applied: appliedToJson(out.applied) }));
       } else {
         process.stdout.write(formatPlanText(plan));
         const ap = out.applied;

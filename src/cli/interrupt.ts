@@ -5,6 +5,7 @@
  * exit 130; a second Ctrl-C stops at once.
  */
 import { EXIT } from './exit-codes.js';
+import { resultJson, type ResultCommand } from '../plan/print-json.js';
 
 export interface Interrupt {
   /** Aborted by the first Ctrl-C once applying has begun. */
@@ -15,12 +16,14 @@ export interface Interrupt {
   dispose(): void;
 }
 
-export function onInterrupt(stderr: NodeJS.WritableStream = process.stderr): Interrupt {
+export function onInterrupt(stderr: NodeJS.WritableStream = process.stderr, json?: ResultCommand): Interrupt {
   const controller = new AbortController();
   let applying = false;
   const handler = (): void => {
     if (!applying) {
       stderr.write('\ninterrupted: nothing was changed in Jenkins\n');
+      // --json: still one document on stdout
+      if (json !== undefined) process.stdout.write(resultJson(json, { status: 'interrupted', exitCode: EXIT.interrupted, error: { class: 'interrupted', message: 'interrupted before anything was applied: nothing was changed in Jenkins' } }));
       process.exit(EXIT.interrupted);
     }
     if (controller.signal.aborted) {

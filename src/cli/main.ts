@@ -57,10 +57,16 @@ async function main(argv: string[]): Promise<void> {
       if (failures.length) throw new CommandLineError(failures.join('\n'));
     }, false);
   for (const c of commands) cli.command(c);
+  let failure: { class: string; message: string; diagnostics?: readonly unknown[] } | undefined;
   try {
     await cli.parseAsync();
     if (failures.length) throw new CommandLineError(failures.join('\n'));
   } catch (err) {
+    failure = {
+      class: err instanceof CommandLineError || err instanceof UsageError ? 'usage' : err instanceof InputError ? 'input' : err instanceof ExternalError ? 'external' : 'internal',
+      message: err instanceof CommandLineError ? failures.join('\n') || err.message : ((err as Error)?.message ?? String(err)),
+      ...(err instanceof InputError && err.diagnostics.length ? { diagnostics: err.diagnostics } : {}),
+    };
     if (err instanceof CommandLineError) {
       process.stderr.write(`${err.message.split('\n').map(errorLine).join('')}(run with --help for usage)\n`);
       process.exitCode = EXIT.usage;
@@ -81,6 +87,23 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = EXIT.internal;
     }
   }
+  await jsonOnFailure(argv, failure);
+}
+
+/**
+ * `--json` on plan, sync, apply and restore promises one result document on stdout, also when the
+ * run failed before it could make one (Jenkins unreachable, a bad URL or flag, an unreadable saved
+ * plan): `status: "error"` with the exit code and the message (already redacted, as on stderr).
+ */
+async function jsonOnFailure(argv: string[], failure: { class: string; message: string; diagnostics?: readonly unknown[] } | undefined): Promise<void> {
+  const command = argv.find((x) => !x.startsWith('-'));
+  if (!argv.includes('--json') || command === undefined) return;
+  const { RESULT_COMMANDS, resultJson, resultWritten } = await import('../plan/print-json.js');
+  if (!(RESULT_COMMANDS as readonly string[]).includes(command) || resultWritten()) return;
+  const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  if (exitCode === 0) return;
+  const { diagnostics, ...error } = failure ?? { class: exitCode === EXIT.badInput ? 'input' : exitCode === EXIT.external ? 'external' : 'usage', message: 'see the messages on stderr' };
+  process.stdout.write(resultJson(command as never, { status: 'error', exitCode, error, diagnostics: diagnostics ?? [] }));
 }
 
 await main(process.argv.slice(2));

@@ -51,7 +51,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         extra.savedTo = a.out;
       }
       reportPlanned(outcome, a);
-      let code = reportOutcome(outcome, a, extra);
+      let code = reportOutcome(outcome, a, 'plan', extra);
       if (outcome.status === 'planned' && a.diff) {
         const updates = outcome.plan.changes.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'adopt'));
         const current = new Map<string, string>();

@@ -33,13 +33,13 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
     const { onInterrupt } = await import('./interrupt.js');
     const { systemClock } = await import('../model/clock.js');
     const { hasActions } = await import('../model/plan.js');
-    const { planToJson } = await import('../plan/print-json.js');
+    const { planToJson, resultJson } = await import('../plan/print-json.js');
     const { formatPlanText } = await import('../plan/print-text.js');
     const { runRestore } = await import('../bulk/run-restore.js');
     const { appliedToJson, reportFailures, reportInterrupted } = await import('./report-apply.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');
     const { progressMode, progressReporter } = await import('./progress.js');
-    const interrupt = onInterrupt();
+    const interrupt = onInterrupt(process.stderr, a.json ? 'restore' : undefined);
     // Ctrl-C before the plan is applied stops at once; the plan is shown first, so the apply is near.
     if (a.apply) interrupt.applying();
     process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
@@ -60,7 +60,7 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0;
       const code = invalid || o.plan!.refused ? EXIT.badInput : o.applied?.notStarted ? EXIT.interrupted : o.applied?.failed.some((f) => f.class === 'input') ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
       if (a.json) {
-        process.stdout.write(JSON.stringify({ kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }, null, 1) + '\n');
+        process.stdout.write(resultJson('restore', { kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }));
         return code;
       }
       printDiagnostics(o.diagnostics);

@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
-import { planToJson } from '../plan/print-json.js';
+import { planToJson, resultJson } from '../plan/print-json.js';
 import { appliedToJson, exitCodeFor, reportArchived, reportFailures, reportInterrupted } from './report-apply.js';
 import { formatPlanText } from '../plan/print-text.js';
 import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-policy.js';
@@ -82,13 +82,13 @@ export function reportPlanned(outcome: SyncOutcome, a: CommonSyncArgs): void {
 }
 
 /** After applying (or planning only): the JSON result, or the apply summary; returns the exit code. */
-export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, extra: Record<string, unknown> = {}): number {
+export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, command: 'plan' | 'sync', extra: Record<string, unknown> = {}): number {
   const invalid = outcome.status === 'invalid';
   const plan = outcome.status === 'planned' ? outcome.plan : undefined;
   const code = exitCodeFor(plan, outcome.applied, invalid);
   if (a.json) {
     process.stdout.write(
-      JSON.stringify({ status: invalid ? 'invalid' : plan?.refused ? 'refused' : outcome.applied?.notStarted ? 'interrupted' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }, null, 1) + '\n',
+      resultJson(command, { status: invalid ? 'invalid' : plan?.refused ? 'refused' : outcome.applied?.notStarted ? 'interrupted' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }),
     );
     return code;
   }
@@ -123,7 +123,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
       return;
     }
     const { onInterrupt } = await import('./interrupt.js');
-    const interrupt = onInterrupt();
+    const interrupt = onInterrupt(process.stderr, a.json ? 'sync' : undefined);
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const source = await sourceFrom(a, concurrency);
@@ -134,7 +134,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
       };
       const settings = { ...settingsFrom(a, concurrency), ...(archive.policy ? { archive: archive.policy } : {}) };
       const outcome = await runSync({ api, source, settings, dryRun: a['dry-run'], onEvent, signal: interrupt.signal, onPlan });
-      const code = reportOutcome(outcome, a);
+      const code = reportOutcome(outcome, a, 'sync');
       if (a.embedded !== undefined && !a.json) {
         process.stdout.write(
           `\nThe embedded stand-in's state is in ${a.embedded} (Jenkins layout: ${a.embedded}/jobs/<name>/config.xml).\n` +

@@ -4,6 +4,13 @@
  * src/apply/ which makes no decisions of its own.
  */
 
+import type { ReasonCode, ReasonParams, ReasonRef } from './reason-code.js';
+
+/** The reason of a change as a parameter of another (what a held change would have done). */
+export function causeOf(c: Pick<Change, 'code' | 'params'>): ReasonRef {
+  return c.params === undefined ? { code: c.code } : { code: c.code, params: c.params };
+}
+
 /**
  * - `create`    the item does not exist: create it (config with the jobsmith marker).
  * - `move`      a managed job the definitions now place elsewhere (another folder, or renamed with
@@ -65,8 +72,11 @@ export interface Change {
   target: ChangeTarget;
   /** Full name of the job or folder; for a view, its folder path and name joined by `/`. */
   fullName: string;
-  /** Why, in words a user understands ("template CI-build-trunk changed"). */
+  /** Why, in words a user understands ("template CI-build-trunk changed"): the text printer's. */
   reason: string;
+  /** Why, for scripts: a stable code (src/model/reason-code.ts) and its parameters (`--json`). */
+  code: ReasonCode;
+  params?: ReasonParams;
   project?: string;
   template?: string;
   branch?: string;

@@ -10,7 +10,8 @@
 import type { Clock } from '../model/clock.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
-import { emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
+import { causeOf, emptySummary, type ArchivePolicy, type Change, type OwnershipCounts, type Plan, type PlanProblem } from '../model/plan.js';
+import type { ReasonRef } from '../model/reason-code.js';
 import { withMarker } from './config-description.js';
 import { readRootChild } from '../xml/root-description.js';
 import { sha256 } from '../model/hash.js';
@@ -128,14 +129,14 @@ function leafOf(fullName: string): string {
   return fullName.slice(fullName.lastIndexOf('/') + 1);
 }
 
-function jobBase(job: DesiredJob): Omit<Change, 'kind' | 'reason'> {
-  const b: Omit<Change, 'kind' | 'reason'> = { target: 'job', fullName: job.fullName, project: job.project, template: job.template, hash: job.hash };
+function jobBase(job: DesiredJob): Omit<Change, 'kind' | 'reason' | 'code'> {
+  const b: Omit<Change, 'kind' | 'reason' | 'code'> = { target: 'job', fullName: job.fullName, project: job.project, template: job.template, hash: job.hash };
   if (job.branch !== undefined) b.branch = job.branch;
   return b;
 }
 
-function markerBase(c: ClassifiedItem & { marker: Marker }): Omit<Change, 'kind' | 'reason'> {
-  const b: Omit<Change, 'kind' | 'reason'> = { target: 'job', fullName: c.item.fullName, previousHash: c.marker.hash };
+function markerBase(c: ClassifiedItem & { marker: Marker }): Omit<Change, 'kind' | 'reason' | 'code'> {
+  const b: Omit<Change, 'kind' | 'reason' | 'code'> = { target: 'job', fullName: c.item.fullName, previousHash: c.marker.hash };
   if (c.marker.project !== undefined) b.project = c.marker.project;
   if (c.marker.template !== undefined) b.template = c.marker.template;
   if (c.marker.branch !== undefined) b.branch = c.marker.branch;
@@ -206,16 +207,17 @@ export function makePlan(input: PlanInput): Plan {
     const hash = sha256(f.config);
     const base = { target: 'folder' as const, fullName: f.fullName, hash };
     if (!o) {
-      changes.push({ ...base, kind: 'create', reason: 'folder for desired jobs', config: pushedFolderConfig(f.config, owner, f.fullName) });
+      changes.push({ ...base, kind: 'create', reason: 'folder for desired jobs', code: 'folder-needed', config: pushedFolderConfig(f.config, owner, f.fullName) });
     } else if (!o.item.isFolder) {
-      changes.push({ ...base, kind: 'conflict', reason: `an item of class ${o.item.className} is in the way of a desired folder` });
+      changes.push({ ...base, kind: 'conflict', reason: `an item of class ${o.item.className} is in the way of a desired folder`, code: 'item-in-the-way', params: { className: o.item.className } });
       problems.push({ severity: 'error', category: 'input', code: 'folder-conflict', message: `${f.fullName}: not a folder in Jenkins (${o.item.className}); jobs inside it cannot be created` });
     } else if (isManagedFolder(o) && (o.marker.hash !== hash || o.claimed === 'legacy')) {
-      const reason = o.claimed === 'legacy' ? 'old marker (v1) upgraded: records owner and name' : 'folder config changed';
-      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason, config: pushedFolderConfig(f.config, owner, o.item.fullName) });
+      const legacy = o.claimed === 'legacy';
+      const reason = legacy ? 'old marker (v1) upgraded: records owner and name' : 'folder config changed';
+      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason, code: legacy ? 'marker-upgraded' : 'folder-changed', config: pushedFolderConfig(f.config, owner, o.item.fullName) });
     } else {
       const reason = isManagedFolder(o) ? 'folder up to date' : o.ownership === 'unmanaged' ? 'existing folder (not managed by jobsmith)' : `existing folder (${describeOwnership(o)})`;
-      changes.push({ ...base, kind: 'unchanged', reason });
+      changes.push({ ...base, kind: 'unchanged', reason, ...(isManagedFolder(o) ? { code: 'folder-up-to-date' as const } : { code: 'existing-folder' as const, params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : describeOwnership(o) } }) });
     }
   }
 
@@ -243,7 +245,7 @@ export function makePlan(input: PlanInput): Plan {
     // A folder is in the way unless it is this job (a managed folder-type item) or, for a folder-type
     // template of the same class, an unmanaged folder that --adopt may take over.
     if (o.item.isFolder && !isManagedJob(o) && (!isFolderRoot(job.rootElement) || typeChanges(job.rootElement, o.item.className) || isManagedFolder(o))) {
-      changes.push({ ...base, kind: 'conflict', reason: `a folder (${o.item.className}) has this name` });
+      changes.push({ ...base, kind: 'conflict', reason: `a folder (${o.item.className}) has this name`, code: 'folder-in-the-way', params: { className: o.item.className } });
       problems.push({ severity: 'error', category: 'input', code: 'job-conflict', project: job.project, message: `${job.fullName}: a folder has this name; the job cannot be created (rename the folder or the job)` });
       blocked.set(jobIdentity(job), job.fullName);
       continue;
@@ -251,7 +253,7 @@ export function makePlan(input: PlanInput): Plan {
     if (!isManagedJob(o)) {
       const what = describeOwnership(o);
       if (o.ownership === 'foreign') {
-        changes.push({ ...base, kind: 'conflict', reason: `${what}; not touched` });
+        changes.push({ ...base, kind: 'conflict', reason: `${what}; not touched`, code: 'other-owner', params: { owner: o.marker!.owner ?? '' } });
         problems.push({
           severity: 'error',
           category: 'input',
@@ -262,14 +264,14 @@ export function makePlan(input: PlanInput): Plan {
         blocked.set(jobIdentity(job), job.fullName);
       } else if (opts.adopt && typeChanges(job.rootElement, o.item.className)) {
         // a config push cannot change an item's type: Jenkins would refuse it every time
-        changes.push({ ...base, kind: 'conflict', reason: `not adopted: it is a ${o.item.className}, the template makes ${classForRoot(job.rootElement) ?? job.rootElement} (a config push cannot change the type)` });
+        changes.push({ ...base, kind: 'conflict', reason: `not adopted: it is a ${o.item.className}, the template makes ${classForRoot(job.rootElement) ?? job.rootElement} (a config push cannot change the type)`, code: 'adopt-type-differs', params: { className: o.item.className, wanted: classForRoot(job.rootElement) ?? job.rootElement } });
         problems.push({ severity: 'warning', category: 'notice', code: 'adopt-type-differs', message: `${job.fullName}: not adopted: it is a ${o.item.className} and the template makes another type; delete it in Jenkins (or rename it) to let jobsmith create it` });
         blocked.set(jobIdentity(job), job.fullName);
       } else if (opts.adopt) {
-        changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, config: pushedJobConfig(job, owner, o.item.fullName) });
+        changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, code: 'adopted', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what }, config: pushedJobConfig(job, owner, o.item.fullName) });
       } else {
         const kindOf = o.ownership === 'unmanaged' ? 'an unmanaged job has this name' : `a job has this name, but ${what}`;
-        changes.push({ ...base, kind: 'conflict', reason: `${kindOf} (not touched; --adopt takes it over)` });
+        changes.push({ ...base, kind: 'conflict', reason: `${kindOf} (not touched; --adopt takes it over)`, code: 'not-managed', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what } });
         problems.push({ severity: 'error', category: 'input', code: 'unmanaged-conflict', project: job.project, message: `${job.fullName}: ${kindOf}; not touched, so the desired job is not made (--adopt takes it over, or rename the job)` });
         blocked.set(jobIdentity(job), job.fullName);
       }
@@ -279,33 +281,35 @@ export function makePlan(input: PlanInput): Plan {
     if (typeChanges(job.rootElement, o.item.className)) {
       const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set()) : undefined;
       if (o.item.building || contents?.building) {
-        changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync` });
+        changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync`, code: 'type-change-waits-for-build', params: { from: o.item.className, to: job.rootElement } });
       } else if (contents && contents.held.length > 0) {
-        changes.push({ ...base, kind: 'keep', reason: `type changes (${o.item.className} → ${job.rootElement}), but replacing it would delete what it holds: ${describeHeld(contents.held)}` });
+        changes.push({ ...base, kind: 'keep', reason: `type changes (${o.item.className} → ${job.rootElement}), but replacing it would delete what it holds: ${describeHeld(contents.held)}`, code: 'type-change-would-lose-items', params: { from: o.item.className, to: job.rootElement, held: describeHeld(contents.held) } });
         problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${job.fullName}: not replaced (its type changes to ${job.rootElement}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
       } else {
         // renamed aside first, deleted only once the new one exists (src/apply/apply-plan.ts replaceJob)
         const aside = asideName(o.item.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
-        changes.push({ ...base, kind: 'replace', previousHash: m.hash, via: aside, reason: `job type changes (${o.item.className} → ${job.rootElement}): the new one is created, then the old one deleted`, config: pushedJobConfig(job, owner) });
+        changes.push({ ...base, kind: 'replace', previousHash: m.hash, via: aside, reason: `job type changes (${o.item.className} → ${job.rootElement}): the new one is created, then the old one deleted`, code: 'type-changes', params: { from: o.item.className, to: job.rootElement }, config: pushedJobConfig(job, owner) });
       }
       continue;
     }
     let reason: string | undefined;
-    if (o.claimed === 'moved-here') reason = `moved here from ${m.name} in Jenkins: marker updated`;
-    else if (m.gone !== undefined) reason = job.branch !== undefined ? `branch ${job.branch} is back` : 'back in the definitions';
-    else if (m.project !== job.project || m.template !== job.template) reason = `now rendered from ${job.project} / ${job.template} (was ${m.project} / ${m.template})`;
-    else if (m.branch !== job.branch) reason = 'branch recorded in the marker changed';
-    else if (m.hash !== job.hash) reason = `rendered config changed (template ${job.template} or project ${job.project})`;
-    else if (o.claimed === 'legacy') reason = 'old marker (v1) upgraded: records owner and name';
+    let why: Pick<Change, 'code' | 'params'> = { code: 'up-to-date' };
+    if (o.claimed === 'moved-here') (reason = `moved here from ${m.name} in Jenkins: marker updated`), (why = { code: 'moved-in-jenkins', params: { from: m.name ?? '' } });
+    else if (m.gone !== undefined) (reason = job.branch !== undefined ? `branch ${job.branch} is back` : 'back in the definitions'), (why = { code: 'back', ...(job.branch !== undefined ? { params: { branch: job.branch } } : {}) });
+    else if (m.project !== job.project || m.template !== job.template)
+      (reason = `now rendered from ${job.project} / ${job.template} (was ${m.project} / ${m.template})`), (why = { code: 'source-changed', params: { project: job.project, template: job.template, wasProject: m.project ?? '', wasTemplate: m.template ?? '' } });
+    else if (m.branch !== job.branch) (reason = 'branch recorded in the marker changed'), (why = { code: 'branch-changed', params: { branch: job.branch ?? '' } });
+    else if (m.hash !== job.hash) (reason = `rendered config changed (template ${job.template} or project ${job.project})`), (why = { code: 'config-changed', params: { project: job.project, template: job.template } });
+    else if (o.claimed === 'legacy') (reason = 'old marker (v1) upgraded: records owner and name'), (why = { code: 'marker-upgraded' });
     else if (input.verifiedConfigs || input.observedConfigs) {
       // compared with exactly what jobsmith pushed (marker included), not with the rendered config
       const matches = input.verifiedConfigs?.get(o.item.fullName) ?? verifyJob(job, owner, o.item.fullName, input.observedConfigs?.get(o.item.fullName));
-      if (matches === false) reason = 'edited in Jenkins (drift found by --verify)';
+      if (matches === false) (reason = 'edited in Jenkins (drift found by --verify)'), (why = { code: 'drift' });
     }
     if (reason !== undefined) {
-      changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, config: pushedJobConfig(job, owner, o.item.fullName) });
+      changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, ...why, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
-      changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
+      changes.push({ ...base, kind: 'unchanged', reason: 'up to date', code: 'up-to-date' });
     }
     const enabling = enableOrDisable(job, o.item.disabled, m.gone, reason !== undefined);
     if (enabling) changes.push({ ...base, ...enabling });
@@ -369,7 +373,7 @@ export function makePlan(input: PlanInput): Plan {
     pairedDestinations.add(job.fullName);
     const base = jobBase(job);
     if (src.item.building) {
-      changes.push({ ...markerBase(src), kind: 'keep', building: true, reason: `moves to ${job.fullName} once its running build ends` });
+      changes.push({ ...markerBase(src), kind: 'keep', building: true, reason: `moves to ${job.fullName} once its running build ends`, code: 'move-waits-for-build', params: { to: job.fullName } });
       continue;
     }
     movedFrom.set(from, job.fullName);
@@ -380,6 +384,8 @@ export function makePlan(input: PlanInput): Plan {
       from,
       previousHash: src.marker.hash,
       reason: `${where} (same project ${job.project} and template ${job.template}); builds kept`,
+      code: 'moved',
+      params: { from, to: job.fullName, folder: parentOf(job.fullName), renamed: sameParent },
       config: pushedJobConfig(job, owner),
     };
     if (via !== undefined) change.via = via;
@@ -392,8 +398,8 @@ export function makePlan(input: PlanInput): Plan {
   const createdById = new Map<string, string>();
   for (const job of missing) {
     if (pairedDestinations.has(job.fullName)) continue;
-    changes.push({ ...jobBase(job), kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, config: pushedJobConfig(job, owner) });
-    if (job.disabled) changes.push({ ...jobBase(job), kind: 'disable', reason: 'the definition disables it' });
+    changes.push({ ...jobBase(job), kind: 'create', reason: job.branch !== undefined ? `new branch ${job.branch}` : `new job from ${job.project} / ${job.template}`, ...(job.branch !== undefined ? { code: 'new-branch-job' as const, params: { project: job.project, template: job.template, branch: job.branch } } : { code: 'new-job' as const, params: { project: job.project, template: job.template } }), config: pushedJobConfig(job, owner) });
+    if (job.disabled) changes.push({ ...jobBase(job), kind: 'disable', reason: 'the definition disables it', code: 'definition-disables' });
     createdById.set(jobIdentity(job), job.fullName);
   }
 
@@ -404,7 +410,7 @@ export function makePlan(input: PlanInput): Plan {
   const pushLeaving = (c: ClassifiedItem & { marker: Marker }, change: Change): void => {
     if (!c.item.isFolder) changes.push(change);
     else if (change.kind === 'delete') folderTypeDeletes.push({ c, change });
-    else if (change.kind === 'disable') changes.push({ ...change, kind: 'keep', reason: `${change.reason.replace(/ \(--removed disable\)$/, '')} (a folder cannot be disabled: kept)` });
+    else if (change.kind === 'disable') changes.push({ ...change, kind: 'keep', reason: `${change.reason.replace(/ \(--removed disable\)$/, '')} (a folder cannot be disabled: kept)`, code: 'folder-cannot-disable', params: { cause: change.params?.cause ?? causeOf(change) } });
     else changes.push(change);
   };
   for (const c of leaving) {
@@ -415,29 +421,29 @@ export function makePlan(input: PlanInput): Plan {
     const identity = jobIdentity(m);
     const blocker = blocked.get(identity);
     if (blocker !== undefined) {
-      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)`, code: 'replacement-blocked', params: { by: blocker } });
       continue;
     }
     const replacement = createdById.get(identity);
     if (m.branch !== undefined) {
       const scope = input.branchScopes ? input.branchScopes[project] : undefined;
       if (!input.branchScopes) {
-        pushLeaving(c, { ...base, kind: 'keep', reason: 'branch job: branch detection did not run, nothing torn down' });
+        pushLeaving(c, { ...base, kind: 'keep', reason: 'branch job: branch detection did not run, nothing torn down', code: 'branch-detection-off' });
         continue;
       }
       if (scope) {
         const d = decideGoneBranch(m.branch, m.gone, scope, now, projectsWithBranchJobs.has(project));
         if (d.action === 'hold') {
-          pushLeaving(c, { ...base, kind: 'keep', reason: `not torn down: ${d.why}` });
+          pushLeaving(c, { ...base, kind: 'keep', reason: `not torn down: ${d.why}`, code: 'branch-held', params: { detail: d.why } });
           if (!heldBranchProjects.has(project)) heldBranchProjects.set(project, d.why);
         } else if (d.action === 'retire') {
-          pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: d.why });
+          pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: d.why, code: 'branch-gone', params: d.params });
         } else if (d.action === 'delete') {
-          pushLeaving(c, deleteOrPostpone(c.item, base, d.why, m.gone === undefined ? nowIso : undefined));
+          pushLeaving(c, deleteOrPostpone(c.item, base, { reason: d.why, code: 'branch-gone', params: d.params }, m.gone === undefined ? nowIso : undefined));
         } else if (!c.item.disabled) {
-          pushLeaving(c, { ...base, kind: 'disable', reason: `${d.why} (was re-enabled in Jenkins)` });
+          pushLeaving(c, { ...base, kind: 'disable', reason: `${d.why} (was re-enabled in Jenkins)`, code: 'branch-gone-reenabled', params: { branch: m.branch!, detail: d.why } });
         } else {
-          pushLeaving(c, { ...base, kind: 'keep', reason: d.why });
+          pushLeaving(c, { ...base, kind: 'keep', reason: d.why, code: 'branch-gone', params: d.params });
         }
         continue;
       }
@@ -451,14 +457,24 @@ export function makePlan(input: PlanInput): Plan {
           : m.branch !== undefined
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
+    const cause: ReasonRef =
+      replacement !== undefined
+        ? { code: 'replaced-elsewhere', params: { project, template: m.template ?? '', by: replacement, detail: unpaired.get(identity) ?? 'not moved' } }
+        : !desiredProjects.has(project)
+          ? { code: 'project-removed', params: { project } }
+          : m.branch !== undefined
+            ? { code: 'branch-jobs-stopped', params: { project } }
+            : { code: 'template-unused', params: { project, template: m.template ?? '' } };
     if (removed === 'keep') {
-      pushLeaving(c, { ...base, kind: 'keep', reason: `${why} (--removed keep)` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `${why} (--removed keep)`, code: 'removed-keep', params: { cause } });
     } else if (removed === 'disable') {
-      if (m.gone === undefined) pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: `${why} (--removed disable)` });
-      else if (!c.item.disabled) pushLeaving(c, { ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)` });
-      else pushLeaving(c, { ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)` });
+      // a job a person disabled is left as it is: retiring it would make jobsmith re-enable it later
+      if (m.gone === undefined && c.item.disabled) pushLeaving(c, { ...base, kind: 'keep', reason: `${why}; disabled in Jenkins already (--removed disable)`, code: 'removed-kept-disabled', params: { cause } });
+      else if (m.gone === undefined) pushLeaving(c, { ...base, kind: 'disable', retire: nowIso, reason: `${why} (--removed disable)`, code: 'removed-disable', params: { cause } });
+      else if (!c.item.disabled) pushLeaving(c, { ...base, kind: 'disable', reason: `${why}, retired ${m.gone} (--removed disable)`, code: 'removed-disable', params: { cause, retiredAt: m.gone } });
+      else pushLeaving(c, { ...base, kind: 'keep', reason: `${why}, retired ${m.gone} (--removed disable)`, code: 'removed-kept-disabled', params: { cause, retiredAt: m.gone } });
     } else {
-      const d = deleteOrPostpone(c.item, base, why, m.gone === undefined && !c.item.disabled ? nowIso : undefined);
+      const d = deleteOrPostpone(c.item, base, { reason: why, ...cause }, m.gone === undefined && !c.item.disabled ? nowIso : undefined);
       // half of a replacement: deleted only once the job that replaces it was created
       if (d.kind === 'delete' && replacement !== undefined) d.after = replacement;
       pushLeaving(c, d);
@@ -476,13 +492,13 @@ export function makePlan(input: PlanInput): Plan {
   for (const { c, change } of folderTypeDeletes) {
     const contents = folderContents(c.item, input.observed.items, lowerGone());
     if (contents.held.length > 0) {
-      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own` });
+      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own`, code: 'holds-items', params: { cause: causeOf(change), held: describeHeld(contents.held) } });
       problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
       continue;
     }
-    const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), change.reason);
+    const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), { reason: change.reason, ...causeOf(change) });
     if (change.after !== undefined && d.kind === 'delete') d.after = change.after;
-    changes.push(d.kind === 'disable' ? { ...d, kind: 'keep', reason: `${change.reason}; a build is running inside it: deleted by a later sync` } : d);
+    changes.push(d.kind === 'disable' ? { ...d, kind: 'keep', reason: `${change.reason}; a build is running inside it: deleted by a later sync`, code: 'build-running-inside', params: { cause: causeOf(change) } } : d);
     if (d.kind === 'delete') goingAway.add(c.item.fullName);
   }
 
@@ -497,10 +513,10 @@ export function makePlan(input: PlanInput): Plan {
     const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
     const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
     if (staying.length === 0 && !createdInside && !viaInside) {
-      changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', previousHash: f.marker.hash });
+      changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', code: 'folder-empty', previousHash: f.marker.hash });
       goingAway.add(name);
     } else {
-      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)` });
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)`, code: 'folder-not-empty', params: { count: staying.length } });
     }
   }
 
@@ -575,16 +591,16 @@ export function makePlan(input: PlanInput): Plan {
  * - retired by jobsmith (`gone=`) and desired again → enabled;
  * - disabled by hand in Jenkins (no `gone=`) → stays disabled (a push does not undo it).
  */
-function enableOrDisable(job: DesiredJob, observedDisabled: boolean, gone: string | undefined, pushed: boolean): Pick<Change, 'kind' | 'reason'> | undefined {
+function enableOrDisable(job: DesiredJob, observedDisabled: boolean, gone: string | undefined, pushed: boolean): Pick<Change, 'kind' | 'reason' | 'code' | 'params'> | undefined {
   // a template may itself say `<disabled>true</disabled>`: then the push leaves the job disabled
   const pushesDisabled = pushed && templateDisables(job);
   if (job.disabled) {
-    if ((!observedDisabled && !pushed) || (pushed && !pushesDisabled)) return { kind: 'disable', reason: 'the definition disables it' };
+    if ((!observedDisabled && !pushed) || (pushed && !pushesDisabled)) return { kind: 'disable', reason: 'the definition disables it', code: 'definition-disables' };
     return undefined;
   }
   if (!observedDisabled) return undefined;
-  if (gone !== undefined) return pushesDisabled ? undefined : { kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled' };
-  if (pushed && !pushesDisabled) return { kind: 'disable', reason: 'disabled in Jenkins: kept disabled after the config update' };
+  if (gone !== undefined) return pushesDisabled ? undefined : { kind: 'enable', reason: job.branch !== undefined ? `branch ${job.branch} is back: re-enabled` : 'back in the definitions: re-enabled', code: 're-enabled', ...(job.branch !== undefined ? { params: { branch: job.branch } } : {}) };
+  if (pushed && !pushesDisabled) return { kind: 'disable', reason: 'disabled in Jenkins: kept disabled after the config update', code: 'disabled-in-jenkins' };
   return undefined;
 }
 

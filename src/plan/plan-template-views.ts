@@ -58,7 +58,7 @@ export function planTemplateViews(desired: readonly DesiredTemplateView[], obser
     const base = { target: 'view' as const, fullName: d.fullName, project: d.project, template: d.template, hash: d.hash, view: { name: d.name, folder: [...d.folder], add: [], remove: [] } };
     const o = seen.get(d.fullName);
     if (!o) {
-      changes.push({ ...base, kind: 'create', reason: `new view from ${d.project} / ${d.template}`, config: pushedViewConfig(d, ctx.owner) });
+      changes.push({ ...base, kind: 'create', reason: `new view from ${d.project} / ${d.template}`, code: 'new-view', params: { project: d.project, template: d.template }, config: pushedViewConfig(d, ctx.owner) });
       continue;
     }
     const m = ownViewMarker(o, ctx.owner);
@@ -66,27 +66,29 @@ export function planTemplateViews(desired: readonly DesiredTemplateView[], obser
       const other = parseMarker(o.description);
       const foreign = other !== undefined && other.owner !== undefined && other.owner !== ctx.owner;
       if (ctx.adopt && !foreign && !typeChanges(d.rootElement, o.className)) {
-        changes.push({ ...base, kind: 'adopt', reason: 'unmanaged view taken over (--adopt)', config: pushedViewConfig(d, ctx.owner) });
+        changes.push({ ...base, kind: 'adopt', reason: 'unmanaged view taken over (--adopt)', code: 'adopted', params: { ownership: 'unmanaged' }, config: pushedViewConfig(d, ctx.owner) });
       } else {
         const why = foreign ? `it is managed by other definitions (owner ${other!.owner})` : 'it is not managed by jobsmith';
-        changes.push({ ...base, kind: 'conflict', reason: `a view of this name exists; ${why}; not touched${foreign ? '' : ' (--adopt takes it over)'}` });
+        changes.push({ ...base, kind: 'conflict', reason: `a view of this name exists; ${why}; not touched${foreign ? '' : ' (--adopt takes it over)'}`, code: 'view-in-the-way', params: { detail: why, adoptable: !foreign } });
         problems.push({ severity: 'warning', category: 'notice', code: 'view-conflict', message: `view ${d.fullName}: ${why}; not touched${foreign ? '' : ' (--adopt takes it over)'}` });
       }
       continue;
     }
     if (typeChanges(d.rootElement, o.className)) {
-      changes.push({ ...base, previousHash: m.hash, kind: 'replace', reason: `view type changes (${o.className} → ${d.rootElement}): deleted and created again (a view holds no history)`, config: pushedViewConfig(d, ctx.owner) });
+      changes.push({ ...base, previousHash: m.hash, kind: 'replace', reason: `view type changes (${o.className} → ${d.rootElement}): deleted and created again (a view holds no history)`, code: 'view-type-changes', params: { from: o.className, to: d.rootElement }, config: pushedViewConfig(d, ctx.owner) });
       continue;
     }
     let reason: string | undefined;
-    if (m.project !== d.project || m.template !== d.template) reason = `now rendered from ${d.project} / ${d.template} (was ${m.project} / ${m.template})`;
-    else if (m.hash !== d.hash) reason = `rendered config changed (template ${d.template} or project ${d.project})`;
+    let why: Pick<Change, 'code' | 'params'> = { code: 'up-to-date' };
+    if (m.project !== d.project || m.template !== d.template)
+      (reason = `now rendered from ${d.project} / ${d.template} (was ${m.project} / ${m.template})`), (why = { code: 'source-changed', params: { project: d.project, template: d.template, wasProject: m.project ?? '', wasTemplate: m.template ?? '' } });
+    else if (m.hash !== d.hash) (reason = `rendered config changed (template ${d.template} or project ${d.project})`), (why = { code: 'config-changed', params: { project: d.project, template: d.template } });
     else if (ctx.observedConfigs) {
       const live = ctx.observedConfigs.get(d.fullName);
-      if (live !== undefined && !matchesPushed(live, pushedViewConfig(d, ctx.owner), d.rootElement)) reason = 'edited in Jenkins (drift found by --verify)';
+      if (live !== undefined && !matchesPushed(live, pushedViewConfig(d, ctx.owner), d.rootElement)) (reason = 'edited in Jenkins (drift found by --verify)'), (why = { code: 'drift' });
     }
-    if (reason !== undefined) changes.push({ ...base, previousHash: m.hash, kind: 'update', reason, config: pushedViewConfig(d, ctx.owner) });
-    else changes.push({ ...base, kind: 'unchanged', reason: 'up to date' });
+    if (reason !== undefined) changes.push({ ...base, previousHash: m.hash, kind: 'update', reason, ...why, config: pushedViewConfig(d, ctx.owner) });
+    else changes.push({ ...base, kind: 'unchanged', reason: 'up to date', code: 'up-to-date' });
   }
   for (const o of observed) {
     const key = viewKey(o.name, o.folder);
@@ -94,7 +96,7 @@ export function planTemplateViews(desired: readonly DesiredTemplateView[], obser
     const m = ownViewMarker(o, ctx.owner);
     if (!m || !ctx.inScope(key, m.project)) continue;
     const base = { target: 'view' as const, fullName: key, previousHash: m.hash, view: { name: o.name, folder: [...o.folder], add: [], remove: [] }, ...(m.project !== undefined ? { project: m.project } : {}), ...(m.template !== undefined ? { template: m.template } : {}) };
-    changes.push({ ...base, kind: 'delete', reason: `view template ${m.template} is no longer used by project ${m.project}` });
+    changes.push({ ...base, kind: 'delete', reason: `view template ${m.template} is no longer used by project ${m.project}`, code: 'view-template-unused', params: { project: m.project ?? '', template: m.template ?? '' } });
   }
   return { changes, problems };
 }

@@ -41,13 +41,15 @@ export function planViews(
         ...base,
         kind: 'create',
         reason: `list view with ${jobs.length} job(s)`,
+        code: 'view-new',
+        params: { jobs: jobs.length },
         config: listViewConfig(d.name, jobs),
         view: { name: d.name, folder: d.folder, add: jobs, remove: [] },
       });
       continue;
     }
     if (o.className !== LIST_VIEW) {
-      out.push({ ...base, kind: 'conflict', reason: `a view of class ${o.className} has this name; not touched` });
+      out.push({ ...base, kind: 'conflict', reason: `a view of class ${o.className} has this name; not touched`, code: 'view-other-class', params: { className: o.className } });
       continue;
     }
     const have = new Set(o.jobs.map((j) => j.toLowerCase()));
@@ -57,10 +59,10 @@ export function planViews(
       .filter((j) => !want.has(j.toLowerCase()) && ctx.managedNames.has(j) && !ctx.goingAway.has(j) && ctx.inScope(j))
       .map((j) => relative(j, d.folder));
     if (add.length === 0 && remove.length === 0) {
-      out.push({ ...base, kind: 'unchanged', reason: 'view holds its jobs' });
+      out.push({ ...base, kind: 'unchanged', reason: 'view holds its jobs', code: 'view-up-to-date' });
     } else {
       const parts = [add.length ? `add ${add.length} job(s)` : '', remove.length ? `remove ${remove.length} job(s)` : ''].filter(Boolean);
-      out.push({ ...base, kind: 'update', reason: parts.join(', '), view: { name: d.name, folder: d.folder, add, remove } });
+      out.push({ ...base, kind: 'update', reason: parts.join(', '), code: 'view-jobs-changed', params: { added: add.length, removed: remove.length }, view: { name: d.name, folder: d.folder, add, remove } });
     }
   }
   return out;

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { CHANGE_KINDS, type Plan } from '../model/plan.js';
+import { REASON_CODE_LIST, type ReasonCode } from '../model/reason-code.js';
 import { REMOVED_POLICIES } from './rules/removed-policy.js';
 import { SavedPlanError } from './saved-plan.js';
 
@@ -30,6 +31,9 @@ const change = z
     target: z.enum(['job', 'folder', 'view']),
     fullName: name,
     reason: text,
+    // absent in plan files written before reason codes (still read)
+    code: z.enum(REASON_CODE_LIST as [ReasonCode, ...ReasonCode[]]).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
     project: z.string().optional(),
     template: z.string().optional(),
     branch: z.string().optional(),

@@ -3,8 +3,8 @@ import { classifyFailure } from '../../src/apply/failure-class.js';
 import { JenkinsError } from '../../src/jenkins/jenkins-error.js';
 import type { Change } from '../../src/model/plan.js';
 
-const create = (fullName: string): Change => ({ kind: 'create', target: 'job', fullName, reason: 'new', template: 'T' });
-const update = (fullName: string): Change => ({ kind: 'update', target: 'job', fullName, reason: 'changed', template: 'T' });
+const create = (fullName: string): Change => ({ kind: 'create', target: 'job', fullName, reason: 'new', code: 'new-job', template: 'T' });
+const update = (fullName: string): Change => ({ kind: 'update', target: 'job', fullName, reason: 'changed', code: 'config-changed', template: 'T' });
 const err = (init: ConstructorParameters<typeof JenkinsError>[0]) => new JenkinsError(init);
 
 describe('failure classes: run sync again, or change something first', () => {
@@ -27,7 +27,7 @@ describe('failure classes: run sync again, or change something first', () => {
     const v = classifyFailure(err({ kind: 'server', operation: 'create', status: 500, detail: 'Jenkins reported java.io.IOException: Failed to create' }), create(`team/${'é'.repeat(128)}`));
     expect(v).toEqual({ class: 'input', hint: expect.stringContaining('is 256 bytes of UTF-8') });
     // a move through a too-long intermediate name too
-    const move: Change = { kind: 'move', target: 'job', fullName: 'b/short', from: 'a/old', via: `b/${'x'.repeat(300)}`, reason: 'moved' };
+    const move: Change = { kind: 'move', target: 'job', fullName: 'b/short', from: 'a/old', via: `b/${'x'.repeat(300)}`, reason: 'moved', code: 'moved' };
     expect(classifyFailure(err({ kind: 'server', operation: 'move', status: 500 }), move).class).toBe('input');
   });
 
@@ -45,7 +45,7 @@ describe('failure classes: run sync again, or change something first', () => {
     const cast = err({ kind: 'server', operation: 'create', status: 500, detail: 'Jenkins reported java.lang.ClassCastException: class hudson.model.ListView cannot be cast to class hudson.model.TopLevelItem' });
     expect(classifyFailure(cast, create('p-a')).class).toBe('input');
     const noMove = err({ kind: 'not-found', operation: 'move', status: 404, detail: 'this Jenkins cannot move items between folders (the Folders plugin’s move action is missing)' });
-    expect(classifyFailure(noMove, { kind: 'move', target: 'job', fullName: 'b/x', from: 'a/x', reason: 'moved' }).class).toBe('jenkins');
+    expect(classifyFailure(noMove, { kind: 'move', target: 'job', fullName: 'b/x', from: 'a/x', reason: 'moved', code: 'moved' }).class).toBe('jenkins');
   });
 
   it('anything that is not a Jenkins error: transient', () => {

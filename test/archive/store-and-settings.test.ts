@@ -30,6 +30,8 @@ describe('archive keys: one safe directory name for any job name', () => {
     expect(archiveKey('..')).toBe('%2E.');
     expect(archiveKey('.hidden')).toBe('%2Ehidden');
     expect(archiveKey('a b/ü')).toBe('a%20b%2F%C3%BC');
+    // the empty name and a NUL byte are different names (found by the property below)
+    expect(archiveKey('')).not.toBe(archiveKey('\u0000'));
     const long = 'x'.repeat(300);
     expect(archiveKey(long)).toMatch(/^x{142}~[0-9a-f]{16}$/);
     expect(archiveKey(long)).not.toBe(archiveKey(long + 'y'));

@@ -72,7 +72,9 @@ describe('restore FROM --revision REV (definitions at a git revision)', () => {
     const json = JSON.parse((await cli(['restore', '.', '--revision', 'HEAD~2', '--json'])).stdout);
     const pay = json.plan.changes.find((c: Change) => c.fullName === JOB);
     expect(pay).toMatchObject({ kind: 'keep' });
-    expect(pay.reason).toMatch(/^exists in Jenkins: restore changes existing items only with --overwrite \(would: update, /);
+    // --json says why with a code and its parameters (the words are the text printer's)
+    expect(pay).not.toHaveProperty('reason');
+    expect(pay).toMatchObject({ code: 'restore-never', params: { detail: RESTORE_NO_OVERWRITE, would: 'update', cause: { code: 'config-changed' } } });
     expect(json.plan.summary.update + json.plan.summary.delete + json.plan.summary.disable).toBe(0);
 
     // a deleted job comes back from the old revision, managed; the other stays
@@ -94,13 +96,13 @@ describe('restore FROM --revision REV (definitions at a git revision)', () => {
 });
 
 describe('the restore-only rule', () => {
-  const c = (kind: Change['kind'], extra: Partial<Change> = {}): Change => ({ kind, target: 'job', fullName: 'j', reason: 'why', config: '<project/>', ...extra });
+  const c = (kind: Change['kind'], extra: Partial<Change> = {}): Change => ({ kind, target: 'job', fullName: 'j', reason: 'why', code: kind === 'create' ? 'new-job' : 'config-changed', config: '<project/>', ...extra });
   it('without --overwrite: only creates act; with it, changes to existing items too; never a delete, retire or replace', () => {
     for (const overwrite of [false, true]) {
       expect(restoreOnly(c('create'), overwrite).kind).toBe('create');
-      expect(restoreOnly(c('delete'), overwrite)).toMatchObject({ kind: 'keep', reason: 'restore never deletes (would: delete, why)' });
+      expect(restoreOnly(c('delete'), overwrite)).toMatchObject({ kind: 'keep', reason: 'restore never deletes (would: delete, why)', code: 'restore-never', params: { would: 'delete', cause: { code: 'config-changed' } } });
       expect(restoreOnly(c('replace'), overwrite).kind).toBe('keep');
-      expect(restoreOnly(c('disable', { retire: '2026-01-01T00:00:00.000Z' }), overwrite)).toMatchObject({ kind: 'keep', reason: 'restore never retires a job (would: disable, why)' });
+      expect(restoreOnly(c('disable', { retire: '2026-01-01T00:00:00.000Z' }), overwrite)).toMatchObject({ kind: 'keep', reason: 'restore never retires a job (would: disable, why)', code: 'restore-never', params: { would: 'disable', cause: { code: 'config-changed' } } });
       expect(restoreOnly(c('delete'), overwrite).config).toBeUndefined();
     }
     for (const kind of ['update', 'adopt', 'enable', 'disable'] as const) {

@@ -83,6 +83,10 @@ describe('planner: desired × observed', () => {
     expect(d.changes[0]).toMatchObject({ kind: 'disable', retire: '2026-11-25T10:00:00.000Z' });
     const again = plan({ desired: desired([]), observed: observed([managedItem(a, { disabled: true, marker: { gone: '2026-11-24T00:00:00.000Z' } })]), options: { removed: 'disable' } });
     expect(again.changes[0]!.kind).toBe('keep');
+    // a job a person disabled is not retired (jobsmith would re-enable it when the project comes back)
+    const byHand = plan({ desired: desired([]), observed: observed([managedItem(a, { disabled: true })]), options: { removed: 'disable' } });
+    expect(byHand.changes[0]).toMatchObject({ kind: 'keep', code: 'removed-kept-disabled' });
+    expect(byHand.changes[0]!.retire).toBeUndefined();
     const k = plan({ desired: desired([]), observed: observed([managedItem(a)]), options: { removed: 'keep' } });
     expect(k.changes[0]!.kind).toBe('keep');
   });

@@ -33,14 +33,14 @@ describe('recheck of a saved plan', () => {
   it('an old (v1) job is claimed only where the plan writes the marker into it: a bare disable of one is refused', () => {
     const v1 = managedItem(job('legacy', { template: 'L' }), { marker: { owner: undefined, name: undefined } });
     const o = observed([...obs.items, v1]);
-    expect(check(withChanges([{ target: 'job', fullName: 'legacy', kind: 'disable', reason: 'x' }]), o)).toEqual(['disable legacy: it has an old jobsmith marker (v1) that this run cannot claim']);
+    expect(check(withChanges([{ target: 'job', fullName: 'legacy', kind: 'disable', reason: 'x', code: 'removed-disable' }]), o)).toEqual(['disable legacy: it has an old jobsmith marker (v1) that this run cannot claim']);
   });
 
   it('with the definitions at hand: a config other than what they render, or an adoption of a name they do not want, is refused', () => {
     const upd = made.changes.find((x) => x.kind === 'update')!;
     const tampered = { ...upd, config: upd.config!.replace('<token>new</token>', '<token>rm -rf /</token>') };
     const d = desired([a, b, c]);
-    const plan = { ...made, options: { ...made.options, adopt: true }, changes: [...made.changes.map((x) => (x === upd ? tampered : x)), { target: 'job' as const, fullName: 'precious', kind: 'adopt' as const, reason: 'x', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'precious', project: 'p', template: 'T', hash: 'h' })) }] };
+    const plan = { ...made, options: { ...made.options, adopt: true }, changes: [...made.changes.map((x) => (x === upd ? tampered : x)), { target: 'job' as const, fullName: 'precious', kind: 'adopt' as const, reason: 'x', code: 'adopted' as const, config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'precious', project: 'p', template: 'T', hash: 'h' })) }] };
     expect(recheckPlan({ plan, observed: obs, owner: OWNER, projectCount: 3, desired: d })).toEqual([
       'update p-b: the config it would write is not what the definitions render',
       'adopt precious: the definitions do not make this job',
@@ -50,9 +50,9 @@ describe('recheck of a saved plan', () => {
 
   it('a delete of an unmanaged job or of another owner\'s job is refused', () => {
     const edited = withChanges([
-      { target: 'job', fullName: 'precious', kind: 'delete', reason: 'x' },
-      { target: 'job', fullName: 'theirs', kind: 'delete', reason: 'x' },
-      { target: 'job', fullName: 'ghost', kind: 'delete', reason: 'x' },
+      { target: 'job', fullName: 'precious', kind: 'delete', reason: 'x', code: 'project-removed' },
+      { target: 'job', fullName: 'theirs', kind: 'delete', reason: 'x', code: 'project-removed' },
+      { target: 'job', fullName: 'ghost', kind: 'delete', reason: 'x', code: 'project-removed' },
     ], { options: { ...made.options, allowMassDelete: true } });
     expect(check(edited)).toEqual([
       'delete precious: it is not managed by jobsmith',
@@ -76,7 +76,7 @@ describe('recheck of a saved plan', () => {
     const moved = observed([...obs.items.filter((i) => i.fullName !== 'p-b'), managedItem(job('p-b', { template: 'B' }), { marker: { name: 'gone-now' } })]);
     expect(check(made, moved)).toEqual([]);
     const now = observed([...obs.items.filter((i) => i.fullName !== 'p-b'), item('p-a'), managedItem(job('p-b', { template: 'B' }), { marker: { name: 'p-c' } }), managedItem(c, { building: true })]);
-    const withDelete = withChanges([{ target: 'job', fullName: 'p-c', kind: 'delete', reason: 'x' }], { options: { ...made.options, allowMassDelete: true } });
+    const withDelete = withChanges([{ target: 'job', fullName: 'p-c', kind: 'delete', reason: 'x', code: 'project-removed' }], { options: { ...made.options, allowMassDelete: true } });
     expect(check(withDelete, now)).toEqual([
       'update p-b: it carries the marker of p-c (a copy, or renamed or moved in Jenkins): not managed',
       'create p-a: p-a exists already in Jenkins (it is not managed by jobsmith)',
@@ -85,16 +85,16 @@ describe('recheck of a saved plan', () => {
   });
 
   it('the guards are computed again: mass delete, empty definitions, a refused plan, another owner, adopt without --adopt', () => {
-    const del = withChanges([{ target: 'job', fullName: 'p-c', kind: 'delete', reason: 'x' }, { target: 'job', fullName: 'p-b', kind: 'delete', reason: 'x' }]);
+    const del = withChanges([{ target: 'job', fullName: 'p-c', kind: 'delete', reason: 'x', code: 'project-removed' }, { target: 'job', fullName: 'p-b', kind: 'delete', reason: 'x', code: 'project-removed' }]);
     expect(check(del)).toContain('the plan deletes 2 of 2 managed jobs (100%), more than half of them; check the definitions, then pass --allow-mass-delete if this is intended');
     expect(check(made, obs, 0)[0]).toMatch(/^the definitions hold no project/);
     expect(check({ ...made, refused: true })).toEqual(['the plan was refused when it was made']);
     expect(recheckPlan({ plan: made, observed: obs, owner: 'github.com/someone/else', projectCount: 3 })[0]).toBe(
       'the plan was made for owner default; these definitions are owner github.com/someone/else',
     );
-    const adopt = withChanges([{ target: 'job', fullName: 'precious', kind: 'adopt', reason: 'x', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'precious', project: 'p', template: 'T', hash: 'h' })) }]);
+    const adopt = withChanges([{ target: 'job', fullName: 'precious', kind: 'adopt', reason: 'x', code: 'adopted', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'precious', project: 'p', template: 'T', hash: 'h' })) }]);
     expect(check(adopt)).toEqual(['adopt precious: the plan was made without --adopt']);
-    const adoptTheirs = withChanges([{ target: 'job', fullName: 'theirs', kind: 'adopt', reason: 'x', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'theirs', project: 'p', template: 'T', hash: 'h' })) }], { options: { ...made.options, adopt: true } });
+    const adoptTheirs = withChanges([{ target: 'job', fullName: 'theirs', kind: 'adopt', reason: 'x', code: 'adopted', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'theirs', project: 'p', template: 'T', hash: 'h' })) }], { options: { ...made.options, adopt: true } });
     expect(check(adoptTheirs)).toEqual(['adopt theirs: it is managed by other definitions (owner github.com/other/defs)']);
   });
 
@@ -103,11 +103,11 @@ describe('recheck of a saved plan', () => {
     const o = observed([...obs.items, folder, item('team/by-hand'), managedItem(job('team/x', { template: 'TX' }))], [{ name: 'V', folder: [], className: 'hudson.model.ListView', jobs: ['precious', 'p-c'] }]);
     const plan = withChanges(
       [
-        { target: 'job', fullName: 'team/x', kind: 'delete', reason: 'x' },
-        { target: 'folder', fullName: 'team', kind: 'delete', reason: 'x' },
-        { target: 'view', fullName: 'V', kind: 'update', reason: 'x', view: { name: 'V', folder: [], add: [], remove: ['precious', 'p-c'] } },
-        { target: 'job', fullName: 'moved', kind: 'move', from: 'theirs', reason: 'x', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'moved', project: 'p', template: 'X', hash: 'h' })) },
-        { target: 'job', fullName: 'p-b', kind: 'move', from: 'p-c', reason: 'x', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'p-b', project: 'p', template: 'X', hash: 'h' })) },
+        { target: 'job', fullName: 'team/x', kind: 'delete', reason: 'x', code: 'project-removed' },
+        { target: 'folder', fullName: 'team', kind: 'delete', reason: 'x', code: 'project-removed' },
+        { target: 'view', fullName: 'V', kind: 'update', reason: 'x', code: 'view-jobs-changed', view: { name: 'V', folder: [], add: [], remove: ['precious', 'p-c'] } },
+        { target: 'job', fullName: 'moved', kind: 'move', from: 'theirs', reason: 'x', code: 'moved', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'moved', project: 'p', template: 'X', hash: 'h' })) },
+        { target: 'job', fullName: 'p-b', kind: 'move', from: 'p-c', reason: 'x', code: 'moved', config: withMarker('<project/>', formatMarker({ kind: 'job', owner: OWNER, name: 'p-b', project: 'p', template: 'X', hash: 'h' })) },
       ],
       { options: { ...made.options, allowMassDelete: true } },
     );

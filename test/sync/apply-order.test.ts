@@ -63,7 +63,7 @@ describe('apply order and events', () => {
   it('progress bar mode redraws one line and reports failures on their own line', () => {
     const out: string[] = [];
     const r = progressReporter('bar', { write: (s: string) => out.push(s) }, 80);
-    const change = { kind: 'create' as const, target: 'job' as const, fullName: 'a', reason: 'x' };
+    const change = { kind: 'create' as const, target: 'job' as const, fullName: 'a', reason: 'x', code: 'new-job' as const };
     r({ type: 'start', total: 2 });
     r({ type: 'step', change, ok: true, done: 1, total: 2 });
     r({ type: 'step', change, ok: false, error: 'HTTP 503', done: 2, total: 2 });

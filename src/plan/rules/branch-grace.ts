@@ -25,11 +25,13 @@ export interface BranchScope {
   held?: readonly string[];
 }
 
+import type { ReasonParams } from '../../model/reason-code.js';
+
 export type BranchDecision =
   | { action: 'hold'; why: string }
-  | { action: 'retire'; why: string }
-  | { action: 'delete'; why: string }
-  | { action: 'wait'; why: string; deleteAfter: string };
+  | { action: 'retire'; why: string; params: ReasonParams }
+  | { action: 'delete'; why: string; params: ReasonParams }
+  | { action: 'wait'; why: string; params: ReasonParams; deleteAfter: string };
 
 const DAY_MS = 86_400_000;
 
@@ -47,16 +49,18 @@ export function decideGoneBranch(
   const capped = scope.cap !== undefined && scope.cap.dropped.includes(branch);
   const subject = capped ? `branch ${branch} exists but is dropped by the cap (max ${scope.cap!.max})` : `branch ${branch} is gone`;
   const goneAt = gone !== undefined ? Date.parse(gone) : NaN;
+  const params: ReasonParams = { branch, capped, keepDays: scope.keepDays, ...(capped ? { max: scope.cap!.max } : {}) };
   if (Number.isNaN(goneAt)) {
-    if (scope.keepDays <= 0) return { action: 'delete', why: `${subject} (keep_days 0)` };
-    return { action: 'retire', why: `${subject}: disabled, deleted after ${scope.keepDays} day(s)` };
+    if (scope.keepDays <= 0) return { action: 'delete', why: `${subject} (keep_days 0)`, params };
+    return { action: 'retire', why: `${subject}: disabled, deleted after ${scope.keepDays} day(s)`, params };
   }
   const due = goneAt + scope.keepDays * DAY_MS;
   if (now.getTime() >= due)
-    return { action: 'delete', why: capped ? `${subject}; retired ${gone}, keep_days ${scope.keepDays} passed` : `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed` };
+    return { action: 'delete', why: capped ? `${subject}; retired ${gone}, keep_days ${scope.keepDays} passed` : `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed`, params: { ...params, since: gone! } };
   return {
     action: 'wait',
     why: capped ? `${subject}; retired ${gone}, deleted after ${new Date(due).toISOString()}` : `branch ${branch} gone since ${gone}; deleted after ${new Date(due).toISOString()}`,
+    params: { ...params, since: gone!, deleteAfter: new Date(due).toISOString() },
     deleteAfter: new Date(due).toISOString(),
   };
 }

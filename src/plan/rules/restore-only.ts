@@ -4,13 +4,13 @@
  * Jenkins is changed only with `--overwrite`, and even then a job is never deleted to change its
  * type (that is sync's `replace`). Everything else becomes `keep`, with what it would have done.
  */
-import { emptySummary, type Change, type Plan } from '../../model/plan.js';
+import { causeOf, emptySummary, type Change, type Plan } from '../../model/plan.js';
 
 export const RESTORE_NO_OVERWRITE = 'exists in Jenkins: restore changes existing items only with --overwrite';
 
 function held(c: Change, why: string): Change {
   const { config: _config, retire: _retire, view: _view, ...rest } = c;
-  return { ...rest, kind: 'keep', reason: `${why} (would: ${c.kind}, ${c.reason})` };
+  return { ...rest, kind: 'keep', reason: `${why} (would: ${c.kind}, ${c.reason})`, code: 'restore-never', params: { detail: why, would: c.kind, cause: causeOf(c) } };
 }
 
 export function restoreOnly(change: Change, overwrite: boolean): Change {
@@ -23,7 +23,7 @@ export function restoreOnly(change: Change, overwrite: boolean): Change {
     case 'move': {
       // restore never moves (the job where it is stays): the job the definitions want is created
       const { from: _from, via: _via, previousHash: _prev, ...rest } = change;
-      return { ...rest, kind: 'create', reason: `restore creates it; ${change.from} stays where it is (restore never moves or deletes)` };
+      return { ...rest, kind: 'create', reason: `restore creates it; ${change.from} stays where it is (restore never moves or deletes)`, code: 'restore-creates', params: { from: change.from! } };
     }
     case 'delete':
       return held(change, 'restore never deletes');

@@ -1,0 +1,98 @@
+/**
+ * Why a change is what it is, as a stable code plus parameters: what scripts read from `--json`
+ * (format `jobsmith-result` version 1, docs/json-output.md). The words a person reads are the text
+ * printer's (`Change.reason`); codes and parameter names only ever get added, never renamed.
+ *
+ * Each code with the parameters it carries (a `cause` parameter is the wrapped change's own
+ * `{ code, params }`: a held delete says what the delete was for).
+ */
+export const REASON_CODES = {
+  // jobs and folder-type items
+  'new-job': 'not in Jenkins: created {project, template}',
+  'new-branch-job': 'a new branch of the project: created {project, template, branch}',
+  'up-to-date': 'the live item is what the definitions make',
+  'config-changed': 'the rendered config changed {project, template}',
+  'source-changed': 'now made by another project or template {project, template, wasProject, wasTemplate}',
+  'branch-changed': 'the branch recorded in the marker changed {branch}',
+  'back': 'retired by jobsmith earlier and wanted again {branch?}',
+  'moved-in-jenkins': 'moved or renamed in Jenkins by a person; the marker follows {from}',
+  'marker-upgraded': 'an old (v1) marker is rewritten with owner and name',
+  'drift': 'edited in Jenkins; --verify pushes the definitions again',
+  'moved': 'the definitions place the job elsewhere: moved, builds kept {from, to, folder, renamed}',
+  'move-waits-for-build': 'a move held until the running build ends {to}',
+  'type-changes': 'the template makes another item type: created anew, then the old one deleted {from, to}',
+  'type-change-waits-for-build': 'a type change held until the running build ends {from, to}',
+  'type-change-would-lose-items': 'a type change held: the old item holds what jobsmith does not own {from, to, held}',
+  'definition-disables': 'the definition disables the job',
+  'disabled-in-jenkins': 'a person disabled the job: kept disabled after the config update',
+  're-enabled': 'retired by jobsmith and wanted again: enabled {branch?}',
+  'adopted': 'an item not managed by these definitions taken over (--adopt) {ownership}',
+  'not-managed': 'an item these definitions do not manage has the name (--adopt takes it over) {ownership}',
+  'other-owner': 'another definitions repository owns the item {owner}',
+  'adopt-type-differs': 'not adopted: the item is of another type {className, wanted}',
+  'folder-in-the-way': 'a folder has the name of a desired job {className}',
+  // leaving: removed from the definitions (a cause) and what happens to it
+  'project-removed': 'the project is no longer in the definitions {project}',
+  'template-unused': 'the project no longer uses the template {project, template}',
+  'branch-jobs-stopped': 'the project no longer makes branch jobs {project}',
+  'replaced-elsewhere': 'the job is made elsewhere now, and could not be moved {project, template, by, detail}',
+  'replacement-blocked': 'not deleted: the job that replaces it cannot be made {by}',
+  'removed-keep': 'removed from the definitions, kept (--removed keep) {cause}',
+  'removed-disable': 'removed from the definitions, disabled (--removed disable) {cause, retiredAt?}',
+  'removed-kept-disabled': 'removed and already disabled (retired earlier, or by a person), stays disabled (--removed disable) {cause, retiredAt?}',
+  'build-running': 'a build is running: disabled now, deleted by a later sync {cause}',
+  'build-running-keep': 'a build is running: deleted by a later sync {cause}',
+  'build-running-inside': 'a build is running inside the folder-type item: deleted by a later sync {cause}',
+  'holds-items': 'not deleted: the folder-type item holds items jobsmith does not own {cause, held}',
+  'folder-cannot-disable': 'a folder-type item cannot be disabled: kept {cause}',
+  // branch jobs
+  'branch-gone': 'the branch is gone or dropped by the cap {branch, capped, max?, keepDays?, since?, deleteAfter?}',
+  'branch-gone-reenabled': 'the branch is gone but the job was re-enabled in Jenkins: disabled again {branch, detail}',
+  'branch-held': 'not torn down: the branch listing cannot be trusted {detail}',
+  'branch-detection-off': 'branch detection did not run: nothing torn down',
+  // folders jobsmith makes for jobs
+  'folder-needed': 'a folder that desired jobs live in',
+  'folder-changed': 'the folder config changed',
+  'folder-up-to-date': 'the folder is what the definitions make',
+  'existing-folder': 'a folder jobsmith does not manage; used as it is {ownership}',
+  'item-in-the-way': 'an item of another kind has the name of a desired folder {className}',
+  'folder-empty': 'no longer needed and empty after this run: deleted',
+  'folder-not-empty': 'no longer needed but still holds items {count}',
+  // list views of definitions (`view:`)
+  'view-new': 'a list view for the definitions\' jobs {jobs}',
+  'view-jobs-changed': 'jobs added to or removed from the list view {added, removed}',
+  'view-up-to-date': 'the list view holds its jobs',
+  'view-other-class': 'a view of another class has the name {className}',
+  // views from view templates
+  'new-view': 'a view made from a view template {project, template}',
+  'view-type-changes': 'the view changes class: deleted and created again {from, to}',
+  'view-in-the-way': 'a view of that name is not managed by these definitions {detail, adoptable}',
+  'view-template-unused': 'the project no longer uses the view template {project, template}',
+  // safety rules that hold a change back
+  'held': 'a destructive change held because an input failed {action, detail, cause}',
+  'restore-never': 'restore only adds: the change is held {detail, cause}',
+  'restore-creates': 'restore creates the job and leaves the original where it is {from}',
+  // restore from a backup
+  'restored': 'missing in Jenkins: restored from the backup',
+  'exists-no-overwrite': 'exists in Jenkins: restore does not overwrite without --overwrite',
+  'same-as-backup': 'the item is what the backup holds',
+  'differs-from-backup': 'the item differs from the backup and --overwrite was given',
+  'not-in-backup': 'the folder is not in the backup',
+  'folder-cannot-be-restored': 'the folder it lives in cannot be restored',
+  'view-restored-with-folder': 'the view comes back with its folder\'s config',
+  'view-exists': 'the view exists in Jenkins',
+  'kind-in-the-way': 'an item of another kind is in the way {className}',
+} as const;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export const REASON_CODE_LIST = Object.keys(REASON_CODES) as ReasonCode[];
+
+/** A wrapped change's reason (what a held delete was for). */
+export interface ReasonRef {
+  code: ReasonCode;
+  params?: ReasonParams;
+}
+
+export type ReasonParam = string | number | boolean | string[] | ReasonRef;
+export type ReasonParams = { [name: string]: ReasonParam };
