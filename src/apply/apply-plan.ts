@@ -16,6 +16,8 @@ import { ArchiveError, Limiter, archiveJob } from './archive-job.js';
 import type { ArchiveStore } from '../model/archive-store.js';
 import type { RelicSource } from '../model/build-relics.js';
 import { classifyFailure } from './failure-class.js';
+import { deleteAfterArchive } from '../plan/rules/archive-first.js';
+import { heldAtDelete, jobsToArchive } from '../plan/rules/folder-contents.js';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -100,6 +102,12 @@ export async function replaceJob(api: JenkinsApi, c: Change): Promise<void> {
   }
 }
 
+/** An item kept because Jenkins changed since the listing (something appeared in it): the next sync plans from a fresh listing. */
+class KeptError extends Error {
+  override name = 'KeptError';
+  readonly kind = 'conflict';
+}
+
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
@@ -170,13 +178,27 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
 
   // Archiving before a delete: what the plan marked `archive: 'first'` (see src/plan/rules/archive-first.ts).
   const limiter = new Limiter(plan.archive?.concurrency ?? 4);
+  /**
+   * Archive a job marked `archive: 'first'`, then ask the plan's rule whether it may go now: no
+   * build newer than the archived ones, none running (src/plan/rules/archive-first.ts
+   * deleteAfterArchive, with a fresh listing of the job's newest build). Throws when it may not.
+   */
   const archiveFirst = async (c: Change): Promise<void> => {
     if (c.archive !== 'first') return;
     const store = opts.archive?.store;
     const relics = opts.archive?.relics;
     if (!plan.archive || !store) throw new ArchiveError('no archive store was given to apply');
     if (!relics) throw new ArchiveError('this Jenkins connection cannot read builds (no relic source was given to apply)');
-    result.archived.push(await archiveJob(api, c, plan.archive, { store, relics, limiter }));
+    const outcome = await archiveJob(api, c, plan.archive, { store, relics, limiter });
+    result.archived.push(outcome.report);
+    let newest;
+    try {
+      newest = (await relics.listBuilds(c.fullName, 1))[0];
+    } catch (err) {
+      throw new ArchiveError(`checking for builds newer than the archived ones failed: ${errorText(err)}`);
+    }
+    const verdict = deleteAfterArchive(outcome.listed, newest);
+    if (!verdict.ok) throw new ArchiveError(`${verdict.why} (archived: ${outcome.report.builds} build(s), kept in the archive)`);
   };
 
   // 1. folders, parents first (one depth level at a time)
@@ -254,6 +276,15 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
   }
   const jobDeletes = allJobDeletes.filter((c) => !waiting(c));
   const deleteJob = async (c: Change): Promise<void> => {
+    if (c.archive === 'first') {
+      // disabled before archiving: no build can start while its relics are copied (Jenkins also
+      // cancels its queued builds); if it may not go after all, it stays disabled
+      try {
+        await api.disableJob(c.fullName);
+      } catch (err) {
+        throw new ArchiveError(`not deleted: disabling it before archiving its builds failed: ${errorText(err)}; the next sync tries again`);
+      }
+    }
     try {
       await archiveFirst(c);
     } catch (err) {
@@ -267,6 +298,48 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
         kept = `it was kept (disabling it failed too: ${errorText(e)})`;
       }
       throw new ArchiveError(`not deleted: archiving its builds failed: ${errorText(err)}; ${kept}; the next sync tries again`, err instanceof ArchiveError && err.held);
+    }
+    await api.deleteJob(c.fullName);
+  };
+  // a folder the plan emptied: listed again right before the delete; anything in it now (made
+  // since the plan's listing) keeps it (src/plan/rules/folder-contents.ts heldAtDelete)
+  const deletePlainFolder = async (c: Change): Promise<void> => {
+    let held: string[];
+    try {
+      held = heldAtDelete(await api.listFolder(c.fullName));
+    } catch (err) {
+      throw new KeptError(`not deleted: listing what is in it before the delete failed: ${errorText(err)}; the next sync tries again`);
+    }
+    if (held.length > 0) {
+      throw new KeptError(`not deleted: it holds ${held.slice(0, 3).join(', ')}${held.length > 3 ? `, ... (${held.length} items)` : ''}, which this plan did not delete (made since the plan's listing); kept`);
+    }
+    await api.deleteJob(c.fullName);
+  };
+  // a multibranch project or organization folder: its branch jobs go with it, so (archive: first)
+  // each is archived before it is deleted, from a listing made now (src/plan/rules/folder-contents.ts jobsToArchive)
+  const deleteComputedFolder = async (c: Change): Promise<void> => {
+    if (c.archive === 'first') {
+      const jobs: string[] = [];
+      try {
+        const found: Array<{ fullName: string; isFolder: boolean }> = [];
+        const walk = async (folder: string): Promise<void> => {
+          for (const child of await api.listFolder(folder)) {
+            found.push(child);
+            if (child.isFolder) await walk(child.fullName);
+          }
+        };
+        await walk(c.fullName);
+        jobs.push(...jobsToArchive(found));
+      } catch (err) {
+        throw new ArchiveError(`not deleted: listing its branch jobs to archive them failed: ${errorText(err)}; it was kept; the next sync tries again`);
+      }
+      for (const job of jobs) {
+        try {
+          await archiveFirst({ ...c, fullName: job, reason: `${c.reason} (a job in ${c.fullName}, deleted with it)`, folderType: undefined });
+        } catch (err) {
+          throw new ArchiveError(`not deleted: archiving the builds of ${job} (in it, deleted with it) failed: ${errorText(err)}; it was kept; the next sync tries again`, err instanceof ArchiveError && err.held);
+        }
+      }
     }
     await api.deleteJob(c.fullName);
   };
@@ -284,7 +357,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
         done++;
         failedDeletes.add(c.fullName);
       }
-      await phase('deletes', ready, (c) => (c.target === 'job' ? deleteJob(c) : api.deleteJob(c.fullName)), (c) => failedDeletes.add(c.fullName));
+      await phase('deletes', ready, (c) => (c.target === 'folder' || c.folderType === 'plain' ? deletePlainFolder(c) : c.folderType === 'computed' ? deleteComputedFolder(c) : deleteJob(c)), (c) => failedDeletes.add(c.fullName));
     }
   }
 

@@ -77,8 +77,14 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
+/** What an archiving did: the report, and the builds it listed (newest first) for the check before the delete. */
+export interface ArchiveOutcome {
+  report: ArchiveReport;
+  listed: Array<{ number: number; building: boolean }>;
+}
+
 /** Archive one job (the change is a delete or replace marked `archive: 'first'`). */
-export async function archiveJob(api: JenkinsApi, change: Change, policy: ArchivePolicy, deps: ArchiveDeps): Promise<ArchiveReport> {
+export async function archiveJob(api: JenkinsApi, change: Change, policy: ArchivePolicy, deps: ArchiveDeps): Promise<ArchiveOutcome> {
   const name = change.fullName;
   const now = deps.now ?? (() => new Date());
   let listed: RelicBuild[];
@@ -91,7 +97,16 @@ export async function archiveJob(api: JenkinsApi, change: Change, policy: Archiv
     throw new ArchiveError(`reading its builds from Jenkins failed: ${errorText(err)}`);
   }
   const builds = policy.keepBuilds !== undefined ? listed.slice(0, policy.keepBuilds) : listed;
-  const notArchived = listed.length - builds.length;
+  let notArchived = 0;
+  if (builds.length < listed.length) {
+    // the listing stopped one past keep_builds: count what is left out (build numbers only)
+    try {
+      notArchived = (await deps.limiter.run(() => deps.relics.countBuilds(name))) - builds.length;
+    } catch (err) {
+      throw new ArchiveError(`counting its builds in Jenkins failed: ${errorText(err)}`);
+    }
+    notArchived = Math.max(notArchived, listed.length - builds.length);
+  }
   let writer;
   try {
     writer = await deps.store.begin(name, now());
@@ -101,7 +116,20 @@ export async function archiveJob(api: JenkinsApi, change: Change, policy: Archiv
   const notes: string[] = [];
   try {
     await writer.putConfig(config);
-    const records = await Promise.all(builds.map((b) => archiveBuild(name, b, policy, deps, writer!, notes)));
+    // every build's downloads settle before the entry is committed or thrown away: an abort while
+    // some are still in flight would let them write into the removed entry again
+    const cancel = { cancelled: false };
+    const settled = await Promise.allSettled(
+      builds.map((b) =>
+        archiveBuild(name, b, policy, deps, writer!, notes, cancel).catch((err: unknown) => {
+          cancel.cancelled = true;
+          throw err;
+        }),
+      ),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Cancelled));
+    if (failed) throw failed.reason;
+    const records = settled.map((r) => (r as PromiseFulfilledResult<ArchivedBuild>).value);
     const marker = parseMarker(readDescription(config));
     const job: Omit<ArchivedJob, 'id' | 'format' | 'version'> = {
       fullName: name,
@@ -115,7 +143,10 @@ export async function archiveJob(api: JenkinsApi, change: Change, policy: Archiv
     if (marker) job.marker = Object.fromEntries(Object.entries(marker).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
     if (notArchived > 0) job.notes.push(`older builds not archived (keep_builds ${policy.keepBuilds})`);
     const done = await writer.commit(job);
-    return { fullName: name, id: done.id, location: deps.store.location, builds: records.length, buildsNotArchived: notArchived, notes: job.notes };
+    return {
+      report: { fullName: name, id: done.id, location: deps.store.location, builds: records.length, buildsNotArchived: notArchived, notes: job.notes },
+      listed: listed.map((b) => ({ number: b.number, building: b.building })),
+    };
   } catch (err) {
     await writer.abort().catch(() => undefined);
     if (err instanceof ArchiveError) throw err;
@@ -123,9 +154,24 @@ export async function archiveJob(api: JenkinsApi, change: Change, policy: Archiv
   }
 }
 
-async function archiveBuild(job: string, b: RelicBuild, policy: ArchivePolicy, deps: ArchiveDeps, writer: Awaited<ReturnType<ArchiveStore['begin']>>, notes: string[]): Promise<ArchivedBuild> {
+/** Another build's archiving failed: this one stopped before its next download. */
+class Cancelled extends Error {}
+
+async function archiveBuild(
+  job: string,
+  b: RelicBuild,
+  policy: ArchivePolicy,
+  deps: ArchiveDeps,
+  writer: Awaited<ReturnType<ArchiveStore['begin']>>,
+  notes: string[],
+  cancel: { cancelled: boolean },
+): Promise<ArchivedBuild> {
   const fetch = (kind: 'console' | 'test-report' | 'artifacts', max?: number) =>
-    deps.limiter.run(() => deps.relics.fetchRelic(job, b.number, kind, () => writer.relicWriter(b.number, kind), max)).catch((err: unknown) => {
+    deps.limiter.run(() => {
+      if (cancel.cancelled) throw new Cancelled();
+      return deps.relics.fetchRelic(job, b.number, kind, () => writer.relicWriter(b.number, kind), max);
+    }).catch((err: unknown) => {
+      if (err instanceof Cancelled) throw err;
       throw new ArchiveError(`downloading #${b.number} ${kind === 'console' ? 'console log' : kind === 'test-report' ? 'test report' : 'artifacts'} failed: ${errorText(err)}`);
     });
   const { artifacts, building, ...rest } = b;
@@ -158,6 +204,7 @@ async function archiveBuild(job: string, b: RelicBuild, policy: ArchivePolicy, d
       }
     }
   }
+  if (cancel.cancelled) throw new Cancelled();
   await writer.putBuild(record);
   return record;
 }

@@ -408,6 +408,20 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
 
   // ---------------------------------------------------------------- jobs
 
+  async listFolder(fullName: string): Promise<Array<{ fullName: string; className: string; isFolder: boolean }>> {
+    this.checkName('list folder', fullName);
+    const j = (await this.getJson({ operation: 'list folder', target: fullName, route: 'GET item api/json', path: `${itemPath(fullName)}api/json${query({ tree: 'jobs[name,fullName,jobs[name]{0,1}]' })}` })) as { jobs?: unknown };
+    if (!Array.isArray(j.jobs)) throw this.error({ kind: 'server', operation: 'list folder', target: fullName, detail: 'the answer has no jobs list (not a folder?)' });
+    return j.jobs
+      .filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object')
+      .map((i) => {
+        const className = typeof i['_class'] === 'string' ? i['_class'] : '';
+        const leaf = typeof i['name'] === 'string' ? i['name'] : '';
+        const full = typeof i['fullName'] === 'string' ? i['fullName'] : `${fullName}/${leaf}`;
+        return { fullName: full, className, isFolder: Array.isArray(i['jobs']) || className === FOLDER_CLASS };
+      });
+  }
+
   async getConfig(fullName: string): Promise<string> {
     this.checkName('get config', fullName);
     const res = await this.safe({ operation: 'get config', target: fullName, route: 'GET config.xml', method: 'GET', path: `${itemPath(fullName)}config.xml` });
@@ -727,6 +741,14 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
     const j = (await this.getJson({ operation: 'list builds', target: fullName, route: 'GET item builds', path: `${itemPath(fullName)}api/json${query({ tree })}` })) as { allBuilds?: unknown };
     if (!Array.isArray(j.allBuilds)) throw this.error({ kind: 'server', operation: 'list builds', target: fullName, detail: 'the answer has no allBuilds list' });
     return j.allBuilds.filter((b): b is Record<string, unknown> => b !== null && typeof b === 'object').map(relicBuildOf).filter((b): b is RelicBuild => b !== undefined);
+  }
+
+  /** How many builds Jenkins holds for a job: `allBuilds[number]` (one request, numbers only). */
+  async countBuilds(fullName: string): Promise<number> {
+    this.checkName('count builds', fullName);
+    const j = (await this.getJson({ operation: 'count builds', target: fullName, route: 'GET item builds', path: `${itemPath(fullName)}api/json${query({ tree: 'allBuilds[number]' })}` })) as { allBuilds?: unknown };
+    if (!Array.isArray(j.allBuilds)) throw this.error({ kind: 'server', operation: 'count builds', target: fullName, detail: 'the answer has no allBuilds list' });
+    return j.allBuilds.length;
   }
 
   async fetchRelic(fullName: string, number: number, kind: RelicKind, open: () => Promise<RelicWriter>, maxBytes?: number): Promise<RelicFetch> {

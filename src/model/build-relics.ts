@@ -79,6 +79,8 @@ export type RelicFetch =
 export interface RelicSource {
   /** The builds Jenkins holds for a job, newest first, at most `limit` of them (one request). */
   listBuilds(fullName: string, limit?: number): Promise<RelicBuild[]>;
+  /** How many builds Jenkins holds for a job (`allBuilds[number]`, one request). */
+  countBuilds(fullName: string): Promise<number>;
   /**
    * Stream one relic of a build into a writer: `console` (`consoleText`), `test-report`
    * (`testReport/api/json`), `artifacts` (`artifact/*zip*` + `/archive.zip`). Rejects with a

@@ -16,6 +16,12 @@ export interface JenkinsApi {
   /** All items (nested folders included) and root views, in ONE `api/json?tree=` request. */
   list(): Promise<ObservedState>;
 
+  /**
+   * The items directly in a folder-type item, as Jenkins holds them now (one
+   * `job/F/api/json?tree=jobs[name,fullName]` request; each with its `_class` and whether it holds items).
+   */
+  listFolder(fullName: string): Promise<Array<{ fullName: string; className: string; isFolder: boolean }>>;
+
   getConfig(fullName: string): Promise<string>;
   /** `createItem` in the parent folder (which must exist). */
   createJob(fullName: string, configXml: string): Promise<void>;

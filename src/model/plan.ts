@@ -107,6 +107,13 @@ export interface Change {
    * definitions say `archive: false`.
    */
   archive?: 'first' | 'opted-out';
+  /**
+   * delete of an item that holds items: `plain` = a folder (one jobsmith made, or made from a
+   * template) the plan empties first: apply lists it again right before the delete and keeps it if
+   * anything is in it; `computed` = a multibranch project or organization folder: its children
+   * (Jenkins' branch jobs) go with it, so with `archive: 'first'` their builds are archived first.
+   */
+  folderType?: 'plain' | 'computed';
 }
 
 /** How jobs are archived before they are deleted (in the plan, so a saved plan applies as recorded). */

@@ -15,7 +15,7 @@ import type { ReasonRef } from '../model/reason-code.js';
 import { withMarker } from './config-description.js';
 import { readRootChild } from '../xml/root-description.js';
 import { sha256 } from '../model/hash.js';
-import { classForRoot, FOLDER_CLASS, isFolderRoot, typeChanges } from '../model/item-types.js';
+import { classForRoot, FOLDER_CLASS, isComputedFolderClass, isFolderRoot, typeChanges } from '../model/item-types.js';
 import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
@@ -498,6 +498,7 @@ export function makePlan(input: PlanInput): Plan {
     }
     const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), { reason: change.reason, ...causeOf(change) });
     if (change.after !== undefined && d.kind === 'delete') d.after = change.after;
+    if (d.kind === 'delete') d.folderType = isComputedFolderClass(c.item.className) ? 'computed' : 'plain';
     changes.push(d.kind === 'disable' ? { ...d, kind: 'keep', reason: `${change.reason}; a build is running inside it: deleted by a later sync`, code: 'build-running-inside', params: { cause: causeOf(change) } } : d);
     if (d.kind === 'delete') goingAway.add(c.item.fullName);
   }
@@ -513,7 +514,7 @@ export function makePlan(input: PlanInput): Plan {
     const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
     const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
     if (staying.length === 0 && !createdInside && !viaInside) {
-      changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', code: 'folder-empty', previousHash: f.marker.hash });
+      changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', code: 'folder-empty', previousHash: f.marker.hash, folderType: 'plain' });
       goingAway.add(name);
     } else {
       changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)`, code: 'folder-not-empty', params: { count: staying.length } });

@@ -28,7 +28,7 @@ const ARCHIVE_NOTE: Record<NonNullable<Change['archive']>, string> = {
 export function formatChange(c: Change): string {
   const what = c.target === 'job' ? '' : `${c.target} `;
   const name = c.kind === 'move' && c.from !== undefined ? `${c.from} -> ${c.fullName}` : c.fullName;
-  const archive = c.archive !== undefined ? `; ${ARCHIVE_NOTE[c.archive]}` : '';
+  const archive = c.archive === undefined ? '' : c.folderType === 'computed' ? `; the builds of the jobs in it ${c.archive === 'first' ? 'archived first' : 'not archived: archive: false'}` : `; ${ARCHIVE_NOTE[c.archive]}`;
   return `  ${SYMBOL[c.kind]} ${c.kind.padEnd(9)} ${what}${name}  (${c.reason}${archive})`;
 }
 

@@ -47,6 +47,7 @@ const change = z
     via: name.optional(),
     after: name.optional(),
     archive: z.enum(['first', 'opted-out']).optional(),
+    folderType: z.enum(['plain', 'computed']).optional(),
   })
   .superRefine((c, ctx) => {
     const writes = ['create', 'update', 'adopt', 'replace', 'move'].includes(c.kind) && c.target !== 'view';

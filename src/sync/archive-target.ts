@@ -16,7 +16,7 @@ export const openFsArchive: OpenArchiveStore = (dir) => new FsArchiveStore(dir);
 
 export function isRelicSource(api: unknown): api is RelicSource {
   const a = api as Partial<RelicSource> | null;
-  return !!a && typeof a.listBuilds === 'function' && typeof a.fetchRelic === 'function';
+  return !!a && typeof a.listBuilds === 'function' && typeof a.countBuilds === 'function' && typeof a.fetchRelic === 'function';
 }
 
 export function archiveTarget(plan: Plan, api: JenkinsApi, open: OpenArchiveStore = openFsArchive): ApplyOptions['archive'] {

@@ -122,6 +122,12 @@ export class MemoryJenkins implements JenkinsApi {
     return { name: 'admin', anonymous: false, authorities: ['authenticated'] };
   }
 
+  async listFolder(fullName: string): Promise<Array<{ fullName: string; className: string; isFolder: boolean }>> {
+    if (!this.get(fullName).isFolder) throw new MemoryJenkinsError(404, `${fullName}: not a folder`);
+    const parent = fullName.toLowerCase();
+    return [...this.items.values()].filter((i) => parentOf(i.fullName).toLowerCase() === parent).map((i) => ({ fullName: i.fullName, className: i.className, isFolder: i.isFolder }));
+  }
+
   async list(): Promise<ObservedState> {
     const items: ObservedItem[] = [...this.items.values()].map((i) => {
       const d = readDescription(i.config);

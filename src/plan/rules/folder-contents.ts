@@ -43,3 +43,22 @@ export function describeHeld(held: readonly ObservedItem[]): string {
   const names = held.slice(0, 3).map((i) => i.fullName).join(', ');
   return `${names}${held.length > 3 ? `, ... (${held.length} items)` : ''}`;
 }
+
+/**
+ * The last check before a plain folder is deleted (apply asks it with a fresh listing of the
+ * folder, after the plan's deletes inside it): the plan judged it empty after this run from its
+ * own listing, but someone may have made an item in it since (or a delete inside it failed).
+ * Anything in it now holds the folder: kept and reported, never deleted with it.
+ */
+export function heldAtDelete(children: ReadonlyArray<{ fullName: string }>): string[] {
+  return children.map((c) => c.fullName);
+}
+
+/**
+ * A computed folder's jobs whose builds are archived before it is deleted (apply lists the folder
+ * again at the delete, descending into its folder-type children): every item in it that is not
+ * itself a folder (branch jobs; an organization folder's repositories hold them).
+ */
+export function jobsToArchive(descendants: ReadonlyArray<{ fullName: string; isFolder: boolean }>): string[] {
+  return descendants.filter((d) => !d.isFolder).map((d) => d.fullName);
+}
