@@ -18,6 +18,7 @@ import { FILE_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { childElements, firstChild, parseXml, textOf, type XmlElement } from '../xml/tree.js';
 import { artifactPaths, buildPlanOf, headRefOf, stepLines } from './build-steps.js';
 import type { Build, Item } from './store.js';
+import { PASSWORD_VALUE, STRING_VALUE } from './parameter-values.js';
 
 export interface TestCase {
   className: string;
@@ -67,7 +68,11 @@ export function buildXml(b: Build, version: string): string {
   if (params.length > 0) {
     actions.push(el('hudson.model.ParametersAction', [
       el('safeParameters', [], [['class', 'sorted-set']]),
-      el('parameters', params.map(([k, v]) => el('hudson.model.StringParameterValue', [leaf('name', k), leaf('value', v)]))),
+      // a password's value is not written (Jenkins writes it encrypted; the stand-in never needs it again)
+      el('parameters', params.map(([k, v]) => {
+        const cls = b.paramClasses?.[k] ?? STRING_VALUE;
+        return el(cls, cls === PASSWORD_VALUE ? [leaf('name', k)] : [leaf('name', k), leaf('value', v)]);
+      })),
       el('parameterDefinitionNames', params.map(([k]) => leaf('string', k)), [['class', 'list']]),
     ]));
   }
@@ -140,7 +145,9 @@ export function parseBuildXml(text: string, number: number): Build | undefined {
       const ps = firstChild(a, 'parameters');
       for (const p of ps ? childElements(ps) : []) {
         const n = childText(p, 'name');
-        if (n !== undefined) b.params[n] = childText(p, 'value') ?? '';
+        if (n === undefined) continue;
+        b.params[n] = p.name === PASSWORD_VALUE ? '' : (childText(p, 'value') ?? '');
+        if (p.name !== STRING_VALUE) (b.paramClasses ??= {})[n] = p.name;
       }
     } else if (a.name === 'hudson.model.CauseAction') {
       const bag = firstChild(a, 'causeBag');

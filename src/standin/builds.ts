@@ -1,6 +1,19 @@
 import type { Build, Item } from './store.js';
 import { isDisabled } from './store.js';
 import { firstChild, textOf } from '../xml/tree.js';
+import { normaliseValues, parameterValueClasses } from './parameter-values.js';
+
+const RESULTS = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'];
+
+/**
+ * The result a build given `STANDIN_RESULT` ends with, read as Jenkins reads a result name
+ * (`Result.fromString`, core/src/main/java/hudson/model/Result.java): one of SUCCESS, UNSTABLE,
+ * FAILURE, NOT_BUILT, ABORTED in any case, anything else FAILURE. Unset or empty: SUCCESS.
+ */
+export function plannedResult(given: string | undefined): string {
+  if (given === undefined || given.trim() === '') return 'SUCCESS';
+  return RESULTS.find((r) => r === given.trim().toUpperCase()) ?? 'FAILURE';
+}
 
 /** Where a buildable item can run now, or why it cannot (`BuildableItem.getCauseOfBlockage`). */
 export type Placement = { node: string } | { why: string; stuck: boolean };
@@ -9,6 +22,8 @@ export interface QueueItem {
   id: number;
   item: Item;
   params: Record<string, string>;
+  /** Value class of the parameters that are not strings (parameter-values.ts). */
+  paramClasses: Record<string, string>;
   /** Who triggered it (`Cause$UserIdCause`); null for anonymous. */
   user: string | null;
   /** Triggered with the job's authentication token (`Cause$RemoteCause` from this address). */
@@ -142,6 +157,8 @@ export class BuildSimulator {
 
   /** Queue a build; returns the existing item when an identical one waits (the queue merges them). */
   schedule(item: Item, params: Record<string, string>, quietMs: number, user: string | null = null, remoteAddr?: string): { q: QueueItem; merged: boolean } {
+    const paramClasses = parameterValueClasses(item);
+    params = normaliseValues(params, paramClasses);
     const existing = this.queuedFor(item);
     if (existing && JSON.stringify(existing.params) === JSON.stringify(params)) return { q: existing, merged: true };
     const now = this.now();
@@ -149,6 +166,7 @@ export class BuildSimulator {
       id: this.nextQueueId++,
       item,
       params,
+      paramClasses,
       user,
       ...(remoteAddr !== undefined ? { remoteAddr } : {}),
       inQueueSince: now,
@@ -217,8 +235,9 @@ export class BuildSimulator {
       startMs: this.now(),
       durationMs: duration,
       result: null,
-      plannedResult: q.params.STANDIN_RESULT ?? 'SUCCESS',
+      plannedResult: plannedResult(q.params.STANDIN_RESULT),
       params: q.params,
+      ...(Object.keys(q.paramClasses).length > 0 ? { paramClasses: q.paramClasses } : {}),
       builtOn: p.node,
       user: q.user,
       ...(q.remoteAddr !== undefined ? { remoteAddr: q.remoteAddr } : {}),

@@ -6,6 +6,7 @@ import type { QueueItem } from './builds.js';
 import { labelExpressionOf } from './placement.js';
 import { BUILT_IN_DESCRIPTION, type NodeStore, modeOf, numExecutorsOf } from './nodes.js';
 import { labelAtomBeans } from './node-export.js';
+import { BOOLEAN_VALUE, PASSWORD_VALUE, STRING_VALUE, parseBoolean, shortDescription } from './parameter-values.js';
 
 /** Root-relative URL path of an item: `/job/a/job/b/`. */
 export function itemPath(item: Item): string {
@@ -130,7 +131,7 @@ function relicActions(b: Build): Bean[] {
 }
 
 const BUILD_PROPS: Prop<BuildRef>[] = [
-  { name: 'actions', vis: 1, get: (r) => [...triggerActions(r.build.params, r.build.user, r.build.remoteAddr), ...relicActions(r.build)] },
+  { name: 'actions', vis: 1, get: (r) => [...triggerActions(r.build.params, r.build.user, r.build.remoteAddr, r.build.paramClasses), ...relicActions(r.build)] },
   { name: 'artifacts', vis: 1, get: (r) => artifactBeans(r.build.artifacts ?? []) },
   { name: 'building', vis: 1, get: (r) => r.build.result === null },
   { name: 'description', vis: 1, get: () => null },
@@ -332,25 +333,32 @@ const remoteCauseProps: Prop<string>[] = [
  * (ParameterizedJobMixIn.getBuildCause: `Cause$RemoteCause` when the job's authentication token
  * triggered it, else `Cause$UserIdCause` of the requesting user).
  */
-export function triggerActions(params: Record<string, string>, user: string | null, remoteAddr?: string): Bean[] {
+export function triggerActions(params: Record<string, string>, user: string | null, remoteAddr?: string, classes: Record<string, string> = {}): Bean[] {
   const out: Bean[] = [];
   if (Object.keys(params).length > 0) {
     out.push(Bean.of<Record<string, string>>('hudson.model.ParametersAction', [{
-      name: 'parameters', vis: 2, get: (p) => Object.entries(p).map(([k, v]) => Bean.of<null>('hudson.model.StringParameterValue', [{ name: 'name', vis: 3, get: () => k }, { name: 'value', vis: 4, get: () => v }], null)),
+      name: 'parameters', vis: 2, get: (p) => Object.entries(p).map(([k, v]) => parameterBean(k, v, classes[k])),
     }], params));
   }
   const cause = remoteAddr !== undefined ? Bean.of('hudson.model.Cause$RemoteCause', remoteCauseProps, remoteAddr) : Bean.of('hudson.model.Cause$UserIdCause', causeProps, user);
   out.push(Bean.of<null>('hudson.model.CauseAction', [{ name: 'causes', vis: 2, get: () => [cause] }], null));
   return out;
 }
+/** A ParameterValue: `name` (3), `value` (4) as its class exports it; a password's value is not exported (parameter-values.ts). */
+function parameterBean(name: string, value: string, cls: string | undefined): Bean {
+  const nameProp: Prop<null> = { name: 'name', vis: 3, get: () => name };
+  if (cls === PASSWORD_VALUE) return Bean.of<null>(PASSWORD_VALUE, [nameProp], null);
+  if (cls === BOOLEAN_VALUE) return Bean.of<null>(BOOLEAN_VALUE, [nameProp, { name: 'value', vis: 4, get: () => parseBoolean(value) }], null);
+  return Bean.of<null>(cls ?? STRING_VALUE, [nameProp, { name: 'value', vis: 4, get: () => value }], null);
+}
 // Queue.Item is @ExportedBean(defaultVisibility = 999); `actions` comes from Actionable (1).
 const QUEUE_PROPS: Prop<QueueRef>[] = [
-  { name: 'actions', vis: 1, get: (r) => triggerActions(r.q.params, r.q.user, r.q.remoteAddr) },
+  { name: 'actions', vis: 1, get: (r) => triggerActions(r.q.params, r.q.user, r.q.remoteAddr, r.q.paramClasses) },
   { name: 'blocked', vis: 999, get: (r) => r.q.state === 'blocked' },
   { name: 'buildable', vis: 999, get: (r) => r.q.state === 'buildable' },
   { name: 'id', vis: 999, get: (r) => r.q.id },
   { name: 'inQueueSince', vis: 999, get: (r) => r.q.inQueueSince },
-  { name: 'params', vis: 999, get: (r) => Object.entries(r.q.params).map(([k, v]) => `\n${k}=${v}`).join('') },
+  { name: 'params', vis: 999, get: (r) => Object.entries(r.q.params).map(([k, v]) => `\n${shortDescription(k, v, r.q.paramClasses[k])}`).join('') },
   { name: 'stuck', vis: 999, get: (r) => r.q.state === 'buildable' && r.q.stuck },
   { name: 'task', vis: 999, get: (r) => itemBean(r.x, r.q.item) },
   { name: 'url', vis: 999, get: (r) => `queue/item/${r.q.id}/` },

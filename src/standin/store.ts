@@ -16,6 +16,8 @@ export interface Build {
   result: string | null;
   plannedResult: string;
   params: Record<string, string>;
+  /** Value class of the parameters that are not strings (`PasswordParameterValue`, ...: parameter-values.ts). */
+  paramClasses?: Record<string, string>;
   /** Node it runs on (`''` = the built-in node). */
   builtOn: string;
   /** Who triggered it; null for anonymous. */
