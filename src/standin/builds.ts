@@ -103,6 +103,9 @@ export class BuildSimulator {
   private readonly queue = new Map<number, QueueItem>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Map<Build, Item>();
+  /** A running build's start (its first files written), and the builds whose end is under way. */
+  private readonly starts = new Map<Build, Promise<unknown>>();
+  private readonly ending = new Set<Build>();
   private closed = false;
 
   constructor(
@@ -252,18 +255,37 @@ export class BuildSimulator {
     q.build = build;
     this.changed(item);
     const ready = this.life ? this.life.started(item, build).catch(() => undefined) : Promise.resolve();
+    this.starts.set(build, ready);
     this.later(duration, () => void this.finish(item, build, ready));
   }
 
   /** The end of a build: its relics and files are written first, then it shows as finished. */
   private async finish(item: Item, build: Build, ready: Promise<unknown>): Promise<void> {
+    if (this.ending.has(build)) return;
+    this.ending.add(build);
     await ready;
+    this.starts.delete(build);
     if (this.closed) return;
     const result = build.result ?? build.plannedResult;
     if (this.life) await this.life.finished(item, build, result).catch(() => undefined);
     if (build.result === null) build.result = result;
     this.running.delete(build);
     this.changed(item);
+  }
+
+  /**
+   * `POST job/J/N/stop` (Run.doStop → Executor.doStop → interrupt(ABORTED) with a
+   * `UserInterruption`): the build ends now, as ABORTED, after the time it ran; its log gets
+   * `Build was aborted` and `Aborted by <user>` before `Finished: ABORTED`, and it shows as finished
+   * (`building: false`) only once that log is complete. False when it was not running.
+   */
+  stop(item: Item, build: Build, user: string): boolean {
+    if (build.result !== null || this.ending.has(build)) return false;
+    build.abortedBy = user;
+    build.plannedResult = 'ABORTED';
+    build.durationMs = Math.max(1, this.now() - build.startMs);
+    void this.finish(item, build, this.starts.get(build) ?? Promise.resolve());
+    return true;
   }
 
   /** Nodes changed (created, online, offline): try the items waiting for one right away. */

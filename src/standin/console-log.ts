@@ -49,7 +49,11 @@ export function buildLog(rt: Runtime, item: Item, b: Build): string {
     lines.push(`${where} in workspace ${workspaceOf(rt, item, b)}`);
   }
   lines.push(...(b.steps ?? []));
-  if (b.result !== null) lines.push(...endLines(b), `Finished: ${b.result}`);
+  if (b.result !== null) {
+    // Run.execute on an interrupt: Messages Run.BuildAborted, then the CauseOfInterruption (UserInterruption.print)
+    if (b.abortedBy !== undefined) lines.push('Build was aborted', `Aborted by ${b.abortedBy}`);
+    lines.push(...endLines(b), `Finished: ${b.result}`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -498,7 +498,7 @@ async function dispatch(rt: Runtime, ctx: Ctx): Promise<void> {
       if (action === 'stop') {
         if (!isPost) return requirePost(ctx);
         if (!need(rt, ctx, 'Job/Build')) return;
-        if (t.build.result === null) t.build.result = 'ABORTED';
+        rt.builds.stop(t.item, t.build, ctx.principal.anonymous ? 'anonymous' : ctx.principal.name);
         touch(t.item);
         return redirect(ctx, `${containerPath(t.item.parent)}job/${encodeURIComponent(t.item.name)}/${t.build.number}/`);
       }

@@ -18,6 +18,8 @@ export interface Build {
   params: Record<string, string>;
   /** Value class of the parameters that are not strings (`PasswordParameterValue`, ...: parameter-values.ts). */
   paramClasses?: Record<string, string>;
+  /** Stopped (`POST job/J/N/stop`) by this user: its log says `Aborted by <user>` (CauseOfInterruption.UserInterruption). */
+  abortedBy?: string;
   /** Node it runs on (`''` = the built-in node). */
   builtOn: string;
   /** Who triggered it; null for anonymous. */

@@ -4,11 +4,13 @@
  * (PasswordParameterValue), a boolean one is a BooleanParameterValue with a JSON boolean, and
  * `STANDIN_RESULT` is read like Jenkins reads a result name (Result.fromString: the five results
  * in any case, anything else FAILURE). The archive made from such a build keeps no password.
+ * Stopping a build (finding 9) ends it like Jenkins' executor interrupt: `Build was aborted`,
+ * `Aborted by <user>`, `Finished: ABORTED`, the time it ran, and `building: false` only then.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, post, sleep, startTemp, type Running } from './standin-harness.js';
+import { call, json, post, sleep, startTemp, type Running } from './standin-harness.js';
 import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
 import { USER, TOKEN } from './standin-harness.js';
 
@@ -109,5 +111,39 @@ describe('STANDIN_RESULT is read as Jenkins reads a result name (Result.fromStri
   ])('%s ends as %s', async (given, result) => {
     const { number } = await buildAndWait(`STANDIN_RESULT=${given}`);
     expect((await json(r.s, `/job/p/${number}/api/json?tree=result`)).result).toBe(result);
+  });
+});
+
+describe('stopping a running build (Run.doStop: the executor is interrupted)', () => {
+  it('ends it now: its log says who aborted it and ends with Finished: ABORTED before it shows as finished', async () => {
+    const long = await startTemp({ buildDurationMs: 8_000, quietPeriodMs: 0 });
+    try {
+      expect((await post(long.s, '/createItem?name=s', '<project><builders><hudson.tasks.Shell><command>make test</command></hudson.tasks.Shell></builders></project>')).status).toBe(200);
+      expect((await post(long.s, '/job/s/build')).status).toBe(201);
+      for (let i = 0; i < 200 && (await json(long.s, '/job/s/api/json?tree=lastBuild[number]')).lastBuild == null; i++) await sleep(10);
+      await sleep(300);
+      const started = Date.now();
+      expect((await post(long.s, '/job/s/1/stop')).status).toBe(302);
+      let b = await json(long.s, '/job/s/1/api/json?tree=building,result,duration');
+      for (let i = 0; i < 300 && b.building === true; i++) {
+        // while it still shows as running it has no result yet
+        expect(b.result).toBeNull();
+        await sleep(10);
+        b = await json(long.s, '/job/s/1/api/json?tree=building,result,duration');
+      }
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(b).toMatchObject({ building: false, result: 'ABORTED' });
+      expect(b.duration as number).toBeLessThan(5_000);
+      const log = await call(long.s, '/job/s/1/logText/progressiveText?start=0');
+      expect(log.headers['x-more-data']).toBeUndefined();
+      expect(log.text).toMatch(/Build was aborted\r?\nAborted by alice\r?\nFinished: ABORTED\r?\n$/);
+      expect((await call(long.s, '/job/s/1/consoleText')).text).toMatch(/Aborted by alice\nFinished: ABORTED\n$/);
+      expect((await json(long.s, '/job/s/api/json?tree=color')).color).toBe('aborted');
+      // a second stop changes nothing
+      expect((await post(long.s, '/job/s/1/stop')).status).toBe(302);
+      expect((await call(long.s, '/job/s/1/consoleText')).text.match(/Finished:/g)).toHaveLength(1);
+    } finally {
+      await long.stop();
+    }
   });
 });
