@@ -11,6 +11,7 @@ import { withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { printable, printableLines } from './printable.js';
 import type { ArchivedBuild, ArchivedJob } from '../model/archive-store.js';
 import type { FsArchiveStore } from '../archive/fs-archive-store.js';
+import { globProblem } from '../model/glob.js';
 
 interface Args extends ArchiveArgs {
   json: boolean;
@@ -70,6 +71,13 @@ const list: CommandModule<object, ListArgs> = {
   describe: 'List archived jobs (newest archiving first)',
   builder: (y) => options(y).option('job', { type: 'string', describe: 'Only jobs whose full name matches this glob (team/*, *feature*)' }) as unknown as Argv<ListArgs>,
   handler: async (a) => {
+    // an empty pattern (`--job "$UNSET"`) or one picomatch cannot use is a usage error, as `--only ""` is
+    const bad = a.job !== undefined ? globProblem(a.job) : undefined;
+    if (bad !== undefined) {
+      process.stderr.write(`error: --job ${printable(JSON.stringify(a.job))}: ${bad}; leave --job out to list every archived job\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     const store = await openArchive(a);
     if (!store) return;
     const picomatch = (await import('picomatch')).default;
@@ -137,7 +145,8 @@ const show: CommandModule<object, ShowArgs> = {
       .option('entry', { type: 'string', describe: 'Which archiving of the job (its id, from `archive list`); default: the newest that has the build' })
       .option('raw', { type: 'boolean', default: false, describe: 'Print the console log byte for byte (control characters included)' }) as unknown as Argv<ShowArgs>,
   handler: async (a) => {
-    if (a.build !== undefined && (!Number.isInteger(a.build) || a.build < 1)) {
+    // Jenkins numbers builds with a Java int
+    if (a.build !== undefined && (!Number.isInteger(a.build) || a.build < 1 || a.build > 2147483647)) {
       process.stderr.write('error: BUILD must be a build number (1, 2, ...)\n');
       process.exitCode = EXIT.usage;
       return;

@@ -35,6 +35,18 @@ describe('archive command line', () => {
     expect((await runCli(['archive'], { cwd: dir })).code).toBe(2);
   });
 
+  it('an empty or unusable --job pattern and a build number past Java int are usage errors, not crashes', async () => {
+    const empty = await runCli(['archive', 'list', '--job', '', '--archive', '.'], { cwd: dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('error: --job "": empty pattern; leave --job out to list every archived job\n');
+    const bracket = await runCli(['archive', 'list', '--job', '[', '--archive', '.'], { cwd: dir });
+    expect(bracket.code).toBe(2);
+    expect(bracket.stderr).toMatch(/^error: --job "\[": .+; leave --job out to list every archived job\n$/);
+    const huge = await runCli(['archive', 'show', 'x', '99999999999999999999', '--archive', '.'], { cwd: dir });
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('error: BUILD must be a build number (1, 2, ...)\n');
+  });
+
   it('bad archive settings stop plan before Jenkins is asked (exit 1, located)', async () => {
     fs.writeFileSync(path.join(dir, 'jobsmith.yaml'), 'archive:\n  dir: x\n  max_artifacts_mb: lots\n');
     const r = await runCli(['plan', '--jenkins-url', 'http://127.0.0.1:9/'], { cwd: dir });
