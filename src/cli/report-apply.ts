@@ -80,9 +80,15 @@ export function reportFailures(ap: ApplyResult, again: string, summary?: string)
   for (const f of ap.skipped) text += `  skipped ${f.change.kind} ${printable(f.change.fullName)}: ${printable(f.error)}\n`;
   if (needsChange.length === 0) text += `${again}\n`;
   else {
-    const inDefs = needsChange.filter((f) => f.class === 'input').length;
-    const where = inDefs === needsChange.length ? 'the definitions' : inDefs === 0 ? 'Jenkins' : 'the definitions or Jenkins';
-    text += `${needsChange.length} failure(s) will fail again until ${where} change (see → above); ${ap.failed.length - needsChange.length > 0 || ap.skipped.length > 0 ? 'the others are transient: ' : ''}${again.charAt(0).toLowerCase()}${again.slice(1)} after that.\n`;
+    // what must change first: the definitions, the archive settings (a delete on_cap: hold keeps), Jenkins
+    const places = [
+      ...(needsChange.some((f) => f.class === 'input' && f.held !== true) ? ['the definitions'] : []),
+      ...(needsChange.some((f) => f.held === true) ? ['the archive settings'] : []),
+      ...(needsChange.some((f) => f.class === 'jenkins') ? ['Jenkins'] : []),
+    ];
+    const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places.at(-1)}` : places[0]!;
+    const rerun = again.replace(/\.$/, '');
+    text += `${needsChange.length} failure(s) will fail again until ${where} change (see → above); ${ap.failed.length - needsChange.length > 0 || ap.skipped.length > 0 ? 'the others are transient: ' : ''}${rerun.charAt(0).toLowerCase()}${rerun.slice(1)} after that.\n`;
   }
   process.stderr.write(text);
 }
