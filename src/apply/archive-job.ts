@@ -182,6 +182,7 @@ async function archiveBuild(
   }
   const log = await fetch('console');
   if (log.status === 'saved') record.logBytes = log.bytes;
+  else notes.push(`#${b.number}: Jenkins served no console log (404): archived without one`);
   if (b.tests) {
     const t = await fetch('test-report');
     if (t.status === 'saved') record.testReportBytes = t.bytes;

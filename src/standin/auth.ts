@@ -26,6 +26,11 @@ function safeEq(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** IdStrategy.CaseInsensitive.keyFor: `id.toLowerCase(Locale.ENGLISH)`. */
+function idKey(id: string): string {
+  return id.toLowerCase();
+}
+
 /** Users, sessions and crumbs of one stand-in process. */
 export class Security {
   private readonly users = new Map<string, StandinUser>();
@@ -38,7 +43,9 @@ export class Security {
   readonly cookieName = `JSESSIONID.${randomBytes(4).toString('hex')}`;
 
   constructor(users: StandinUser[], readonly anonymousGrant: Grant) {
-    for (const u of users) this.users.set(u.name, { ...u });
+    // user ids are case-insensitive, as with Jenkins' default IdStrategy.CaseInsensitive
+    // (jenkins.model.IdStrategy: keyFor lower-cases); the principal keeps the id as it was created
+    for (const u of users) this.users.set(idKey(u.name), { ...u });
   }
 
   anonymous(): Principal {
@@ -58,21 +65,21 @@ export class Security {
     if (colon < 0) return { ok: false };
     const name = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
-    const user = this.users.get(name);
-    if (!user || this.revoked.has(name)) return { ok: false };
+    const user = this.users.get(idKey(name));
+    if (!user || this.revoked.has(idKey(name))) return { ok: false };
     const grant: Grant = user.permissions ?? 'admin';
-    if (user.token !== undefined && safeEq(user.token, secret)) return { ok: true, principal: { name, anonymous: false, viaToken: true, grant } };
-    if (user.password !== undefined && safeEq(user.password, secret)) return { ok: true, principal: { name, anonymous: false, viaToken: false, grant } };
+    if (user.token !== undefined && safeEq(user.token, secret)) return { ok: true, principal: { name: user.name, anonymous: false, viaToken: true, grant } };
+    if (user.password !== undefined && safeEq(user.password, secret)) return { ok: true, principal: { name: user.name, anonymous: false, viaToken: false, grant } };
     return { ok: false };
   }
 
   /** Credential revocation fault: the user's token and password stop working. */
   revoke(name: string): void {
-    this.revoked.add(name);
+    this.revoked.add(idKey(name));
   }
   restore(name?: string): void {
     if (name === undefined) this.revoked.clear();
-    else this.revoked.delete(name);
+    else this.revoked.delete(idKey(name));
   }
 
   /** Session id from the request's Cookie header, if it names a live session. */
@@ -108,20 +115,20 @@ export class Security {
    * security realm's form login checks passwords only). Returns the new, signed-in session id.
    */
   formLogin(name: string, password: string, oldSession: string | undefined): string | undefined {
-    const user = this.users.get(name);
-    if (!user || this.revoked.has(name) || user.password === undefined || !safeEq(user.password, password)) return undefined;
+    const user = this.users.get(idKey(name));
+    if (!user || this.revoked.has(idKey(name)) || user.password === undefined || !safeEq(user.password, password)) return undefined;
     // session fixation protection: a new session replaces the old one
     if (oldSession !== undefined) this.logout(oldSession);
     const id = this.newSession();
-    this.sessionUsers.set(id, name);
+    this.sessionUsers.set(id, user.name);
     return id;
   }
   /** The user signed in to this session, if any (and still valid). */
   sessionPrincipal(sessionId: string | undefined): Principal | undefined {
     if (sessionId === undefined) return undefined;
     const name = this.sessionUsers.get(sessionId);
-    if (name === undefined || this.revoked.has(name)) return undefined;
-    const user = this.users.get(name);
+    if (name === undefined || this.revoked.has(idKey(name))) return undefined;
+    const user = this.users.get(idKey(name));
     if (!user) return undefined;
     return { name, anonymous: false, viaToken: false, grant: user.permissions ?? 'admin' };
   }

@@ -402,7 +402,8 @@ export class BuildRecorder {
   async finished(item: Item, b: Build, result: string): Promise<void> {
     const p = b.publish ?? {};
     const ranPublishers = result !== 'ABORTED' && result !== 'NOT_BUILT';
-    if (ranPublishers && p.artifacts !== undefined) b.artifacts = artifactPaths(p.artifacts, b.number).sort(treeOrder);
+    // a file whose name has a segment over 255 bytes cannot exist in a workspace: no artifact of that name
+    if (ranPublishers && p.artifacts !== undefined) b.artifacts = artifactPaths(p.artifacts, b.number).filter((rel) => rel.split('/').every((seg) => Buffer.byteLength(seg, 'utf8') <= 255)).sort(treeOrder);
     let report: TestReport | undefined;
     if (ranPublishers && p.junit !== undefined) {
       report = generatedReport(this.deps.fullNameOf(item), b, result, this.deps.workspaceOf(item, b), p.junit);

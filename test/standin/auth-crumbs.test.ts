@@ -44,6 +44,13 @@ describe('authentication, permissions and crumbs', () => {
     expect((await call(r.s, '/me/api/json', { auth: null })).status).toBe(403);
   });
 
+  it('user ids are case-insensitive (IdStrategy.CaseInsensitive): the principal keeps the id as created', async () => {
+    const upper = basic(USER.toUpperCase(), TOKEN);
+    expect((await json(r.s, '/whoAmI/api/json', { auth: upper })).name).toBe(USER);
+    expect((await call(r.s, '/api/json', { auth: basic('Alice', 'correct horse') })).status).toBe(200);
+    expect((await call(r.s, '/api/json', { auth: basic('Alice', 'wrong') })).status).toBe(401);
+  });
+
   it('a user lacking a permission gets the access-denied page naming it', async () => {
     const reader = basic('reader', '11' + 'f'.repeat(32));
     expect((await call(r.s, '/api/json', { auth: reader })).status).toBe(200);

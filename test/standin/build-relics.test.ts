@@ -155,6 +155,16 @@ describe('builds of a job with shell steps, artifacts, a test report and git', (
     }
   });
 
+  it('an artifact pattern whose file name could not exist on a disk (a segment over 255 bytes) archives no such file', async () => {
+    const long = 'x'.repeat(300);
+    const job = `<project><canRoam>true</canRoam><disabled>false</disabled><builders/><publishers><hudson.tasks.ArtifactArchiver><artifacts>${long}/*.jar, out/*.txt</artifacts></hudson.tasks.ArtifactArchiver></publishers></project>`;
+    expect((await post(r.s, '/createItem?name=longart', job)).status).toBe(200);
+    const n = await buildAndWait('longart');
+    const b = await json(r.s, `/job/longart/${n}/api/json?tree=artifacts[relativePath]`);
+    expect(b.artifacts).toEqual([{ relativePath: `out/build-${n}.txt` }]);
+    expect((await call(r.s, `/job/longart/${n}/artifact/out/build-${n}.txt`)).text).toBe(`artifact out/build-${n}.txt of longart #${n}\n`);
+  });
+
   it('on disk in Jenkins layout under the job', () => {
     const dir = path.join(r.home, 'jobs', 'app');
     expect(readFileSync(path.join(dir, 'nextBuildNumber'), 'utf8')).toBe('2\n');
