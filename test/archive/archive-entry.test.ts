@@ -49,6 +49,14 @@ describe('an archive entry', () => {
     expect(entry!.buildsNotArchived).toBe(4);
   });
 
+  it('notes a build whose console log Jenkins did not serve (404)', async () => {
+    const { e, plan, p } = await removedWithBuilds(2, (dir) => ({ dir, maxArtifactsMb: 100, onCap: 'list', concurrency: 1 }));
+    e.standin.faults.set({ errors: { 'GET run/consoleText': { status: 404, times: 1 } } });
+    const result = await applyPlan(e.api, plan, { concurrency: 1, archive: { store: new FsArchiveStore(p.dir), relics: e.api } });
+    expect(result.failed).toEqual([]);
+    expect(result.archived[0]!.notes).toEqual([expect.stringMatching(/^#[12]: Jenkins served no console log \(404\): archived without one$/)]);
+  });
+
   it('a failed download leaves nothing half-written, even with other downloads in flight', async () => {
     const { e, plan, p } = await removedWithBuilds(12, (dir) => ({ dir, maxArtifactsMb: 100, onCap: 'list', concurrency: 4 }));
     // the first console log asked for fails (the client tries twice: the fault hits both); others are in flight
