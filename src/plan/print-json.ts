@@ -25,13 +25,14 @@ export interface JsonChange {
   building?: boolean;
   retire?: string;
   archive?: Change['archive'];
+  folderType?: Change['folderType'];
   view?: Change['view'];
   hash?: string;
   previousHash?: string;
   config?: string;
 }
 
-const OPTIONAL = ['params', 'project', 'template', 'branch', 'from', 'via', 'after', 'building', 'retire', 'archive', 'view', 'hash', 'previousHash'] as const;
+const OPTIONAL = ['params', 'project', 'template', 'branch', 'from', 'via', 'after', 'building', 'retire', 'archive', 'folderType', 'view', 'hash', 'previousHash'] as const;
 
 export function changeToJson(c: Change, includeConfig = false): JsonChange {
   const out: JsonChange = { kind: c.kind, target: c.target, fullName: c.fullName, code: c.code };
