@@ -102,6 +102,11 @@ export async function replaceJob(api: JenkinsApi, c: Change): Promise<void> {
   }
 }
 
+/** The check after archiving (deleteAfterArchive) keeps the job: a build newer than the archived ones, or running. */
+class NewerBuild extends ArchiveError {
+  override name = 'NewerBuild';
+}
+
 /** An item kept because Jenkins changed since the listing (something appeared in it): the next sync plans from a fresh listing. */
 class KeptError extends Error {
   override name = 'KeptError';
@@ -198,7 +203,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       throw new ArchiveError(`checking for builds newer than the archived ones failed: ${errorText(err)}`);
     }
     const verdict = deleteAfterArchive(outcome.listed, newest);
-    if (!verdict.ok) throw new ArchiveError(`${verdict.why} (archived: ${outcome.report.builds} build(s), kept in the archive)`);
+    if (!verdict.ok) throw new NewerBuild(`${verdict.why} (the ${outcome.report.builds} build(s) archived stay in the archive)`);
   };
 
   // 1. folders, parents first (one depth level at a time)
@@ -297,7 +302,8 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       } catch (e) {
         kept = `it was kept (disabling it failed too: ${errorText(e)})`;
       }
-      throw new ArchiveError(`not deleted: archiving its builds failed: ${errorText(err)}; ${kept}; the next sync tries again`, err instanceof ArchiveError && err.held);
+      const why = err instanceof NewerBuild ? errorText(err) : `archiving its builds failed: ${errorText(err)}`;
+      throw new ArchiveError(`not deleted: ${why}; ${kept}; the next sync tries again`, err instanceof ArchiveError && err.held);
     }
     await api.deleteJob(c.fullName);
   };

@@ -116,7 +116,7 @@ describe('a job archived on its way out gains no unarchived build', () => {
     expect(running).toBe(2);
     const again = await applyPlan(e.api, plan, { archive: { store: new FsArchiveStore(policy(e).dir), relics: e.api } });
     expect(again.failed).toHaveLength(1);
-    expect(again.failed[0]!.error).toMatch(/build #2 is running|#2 was still running/);
+    expect(again.failed[0]!.error).toMatch(/^not deleted: build #2 (is running|was still running when it was archived) \(the 2 build\(s\) archived stay in the archive\); it was disabled and kept/);
     expect(again.failed[0]!.class).toBe('transient');
     expect(await jobItem(e)).toMatchObject({ disabled: true });
     // the next sync, once the build is over, archives it with its whole log and deletes the job
