@@ -11,7 +11,6 @@ import { withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { printable, printableLines } from './printable.js';
 import type { ArchivedBuild, ArchivedJob } from '../model/archive-store.js';
 import type { FsArchiveStore } from '../archive/fs-archive-store.js';
-import { globProblem } from '../model/glob.js';
 
 interface Args extends ArchiveArgs {
   json: boolean;
@@ -72,7 +71,7 @@ const list: CommandModule<object, ListArgs> = {
   builder: (y) => options(y).option('job', { type: 'string', describe: 'Only jobs whose full name matches this glob (team/*, *feature*)' }) as unknown as Argv<ListArgs>,
   handler: async (a) => {
     // an empty pattern (`--job "$UNSET"`) or one picomatch cannot use is a usage error, as `--only ""` is
-    const bad = a.job !== undefined ? globProblem(a.job) : undefined;
+    const bad = a.job !== undefined ? (await import('../model/glob.js')).globProblem(a.job) : undefined;
     if (bad !== undefined) {
       process.stderr.write(`error: --job ${printable(JSON.stringify(a.job))}: ${bad}; leave --job out to list every archived job\n`);
       process.exitCode = EXIT.usage;
