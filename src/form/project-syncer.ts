@@ -17,7 +17,8 @@ const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'up
 
 /**
  * Sync one project right after its definition was pushed: the whole workspace is rendered (so the
- * plan sees everything) but `only` limits the plan to the project, and nothing is ever deleted
+ * plan sees everything) but `projects` limits the plan to the project (by identity, never a name
+ * glob: src/plan/rules/filter-scope.ts), and nothing is ever deleted
  * or disabled from here (`removed: keep`): that stays the sync master job's business.
  */
 export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy }): ProjectSyncer {
@@ -25,7 +26,7 @@ export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenk
     async preflight(project, overlay) {
       // Exactly the plan the sync will make (one listing, the same owner), with the prospective definition in place.
       const source = workspaceSource({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, branches: false, upstreamCheck: false, overlay: [overlay] });
-      const outcome = await planSync({ api, source, settings: { only: [project], removed: 'keep' } });
+      const outcome = await planSync({ api, source, settings: { projects: [project], removed: 'keep' } });
       if (outcome.status === 'invalid') return []; // validation (run just before) reports these
       return collisions(outcome.plan.changes, project);
     },
@@ -34,7 +35,7 @@ export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenk
         api,
         source: workspaceSource({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, branches: false }),
         // a type change (replace) deletes a job: it is archived first like any other delete
-        settings: { only: [project], removed: 'keep', concurrency: opts.concurrency ?? 8, ...(opts.archive ? { archive: opts.archive } : {}) },
+        settings: { projects: [project], removed: 'keep', concurrency: opts.concurrency ?? 8, ...(opts.archive ? { archive: opts.archive } : {}) },
       });
       if (outcome.status === 'invalid') {
         const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');

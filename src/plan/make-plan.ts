@@ -40,6 +40,11 @@ export interface PlanOptions {
   adopt?: boolean;
   /** Glob patterns on job full names or project names; limit what the plan touches. */
   only?: string[];
+  /**
+   * Exact project identities (the self-service form and `create`): only jobs of these projects (by
+   * the desired job's project or the marker's), with their folders and views. Never a glob.
+   */
+  projects?: string[];
   /** Definitions without any project may plan (and so delete everything). */
   allowEmpty?: boolean;
   /** Archive jobs before deleting them (absent: no archiving). */
@@ -153,7 +158,7 @@ export function makePlan(input: PlanInput): Plan {
   const owner = input.owner ?? DEFAULT_OWNER;
   const now = input.clock.now();
   const nowIso = now.toISOString();
-  const inScope = scopeTest(opts.only ?? []);
+  const inScope = scopeTest(opts.only ?? [], opts.projects);
   const changes: Change[] = [];
   const problems: PlanProblem[] = [];
 
@@ -198,7 +203,7 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- folders
   const desiredFolderNames = new Set<string>();
-  const folderInScope = folderScope(opts.only ?? [], input.desired.jobs, inScope);
+  const folderInScope = folderScope(opts.projects !== undefined || (opts.only ?? []).length > 0, input.desired.jobs, inScope);
   const folders = [...input.desired.folders].sort((a, b) => a.fullName.split('/').length - b.fullName.split('/').length || a.fullName.localeCompare(b.fullName));
   for (const f of folders) {
     desiredFolderNames.add(f.fullName);
