@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { didYouMean } from '../load/did-you-mean.js';
-import type { FormCatalog } from './form-catalog.js';
+import type { FormCatalog, TokenField } from './form-catalog.js';
 import { PROJECT_NAME_PATTERN } from './definitions-store.js';
 import { hasUrlCredentials } from './package-spec.js';
 
@@ -97,7 +97,7 @@ export function definitionText(req: ProjectRequest, catalog: FormCatalog): strin
     const value = req.tokens[name];
     if (value === undefined || value === '') continue;
     const field = catalog.fields.find((f) => f.token === name);
-    if (field?.default !== undefined && field.default === value) continue;
+    if (field && isDefaultFor(field, req.templates, value)) continue;
     tokens[name] = value;
   }
   const doc: Record<string, unknown> = { project: req.project, templates: [...req.templates] };
@@ -105,6 +105,17 @@ export function definitionText(req: ProjectRequest, catalog: FormCatalog): strin
   if (req.view) doc['view'] = req.view;
   if (Object.keys(tokens).length > 0) doc['tokens'] = tokens;
   return stringify(doc, { lineWidth: 0 });
+}
+
+/**
+ * Is `value` what the chosen templates give the token anyway? When templates disagree on the
+ * default, only if it is every chosen template's own default (the first template's default, which
+ * the form shows, may not be the chosen template's).
+ */
+export function isDefaultFor(field: TokenField, templates: readonly string[], value: string): boolean {
+  if (field.defaultsByTemplate === undefined) return field.default !== undefined && field.default === value;
+  const chosen = field.templates.filter((t) => templates.includes(t));
+  return chosen.length > 0 && chosen.every((t) => field.defaultsByTemplate![t] === value);
 }
 
 function suggestion(name: string, catalog: FormCatalog): string {

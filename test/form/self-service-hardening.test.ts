@@ -52,3 +52,38 @@ describe('create syncs exactly the new project (by identity, not by a name glob)
     expect(await config('gamma')).toContain('alpha-v1');
   });
 });
+
+/** What `bootstrap --init` leaves in a definitions repository (see bootstrap-cli.test.ts). */
+function pinJobsmith(dir: string): void {
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { jobsmith: '0.1.0' } }));
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies: { jobsmith: '0.1.0' } }, 'node_modules/jobsmith': { version: '0.1.0', resolved: 'https://registry.example.test/jobsmith/-/jobsmith-0.1.0.tgz', integrity: 'sha512-0NTbql7fe5snPkJA9YF5W/WwjeyVhnDEiNZI2Y1c7RI6WY6BjaNTO35hIaJ8/e7m99Mu/JGwupbdKhqglcCZQg==' } } }),
+  );
+}
+
+describe('create-job parameters never set a variable jobsmith or its tools read', () => {
+  it('a token HTTP.PROXY becomes the parameter TOKEN_HTTP_PROXY, and --from-env reads it from there', async () => {
+    const proxyTemplate = "<?xml version='1.1' encoding='UTF-8'?>\n<project><description>proxy $HTTP.PROXY node $NODE.OPTIONS</description></project>\n";
+    repo = makeDefinitionsRepo(definitionsFiles({ 'job-templates/Proxied-config.xml': proxyTemplate, 'job-templates/Proxied.yaml': 'tokens:\n  HTTP.PROXY:\n    description: Proxy the Maven build uses\n  NODE.OPTIONS:\n    default: none\n' }));
+    pinJobsmith(repo.work);
+    const boot = await runCli(['bootstrap', '--repo', 'https://git.example.com/defs.git', '--git-credentials', 'g', '--jenkins-credentials', 'j', '--folder', 'harden-admin', '--jenkins-url', standin.url], { cwd: repo.work });
+    expect(boot.stderr).not.toContain('error');
+    expect(boot.code).toBe(0);
+    const xml = await (await fetch(`${standin.url}/job/harden-admin/job/create-job/config.xml`)).text();
+    const names = [...xml.matchAll(/<name>([^<]*)<\/name>/g)].map((m) => m[1]);
+    expect(names).toContain('TOKEN_HTTP_PROXY');
+    expect(names).toContain('TOKEN_NODE_OPTIONS');
+    expect(names).not.toContain('HTTP_PROXY');
+    expect(names).not.toContain('NODE_OPTIONS');
+    const r = await runCli(['create', '--from-env', '--sync', 'master-job'], {
+      cwd: repo.work,
+      env: { JOBSMITH_PROJECT: 'prox', JOBSMITH_TEMPLATE_Proxied: 'true', TOKEN_HTTP_PROXY: 'http://maven-proxy.example:3128', TOKEN_NODE_OPTIONS: 'fast' },
+    });
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const yaml = git(repo.bare, 'show', 'main:jobs/prox.yaml');
+    expect(yaml).toContain('HTTP.PROXY: http://maven-proxy.example:3128');
+    expect(yaml).toContain('NODE.OPTIONS: fast');
+  });
+});
