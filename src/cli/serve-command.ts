@@ -14,12 +14,14 @@ import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-o
 import type { FormRoute } from '../form/form-route.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
+import { allowedHostProblem } from '../form/host-check.js';
 
 interface ServeArgs extends SelfServiceArgs, ConnectionArgs, ArchiveArgs {
   port?: number;
   host?: string;
   allow?: string[];
   'user-header'?: string;
+  'allowed-host'?: string[];
 }
 
 function untilSignal(): Promise<void> {
@@ -40,9 +42,21 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     withArchiveOption(connectionOptions(selfServiceOptions(y)), 'Show this build archive at /archive (default: archive.dir in jobsmith.yaml)')
       .option('port', { type: 'number', describe: 'Port to listen on (default 8080; 0: any free port)' })
       .option('host', { type: 'string', describe: 'Address to listen on (default 127.0.0.1; put a reverse proxy in front for others)' })
+      .option('allowed-host', {
+        type: 'string',
+        array: true,
+        describe: 'Host names the form answers to besides IP addresses, localhost and --host (the name behind a reverse proxy; ".corp.example": every subdomain; "*": any). Others get 421',
+      })
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
       .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' })
-      .check(checkNumberFlags({ port: PORT_RANGE })) as unknown as Argv<ServeArgs>,
+      .check(checkNumberFlags({ port: PORT_RANGE }))
+      .check((a) => {
+        for (const h of (a['allowed-host'] as string[] | undefined) ?? []) {
+          const problem = allowedHostProblem(String(h));
+          if (problem) throw new Error(`--allowed-host: ${problem}`);
+        }
+        return true;
+      }) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
     const { openJenkins, clientSettings } = await import('./connection-options.js');
     const { InputError } = await import('../model/errors.js');
@@ -84,6 +98,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           jenkinsUrl,
           ...(Object.keys(access).length ? { access } : {}),
           ...(routes.length ? { routes } : {}),
+          allowedHosts: [...(file.allowedHosts ?? []), ...(a['allowed-host'] ?? [])],
         },
         listen,
         ),

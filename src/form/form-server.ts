@@ -13,6 +13,7 @@ import { createProject, previewProject, type CreateOutcome, type PreviewJob, typ
 import { formCss, formJs } from './views/assets.js';
 import { formView, messageView, pageView, resultView } from './views/page-view.js';
 import type { FormRoute } from './form-route.js';
+import { hostCheck } from './host-check.js';
 
 /** Who may create jobs. Without `allow`, anyone who reaches the server may. */
 export interface AccessControl {
@@ -36,6 +37,11 @@ export interface FormServerOptions extends SelfServiceOptions {
   refreshMs?: number;
   /** More pages served beside the form (the build archive at /archive), behind the same access control. */
   routes?: FormRoute[];
+  /**
+   * Host names the server answers to besides IP literals, localhost and the listen address
+   * (src/form/host-check.ts: a DNS-rebinding defence); `*`: any.
+   */
+  allowedHosts?: string[];
 }
 
 export interface RunningFormServer {
@@ -110,7 +116,13 @@ export async function startFormServer(opts: FormServerOptions, listen: { host?: 
     lastRefresh = Date.now();
     await opts.store.refresh();
   };
+  const checkHost = hostCheck(listen.host ?? '127.0.0.1', opts.allowedHosts ?? []);
   const server = http.createServer((req, res) => {
+    const misdirected = checkHost(req);
+    if (misdirected !== undefined) {
+      req.resume();
+      return send(res, 421, 'text/plain; charset=utf-8', `${misdirected}\n`);
+    }
     handle(opts, csrf, submissions, req, res, refresh).catch((err: unknown) => {
       if (!res.headersSent) {
         send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error)?.message ?? String(err)}\n`);
