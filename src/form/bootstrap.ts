@@ -67,7 +67,7 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
     .map(([token, v]) => ({
       severity: 'error',
       code: 'url-credentials',
-      message: `${source(token)} ${redactUrls(v)}: the URL holds a user name or password; remove it and put it into a Jenkins credential whose id you pass with --git-credentials`,
+      message: `${source(token)} ${redactUrls(v)}: the URL holds a user name or password (or a secret query value such as ?access_token=); remove it and put it into a Jenkins credential whose id you pass with --git-credentials`,
     }));
   if (leaks.length) return { kind: 'invalid', diagnostics: leaks };
   const { names, diagnostics: nameDiagnostics } = parameterNames(req.catalog);

@@ -33,14 +33,14 @@ export function requestDiagnostics(req: ProjectRequest, catalog: FormCatalog, op
     }
   }
   const used = usedTokens(req, catalog);
-  // A user name or password typed into a URL would be committed to git and copied into Jenkins.
+  // A user name, password or secret query value (?private_token=) typed into a URL would be committed to git and copied into Jenkins.
   for (const [token, value] of Object.entries(req.tokens)) {
     if (used.has(token) && hasUrlCredentials(value)) {
       out.push({
         severity: 'error',
         code: 'url-credentials',
         field: `tokens.${token}`,
-        message: 'this URL holds a user name or password: leave them out (they would be committed to git and copied into Jenkins); Jenkins gets them from a credential',
+        message: 'this URL holds a user name or password (or a secret query value such as ?token=): leave them out (they would be committed to git and copied into Jenkins); Jenkins gets them from a credential',
       });
     }
   }

@@ -50,6 +50,19 @@ function secretsOf(url: string): string[] {
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
 
 /**
+ * Names of the secret-like query parameters with a value in the URLs of a text (`?private_token=x`
+ * -> `private_token`): the same rule that hides them in output, so what is redacted when printed
+ * is also refused where it would be committed or sent to Jenkins (src/form/package-spec.ts).
+ */
+export function secretQueryParams(text: string): string[] {
+  const out = new Set<string>();
+  for (const [u] of text.matchAll(URL_IN_TEXT)) {
+    for (const [, , name, value] of u.matchAll(QUERY_PAIR)) if (value && isSecretParam(decodeSafe(name!))) out.add(decodeSafe(name!));
+  }
+  return [...out];
+}
+
+/**
  * Every URL inside a free text (a git or svn client's error output, a message): redacted. The
  * secrets of `knownUrls` are also hidden wherever they appear (git quotes a repository as a path,
  * without its scheme).

@@ -87,3 +87,34 @@ describe('create-job parameters never set a variable jobsmith or its tools read'
     expect(yaml).toContain('NODE.OPTIONS: fast');
   });
 });
+
+describe('a secret query value in a URL is a credential (the redactor\'s rule)', () => {
+  it('create --set with ?private_token= is refused: exit 1, named, redacted, nothing committed or created', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    const before = git(repo.bare, 'rev-parse', 'main');
+    for (const url of ['https://git.example.com/qt.git?private_token=glpat-s3cr3tvalue', 'https://git.example.com/qt.git?ref=main&Access_Token=glpat-s3cr3tvalue', 'https://git.example.com/qt.git?password=glpat-s3cr3tvalue']) {
+      const r = await runCli(['create', '--project', 'qt', '--template', 'Pipeline', '--set', `SCM.URL=${url}`, '--jenkins-url', standin.url], { cwd: repo.work });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('secret query value');
+      expect(r.stderr).toContain('SCM.URL');
+      expect(r.stdout + r.stderr).not.toContain('glpat-s3cr3tvalue');
+    }
+    expect(git(repo.bare, 'rev-parse', 'main')).toBe(before);
+    expect((await fetch(`${standin.url}/job/qt-Pipeline/config.xml`)).status).toBe(404);
+    // a query without secrets is fine
+    const ok = await runCli(['create', '--project', 'qt', '--template', 'Pipeline', '--set', 'SCM.URL=https://git.example.com/qt.git?ref=main', '--jenkins-url', standin.url], { cwd: repo.work });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+  });
+
+  it('bootstrap --repo with ?access_token= is refused: exit 1, redacted, no master job created', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    pinJobsmith(repo.work);
+    const r = await runCli(['bootstrap', '--repo', 'https://git.example.com/defs.git?access_token=glpat-s3cr3tvalue', '--git-credentials', 'g', '--jenkins-credentials', 'j', '--folder', 'qs-admin', '--jenkins-url', standin.url], { cwd: repo.work });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--repo');
+    expect(r.stderr).toContain('secret query value');
+    expect(r.stdout + r.stderr).not.toContain('glpat-s3cr3tvalue');
+    expect((await fetch(`${standin.url}/job/qs-admin/api/json`)).status).toBe(404);
+  });
+});
