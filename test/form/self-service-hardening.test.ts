@@ -4,11 +4,13 @@
  * a bare remote.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { startStandin, type Standin } from '../../src/standin/server.js';
-import { runCli } from '../helpers/cli.js';
+import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { definitionsFiles } from './fixtures.js';
 import { git, makeDefinitionsRepo, type DefinitionsRepo } from './git-fixtures.js';
 
@@ -116,5 +118,85 @@ describe('a secret query value in a URL is a credential (the redactor\'s rule)',
     expect(r.stderr).toContain('secret query value');
     expect(r.stdout + r.stderr).not.toContain('glpat-s3cr3tvalue');
     expect((await fetch(`${standin.url}/job/qs-admin/api/json`)).status).toBe(404);
+  });
+});
+
+describe('locks do not outlive their process', () => {
+  it('a create killed (SIGTERM) while asking Jenkins leaves no lock that blocks the next one', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    const slowHome = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-slow-home-'));
+    const slow = await startStandin({ home: slowHome, port: 0, faults: { latencyMs: 1500 } });
+    try {
+      const gitDir = path.join(repo.work, '.git');
+      const args = (p: string): string[] => ['create', '--project', p, '--template', 'Build', '--set', `SCM.URL=https://svn.example.com/${p}`, '--jenkins-url', slow.url];
+      const child = spawn(process.execPath, [cliPath, ...args('one')], { cwd: repo.work, stdio: 'ignore' });
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      for (let i = 0; i < 200 && !existsSync(path.join(gitDir, 'jobsmith-store.lock')); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(existsSync(path.join(gitDir, 'jobsmith-project-one.lock'))).toBe(true);
+      child.kill('SIGTERM');
+      await exited;
+      const again = await runCli(args('one'), { cwd: repo.work, timeoutMs: 40_000 });
+      expect(again.stderr).not.toContain('already in progress');
+      expect(again.code).toBe(0);
+      const other = await runCli(args('two'), { cwd: repo.work, timeoutMs: 40_000 });
+      expect(other.stderr).not.toContain('busy');
+      expect(other.code).toBe(0);
+      expect(git(repo.bare, 'log', '--format=%s', 'main').split('\n').slice(0, 2)).toEqual(['Add project two (Build) via jobsmith create', 'Add project one (Build) via jobsmith create']);
+    } finally {
+      await slow.close();
+      rmSync(slowHome, { recursive: true, force: true });
+    }
+  });
+
+  it('a submission killed between writing and committing its file: the next one takes over the lock and removes the uncommitted file', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    const gitDir = path.join(repo.work, '.git');
+    const lockModule = pathToFileURL(path.join(repoRoot, 'dist/form/file-lock.js')).href;
+    // a holder that records what it does, writes and stages the file, then dies without cleaning up
+    const script = `
+      import { tryLock } from ${JSON.stringify(lockModule)};
+      import { writeFileSync } from 'node:fs';
+      import { execFileSync } from 'node:child_process';
+      const project = await tryLock(${JSON.stringify(path.join(gitDir, 'jobsmith-project-one.lock'))});
+      await tryLock(${JSON.stringify(path.join(gitDir, 'jobsmith-store.lock'))});
+      await project.note('writing jobs/one.yaml');
+      writeFileSync('jobs/one.yaml', 'templates: [Build]\\ntokens:\\n  SCM.URL: https://svn.example.com/killed\\n');
+      execFileSync('git', ['add', 'jobs/one.yaml']);
+      process.kill(process.pid, 'SIGKILL');`;
+    const died = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repo.work });
+    expect(died.signal).toBe('SIGKILL');
+    expect(git(repo.work, 'status', '--porcelain')).toBe('A  jobs/one.yaml');
+    expect(readFileSync(path.join(gitDir, 'jobsmith-project-one.lock'), 'utf8')).toMatch(/^\d+ \S+ \S+ \S+ writing jobs\/one\.yaml/);
+    const r = await runCli(['create', '--project', 'one', '--template', 'Build', '--set', 'SCM.URL=https://svn.example.com/one', '--sync', 'master-job'], { cwd: repo.work, timeoutMs: 40_000 });
+    expect(r.stderr).not.toContain('already');
+    expect(r.code).toBe(0);
+    expect(git(repo.bare, 'show', 'main:jobs/one.yaml')).toContain('https://svn.example.com/one');
+    expect(git(repo.work, 'status', '--porcelain')).toBe('');
+    expect(existsSync(path.join(gitDir, 'jobsmith-project-one.lock'))).toBe(false);
+    expect(existsSync(path.join(gitDir, 'jobsmith-store.lock'))).toBe(false);
+  });
+
+  it('a live holder keeps its lock; a reused pid (another start time) does not', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-lock-'));
+    try {
+      const { tryLock, processStart } = await import('../../src/form/file-lock.js');
+      const file = path.join(dir, 'x.lock');
+      const first = await tryLock(file);
+      expect(first).not.toBeUndefined();
+      // another live process on this host holds it (the parent of this test: alive, its own start time)
+      writeFileSync(file, `${process.ppid} ${processStart(process.ppid) || '-'} ${os.hostname()} 2026-01-01T00:00:00Z writing jobs/a.yaml\n`);
+      expect(await tryLock(file)).toBeUndefined();
+      // the same pid, but started at another time: the holder is gone
+      writeFileSync(file, `${process.ppid} 1 ${os.hostname()} 2026-01-01T00:00:00Z writing jobs/a.yaml\n`);
+      const taken = await tryLock(file);
+      expect(taken?.stale).toBe('writing jobs/a.yaml');
+      await taken!.release();
+      // another host's lock: only its age counts
+      writeFileSync(file, `1 1 some-other-host 2026-01-01T00:00:00Z \n`);
+      expect(await tryLock(file)).toBeUndefined();
+      expect(await tryLock(file, { staleMs: -1 })).not.toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
