@@ -5,6 +5,11 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { startStandin, type Standin } from '../../src/standin/server.js';
+import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
+import { projectSyncer } from '../../src/form/project-syncer.js';
 import path from 'node:path';
 import { DefinitionsStore } from '../../src/form/definitions-store.js';
 import { startFormServer, type FormServerOptions, type RunningFormServer } from '../../src/form/form-server.js';
@@ -23,8 +28,8 @@ afterEach(async () => {
 });
 afterAll(async () => server?.close());
 
-async function start(extra: Partial<FormServerOptions> = {}, listen: { host?: string } = {}): Promise<RunningFormServer> {
-  repo = makeDefinitionsRepo(definitionsFiles());
+async function start(extra: Partial<FormServerOptions> = {}, listen: { host?: string } = {}, existing?: DefinitionsRepo): Promise<RunningFormServer> {
+  repo = existing ?? makeDefinitionsRepo(definitionsFiles());
   const dirs = { templatesDir: path.join(repo.work, 'job-templates'), jobsDir: path.join(repo.work, 'jobs') };
   server = await startFormServer(
     { checker: renderChecker(dirs), store: new DefinitionsStore({ dir: repo.work, identity: { name: 'bot', email: 'bot@example.test' } }), via: 'the web form', definitionsLabel: 'jobs/', refreshMs: 0, ...extra },
@@ -106,5 +111,66 @@ describe('serve answers only to its own host names (DNS rebinding)', () => {
     expect(check(req('[::1]:8080'))).toBeUndefined();
     expect(check(req('other.local'))).toContain('other.local');
     expect(hostCheck(undefined, ['*'])(req('anything.example'))).toBeUndefined();
+  });
+});
+
+describe('repeated submission ids', () => {
+  it('a retry after "Jenkins is not reachable" runs again; a known id with other values is a new submission', async () => {
+    const jhome = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-retry-home-'));
+    let jenkins: Standin | undefined = await startStandin({ home: jhome, port: 0 });
+    const port = Number(new URL(jenkins.url).port);
+    await jenkins.close();
+    jenkins = undefined;
+    try {
+      const jurl = `http://127.0.0.1:${port}`;
+      repo = makeDefinitionsRepo(definitionsFiles());
+      const dirs = { templatesDir: path.join(repo.work, 'job-templates'), jobsDir: path.join(repo.work, 'jobs') };
+      const s = await start({ syncer: projectSyncer(new JenkinsClient({ url: jurl + '/', retries: 0, timeoutMs: 3000 }), dirs, { jenkinsUrl: jurl }), jenkinsUrl: jurl }, {}, repo);
+      const page = await request(s.url + '/');
+      const cookie = String(page.headers['set-cookie']![0]).split(';')[0]!;
+      const token = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      const submission = /name="submission" value="([^"]+)"/.exec(page.body)![1]!;
+      const post = (fields: Record<string, string>): ReturnType<typeof request> =>
+        request(s.url + '/', { method: 'POST', headers: { cookie, origin: s.url, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: token, submission, ...fields }).toString() });
+      const down = await post(create('p1'));
+      expect(down.status).toBe(503);
+      expect(down.body).toContain('Nothing was created');
+      jenkins = await startStandin({ home: jhome, port });
+      // the browser's reload re-posts the same body with the same id: it runs again now
+      const retry = await post(create('p1'));
+      expect(retry.status).toBe(201);
+      expect(retry.body).toContain('p1-Build');
+      // a second reload replays the created page (no second attempt, no "already exists")
+      const replay = await post(create('p1'));
+      expect(replay.status).toBe(201);
+      expect(replay.body).toBe(retry.body);
+      // the same cached form used again for another project: a new submission, not p1's page
+      const other = await post(create('p3'));
+      expect(other.status).toBe(201);
+      expect(other.body).toContain('p3-Build');
+      expect(other.body).not.toContain('p1-Build');
+      expect(git(repo!.bare, 'log', '--format=%s', 'main').split('\n').slice(0, 2)).toEqual(['Add project p3 (Build) via the web form', 'Add project p1 (Build) via the web form']);
+    } finally {
+      await jenkins?.close();
+      rmSync(jhome, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('foreign cookies', () => {
+  it('another local app\'s cookie that is not valid percent-encoding does not break the form', async () => {
+    const s = await start();
+    const foreign = 'other_app_progress=50%; theme=dark';
+    const page = await request(s.url + '/', { headers: { cookie: foreign } });
+    expect(page.status).toBe(200);
+    const cookie = String(page.headers['set-cookie']![0]).split(';')[0]!;
+    const token = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const post = await request(s.url + '/', {
+      method: 'POST',
+      headers: { cookie: `${foreign}; ${cookie}; z=%E0%A4%A`, origin: s.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: token, ...create('cookie-ok') }).toString(),
+    });
+    expect(post.status).toBe(201);
+    expect(git(repo!.bare, 'log', '-1', '--format=%s', 'main')).toBe('Add project cookie-ok (Build) via the web form');
   });
 });
