@@ -200,3 +200,25 @@ describe('locks do not outlive their process', () => {
     }
   });
 });
+
+describe('bootstrap errors name the flag', () => {
+  it('--sync-job, --create-job and --folder problems name the flag, never a temporary file: exit 1, nothing created', async () => {
+    repo = makeDefinitionsRepo(definitionsFiles());
+    pinJobsmith(repo.work);
+    const base = ['bootstrap', '--repo', 'https://git.example.com/defs.git', '--git-credentials', 'g', '--jenkins-credentials', 'j', '--jenkins-url', standin.url];
+    const cases: Array<[string[], RegExp]> = [
+      [['--sync-job', '../x', '--folder', 'flag-admin'], /^error: --sync-job: job name "\.\.\/x": .*unsafe character/m],
+      [['--create-job', 'a/b', '--folder', 'flag-admin'], /^error: --create-job: job name "a\/b": .*unsafe character/m],
+      [['--folder', '../admin'], /^error: --folder: folder "\.\.\/admin": /m],
+      [['--sync-job', 'Create-Job', '--folder', 'flag-admin'], /^error: --create-job: job flag-admin\/create-job has the same name as flag-admin\/Create-Job \(Jenkins compares names case-insensitively\), given with --sync-job$/m],
+    ];
+    for (const [flags, expected] of cases) {
+      const r = await runCli([...base, ...flags], { cwd: repo.work });
+      expect([flags, r.code]).toEqual([flags, 1]);
+      expect(r.stderr).toMatch(expected);
+      expect(r.stderr).not.toMatch(/jobsmith-standalone|jobsmith\.yaml|templates\[/);
+      expect(r.stderr).toContain('Nothing was changed in Jenkins.');
+    }
+    expect((await fetch(`${standin.url}/job/flag-admin/api/json`)).status).toBe(404);
+  });
+});
