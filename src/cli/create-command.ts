@@ -178,6 +178,18 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       if (a.folder !== undefined) request.folder = a.folder;
       if (a.view !== undefined) request.view = a.view;
       const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl }) : undefined;
+      // Ctrl-C, or Jenkins aborting the create-job build (SIGTERM): say where things stand. The
+      // submission's locks record this process, so the next create (or the form) takes them over
+      // at once and undoes a file this one wrote but did not commit.
+      const stop = (signal: NodeJS.Signals): void => {
+        process.stderr.write(
+          `\ninterrupted (${signal}): the submission of project "${request.project}" stopped before it finished; what was already pushed stays, ` +
+            'anything not yet committed is undone by the next create or form submission (run create again; "already exists" means it was pushed)\n',
+        );
+        process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       const outcome = await createProject(
         { checker, store, ...(syncer ? { syncer } : {}), deferSync: syncMode === 'master-job', via: a['from-env'] ? 'the create-job job' : 'jobsmith create' },
         catalog,
@@ -185,6 +197,8 @@ export const createCommand: CommandModule<object, CreateArgs> = {
         author,
         { strictTokens: !a['from-env'] },
       );
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       report(outcome, a.json);
       return exitCodeOf(outcome);
     };

@@ -129,12 +129,15 @@ describe('locks do not outlive their process', () => {
     try {
       const gitDir = path.join(repo.work, '.git');
       const args = (p: string): string[] => ['create', '--project', p, '--template', 'Build', '--set', `SCM.URL=https://svn.example.com/${p}`, '--jenkins-url', slow.url];
-      const child = spawn(process.execPath, [cliPath, ...args('one')], { cwd: repo.work, stdio: 'ignore' });
+      const child = spawn(process.execPath, [cliPath, ...args('one')], { cwd: repo.work, stdio: ['ignore', 'ignore', 'pipe'] });
+      let killedErr = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (killedErr += d));
       const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
       for (let i = 0; i < 200 && !existsSync(path.join(gitDir, 'jobsmith-store.lock')); i++) await new Promise((r) => setTimeout(r, 25));
       expect(existsSync(path.join(gitDir, 'jobsmith-project-one.lock'))).toBe(true);
       child.kill('SIGTERM');
-      await exited;
+      expect(await exited).toBe(143);
+      expect(killedErr).toContain('interrupted (SIGTERM): the submission of project "one" stopped before it finished');
       const again = await runCli(args('one'), { cwd: repo.work, timeoutMs: 40_000 });
       expect(again.stderr).not.toContain('already in progress');
       expect(again.code).toBe(0);
