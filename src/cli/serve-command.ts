@@ -14,7 +14,6 @@ import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-o
 import type { FormRoute } from '../form/form-route.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
-import { allowedHostProblem } from '../form/host-check.js';
 
 interface ServeArgs extends SelfServiceArgs, ConnectionArgs, ArchiveArgs {
   port?: number;
@@ -49,16 +48,15 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       })
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
       .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' })
-      .check(checkNumberFlags({ port: PORT_RANGE }))
-      .check((a) => {
-        for (const h of (a['allowed-host'] as string[] | undefined) ?? []) {
-          const problem = allowedHostProblem(String(h));
-          if (problem) throw new Error(`--allowed-host: ${problem}`);
-        }
-        return true;
-      }) as unknown as Argv<ServeArgs>,
+      .check(checkNumberFlags({ port: PORT_RANGE })) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
     const { openJenkins, clientSettings } = await import('./connection-options.js');
+    const { allowedHostProblem } = await import('../form/host-check.js');
+    const { UsageError } = await import('../model/errors.js');
+    for (const h of a['allowed-host'] ?? []) {
+      const problem = allowedHostProblem(String(h));
+      if (problem) throw new UsageError(`--allowed-host: ${problem}`);
+    }
     const { InputError } = await import('../model/errors.js');
     const { startFormServer } = await import('../form/form-server.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
