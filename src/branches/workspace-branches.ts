@@ -86,6 +86,8 @@ export function workspaceBranchRenderer(ws: Workspace): RenderBranchJob {
 export interface WorkspaceBranchOptions extends DetectAndExpandOptions {
   /** Full names of the workspace's other desired jobs (render output): a branch job may not take one. */
   otherJobNames?: Iterable<string>;
+  /** List and expand only these projects' branches (a webhook's sync); default: every project. */
+  projects?: ReadonlySet<string>;
 }
 
 /**
@@ -106,8 +108,8 @@ export interface BranchDetection {
  * rendering and the Jenkins listing) and expand later, once the Jenkins listing is known.
  * The listings never reject (a failed one is a `failed` result).
  */
-export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed'>): BranchDetection {
-  const projects = branchProjects(ws);
+export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed'> & { projects?: ReadonlySet<string> }): BranchDetection {
+  const projects = branchProjects(ws, opts.projects);
   const listings = projects.length > 0 ? listBranchesOf(projects, opts) : Promise.resolve(new Map());
   return {
     async expand(observed, otherJobNames) {

@@ -12,6 +12,7 @@ import type { AccessControl } from '../form/form-server.js';
 import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { FormRoute } from '../form/form-route.js';
+import type { HookService } from '../hooks/hook-service.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -83,7 +84,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const checker = renderChecker(paths);
     const listen = { host: a.host ?? file.host ?? '127.0.0.1', port: a.port ?? file.port ?? 8080 };
 
-    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string, note?: string): Promise<void> => {
+    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string, note?: string, hooks?: HookService): Promise<void> => {
+      if (hooks) {
+        const { hookRoutes } = await import('../form/hook-routes.js');
+        routes.push(hookRoutes(hooks));
+      }
       const server = await listening(listen.host, listen.port, () =>
         startFormServer(
         {
@@ -101,11 +106,21 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         listen,
         ),
       );
+      process.stdout.write(`listening on ${server.url}\n`);
       process.stdout.write(`jobsmith form: ${server.url}/ (jobs ${syncMode === 'now' ? 'created at once' : 'left to the sync master job'}; Ctrl-C stops)\n`);
       if (archive.policy) process.stdout.write(`build archive: ${server.url}/archive (${archive.policy.dir})\n`);
+      if (hooks) {
+        process.stdout.write(`webhooks: ${server.url}/hooks/{github,gitlab,gitea,bitbucket} (events: ${server.url}/hooks/status)\n`);
+        const { PROVIDERS } = await import('../hooks/hook-event.js');
+        const { hookSecrets, SECRET_VARIABLE } = await import('../hooks/hook-secret.js');
+        const secrets = hookSecrets(process.env);
+        const missing = PROVIDERS.filter((p) => secrets[p] === undefined);
+        if (missing.length > 0) process.stderr.write(`warning: no webhook secret for ${missing.join(', ')} (set ${SECRET_VARIABLE}): their events are refused (401)\n`);
+      }
       if (note) process.stderr.write(`${note}\n`);
       await untilSignal();
       await server.close();
+      await hooks?.close();
     };
     // Jenkins is asked before every commit (job names held by jobs jobsmith may not change are
     // refused); with --sync master-job and no Jenkins settings at all, only the definitions are checked.
@@ -120,7 +135,30 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     await openJenkins(a, async ({ api, where, url }) => {
       process.stderr.write(`${where}\n`);
       const base = url;
-      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(archive.policy ? { archive: archive.policy } : {}) }), base);
+      // webhooks: push events sync the projects naming the repository (src/hooks/)
+      const { HookService } = await import('../hooks/hook-service.js');
+      const { hookSecrets } = await import('../hooks/hook-secret.js');
+      const { definitionsCatalog } = await import('../hooks/hook-catalog.js');
+      const { hookRunner } = await import('../hooks/hook-runner.js');
+      const catalog = definitionsCatalog({ dir: paths.dir, templatesDir: paths.templatesDir, jobsDir: paths.jobsDir, remote: a.remote });
+      const hooks = new HookService({
+        secrets: hookSecrets(process.env),
+        catalog,
+        runner: hookRunner({
+          api,
+          dir: paths.dir,
+          templatesDir: paths.templatesDir,
+          jobsDir: paths.jobsDir,
+          remote: a.remote,
+          ...(a.branch ? { branch: a.branch } : {}),
+          buildOnCreate: catalog.buildOnCreate,
+          ...(a.config !== undefined ? { config: a.config } : {}),
+          ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
+          ...(archive.policy ? { archive: archive.policy } : {}),
+        }),
+        settleMs: 200,
+      });
+      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(archive.policy ? { archive: archive.policy } : {}) }), base, undefined, hooks);
     });
   },
 };

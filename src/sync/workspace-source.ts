@@ -30,6 +30,11 @@ export interface WorkspaceSourceOptions {
   cwd?: string;
   /** Check the upstream branch before deleting (default true; the web form's syncs never delete). */
   upstreamCheck?: boolean;
+  /**
+   * List and expand only these projects' branches (a webhook's sync, which plans `--only` them):
+   * the other projects' repositories are not listed.
+   */
+  branchProjects?: readonly string[];
   /** Definition files that replace or add to jobs/ (the web form plans a prospective jobs/<p>.yaml before committing it). */
   overlay?: Array<{ file: string; text: string }>;
 }
@@ -46,6 +51,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
       if (opts.branches !== false && !hasErrors(loaded.diagnostics)) {
         detection = startBranchDetection(loaded.workspace, {
           source: opts.branchSource ?? createBranchSource(),
+          ...(opts.branchProjects ? { projects: new Set(opts.branchProjects) } : {}),
           ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
           ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
         });
@@ -67,6 +73,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
       if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName));
       return detectAndExpand(workspace, {
         source: opts.branchSource ?? createBranchSource(),
+        ...(opts.branchProjects ? { projects: new Set(opts.branchProjects) } : {}),
         observed,
         otherJobNames: snapshot.desired.jobs.map((j) => j.fullName),
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
