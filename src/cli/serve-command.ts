@@ -156,7 +156,6 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
           ...(archive.policy ? { archive: archive.policy } : {}),
         }),
-        settleMs: 200,
       });
       await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(archive.policy ? { archive: archive.policy } : {}) }), base, undefined, hooks);
     });

@@ -52,6 +52,7 @@ export interface HookServiceOptions {
   clock?: Clock;
   /** Which controller (Jenkins) a project's jobs live on (default: one, `default`). */
   controllerOf?: (project: string) => string;
+  /** See DEFAULT_SETTLE_MS; `maxWaitMs` bounds the wait of the oldest event (default 5 s). */
   settleMs?: number;
   maxWaitMs?: number;
   /** Called when a batch ends (tests, logs); never with secrets. */
@@ -64,6 +65,11 @@ export interface HookAnswer {
 }
 
 export const DEFAULT_CONTROLLER = 'default';
+/**
+ * A burst (one push of many branches, a mirror's catch-up, a provider's redelivery) gathers this long
+ * after its last event before the sync starts, so it runs once; a steady stream starts after 5 s.
+ */
+export const DEFAULT_SETTLE_MS = 200;
 
 function newId(): string {
   return randomBytes(9).toString('base64url');
@@ -79,7 +85,7 @@ export class HookService {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly opts: HookServiceOptions) {
-    this.queue = new HookQueue({ ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}), ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
+    this.queue = new HookQueue({ settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS, ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
     this.clock = opts.clock ?? systemClock;
   }
 
