@@ -23,6 +23,8 @@ export interface EventRecord {
   created?: string[];
   built?: string[];
   finishedAt?: string;
+  /** When the sync's changes were in Jenkins (the jobs exist), before any build request. */
+  syncedAt?: string;
   /** When the first build request was accepted. */
   firstBuildAt?: string;
 }

@@ -75,6 +75,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
       return { ok: false, message: redactUrlsInText(`the definitions have errors, nothing was synced: ${first}`), created: [], built: [] };
     }
     const { plan, applied } = outcome;
+    const appliedAt = (opts.clock?.now() ?? new Date()).getTime();
     const notDone = new Map<string, string>();
     for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) notDone.set(f.change.fullName, f.error);
     const done = (c: Change): boolean => applied !== undefined && !applied.refused && !notDone.has(c.fullName) && !(applied.notStarted ?? []).includes(c);
@@ -101,7 +102,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     const ok = !plan.refused && problems.length === 0 && failures.length === 0 && buildErrors.length === 0;
     const counts = `${plural(created.length, 'job')} created, ${plural(built.length, 'build')} requested, ${plural(torn, 'job')} torn down`;
     const message = ok ? counts : [counts, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildErrors].filter(Boolean).join('; ');
-    return { ok, message: redactUrlsInText(message), created, built };
+    return { ok, message: redactUrlsInText(message), created, built, appliedAt };
   };
 
   return {

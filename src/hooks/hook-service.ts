@@ -36,6 +36,8 @@ export interface BatchResult {
   message: string;
   created: Array<{ fullName: string; project: string }>;
   built: Array<{ fullName: string; project: string; at: number }>;
+  /** When the sync's changes were applied (before the build requests), ms since the epoch. */
+  appliedAt?: number;
 }
 
 export interface HookRunner {
@@ -199,6 +201,7 @@ export class HookService {
         created: result.created.filter(mine).map((c) => c.fullName),
         built: built.map((c) => c.fullName),
         finishedAt,
+        ...(result.appliedAt !== undefined ? { syncedAt: new Date(result.appliedAt).toISOString() } : {}),
         ...(built.length > 0 ? { firstBuildAt: new Date(Math.min(...built.map((x) => x.at))).toISOString() } : {}),
       });
     }
