@@ -105,15 +105,25 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     return { ok, message: redactUrlsInText(message), created, built, appliedAt };
   };
 
-  return {
+  const runner: HookRunner = {
     async syncProjects(projects) {
       try {
         return await summarise(await sync(projects), projects);
       } catch (err) {
-        // the projects went away since the event (a definitions push): nothing of theirs to sync
-        if (err instanceof UsageError) return { ok: true, message: `nothing to sync: ${redactUrlsInText(err.message)}`, created: [], built: [] };
-        throw err;
+        if (!(err instanceof UsageError)) throw err;
       }
+      // Some project has nothing to sync (gone since the event, or no branch matches and no job is
+      // left): `--only` refuses a name that matches nothing. The others must still be synced.
+      if (projects.length === 1) return { ok: true, message: `nothing to sync: project ${projects[0]} has no jobs and makes none`, created: [], built: [] };
+      const results: BatchResult[] = [];
+      for (const p of projects) results.push(await runner.syncProjects([p]));
+      return {
+        ok: results.every((r) => r.ok),
+        message: results.map((r, i) => `${projects[i]}: ${r.message}`).join('; '),
+        created: results.flatMap((r) => r.created),
+        built: results.flatMap((r) => r.built),
+        ...(results.some((r) => r.appliedAt !== undefined) ? { appliedAt: Math.max(...results.map((r) => r.appliedAt ?? 0)) } : {}),
+      };
     },
     async syncDefinitions() {
       const pulled = await pullDefinitions(opts);
@@ -121,6 +131,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
       return summarise(await sync());
     },
   };
+  return runner;
 }
 
 /** `git pull --ff-only` of the working copy; the failure (redacted) or undefined when it worked. */

@@ -67,6 +67,7 @@ export interface HookAnswer {
 }
 
 export const DEFAULT_CONTROLLER = 'default';
+const MAX_REFS = 20;
 /**
  * A burst (one push of many branches, a mirror's catch-up, a provider's redelivery) gathers this long
  * after its last event before the sync starts, so it runs once; a steady stream starts after 5 s.
@@ -121,7 +122,8 @@ export class HookService {
       event: ev.event,
       receivedAt,
       repo: redactUrl(ev.repoName),
-      refs: ev.changes.map((c) => ({ ref: c.ref, kind: c.kind })),
+      // a valid signature still bounds what is kept: at most MAX_REFS refs of one event
+      refs: ev.changes.slice(0, MAX_REFS).map((c) => ({ ref: c.ref.slice(0, 300), kind: c.kind })),
       keys,
       status: keys.length === 0 ? 'ignored' : 'queued',
     };
