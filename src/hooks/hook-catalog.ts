@@ -36,11 +36,14 @@ function fingerprint(jobsDir: string): string {
 }
 
 export function definitionsCatalog(opts: CatalogOptions): DefinitionsCatalog {
-  let cached: { key: string; index: RepoIndex; build: Map<string, boolean> } | undefined;
+  interface Loaded {
+    index: RepoIndex;
+    build: Map<string, boolean>;
+  }
+  // one load per version of the jobs directory, shared by the requests that arrive meanwhile
+  let cached: { key: string; loaded: Promise<Loaded> } | undefined;
   let remote: Promise<string | undefined> | undefined;
-  const load = async (): Promise<NonNullable<typeof cached>> => {
-    const key = fingerprint(opts.jobsDir);
-    if (cached?.key === key) return cached;
+  const read = async (): Promise<Loaded> => {
     const { workspace } = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
     const entries: Array<{ project: string; repo: string }> = [];
     const build = new Map<string, boolean>();
@@ -49,8 +52,18 @@ export function definitionsCatalog(opts: CatalogOptions): DefinitionsCatalog {
       entries.push({ project: d.project, repo: d.branches.repo });
       build.set(d.project, d.branches.build_on_create !== false);
     }
-    cached = { key, index: new RepoIndex(entries, opts.dir), build };
-    return cached;
+    return { index: new RepoIndex(entries, opts.dir), build };
+  };
+  const load = (): Promise<Loaded> => {
+    const key = fingerprint(opts.jobsDir);
+    if (cached?.key !== key) {
+      const loaded = read();
+      cached = { key, loaded };
+      loaded.catch(() => {
+        if (cached?.loaded === loaded) cached = undefined;
+      });
+    }
+    return cached.loaded;
   };
   return {
     baseDir: opts.dir,

@@ -100,3 +100,33 @@ describe('webhooks under attack', () => {
     expect((await env.jobs()).has(job('alpha', odd))).toBe(true);
   });
 });
+
+describe('webhooks when the world fails', () => {
+  it('Jenkins unreachable: the event fails saying so (nothing was changed)', async () => {
+    env = await hookEnv();
+    const a = new GitRemote(env.root, 'a');
+    a.push('main');
+    env.define('alpha', a.url);
+    // a stopped Jenkins: close the stand-in, keep serve running
+    await env.standin.close();
+    await env.post('github-push', pointedAt('github-push', a.url));
+    await env.service.idle();
+    const [record] = await env.status();
+    expect(record.status).toBe('failed');
+    expect(record.message).toMatch(/listing Jenkins failed \(nothing was changed\)/);
+  });
+
+  it('serve stopping: events still waiting are marked failed, never left queued', async () => {
+    env = await hookEnv({ settleMs: 60_000 });
+    const a = new GitRemote(env.root, 'a');
+    a.push('main');
+    env.define('alpha', a.url);
+    const r = await env.post('github-push', pointedAt('github-push', a.url));
+    expect(r.json.status).toBe('queued');
+    await env.service.close();
+    expect((await env.status())[0]).toMatchObject({ id: r.json.id, status: 'failed', message: 'serve stopped before this event was synced' });
+    expect(env.batches).toEqual([]);
+    const late = await env.post('github-push', pointedAt('github-push', a.url));
+    expect(late.json).toMatchObject({ status: 'failed', message: 'serve is stopping' });
+  });
+});
