@@ -1,7 +1,8 @@
 /**
  * `jobsmith serve`: the self-service create-job web form. Pages are generated from the templates
  * and their sidecars; a submission is validated with `jobsmith validate`'s code, committed and
- * pushed to the definitions repository, then synced (or left to the sync master job).
+ * pushed to the definitions repository, then synced (or left to the sync master job). With a
+ * Jenkins to talk to, it also takes push webhooks at /hooks/<provider> (src/hooks/, docs/webhooks.md).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
