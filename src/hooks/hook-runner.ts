@@ -5,7 +5,8 @@
  *   the payload, decides which branches exist, so teardowns follow the usual grace and safety rules);
  *   then one build request per branch job the sync created (unless `build_on_create: false`);
  * - the definitions: `git pull --ff-only` of serve's working copy (under the form's lock), then a
- *   full sync; a pull that fails syncs nothing.
+ *   full sync; a pull that fails syncs nothing. Branch jobs it creates are built only for branches
+ *   an event pushed (a new project's existing branches are not a push).
  */
 import path from 'node:path';
 import { runLimited } from '../apply/run-limited.js';
@@ -69,7 +70,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
       settings: { concurrency, ...(projects ? { only: projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
     });
 
-  const summarise = async (outcome: SyncOutcome, projects?: string[]): Promise<BatchResult> => {
+  const summarise = async (outcome: SyncOutcome, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
     if (outcome.status === 'invalid') {
       const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');
       return { ok: false, message: redactUrlsInText(`the definitions have errors, nothing was synced: ${first}`), created: [], built: [] };
@@ -84,7 +85,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     const built: BatchResult['built'] = [];
     const buildErrors: string[] = [];
     const wanted: Change[] = [];
-    for (const c of newJobs) if (!DISABLED.test(c.config ?? '') && (await opts.buildOnCreate(c.project ?? ''))) wanted.push(c);
+    for (const c of newJobs) if (!DISABLED.test(c.config ?? '') && build(c.project ?? '', c.branch ?? '') && (await opts.buildOnCreate(c.project ?? ''))) wanted.push(c);
     await runLimited(wanted, concurrency, async (c) => {
       try {
         // a parameterized job is built with its defaults (buildWithParameters); `build` would ask for the form
@@ -125,10 +126,10 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
         ...(results.some((r) => r.appliedAt !== undefined) ? { appliedAt: Math.max(...results.map((r) => r.appliedAt ?? 0)) } : {}),
       };
     },
-    async syncDefinitions() {
+    async syncDefinitions(pushed) {
       const pulled = await pullDefinitions(opts);
       if (pulled !== undefined) return { ok: false, message: pulled, created: [], built: [] };
-      return summarise(await sync());
+      return summarise(await sync(), undefined, pushed);
     },
   };
   return runner;

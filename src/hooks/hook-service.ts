@@ -16,7 +16,7 @@ import { MalformedPayload, type Provider, type RepoEvent } from './hook-event.js
 import { HookLog, type EventRecord } from './hook-log.js';
 import { DEFINITIONS_KEY, HookQueue, type Batch } from './hook-queue.js';
 import type { HookSecrets } from './hook-secret.js';
-import { EVENT_HEADER, parsePayload } from './parse-payload.js';
+import { branchOf, EVENT_HEADER, parsePayload } from './parse-payload.js';
 import { RepoIndex, sameRepo } from './repo-match.js';
 import { verifySignature, type HeaderGetter } from './verify-signature.js';
 
@@ -43,8 +43,12 @@ export interface BatchResult {
 export interface HookRunner {
   /** Sync just these projects' jobs (branch jobs included): create new branches', tear down gone ones'. */
   syncProjects(projects: string[]): Promise<BatchResult>;
-  /** `git pull --ff-only` the definitions working copy, then sync everything. */
-  syncDefinitions(): Promise<BatchResult>;
+  /**
+   * `git pull --ff-only` the definitions working copy, then sync everything. Of the branch jobs that
+   * creates, only those of branches an event of the batch pushed are built (`pushed(project,
+   * branch)`): a definitions change that gives a project branch jobs is no push of those branches.
+   */
+  syncDefinitions(pushed: (project: string, branch: string) => boolean): Promise<BatchResult>;
 }
 
 export interface HookServiceOptions {
@@ -187,7 +191,7 @@ export class HookService {
     for (const id of b.events) this.log.update(id, { status: 'running', batch: b.id });
     let result: BatchResult;
     try {
-      result = b.keys.includes(DEFINITIONS_KEY) ? await this.opts.runner.syncDefinitions() : await this.opts.runner.syncProjects(b.keys);
+      result = b.keys.includes(DEFINITIONS_KEY) ? await this.opts.runner.syncDefinitions(this.pushedIn(b)) : await this.opts.runner.syncProjects(b.keys);
     } catch (err) {
       result = { ok: false, message: redactUrlsInText(err instanceof Error ? err.message : String(err)), created: [], built: [] };
     }
@@ -208,6 +212,21 @@ export class HookService {
       });
     }
     this.opts.onBatch?.(b, result);
+  }
+
+  /** The (project, branch) pairs the batch's events created or pushed. */
+  private pushedIn(b: Batch): (project: string, branch: string) => boolean {
+    const pairs = new Set<string>();
+    for (const id of b.events) {
+      const r = this.log.get(id);
+      if (!r) continue;
+      for (const ref of r.refs) {
+        const branch = branchOf(ref.ref);
+        if (branch === undefined || ref.kind === 'deleted') continue;
+        for (const k of r.keys) if (k !== DEFINITIONS_KEY) pairs.add(JSON.stringify([k, branch]));
+      }
+    }
+    return (project, branch) => pairs.has(JSON.stringify([project, branch]));
   }
 
   /** Resolves when nothing runs or waits (tests, the benchmark, shutdown). */

@@ -302,7 +302,41 @@ describe('webhooks: the definitions repository', () => {
     expect(git(env.defs.work, 'rev-parse', 'HEAD')).toBe(git(other, 'rev-parse', 'HEAD'));
     expect([...(await env.jobs()).keys()].sort()).toEqual([job('pay', 'feature/x'), job('pay', 'main')].sort());
     const [record] = await env.status();
-    expect(record).toMatchObject({ status: 'done', keys: ['(definitions)'], created: [job('pay', 'feature/x'), job('pay', 'main')].sort() });
+    // a new project's existing branches are no push: their jobs are created, not built
+    expect(record).toMatchObject({ status: 'done', keys: ['(definitions)'], created: [job('pay', 'feature/x'), job('pay', 'main')].sort(), built: [] });
+    expect(env.standin.requestCounts()['POST build'] ?? 0).toBe(0);
+  });
+
+  it('a definitions push and a branch push in one batch: everything synced once, only the pushed branch built', async () => {
+    env = await hookEnv({ settleMs: 400 });
+    const remote = new GitRemote(env.root, 'payments');
+    remote.push('main');
+    const other = env.defs.clone('colleague');
+    const { git } = await import('./harness.js');
+    fs.writeFileSync(path.join(other, 'jobs', 'pay.yaml'), `project: pay\nfolder: team\nbranches:\n  repo: ${remote.url}\n  templates: [Branch-build]\n`);
+    git(other, 'add', '.');
+    git(other, 'commit', '-q', '-m', 'add pay');
+    git(other, 'push', '-q', 'origin', 'main');
+    remote.push('feature/new');
+    const branchPush = pointedAt('github-push', remote.url);
+    branchPush.ref = 'refs/heads/feature/new';
+    // the branch event first: serve does not know the project yet, so it is ignored...
+    expect((await env.post('github-push', branchPush)).json.status).toBe('ignored');
+    await env.post('github-push', pointedAt('github-push', env.defs.bare));
+    await env.service.idle();
+    expect(env.batches.map((b) => b.batch.keys)).toEqual([['(definitions)']]);
+    // ...and once the definitions name it, the same push arriving with a definitions push is built
+    remote.push('feature/second');
+    const second = pointedAt('github-push', remote.url);
+    second.ref = 'refs/heads/feature/second';
+    fs.writeFileSync(path.join(other, 'jobs', 'pay.yaml'), `project: pay\nfolder: team\nbranches:\n  repo: ${remote.url}\n  templates: [Branch-build]\n  keep_days: 5\n`);
+    git(other, 'commit', '-q', '-am', 'keep longer');
+    git(other, 'push', '-q', 'origin', 'main');
+    await Promise.all([env.post('github-push', second), env.post('github-push', pointedAt('github-push', env.defs.bare))]);
+    await env.service.idle();
+    expect(env.batches.map((b) => b.batch.keys)).toEqual([['(definitions)'], ['(definitions)', 'pay']]);
+    expect(env.batches[1]!.result.created.map((c) => c.fullName)).toEqual([job('pay', 'feature/second')]);
+    expect(env.batches[1]!.result.built.map((c) => c.fullName)).toEqual([job('pay', 'feature/second')]);
   });
 
   it('a pull that fails (diverged working copy) syncs nothing and the event fails', async () => {
