@@ -14,7 +14,6 @@ import type { BranchSource } from '../branches/branch-source.js';
 import { tryLock } from '../form/file-lock.js';
 import type { Clock } from '../model/clock.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ArchivePolicy, Change } from '../model/plan.js';
 import { redactUrlsInText } from '../model/redact-url.js';
@@ -67,7 +66,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
         ...ownerOpts,
       }),
       ...(opts.clock ? { clock: opts.clock } : {}),
-      settings: { concurrency, ...(projects ? { only: projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
+      settings: { concurrency, ...(projects ? { only: projects, onlyKnownProjects: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
     });
 
   const summarise = async (outcome: SyncOutcome, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
@@ -108,23 +107,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
 
   const runner: HookRunner = {
     async syncProjects(projects) {
-      try {
-        return await summarise(await sync(projects), projects);
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-      }
-      // Some project has nothing to sync (gone since the event, or no branch matches and no job is
-      // left): `--only` refuses a name that matches nothing. The others must still be synced.
-      if (projects.length === 1) return { ok: true, message: `nothing to sync: project ${projects[0]} has no jobs and makes none`, created: [], built: [] };
-      const results: BatchResult[] = [];
-      for (const p of projects) results.push(await runner.syncProjects([p]));
-      return {
-        ok: results.every((r) => r.ok),
-        message: results.map((r, i) => `${projects[i]}: ${r.message}`).join('; '),
-        created: results.flatMap((r) => r.created),
-        built: results.flatMap((r) => r.built),
-        ...(results.some((r) => r.appliedAt !== undefined) ? { appliedAt: Math.max(...results.map((r) => r.appliedAt ?? 0)) } : {}),
-      };
+      return summarise(await sync(projects), projects);
     },
     async syncDefinitions(pushed) {
       const pulled = await pullDefinitions(opts);
