@@ -45,6 +45,11 @@ export interface HookRunnerOptions {
   lockWaitMs?: number;
 }
 
+/** An `--only` pattern matching exactly `name` (a project name is a name, never a glob). */
+export function literalPattern(name: string): string {
+  return name.replace(/[\\*?[\]{}()!+@|^$]/g, (c) => `\\${c}`);
+}
+
 const PARAMETERIZED = /<hudson\.model\.ParametersDefinitionProperty[\s>]/;
 const DISABLED = /^\s*<disabled>true<\/disabled>/m;
 
@@ -66,7 +71,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
         ...ownerOpts,
       }),
       ...(opts.clock ? { clock: opts.clock } : {}),
-      settings: { concurrency, ...(projects ? { only: projects, onlyKnownProjects: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
+      settings: { concurrency, ...(projects ? { only: projects.map(literalPattern), onlyKnownProjects: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
     });
 
   const summarise = async (outcome: SyncOutcome, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
