@@ -90,6 +90,8 @@ export class HookService {
   private readonly running = new Set<Promise<void>>();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  /** Queued and running events: their projects and the branches they created or pushed (all of them, not the status's first 20). */
+  private readonly pending = new Map<string, { keys: string[]; branches: Set<string> }>();
 
   constructor(private readonly opts: HookServiceOptions) {
     this.queue = new HookQueue({ settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS, ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
@@ -146,6 +148,12 @@ export class HookService {
       const c = k === DEFINITIONS_KEY ? DEFAULT_CONTROLLER : (this.opts.controllerOf?.(k) ?? DEFAULT_CONTROLLER);
       byController.set(c, [...(byController.get(c) ?? []), k]);
     }
+    const branches = new Set<string>();
+    for (const c of ev.changes) {
+      const b = branchOf(c.ref);
+      if (b !== undefined && c.kind !== 'deleted') branches.add(b);
+    }
+    this.pending.set(id, { keys, branches });
     for (const [c, ks] of byController) this.queue.enqueue(c, ks, id, this.now());
     this.pump();
     return { status: 202, body: { id, status: 'queued' } };
@@ -195,6 +203,7 @@ export class HookService {
     } catch (err) {
       result = { ok: false, message: redactUrlsInText(err instanceof Error ? err.message : String(err)), created: [], built: [] };
     }
+    for (const id of b.events) this.pending.delete(id);
     const finishedAt = this.clock.now().toISOString();
     for (const id of b.events) {
       const r = this.log.get(id);
@@ -218,13 +227,9 @@ export class HookService {
   private pushedIn(b: Batch): (project: string, branch: string) => boolean {
     const pairs = new Set<string>();
     for (const id of b.events) {
-      const r = this.log.get(id);
-      if (!r) continue;
-      for (const ref of r.refs) {
-        const branch = branchOf(ref.ref);
-        if (branch === undefined || ref.kind === 'deleted') continue;
-        for (const k of r.keys) if (k !== DEFINITIONS_KEY) pairs.add(JSON.stringify([k, branch]));
-      }
+      const e = this.pending.get(id);
+      if (!e) continue;
+      for (const branch of e.branches) for (const k of e.keys) if (k !== DEFINITIONS_KEY) pairs.add(JSON.stringify([k, branch]));
     }
     return (project, branch) => pairs.has(JSON.stringify([project, branch]));
   }
@@ -241,6 +246,7 @@ export class HookService {
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
     for (const r of this.log.list()) if (r.status === 'queued') this.log.update(r.id, { status: 'failed', message: 'serve stopped before this event was synced' });
+    this.pending.clear();
     const w = this.idleWaiters;
     this.idleWaiters = [];
     for (const f of w) f();
