@@ -44,7 +44,9 @@ function leafOf(name: string): string {
 
 /**
  * A move: to the destination folder (folders plugin), and/or a rename within a folder, in the order
- * the plan chose (`via` is the name in between), then the config with the marker for the new name.
+ * the plan chose (`via` is the name in between), then the config with the marker for the new name
+ * (a move in two steps first writes that config with `from=` in its marker, so that a move stopped
+ * half-way names its target; the last push removes it).
  */
 export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   const from = c.from!;
@@ -53,6 +55,10 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   const renaming = leafOf(from) !== leafOf(to);
   if (crossing && renaming) {
     const via = c.via!;
+    // the target's marker (with from=) first: stopped between the two steps, the job at `via` names
+    // where it is going, and the next sync finishes the move (src/plan/rules/managed-only.ts claimLeftover)
+    const target = parseMarker(readDescription(c.config!));
+    if (target) await api.updateJob(from, withMarker(c.config!, formatMarker({ ...target, from })));
     if (parentOf(via) === parentOf(to)) {
       await api.moveJob(from, parentOf(to));
       await api.renameJob(via, leafOf(to));

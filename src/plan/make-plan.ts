@@ -23,13 +23,14 @@ import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
-import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
+import { claimFor, claimLeftover, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
 import { matchesRenderedWithMarker } from './same-job-config.js';
 import { planViews } from './plan-views.js';
 import { planTemplateViews } from './plan-template-views.js';
+import { asideName } from './aside-name.js';
 
 export interface PlanOptions {
   /** What to do with managed jobs whose project/template left the definitions (default delete). */
@@ -110,16 +111,6 @@ export function pushedFolderConfig(config: string, owner: string, name: string):
   return withMarker(config, formatMarker({ kind: 'folder', owner, name, hash: sha256(config) }));
 }
 
-/** A free name beside `fullName` for the old item of a replacement while the new one is created. */
-function asideName(fullName: string, free: (name: string) => boolean): string {
-  const parent = parentOf(fullName);
-  for (let k = 0; ; k++) {
-    const leaf = `jobsmith-replaced-${sha256(`${fullName}\u0000${k}`).slice(7, 19)}`;
-    const name = parent ? `${parent}/${leaf}` : leaf;
-    if (free(name)) return name;
-  }
-}
-
 function parentOf(fullName: string): string {
   const i = fullName.lastIndexOf('/');
   return i < 0 ? '' : fullName.slice(0, i);
@@ -193,6 +184,23 @@ export function makePlan(input: PlanInput): Plan {
       c.ownership = 'own';
       c.claimed = claim;
     }
+  }
+  // ---- leftovers of a move or replacement stopped half-way (their marker names where they were going)
+  const desiredIdentityAt = (name: string): string | undefined => {
+    const d = desiredByLower.get(name.toLowerCase());
+    return d ? jobIdentity(d) : undefined;
+  };
+  const leftovers = classified.flatMap((c) => {
+    const atWantedName = desiredLower.has(c.item.fullName.toLowerCase()) || desiredFolderLower.has(c.item.fullName.toLowerCase());
+    const claim = c.claimed === undefined && !atWantedName ? claimLeftover(c, desiredIdentityAt, exists) : undefined;
+    return claim ? [{ c, claim }] : [];
+  });
+  const movingTo = new Map<string, number>();
+  for (const { c, claim } of leftovers) if (claim === 'moving') movingTo.set(c.marker!.name!.toLowerCase(), (movingTo.get(c.marker!.name!.toLowerCase()) ?? 0) + 1);
+  for (const { c, claim } of leftovers) {
+    if (claim === 'moving' && movingTo.get(c.marker!.name!.toLowerCase()) !== 1) continue;
+    c.ownership = 'own';
+    c.claimed = claim;
   }
   const managedJobs = classified.filter(isManagedJob);
 
@@ -450,7 +458,9 @@ export function makePlan(input: PlanInput): Plan {
       // no scope: the project no longer has branch jobs at all → removed, like any other job
     }
     const why =
-      replacement !== undefined
+      c.claimed === 'aside'
+        ? `left aside by a replacement of ${m.name} that stopped before deleting it`
+        : replacement !== undefined
         ? `replaced by ${replacement}, same project ${project} and template ${m.template} (${unpaired.get(identity) ?? 'not moved'})`
         : !desiredProjects.has(project)
           ? `project ${project} is no longer in the definitions`

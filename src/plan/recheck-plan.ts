@@ -26,7 +26,7 @@ import { readDescription } from './config-description.js';
 import { markerVersion, parseMarker } from './marker.js';
 import { pushedFolderConfig, pushedJobConfig } from './make-plan.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
-import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
+import { claimFor, claimLeftover, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
 import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { FOLDER_CLASS } from '../model/item-types.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
@@ -80,7 +80,8 @@ export function recheckPlan(input: RecheckInput): string[] {
       return undefined;
     }
     const isOwn = kind === 'job' ? isManagedJob(o) : isManagedFolder(o);
-    const claimed = claimable && !isOwn && claimFor(o, kind === 'folder' ? { kind: 'folder' } : { kind: 'job', identity: jobIdentity(c) }, exists) !== undefined;
+    const leftover = !isOwn && kind === 'job' && c.kind === 'delete' && claimLeftover(o, () => undefined, exists) === 'aside';
+    const claimed = leftover || (claimable && !isOwn && claimFor(o, kind === 'folder' ? { kind: 'folder' } : { kind: 'job', identity: jobIdentity(c) }, exists) !== undefined);
     if (!isOwn && !claimed) {
       why.push(`${c.kind} ${c.fullName}: ${describeOwnership(o)}`);
       return undefined;
@@ -149,7 +150,7 @@ export function recheckPlan(input: RecheckInput): string[] {
         }
         const src = lookup(c.from);
         if (!src) why.push(`move ${c.from} -> ${c.fullName}: ${c.from} does not exist in Jenkins`);
-        else if (!isManagedJob(src)) why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
+        else if (!isManagedJob(src) && claimLeftover(src, (n) => (n.toLowerCase() === c.fullName.toLowerCase() ? jobIdentity(c) : undefined), exists) !== 'moving') why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
         else if (src.item.building) why.push(`move ${c.from} -> ${c.fullName}: a build is running`);
         absent(c);
         if (c.via !== undefined) {
