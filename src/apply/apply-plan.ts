@@ -16,6 +16,8 @@ import { ArchiveError, Limiter, archiveJob } from './archive-job.js';
 import type { ArchiveStore } from '../model/archive-store.js';
 import type { RelicSource } from '../model/build-relics.js';
 import { classifyFailure } from './failure-class.js';
+import { folderViewParts } from '../model/item-types.js';
+import { carryRootChildren, rootElementName } from '../xml/root-children.js';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -43,6 +45,26 @@ function leafOf(name: string): string {
 }
 
 /**
+ * A config push to an existing item. For a folder-type item (a folder jobsmith made, or one from a
+ * folder-type template) the views people made inside it are Jenkins' own, and a config without them
+ * would reset the folder to a lone All view: they are read from the config Jenkins holds and
+ * carried into the pushed one (src/xml/root-children.ts).
+ */
+export async function pushConfig(api: JenkinsApi, fullName: string, config: string): Promise<void> {
+  const root = rootElementName(config);
+  const parts = root === undefined ? new Set<string>() : folderViewParts(root);
+  if (parts.size === 0) return api.updateJob(fullName, config);
+  const live = await api.getConfig(fullName);
+  let merged: string;
+  try {
+    merged = carryRootChildren(config, live, parts);
+  } catch {
+    merged = config; // Jenkins served something unreadable: push what the plan says
+  }
+  return api.updateJob(fullName, merged);
+}
+
+/**
  * A move: to the destination folder (folders plugin), and/or a rename within a folder, in the order
  * the plan chose (`via` is the name in between), then the config with the marker for the new name
  * (a move in two steps first writes that config with `from=` in its marker, so that a move stopped
@@ -58,7 +80,7 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
     // the target's marker (with from=) first: stopped between the two steps, the job at `via` names
     // where it is going, and the next sync finishes the move (src/plan/rules/managed-only.ts claimLeftover)
     const target = parseMarker(readDescription(c.config!));
-    if (target) await api.updateJob(from, withMarker(c.config!, formatMarker({ ...target, from })));
+    if (target) await pushConfig(api, from, withMarker(c.config!, formatMarker({ ...target, from })));
     if (parentOf(via) === parentOf(to)) {
       await api.moveJob(from, parentOf(to));
       await api.renameJob(via, leafOf(to));
@@ -71,7 +93,7 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   } else if (renaming) {
     await api.renameJob(from, leafOf(to));
   }
-  await api.updateJob(to, c.config!);
+  await pushConfig(api, to, c.config!);
 }
 
 /**
@@ -192,7 +214,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     await phase(
       'folders',
       folderWrites.filter((c) => depth(c.fullName) === d),
-      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!) : api.updateJob(c.fullName, c.config!)),
+      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!) : pushConfig(api, c.fullName, c.config!)),
       (c) => failedFolders.push(c.fullName),
     );
   }
@@ -216,7 +238,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
         }
         return replaceJob(api, c);
       }
-      return api.updateJob(c.fullName, c.config!);
+      return pushConfig(api, c.fullName, c.config!);
     },
     (c) => failedJobs.add(c.fullName),
   );
