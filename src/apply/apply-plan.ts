@@ -128,6 +128,27 @@ export async function replaceJob(api: JenkinsApi, c: Change): Promise<void> {
   }
 }
 
+/**
+ * A view replacement (its type changes; Jenkins cannot rename a view through its API nor change its
+ * type with a config push): the new view is made under the temporary name the plan chose (`via`)
+ * first, so the old one is deleted only once Jenkins has made the new one (a missing view plugin
+ * fails here, and nothing is lost); then the old one is deleted, the new one made under its name,
+ * and the temporary one deleted. A run stopped in between leaves the temporary view, which the next
+ * sync deletes (src/plan/plan-template-views.ts). Plans saved before `via` existed delete first.
+ */
+export async function replaceView(api: JenkinsApi, c: Change, folder: string | undefined): Promise<void> {
+  const v = c.view!;
+  if (c.via === undefined) {
+    await api.deleteView(v.name, folder);
+    return api.createView(v.name, c.config!, folder);
+  }
+  const temp = leafOf(c.via);
+  await api.createView(temp, c.config!, folder);
+  await api.deleteView(v.name, folder);
+  await api.createView(v.name, c.config!, folder);
+  await api.deleteView(temp, folder);
+}
+
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
@@ -254,10 +275,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     const folder = v.folder.length ? v.folder.join('/') : undefined;
     if (c.kind === 'create') return api.createView(v.name, c.config!, folder);
     if (c.kind === 'delete') return api.deleteView(v.name, folder);
-    if (c.kind === 'replace') {
-      await api.deleteView(v.name, folder);
-      return api.createView(v.name, c.config!, folder);
-    }
+    if (c.kind === 'replace') return replaceView(api, c, folder);
     // a view made from a template gets its whole config; a definition's list view its members
     if (c.config !== undefined) return api.updateViewConfig(v.name, c.config, folder);
     for (const j of v.add) await api.addJobToView(v.name, j, folder);

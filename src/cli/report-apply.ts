@@ -82,7 +82,12 @@ export function reportFailures(ap: ApplyResult, again: string, summary?: string)
   else {
     const inDefs = needsChange.filter((f) => f.class === 'input').length;
     const where = inDefs === needsChange.length ? 'the definitions' : inDefs === 0 ? 'Jenkins' : 'the definitions or Jenkins';
-    text += `${needsChange.length} failure(s) will fail again until ${where} change (see → above); ${ap.failed.length - needsChange.length > 0 || ap.skipped.length > 0 ? 'the others are transient: ' : ''}${again.charAt(0).toLowerCase()}${again.slice(1)} after that.\n`;
+    const transient = ap.failed.length - needsChange.length;
+    const verb = where === 'Jenkins' ? 'changes' : 'change';
+    text += `${needsChange.length} failure(s) will fail again until ${where} ${verb} (see → above).`;
+    if (transient > 0) text += ` ${transient} other failure(s) are transient.`;
+    if (ap.skipped.length > 0) text += ` ${ap.skipped.length} step(s) were skipped because a step they wait for failed.`;
+    text += ` Then ${again.charAt(0).toLowerCase()}${again.slice(1)}\n`;
   }
   process.stderr.write(text);
 }

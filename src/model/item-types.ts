@@ -47,7 +47,8 @@ const VIEW_CLASSES: ReadonlySet<string> = new Set([
 
 /** The `_class` for a root element (plugin classes are their own root element), or undefined. */
 export function classForRoot(rootElement: string): string | undefined {
-  return CLASS_BY_ROOT[rootElement] ?? (rootElement.includes('.') ? rootElement : undefined);
+  if (Object.prototype.hasOwnProperty.call(CLASS_BY_ROOT, rootElement)) return CLASS_BY_ROOT[rootElement];
+  return rootElement.includes('.') ? rootElement : undefined;
 }
 
 /** True when the observed item's class is known to differ from what the rendered config creates. */

@@ -65,7 +65,9 @@ export const REASON_CODES = {
   'view-other-class': 'a view of another class has the name {className}',
   // views from view templates
   'new-view': 'a view made from a view template {project, template}',
-  'view-type-changes': 'the view changes class: deleted and created again {from, to}',
+  'view-type-changes': 'the view changes class: made under a temporary name first, then the old one deleted and the new one made in its place {from, to}',
+  'view-left-aside': 'a view left under a temporary name by a replacement that stopped half-way: deleted {view}',
+  'view-template-moved': 'the view template now makes a view elsewhere (another folder or name): the old view is deleted {project, template, to}',
   'view-in-the-way': 'a view of that name is not managed by these definitions {detail, adoptable}',
   'view-template-unused': 'the project no longer uses the view template {project, template}',
   // safety rules that hold a change back

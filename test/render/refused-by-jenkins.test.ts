@@ -57,6 +57,26 @@ describe('validate refuses what Jenkins would refuse', () => {
     expect(r.lines[0]).toBe('job-templates/Mod-config.xml:1: error: root element <maven2> is a Maven module (part of a Maven job), not a job, folder or view: Jenkins refuses it as an item (ClassCastException)');
   });
 
+  it('the class-name forms of those roots, build and user records: errors, one per template', async () => {
+    const roots = ['hudson.slaves.DumbSlave', 'hudson.matrix.MatrixConfiguration', 'hudson.maven.MavenModule', 'build', 'hudson.model.FreeStyleBuild', 'flow-build', 'user', 'hudson.model.User', 'constructor'];
+    const files: Record<string, string> = { 'jobs/p.yaml': `templates: [${roots.map((_, i) => `T${i}`).join(', ')}]\n` };
+    roots.forEach((r, i) => (files[`job-templates/T${i}-config.xml`] = `<${r}>\n</${r}>\n`));
+    const r = await renderTree(files);
+    const errors = r.lines.filter((l) => l.includes(': error: '));
+    expect(errors.map((l) => /<([^>]+)> is ([^,]+),/.exec(l)?.slice(1).join(' is '))).toEqual([
+      'hudson.slaves.DumbSlave is a node (agent)',
+      'hudson.matrix.MatrixConfiguration is a matrix configuration (part of a matrix job)',
+      'hudson.maven.MavenModule is a Maven module (part of a Maven job)',
+      "build is a build's record (build.xml)",
+      "hudson.model.FreeStyleBuild is a build's record (build.xml)",
+      "flow-build is a build's record (build.xml)",
+      "user is a user's record (users/NAME/config.xml)",
+      "hudson.model.User is a user's record (users/NAME/config.xml)",
+    ]);
+    // a root that merely shares a name with an object property is an unknown root (a warning), not "a function"
+    expect(r.lines.filter((l) => l.includes('T8-config.xml'))).toEqual([expect.stringContaining('warning: root element <constructor> is not a job, folder or view type jobsmith knows')]);
+  });
+
   it('a folder-type or view template cannot be disabled, nor be a branch template', async () => {
     const r = await renderTree({
       'job-templates/Folder-config.xml': FOLDER,
