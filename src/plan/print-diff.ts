@@ -14,7 +14,7 @@ import { jenkinsOwnedParts } from '../model/item-types.js';
 function normalOrRaw(xml: string, ignoreRootChildren: ReadonlySet<string>): string {
   if (xml === '') return '';
   try {
-    return normalConfig(xml, { ignoreRootChildren });
+    return normalConfig(xml, { ignoreRootChildren, unorderedRootChildren: true });
   } catch {
     return xml;
   }

@@ -2,7 +2,8 @@
  * Do two job configs say the same thing? The semantic comparison (src/xml/semantic-compare.ts):
  * - `sameConfig`: the jobsmith marker aside (import, restore: the marker is not what they compare);
  * - `matchesPushed`: what `--verify` asks, marker included: does the config Jenkins holds say what
- *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts).
+ *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts),
+ *   and the root's children are compared in any order (Jenkins writes them in XStream's field order).
  */
 import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
 import { markedDescription } from './config-description.js';
@@ -21,7 +22,7 @@ export function sameConfig(a: string, b: string): boolean {
 
 /** `--verify`: does the config read from Jenkins (`live`) match the config jobsmith pushed for an item of this root element? */
 export function matchesPushed(live: string, pushed: string, rootElement: string): boolean {
-  return sameXml(live, pushed, { ignoreRootChildren: jenkinsOwnedParts(rootElement) });
+  return sameXml(live, pushed, { ignoreRootChildren: jenkinsOwnedParts(rootElement), unorderedRootChildren: true });
 }
 
 /**
@@ -32,8 +33,8 @@ export function matchesPushed(live: string, pushed: string, rootElement: string)
 export function matchesRenderedWithMarker(live: string, rendered: string, marker: string, rootElement: string): boolean {
   const ignoreRootChildren = jenkinsOwnedParts(rootElement);
   try {
-    const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker) });
-    return normalConfig(live, { ignoreRootChildren }) === expected;
+    const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker), unorderedRootChildren: true });
+    return normalConfig(live, { ignoreRootChildren, unorderedRootChildren: true }) === expected;
   } catch {
     return false;
   }
