@@ -10,6 +10,7 @@ import { itemTypeOf, nonItemClassOf, viewTypeOf } from './item-types.js';
 import { containerPath, listViewJobNames, viewPath } from './exported.js';
 import { resolveItemPath } from './item-handlers.js';
 import { hasAnyParam, param } from './params.js';
+import { xstreamViewFields } from './field-order.js';
 
 function save(rt: Runtime, c: Container): Promise<void> {
   return track(rt, rt.store.saveViews(c, rt.settings.version));
@@ -119,7 +120,7 @@ function withoutOwner(el: XmlElement): XmlElement {
 export async function viewConfig(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {
   if (ctx.method === 'GET') {
     if (!need(rt, ctx, 'View/Read')) return;
-    return sendXml(ctx, serialiseXml(withoutOwner(v.doc), GET_DECLARATION));
+    return sendXml(ctx, serialiseXml(withoutOwner(xstreamViewFields(v.doc)), GET_DECLARATION));
   }
   if (ctx.method !== 'POST') return oops(ctx, `Unexpected request method ${ctx.method}`, 400);
   if (!need(rt, ctx, 'View/Configure')) return;

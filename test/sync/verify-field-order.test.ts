@@ -45,3 +45,34 @@ describe('a description added to a config without one', () => {
     expect(replaceRootDescription('<project><builders/><actions/></project>', () => 'm')).toBe('<project><description>m</description><builders/><actions/></project>');
   });
 });
+
+describe('--verify and secrets Jenkins serves encrypted', () => {
+  const SECRET = `<project>
+  <actions/>
+  <properties>
+    <hudson.model.ParametersDefinitionProperty>
+      <parameterDefinitions>
+        <hudson.model.PasswordParameterDefinition>
+          <name>PW</name>
+          <defaultValue>changeme</defaultValue>
+        </hudson.model.PasswordParameterDefinition>
+      </parameterDefinitions>
+    </hudson.model.ParametersDefinitionProperty>
+  </properties>
+  <builders/>
+</project>
+`;
+  it('the stand-in serves a password default encrypted; --verify sees no drift, a real edit still counts', async () => {
+    env = await makeEnv({ templates: { S: SECRET } });
+    await env.writeProject('p', 'templates: [S]\n');
+    planned(await env.sync());
+    const live = await env.api.getConfig('p-S');
+    expect(live).toMatch(/<defaultValue>\{AQAAABAAAA[A-Za-z0-9+/=]+\}<\/defaultValue>/);
+    expect(live).not.toContain('changeme');
+    expect(planned(await env.sync({ verify: true })).plan.changes.filter((c) => c.kind !== 'unchanged')).toEqual([]);
+    // the encrypted value posted back is the same secret
+    await env.api.updateJob('p-S', live.replace('<name>PW</name>', '<name>PASSWORD</name>'));
+    expect(await env.api.getConfig('p-S')).toContain(/<defaultValue>(\{[^<]+\})/.exec(live)![1]);
+    expect(planned(await env.sync({ verify: true })).plan.changes.filter((c) => c.kind !== 'unchanged').map((c) => c.fullName)).toEqual(['p-S']);
+  });
+});

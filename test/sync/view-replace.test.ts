@@ -70,3 +70,31 @@ describe('view replacement', () => {
     expect(await views(env)).toEqual(['Team:hudson.model.MyView', 'all:hudson.model.AllView']);
   });
 });
+
+describe('list view templates and the fields Jenkins fills in', () => {
+  const MINIMAL = '<hudson.model.ListView>\n  <description>d</description>\n</hudson.model.ListView>\n';
+  const FULL = `<hudson.model.ListView>
+  <description>d</description>
+  <filterExecutors>false</filterExecutors>
+  <filterQueue>false</filterQueue>
+  <properties class="hudson.model.View$PropertyList"/>
+  <jobNames><comparator class="java.lang.String$CaseInsensitiveComparator"/></jobNames>
+  <jobFilters/>
+  <columns><hudson.views.StatusColumn/><hudson.views.JobColumn/></columns>
+  <recurse>false</recurse>
+</hudson.model.ListView>
+`;
+  it('the stand-in serves every field, like Jenkins; validate warns about a template without them; a complete one verifies clean', async () => {
+    env = await makeEnv({ templates: { Min: MINIMAL, Full: FULL } });
+    await env.writeProject('t', 'templates:\n  - template: Min\n    job: Team\n  - template: Full\n    job: Crew\n');
+    const o = planned(await env.sync());
+    expect(o.diagnostics.filter((d) => d.code === 'view-fields-missing').map((d) => d.message)).toEqual([
+      "Min: the list view leaves out <filterExecutors>, <filterQueue>, <properties>, <jobNames>, <jobFilters>, <columns>, <recurse>, which Jenkins fills in and writes back: --verify would report the view as edited on every run; add them (or export the view's config.xml from Jenkins)",
+    ]);
+    const got = await env.api.getViewConfig('Team');
+    expect(got).toContain('<hudson.views.WeatherColumn/>');
+    expect(got.indexOf('<description>')).toBeLessThan(got.indexOf('<filterExecutors>'));
+    const v = planned(await env.sync({ verify: true }));
+    expect(v.plan.changes.filter((c) => c.target === 'view' && c.kind !== 'unchanged').map((c) => c.fullName)).toEqual(['Team']);
+  });
+});
