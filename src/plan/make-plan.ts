@@ -287,7 +287,7 @@ export function makePlan(input: PlanInput): Plan {
     }
     const m = o.marker;
     if (typeChanges(job.rootElement, o.item.className)) {
-      const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set()) : undefined;
+      const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set(), input.observed.views) : undefined;
       if (o.item.building || contents?.building) {
         changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync`, code: 'type-change-waits-for-build', params: { from: o.item.className, to: job.rootElement } });
       } else if (contents && contents.held.length > 0) {
@@ -500,7 +500,7 @@ export function makePlan(input: PlanInput): Plan {
   const lowerGone = (): Set<string> => new Set([...goingAway].map((n) => n.toLowerCase()));
   folderTypeDeletes.sort((a, b) => b.c.item.fullName.split('/').length - a.c.item.fullName.split('/').length);
   for (const { c, change } of folderTypeDeletes) {
-    const contents = folderContents(c.item, input.observed.items, lowerGone());
+    const contents = folderContents(c.item, input.observed.items, lowerGone(), input.observed.views);
     if (contents.held.length > 0) {
       changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own`, code: 'holds-items', params: { cause: causeOf(change), held: describeHeld(contents.held) } });
       problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });

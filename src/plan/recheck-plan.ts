@@ -169,7 +169,7 @@ export function recheckPlan(input: RecheckInput): string[] {
           if (parentOf(c.via) !== parentOf(c.fullName)) why.push(`replace ${c.fullName}: its old item would be renamed to ${c.via}, outside its folder`);
         }
         if (o && c.kind === 'replace' && o.item.isFolder) {
-          const contents = folderContents(o.item, input.observed.items, new Set());
+          const contents = folderContents(o.item, input.observed.items, new Set(), input.observed.views);
           if (contents.held.length > 0) why.push(`replace ${c.fullName}: it holds ${describeHeld(contents.held)}, which replacing it would delete`);
           if (contents.building) why.push(`replace ${c.fullName}: a build is running inside it`);
         }
@@ -197,7 +197,7 @@ export function recheckPlan(input: RecheckInput): string[] {
         if (o && kind === 'job' && o.item.building) why.push(`delete ${c.fullName}: a build is running`);
         if (o && o.item.isFolder) {
           const gone = new Set([...deleting, ...movingAway]);
-          const contents = folderContents(kind === 'folder' ? { ...o.item, className: FOLDER_CLASS } : o.item, input.observed.items, gone);
+          const contents = folderContents(kind === 'folder' ? { ...o.item, className: FOLDER_CLASS } : o.item, input.observed.items, gone, kind === 'job' ? input.observed.views : []);
           if (contents.held.length > 0) why.push(`delete ${kind === 'folder' ? 'folder ' : ''}${c.fullName}: it still holds ${describeHeld(contents.held)}`);
           if (kind === 'job' && contents.building) why.push(`delete ${c.fullName}: a build is running inside it`);
         }

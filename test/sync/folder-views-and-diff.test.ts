@@ -81,3 +81,22 @@ describe('plan --diff for views made from templates', () => {
     expect(t.stdout).toMatch(/^\+\s*<filterQueue>true<\/filterQueue>/m);
   });
 });
+
+describe('a folder-type template item that leaves with its project', () => {
+  it('is not deleted while it holds a view a person made inside it (reported); without it, it goes', async () => {
+    env = await makeEnv({ templates: { F: FOLDER, J: '<project>\n  <builders/>\n</project>\n' } });
+    await env.writeProject('x', 'templates:\n  - template: F\n    job: grp\n');
+    await env.writeProject('y', 'templates: [J]\n'); // another project: under the mass-delete guard
+    planned(await env.sync());
+    await env.api.createView('mine', MINE, 'grp');
+    await env.removeProject('x');
+    const o = planned(await env.sync());
+    expect(o.plan.changes.filter((c) => c.fullName === 'grp').map((c) => c.kind)).toEqual(['keep']);
+    expect(o.plan.problems.find((p) => p.code === 'folder-holds-items')?.message).toContain('view grp/mine');
+    expect((await env.api.list()).items.map((i) => i.fullName)).toContain('grp');
+    await env.api.deleteView('mine', 'grp');
+    const gone = planned(await env.sync());
+    expect(gone.plan.changes.filter((c) => c.fullName === 'grp').map((c) => c.kind)).toEqual(['delete']);
+    expect((await env.api.list()).items.map((i) => i.fullName)).toEqual(['y-J']);
+  });
+});
