@@ -75,7 +75,13 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   const to = c.fullName;
   const crossing = parentOf(from) !== parentOf(to);
   const renaming = leafOf(from) !== leafOf(to);
-  if (crossing && renaming) {
+  if (!crossing && c.via !== undefined) {
+    // a rename in two steps (only the case changes: Jenkins refuses that in one), marker first as below
+    const target = parseMarker(readDescription(c.config!));
+    if (target) await pushConfig(api, from, withMarker(c.config!, formatMarker({ ...target, from })));
+    await api.renameJob(from, leafOf(c.via));
+    await api.renameJob(c.via, leafOf(to));
+  } else if (crossing && renaming) {
     const via = c.via!;
     // the target's marker (with from=) first: stopped between the two steps, the job at `via` names
     // where it is going, and the next sync finishes the move (src/plan/rules/managed-only.ts claimLeftover)

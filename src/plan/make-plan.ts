@@ -300,6 +300,20 @@ export function makePlan(input: PlanInput): Plan {
       }
       continue;
     }
+    if (o.item.fullName !== job.fullName && parentOf(o.item.fullName) === parentOf(job.fullName) && !o.item.isFolder) {
+      // the same name but for case (Jenkins' names are case-insensitive): renamed to the new spelling
+      if (o.item.building) {
+        changes.push({ ...base, kind: 'keep', building: true, reason: `renamed to ${job.fullName} once its running build ends` });
+      } else {
+        // Jenkins refuses a rename to the same name in another case (the new name "is already in use":
+        // AbstractItem.checkIfNameIsUsed looks names up case-insensitively): two renames, through a free name
+        const via = asideName(job.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
+        changes.push({ ...base, kind: 'move', from: o.item.fullName, via, previousHash: m.hash, reason: `renamed by the definitions (the spelling changes: ${leafOf(o.item.fullName)} → ${job.name}, through ${leafOf(via)}); builds kept`, config: pushedJobConfig(job, owner) });
+        const enabling = enableOrDisable(job, o.item.disabled, m.gone, true);
+        if (enabling) changes.push({ ...base, ...enabling });
+      }
+      continue;
+    }
     let reason: string | undefined;
     let why: Pick<Change, 'code' | 'params'> = { code: 'up-to-date' };
     if (o.claimed === 'moved-here') (reason = `moved here from ${m.name} in Jenkins: marker updated`), (why = { code: 'moved-in-jenkins', params: { from: m.name ?? '' } });

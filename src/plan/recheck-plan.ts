@@ -152,7 +152,8 @@ export function recheckPlan(input: RecheckInput): string[] {
         if (!src) why.push(`move ${c.from} -> ${c.fullName}: ${c.from} does not exist in Jenkins`);
         else if (!isManagedJob(src) && claimLeftover(src, (n) => (n.toLowerCase() === c.fullName.toLowerCase() ? jobIdentity(c) : undefined), exists) !== 'moving') why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
         else if (src.item.building) why.push(`move ${c.from} -> ${c.fullName}: a build is running`);
-        absent(c);
+        // a rename that only changes the case finds the job itself at the new name
+        if (c.from.toLowerCase() !== c.fullName.toLowerCase()) absent(c);
         if (c.via !== undefined) {
           absent(c, c.via);
           const v = parentOf(c.via);
