@@ -91,6 +91,8 @@ describe('list view templates and the fields Jenkins fills in', () => {
     expect(o.diagnostics.filter((d) => d.code === 'view-fields-missing').map((d) => d.message)).toEqual([
       "Min: the list view leaves out <filterExecutors>, <filterQueue>, <properties>, <jobNames>, <jobFilters>, <columns>, <recurse>, which Jenkins fills in and writes back: --verify would report the view as edited on every run; add them (or export the view's config.xml from Jenkins)",
     ]);
+    const validate = await runCli(['validate', '--templates', env.templatesDir, '--jobs', env.jobsDir], { cwd: env.dir });
+    expect(validate.stdout).toContain('ok: 2 templates, 1 projects, 0 jobs, 2 views');
     const got = await env.api.getViewConfig('Team');
     expect(got).toContain('<hudson.views.WeatherColumn/>');
     expect(got.indexOf('<description>')).toBeLessThan(got.indexOf('<filterExecutors>'));
