@@ -9,7 +9,9 @@ import { renderTree } from './workspace-fixture.js';
 const JOB = '<project>\n  <builders/>\n</project>\n';
 const FOLDER = '<com.cloudbees.hudson.plugins.folder.Folder>\n  <properties/>\n</com.cloudbees.hudson.plugins.folder.Folder>\n';
 const MB = '<org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject>\n  <properties/>\n</org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject>\n';
-const VIEW = '<hudson.model.ListView>\n  <name>v</name>\n  <columns/>\n</hudson.model.ListView>\n';
+/** The fields Jenkins writes for every list view (a template without them gets a warning: see the last test). */
+const LIST_FIELDS = '  <filterExecutors>false</filterExecutors>\n  <filterQueue>false</filterQueue>\n  <properties class="hudson.model.View$PropertyList"/>\n  <jobFilters/>\n  <recurse>false</recurse>\n';
+const VIEW = `<hudson.model.ListView>\n  <name>v</name>\n  <jobNames><comparator class="java.lang.String$CaseInsensitiveComparator"/></jobNames>\n  <columns/>\n${LIST_FIELDS}</hudson.model.ListView>\n`;
 
 describe('validate refuses what Jenkins would refuse', () => {
   it('a job or folder name over 255 bytes of UTF-8 (a view name may be longer: it is no directory)', async () => {
@@ -104,7 +106,7 @@ describe('validate refuses what Jenkins would refuse', () => {
   });
 
   it('a list view template whose <jobNames> Jenkins would reorder is a warning (--verify would see it edited every run)', async () => {
-    const view = (names: string[]) => `<hudson.model.ListView>\n  <jobNames>\n    <comparator class="java.lang.String$CaseInsensitiveComparator"/>\n${names.map((n) => `    <string>${n}</string>\n`).join('')}  </jobNames>\n</hudson.model.ListView>\n`;
+    const view = (names: string[]) => `<hudson.model.ListView>\n  <jobNames>\n    <comparator class="java.lang.String$CaseInsensitiveComparator"/>\n${names.map((n) => `    <string>${n}</string>\n`).join('')}  </jobNames>\n  <columns/>\n${LIST_FIELDS}</hudson.model.ListView>\n`;
     const sorted = await renderTree({ 'job-templates/V-config.xml': view(['alpha', 'Beta', 'gamma']), 'jobs/p.yaml': 'templates: [V]\n' });
     expect(sorted.lines).toEqual([]);
     const unsorted = await renderTree({ 'job-templates/V-config.xml': view(['zeta', 'Alpha']), 'jobs/p.yaml': 'templates: [V]\n' });
