@@ -37,6 +37,7 @@ export const REASON_CODES = {
   'branch-jobs-stopped': 'the project no longer makes branch jobs {project}',
   'replaced-elsewhere': 'the job is made elsewhere now, and could not be moved {project, template, by, detail}',
   'replacement-blocked': 'not deleted: the job that replaces it cannot be made {by}',
+  'left-aside': 'the old job a replacement stopped half-way left under its temporary name {of}',
   'removed-keep': 'removed from the definitions, kept (--removed keep) {cause}',
   'removed-disable': 'removed from the definitions, disabled (--removed disable) {cause, retiredAt?}',
   'removed-kept-disabled': 'removed and already disabled (retired earlier, or by a person), stays disabled (--removed disable) {cause, retiredAt?}',

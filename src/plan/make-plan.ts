@@ -303,12 +303,12 @@ export function makePlan(input: PlanInput): Plan {
     if (o.item.fullName !== job.fullName && parentOf(o.item.fullName) === parentOf(job.fullName) && !o.item.isFolder) {
       // the same name but for case (Jenkins' names are case-insensitive): renamed to the new spelling
       if (o.item.building) {
-        changes.push({ ...base, kind: 'keep', building: true, reason: `renamed to ${job.fullName} once its running build ends` });
+        changes.push({ ...base, kind: 'keep', building: true, reason: `renamed to ${job.fullName} once its running build ends`, code: 'move-waits-for-build', params: { to: job.fullName } });
       } else {
         // Jenkins refuses a rename to the same name in another case (the new name "is already in use":
         // AbstractItem.checkIfNameIsUsed looks names up case-insensitively): two renames, through a free name
         const via = asideName(job.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
-        changes.push({ ...base, kind: 'move', from: o.item.fullName, via, previousHash: m.hash, reason: `renamed by the definitions (the spelling changes: ${leafOf(o.item.fullName)} → ${job.name}, through ${leafOf(via)}); builds kept`, config: pushedJobConfig(job, owner) });
+        changes.push({ ...base, kind: 'move', from: o.item.fullName, via, previousHash: m.hash, reason: `renamed by the definitions (the spelling changes: ${leafOf(o.item.fullName)} → ${job.name}, through ${leafOf(via)}); builds kept`, code: 'moved', params: { from: o.item.fullName, to: job.fullName, folder: parentOf(job.fullName), renamed: true }, config: pushedJobConfig(job, owner) });
         const enabling = enableOrDisable(job, o.item.disabled, m.gone, true);
         if (enabling) changes.push({ ...base, ...enabling });
       }
@@ -482,7 +482,9 @@ export function makePlan(input: PlanInput): Plan {
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
     const cause: ReasonRef =
-      replacement !== undefined
+      c.claimed === 'aside'
+        ? { code: 'left-aside', params: { of: m.name ?? '' } }
+        : replacement !== undefined
         ? { code: 'replaced-elsewhere', params: { project, template: m.template ?? '', by: replacement, detail: unpaired.get(identity) ?? 'not moved' } }
         : !desiredProjects.has(project)
           ? { code: 'project-removed', params: { project } }

@@ -15,7 +15,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const change: Change = { kind: 'create', target: 'job', fullName: 'x', template: 'T', reason: 'test' };
+const change: Change = { kind: 'create', target: 'job', fullName: 'x', template: 'T', reason: 'test', code: 'new-job' };
 
 describe('roots Jenkins has that are not items', () => {
   it('createItem fails to cast them; classified as input', async () => {
