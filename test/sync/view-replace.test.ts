@@ -94,7 +94,7 @@ describe('list view templates and the fields Jenkins fills in', () => {
     const validate = await runCli(['validate', '--templates', env.templatesDir, '--jobs', env.jobsDir], { cwd: env.dir });
     expect(validate.stdout).toContain('ok: 2 templates, 1 projects, 0 jobs, 2 views');
     const list = await runCli(['list', '--json', '--templates', env.templatesDir, '--jobs', env.jobsDir], { cwd: env.dir });
-    expect(JSON.parse(list.stdout).templateViews.map((v: { fullName: string; template: string }) => `${v.fullName} ${v.template}`)).toEqual(['Team Min', 'Crew Full']);
+    expect(JSON.parse(list.stdout).templateViews.map((v: { fullName: string; template: string }) => `${v.fullName} ${v.template}`)).toEqual(['Crew Full', 'Team Min']);
     expect((await runCli(['list', '--templates', env.templatesDir, '--jobs', env.jobsDir], { cwd: env.dir })).stdout).toMatch(/^view Team\s+Min\s+t$/m);
     const got = await env.api.getViewConfig('Team');
     expect(got).toContain('<hudson.views.WeatherColumn/>');
