@@ -18,6 +18,8 @@ import type { RelicSource } from '../model/build-relics.js';
 import { classifyFailure } from './failure-class.js';
 import { deleteAfterArchive } from '../plan/rules/archive-first.js';
 import { heldAtDelete, jobsToArchive } from '../plan/rules/folder-contents.js';
+import { folderViewParts } from '../model/item-types.js';
+import { carryRootChildren, rootElementName } from '../xml/root-children.js';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -45,16 +47,48 @@ function leafOf(name: string): string {
 }
 
 /**
+ * A config push to an existing item. For a folder-type item (a folder jobsmith made, or one from a
+ * folder-type template) the views people made inside it are Jenkins' own, and a config without them
+ * would reset the folder to a lone All view: they are read from the config Jenkins holds and
+ * carried into the pushed one (src/xml/root-children.ts).
+ */
+export async function pushConfig(api: JenkinsApi, fullName: string, config: string): Promise<void> {
+  const root = rootElementName(config);
+  const parts = root === undefined ? new Set<string>() : folderViewParts(root);
+  if (parts.size === 0) return api.updateJob(fullName, config);
+  const live = await api.getConfig(fullName);
+  let merged: string;
+  try {
+    merged = carryRootChildren(config, live, parts);
+  } catch {
+    merged = config; // Jenkins served something unreadable: push what the plan says
+  }
+  return api.updateJob(fullName, merged);
+}
+
+/**
  * A move: to the destination folder (folders plugin), and/or a rename within a folder, in the order
- * the plan chose (`via` is the name in between), then the config with the marker for the new name.
+ * the plan chose (`via` is the name in between), then the config with the marker for the new name
+ * (a move in two steps first writes that config with `from=` in its marker, so that a move stopped
+ * half-way names its target; the last push removes it).
  */
 export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   const from = c.from!;
   const to = c.fullName;
   const crossing = parentOf(from) !== parentOf(to);
   const renaming = leafOf(from) !== leafOf(to);
-  if (crossing && renaming) {
+  if (!crossing && c.via !== undefined) {
+    // a rename in two steps (only the case changes: Jenkins refuses that in one), marker first as below
+    const target = parseMarker(readDescription(c.config!));
+    if (target) await pushConfig(api, from, withMarker(c.config!, formatMarker({ ...target, from })));
+    await api.renameJob(from, leafOf(c.via));
+    await api.renameJob(c.via, leafOf(to));
+  } else if (crossing && renaming) {
     const via = c.via!;
+    // the target's marker (with from=) first: stopped between the two steps, the job at `via` names
+    // where it is going, and the next sync finishes the move (src/plan/rules/managed-only.ts claimLeftover)
+    const target = parseMarker(readDescription(c.config!));
+    if (target) await pushConfig(api, from, withMarker(c.config!, formatMarker({ ...target, from })));
     if (parentOf(via) === parentOf(to)) {
       await api.moveJob(from, parentOf(to));
       await api.renameJob(via, leafOf(to));
@@ -67,7 +101,7 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   } else if (renaming) {
     await api.renameJob(from, leafOf(to));
   }
-  await api.updateJob(to, c.config!);
+  await pushConfig(api, to, c.config!);
 }
 
 /**
@@ -111,6 +145,27 @@ class NewerBuild extends ArchiveError {
 class KeptError extends Error {
   override name = 'KeptError';
   readonly kind = 'conflict';
+}
+
+/**
+ * A view replacement (its type changes; Jenkins cannot rename a view through its API nor change its
+ * type with a config push): the new view is made under the temporary name the plan chose (`via`)
+ * first, so the old one is deleted only once Jenkins has made the new one (a missing view plugin
+ * fails here, and nothing is lost); then the old one is deleted, the new one made under its name,
+ * and the temporary one deleted. A run stopped in between leaves the temporary view, which the next
+ * sync deletes (src/plan/plan-template-views.ts). Plans saved before `via` existed delete first.
+ */
+export async function replaceView(api: JenkinsApi, c: Change, folder: string | undefined): Promise<void> {
+  const v = c.view!;
+  if (c.via === undefined) {
+    await api.deleteView(v.name, folder);
+    return api.createView(v.name, c.config!, folder);
+  }
+  const temp = leafOf(c.via);
+  await api.createView(temp, c.config!, folder);
+  await api.deleteView(v.name, folder);
+  await api.createView(v.name, c.config!, folder);
+  await api.deleteView(temp, folder);
 }
 
 function errorText(err: unknown): string {
@@ -213,7 +268,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     await phase(
       'folders',
       folderWrites.filter((c) => depth(c.fullName) === d),
-      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!) : api.updateJob(c.fullName, c.config!)),
+      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!) : pushConfig(api, c.fullName, c.config!)),
       (c) => failedFolders.push(c.fullName),
     );
   }
@@ -237,7 +292,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
         }
         return replaceJob(api, c);
       }
-      return api.updateJob(c.fullName, c.config!);
+      return pushConfig(api, c.fullName, c.config!);
     },
     (c) => failedJobs.add(c.fullName),
   );
@@ -253,10 +308,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     const folder = v.folder.length ? v.folder.join('/') : undefined;
     if (c.kind === 'create') return api.createView(v.name, c.config!, folder);
     if (c.kind === 'delete') return api.deleteView(v.name, folder);
-    if (c.kind === 'replace') {
-      await api.deleteView(v.name, folder);
-      return api.createView(v.name, c.config!, folder);
-    }
+    if (c.kind === 'replace') return replaceView(api, c, folder);
     // a view made from a template gets its whole config; a definition's list view its members
     if (c.config !== undefined) return api.updateViewConfig(v.name, c.config, folder);
     for (const j of v.add) await api.addJobToView(v.name, j, folder);

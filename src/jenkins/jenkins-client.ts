@@ -862,8 +862,9 @@ function isTransientStatus(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504;
 }
 
+/** A view in messages (`create view 'team/Dashboard'`): the operation already says it is a view. */
 function viewLabel(name: string, folder: string): string {
-  return folder ? `${folder}/view ${name}` : `view ${name}`;
+  return folder ? `${folder}/${name}` : name;
 }
 
 /** `…/queue/item/42/` (absolute URL of older and current Jenkins, or a bare path) → 42. */

@@ -37,6 +37,7 @@ export const REASON_CODES = {
   'branch-jobs-stopped': 'the project no longer makes branch jobs {project}',
   'replaced-elsewhere': 'the job is made elsewhere now, and could not be moved {project, template, by, detail}',
   'replacement-blocked': 'not deleted: the job that replaces it cannot be made {by}',
+  'left-aside': 'the old job a replacement stopped half-way left under its temporary name {of}',
   'removed-keep': 'removed from the definitions, kept (--removed keep) {cause}',
   'removed-disable': 'removed from the definitions, disabled (--removed disable) {cause, retiredAt?}',
   'removed-kept-disabled': 'removed and already disabled (retired earlier, or by a person), stays disabled (--removed disable) {cause, retiredAt?}',
@@ -65,7 +66,9 @@ export const REASON_CODES = {
   'view-other-class': 'a view of another class has the name {className}',
   // views from view templates
   'new-view': 'a view made from a view template {project, template}',
-  'view-type-changes': 'the view changes class: deleted and created again {from, to}',
+  'view-type-changes': 'the view changes class: made under a temporary name first, then the old one deleted and the new one made in its place {from, to}',
+  'view-left-aside': 'a view left under a temporary name by a replacement that stopped half-way: deleted {view}',
+  'view-template-moved': 'the view template now makes a view elsewhere (another folder or name): the old view is deleted {project, template, to}',
   'view-in-the-way': 'a view of that name is not managed by these definitions {detail, adoptable}',
   'view-template-unused': 'the project no longer uses the view template {project, template}',
   // safety rules that hold a change back

@@ -23,13 +23,14 @@ import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
-import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
+import { claimFor, claimLeftover, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
 import { matchesRenderedWithMarker } from './same-job-config.js';
 import { planViews } from './plan-views.js';
 import { planTemplateViews } from './plan-template-views.js';
+import { asideName } from './aside-name.js';
 
 export interface PlanOptions {
   /** What to do with managed jobs whose project/template left the definitions (default delete). */
@@ -115,16 +116,6 @@ export function pushedFolderConfig(config: string, owner: string, name: string):
   return withMarker(config, formatMarker({ kind: 'folder', owner, name, hash: sha256(config) }));
 }
 
-/** A free name beside `fullName` for the old item of a replacement while the new one is created. */
-function asideName(fullName: string, free: (name: string) => boolean): string {
-  const parent = parentOf(fullName);
-  for (let k = 0; ; k++) {
-    const leaf = `jobsmith-replaced-${sha256(`${fullName}\u0000${k}`).slice(7, 19)}`;
-    const name = parent ? `${parent}/${leaf}` : leaf;
-    if (free(name)) return name;
-  }
-}
-
 function parentOf(fullName: string): string {
   const i = fullName.lastIndexOf('/');
   return i < 0 ? '' : fullName.slice(0, i);
@@ -198,6 +189,23 @@ export function makePlan(input: PlanInput): Plan {
       c.ownership = 'own';
       c.claimed = claim;
     }
+  }
+  // ---- leftovers of a move or replacement stopped half-way (their marker names where they were going)
+  const desiredIdentityAt = (name: string): string | undefined => {
+    const d = desiredByLower.get(name.toLowerCase());
+    return d ? jobIdentity(d) : undefined;
+  };
+  const leftovers = classified.flatMap((c) => {
+    const atWantedName = desiredLower.has(c.item.fullName.toLowerCase()) || desiredFolderLower.has(c.item.fullName.toLowerCase());
+    const claim = c.claimed === undefined && !atWantedName ? claimLeftover(c, desiredIdentityAt, exists) : undefined;
+    return claim ? [{ c, claim }] : [];
+  });
+  const movingTo = new Map<string, number>();
+  for (const { c, claim } of leftovers) if (claim === 'moving') movingTo.set(c.marker!.name!.toLowerCase(), (movingTo.get(c.marker!.name!.toLowerCase()) ?? 0) + 1);
+  for (const { c, claim } of leftovers) {
+    if (claim === 'moving' && movingTo.get(c.marker!.name!.toLowerCase()) !== 1) continue;
+    c.ownership = 'own';
+    c.claimed = claim;
   }
   const managedJobs = classified.filter(isManagedJob);
 
@@ -284,7 +292,7 @@ export function makePlan(input: PlanInput): Plan {
     }
     const m = o.marker;
     if (typeChanges(job.rootElement, o.item.className)) {
-      const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set()) : undefined;
+      const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set(), input.observed.views) : undefined;
       if (o.item.building || contents?.building) {
         changes.push({ ...base, kind: 'keep', building: true, reason: `job type changes (${o.item.className} → ${job.rootElement}); a build is running: replaced by a later sync`, code: 'type-change-waits-for-build', params: { from: o.item.className, to: job.rootElement } });
       } else if (contents && contents.held.length > 0) {
@@ -294,6 +302,20 @@ export function makePlan(input: PlanInput): Plan {
         // renamed aside first, deleted only once the new one exists (src/apply/apply-plan.ts replaceJob)
         const aside = asideName(o.item.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
         changes.push({ ...base, kind: 'replace', previousHash: m.hash, via: aside, reason: `job type changes (${o.item.className} → ${job.rootElement}): the new one is created, then the old one deleted`, code: 'type-changes', params: { from: o.item.className, to: job.rootElement }, config: pushedJobConfig(job, owner) });
+      }
+      continue;
+    }
+    if (o.item.fullName !== job.fullName && parentOf(o.item.fullName) === parentOf(job.fullName) && !o.item.isFolder) {
+      // the same name but for case (Jenkins' names are case-insensitive): renamed to the new spelling
+      if (o.item.building) {
+        changes.push({ ...base, kind: 'keep', building: true, reason: `renamed to ${job.fullName} once its running build ends`, code: 'move-waits-for-build', params: { to: job.fullName } });
+      } else {
+        // Jenkins refuses a rename to the same name in another case (the new name "is already in use":
+        // AbstractItem.checkIfNameIsUsed looks names up case-insensitively): two renames, through a free name
+        const via = asideName(job.fullName, (n) => lookup(n) === undefined && !desiredLower.has(n.toLowerCase()));
+        changes.push({ ...base, kind: 'move', from: o.item.fullName, via, previousHash: m.hash, reason: `renamed by the definitions (the spelling changes: ${leafOf(o.item.fullName)} → ${job.name}, through ${leafOf(via)}); builds kept`, code: 'moved', params: { from: o.item.fullName, to: job.fullName, folder: parentOf(job.fullName), renamed: true }, config: pushedJobConfig(job, owner) });
+        const enabling = enableOrDisable(job, o.item.disabled, m.gone, true);
+        if (enabling) changes.push({ ...base, ...enabling });
       }
       continue;
     }
@@ -455,7 +477,9 @@ export function makePlan(input: PlanInput): Plan {
       // no scope: the project no longer has branch jobs at all → removed, like any other job
     }
     const why =
-      replacement !== undefined
+      c.claimed === 'aside'
+        ? `left aside by a replacement of ${m.name} that stopped before deleting it`
+        : replacement !== undefined
         ? `replaced by ${replacement}, same project ${project} and template ${m.template} (${unpaired.get(identity) ?? 'not moved'})`
         : !desiredProjects.has(project)
           ? `project ${project} is no longer in the definitions`
@@ -463,7 +487,9 @@ export function makePlan(input: PlanInput): Plan {
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
     const cause: ReasonRef =
-      replacement !== undefined
+      c.claimed === 'aside'
+        ? { code: 'left-aside', params: { of: m.name ?? '' } }
+        : replacement !== undefined
         ? { code: 'replaced-elsewhere', params: { project, template: m.template ?? '', by: replacement, detail: unpaired.get(identity) ?? 'not moved' } }
         : !desiredProjects.has(project)
           ? { code: 'project-removed', params: { project } }
@@ -495,7 +521,7 @@ export function makePlan(input: PlanInput): Plan {
   const lowerGone = (): Set<string> => new Set([...goingAway].map((n) => n.toLowerCase()));
   folderTypeDeletes.sort((a, b) => b.c.item.fullName.split('/').length - a.c.item.fullName.split('/').length);
   for (const { c, change } of folderTypeDeletes) {
-    const contents = folderContents(c.item, input.observed.items, lowerGone());
+    const contents = folderContents(c.item, input.observed.items, lowerGone(), input.observed.views);
     if (contents.held.length > 0) {
       changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own`, code: 'holds-items', params: { cause: causeOf(change), held: describeHeld(contents.held) } });
       problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });

@@ -26,7 +26,7 @@ import { readDescription } from './config-description.js';
 import { markerVersion, parseMarker } from './marker.js';
 import { pushedFolderConfig, pushedJobConfig } from './make-plan.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
-import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
+import { claimFor, claimLeftover, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
 import { describeHeld, folderContents } from './rules/folder-contents.js';
 import { FOLDER_CLASS } from '../model/item-types.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
@@ -80,7 +80,8 @@ export function recheckPlan(input: RecheckInput): string[] {
       return undefined;
     }
     const isOwn = kind === 'job' ? isManagedJob(o) : isManagedFolder(o);
-    const claimed = claimable && !isOwn && claimFor(o, kind === 'folder' ? { kind: 'folder' } : { kind: 'job', identity: jobIdentity(c) }, exists) !== undefined;
+    const leftover = !isOwn && kind === 'job' && c.kind === 'delete' && claimLeftover(o, () => undefined, exists) === 'aside';
+    const claimed = leftover || (claimable && !isOwn && claimFor(o, kind === 'folder' ? { kind: 'folder' } : { kind: 'job', identity: jobIdentity(c) }, exists) !== undefined);
     if (!isOwn && !claimed) {
       why.push(`${c.kind} ${c.fullName}: ${describeOwnership(o)}`);
       return undefined;
@@ -149,9 +150,10 @@ export function recheckPlan(input: RecheckInput): string[] {
         }
         const src = lookup(c.from);
         if (!src) why.push(`move ${c.from} -> ${c.fullName}: ${c.from} does not exist in Jenkins`);
-        else if (!isManagedJob(src)) why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
+        else if (!isManagedJob(src) && claimLeftover(src, (n) => (n.toLowerCase() === c.fullName.toLowerCase() ? jobIdentity(c) : undefined), exists) !== 'moving') why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
         else if (src.item.building) why.push(`move ${c.from} -> ${c.fullName}: a build is running`);
-        absent(c);
+        // a rename that only changes the case finds the job itself at the new name
+        if (c.from.toLowerCase() !== c.fullName.toLowerCase()) absent(c);
         if (c.via !== undefined) {
           absent(c, c.via);
           const v = parentOf(c.via);
@@ -168,7 +170,7 @@ export function recheckPlan(input: RecheckInput): string[] {
           if (parentOf(c.via) !== parentOf(c.fullName)) why.push(`replace ${c.fullName}: its old item would be renamed to ${c.via}, outside its folder`);
         }
         if (o && c.kind === 'replace' && o.item.isFolder) {
-          const contents = folderContents(o.item, input.observed.items, new Set());
+          const contents = folderContents(o.item, input.observed.items, new Set(), input.observed.views);
           if (contents.held.length > 0) why.push(`replace ${c.fullName}: it holds ${describeHeld(contents.held)}, which replacing it would delete`);
           if (contents.building) why.push(`replace ${c.fullName}: a build is running inside it`);
         }
@@ -196,7 +198,7 @@ export function recheckPlan(input: RecheckInput): string[] {
         if (o && kind === 'job' && o.item.building) why.push(`delete ${c.fullName}: a build is running`);
         if (o && o.item.isFolder) {
           const gone = new Set([...deleting, ...movingAway]);
-          const contents = folderContents(kind === 'folder' ? { ...o.item, className: FOLDER_CLASS } : o.item, input.observed.items, gone);
+          const contents = folderContents(kind === 'folder' ? { ...o.item, className: FOLDER_CLASS } : o.item, input.observed.items, gone, kind === 'job' ? input.observed.views : []);
           if (contents.held.length > 0) why.push(`delete ${kind === 'folder' ? 'folder ' : ''}${c.fullName}: it still holds ${describeHeld(contents.held)}`);
           if (kind === 'job' && contents.building) why.push(`delete ${c.fullName}: a build is running inside it`);
         }

@@ -40,6 +40,8 @@ function locate(xml: string, child = 'description'): Spot {
   let depth = 0;
   let spot: Spot | undefined;
   let rootOpenEnd = -1;
+  /** The root's first child: where a missing description goes when it is `<actions>` (XStream writes actions first). */
+  let first: { name: string; end?: number } | undefined;
   /** Inside the description: its raw pieces. */
   let inDescription: { start: number; openEnd: number; pieces: Array<{ start: number; end: number; cdata: boolean }>; cursor: number } | undefined;
   const textUpTo = (s: number): void => {
@@ -63,7 +65,10 @@ function locate(xml: string, child = 'description'): Spot {
               spot = { start, end, innerStart: end, innerEnd: end, text: '', found: false, emptyRoot: { name }, version };
               throw FOUND;
             }
-          } else if (depth === 1 && name === child && !inDescription) {
+          } else if (depth === 1 && first === undefined) {
+            first = selfClosing ? { name, end } : { name };
+          }
+          if (depth === 1 && name === child && !inDescription) {
             if (selfClosing) {
               spot = { start, end, innerStart: end, innerEnd: end, text: '', found: true, version };
               throw FOUND;
@@ -74,6 +79,7 @@ function locate(xml: string, child = 'description'): Spot {
         },
         endTag(start, end) {
           depth--;
+          if (depth === 1 && first !== undefined && first.end === undefined) first.end = end;
           if (inDescription) {
             textUpTo(start);
             inDescription.cursor = end;
@@ -105,8 +111,9 @@ function locate(xml: string, child = 'description'): Spot {
   const error = firstScanError(xml, scan.errors);
   if (error) throw error;
   if (rootOpenEnd < 0) throw XmlSyntaxError.at(xml, 0, 'no root element');
-  // no description: it goes right after the root start tag
-  return { start: rootOpenEnd, end: rootOpenEnd, innerStart: rootOpenEnd, innerEnd: rootOpenEnd, text: '', found: false, version };
+  // no description: it goes where Jenkins writes it, right after a leading <actions>, else right after the root start tag
+  const at = child === 'description' && first?.name === 'actions' && first.end !== undefined ? first.end : rootOpenEnd;
+  return { start: at, end: at, innerStart: at, innerEnd: at, text: '', found: false, version };
 }
 
 /** The root description's text (decoded), '' when there is none. Throws XmlSyntaxError when the document is not well-formed. */

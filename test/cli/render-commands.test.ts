@@ -84,7 +84,7 @@ describe('jobsmith validate / list / templates / show', () => {
     expect(r.stdout).toBe('ok: 1 templates, 1 projects, 1 jobs\n');
     expect(existsSync(path.join(cwd, 'out'))).toBe(false);
     const j = JSON.parse((await runCli(['validate', '--json'], { cwd })).stdout);
-    expect(j).toEqual({ ok: true, jobs: 1, projects: 1, templates: 1, diagnostics: [] });
+    expect(j).toEqual({ ok: true, jobs: 1, projects: 1, templates: 1, views: 0, diagnostics: [] });
   });
 
   it('validate exits 1 with warnings and errors listed; warnings alone exit 0', async () => {

@@ -6,13 +6,16 @@
  * - a computed folder (multibranch project, organization folder): its children are Jenkins' own
  *   (branch projects, repositories) and go with it, as when it is deleted in Jenkins;
  * - any other folder: only when everything inside goes in the same plan (deleted, or moved away);
- *   an item jobsmith does not own, or one that stays, holds the folder (reported, not deleted).
+ *   an item jobsmith does not own, or one that stays, holds the folder (reported, not deleted); so
+ *   does a view a person made inside it (when the caller passes the views: any view but the folder's
+ *   own All view and views made from templates, which carry a marker).
  *
  * A computed folder whose children are building is not deleted either (Jenkins would abort the
  * builds): see ./running-builds.ts, which asks `building` here.
  */
-import type { ObservedItem } from '../../model/observed.js';
+import type { ObservedItem, ObservedView } from '../../model/observed.js';
 import { isComputedFolderClass } from '../../model/item-types.js';
+import { parseMarker } from '../marker.js';
 
 export interface FolderContents {
   /** Items under the folder that would be lost (they do not go in this plan). */
@@ -22,11 +25,18 @@ export interface FolderContents {
 }
 
 /** What deleting `folder` would take with it. `goingAway`: full names (lower-cased) deleted or moved away in the same plan. */
-export function folderContents(folder: ObservedItem, items: readonly ObservedItem[], goingAway: ReadonlySet<string>): FolderContents {
+export function folderContents(folder: ObservedItem, items: readonly ObservedItem[], goingAway: ReadonlySet<string>, views: readonly ObservedView[] = []): FolderContents {
   const prefix = folder.fullName.toLowerCase() + '/';
   const inside = items.filter((i) => i.fullName.toLowerCase().startsWith(prefix));
   const computed = isComputedFolderClass(folder.className);
   const held = computed ? [] : inside.filter((i) => !goingAway.has(i.fullName.toLowerCase()) && !underAny(i.fullName.toLowerCase(), goingAway, prefix));
+  if (!computed) {
+    for (const v of views) {
+      const where = v.folder.join('/').toLowerCase();
+      if (where !== folder.fullName.toLowerCase() || v.className === 'hudson.model.AllView' || parseMarker(v.description)?.kind === 'view') continue;
+      held.push({ fullName: `view ${v.folder.join('/')}/${v.name}`, name: v.name, className: v.className, description: v.description ?? null, isFolder: false, disabled: false, building: false });
+    }
+  }
   return { held, building: inside.some((i) => i.building) };
 }
 

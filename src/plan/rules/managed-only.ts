@@ -13,6 +13,7 @@
  */
 import type { ObservedItem } from '../../model/observed.js';
 import { markerVersion, parseMarker, type Marker } from '../marker.js';
+import { isAsideOf } from '../aside-name.js';
 
 export type Ownership = 'own' | 'displaced' | 'foreign' | 'legacy' | 'unmanaged';
 
@@ -22,7 +23,7 @@ export interface ClassifiedItem {
   marker?: Marker;
   ownership: Ownership;
   /** How an item that is not plainly `own` came to be managed by this run (legacy upgrade, interrupted move). */
-  claimed?: 'legacy' | 'moved-here';
+  claimed?: 'legacy' | 'moved-here' | 'moving' | 'aside';
 }
 
 export function ownershipOf(marker: Marker | undefined, fullName: string, owner: string): Ownership {
@@ -58,6 +59,29 @@ export function claimFor(c: ClassifiedItem, wanted: Wanted | undefined, exists: 
   if (c.ownership === 'displaced' && wanted.kind === 'job' && c.marker.kind === 'job') {
     if (jobIdentity(c.marker) === wanted.identity && !exists(c.marker.name!)) return 'moved-here';
   }
+  return undefined;
+}
+
+/**
+ * Leftovers of a change jobsmith stopped half-way (a crash, Ctrl-C, a failed step), which carry this
+ * owner's marker naming another item; the run claims them to finish the change:
+ * - `moving`: the marker names a job the definitions want that does not exist, with that job's
+ *   identity, and says jobsmith left it half-way: a move in two steps (folder and name; apply first
+ *   writes the target's marker with `from=`, ../marker.ts) that stopped before it arrived, or a
+ *   replacement that stopped after renaming the old job aside (its name is the aside name). A job a
+ *   person renamed or moved in Jenkins has neither: it stays `displaced`, never touched. The
+ *   planner moves it on (or, when the type changes, deletes it once the new one exists). The caller
+ *   claims it only when no other item is such a candidate for the same name.
+ * - `aside`: an item at the name a replacement of the marker's item parks the old one under
+ *   (../aside-name.ts) that is not `moving`: the replacement stopped before deleting it; it goes.
+ */
+export function claimLeftover(c: ClassifiedItem, desiredIdentityAt: (fullName: string) => string | undefined, exists: (fullName: string) => boolean): 'moving' | 'aside' | undefined {
+  if (c.ownership !== 'displaced' || !c.marker || c.marker.kind !== 'job' || c.marker.name === undefined) return undefined;
+  const target = c.marker.name;
+  // only what jobsmith itself left half-way: a person's rename keeps the old marker, which names no move
+  const halfWay = c.marker.from !== undefined || isAsideOf(c.item.fullName, target);
+  if (halfWay && !exists(target) && desiredIdentityAt(target) === jobIdentity(c.marker)) return 'moving';
+  if (isAsideOf(c.item.fullName, target)) return 'aside';
   return undefined;
 }
 
