@@ -161,8 +161,8 @@ export function outputDirProblem(dir: string): string | undefined {
       st = fs.statSync(d);
     } catch (err) {
       const code = errnoCode(err);
-      if (code === 'ENOTDIR') return `${shownAbove(dir, d)} is not a directory`;
-      if (code !== 'ENOENT') return `${shownAbove(dir, d)} cannot be used (${code ?? String(err)})`;
+      // ENOTDIR: something above is a file; going up finds and names it.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return `${shownAbove(dir, d)} cannot be used (${code ?? String(err)})`;
       let linked = false;
       try {
         linked = fs.lstatSync(d).isSymbolicLink();
