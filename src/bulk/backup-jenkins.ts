@@ -129,6 +129,7 @@ export async function backupJenkins(
   checkBackupPaths(dir, tasks.map((t) => t.entry.file));
   writing(dir, () => makeDirs(dir));
   let done = 0;
+  opts.onItem?.(0, tasks.length);
   await runLimited(tasks, opts.concurrency, async (t) => {
     try {
       const xml = await t.fetch();
