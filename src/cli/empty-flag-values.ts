@@ -9,6 +9,12 @@
  * `withNoProxyValue` rewrites it to `--no-proxy=HOSTS` before parsing.
  */
 
+/**
+ * Flags whose command reports an empty value itself, in its own words: `--only` (an empty pattern
+ * is refused with the rest of the filter's checks, src/plan/rules/filter-scope.ts).
+ */
+const OWN_CHECK: ReadonlySet<string> = new Set(['only']);
+
 /** Flags that take a value, by name (aliases included); flags taking several values (nargs > 1) are left out. */
 export interface ValueFlags {
   string: readonly string[];
@@ -26,7 +32,7 @@ function isValue(token: string | undefined): boolean {
 export function emptyFlagValues(argv: readonly string[], flags: ValueFlags): string[] {
   const names = new Set<string>();
   for (const n of [...flags.string, ...flags.number]) {
-    if ((flags.narg[n] ?? 1) > 1) continue;
+    if ((flags.narg[n] ?? 1) > 1 || OWN_CHECK.has(n)) continue;
     names.add(n);
     for (const a of flags.alias[n] ?? []) names.add(a);
   }
