@@ -81,7 +81,7 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
     const password = standinSecret('password', a.password, a['password-file'], process.env.JOBSMITH_STANDIN_PASSWORD);
     if (token !== undefined) a.token = token;
     if (password !== undefined) a.password = password;
-    if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('a token or password (--token, --password, their -file forms, JOBSMITH_STANDIN_TOKEN, JOBSMITH_STANDIN_PASSWORD) needs --user');
+    if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user (so do --token-file, --password-file, JOBSMITH_STANDIN_TOKEN and JOBSMITH_STANDIN_PASSWORD)');
     if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs a token or password: --token-file FILE or JOBSMITH_STANDIN_TOKEN (or --token), --password-file FILE or JOBSMITH_STANDIN_PASSWORD (or --password)');
     const faults: FaultConfig = {};
     if (a['latency-ms']) faults.latencyMs = a['latency-ms'];
