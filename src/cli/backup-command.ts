@@ -35,10 +35,30 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
     const { backupToGit } = await import('../bulk/backup-git.js');
     process.exitCode = await openJenkins(a, async ({ api, where, url, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const common = { concurrency, allowMassRemove: a['allow-mass-remove'] };
+      // Ctrl-C: say how far the backup got and what that leaves behind, then exit 130.
+      const progress = { done: 0, total: 0 };
+      const dir = a.git ?? a.out!;
+      const onSigint = (): void => {
+        const got = progress.total ? `after ${progress.done} of ${progress.total} items` : 'before any item was fetched';
+        const left = a.git
+          ? 'files already fetched may have been written into the work tree; nothing was committed (the repository is at its previous commit)'
+          : 'files already fetched were written; the others keep their previous copies';
+        process.stderr.write(`\ninterrupted: backup into ${dir} stopped ${got}: ${left}; run the backup again to complete it\n`);
+        process.exit(EXIT.interrupted);
+      };
+      process.on('SIGINT', onSigint);
+      const common = {
+        concurrency,
+        allowMassRemove: a['allow-mass-remove'],
+        onItem: (done: number, total: number) => {
+          progress.done = done;
+          progress.total = total;
+        },
+      };
       let r: BackupResult & { commit?: string | null };
       if (a.git) r = await backupToGit(api, a.git, { ...common, clock: systemClock, ...(a.embedded === undefined ? { jenkinsUrl: url } : {}) });
       else r = await backupJenkins(api, a.out!, common);
+      process.off('SIGINT', onSigint);
       const jobs = r.entries.filter((e) => e.kind !== 'view').length;
       const views = r.entries.length - jobs;
       if (a.json) {

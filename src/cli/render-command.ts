@@ -78,7 +78,8 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       else {
         printDiagnostics(r.diagnostics);
         for (const p of w.refused) process.stderr.write(`${p.path}: error: ${p.reason}\n`);
-        process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
+        if (w.refused.length === 1 && w.refused[0]!.path === args.out) process.stderr.write('nothing written\n');
+        else process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
       }
       process.exitCode = EXIT.badInput;
       return;

@@ -315,14 +315,18 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
 
   // Proxy.
   const https = url?.protocol === 'https:';
-  const proxy = flags.proxy ?? (https ? firstEnv(env, 'https_proxy', 'HTTPS_PROXY') : undefined) ?? firstEnv(env, 'http_proxy', 'HTTP_PROXY') ?? file.proxy?.value;
+  // Where the proxy came from, so that a bad one is blamed on the right setting (and line).
+  const envName = (...names: string[]) => names.find((n) => firstEnv(env, n) !== undefined);
+  const proxyEnv = (https ? envName('https_proxy', 'HTTPS_PROXY') : undefined) ?? envName('http_proxy', 'HTTP_PROXY');
+  const proxyAt: Origin = flags.proxy !== undefined ? { field: '--proxy' } : proxyEnv !== undefined ? { field: proxyEnv } : (file.proxy?.at ?? { field: 'HTTP_PROXY' });
+  const proxy = flags.proxy ?? (proxyEnv !== undefined ? firstEnv(env, proxyEnv) : undefined) ?? file.proxy?.value;
   const noProxy = flags.noProxy ?? firstEnv(env, 'no_proxy', 'NO_PROXY') ?? file.noProxy?.value;
   if (proxy !== undefined) {
     try {
       const p = new URL(proxy);
       if (p.protocol !== 'http:' && p.protocol !== 'https:') throw new Error();
     } catch {
-      diagnostics.push(diag('bad-proxy', `the proxy must be an http:// or https:// URL: ${redactUserInfo(proxy)}`, { field: flags.proxy !== undefined ? '--proxy' : 'HTTP_PROXY' }));
+      diagnostics.push(diag('bad-proxy', `the proxy must be an http:// or https:// URL: ${redactUserInfo(proxy)}`, proxyAt));
     }
   }
 
