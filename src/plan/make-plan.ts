@@ -172,7 +172,10 @@ export function makePlan(input: PlanInput): Plan {
   const desiredProjects = new Set<string>();
   const projectsWithBranchJobs = new Set<string>();
   const desiredByLower = new Map<string, DesiredJob>();
+  /** Identity (project, template, branch) → the desired job's full name. */
+  const desiredIdName = new Map<string, string>();
   for (const job of input.desired.jobs) {
+    desiredIdName.set(jobIdentity(job), job.fullName);
     desiredNames.add(job.fullName);
     desiredLower.add(job.fullName.toLowerCase());
     desiredByLower.set(job.fullName.toLowerCase(), job);
@@ -227,13 +230,15 @@ export function makePlan(input: PlanInput): Plan {
   const blocked = new Map<string, string>();
   /**
    * Identities of desired jobs outside `--only`: a managed job of that identity elsewhere is that
-   * job's business (moving there, or replaced by it, or held because its name is taken); the run
-   * that includes it decides, not a filtered one (filters only narrow).
+   * job's business (moving there, replaced by it, or held because its name is taken); the run that
+   * selects it decides, never a filtered one that sees only one of the two names.
    */
-  const outOfScopeIds = new Set<string>();
+  const outOfScopeIds = new Map<string, string>();
+  /** `--adopt` candidates, decided once moves are known (a move's destination is never adopted). */
+  const adoptable: Array<{ job: DesiredJob; o: ClassifiedItem }> = [];
   for (const job of input.desired.jobs) {
     if (!inScope(job.fullName, job.project)) {
-      outOfScopeIds.add(jobIdentity(job));
+      outOfScopeIds.set(jobIdentity(job), job.fullName);
       continue;
     }
     const base = jobBase(job);
@@ -268,7 +273,7 @@ export function makePlan(input: PlanInput): Plan {
         problems.push({ severity: 'warning', category: 'notice', code: 'adopt-type-differs', message: `${job.fullName}: not adopted: it is a ${o.item.className} and the template makes another type; delete it in Jenkins (or rename it) to let jobsmith create it` });
         blocked.set(jobIdentity(job), job.fullName);
       } else if (opts.adopt) {
-        changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, code: 'adopted', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what }, config: pushedJobConfig(job, owner, o.item.fullName) });
+        adoptable.push({ job, o });
       } else {
         const kindOf = o.ownership === 'unmanaged' ? 'an unmanaged job has this name' : `a job has this name, but ${what}`;
         changes.push({ ...base, kind: 'conflict', reason: `${kindOf} (not touched; --adopt takes it over)`, code: 'not-managed', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what } });
@@ -315,14 +320,30 @@ export function makePlan(input: PlanInput): Plan {
     if (enabling) changes.push({ ...base, ...enabling });
   }
 
-  // ---- managed jobs no longer desired where they are
-  const leaving: Array<ClassifiedItem & { marker: Marker }> = [];
+  // ---- managed jobs no longer desired where they are (in scope or not: a move is never split)
+  const leavingAll: Array<ClassifiedItem & { marker: Marker }> = [];
   for (const c of managedJobs) {
     const name = c.item.fullName;
     if (desiredNames.has(name) || desiredLower.has(name.toLowerCase())) continue;
-    if (!inScope(name, c.marker.project)) continue; // filters never widen deletions
-    if (outOfScopeIds.has(jobIdentity(c.marker))) continue;
-    leaving.push(c);
+    leavingAll.push(c);
+  }
+  const leavingIds = new Set(leavingAll.map((c) => jobIdentity(c.marker)));
+
+  // ---- --adopt: an item at a desired name is taken over, unless a managed job of the same identity
+  // would move there (taking over the item would make the move a copy + delete of the original)
+  for (const { job, o } of adoptable) {
+    const base = jobBase(job);
+    const what = describeOwnership(o);
+    const identity = jobIdentity(job);
+    if (leavingIds.has(identity)) {
+      const src = leavingAll.find((c) => jobIdentity(c.marker) === identity)!.item.fullName;
+      const holder = o.ownership === 'unmanaged' ? 'an unmanaged job' : o.ownership === 'displaced' ? `a copy of ${o.marker!.name}` : 'a job';
+      changes.push({ ...base, kind: 'conflict', reason: `${holder} has this name, where ${src} moves to; not taken over by --adopt (that would lose ${src}'s builds): delete or rename it, then sync`, code: 'move-target-taken', params: { from: src, ownership: o.ownership } });
+      problems.push({ severity: 'error', category: 'input', code: 'move-target-taken', project: job.project, message: `${job.fullName}: ${holder} holds the name ${src} moves to; the move is held and --adopt does not take it over (delete or rename ${job.fullName}, then sync)` });
+      blocked.set(identity, job.fullName);
+      continue;
+    }
+    changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, code: 'adopted', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what }, config: pushedJobConfig(job, owner, o.item.fullName) });
   }
 
   // ---- moves: one leaving job and one missing job of the same project, template and branch
@@ -332,7 +353,7 @@ export function makePlan(input: PlanInput): Plan {
     missingById.set(k, [...(missingById.get(k) ?? []), j]);
   }
   const leavingById = new Map<string, Array<ClassifiedItem & { marker: Marker }>>();
-  for (const c of leaving) {
+  for (const c of leavingAll) {
     const k = jobIdentity(c.marker);
     leavingById.set(k, [...(leavingById.get(k) ?? []), c]);
   }
@@ -413,12 +434,20 @@ export function makePlan(input: PlanInput): Plan {
     else if (change.kind === 'disable') changes.push({ ...change, kind: 'keep', reason: `${change.reason.replace(/ \(--removed disable\)$/, '')} (a folder cannot be disabled: kept)`, code: 'folder-cannot-disable', params: { cause: change.params?.cause ?? causeOf(change) } });
     else changes.push(change);
   };
-  for (const c of leaving) {
+  for (const c of leavingAll) {
     if (pairedSources.has(c.item.fullName)) continue;
     const m = c.marker;
+    if (!inScope(c.item.fullName, m.project)) continue; // filters never widen deletions
     const base = markerBase(c);
     const project = m.project ?? '';
     const identity = jobIdentity(m);
+    const elsewhere = outOfScopeIds.get(identity);
+    if (elsewhere !== undefined) {
+      // the same job is wanted at a name this filtered run does not select: moving it, replacing it or
+      // holding it is for the run that selects both names (a filter never splits a move)
+      changes.push({ ...base, kind: 'keep', reason: `the definitions want this job as ${elsewhere}, which --only does not select: left for a run that selects both names (a filter never splits a move)`, code: 'left-for-unfiltered-run', params: { wantedAs: elsewhere } });
+      continue;
+    }
     const blocker = blocked.get(identity);
     if (blocker !== undefined) {
       pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)`, code: 'replacement-blocked', params: { by: blocker } });
@@ -454,7 +483,9 @@ export function makePlan(input: PlanInput): Plan {
         ? `replaced by ${replacement}, same project ${project} and template ${m.template} (${unpaired.get(identity) ?? 'not moved'})`
         : !desiredProjects.has(project)
           ? `project ${project} is no longer in the definitions`
-          : m.branch !== undefined
+          : desiredIdName.has(identity)
+            ? `a second job of ${project} / ${m.template}${m.branch !== undefined ? ` (branch ${m.branch})` : ''}: the definitions make it as ${desiredIdName.get(identity)}`
+            : m.branch !== undefined
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
     const cause: ReasonRef =
@@ -462,7 +493,9 @@ export function makePlan(input: PlanInput): Plan {
         ? { code: 'replaced-elsewhere', params: { project, template: m.template ?? '', by: replacement, detail: unpaired.get(identity) ?? 'not moved' } }
         : !desiredProjects.has(project)
           ? { code: 'project-removed', params: { project } }
-          : m.branch !== undefined
+          : desiredIdName.has(identity)
+            ? { code: 'second-job', params: { project, template: m.template ?? '', ...(m.branch !== undefined ? { branch: m.branch } : {}), as: desiredIdName.get(identity)! } }
+            : m.branch !== undefined
             ? { code: 'branch-jobs-stopped', params: { project } }
             : { code: 'template-unused', params: { project, template: m.template ?? '' } };
     if (removed === 'keep') {

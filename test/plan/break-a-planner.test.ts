@@ -1,0 +1,92 @@
+/**
+ * Break-it report A, the planner's part: findings 2 (a filter never splits a move), 3 (`--adopt`
+ * never turns a move into adopt-copy + delete-original) and the truth of delete reasons. Each
+ * has an end-to-end twin in test/sync/ (against the stand-in, with real git repositories).
+ */
+import { describe, expect, it } from 'vitest';
+import { makePlan, type PlanInput } from '../../src/plan/make-plan.js';
+import type { Change, ChangeKind } from '../../src/model/plan.js';
+import { NOW, OWNER, desired, item, job, managedItem, observed } from './fixtures.js';
+
+function kinds(changes: Change[]): Record<string, ChangeKind[]> {
+  const out: Record<string, ChangeKind[]> = {};
+  for (const c of changes) (out[c.fullName] ??= []).push(c.kind);
+  return out;
+}
+
+function plan(input: Partial<PlanInput> & Pick<PlanInput, 'desired' | 'observed'>) {
+  return makePlan({ clock: NOW, branchScopes: {}, owner: OWNER, ...input });
+}
+
+const FOLDER = 'com.cloudbees.hudson.plugins.folder.Folder';
+const folderItem = (name: string) => item(name, { isFolder: true, className: FOLDER, color: undefined });
+
+describe('finding 2: --only never splits a move', () => {
+  // payments moves into the folder web
+  const before = [managedItem(job('pay-CI', { project: 'pay', template: 'CI' })), managedItem(job('pay-RC', { project: 'pay', template: 'RC' }))];
+  const want = desired([job('web/pay-CI', { project: 'pay', template: 'CI' }), job('web/pay-RC', { project: 'pay', template: 'RC' })], { folders: [{ fullName: 'web', config: `<${FOLDER}/>` }] });
+
+  it('unfiltered: two moves', () => {
+    const p = plan({ desired: want, observed: observed(before) });
+    expect(kinds(p.changes)).toEqual({ web: ['create'], 'web/pay-CI': ['move'], 'web/pay-RC': ['move'] });
+  });
+
+  it('--only the old name: the job is kept where it is (never deleted as "template no longer used")', () => {
+    const p = plan({ desired: want, observed: observed(before), options: { only: ['pay-CI'] } });
+    expect(p.changes.filter((c) => c.target === 'job')).toEqual([
+      expect.objectContaining({ kind: 'keep', fullName: 'pay-CI', reason: 'the definitions want this job as web/pay-CI, which --only does not select: left for a run that selects both names (a filter never splits a move)' }),
+    ]);
+    expect(p.summary.delete).toBe(0);
+  });
+
+  it('--only the new place: the jobs are moved there (the same jobs, builds kept), never created anew beside the originals', () => {
+    const p = plan({ desired: want, observed: observed(before), options: { only: ['web/**'] } });
+    expect(kinds(p.changes)).toEqual({ web: ['create'], 'web/pay-CI': ['move'], 'web/pay-RC': ['move'] });
+    expect(p.summary.create).toBe(1); // the folder only
+    // and after it, the plain run has nothing left to delete
+    const after = observed([folderItem('web'), managedItem(job('web/pay-CI', { project: 'pay', template: 'CI' })), managedItem(job('web/pay-RC', { project: 'pay', template: 'RC' }))]);
+    const next = plan({ desired: desired(want.jobs), observed: after });
+    expect(next.summary).toMatchObject({ delete: 0, create: 0, move: 0 });
+  });
+});
+
+describe('finding 3: --adopt never takes over a move target at the cost of the original', () => {
+  const original = managedItem(job('web/store', { project: 'store', template: 'P' }), { className: 'org.jenkinsci.plugins.workflow.job.WorkflowJob' });
+  const want = desired([job('shop/store', { project: 'store', template: 'P', rootElement: 'flow-definition' })]);
+  const copy = item('shop/store', { className: 'org.jenkinsci.plugins.workflow.job.WorkflowJob', description: original.description });
+
+  for (const [what, occupant] of [
+    ['a copy of the original (its marker)', copy],
+    ['an unmanaged job', item('shop/store', { className: 'org.jenkinsci.plugins.workflow.job.WorkflowJob' })],
+  ] as const) {
+    it(`${what} at the move target: the move is held, --adopt or not; the original is kept`, () => {
+      for (const adopt of [false, true]) {
+        const p = plan({ desired: want, observed: observed([folderItem('web'), folderItem('shop'), original, occupant]), options: { adopt, allowMassDelete: true } });
+        expect(kinds(p.changes)).toEqual({ 'shop/store': ['conflict'], 'web/store': ['keep'] });
+        expect(p.changes.find((c) => c.fullName === 'web/store')!.reason).toBe('not deleted: the job that replaces it, shop/store, cannot be made (its name is taken)');
+        if (adopt) {
+          expect(p.changes.find((c) => c.fullName === 'shop/store')!.reason).toMatch(/has this name, where web\/store moves to; not taken over by --adopt \(that would lose web\/store's builds\): delete or rename it, then sync$/);
+          expect(p.problems).toContainEqual(expect.objectContaining({ code: 'move-target-taken', severity: 'error', category: 'input' }));
+        }
+      }
+    });
+  }
+
+  it('without a job to move there, --adopt still takes over an item at a desired name', () => {
+    const p = plan({ desired: want, observed: observed([folderItem('shop'), item('shop/store', { className: 'org.jenkinsci.plugins.workflow.job.WorkflowJob' })]), options: { adopt: true } });
+    expect(kinds(p.changes)).toEqual({ 'shop/store': ['adopt'] });
+  });
+});
+
+describe('delete reasons are true', () => {
+  it('a second managed job of an identity the definitions make elsewhere is not "template no longer used"', () => {
+    const a = job('pay-CI', { project: 'pay', template: 'CI' });
+    const p = plan({ desired: desired([a]), observed: observed([managedItem(a), managedItem(job('old-pay-CI', { project: 'pay', template: 'CI' }))]), options: { allowMassDelete: true } });
+    expect(p.changes.find((c) => c.fullName === 'old-pay-CI')).toMatchObject({ kind: 'delete', reason: 'a second job of pay / CI: the definitions make it as pay-CI' });
+  });
+
+  it('"template X is no longer used" only when the project uses it nowhere', () => {
+    const p = plan({ desired: desired([job('pay-CI', { project: 'pay', template: 'CI' })]), observed: observed([managedItem(job('pay-CI', { project: 'pay', template: 'CI' })), managedItem(job('pay-RC', { project: 'pay', template: 'RC' }))]), options: { allowMassDelete: true } });
+    expect(p.changes.find((c) => c.fullName === 'pay-RC')).toMatchObject({ kind: 'delete', reason: 'template RC is no longer used by project pay' });
+  });
+});
