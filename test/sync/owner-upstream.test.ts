@@ -123,8 +123,36 @@ describe('owner id', () => {
     const got = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere });
     expect(got.owner).toBe('acme/ci-jobs');
     expect(got.from).toBe(path.join(r.work, 'jobsmith.yaml'));
-    // --config names the file explicitly
-    expect((await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere, config: 'jobsmith.yaml' })).owner).toBe('not-this-one');
+    // --config names the file explicitly: its owner wins, and a warning says it overrides the one beside the definitions
+    const overridden = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere, config: 'jobsmith.yaml' });
+    expect(overridden.owner).toBe('not-this-one');
+    expect(overridden.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'owner-overridden', file: 'jobsmith.yaml', message: `owner not-this-one here overrides owner acme/ci-jobs in ${path.join(r.work, 'jobsmith.yaml')} beside the definitions: this run manages not-this-one's jobs, not acme/ci-jobs's` }),
+    ]);
+  });
+
+  it('a --config file without owner: (connection settings) keeps the owner written beside the definitions (finding 15)', async () => {
+    const r = remoteWithClone('owner-connection-file');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'owner: team-a\n');
+    const conn = path.join(root, 'owner-connection.yaml');
+    writeFileSync(conn, 'jenkins:\n  timeout: 30\n');
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work, config: conn })).toEqual({ owner: 'team-a', from: 'jobsmith.yaml', diagnostics: [] });
+    // a --config file that is the one beside the definitions is read once, without a warning
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work, config: 'jobsmith.yaml' })).toEqual({ owner: 'team-a', from: 'jobsmith.yaml', diagnostics: [] });
+    // neither file gives one: the git remote
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'jenkins:\n  url: http://x/\n');
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: r.work, config: conn })).from).toBe('git remote origin');
+  });
+
+  it('owner: written with a quoted key, or as JSON (both YAML), is read (finding 15)', async () => {
+    const r = remoteWithClone('owner-quoted');
+    for (const text of ['"owner": team-a\n', "'owner': team-a\n", '{"jenkins": {"timeout": 30}, "owner": "team-a"}\n', 'jenkins:\n  timeout: 30\n"owner": "team-a"\n']) {
+      writeFileSync(path.join(r.work, 'jobsmith.yaml'), text);
+      expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work })).toEqual({ owner: 'team-a', from: 'jobsmith.yaml', diagnostics: [] });
+    }
+    // a bad one written so is an error like any other
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), '{"owner": ""}\n');
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: r.work })).diagnostics).toEqual([expect.objectContaining({ code: 'bad-owner', file: 'jobsmith.yaml', line: 1 })]);
   });
 });
 
