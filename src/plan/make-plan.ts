@@ -283,6 +283,16 @@ export function makePlan(input: PlanInput): Plan {
       continue;
     }
     const m = o.marker;
+    if ((m.branch === undefined) !== (job.branch === undefined)) {
+      // a branch job and a job of the definitions are two jobs: one is never re-rendered as the other
+      // (its builds would change hands); the one that has the name keeps it
+      const holder = m.branch !== undefined ? `the job of branch ${m.branch} of project ${m.project}` : `a job of ${m.project} / ${m.template} that is not a branch job`;
+      const fix = job.branch === undefined ? 'give it another name (job:)' : `delete or rename ${o.item.fullName} in Jenkins`;
+      changes.push({ ...base, kind: 'conflict', reason: `${holder} has this name; not taken over (its builds are its own)` });
+      problems.push({ severity: 'error', category: 'input', code: 'branch-job-conflict', project: job.project, message: `${job.fullName}: ${holder} has this name, so ${job.branch !== undefined ? `the job of branch ${job.branch}` : `this job of ${job.project} / ${job.template}`} is not made: ${fix}` });
+      blocked.set(jobIdentity(job), job.fullName);
+      continue;
+    }
     if (typeChanges(job.rootElement, o.item.className)) {
       const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set()) : undefined;
       if (o.item.building || contents?.building) {
@@ -514,6 +524,8 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
   for (const [project, why] of heldBranchProjects) {
+    // a name collision was reported where it was found (src/branches/expand-branch-jobs.ts), with its fix
+    if (input.branchScopes?.[project]?.collision !== undefined) continue;
     problems.push({ severity: 'error', category: 'external', code: 'branch-listing', project, message: `project ${project}: branch jobs left untouched: ${why}` });
   }
 

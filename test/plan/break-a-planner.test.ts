@@ -90,3 +90,25 @@ describe('delete reasons are true', () => {
     expect(p.changes.find((c) => c.fullName === 'pay-RC')).toMatchObject({ kind: 'delete', reason: 'template RC is no longer used by project pay' });
   });
 });
+
+describe('finding 6: a branch job and a job of the definitions are two jobs, never one re-rendered as the other', () => {
+  const branchJob = job('pay-CI-branch-main', { project: 'pay', template: 'CI-branch', branch: 'main' });
+  const toolJob = job('pay-CI-branch-main', { project: 'pay', template: 'Tool', token: 'tool' });
+
+  it('a job of the definitions at a branch job\'s name: a conflict and an input error; the branch job is neither updated nor deleted', () => {
+    const p = plan({ desired: desired([toolJob]), observed: observed([managedItem(branchJob)]), branchScopes: { pay: { status: 'failed', keepDays: 3, collision: 'definitions', detail: 'x' } } });
+    expect(p.changes.map((c) => [c.kind, c.fullName, c.reason])).toEqual([['conflict', 'pay-CI-branch-main', 'the job of branch main of project pay has this name; not taken over (its builds are its own)']]);
+    expect(p.problems).toEqual([expect.objectContaining({ severity: 'error', category: 'input', code: 'branch-job-conflict', message: 'pay-CI-branch-main: the job of branch main of project pay has this name, so this job of pay / Tool is not made: give it another name (job:)' })]);
+  });
+
+  it('a branch job at the name of a job that is not a branch job: a conflict too (its builds are not handed to the branch)', () => {
+    const p = plan({ desired: desired([branchJob]), observed: observed([managedItem(toolJob)]), branchScopes: { pay: { status: 'ok', keepDays: 3, listed: 1 } } });
+    expect(p.changes.map((c) => [c.kind, c.fullName])).toEqual([['conflict', 'pay-CI-branch-main']]);
+    expect(p.problems.map((x) => x.message)).toEqual(['pay-CI-branch-main: a job of pay / Tool that is not a branch job has this name, so the job of branch main is not made: delete or rename pay-CI-branch-main in Jenkins']);
+  });
+
+  it('the same job re-rendered from another template (no branch on either side) is still an update', () => {
+    const p = plan({ desired: desired([toolJob]), observed: observed([managedItem(job('pay-CI-branch-main', { project: 'pay', template: 'Old' }))]) });
+    expect(p.changes.map((c) => [c.kind, c.reason])).toEqual([['update', 'now rendered from pay / Tool (was pay / Old)']]);
+  });
+});
