@@ -32,6 +32,7 @@ export const REASON_CODES = {
   'adopt-type-differs': 'not adopted: the item is of another type {className, wanted}',
   'move-target-taken': 'an item these definitions do not manage sits where a managed job moves to: the move is held and --adopt does not take the item {from, ownership}',
   'folder-in-the-way': 'a folder has the name of a desired job {className}',
+  'branch-job-in-the-way': 'a branch job and a job of the definitions want one name: the one in Jenkins keeps it, with its builds {branch?, project?, template?}',
   // leaving: removed from the definitions (a cause) and what happens to it
   'project-removed': 'the project is no longer in the definitions {project}',
   'template-unused': 'the project no longer uses the template {project, template}',
@@ -47,6 +48,7 @@ export const REASON_CODES = {
   'build-running-keep': 'a build is running: deleted by a later sync {cause}',
   'build-running-inside': 'a build is running inside the folder-type item: deleted by a later sync {cause}',
   'holds-items': 'not deleted: the folder-type item holds items jobsmith does not own {cause, held}',
+  'holds-views': 'not deleted: the folder-type item holds views a person made (views are never deleted) {cause, views}',
   'folder-cannot-disable': 'a folder-type item cannot be disabled: kept {cause}',
   // branch jobs
   'branch-gone': 'the branch is gone or dropped by the cap {branch, capped, max?, keepDays?, since?, deleteAfter?}',
@@ -61,6 +63,8 @@ export const REASON_CODES = {
   'item-in-the-way': 'an item of another kind has the name of a desired folder {className}',
   'folder-empty': 'no longer needed and empty after this run: deleted',
   'folder-not-empty': 'no longer needed but still holds items {count}',
+  'folder-holds-views': 'no longer needed, but it holds views a person made (views are never deleted): kept {views}',
+  'folder-configured': 'no longer needed, but configured in Jenkins since jobsmith made it (a description, folder properties): kept {what}',
   // list views of definitions (`view:`)
   'view-new': 'a list view for the definitions\' jobs {jobs}',
   'view-jobs-changed': 'jobs added to or removed from the list view {added, removed}',

@@ -20,7 +20,7 @@ import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
-import { describeHeld, folderContents } from './rules/folder-contents.js';
+import { describeHeld, describeViews, folderAdditions, folderContents, heldViews } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
 import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
@@ -28,7 +28,7 @@ import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from '.
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
 import { matchesRenderedWithMarker } from './same-job-config.js';
-import { planViews } from './plan-views.js';
+import { planViews, viewKey } from './plan-views.js';
 import { planTemplateViews } from './plan-template-views.js';
 
 export interface PlanOptions {
@@ -73,6 +73,19 @@ export interface PlanInput {
   verifiedConfigs?: ReadonlyMap<string, boolean>;
   /** `--verify`: configs of this owner's template views (view key `folder/name` → config.xml). */
   observedViewConfigs?: ReadonlyMap<string, string>;
+  /**
+   * Configs of the folders jobsmith made that the definitions no longer want (full name →
+   * config.xml, read by plan-sync): one a person configured since (./rules/folder-contents.ts
+   * folderAdditions) is not deleted. A folder whose config was not read is judged by its contents only.
+   */
+  observedFolderConfigs?: ReadonlyMap<string, string>;
+  /**
+   * Configs of the views in those folders (and in folder-type items that leave), view key → config:
+   * a list view that is exactly what jobsmith writes for a definition's `view:` (its name and jobs
+   * aside) does not hold its folder; any other view does. When not given, every view but Jenkins'
+   * All view holds its folder.
+   */
+  folderViewConfigs?: ReadonlyMap<string, string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
   holdDeletions?: string;
   options?: PlanOptions;
@@ -288,7 +301,7 @@ export function makePlan(input: PlanInput): Plan {
       // (its builds would change hands); the one that has the name keeps it
       const holder = m.branch !== undefined ? `the job of branch ${m.branch} of project ${m.project}` : `a job of ${m.project} / ${m.template} that is not a branch job`;
       const fix = job.branch === undefined ? 'give it another name (job:)' : `delete or rename ${o.item.fullName} in Jenkins`;
-      changes.push({ ...base, kind: 'conflict', reason: `${holder} has this name; not taken over (its builds are its own)` });
+      changes.push({ ...base, kind: 'conflict', reason: `${holder} has this name; not taken over (its builds are its own)`, code: 'branch-job-in-the-way', params: m.branch !== undefined ? { branch: m.branch } : { project: m.project ?? '', template: m.template ?? '' } });
       problems.push({ severity: 'error', category: 'input', code: 'branch-job-conflict', project: job.project, message: `${job.fullName}: ${holder} has this name, so ${job.branch !== undefined ? `the job of branch ${job.branch}` : `this job of ${job.project} / ${job.template}`} is not made: ${fix}` });
       blocked.set(jobIdentity(job), job.fullName);
       continue;
@@ -529,6 +542,10 @@ export function makePlan(input: PlanInput): Plan {
     problems.push({ severity: 'error', category: 'external', code: 'branch-listing', project, message: `project ${project}: branch jobs left untouched: ${why}` });
   }
 
+  // views made from templates (planned here, listed with the other views below): those this plan deletes do not hold a folder
+  const templateViews = planTemplateViews(input.desired.templateViews ?? [], input.observed.views, { owner, inScope, adopt: opts.adopt ?? false, ...(input.observedViewConfigs ? { observedConfigs: input.observedViewConfigs } : {}) });
+  const viewsGoing = new Set(templateViews.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName.toLowerCase()));
+
   // ---- folder-type items that leave (deepest first): deleted only when nothing in them would be lost
   const goingAway = new Set(changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName));
   for (const from of movedFrom.keys()) goingAway.add(from);
@@ -539,6 +556,12 @@ export function makePlan(input: PlanInput): Plan {
     if (contents.held.length > 0) {
       changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own`, code: 'holds-items', params: { cause: causeOf(change), held: describeHeld(contents.held) } });
       problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
+      continue;
+    }
+    const views = heldViews(c.item, input.observed.views, viewsGoing, input.folderViewConfigs);
+    if (views.length > 0) {
+      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeViews(views)}, which jobsmith does not delete`, code: 'holds-views', params: { cause: causeOf(change), views: views.map((v) => viewKey(v.name, v.folder)) } });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeViews(views)}; jobsmith never deletes a view it did not make: delete or move it in Jenkins, and the next sync deletes ${c.item.fullName}` });
       continue;
     }
     const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), { reason: change.reason, ...causeOf(change) });
@@ -558,11 +581,20 @@ export function makePlan(input: PlanInput): Plan {
     const staying = folderContents({ ...f.item, className: FOLDER_CLASS }, input.observed.items, lowerGone()).held;
     const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
     const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
-    if (staying.length === 0 && !createdInside && !viaInside) {
+    const views = heldViews({ ...f.item, className: FOLDER_CLASS }, input.observed.views, viewsGoing, input.folderViewConfigs);
+    const config = input.observedFolderConfigs?.get(name);
+    const additions = config !== undefined ? folderAdditions(config) : input.observedFolderConfigs !== undefined ? ['its config could not be read: kept this run'] : [];
+    if (staying.length > 0 || createdInside || viaInside) {
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)`, code: 'folder-not-empty', params: { count: staying.length } });
+    } else if (views.length > 0) {
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed, but it holds ${describeViews(views)}, which jobsmith does not delete`, code: 'folder-holds-views', params: { views: views.map((v) => viewKey(v.name, v.folder)) } });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `folder ${name}: not deleted: it holds ${describeViews(views)}; jobsmith never deletes a view it did not make: delete or move it in Jenkins, and the next sync deletes the folder` });
+    } else if (additions.length > 0) {
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed, but it was configured in Jenkins since jobsmith made it (${additions.join(', ')})`, code: 'folder-configured', params: { what: additions } });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-configured', message: `folder ${name}: not deleted: it was configured in Jenkins since jobsmith made it (${additions.join(', ')}); delete it in Jenkins when it is no longer needed` });
+    } else {
       changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', code: 'folder-empty', previousHash: f.marker.hash, folderType: 'plain' });
       goingAway.add(name);
-    } else {
-      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)`, code: 'folder-not-empty', params: { count: staying.length } });
     }
   }
 
@@ -574,7 +606,6 @@ export function makePlan(input: PlanInput): Plan {
   const observedViews = movedFrom.size === 0 && replaced.size === 0 ? input.observed.views : input.observed.views.map((v) => ({ ...followMoves(v, movedFrom), jobs: followMoves(v, movedFrom).jobs.filter((j) => !replaced.has(j)) }));
   const projectOf = new Map(input.desired.jobs.map((j) => [j.fullName, j.project]));
   changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), managedNames, goingAway }));
-  const templateViews = planTemplateViews(input.desired.templateViews ?? [], input.observed.views, { owner, inScope, adopt: opts.adopt ?? false, ...(input.observedViewConfigs ? { observedConfigs: input.observedViewConfigs } : {}) });
   changes.push(...templateViews.changes);
   problems.push(...templateViews.problems);
 

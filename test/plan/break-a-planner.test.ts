@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { makePlan, type PlanInput } from '../../src/plan/make-plan.js';
 import type { Change, ChangeKind } from '../../src/model/plan.js';
 import { NOW, OWNER, desired, item, job, managedItem, observed } from './fixtures.js';
+import type { ObservedView } from '../../src/model/observed.js';
+import { formatMarker } from '../../src/plan/marker.js';
+import { listViewConfig } from '../../src/plan/list-view-config.js';
 
 function kinds(changes: Change[]): Record<string, ChangeKind[]> {
   const out: Record<string, ChangeKind[]> = {};
@@ -110,5 +113,42 @@ describe('finding 6: a branch job and a job of the definitions are two jobs, nev
   it('the same job re-rendered from another template (no branch on either side) is still an update', () => {
     const p = plan({ desired: desired([toolJob]), observed: observed([managedItem(job('pay-CI-branch-main', { project: 'pay', template: 'Old' }))]) });
     expect(p.changes.map((c) => [c.kind, c.reason])).toEqual([['update', 'now rendered from pay / Tool (was pay / Old)']]);
+  });
+});
+
+describe('finding 7: a folder goes only when nothing a person added is in it or on it', () => {
+  const teamFolder = item('team', { isFolder: true, className: FOLDER, color: undefined, description: formatMarker({ kind: 'folder', owner: OWNER, name: 'team', hash: 'sha256:0' }) });
+  const gone = managedItem(job('team/x-CI', { project: 'x', template: 'CI' }));
+  const view = (name: string, className = 'hudson.model.ListView') => ({ name, folder: ['team'], className, jobs: [], description: null });
+  const run = (views: ObservedView[], extra: Partial<PlanInput> = {}) =>
+    plan({ desired: desired([job('a-CI', { project: 'a', template: 'CI' })]), observed: observed([teamFolder, gone, managedItem(job('a-CI', { project: 'a', template: 'CI' }))], views), projectCount: 1, options: { allowMassDelete: true }, ...extra });
+  const folderChange = (p: ReturnType<typeof run>) => p.changes.filter((c) => c.target === 'folder').map((c) => [c.kind, c.reason]);
+
+  it('Jenkins\' All view does not hold it; any other view does, unless its config is exactly a definition\'s list view', () => {
+    expect(folderChange(run([view('All', 'hudson.model.AllView')]))).toEqual([['delete', 'folder no longer needed and empty after this run']]);
+    expect(folderChange(run([view('Mine')]))).toEqual([['keep', 'folder no longer needed, but it holds view team/Mine, which jobsmith does not delete']]);
+    const configs = new Map([['team/Mine', listViewConfig('Mine', ['x-CI'])]]);
+    expect(folderChange(run([view('Mine')], { folderViewConfigs: configs }))).toEqual([['delete', 'folder no longer needed and empty after this run']]);
+    const edited = new Map([['team/Mine', listViewConfig('Mine', []).replace('<hudson.views.WeatherColumn/>', '')]]);
+    expect(folderChange(run([view('Mine')], { folderViewConfigs: edited }))[0]![0]).toBe('keep');
+  });
+
+  it('its config, when read: a description or folder properties keep it; an unreadable one keeps it this run', () => {
+    const pushed = `<?xml version='1.1' encoding='UTF-8'?>\n<com.cloudbees.hudson.plugins.folder.Folder>\n  <description>${formatMarker({ kind: 'folder', owner: OWNER, name: 'team', hash: 'sha256:0' }).replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description>\n  <properties/>\n  <folderViews/>\n</com.cloudbees.hudson.plugins.folder.Folder>\n`;
+    expect(folderChange(run([], { observedFolderConfigs: new Map([['team', pushed]]) }))[0]![0]).toBe('delete');
+    const props = pushed.replace('<properties/>', '<properties><org.jenkinsci.plugins.envinject.EnvInjectFolderProperty/></properties>');
+    expect(folderChange(run([], { observedFolderConfigs: new Map([['team', props]]) }))).toEqual([['keep', 'folder no longer needed, but it was configured in Jenkins since jobsmith made it (folder properties (EnvInjectFolderProperty))']]);
+    expect(folderChange(run([], { observedFolderConfigs: new Map() }))).toEqual([['keep', 'folder no longer needed, but it was configured in Jenkins since jobsmith made it (its config could not be read: kept this run)']]);
+  });
+
+  it('a folder-type item made from a template holding a person\'s view is kept too; a multibranch project\'s views are its own', () => {
+    const f = job('p-F', { project: 'p', template: 'F', rootElement: FOLDER });
+    const asFolder = managedItem(f, { className: FOLDER, isFolder: true, color: undefined } as never);
+    const p1 = plan({ desired: desired([]), observed: observed([asFolder], [{ name: 'Mine', folder: ['p-F'], className: 'hudson.model.ListView', jobs: [] }]), projectCount: 1, options: { allowMassDelete: true } });
+    expect(p1.changes.map((c) => [c.kind, c.fullName])).toEqual([['keep', 'p-F']]);
+    const MB = 'org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject';
+    const mb = managedItem(job('p-MB', { project: 'p', template: 'MB', rootElement: MB }), { className: MB, isFolder: true, color: undefined } as never);
+    const p2 = plan({ desired: desired([]), observed: observed([mb], [{ name: 'Branches', folder: ['p-MB'], className: 'jenkins.branch.MultiBranchProjectViewHolder$ViewImpl', jobs: [] }]), projectCount: 1, options: { allowMassDelete: true } });
+    expect(p2.changes.map((c) => [c.kind, c.fullName])).toEqual([['delete', 'p-MB']]);
   });
 });

@@ -37,8 +37,12 @@ describe('before a destructive step: this owner\'s marker, naming the item, with
   });
   it('a move is checked at its source; a folder wants a folder\'s marker', () => {
     expect(destructiveGuard(change({ kind: 'move', fullName: 'web/app', from: 'team/app' }), OWNER, 'team/app')(config())).toBeUndefined();
-    expect(destructiveGuard(change({ target: 'folder' }), OWNER)(config({ kind: 'folder' }))).toBeUndefined();
-    expect(destructiveGuard(change({ target: 'folder' }), OWNER)(config())).toBe("it carries a job's marker");
+    const folder = (m: Partial<Marker>, extra = '') => config(m).replace('Builds it\n', '').replace('<builders/>', extra);
+    expect(destructiveGuard(change({ target: 'folder' }), OWNER)(folder({ kind: 'folder' }))).toBeUndefined();
+    expect(destructiveGuard(change({ target: 'folder' }), OWNER)(folder({}))).toBe("it carries a job's marker");
+    // a folder jobsmith made, configured by a person since: not deleted
+    expect(destructiveGuard(change({ target: 'folder' }), OWNER)(config({ kind: 'folder' }))).toBe('it was configured in Jenkins since (a description)');
+    expect(destructiveGuard(change({ target: 'folder' }), OWNER)(folder({ kind: 'folder' }, '<properties><x.FolderCredentialsProperty/></properties>'))).toBe('it was configured in Jenkins since (folder properties (FolderCredentialsProperty))');
   });
 });
 

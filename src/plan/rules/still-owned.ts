@@ -8,7 +8,8 @@
  *
  * - before a destructive step (a delete, a move's source, a retirement, the old item of a
  *   replacement, a template view's delete or replacement) the item's config is read and must carry
- *   this owner's marker naming that very item, with the hash the plan saw;
+ *   this owner's marker naming that very item, with the hash the plan saw; a folder jobsmith made
+ *   must not have been configured since (./folder-contents.ts folderAdditions);
  * - before a write is repeated after its answer was lost, the item must still carry this owner's
  *   marker (with the hash the plan saw, or the one this write puts there);
  * - an item found at a name after a create whose answer was lost counts as that create's only when it
@@ -24,6 +25,7 @@ import type { WriteGuard } from '../../model/jenkins-api.js';
 import type { Change } from '../../model/plan.js';
 import { readDescription } from '../config-description.js';
 import { parseMarker, type Marker } from '../marker.js';
+import { folderAdditions } from './folder-contents.js';
 
 /** What a write expects to find in the item's marker. */
 export interface ExpectedMarker {
@@ -64,7 +66,13 @@ export function markerMismatch(config: string, expected: ExpectedMarker): string
  */
 export function destructiveGuard(c: Change, owner: string, at: string = c.fullName): WriteGuard {
   const expected: ExpectedMarker = { kind: markerKind(c), owner, name: at, hashes: [c.previousHash] };
-  return (config) => markerMismatch(config, expected);
+  return (config) => {
+    const why = markerMismatch(config, expected);
+    if (why !== undefined || c.target !== 'folder' || c.kind !== 'delete') return why;
+    // a folder jobsmith made, configured by a person since the listing (./folder-contents.ts)
+    const added = folderAdditions(config);
+    return added.length > 0 ? `it was configured in Jenkins since (${added.join(', ')})` : undefined;
+  };
 }
 
 /**
