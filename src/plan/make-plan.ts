@@ -605,7 +605,9 @@ export function makePlan(input: PlanInput): Plan {
   const replaced = new Set(changes.filter((c) => c.kind === 'replace').map((c) => c.fullName));
   const observedViews = movedFrom.size === 0 && replaced.size === 0 ? input.observed.views : input.observed.views.map((v) => ({ ...followMoves(v, movedFrom), jobs: followMoves(v, movedFrom).jobs.filter((j) => !replaced.has(j)) }));
   const projectOf = new Map(input.desired.jobs.map((j) => [j.fullName, j.project]));
-  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), managedNames, goingAway }));
+  // a view loses only managed jobs the definitions no longer make; a managed job a person added stays
+  const leftDefinitions = new Set([...managedNames].filter((n) => !desiredLower.has(n.toLowerCase())));
+  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), leftDefinitions, goingAway }));
   changes.push(...templateViews.changes);
   problems.push(...templateViews.problems);
 
