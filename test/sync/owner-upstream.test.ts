@@ -166,11 +166,11 @@ describe('upstream check', () => {
     git(other, 'push', '--quiet', 'origin', 'main');
     const unknown = await checkUpstream(path.join(r.work, 'jobs'));
     expect(unknown.status).toBe('stale');
-    expect(unknown.status === 'stale' && unknown.message).toMatch(/^behind origin\/main \(its head [0-9a-f]{7} is not in this checkout\): pull first, or pass --allow-stale$/);
+    expect(unknown.status === 'stale' && unknown.message).toMatch(/^the definitions are behind origin\/main \(its head [0-9a-f]{7} is not in this checkout\): pull first, or pass --allow-stale$/);
     git(r.work, 'fetch', '--quiet');
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'behind origin/main by 2 commits: pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'the definitions are behind origin/main by 2 commits: pull first, or pass --allow-stale' });
     commitFile(r.work, 'jobs/local.yaml', 'templates: [T]\n');
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'diverged from origin/main (2 commits behind, 1 ahead): pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'the definitions have diverged from origin/main (2 commits behind, 1 ahead): pull first, or pass --allow-stale' });
     git(r.work, 'pull', '--quiet', '--no-rebase', '--no-edit', 'origin', 'main');
     expect((await checkUpstream(path.join(r.work, 'jobs'))).status).toBe('current'); // ahead is fine
   });
@@ -181,7 +181,25 @@ describe('upstream check', () => {
     git(r.work, 'push', '--quiet', '-u', 'origin', 'feature');
     expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
     git(r.work, 'push', '--quiet', 'origin', '--delete', 'feature');
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: 'origin/feature no longer exists on the remote: cannot check that the definitions are current; pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: 'origin/feature no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has, or pass --allow-stale' });
+  });
+
+  it("a branch with an upstream of its own must also contain the remote's default branch (finding 9)", async () => {
+    const r = remoteWithClone('up-feature');
+    const other = r.clone('up-feature-other');
+    git(r.work, 'checkout', '--quiet', '-b', 'feature');
+    git(r.work, 'push', '--quiet', '-u', 'origin', 'feature');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
+    // main moves on after the branch point
+    commitFile(other, 'jobs/extra.yaml', 'templates: [T]\n');
+    git(other, 'push', '--quiet', 'origin', 'main');
+    const unfetched = await checkUpstream(path.join(r.work, 'jobs'));
+    expect(unfetched.status === 'stale' && unfetched.message).toMatch(/^the definitions do not contain origin\/main \(the remote's default branch\): its head [0-9a-f]{7} is not in this checkout: fetch, then merge origin\/main into this branch first \(or sync from origin\/main\), or pass --allow-stale$/);
+    git(r.work, 'fetch', '--quiet');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: "the definitions lack 1 commit of origin/main (the remote's default branch): merge origin/main into this branch first (or sync from origin/main), or pass --allow-stale" });
+    git(r.work, 'merge', '--quiet', '--no-edit', 'origin/main');
+    git(r.work, 'push', '--quiet');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
   });
 
   it('a detached checkout (CI) compares with the remote default branch', async () => {
@@ -192,7 +210,7 @@ describe('upstream check', () => {
     git(r.work, 'checkout', '--quiet', '--detach', 'HEAD');
     expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/main' });
     git(r.work, 'checkout', '--quiet', '--detach', first);
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toMatchObject({ status: 'stale', message: 'behind origin/main by 1 commit: pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toMatchObject({ status: 'stale', message: 'the definitions are behind origin/main by 1 commit: pull first, or pass --allow-stale' });
   });
 
   it('an unreachable remote holds deletions (unknown), and its URL credentials never show', async () => {

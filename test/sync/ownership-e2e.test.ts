@@ -189,6 +189,40 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toEqual(['pay-CI-build-trunk']);
   });
 
+  it("5b (break-it A, finding 9): a pushed feature branch holds deletions of what the remote's default branch added since; merged, it deletes nothing of it", async () => {
+    const r = definitionsRepo('case5b', { pay: project('a'), web: project('b'), ops: project('c') });
+    const feature = r.clone('feature');
+    git(feature, 'switch', '--quiet', '-c', 'feature');
+    git(feature, 'push', '--quiet', '-u', 'origin', 'feature');
+    // main gets a new project after the branch point, and the master job syncs it
+    writeFileSync(path.join(r.work, 'jobs', 'extra.yaml'), project('e'));
+    commit(r.work, 'extra');
+    expect((await cli(r.work, ['sync'])).code).toBe(0);
+    // someone syncs from the feature branch (its own upstream, current): extra is not deleted
+    writeFileSync(path.join(feature, 'jobs', 'pay.yaml'), project('a-feature'));
+    commit(feature, 'pay on the branch', false);
+    git(feature, 'push', '--quiet');
+    const fromBranch = await cli(feature, ['sync']);
+    expect(fromBranch.code).toBe(1);
+    expect(out(fromBranch)).toMatch(/deletions held: the definitions do not contain origin\/main \(the remote's default branch\): its head [0-9a-f]{7} is not in this checkout: fetch, then merge origin\/main into this branch first \(or sync from origin\/main\), or pass --allow-stale/);
+    expect(fromBranch.stdout).toMatch(/\. keep\s+extra-CI-build-trunk\s+\(not deleted: the definitions are not current/);
+    expect(fromBranch.stdout).toMatch(/~ update\s+pay-CI-build-trunk/);
+    expect(await names()).toContain('extra-CI-build-trunk');
+    git(feature, 'fetch', '--quiet');
+    expect(out(await cli(feature, ['plan']))).toContain("deletions held: the definitions lack 1 commit of origin/main (the remote's default branch): merge origin/main into this branch first (or sync from origin/main), or pass --allow-stale");
+    git(feature, 'merge', '--quiet', '--no-edit', 'origin/main');
+    git(feature, 'push', '--quiet');
+    const merged = await cli(feature, ['sync']);
+    expect(merged.code).toBe(0);
+    expect(await names()).toEqual(['extra-CI-build-trunk', 'ops-CI-build-trunk', 'pay-CI-build-trunk', 'web-CI-build-trunk']);
+    // the branch deleted on the remote: one whole sentence says so
+    git(feature, 'push', '--quiet', 'origin', '--delete', 'feature');
+    rmSync(path.join(feature, 'jobs', 'web.yaml'));
+    commit(feature, 'drop web', false);
+    const gone = await cli(feature, ['plan']);
+    expect(out(gone)).toContain('deletions held: origin/feature no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has, or pass --allow-stale');
+  });
+
   it('5: a checkout behind its upstream holds deletions (creates and updates still go), exit 1; pulled, it converges', async () => {
     const r = definitionsRepo('case5', { pay: project('a'), web: project('b'), ops: project('c') });
     const other = r.clone('other');
@@ -209,7 +243,7 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toContain('new-CI-build-trunk');
     git(r.work, 'fetch', '--quiet');
     const fetched = await cli(r.work, ['plan']);
-    expect(out(fetched)).toContain('deletions held: the definitions are diverged from origin/main (1 commit behind, 1 ahead): pull first, or pass --allow-stale');
+    expect(out(fetched)).toContain('deletions held: the definitions have diverged from origin/main (1 commit behind, 1 ahead): pull first, or pass --allow-stale');
     // an unreachable remote holds them too (exit 3: a git failure); same URL, so the same owner
     renameSync(r.bare, `${r.bare}.away`);
     const unreachable = await cli(r.work, ['sync']);
