@@ -20,6 +20,7 @@ import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
+import { neverDefined, neverDefinedProblem } from './rules/project-history.js';
 import { describeHeld, describeViews, folderAdditions, folderContents, heldViews } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
@@ -86,6 +87,12 @@ export interface PlanInput {
    * All view holds its folder.
    */
   folderViewConfigs?: ReadonlyMap<string, string>;
+  /**
+   * Projects the definitions' git history ever had (src/sync/project-history.ts): a managed job of a
+   * project missing from the definitions and from this history is held, not deleted
+   * (./rules/project-history.ts). Undefined: not known (no git, a shallow clone, `--allow-stale`).
+   */
+  projectHistory?: ReadonlySet<string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
   holdDeletions?: string;
   options?: PlanOptions;
@@ -449,6 +456,7 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- deletions (and branch teardown) of managed jobs that leave and are not moved
   const heldBranchProjects = new Map<string, string>();
+  const neverDefinedProjects = new Map<string, string>();
   /** Deletions of folder-type items: decided last, when it is known what else goes (./rules/folder-contents.ts). */
   const folderTypeDeletes: Array<{ c: ClassifiedItem & { marker: Marker }; change: Change }> = [];
   const pushLeaving = (c: ClassifiedItem & { marker: Marker }, change: Change): void => {
@@ -477,6 +485,12 @@ export function makePlan(input: PlanInput): Plan {
       continue;
     }
     const replacement = createdById.get(identity);
+    const notHere = desiredProjects.has(project) ? undefined : neverDefined(project, input.projectHistory);
+    if (notHere !== undefined) {
+      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: ${notHere}` });
+      if (!neverDefinedProjects.has(project)) neverDefinedProjects.set(project, notHere);
+      continue;
+    }
     if (m.branch !== undefined) {
       const scope = input.branchScopes ? input.branchScopes[project] : undefined;
       if (!input.branchScopes) {
@@ -536,6 +550,7 @@ export function makePlan(input: PlanInput): Plan {
       pushLeaving(c, d);
     }
   }
+  for (const [project, why] of neverDefinedProjects) problems.push(neverDefinedProblem(project, why));
   for (const [project, why] of heldBranchProjects) {
     // a name collision was reported where it was found (src/branches/expand-branch-jobs.ts), with its fix
     if (input.branchScopes?.[project]?.collision !== undefined) continue;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configuredOwner, normaliseRemoteUrl, resolveOwner } from '../../src/sync/owner-id.js';
 import { checkUpstream } from '../../src/sync/upstream-check.js';
+import { projectHistory } from '../../src/sync/project-history.js';
 import { git } from '../form/git-fixtures.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-owner-'));
@@ -230,5 +231,28 @@ describe('upstream check', () => {
     git(root, 'init', '--quiet', lonely);
     mkdirSync(path.join(lonely, 'jobs'));
     expect(await checkUpstream(path.join(lonely, 'jobs'))).toEqual({ status: 'no-upstream', why: 'the repository has no remote' });
+  });
+});
+
+describe('project history (finding 14)', () => {
+  it('the definition files any commit of HEAD had, by project name; none for plain directories and shallow clones', async () => {
+    const r = remoteWithClone('hist');
+    commitFile(r.work, 'jobs/b.yaml', 'templates: [T]\n');
+    commitFile(r.work, 'jobs/_defaults.yaml', 'tokens: {}\n');
+    commitFile(r.work, 'other/c.yaml', 'x: 1\n');
+    git(r.work, 'rm', '--quiet', 'jobs/b.yaml');
+    git(r.work, 'commit', '--quiet', '-m', 'b goes');
+    expect([...(await projectHistory(path.join(r.work, 'jobs')))!].sort()).toEqual(['a', 'b']);
+    // an uncommitted definition is not history
+    writeFileSync(path.join(r.work, 'jobs', 'new.yaml'), 'templates: [T]\n');
+    expect([...(await projectHistory(path.join(r.work, 'jobs')))!].sort()).toEqual(['a', 'b']);
+    const plain = path.join(root, 'hist-plain');
+    mkdirSync(path.join(plain, 'jobs'), { recursive: true });
+    expect(await projectHistory(path.join(plain, 'jobs'))).toBeUndefined();
+    git(r.work, 'push', '--quiet', 'origin', 'main');
+    const shallow = path.join(root, 'hist-shallow');
+    git(root, 'clone', '--quiet', '--depth', '1', `file://${r.bare}`, shallow);
+    expect(git(shallow, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+    expect(await projectHistory(path.join(shallow, 'jobs'))).toBeUndefined();
   });
 });

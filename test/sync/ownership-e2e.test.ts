@@ -318,6 +318,40 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toEqual(['legacy-build', 'pay-CI-build-trunk']);
     expect(readFileSync(path.join(r.work, 'jobs', 'legacy-build.yaml'), 'utf8')).toContain('template');
   });
+
+  it('7b (break-it A, finding 14): until the import commit is pushed, the master job (a current clone) holds the adopted jobs instead of deleting them; a project really removed still goes', async () => {
+    const r = definitionsRepo('case7b', { pay: project('a'), web: project('b'), ops: project('c') });
+    const master = r.clone('master');
+    expect((await cli(r.work, ['sync'])).code).toBe(0);
+    const hand = '<?xml version="1.1" encoding="UTF-8"?>\n<project>\n  <description>made by hand</description>\n  <builders/>\n</project>\n';
+    await api.createJob('legacy-api', hand);
+    expect((await cli(r.work, ['import', '--match', 'legacy-*', '--adopt'])).code).toBe(0);
+    expect(parseMarker(readDescription(await api.getConfig('legacy-api')))).toMatchObject({ project: 'legacy-api' });
+    // the master job syncs its clone of origin/main (current; the import commit is not pushed yet)
+    const early = await cli(master, ['sync']);
+    expect(early.code).toBe(1);
+    expect(early.stdout).toMatch(/\. keep\s+legacy-api\s+\(not deleted: project legacy-api was never in these definitions \(no commit of this checkout has it\): its jobs were made or adopted from a commit that is not here\)/);
+    expect(out(early)).toContain('deletions held: project legacy-api was never in these definitions (no commit of this checkout has it): its jobs were made or adopted from a commit that is not here: push that commit (or pull it), or pass --allow-stale to delete them');
+    expect(out(early)).not.toContain('no longer in the definitions');
+    expect(await names()).toContain('legacy-api');
+    // pushed and pulled: the job is managed from the definitions
+    git(r.work, 'push', '--quiet', 'origin', 'HEAD:main');
+    git(master, 'pull', '--quiet', '--no-rebase', '--no-edit', 'origin', 'main');
+    const later = await cli(master, ['sync']);
+    expect(later.code).toBe(0);
+    expect(await names()).toEqual(['legacy-api', 'ops-CI-build-trunk', 'pay-CI-build-trunk', 'web-CI-build-trunk']);
+    // a project removed in a commit was in the definitions: its jobs go as always
+    rmSync(path.join(master, 'jobs', 'web.yaml'));
+    commit(master, 'web goes');
+    const removed = await cli(master, ['sync']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/- delete\s+web-CI-build-trunk\s+\(project web is no longer in the definitions\)/);
+    // a job of a project that never was here, with --allow-stale: deleted
+    await api.createJob('stray-CI-build-trunk', (await api.getConfig('ops-CI-build-trunk')).replace(/name=ops%2DCI%2Dbuild%2Dtrunk project=ops/, 'name=stray%2DCI%2Dbuild%2Dtrunk project=stray'));
+    expect((await cli(master, ['sync'])).code).toBe(1);
+    expect((await cli(master, ['sync', '--allow-stale'])).code).toBe(0);
+    expect(await names()).toEqual(['legacy-api', 'ops-CI-build-trunk', 'pay-CI-build-trunk']);
+  });
 });
 
 describe('moves that stop half-way', () => {
