@@ -11,6 +11,7 @@ export const REASON_CODES = {
   'new-job': 'not in Jenkins: created {project, template}',
   'new-branch-job': 'a new branch of the project: created {project, template, branch}',
   'up-to-date': 'the live item is what the definitions make',
+  'up-to-date-disabled-by-hand': 'the live item is what the definitions make; a person disabled it in Jenkins: kept disabled',
   'config-changed': 'the rendered config changed {project, template}',
   'source-changed': 'now made by another project or template {project, template, wasProject, wasTemplate}',
   'branch-changed': 'the branch recorded in the marker changed {branch}',
@@ -35,6 +36,7 @@ export const REASON_CODES = {
   'branch-job-in-the-way': 'a branch job and a job of the definitions want one name: the one in Jenkins keeps it, with its builds {branch?, project?, template?}',
   // leaving: removed from the definitions (a cause) and what happens to it
   'project-removed': 'the project is no longer in the definitions {project}',
+  'project-never-defined': 'not deleted: the project is not in the definitions and never was in their git history (made or adopted from a commit not here) {project}',
   'template-unused': 'the project no longer uses the template {project, template}',
   'branch-jobs-stopped': 'the project no longer makes branch jobs {project}',
   'second-job': 'a second job of the same project and template: the definitions make that job at another name {project, template, branch?, as}',

@@ -254,6 +254,8 @@ export function makePlan(input: PlanInput): Plan {
    * selects it decides, never a filtered one that sees only one of the two names.
    */
   const outOfScopeIds = new Map<string, string>();
+  /** Managed jobs the definitions want enabled that a person disabled in Jenkins (kept disabled, reported). */
+  const handDisabled: string[] = [];
   /** `--adopt` candidates, decided once moves are known (a move's destination is never adopted). */
   const adoptable: Array<{ job: DesiredJob; o: ClassifiedItem }> = [];
   for (const job of input.desired.jobs) {
@@ -341,10 +343,13 @@ export function makePlan(input: PlanInput): Plan {
       const matches = input.verifiedConfigs?.get(o.item.fullName) ?? verifyJob(job, owner, o.item.fullName, input.observedConfigs?.get(o.item.fullName));
       if (matches === false) (reason = 'edited in Jenkins (drift found by --verify)'), (why = { code: 'drift' });
     }
+    // a person disabled it in Jenkins (not jobsmith: no gone=, not the definition): it stays disabled, and the plan says so
+    const byHand = o.item.disabled && !job.disabled && m.gone === undefined && !templateDisables(job);
+    if (byHand) handDisabled.push(o.item.fullName);
     if (reason !== undefined) {
       changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, ...why, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
-      changes.push({ ...base, kind: 'unchanged', reason: 'up to date', code: 'up-to-date' });
+      changes.push(byHand ? { ...base, kind: 'unchanged', reason: 'up to date; disabled in Jenkins by a person: kept disabled', code: 'up-to-date-disabled-by-hand' } : { ...base, kind: 'unchanged', reason: 'up to date', code: 'up-to-date' });
     }
     const enabling = enableOrDisable(job, o.item.disabled, m.gone, reason !== undefined);
     if (enabling) changes.push({ ...base, ...enabling });
@@ -487,7 +492,7 @@ export function makePlan(input: PlanInput): Plan {
     const replacement = createdById.get(identity);
     const notHere = desiredProjects.has(project) ? undefined : neverDefined(project, input.projectHistory);
     if (notHere !== undefined) {
-      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: ${notHere}` });
+      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: ${notHere}`, code: 'project-never-defined', params: { project } });
       if (!neverDefinedProjects.has(project)) neverDefinedProjects.set(project, notHere);
       continue;
     }
@@ -640,6 +645,10 @@ export function makePlan(input: PlanInput): Plan {
       if (copyLines.length < LISTED_COPIES) copyLines.push(`${c.item.fullName}: copy of ${c.marker!.name}, not managed (or renamed or moved in Jenkins: jobsmith never changes or deletes it; \`jobsmith import --adopt\` takes it over)`);
     }
   }
+  for (const name of handDisabled.slice(0, LISTED_COPIES)) {
+    problems.push({ severity: 'warning', category: 'notice', code: 'disabled-by-hand', message: `${name}: disabled in Jenkins (not by jobsmith): kept disabled; enable it in Jenkins to build it again` });
+  }
+  if (handDisabled.length > LISTED_COPIES) problems.push({ severity: 'warning', category: 'notice', code: 'disabled-by-hand', message: `... and ${handDisabled.length - LISTED_COPIES} more jobs disabled in Jenkins, kept disabled` });
   for (const line of copyLines) problems.push({ severity: 'warning', category: 'notice', code: 'copy-not-managed', message: line });
   if (ownership.copies > copyLines.length) problems.push({ severity: 'warning', category: 'notice', code: 'copy-not-managed', message: `... and ${ownership.copies - copyLines.length} more such copies` });
   if (ownership.otherOwners > 0) {
