@@ -119,7 +119,7 @@ export async function applySavedPlan(
   const checked = recheckPlan({ plan, fresh, owner, flags });
   if (checked.reasons.length > 0) {
     // deletions held now because the definitions are not current: say so first
-    const held = plan.changes.some(isDestructive) ? fresh.problems.filter((p) => p.code === 'stale-definitions' || p.code === 'upstream-unknown') : [];
+    const held = plan.changes.some(isDestructive) ? fresh.problems.filter((p) => p.code === 'stale-definitions' || p.code === 'upstream-unknown' || p.code === 'project-never-defined') : [];
     return { status: 'refused', reasons: [...held.map((p) => p.message), ...checked.reasons], external: held.some((p) => p.category === 'external') };
   }
   const toApply: Plan = { ...fresh, changes: checked.changes, refused: false, summary: summaryOf(checked.changes) };
