@@ -291,6 +291,29 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toEqual(['ops-CI-build-trunk', 'ops2-CI-build-trunk', 'pay-CI-build-trunk', 'web-CI-build-trunk']);
   });
 
+  it("6b (break-it A, finding 15): a --config file of connection settings keeps the owner written beside the definitions; a quoted owner: key is read", async () => {
+    const r = definitionsRepo('case6b', { pay: project('a'), web: project('b') });
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'owner: team-a\n');
+    commit(r.work, 'owner');
+    expect((await cli(r.work, ['sync'])).code).toBe(0);
+    expect(parseMarker(readDescription(await api.getConfig('pay-CI-build-trunk')))).toMatchObject({ owner: 'team-a' });
+    const conn = path.join(root, `conn-${n}.yaml`);
+    writeFileSync(conn, 'jenkins:\n  timeout: 30\n');
+    const withConfig = await cli(r.work, ['plan', '--config', conn]);
+    expect(withConfig.code).toBe(0);
+    expect(withConfig.stdout).toContain('No changes');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), '"owner": team-a\n');
+    commit(r.work, 'owner, quoted');
+    const quoted = await cli(r.work, ['plan']);
+    expect(quoted.code).toBe(0);
+    expect(quoted.stdout).toContain('No changes');
+    // a --config file with another owner still wins, and says so
+    writeFileSync(conn, 'owner: team-b\n');
+    const other = await cli(r.work, ['plan', '--config', conn]);
+    expect(out(other)).toContain(`owner team-b here overrides owner team-a in jobsmith.yaml beside the definitions`);
+    expect(other.code).toBe(1); // team-b's run finds team-a's jobs at its names: conflicts
+  });
+
   it('7: import --adopt refuses over uncommitted work, else commits the definitions it writes before adopting', async () => {
     const r = definitionsRepo('case7', { pay: project('a') });
     expect((await cli(r.work, ['sync'])).code).toBe(0);
