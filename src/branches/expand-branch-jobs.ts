@@ -120,6 +120,8 @@ export interface ExpandInput {
   otherJobNames?: Iterable<string>;
 }
 
+const DEFINITIONS_JOB = 'a job of the definitions';
+
 export function expandBranchJobs(input: ExpandInput): BranchExpansion {
   const jobs: DesiredJob[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -127,7 +129,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
   const scopes: Record<string, BranchScope> = {};
   const existing = existingBranchJobs(input.observed);
   const taken = new Map<string, string>();
-  for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), `a job of the definitions`);
+  for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), DEFINITIONS_JOB);
 
   for (const p of input.projects) {
     const keepDays = p.branches.keep_days ?? DEFAULT_BRANCH_KEEP_DAYS;
@@ -171,7 +173,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     const projectJobs: DesiredJob[] = [];
     const projectDiags: Diagnostic[] = [];
     const mine = new Map<string, string>();
-    let collision: string | undefined;
+    let collision: { detail: string; with: 'definitions' | 'branches' } | undefined;
     const repoValue = repoTokenValue(p.branches.repo);
     for (const branch of kept) {
       const values: BranchTokens = { 'BRANCH.NAME': branch, 'BRANCH.SLUG': branchSlug(branch), 'BRANCH.REPO': repoValue };
@@ -182,15 +184,20 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
         const job: DesiredJob = { ...r.job, branch };
         const key = job.fullName.toLowerCase();
         const clash = mine.get(key) ?? taken.get(key);
-        if (clash !== undefined && collision === undefined) collision = `${job.fullName}: branch ${branch} and ${clash} get the same job name`;
+        if (clash !== undefined && collision === undefined) {
+          collision = clash === DEFINITIONS_JOB ? { detail: `${job.fullName}: branch ${branch} and a job of the definitions get the same job name`, with: 'definitions' } : { detail: `${job.fullName}: branch ${branch} and ${clash} get the same job name`, with: 'branches' };
+        }
         mine.set(key, `branch ${branch}`);
         projectJobs.push(job);
       }
     }
     if (collision !== undefined) {
-      // fail closed for this project only: a crafted branch name must not take over or retire other jobs
-      scopes[p.project] = { status: 'failed', keepDays, detail: collision, listed: listing.branches.length };
-      problems.push({ severity: 'error', category: 'external', code: 'branch-name-collision', project: p.project, message: `project ${p.project}: ${collision}; its branch jobs are left as they are` });
+      // fail closed for this project only: a crafted branch name must not take over or retire other
+      // jobs. A clash with a job of the definitions is theirs to fix (input); one between branches is
+      // the branch names' (external, as a listing that cannot be used).
+      scopes[p.project] = { status: 'failed', keepDays, detail: collision.detail, listed: listing.branches.length, collision: collision.with };
+      const fix = collision.with === 'definitions' ? ': give that job of the definitions another name (job:)' : '';
+      problems.push({ severity: 'error', category: collision.with === 'definitions' ? 'input' : 'external', code: 'branch-name-collision', project: p.project, message: `project ${p.project}: ${collision.detail}${fix}; its branch jobs are left as they are` });
       continue;
     }
     diagnostics.push(...projectDiags);

@@ -100,3 +100,6 @@ export function jenkinsOwnedParts(rootElement: string): ReadonlySet<string> {
   if (isViewRoot(rootElement)) return VIEW_PARTS;
   return new Set(isFolderRoot(rootElement) ? [...ALWAYS_JENKINS_OWNED, ...FOLDER_VIEW_PARTS] : ALWAYS_JENKINS_OWNED);
 }
+
+/** What Jenkins owns in any item's config (jobs and folder-type items alike), for comparing a config whose type is not known. */
+export const ITEM_JENKINS_OWNED_PARTS: ReadonlySet<string> = new Set([...ALWAYS_JENKINS_OWNED, ...FOLDER_VIEW_PARTS]);

@@ -20,7 +20,8 @@ import { formatMarker, type Marker } from './marker.js';
 import { decideGoneBranch, type BranchScope } from './rules/branch-grace.js';
 import { archiveFirst } from './rules/archive-first.js';
 import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
-import { describeHeld, folderContents } from './rules/folder-contents.js';
+import { neverDefined, neverDefinedProblem } from './rules/project-history.js';
+import { describeHeld, describeViews, folderAdditions, folderContents, heldViews } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
 import { claimFor, claimLeftover, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
@@ -28,7 +29,7 @@ import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from '.
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
 import { matchesRenderedWithMarker } from './same-job-config.js';
-import { planViews } from './plan-views.js';
+import { planViews, viewKey } from './plan-views.js';
 import { planTemplateViews } from './plan-template-views.js';
 import { asideName } from './aside-name.js';
 
@@ -79,6 +80,25 @@ export interface PlanInput {
   verifiedConfigs?: ReadonlyMap<string, boolean>;
   /** `--verify`: configs of this owner's template views (view key `folder/name` → config.xml). */
   observedViewConfigs?: ReadonlyMap<string, string>;
+  /**
+   * Configs of the folders jobsmith made that the definitions no longer want (full name →
+   * config.xml, read by plan-sync): one a person configured since (./rules/folder-contents.ts
+   * folderAdditions) is not deleted. A folder whose config was not read is judged by its contents only.
+   */
+  observedFolderConfigs?: ReadonlyMap<string, string>;
+  /**
+   * Configs of the views in those folders (and in folder-type items that leave), view key → config:
+   * a list view that is exactly what jobsmith writes for a definition's `view:` (its name and jobs
+   * aside) does not hold its folder; any other view does. When not given, every view but Jenkins'
+   * All view holds its folder.
+   */
+  folderViewConfigs?: ReadonlyMap<string, string>;
+  /**
+   * Projects the definitions' git history ever had (src/sync/project-history.ts): a managed job of a
+   * project missing from the definitions and from this history is held, not deleted
+   * (./rules/project-history.ts). Undefined: not known (no git, a shallow clone, `--allow-stale`).
+   */
+  projectHistory?: ReadonlySet<string>;
   /** Fail closed: when set (e.g. "the definitions have errors"), nothing is deleted, retired or moved. */
   holdDeletions?: string;
   options?: PlanOptions;
@@ -168,7 +188,10 @@ export function makePlan(input: PlanInput): Plan {
   const desiredProjects = new Set<string>();
   const projectsWithBranchJobs = new Set<string>();
   const desiredByLower = new Map<string, DesiredJob>();
+  /** Identity (project, template, branch) → the desired job's full name. */
+  const desiredIdName = new Map<string, string>();
   for (const job of input.desired.jobs) {
+    desiredIdName.set(jobIdentity(job), job.fullName);
     desiredNames.add(job.fullName);
     desiredLower.add(job.fullName.toLowerCase());
     desiredByLower.set(job.fullName.toLowerCase(), job);
@@ -240,13 +263,17 @@ export function makePlan(input: PlanInput): Plan {
   const blocked = new Map<string, string>();
   /**
    * Identities of desired jobs outside `--only`: a managed job of that identity elsewhere is that
-   * job's business (moving there, or replaced by it, or held because its name is taken); the run
-   * that includes it decides, not a filtered one (filters only narrow).
+   * job's business (moving there, replaced by it, or held because its name is taken); the run that
+   * selects it decides, never a filtered one that sees only one of the two names.
    */
-  const outOfScopeIds = new Set<string>();
+  const outOfScopeIds = new Map<string, string>();
+  /** Managed jobs the definitions want enabled that a person disabled in Jenkins (kept disabled, reported). */
+  const handDisabled: string[] = [];
+  /** `--adopt` candidates, decided once moves are known (a move's destination is never adopted). */
+  const adoptable: Array<{ job: DesiredJob; o: ClassifiedItem }> = [];
   for (const job of input.desired.jobs) {
     if (!inScope(job.fullName, job.project)) {
-      outOfScopeIds.add(jobIdentity(job));
+      outOfScopeIds.set(jobIdentity(job), job.fullName);
       continue;
     }
     const base = jobBase(job);
@@ -281,7 +308,7 @@ export function makePlan(input: PlanInput): Plan {
         problems.push({ severity: 'warning', category: 'notice', code: 'adopt-type-differs', message: `${job.fullName}: not adopted: it is a ${o.item.className} and the template makes another type; delete it in Jenkins (or rename it) to let jobsmith create it` });
         blocked.set(jobIdentity(job), job.fullName);
       } else if (opts.adopt) {
-        changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, code: 'adopted', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what }, config: pushedJobConfig(job, owner, o.item.fullName) });
+        adoptable.push({ job, o });
       } else {
         const kindOf = o.ownership === 'unmanaged' ? 'an unmanaged job has this name' : `a job has this name, but ${what}`;
         changes.push({ ...base, kind: 'conflict', reason: `${kindOf} (not touched; --adopt takes it over)`, code: 'not-managed', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what } });
@@ -291,6 +318,16 @@ export function makePlan(input: PlanInput): Plan {
       continue;
     }
     const m = o.marker;
+    if ((m.branch === undefined) !== (job.branch === undefined)) {
+      // a branch job and a job of the definitions are two jobs: one is never re-rendered as the other
+      // (its builds would change hands); the one that has the name keeps it
+      const holder = m.branch !== undefined ? `the job of branch ${m.branch} of project ${m.project}` : `a job of ${m.project} / ${m.template} that is not a branch job`;
+      const fix = job.branch === undefined ? 'give it another name (job:)' : `delete or rename ${o.item.fullName} in Jenkins`;
+      changes.push({ ...base, kind: 'conflict', reason: `${holder} has this name; not taken over (its builds are its own)`, code: 'branch-job-in-the-way', params: m.branch !== undefined ? { branch: m.branch } : { project: m.project ?? '', template: m.template ?? '' } });
+      problems.push({ severity: 'error', category: 'input', code: 'branch-job-conflict', project: job.project, message: `${job.fullName}: ${holder} has this name, so ${job.branch !== undefined ? `the job of branch ${job.branch}` : `this job of ${job.project} / ${job.template}`} is not made: ${fix}` });
+      blocked.set(jobIdentity(job), job.fullName);
+      continue;
+    }
     if (typeChanges(job.rootElement, o.item.className)) {
       const contents = o.item.isFolder ? folderContents(o.item, input.observed.items, new Set(), input.observed.views) : undefined;
       if (o.item.building || contents?.building) {
@@ -333,23 +370,42 @@ export function makePlan(input: PlanInput): Plan {
       const matches = input.verifiedConfigs?.get(o.item.fullName) ?? verifyJob(job, owner, o.item.fullName, input.observedConfigs?.get(o.item.fullName));
       if (matches === false) (reason = 'edited in Jenkins (drift found by --verify)'), (why = { code: 'drift' });
     }
+    // a person disabled it in Jenkins (not jobsmith: no gone=, not the definition): it stays disabled, and the plan says so
+    const byHand = o.item.disabled && !job.disabled && m.gone === undefined && !templateDisables(job);
+    if (byHand) handDisabled.push(o.item.fullName);
     if (reason !== undefined) {
       changes.push({ ...base, kind: 'update', previousHash: m.hash, reason, ...why, config: pushedJobConfig(job, owner, o.item.fullName) });
     } else {
-      changes.push({ ...base, kind: 'unchanged', reason: 'up to date', code: 'up-to-date' });
+      changes.push(byHand ? { ...base, kind: 'unchanged', reason: 'up to date; disabled in Jenkins by a person: kept disabled', code: 'up-to-date-disabled-by-hand' } : { ...base, kind: 'unchanged', reason: 'up to date', code: 'up-to-date' });
     }
     const enabling = enableOrDisable(job, o.item.disabled, m.gone, reason !== undefined);
     if (enabling) changes.push({ ...base, ...enabling });
   }
 
-  // ---- managed jobs no longer desired where they are
-  const leaving: Array<ClassifiedItem & { marker: Marker }> = [];
+  // ---- managed jobs no longer desired where they are (in scope or not: a move is never split)
+  const leavingAll: Array<ClassifiedItem & { marker: Marker }> = [];
   for (const c of managedJobs) {
     const name = c.item.fullName;
     if (desiredNames.has(name) || desiredLower.has(name.toLowerCase())) continue;
-    if (!inScope(name, c.marker.project)) continue; // filters never widen deletions
-    if (outOfScopeIds.has(jobIdentity(c.marker))) continue;
-    leaving.push(c);
+    leavingAll.push(c);
+  }
+  const leavingIds = new Set(leavingAll.map((c) => jobIdentity(c.marker)));
+
+  // ---- --adopt: an item at a desired name is taken over, unless a managed job of the same identity
+  // would move there (taking over the item would make the move a copy + delete of the original)
+  for (const { job, o } of adoptable) {
+    const base = jobBase(job);
+    const what = describeOwnership(o);
+    const identity = jobIdentity(job);
+    if (leavingIds.has(identity)) {
+      const src = leavingAll.find((c) => jobIdentity(c.marker) === identity)!.item.fullName;
+      const holder = o.ownership === 'unmanaged' ? 'an unmanaged job' : o.ownership === 'displaced' ? `a copy of ${o.marker!.name}` : 'a job';
+      changes.push({ ...base, kind: 'conflict', reason: `${holder} has this name, where ${src} moves to; not taken over by --adopt (that would lose ${src}'s builds): delete or rename it, then sync`, code: 'move-target-taken', params: { from: src, ownership: o.ownership } });
+      problems.push({ severity: 'error', category: 'input', code: 'move-target-taken', project: job.project, message: `${job.fullName}: ${holder} holds the name ${src} moves to; the move is held and --adopt does not take it over (delete or rename ${job.fullName}, then sync)` });
+      blocked.set(identity, job.fullName);
+      continue;
+    }
+    changes.push({ ...base, kind: 'adopt', reason: o.ownership === 'unmanaged' ? 'unmanaged job taken over (--adopt)' : `taken over (--adopt); ${what}`, code: 'adopted', params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : what }, config: pushedJobConfig(job, owner, o.item.fullName) });
   }
 
   // ---- moves: one leaving job and one missing job of the same project, template and branch
@@ -359,7 +415,7 @@ export function makePlan(input: PlanInput): Plan {
     missingById.set(k, [...(missingById.get(k) ?? []), j]);
   }
   const leavingById = new Map<string, Array<ClassifiedItem & { marker: Marker }>>();
-  for (const c of leaving) {
+  for (const c of leavingAll) {
     const k = jobIdentity(c.marker);
     leavingById.set(k, [...(leavingById.get(k) ?? []), c]);
   }
@@ -432,6 +488,7 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- deletions (and branch teardown) of managed jobs that leave and are not moved
   const heldBranchProjects = new Map<string, string>();
+  const neverDefinedProjects = new Map<string, string>();
   /** Deletions of folder-type items: decided last, when it is known what else goes (./rules/folder-contents.ts). */
   const folderTypeDeletes: Array<{ c: ClassifiedItem & { marker: Marker }; change: Change }> = [];
   const pushLeaving = (c: ClassifiedItem & { marker: Marker }, change: Change): void => {
@@ -440,18 +497,32 @@ export function makePlan(input: PlanInput): Plan {
     else if (change.kind === 'disable') changes.push({ ...change, kind: 'keep', reason: `${change.reason.replace(/ \(--removed disable\)$/, '')} (a folder cannot be disabled: kept)`, code: 'folder-cannot-disable', params: { cause: change.params?.cause ?? causeOf(change) } });
     else changes.push(change);
   };
-  for (const c of leaving) {
+  for (const c of leavingAll) {
     if (pairedSources.has(c.item.fullName)) continue;
     const m = c.marker;
+    if (!inScope(c.item.fullName, m.project)) continue; // filters never widen deletions
     const base = markerBase(c);
     const project = m.project ?? '';
     const identity = jobIdentity(m);
+    const elsewhere = outOfScopeIds.get(identity);
+    if (elsewhere !== undefined) {
+      // the same job is wanted at a name this filtered run does not select: moving it, replacing it or
+      // holding it is for the run that selects both names (a filter never splits a move)
+      changes.push({ ...base, kind: 'keep', reason: `the definitions want this job as ${elsewhere}, which --only does not select: left for a run that selects both names (a filter never splits a move)`, code: 'left-for-unfiltered-run', params: { wantedAs: elsewhere } });
+      continue;
+    }
     const blocker = blocked.get(identity);
     if (blocker !== undefined) {
       pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: the job that replaces it, ${blocker}, cannot be made (its name is taken)`, code: 'replacement-blocked', params: { by: blocker } });
       continue;
     }
     const replacement = createdById.get(identity);
+    const notHere = desiredProjects.has(project) ? undefined : neverDefined(project, input.projectHistory);
+    if (notHere !== undefined) {
+      pushLeaving(c, { ...base, kind: 'keep', reason: `not deleted: ${notHere}`, code: 'project-never-defined', params: { project } });
+      if (!neverDefinedProjects.has(project)) neverDefinedProjects.set(project, notHere);
+      continue;
+    }
     if (m.branch !== undefined) {
       const scope = input.branchScopes ? input.branchScopes[project] : undefined;
       if (!input.branchScopes) {
@@ -483,7 +554,9 @@ export function makePlan(input: PlanInput): Plan {
         ? `replaced by ${replacement}, same project ${project} and template ${m.template} (${unpaired.get(identity) ?? 'not moved'})`
         : !desiredProjects.has(project)
           ? `project ${project} is no longer in the definitions`
-          : m.branch !== undefined
+          : desiredIdName.has(identity)
+            ? `a second job of ${project} / ${m.template}${m.branch !== undefined ? ` (branch ${m.branch})` : ''}: the definitions make it as ${desiredIdName.get(identity)}`
+            : m.branch !== undefined
             ? `project ${project} no longer makes branch jobs`
             : `template ${m.template} is no longer used by project ${project}`;
     const cause: ReasonRef =
@@ -493,7 +566,9 @@ export function makePlan(input: PlanInput): Plan {
         ? { code: 'replaced-elsewhere', params: { project, template: m.template ?? '', by: replacement, detail: unpaired.get(identity) ?? 'not moved' } }
         : !desiredProjects.has(project)
           ? { code: 'project-removed', params: { project } }
-          : m.branch !== undefined
+          : desiredIdName.has(identity)
+            ? { code: 'second-job', params: { project, template: m.template ?? '', ...(m.branch !== undefined ? { branch: m.branch } : {}), as: desiredIdName.get(identity)! } }
+            : m.branch !== undefined
             ? { code: 'branch-jobs-stopped', params: { project } }
             : { code: 'template-unused', params: { project, template: m.template ?? '' } };
     if (removed === 'keep') {
@@ -511,9 +586,16 @@ export function makePlan(input: PlanInput): Plan {
       pushLeaving(c, d);
     }
   }
+  for (const [project, why] of neverDefinedProjects) problems.push(neverDefinedProblem(project, why));
   for (const [project, why] of heldBranchProjects) {
+    // a name collision was reported where it was found (src/branches/expand-branch-jobs.ts), with its fix
+    if (input.branchScopes?.[project]?.collision !== undefined) continue;
     problems.push({ severity: 'error', category: 'external', code: 'branch-listing', project, message: `project ${project}: branch jobs left untouched: ${why}` });
   }
+
+  // views made from templates (planned here, listed with the other views below): those this plan deletes do not hold a folder
+  const templateViews = planTemplateViews(input.desired.templateViews ?? [], input.observed.views, { owner, inScope, adopt: opts.adopt ?? false, ...(input.observedViewConfigs ? { observedConfigs: input.observedViewConfigs } : {}) });
+  const viewsGoing = new Set(templateViews.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName.toLowerCase()));
 
   // ---- folder-type items that leave (deepest first): deleted only when nothing in them would be lost
   const goingAway = new Set(changes.filter((c) => c.kind === 'delete' || c.kind === 'replace').map((c) => c.fullName));
@@ -525,6 +607,12 @@ export function makePlan(input: PlanInput): Plan {
     if (contents.held.length > 0) {
       changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own`, code: 'holds-items', params: { cause: causeOf(change), held: describeHeld(contents.held) } });
       problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
+      continue;
+    }
+    const views = heldViews(c.item, input.observed.views, viewsGoing, input.folderViewConfigs);
+    if (views.length > 0) {
+      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeViews(views)}, which jobsmith does not delete`, code: 'holds-views', params: { cause: causeOf(change), views: views.map((v) => viewKey(v.name, v.folder)) } });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeViews(views)}; jobsmith never deletes a view it did not make: delete or move it in Jenkins, and the next sync deletes ${c.item.fullName}` });
       continue;
     }
     const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), { reason: change.reason, ...causeOf(change) });
@@ -544,11 +632,20 @@ export function makePlan(input: PlanInput): Plan {
     const staying = folderContents({ ...f.item, className: FOLDER_CLASS }, input.observed.items, lowerGone()).held;
     const createdInside = changes.some((c) => c.fullName.startsWith(prefix) && (c.kind === 'create' || c.kind === 'adopt' || c.kind === 'move'));
     const viaInside = changes.some((c) => c.kind === 'move' && c.via?.startsWith(prefix));
-    if (staying.length === 0 && !createdInside && !viaInside) {
+    const views = heldViews({ ...f.item, className: FOLDER_CLASS }, input.observed.views, viewsGoing, input.folderViewConfigs);
+    const config = input.observedFolderConfigs?.get(name);
+    const additions = config !== undefined ? folderAdditions(config) : input.observedFolderConfigs !== undefined ? ['its config could not be read: kept this run'] : [];
+    if (staying.length > 0 || createdInside || viaInside) {
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)`, code: 'folder-not-empty', params: { count: staying.length } });
+    } else if (views.length > 0) {
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed, but it holds ${describeViews(views)}, which jobsmith does not delete`, code: 'folder-holds-views', params: { views: views.map((v) => viewKey(v.name, v.folder)) } });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `folder ${name}: not deleted: it holds ${describeViews(views)}; jobsmith never deletes a view it did not make: delete or move it in Jenkins, and the next sync deletes the folder` });
+    } else if (additions.length > 0) {
+      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed, but it was configured in Jenkins since jobsmith made it (${additions.join(', ')})`, code: 'folder-configured', params: { what: additions } });
+      problems.push({ severity: 'warning', category: 'notice', code: 'folder-configured', message: `folder ${name}: not deleted: it was configured in Jenkins since jobsmith made it (${additions.join(', ')}); delete it in Jenkins when it is no longer needed` });
+    } else {
       changes.push({ target: 'folder', fullName: name, kind: 'delete', reason: 'folder no longer needed and empty after this run', code: 'folder-empty', previousHash: f.marker.hash, folderType: 'plain' });
       goingAway.add(name);
-    } else {
-      changes.push({ target: 'folder', fullName: name, kind: 'keep', reason: `folder no longer needed but still holds ${staying.length} item(s)`, code: 'folder-not-empty', params: { count: staying.length } });
     }
   }
 
@@ -559,8 +656,9 @@ export function makePlan(input: PlanInput): Plan {
   const replaced = new Set(changes.filter((c) => c.kind === 'replace').map((c) => c.fullName));
   const observedViews = movedFrom.size === 0 && replaced.size === 0 ? input.observed.views : input.observed.views.map((v) => ({ ...followMoves(v, movedFrom), jobs: followMoves(v, movedFrom).jobs.filter((j) => !replaced.has(j)) }));
   const projectOf = new Map(input.desired.jobs.map((j) => [j.fullName, j.project]));
-  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), managedNames, goingAway }));
-  const templateViews = planTemplateViews(input.desired.templateViews ?? [], input.observed.views, { owner, inScope, adopt: opts.adopt ?? false, ...(input.observedViewConfigs ? { observedConfigs: input.observedViewConfigs } : {}) });
+  // a view loses only managed jobs the definitions no longer make; a managed job a person added stays
+  const leftDefinitions = new Set([...managedNames].filter((n) => !desiredLower.has(n.toLowerCase())));
+  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), leftDefinitions, goingAway }));
   changes.push(...templateViews.changes);
   problems.push(...templateViews.problems);
 
@@ -578,6 +676,10 @@ export function makePlan(input: PlanInput): Plan {
       if (copyLines.length < LISTED_COPIES) copyLines.push(`${c.item.fullName}: copy of ${c.marker!.name}, not managed (or renamed or moved in Jenkins: jobsmith never changes or deletes it; \`jobsmith import --adopt\` takes it over)`);
     }
   }
+  for (const name of handDisabled.slice(0, LISTED_COPIES)) {
+    problems.push({ severity: 'warning', category: 'notice', code: 'disabled-by-hand', message: `${name}: disabled in Jenkins (not by jobsmith): kept disabled; enable it in Jenkins to build it again` });
+  }
+  if (handDisabled.length > LISTED_COPIES) problems.push({ severity: 'warning', category: 'notice', code: 'disabled-by-hand', message: `... and ${handDisabled.length - LISTED_COPIES} more jobs disabled in Jenkins, kept disabled` });
   for (const line of copyLines) problems.push({ severity: 'warning', category: 'notice', code: 'copy-not-managed', message: line });
   if (ownership.copies > copyLines.length) problems.push({ severity: 'warning', category: 'notice', code: 'copy-not-managed', message: `... and ${ownership.copies - copyLines.length} more such copies` });
   if (ownership.otherOwners > 0) {

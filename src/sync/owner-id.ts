@@ -4,7 +4,9 @@
  *
  * Strongest first:
  * 1. `owner:` at the top of `jobsmith.yaml` beside the definitions (in the directory that holds
- *    `jobs/`, the top of the repository in the usual layout), or of the `--config` file when given:
+ *    `jobs/`, the top of the repository in the usual layout), or of the `--config` file when given
+ *    (the one beside is read too: a `--config` file without `owner:` keeps the one beside; one with
+ *    another owner wins, with a warning):
  *    it belongs to the definitions, so every runner (CLI, web form, master job) reads the same one;
  * 2. the git remote of the repository holding the definitions, normalised so that every clone of one
  *    repository agrees: credentials, scheme, port, a trailing `.git` or `/` dropped, the host
@@ -93,7 +95,7 @@ export async function configuredOwner(opts: { config?: string; cwd: string; jobs
   } catch (e) {
     return { diagnostics: [{ severity: 'error', code: 'config-unreadable', file: shown, message: `cannot read ${shown}: ${(e as Error).message}` }] };
   }
-  if (!/^owner\s*:/m.test(text)) return { diagnostics: [] }; // the usual case: no yaml parse needed
+  if (!text.includes('owner')) return { diagnostics: [] }; // the usual case: no yaml parse needed (`"owner":` and the JSON form are YAML too)
   const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -117,12 +119,28 @@ export async function configuredOwner(opts: { config?: string; cwd: string; jobs
   return { owner: value, file: shown, diagnostics: [] };
 }
 
-/** The owner id of the definitions in `jobsDir` (see the header for the order). */
+/**
+ * The owner id of the definitions in `jobsDir` (see the header for the order). The `jobsmith.yaml`
+ * beside the definitions is read even when `--config` names another file: a file of connection
+ * settings without `owner:` must not change whose jobs a run manages. An `owner:` in the `--config`
+ * file still wins (as documented); when it differs from the one beside the definitions, a warning
+ * says so.
+ */
 export async function resolveOwner(opts: { jobsDir: string; config?: string; cwd?: string }): Promise<OwnerResolution> {
   const cwd = opts.cwd ?? process.cwd();
-  const fromConfig = await configuredOwner({ cwd, jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}) });
-  if (fromConfig.diagnostics.some((d) => d.severity === 'error')) return { owner: DEFAULT_OWNER, from: 'config error', diagnostics: fromConfig.diagnostics };
-  if (fromConfig.owner !== undefined) return { owner: fromConfig.owner, from: fromConfig.file!, diagnostics: [] };
+  const beside = await configuredOwner({ cwd, jobsDir: opts.jobsDir });
+  const besideFile = path.join(path.dirname(path.resolve(cwd, opts.jobsDir)), DEFAULT_CONFIG_FILE);
+  const given = opts.config !== undefined && path.resolve(cwd, opts.config) !== besideFile ? await configuredOwner({ cwd, jobsDir: opts.jobsDir, config: opts.config }) : undefined;
+  const errors = [...beside.diagnostics, ...(given?.diagnostics ?? [])];
+  if (errors.some((d) => d.severity === 'error')) return { owner: DEFAULT_OWNER, from: 'config error', diagnostics: errors };
+  if (given?.owner !== undefined) {
+    const diagnostics: Diagnostic[] =
+      beside.owner !== undefined && beside.owner !== given.owner
+        ? [{ severity: 'warning', code: 'owner-overridden', file: given.file!, field: 'owner', message: `owner ${given.owner} here overrides owner ${beside.owner} in ${beside.file} beside the definitions: this run manages ${given.owner}'s jobs, not ${beside.owner}'s` }]
+        : [];
+    return { owner: given.owner, from: given.file!, diagnostics };
+  }
+  if (beside.owner !== undefined) return { owner: beside.owner, from: beside.file!, diagnostics: [] };
   const remote = await gitRemoteOwner(path.resolve(cwd, opts.jobsDir));
   if (remote) return { ...remote, diagnostics: [] };
   return { owner: DEFAULT_OWNER, from: 'no git remote', diagnostics: [] };

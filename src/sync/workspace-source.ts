@@ -12,6 +12,7 @@ import { renderWorkspace } from '../render/render-workspace.js';
 import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
 import { resolveOwner } from './owner-id.js';
 import { checkUpstream } from './upstream-check.js';
+import { projectHistory } from './project-history.js';
 
 export interface WorkspaceSourceOptions {
   templatesDir: string;
@@ -66,7 +67,10 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
       };
     },
   };
-  if (opts.upstreamCheck !== false) source.freshness = () => checkUpstream(opts.jobsDir);
+  if (opts.upstreamCheck !== false) {
+    source.freshness = () => checkUpstream(opts.jobsDir);
+    source.projectHistory = () => projectHistory(opts.jobsDir);
+  }
   if (opts.branches !== false) {
     source.branches = async (snapshot, observed) => {
       if (!workspace) throw new Error('branches() called before render()');

@@ -151,3 +151,37 @@ export function replaceRootDescription(xml: string, next: (text: string) => stri
   }
   return xml.slice(0, spot.start) + element + xml.slice(spot.end);
 }
+
+/**
+ * The names of the elements directly inside the root's first direct child of that name (such as a
+ * folder's `properties`), in document order; undefined when the root has no such child. Throws
+ * XmlSyntaxError when the document is not well-formed.
+ */
+export function readRootChildElements(xml: string, name: string): string[] | undefined {
+  let depth = 0;
+  let inside = false;
+  let found = false;
+  const names: string[] = [];
+  const scan = scanXml(xml, {
+    tokens: false,
+    anyEncoding: true,
+    listener: {
+      startTag(tag, _start, _end, selfClosing) {
+        if (depth === 1 && tag === name && !found) {
+          found = true;
+          inside = !selfClosing;
+        } else if (inside && depth === 2) names.push(tag);
+        if (!selfClosing) depth++;
+      },
+      endTag() {
+        depth--;
+        if (inside && depth === 1) inside = false;
+      },
+      cdata() {},
+      other() {},
+    },
+  });
+  const error = firstScanError(xml, scan.errors);
+  if (error) throw error;
+  return found ? names : undefined;
+}

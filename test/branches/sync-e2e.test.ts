@@ -76,6 +76,16 @@ function source(branchSource: BranchSource = createBranchSource()): DesiredSourc
 }
 
 const at = (ms: number): Clock => ({ now: () => new Date(ms) });
+
+/** The number of a queued build once it starts (and its end). */
+async function waitForBuildNumber(queueId: number): Promise<number> {
+  for (let k = 0; k < 500; k++) {
+    const q = await api.queueItem(queueId);
+    if (q.buildNumber !== undefined) return q.buildNumber;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the build never started');
+}
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 
 async function sync(clock: Clock = at(T0), src: DesiredSource = source()): Promise<SyncOutcome & { status: 'planned' }> {
@@ -369,6 +379,37 @@ describe('branch jobs against the stand-in', () => {
     const after = await sync(at(T0 + 3000));
     expect(after.plan.problems.filter((p) => p.code === 'branch-ref-collision')).toHaveLength(1);
     expect(after.plan.changes.find((c) => c.fullName === job('pay', 'pr/7'))!.kind).toBe('unchanged');
+  });
+
+  it('a job of the definitions named like an existing branch job (finding 6): the branch job keeps its name, builds and marker; an input error (exit 1), not a failed listing', async () => {
+    const r = new GitRemote(root, `defclash${n}`);
+    r.push('main', 'dev');
+    define('pay', r.url);
+    await sync(at(T0));
+    const main = job('pay', 'main');
+    const queued = await api.build(main);
+    const number = await waitForBuildNumber(queued);
+    const before = await api.getConfig(main);
+    fs.writeFileSync(path.join(defs, 'job-templates', 'Tool-config.xml'), '<project>\n  <description>$PROJECT.NAME tool</description>\n  <builders/>\n</project>\n');
+    fs.appendFileSync(path.join(defs, 'jobs', 'pay.yaml'), `templates:\n  - template: Tool\n    job: ${main.slice('team/'.length)}\n`);
+    const out = await runSync({ api, source: source(), clock: at(T0 + 1000), settings: { concurrency: 4 } });
+    if (out.status !== 'planned') throw new Error(JSON.stringify(out.diagnostics));
+    expect(out.applied!.failed).toEqual([]);
+    expect(out.plan.changes.filter((c) => c.fullName === main).map((c) => [c.kind, c.reason])).toEqual([['conflict', 'the job of branch main of project pay has this name; not taken over (its builds are its own)']]);
+    expect(out.plan.changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'conflict').map((c) => `${c.kind} ${c.fullName}`)).toEqual([`keep ${job('pay', 'dev')}`]);
+    expect(out.plan.changes.find((c) => c.fullName === job('pay', 'dev'))!.reason).toBe(`not torn down: branch job names collide: ${main}: branch main and a job of the definitions get the same job name`);
+    const errors = out.plan.problems.filter((p) => p.severity === 'error').sort((a, b) => a.code.localeCompare(b.code));
+    expect(errors.map((p) => [p.category, p.code])).toEqual([
+      ['input', 'branch-job-conflict'],
+      ['input', 'branch-name-collision'],
+    ]);
+    expect(errors[0]!.message).toBe(`${main}: the job of branch main of project pay has this name, so this job of pay / Tool is not made: give it another name (job:)`);
+    expect(errors[1]!.message).toBe(`project pay: ${main}: branch main and a job of the definitions get the same job name: give that job of the definitions another name (job:); its branch jobs are left as they are`);
+    expect(errors.map((p) => p.message).join('\n')).not.toMatch(/listing failed/);
+    expect(await api.getConfig(main)).toBe(before);
+    expect(parseMarker((await branchJobs()).get(main)!.description)).toMatchObject({ template: 'CI-build-branch', branch: 'main' });
+    // its build is still its own (a job deleted and made again would have none)
+    expect(typeof (await api.buildStatus(main, number)).building).toBe('boolean');
   });
 
   it('$BRANCH.REPO keeps the user of an ssh URL and drops only the password', async () => {
