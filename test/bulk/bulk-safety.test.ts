@@ -255,6 +255,29 @@ describe('bulk and the jobsmith marker', () => {
     expect(parseMarker(readDescription(await api.getConfig('other')))).toBeUndefined();
   });
 
+  it('a second root <description> (Jenkins keeps the last) cannot forge or strip a marker: refused like a set; the stand-in and the listing read the last one', async () => {
+    await managedSetup();
+    const original = await api.getConfig(JOB);
+    const owner = parseMarker(readDescription(original))!.owner!;
+    // forge: --add appends a second <description> whose marker names the unmanaged job itself
+    const forged = formatMarker({ kind: 'job', owner, name: 'other', project: 'pay', template: 'CI-build-trunk', hash: 'sha256:00' });
+    const snippet = `<description>${forged.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description>`;
+    const otherBefore = await api.getConfig('other');
+    const add = await cli(['bulk', '--match', 'other', '--add', '/project', snippet, '--apply', '--backup-dir', 'bk1', '--no-diff']);
+    expect(add.code, add.stdout).toBe(1);
+    expect(add.stdout).toContain('refused other: the edit would add a jobsmith marker to the description');
+    expect(await api.getConfig('other')).toBe(otherBefore);
+    // strip: a managed job given a second, marker-less description would stop being managed
+    const strip = await cli(['bulk', '--force', '--match', JOB, '--add', '/project', '<description>no marker</description>', '--no-diff']);
+    expect(strip.code, strip.stdout).toBe(1);
+    expect(strip.stdout).toContain(`refused ${JOB}: the edit would remove the jobsmith marker`);
+    // what Jenkins does with such a config (the stand-in too): the listing shows the LAST description
+    await api.updateJob('other', otherBefore.replace('</project>', `${snippet}\n</project>`));
+    const listed = (await api.list()).items.find((i) => i.fullName === 'other')!;
+    expect(parseMarker(listed.description)).toMatchObject({ owner, name: 'other' });
+    expect(parseMarker(readDescription(await api.getConfig('other')))).toMatchObject({ name: 'other' });
+  });
+
   it('--unmanage removes the marker on purpose (no --force needed); undo puts it back', async () => {
     await managedSetup();
     const original = await api.getConfig(JOB);
