@@ -85,7 +85,7 @@ async function listDir(dir: string, what: string, diagnostics: Diagnostic[], ins
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (missingOk && code === 'ENOENT') return [];
-    diagnostics.push({ severity: 'error', code: 'missing-directory', message: `cannot read the ${what} directory ${dir}${code === 'ENOENT' ? ': it does not exist' : `: ${code}`}`, file: dir });
+    diagnostics.push({ severity: 'error', code: 'missing-directory', message: `cannot read the ${what} directory ${dir}: ${code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a directory' : code}`, file: dir });
     return [];
   }
 }

@@ -19,7 +19,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { DEFAULT_OWNER } from '../plan/make-plan.js';
-import { definitionsGit } from './definitions-git.js';
+import { definitionsGit, isDirectory } from './definitions-git.js';
 
 export interface OwnerResolution {
   owner: string;
@@ -130,7 +130,7 @@ export async function resolveOwner(opts: { jobsDir: string; config?: string; cwd
 
 /** Owner from the git remote of the repository holding `jobsDir`; undefined outside git or without a remote. */
 export async function gitRemoteOwner(jobsDir: string): Promise<{ owner: string; from: string } | undefined> {
-  if (!existsSync(jobsDir)) return undefined;
+  if (!isDirectory(jobsDir)) return undefined; // missing or not a directory: the loader reports it
   const git = definitionsGit(jobsDir);
   let top: string;
   try {

@@ -8,10 +8,9 @@
  * checkout of one commit) or a branch without one, the default branch of `origin` (or of the only
  * remote). Plain directories and repositories without a remote have nothing to be behind.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { redactUserInfo } from '../jenkins/redact.js';
-import { definitionsGit, gitFailureText } from './definitions-git.js';
+import { definitionsGit, gitFailureText, isDirectory } from './definitions-git.js';
 
 export type Freshness =
   /** HEAD contains the upstream's head (or there is nothing upstream). */
@@ -31,7 +30,7 @@ function plural(n: number, what: string): string {
 
 export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Freshness> {
   const dir = path.resolve(jobsDir);
-  if (!existsSync(dir)) return { status: 'no-upstream', why: `${jobsDir} does not exist` };
+  if (!isDirectory(dir)) return { status: 'no-upstream', why: `${jobsDir} is not a directory` };
   const git = definitionsGit(dir, opts.timeoutMs, opts.env);
   try {
     await git.raw(['rev-parse', '--show-toplevel']);

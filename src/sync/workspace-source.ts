@@ -45,6 +45,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   const source: DesiredSource = {
     async render(): Promise<DesiredSnapshot> {
       const owning = resolveOwner({ jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+      owning.catch(() => {}); // awaited below; never an unhandled rejection while the loader runs
       const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, ...(opts.overlay ? { overlay: opts.overlay } : {}) });
       workspace = loaded.workspace;
       // branch listings (one process per repository) start now and overlap rendering and the Jenkins listing

@@ -2,7 +2,7 @@
  * Messages a new user meets (issue 16): each problem said once, in the user's terms, with one
  * "error:", pointing at the user's files (never at a temporary copy or an internal wrapper).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,11 +98,36 @@ describe('paths named on the command line: bad input, exit 1, before any work (w
     [['plan', '--embedded', 'home', '--out', 'jobs'], 'error: --out jobs: cannot write there: it is a directory'],
     [['apply', 'no-such-plan.json', '--embedded', 'home'], 'error: no-such-plan.json: cannot read the plan file (ENOENT)'],
     [['render', '--project', 'paymnts'], 'error: no project paymnts in jobs (did you mean payments?) [--project]'],
+    // break-a 17: a directory given as the saved plan, a file given as the jobs directory (were exit 70 and a GitConstructError stack)
+    [['apply', 'jobs', '--embedded', 'home'], 'error: jobs: is a directory, not a saved plan (`jobsmith plan --out FILE` writes one)'],
+    [['plan', '--embedded', 'home', '--jobs', 'jobs/payments.yaml'], 'jobs/payments.yaml: error: cannot read the jobs directory jobs/payments.yaml: it is not a directory'],
+    [['sync', '--embedded', 'home', '--jobs', 'jobs/payments.yaml'], 'jobs/payments.yaml: error: cannot read the jobs directory jobs/payments.yaml: it is not a directory'],
+    [['set-default', 'MVN.VERSION', 'x', '--no-commit', '--jobs', 'no-such-dir'], 'error: cannot read the jobs directory no-such-dir: it does not exist; nothing was changed'],
+    [['rename-token', 'MVN.VERSION', 'MVN.V2', '--no-commit', '--templates', 'a-file'], 'error: cannot read the templates directory a-file: it is not a directory; nothing was changed'],
   ])('%j', async (args, message) => {
     const r = await cli(args);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('a dangling symbolic link as --embedded or render --out: bad input, and nothing is created through it', async () => {
+    symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling'));
+    for (const args of [['plan', '--embedded', 'dangling'], ['render', '--out', 'dangling']]) {
+      const r = await cli(args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error: ${args[1]} dangling is a symbolic link to nothing (a dangling link): cannot create the directory through it`);
+      expect(existsSync(path.join(dir, 'gone'))).toBe(false);
+    }
+  });
+
+  it('apply with --jobs naming a file says it is not a directory (nothing is applied)', async () => {
+    const made = await cli(['plan', '--embedded', 'home', '--out', 'plan.json']);
+    expect(made.code, made.stderr).toBe(0);
+    const r = await cli(['apply', 'plan.json', '--embedded', 'home', '--jobs', 'jobs/payments.yaml']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('jobs/payments.yaml (not a directory) not found here');
+    expect(existsSync(path.join(dir, 'home/jobs/payments-CI-build-trunk'))).toBe(false);
   });
 
   it('restore --revision that does not exist is bad input naming the flag', async () => {
