@@ -68,6 +68,21 @@ describe('restore', () => {
   });
 });
 
+describe('restore --only', () => {
+  it('an empty pattern is a usage error before Jenkins is asked; one that matches nothing too (it was exit 70 and exit 0)', async () => {
+    mkdirSync(path.join(dir, 'bk/jobs/x'), { recursive: true });
+    writeFileSync(path.join(dir, 'bk/jobs/x/config.xml'), '<project/>\n');
+    const empty = await cli(['restore', 'bk', '--embedded', 'home', '--only', '']);
+    expect(empty.code, empty.stderr).toBe(2);
+    expect(empty.stderr).toBe('error: --only was given an empty pattern (an unset variable?): it would match nothing; nothing was done\n');
+    expect(existsSync(path.join(dir, 'home'))).toBe(false);
+    const none = await cli(['restore', 'bk', '--embedded', 'home', '--only', 'y*', '--apply']);
+    expect(none.code, none.stderr).toBe(2);
+    expect(none.stderr).toContain('error: --only "y*" matches no item or view of the backup; nothing was done\n');
+    expect(existsSync(path.join(dir, 'home/jobs/x'))).toBe(false);
+  });
+});
+
 describe('one "error:" per line, whatever failed', () => {
   it.each([
     [['plan', '--jenkins-url', 'htp://x']],
