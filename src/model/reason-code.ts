@@ -17,6 +17,7 @@ export const REASON_CODES = {
   'back': 'retired by jobsmith earlier and wanted again {branch?}',
   'moved-in-jenkins': 'moved or renamed in Jenkins by a person; the marker follows {from}',
   'marker-upgraded': 'an old (v1) marker is rewritten with owner and name',
+  'marker-owner-taken-over': 'a marker of the former shared owner of plain directories (default) now records this owner: the definitions want exactly this item {was}',
   'drift': 'edited in Jenkins; --verify pushes the definitions again',
   'moved': 'the definitions place the job elsewhere: moved, builds kept {from, to, folder, renamed}',
   'move-waits-for-build': 'a move held until the running build ends {to}',
