@@ -95,12 +95,12 @@ export interface WorkspaceBranchOptions extends DetectAndExpandOptions {
  * repository once, `concurrency` at a time) and render the branch jobs.
  */
 export async function detectAndExpand(ws: Workspace, opts: WorkspaceBranchOptions): Promise<BranchExpansion> {
-  return startBranchDetection(ws, opts).expand(opts.observed, opts.otherJobNames);
+  return startBranchDetection(ws, opts).expand(opts.observed, opts.otherJobNames, opts.owner);
 }
 
 export interface BranchDetection {
   /** Wait for the listings (started already) and render the branch jobs. */
-  expand(observed?: ObservedState, otherJobNames?: Iterable<string>): Promise<BranchExpansion>;
+  expand(observed?: ObservedState, otherJobNames?: Iterable<string>, owner?: string): Promise<BranchExpansion>;
 }
 
 /**
@@ -108,15 +108,16 @@ export interface BranchDetection {
  * rendering and the Jenkins listing) and expand later, once the Jenkins listing is known.
  * The listings never reject (a failed one is a `failed` result).
  */
-export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed'> & { projects?: ReadonlySet<string> }): BranchDetection {
+export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed' | 'owner'> & { projects?: ReadonlySet<string> }): BranchDetection {
   const projects = branchProjects(ws, opts.projects);
   const listings = projects.length > 0 ? listBranchesOf(projects, opts) : Promise.resolve(new Map());
   return {
-    async expand(observed, otherJobNames) {
+    async expand(observed, otherJobNames, owner) {
       const b = expandDetected(
         { projects, render: workspaceBranchRenderer(ws), ...(otherJobNames ? { otherJobNames } : {}) },
         await listings,
         observed,
+        owner,
       );
       return { ...b, folders: foldersOf(b.jobs) };
     },

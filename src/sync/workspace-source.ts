@@ -71,12 +71,13 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   if (opts.branches !== false) {
     source.branches = async (snapshot, observed) => {
       if (!workspace) throw new Error('branches() called before render()');
-      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName));
+      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName), snapshot.owner);
       return detectAndExpand(workspace, {
         source: opts.branchSource ?? createBranchSource(),
         ...(opts.branchProjects ? { projects: new Set(opts.branchProjects) } : {}),
         observed,
         otherJobNames: snapshot.desired.jobs.map((j) => j.fullName),
+        ...(snapshot.owner !== undefined ? { owner: snapshot.owner } : {}),
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
         ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
       });
