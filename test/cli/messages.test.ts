@@ -2,7 +2,7 @@
  * Messages a new user meets (issue 16): each problem said once, in the user's terms, with one
  * "error:", pointing at the user's files (never at a temporary copy or an internal wrapper).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,47 @@ describe('restore', () => {
     const r = await cli(['restore', 'bk', '--embedded', path.join(dir, 'home')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('The backup has errors: nothing was changed in Jenkins.');
+  });
+});
+
+describe('definition files that are not read are never silent (break-a 8)', () => {
+  it('a definition moved into a subdirectory of jobs/ is an error: sync deletes nothing (it deleted the project\'s jobs)', async () => {
+    const first = await cli(['sync', '--embedded', 'home']);
+    expect(first.code, first.stderr).toBe(0);
+    mkdirSync(path.join(dir, 'jobs/finance'));
+    renameSync(path.join(dir, 'jobs/billing.yaml'), path.join(dir, 'jobs/finance/billing.yaml'));
+    const v = await cli(['validate']);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain('jobs/finance/billing.yaml: error: not read: definitions are read only from jobs/*.yaml, not from its subdirectories (jobs/finance/); move the file up to jobs/billing.yaml');
+    const s = await cli(['sync', '--embedded', 'home']);
+    expect(s.code, s.stdout + s.stderr).toBe(1);
+    expect(s.stdout).not.toMatch(/delete/);
+    expect(existsSync(path.join(dir, 'home/jobs/finance/jobs/billing-release/config.xml'))).toBe(true);
+  });
+
+  it('a .YAML name is an error naming the right one; a backup copy (x.yaml.orig, x.yml~) is a warning; hidden and template directories are not looked into', async () => {
+    renameSync(path.join(dir, 'jobs/billing.yaml'), path.join(dir, 'jobs/billing.YAML'));
+    writeFileSync(path.join(dir, 'jobs/payments.yaml.orig'), 'templates: [CI-build-trunk]\n');
+    writeFileSync(path.join(dir, 'jobs/payments.yml~'), 'x');
+    mkdirSync(path.join(dir, 'jobs/.cache'));
+    writeFileSync(path.join(dir, 'jobs/.cache/x.yaml'), 'x');
+    mkdirSync(path.join(dir, 'jobs/notes'));
+    writeFileSync(path.join(dir, 'jobs/notes/README.md'), 'x');
+    const v = await cli(['validate']);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain('jobs/billing.YAML: error: not read: a definition file\'s name ends in .yaml or .yml, in lower case; rename it to billing.yaml');
+    expect(v.stderr).toContain('jobs/payments.yaml.orig: warning: not read: only *.yaml and *.yml files are definitions');
+    expect(v.stderr).toContain('jobs/payments.yml~: warning: not read');
+    expect(v.stderr).not.toContain('.cache');
+    expect(v.stderr).not.toContain('notes');
+    expect(v.stderr).toMatch(/\n1 error, 2 warnings\n/);
+    // the templates directory inside the jobs directory is not a subdirectory of definitions
+    renameSync(path.join(dir, 'jobs/billing.YAML'), path.join(dir, 'jobs/billing.yaml'));
+    rmSync(path.join(dir, 'jobs/payments.yaml.orig'));
+    rmSync(path.join(dir, 'jobs/payments.yml~'));
+    renameSync(path.join(dir, 'job-templates'), path.join(dir, 'jobs/templates'));
+    const inner = await cli(['validate', '--templates', 'jobs/templates']);
+    expect(inner.code, inner.stderr).toBe(0);
   });
 });
 
