@@ -3,6 +3,7 @@
  * engineer's code (same token lookup, escaping, naming and hashing as every other job), with the
  * built-in tokens BRANCH.NAME, BRANCH.SLUG and BRANCH.REPO added.
  */
+import path from 'node:path';
 import { sha256 } from '../model/hash.js';
 import type { DesiredFolder, DesiredJob } from '../model/desired-job.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -15,6 +16,7 @@ import { renderTemplate, type TokenValues } from '../render/render-template.js';
 import { jobNameFor, projectTokenValues } from '../render/render-workspace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
 import { expandDetected, listBranchesOf, type DetectAndExpandOptions } from './detect-and-expand.js';
+import { resolveRepo } from './repo-kind.js';
 import type { BranchProject, RenderBranchJob } from './expand-branch-jobs.js';
 
 /** The projects with a `branches:` block. */
@@ -31,7 +33,8 @@ export function branchProjects(ws: Workspace, only?: ReadonlySet<string>): Branc
       line: b.loc.line,
       locs,
       branches: {
-        repo: b.repo,
+        // a relative path names a repository beside the definitions, not beside the working directory
+        repo: resolveRepo(b.repo, path.dirname(path.resolve(def.file))),
         templates: b.templates.map((t) => t.template),
         keep_days: b.keep_days,
         ...(b.include ? { include: b.include } : {}),

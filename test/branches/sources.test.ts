@@ -10,7 +10,7 @@ import { createBranchSource } from '../../src/branches/auto-branch-source.js';
 import { createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForRef } from '../../src/branches/git-branch-source.js';
 import { createSvnBranchSource, parseSvnList, parseSvnListXml } from '../../src/branches/svn-branch-source.js';
 import { listingOf } from '../../src/branches/detect-branches.js';
-import { repoLocation } from '../../src/branches/repo-kind.js';
+import { repoLocation, resolveRepo } from '../../src/branches/repo-kind.js';
 import { redactUrlsInText as redactText, redactUrl } from '../../src/model/redact-url.js';
 import { GitRemote, SvnRepo, commandLinesContaining, removeDir, startAuthGitServer, tempDir } from './fixtures.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -286,6 +286,12 @@ describe('choosing the client from the URL', () => {
     expect(repoLocation('svn+file:///x')).toEqual({ kind: 'svn', url: 'file:///x' });
     expect(repoLocation('https://h/r.git').kind).toBe('git');
     expect(repoLocation('git@h:r.git').kind).toBe('git');
+  });
+
+  it('a relative local path is resolved against the definition file\'s directory; URLs, host:path and absolute paths stay', () => {
+    expect(resolveRepo('../payments.git', '/srv/defs/jobs')).toBe('/srv/defs/payments.git');
+    expect(resolveRepo('repos/web', '/srv/defs/jobs')).toBe('/srv/defs/jobs/repos/web');
+    for (const kept of ['https://h/r.git', 'ssh://git@h/r', 'git@h:r.git', 'h:r.git', 'file:///srv/r.git', 'svn+file:///srv/r', '/srv/r.git', '']) expect(resolveRepo(kept, '/srv/defs/jobs')).toBe(kept);
   });
 
   it('createBranchSource lists both kinds', async () => {
