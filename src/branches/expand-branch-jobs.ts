@@ -8,6 +8,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
 import type { PlanProblem } from '../model/plan.js';
 import { parseMarker } from '../plan/marker.js';
+import { ownershipOf, type Ownership } from '../plan/rules/managed-only.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
 import { capBranches, type ExistingBranchJob } from './branch-cap.js';
@@ -97,13 +98,16 @@ export function checkBranchesBlock(p: BranchProject): Diagnostic[] {
 /**
  * Branch names that already have jobs in Jenkins, per project (from the jobsmith markers): `live`,
  * or `retired` when the marker records that jobsmith retired it (`gone=`). A branch with several
- * jobs (several templates) is live when any of them is.
+ * jobs (several templates) is live when any of them is. With `owner`, only the jobs that run may
+ * manage count (its own under their own name, and the old markers it may take over): another
+ * definitions' project of the same name, or a copy, says nothing about this one's branches.
  */
-export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Map<string, ExistingBranchJob>> {
+export function existingBranchJobs(observed: ObservedState | undefined, owner?: string): Map<string, Map<string, ExistingBranchJob>> {
   const out = new Map<string, Map<string, ExistingBranchJob>>();
   for (const item of observed?.items ?? []) {
     const m = parseMarker(item.description);
     if (!m || m.kind !== 'job' || m.branch === undefined || m.project === undefined) continue;
+    if (owner !== undefined && !mayManage(ownershipOf(m, item.fullName, owner), m, item.fullName)) continue;
     let map = out.get(m.project);
     if (!map) out.set(m.project, (map = new Map()));
     if (map.get(m.branch) !== 'live') map.set(m.branch, m.gone === undefined ? 'live' : 'retired');
@@ -118,6 +122,13 @@ export interface ExpandInput {
   observed?: ObservedState;
   /** Full names of the other desired jobs (no branch job may take one of them). */
   otherJobNames?: Iterable<string>;
+  /** The run's owner id: only its branch jobs count for the `max` cap (see existingBranchJobs). */
+  owner?: string;
+}
+
+/** Could a run of this owner manage the job (its own, or an old marker it takes over where wanted)? */
+function mayManage(o: Ownership, m: { name?: string | undefined }, fullName: string): boolean {
+  return o === 'own' || o === 'legacy' || (o === 'shared-default' && m.name === fullName);
 }
 
 const DEFINITIONS_JOB = 'a job of the definitions';
@@ -127,7 +138,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
   const diagnostics: Diagnostic[] = [];
   const problems: PlanProblem[] = [];
   const scopes: Record<string, BranchScope> = {};
-  const existing = existingBranchJobs(input.observed);
+  const existing = existingBranchJobs(input.observed, input.owner);
   const taken = new Map<string, string>();
   for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), DEFINITIONS_JOB);
 

@@ -61,8 +61,25 @@ async function readInside(dirs: DefinitionDirs, file: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
-async function yamlFiles(dir: string): Promise<string[]> {
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+/** The names in one of the two directories; a missing one, or a file in its place, is the user's mistake. */
+async function namesIn(dir: string, what: 'jobs' | 'templates'): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a directory' : (code ?? String(err));
+    throw new DefinitionEditError(`cannot read the ${what} directory ${dir}: ${why}; nothing was changed`);
+  }
+}
+
+/** Both directories must be readable before anything is planned (an edit of one alone could not be checked). */
+async function requireDirs(dirs: DefinitionDirs): Promise<void> {
+  await namesIn(dirs.jobsDir, 'jobs');
+  await namesIn(dirs.templatesDir, 'templates');
+}
+
+async function yamlFiles(dir: string, what: 'jobs' | 'templates'): Promise<string[]> {
+  const names = (await namesIn(dir, what)).filter((n) => /\.ya?ml$/.test(n)).sort();
   return names.map((n) => path.join(dir, n));
 }
 
@@ -71,6 +88,7 @@ async function yamlFiles(dir: string): Promise<string[]> {
  * with `where`, in each matching project's own `tokens:`.
  */
 export async function planSetDefault(dirs: DefinitionDirs, token: string, value: string, where: DefinitionWhere[]): Promise<FileEdit[]> {
+  await requireDirs(dirs);
   if (where.length === 0) {
     const file = path.join(dirs.jobsDir, '_defaults.yaml');
     let before = '';
@@ -86,7 +104,7 @@ export async function planSetDefault(dirs: DefinitionDirs, token: string, value:
   const tests = where.map((w) => ({ ...w, test: picomatch(w.glob, { dot: true }), seen: new Set<string>(), hit: false }));
   const edits: FileEdit[] = [];
   let matched = 0;
-  for (const file of await yamlFiles(dirs.jobsDir)) {
+  for (const file of await yamlFiles(dirs.jobsDir, 'jobs')) {
     if (path.basename(file).startsWith('_')) continue;
     const before = await readInside(dirs, file);
     const facts = definitionFacts(file, before);
@@ -114,13 +132,14 @@ export async function planSetDefault(dirs: DefinitionDirs, token: string, value:
 
 /** `rename-token OLD NEW`: token keys in definitions, defaults and sidecars; references in templates. */
 export async function planRenameToken(dirs: DefinitionDirs, oldName: string, newName: string): Promise<FileEdit[]> {
+  await requireDirs(dirs);
   const edits: FileEdit[] = [];
-  for (const file of [...(await yamlFiles(dirs.jobsDir)), ...(await yamlFiles(dirs.templatesDir))]) {
+  for (const file of [...(await yamlFiles(dirs.jobsDir, 'jobs')), ...(await yamlFiles(dirs.templatesDir, 'templates'))]) {
     const before = await readInside(dirs, file);
     const r = renameTokenInYaml(file, before, oldName, newName);
     if (r.count) edits.push({ file, before, after: r.text, count: r.count });
   }
-  for (const name of (await readdir(dirs.templatesDir)).filter((n) => n.endsWith('-config.xml')).sort()) {
+  for (const name of (await namesIn(dirs.templatesDir, 'templates')).filter((n) => n.endsWith('-config.xml')).sort()) {
     const file = path.join(dirs.templatesDir, name);
     const before = await readInside(dirs, file);
     const r = renameTokenInTemplate(before, oldName, newName);
@@ -129,8 +148,8 @@ export async function planRenameToken(dirs: DefinitionDirs, oldName: string, new
   // A token used nowhere is a typo (set-default says the same of a token no template uses).
   if (edits.length === 0) {
     const names = new Set<string>();
-    for (const file of [...(await yamlFiles(dirs.jobsDir)), ...(await yamlFiles(dirs.templatesDir))]) tokenLikeNames(await readInside(dirs, file), names);
-    for (const name of (await readdir(dirs.templatesDir)).filter((n) => n.endsWith('-config.xml'))) tokenLikeNames(await readInside(dirs, path.join(dirs.templatesDir, name)), names);
+    for (const file of [...(await yamlFiles(dirs.jobsDir, 'jobs')), ...(await yamlFiles(dirs.templatesDir, 'templates'))]) tokenLikeNames(await readInside(dirs, file), names);
+    for (const name of (await namesIn(dirs.templatesDir, 'templates')).filter((n) => n.endsWith('-config.xml'))) tokenLikeNames(await readInside(dirs, path.join(dirs.templatesDir, name)), names);
     throw new DefinitionEditError(`no template, sidecar or definition uses the token ${oldName}${didYouMean(oldName, names)}; nothing was changed`);
   }
   return edits;

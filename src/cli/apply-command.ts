@@ -50,8 +50,9 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       plan = await loadPlanFile(a.file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (err instanceof SavedPlanError || code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-        process.stderr.write(`error: ${a.file}: ${err instanceof SavedPlanError ? err.message : `cannot read the plan file (${code})`}\n`);
+      if (err instanceof SavedPlanError || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
+        const why = err instanceof SavedPlanError ? err.message : code === 'EISDIR' ? 'is a directory, not a saved plan (`jobsmith plan --out FILE` writes one)' : `cannot read the plan file (${code})`;
+        process.stderr.write(`error: ${a.file}: ${why}\n`);
         process.exitCode = EXIT.badInput;
         return;
       }

@@ -112,6 +112,14 @@ function parseEdits(a: BulkArgs, m: BulkModules): { ops: EditOp[]; where: Config
     const c = tryParse(() => parseCondition(w));
     if (c) where.push(c);
   }
+  // An empty selection value (an unset variable: --folder "$TEAM") would select every job, or crash the matcher.
+  for (const [flag, values] of [['--match', a.match], ['--regex', a.regex], ['--folder', a.folder], ['--view', a.view], ['--type', a.type]] as const) {
+    for (const v of values === undefined ? [] : Array.isArray(values) ? values : [values]) {
+      const text = String(v);
+      const empty = flag === '--folder' || flag === '--view' ? text.replace(/\//g, '').trim() === '' : text === '';
+      if (empty) errors.push(`${flag} was given an empty value${text === '' ? ' (an unset variable?)' : ` (${JSON.stringify(text)})`}: it would select every job, not none; give it a value or leave it out`);
+    }
+  }
   const selector: JobSelector = {};
   if (a.match?.length) selector.match = a.match;
   if (a.regex !== undefined) {
@@ -277,6 +285,10 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       process.stderr.write(`\ninterrupted: finishing the posts in flight, then writing the manifest to ${backupDir} (Ctrl-C again to quit at once)\n`);
     };
     if (a.apply) process.on('SIGINT', onSigint);
+    // whose definitions are here (./jobs): a refusal names the files to change only when they are these
+    const { resolveOwner } = await import('../sync/owner-id.js');
+    const here = await resolveOwner({ jobsDir: 'jobs', ...(a.config !== undefined ? { config: a.config } : {}) });
+    const owner = here.diagnostics.some((d) => d.severity === 'error') ? undefined : here.owner;
     try {
       process.exitCode = await openJenkins(a, async ({ api, where: whereText, concurrency }) => {
         if (!a.json) process.stderr.write(`${whereText}\n`);
@@ -292,6 +304,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
               apply: a.apply,
               force: a.force,
               unmanage: a.unmanage,
+              ...(owner !== undefined ? { owner } : {}),
               signal: abort.signal,
               concurrency,
               backupDir,

@@ -151,7 +151,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     }
     const sets = a.set?.length ? parseSets(a.set) : {};
 
-    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string): Promise<number> => {
+    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string, concurrency?: number): Promise<number> => {
       let request: ProjectRequest = { project: '', templates: [], tokens: {} };
       let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
       if (names) {
@@ -177,7 +177,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       if (a.set?.length) request.tokens = { ...request.tokens, ...sets };
       if (a.folder !== undefined) request.folder = a.folder;
       if (a.view !== undefined) request.view = a.view;
-      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl }) : undefined;
+      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl, ...(concurrency !== undefined ? { concurrency } : {}) }) : undefined;
       // Ctrl-C, or Jenkins aborting the create-job build (SIGTERM): say where things stand. The
       // submission's locks record this process, so the next create (or the form) takes them over
       // at once and undoes a file this one wrote but did not commit.
@@ -214,6 +214,6 @@ export const createCommand: CommandModule<object, CreateArgs> = {
         if (!a.json) process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
       }
     }
-    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url }) => run(api, url)) : await run(undefined, '');
+    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url, concurrency }) => run(api, url, concurrency)) : await run(undefined, '');
   },
 };

@@ -72,7 +72,10 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       return;
     }
     const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
-    const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf });
+    const { checkDirectoryArg } = await import('./directory-arg.js');
+    checkDirectoryArg(args.out, '--out');
+    // --project writes only those projects' files: the other projects' files stay (a filter never removes).
+    const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf, ...(args.project ? { partial: true } : {}) });
     if (w.refused.length) {
       if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });
       else {

@@ -133,7 +133,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         return serve(undefined, '', 'warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)');
       }
     }
-    await openJenkins(a, async ({ api, where, url }) => {
+    await openJenkins(a, async ({ api, where, url, concurrency }) => {
       process.stderr.write(`${where}\n`);
       const base = url;
       // webhooks: push events sync the projects naming the repository (src/hooks/)
@@ -154,11 +154,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           ...(a.branch ? { branch: a.branch } : {}),
           buildOnCreate: catalog.buildOnCreate,
           ...(a.config !== undefined ? { config: a.config } : {}),
-          ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
+          concurrency,
           ...(archive.policy ? { archive: archive.policy } : {}),
         }),
       });
-      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(archive.policy ? { archive: archive.policy } : {}) }), base, undefined, hooks);
+      await serve(projectSyncer(api, paths, { jenkinsUrl: base, concurrency, ...(archive.policy ? { archive: archive.policy } : {}) }), base, undefined, hooks);
     });
   },
 };

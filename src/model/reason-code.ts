@@ -18,6 +18,7 @@ export const REASON_CODES = {
   'back': 'retired by jobsmith earlier and wanted again {branch?}',
   'moved-in-jenkins': 'moved or renamed in Jenkins by a person; the marker follows {from}',
   'marker-upgraded': 'an old (v1) marker is rewritten with owner and name',
+  'marker-owner-taken-over': 'a marker of the former shared owner of plain directories (default) now records this owner: the definitions want exactly this item {was}',
   'drift': 'edited in Jenkins; --verify pushes the definitions again',
   'moved': 'the definitions place the job elsewhere: moved, builds kept {from, to, folder, renamed}',
   'move-waits-for-build': 'a move held until the running build ends {to}',
@@ -85,14 +86,15 @@ export const REASON_CODES = {
   'restore-never': 'restore only adds: the change is held {detail, cause}',
   'restore-creates': 'restore creates the job and leaves the original where it is {from}',
   // restore from a backup
-  'restored': 'missing in Jenkins: restored from the backup',
+  'restored': 'missing in Jenkins: restored from the backup (a folder: with the views its config holds) {views?}',
   'exists-no-overwrite': 'exists in Jenkins: restore does not overwrite without --overwrite',
   'same-as-backup': 'the item is what the backup holds',
-  'differs-from-backup': 'the item differs from the backup and --overwrite was given',
+  'differs-from-backup': 'the item differs from the backup: updated with --overwrite (without it, held: restore-never)',
   'not-in-backup': 'the folder is not in the backup',
   'folder-cannot-be-restored': 'the folder it lives in cannot be restored',
   'view-restored-with-folder': 'the view comes back with its folder\'s config',
   'view-exists': 'the view exists in Jenkins',
+  'view-never-changed': 'the view exists in Jenkins and differs from the backup (or was not compared): restore never changes a view {compared}',
   'kind-in-the-way': 'an item of another kind is in the way {className}',
 } as const;
 

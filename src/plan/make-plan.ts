@@ -24,7 +24,7 @@ import { neverDefined, neverDefinedProblem } from './rules/project-history.js';
 import { describeHeld, describeViews, folderAdditions, folderContents, heldViews } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
-import { claimFor, claimLeftover, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
+import { claimFor, claimLeftover, classifyItem, DEFAULT_OWNER, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
 import type { RemovedPolicy } from './rules/removed-policy.js';
 import { deleteOrPostpone } from './rules/running-builds.js';
@@ -105,7 +105,7 @@ export interface PlanInput {
 }
 
 /** The owner id of runs that do not say otherwise (plain directories, see src/sync/owner-id.ts). */
-export const DEFAULT_OWNER = 'default';
+export { DEFAULT_OWNER } from './rules/managed-only.js';
 
 /**
  * The exact config jobsmith pushes for a desired job: the rendered config with the marker in its
@@ -160,6 +160,8 @@ function markerBase(c: ClassifiedItem & { marker: Marker }): Omit<Change, 'kind'
   return b;
 }
 
+const SHARED_DEFAULT_CLAIMED = `marker of the former shared owner ${DEFAULT_OWNER} now records this owner (the definitions want exactly this item)`;
+
 /** At most this many "copy of X" notices are listed one by one (then a count). */
 const LISTED_COPIES = 20;
 
@@ -203,7 +205,7 @@ export function makePlan(input: PlanInput): Plan {
   // ---- claims: old (v1) markers at a desired name, and interrupted moves, become this run's own
   const exists = (name: string): boolean => lookup(name) !== undefined;
   for (const c of classified) {
-    if (c.ownership !== 'legacy' && c.ownership !== 'displaced') continue;
+    if (c.ownership !== 'legacy' && c.ownership !== 'displaced' && c.ownership !== 'shared-default') continue;
     const lower = c.item.fullName.toLowerCase();
     const d = desiredByLower.get(lower);
     const wanted: Wanted | undefined = d ? { kind: 'job', identity: jobIdentity(d) } : desiredFolderLower.has(lower) ? { kind: 'folder' } : undefined;
@@ -247,10 +249,11 @@ export function makePlan(input: PlanInput): Plan {
     } else if (!o.item.isFolder) {
       changes.push({ ...base, kind: 'conflict', reason: `an item of class ${o.item.className} is in the way of a desired folder`, code: 'item-in-the-way', params: { className: o.item.className } });
       problems.push({ severity: 'error', category: 'input', code: 'folder-conflict', message: `${f.fullName}: not a folder in Jenkins (${o.item.className}); jobs inside it cannot be created` });
-    } else if (isManagedFolder(o) && (o.marker.hash !== hash || o.claimed === 'legacy')) {
+    } else if (isManagedFolder(o) && (o.marker.hash !== hash || o.claimed === 'legacy' || o.claimed === 'shared-default')) {
       const legacy = o.claimed === 'legacy';
-      const reason = legacy ? 'old marker (v1) upgraded: records owner and name' : 'folder config changed';
-      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason, code: legacy ? 'marker-upgraded' : 'folder-changed', config: pushedFolderConfig(f.config, owner, o.item.fullName) });
+      const shared = o.claimed === 'shared-default';
+      const reason = legacy ? 'old marker (v1) upgraded: records owner and name' : shared ? SHARED_DEFAULT_CLAIMED : 'folder config changed';
+      changes.push({ ...base, kind: 'update', previousHash: o.marker.hash, reason, code: legacy ? 'marker-upgraded' : shared ? 'marker-owner-taken-over' : 'folder-changed', config: pushedFolderConfig(f.config, owner, o.item.fullName) });
     } else {
       const reason = isManagedFolder(o) ? 'folder up to date' : o.ownership === 'unmanaged' ? 'existing folder (not managed by jobsmith)' : `existing folder (${describeOwnership(o)})`;
       changes.push({ ...base, kind: 'unchanged', reason, ...(isManagedFolder(o) ? { code: 'folder-up-to-date' as const } : { code: 'existing-folder' as const, params: { ownership: o.ownership === 'unmanaged' ? 'unmanaged' : describeOwnership(o) } }) });
@@ -365,6 +368,7 @@ export function makePlan(input: PlanInput): Plan {
     else if (m.branch !== job.branch) (reason = 'branch recorded in the marker changed'), (why = { code: 'branch-changed', params: { branch: job.branch ?? '' } });
     else if (m.hash !== job.hash) (reason = `rendered config changed (template ${job.template} or project ${job.project})`), (why = { code: 'config-changed', params: { project: job.project, template: job.template } });
     else if (o.claimed === 'legacy') (reason = 'old marker (v1) upgraded: records owner and name'), (why = { code: 'marker-upgraded' });
+    else if (o.claimed === 'shared-default') (reason = SHARED_DEFAULT_CLAIMED), (why = { code: 'marker-owner-taken-over', params: { was: DEFAULT_OWNER } });
     else if (input.verifiedConfigs || input.observedConfigs) {
       // compared with exactly what jobsmith pushed (marker included), not with the rendered config
       const matches = input.verifiedConfigs?.get(o.item.fullName) ?? verifyJob(job, owner, o.item.fullName, input.observedConfigs?.get(o.item.fullName));
@@ -664,6 +668,7 @@ export function makePlan(input: PlanInput): Plan {
 
   // ---- what else carries a marker (never touched), said once
   const ownership: OwnershipCounts = { otherOwners: 0, copies: 0, oldMarkers: 0 };
+  let sharedDefault = 0;
   const owners = new Set<string>();
   const copyLines: string[] = [];
   for (const c of classified) {
@@ -671,6 +676,7 @@ export function makePlan(input: PlanInput): Plan {
       ownership.otherOwners++;
       owners.add(c.marker!.owner!);
     } else if (c.ownership === 'legacy') ownership.oldMarkers++;
+    else if (c.ownership === 'shared-default') sharedDefault++;
     else if (c.ownership === 'displaced') {
       ownership.copies++;
       if (copyLines.length < LISTED_COPIES) copyLines.push(`${c.item.fullName}: copy of ${c.marker!.name}, not managed (or renamed or moved in Jenkins: jobsmith never changes or deletes it; \`jobsmith import --adopt\` takes it over)`);
@@ -688,6 +694,15 @@ export function makePlan(input: PlanInput): Plan {
   }
   if (ownership.oldMarkers > 0) {
     problems.push({ severity: 'warning', category: 'notice', code: 'old-markers', message: `${ownership.oldMarkers} item(s) with an old jobsmith marker (v1, no owner) that these definitions do not want: not touched (they may belong to other definitions; delete them by hand if they are yours and no longer wanted)` });
+  }
+
+  if (sharedDefault > 0) {
+    problems.push({
+      severity: 'warning',
+      category: 'notice',
+      code: 'shared-default-owner',
+      message: `${sharedDefault} item(s) with the former shared owner ${DEFAULT_OWNER} (made from a plain directory by an earlier jobsmith) that these definitions do not want as they are: not touched, never deleted (they may belong to another plain directory; if they are these definitions', set \`owner: ${DEFAULT_OWNER}\` in jobsmith.yaml, or delete them by hand)`,
+    });
   }
 
   // ---- safety rules over the whole plan

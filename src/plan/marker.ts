@@ -13,7 +13,7 @@
  * | key      | job      | folder   | view     | meaning |
  * |----------|----------|----------|----------|---------|
  * | kind     | absent   | `folder` | `view`   | what the item is (a job, or a folder-type item made from a template, has no kind) |
- * | owner    | required | required | required | the owner id of the definitions that wrote it (see src/sync/owner-id.ts: `owner:` in jobsmith.yaml, else the normalised git remote URL of the definitions, else `default`) |
+ * | owner    | required | required | required | the owner id of the definitions that wrote it (see src/sync/owner-id.ts: `owner:` in jobsmith.yaml, else the normalised git remote URL of the definitions, else `dir:` and the path of a plain definitions directory; `default` in markers written before: see `shared-default` in src/plan/rules/managed-only.ts) |
  * | name     | required | required | required | the item's full name (`folder/job`), or the view's folder path and name, when jobsmith wrote the marker |
  * | project  | required | absent   | required | the definition (project) the job is rendered from |
  * | template | required | absent   | required | the template it is rendered from |

@@ -21,7 +21,7 @@ import type { Change, PlanProblem } from '../model/plan.js';
 import { withMarker } from './config-description.js';
 import { formatMarker, parseMarker, type Marker } from './marker.js';
 import { viewKey } from './plan-views.js';
-import { ownershipOf } from './rules/managed-only.js';
+import { DEFAULT_OWNER, ownershipOf } from './rules/managed-only.js';
 import type { ScopeTest } from './rules/filter-scope.js';
 import { matchesPushed } from './same-job-config.js';
 import { asideName, isAsideOf } from './aside-name.js';
@@ -49,6 +49,16 @@ function leftAside(v: ObservedView, key: string, owner: string): Marker | undefi
   return isAsideOf(key, m.name) ? m : undefined;
 }
 
+/**
+ * A view marker of the former shared owner `default` naming the view itself, for a run of another
+ * owner that wants this view (./rules/managed-only.ts, `shared-default`): taken over, marker rewritten.
+ */
+function claimedViewMarker(v: ObservedView, owner: string): Marker | undefined {
+  const m = parseMarker(v.description);
+  if (!m || m.kind !== 'view') return undefined;
+  return ownershipOf(m, viewKey(v.name, v.folder), owner) === 'shared-default' && m.name === viewKey(v.name, v.folder) ? m : undefined;
+}
+
 export interface TemplateViewContext {
   owner: string;
   inScope: ScopeTest;
@@ -71,7 +81,8 @@ export function planTemplateViews(desired: readonly DesiredTemplateView[], obser
       changes.push({ ...base, kind: 'create', reason: `new view from ${d.project} / ${d.template}`, code: 'new-view', params: { project: d.project, template: d.template }, config: pushedViewConfig(d, ctx.owner) });
       continue;
     }
-    const m = ownViewMarker(o, ctx.owner);
+    const claimed = claimedViewMarker(o, ctx.owner);
+    const m = ownViewMarker(o, ctx.owner) ?? claimed;
     if (!m) {
       const other = parseMarker(o.description);
       const foreign = other !== undefined && other.owner !== undefined && other.owner !== ctx.owner;
@@ -96,6 +107,7 @@ export function planTemplateViews(desired: readonly DesiredTemplateView[], obser
     if (m.project !== d.project || m.template !== d.template)
       (reason = `now rendered from ${d.project} / ${d.template} (was ${m.project} / ${m.template})`), (why = { code: 'source-changed', params: { project: d.project, template: d.template, wasProject: m.project ?? '', wasTemplate: m.template ?? '' } });
     else if (m.hash !== d.hash) (reason = `rendered config changed (template ${d.template} or project ${d.project})`), (why = { code: 'config-changed', params: { project: d.project, template: d.template } });
+    else if (claimed) (reason = `marker of the former shared owner ${DEFAULT_OWNER} now records this owner (the definitions want exactly this view)`), (why = { code: 'marker-owner-taken-over', params: { was: DEFAULT_OWNER } });
     else if (ctx.observedConfigs) {
       const live = ctx.observedConfigs.get(d.fullName);
       if (live !== undefined && !matchesPushed(live, pushedViewConfig(d, ctx.owner), d.rootElement)) (reason = 'edited in Jenkins (drift found by --verify)'), (why = { code: 'drift' });

@@ -5,7 +5,8 @@
  *
  * Incremental: `<out>/.jobsmith-render.json` records the files the last render wrote and their hashes.
  * A file whose hash is unchanged (and whose size on disk still matches) is not rewritten; a file the
- * last render wrote that is no longer desired is removed (with its directory, when empty).
+ * last render wrote that is no longer desired is removed (with its directory, when empty), except in
+ * a partial render (`render --project`), which removes nothing.
  *
  * Render writes only into files its manifest says it wrote, or into paths that do not exist (a file
  * already holding exactly the rendered bytes is taken over). It never follows a symbolic link below
@@ -60,6 +61,12 @@ function readManifest(out: string): Record<string, string> {
 export interface WriteOptions {
   /** The config of a job whose `config` was dropped (''): rendered again when it is written. */
   configOf?: (job: DesiredJob) => string;
+  /**
+   * `desired` is only part of what the definitions render (`render --project`): files of earlier
+   * renders that it does not hold are kept, on disk and in the manifest (a filter never removes
+   * anything; the next full render removes what is no longer rendered).
+   */
+  partial?: boolean;
 }
 
 /** A manifest entry that may be removed: `jobs/<...>/config.xml`, no `.`/`..`/empty segment, inside `<out>/jobs`. */
@@ -113,6 +120,7 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     if (configOf && f.job && f.config === '') f.config = configOf(f.job);
     return f.config;
   };
+  if (opts.partial) for (const [rel, hash] of Object.entries(previous)) if (isOwnManifestEntry(out, rel) && typeof hash === 'string') next[rel] = hash;
   for (const f of files) next[f.rel] = f.hash;
   const shown = (abs: string): string => path.join(out, path.relative(path.resolve(out), abs));
 

@@ -15,17 +15,23 @@
  *    branch's upstream remote, else `origin`, else the only (or first) remote. When the definitions
  *    directory is not `jobs` at the top of the repository, its path is appended (`host/org/repo#ci/jobs`),
  *    so two sets of definitions in one repository are two owners;
- * 3. `default`: plain directories (no git, or a repository without a remote).
+ * 3. the definitions directory itself, for plain directories (no git, or a repository without a
+ *    remote): `dir:` and the real absolute path of the jobs directory (`dir:/srv/ci/jobs`), so two
+ *    plain directories are two owners. Before, they all shared the owner `default`, and one
+ *    directory's sync deleted the other's jobs; markers of that owner are now taken over only where
+ *    the definitions want exactly that item, and never deleted (src/plan/rules/managed-only.ts,
+ *    `shared-default`). Moving or renaming a plain directory changes its owner: set `owner:` to keep it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { DEFAULT_OWNER } from '../plan/make-plan.js';
-import { definitionsGit } from './definitions-git.js';
+import { definitionsGit, isDirectory } from './definitions-git.js';
 
 export interface OwnerResolution {
   owner: string;
-  /** Where it came from, for messages (`jobsmith.yaml`, `git remote origin`, `no git remote`). */
+  /** Where it came from, for messages (`jobsmith.yaml`, `git remote origin`, `the definitions directory (no git remote)`). */
   from: string;
   /** Problems with `owner:` in the config file (errors: the run must not go on). */
   diagnostics: Diagnostic[];
@@ -143,12 +149,35 @@ export async function resolveOwner(opts: { jobsDir: string; config?: string; cwd
   if (beside.owner !== undefined) return { owner: beside.owner, from: beside.file!, diagnostics: [] };
   const remote = await gitRemoteOwner(path.resolve(cwd, opts.jobsDir));
   if (remote) return { ...remote, diagnostics: [] };
-  return { owner: DEFAULT_OWNER, from: 'no git remote', diagnostics: [] };
+  return { owner: directoryOwner(path.resolve(cwd, opts.jobsDir)), from: 'the definitions directory (no git remote)', diagnostics: [] };
+}
+
+/** The owner id of plain definitions: `dir:` + the real absolute path of the jobs directory (of its deepest existing ancestor, when it does not exist yet). */
+export function directoryOwner(jobsDir: string): string {
+  // the deepest existing ancestor resolved (import writes into a directory that does not exist yet)
+  let real = path.resolve(jobsDir);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      real = path.join(realpathSync(real), ...rest);
+      break;
+    } catch {
+      const up = path.dirname(real);
+      if (up === real) break;
+      rest.unshift(path.basename(real));
+      real = up;
+    }
+  }
+  const id = `dir:${real.split(path.sep).join('/')}`;
+  // an owner id is at most MAX_OWNER_LENGTH characters (a marker field): a longer path keeps its end, with a hash of the whole
+  if (id.length <= MAX_OWNER_LENGTH) return id;
+  const hash = createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return `dir:…${real.slice(-(MAX_OWNER_LENGTH - 24))}#${hash}`;
 }
 
 /** Owner from the git remote of the repository holding `jobsDir`; undefined outside git or without a remote. */
 export async function gitRemoteOwner(jobsDir: string): Promise<{ owner: string; from: string } | undefined> {
-  if (!existsSync(jobsDir)) return undefined;
+  if (!isDirectory(jobsDir)) return undefined; // missing or not a directory: the loader reports it
   const git = definitionsGit(jobsDir);
   let top: string;
   try {

@@ -47,8 +47,9 @@ export async function loadPlanFile(file: string): Promise<Plan> {
 export function requireDefinitionsDirs(dirs: DefinitionsDirs): void {
   const missing = [dirs.templatesDir, dirs.jobsDir].filter((d) => !existsSync(d) || !statSync(d).isDirectory());
   if (missing.length > 0) {
+    const what = missing.map((d) => (existsSync(d) ? `${d} (not a directory)` : d)).join(' and ');
     throw new UsageError(
-      `apply needs the definitions the plan was made from (to check it is still current): ${missing.join(' and ')} not found here; ` +
+      `apply needs the definitions the plan was made from (to check it is still current): ${what} not found here; ` +
         'run it in the directory where `jobsmith plan --out` ran, or pass --templates and --jobs',
     );
   }

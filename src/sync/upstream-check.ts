@@ -14,10 +14,9 @@
  * A stale result's message is a whole clause (`the definitions are behind origin/main by 2 commits:
  * pull first, or pass --allow-stale`): the plan prints it after `deletions held: `.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { redactUserInfo } from '../jenkins/redact.js';
-import { definitionsGit, gitFailureText } from './definitions-git.js';
+import { definitionsGit, gitFailureText, isDirectory } from './definitions-git.js';
 
 export type Freshness =
   /** HEAD contains the upstream's head (or there is nothing upstream). */
@@ -37,7 +36,7 @@ function plural(n: number, what: string): string {
 
 export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Freshness> {
   const dir = path.resolve(jobsDir);
-  if (!existsSync(dir)) return { status: 'no-upstream', why: `${jobsDir} does not exist` };
+  if (!isDirectory(dir)) return { status: 'no-upstream', why: `${jobsDir} is not a directory` };
   const git = definitionsGit(dir, opts.timeoutMs, opts.env);
   try {
     await git.raw(['rev-parse', '--show-toplevel']);

@@ -46,6 +46,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   const source: DesiredSource = {
     async render(): Promise<DesiredSnapshot> {
       const owning = resolveOwner({ jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+      owning.catch(() => {}); // awaited below; never an unhandled rejection while the loader runs
       const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, ...(opts.overlay ? { overlay: opts.overlay } : {}) });
       workspace = loaded.workspace;
       // branch listings (one process per repository) start now and overlap rendering and the Jenkins listing
@@ -74,12 +75,13 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   if (opts.branches !== false) {
     source.branches = async (snapshot, observed) => {
       if (!workspace) throw new Error('branches() called before render()');
-      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName));
+      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName), snapshot.owner);
       return detectAndExpand(workspace, {
         source: opts.branchSource ?? createBranchSource(),
         ...(opts.branchProjects ? { projects: new Set(opts.branchProjects) } : {}),
         observed,
         otherJobNames: snapshot.desired.jobs.map((j) => j.fullName),
+        ...(snapshot.owner !== undefined ? { owner: snapshot.owner } : {}),
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
         ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
       });

@@ -13,11 +13,12 @@ import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
 import { loadWorkspace, type Workspace } from '../../src/load/workspace.js';
 import type { Clock } from '../../src/model/clock.js';
 import type { ObservedItem } from '../../src/model/observed.js';
-import { parseMarker } from '../../src/plan/marker.js';
+import { formatMarker, parseMarker } from '../../src/plan/marker.js';
 import { renderWorkspace } from '../../src/render/render-workspace.js';
 import { startStandin, type Standin } from '../../src/standin/server.js';
 import type { DesiredSource } from '../../src/sync/desired-source.js';
 import { runSync, type SyncOutcome } from '../../src/sync/run-sync.js';
+import { workspaceSource } from '../../src/sync/workspace-source.js';
 import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -286,6 +287,18 @@ describe('branch jobs against the stand-in', () => {
     expect(kinds(out)).toEqual([]);
     expect(out.plan.problems).toEqual([expect.objectContaining({ code: 'branch-cap', project: 'pay' })]);
     expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'zz-1'), job('pay', 'zz-2')]);
+  });
+
+  it("the cap counts only this owner's branch jobs: another definitions' job for a project of the same name does not take a place", async () => {
+    const r = new GitRemote(root, `capowner${n}`);
+    r.push('aa-1', 'aa-2', 'zz-9');
+    define('pay', r.url, '  max: 2\n');
+    // another set of definitions (another owner) has a branch job for its own project "pay", branch zz-9
+    await api.createJob('theirs', `<project><description>${formatMarker({ kind: 'job', owner: 'github.com/acme/other', name: 'theirs', project: 'pay', template: 'CI-build-branch', hash: 'sha256:1', branch: 'zz-9' }).replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description></project>`);
+    const src = workspaceSource({ templatesDir: path.join(defs, 'job-templates'), jobsDir: path.join(defs, 'jobs'), upstreamCheck: false, branchTimeoutMs: 10_000 });
+    const out = await sync(at(T0), src);
+    expect(kinds(out)).toEqual([`create ${job('pay', 'aa-1')}`, `create ${job('pay', 'aa-2')}`]);
+    expect(out.plan.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'branch-cap', message: expect.stringContaining('no jobs for 1 (zz-9)') })]));
   });
 
   it('the cap never retires a live branch for one that comes back (issue 14: max 2; a, b; a deleted; c; a back)', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -72,6 +72,29 @@ describe('jobsmith render', () => {
     });
     const r = await runCli(['render', '--templates', 'tpl', '--jobs', 'defs', '--out', 'home', '--project', 'b'], { cwd });
     expect(r.code).toBe(0);
+    expect(readdirSync(path.join(cwd, 'home/jobs'))).toEqual(['b-Simple']);
+  });
+
+  it('--project writes that project and removes nothing of the others; the next full render removes what is gone', async () => {
+    const cwd = tree({
+      'tpl/Simple-config.xml': SIMPLE_TEMPLATE,
+      'defs/a.yaml': 'templates: [Simple]\ntokens: {SCM.PATH: x, DESC.TEXT: y, CMD.ARGS: z}\n',
+      'defs/b.yaml': 'templates: [Simple]\ntokens: {SCM.PATH: x, DESC.TEXT: y, CMD.ARGS: z}\n',
+    });
+    const args = ['render', '--templates', 'tpl', '--jobs', 'defs', '--out', 'home'];
+    expect((await runCli(args, { cwd })).stdout).toBe('rendered 2 jobs into home/jobs: 2 written, 0 unchanged, 0 removed\n');
+    writeFileSync(path.join(cwd, 'defs/b.yaml'), 'templates: [Simple]\ntokens: {SCM.PATH: x, DESC.TEXT: changed, CMD.ARGS: z}\n');
+    const one = await runCli([...args, '--project', 'b'], { cwd });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe('rendered 1 job into home/jobs: 1 written, 0 unchanged, 0 removed\n');
+    expect(readdirSync(path.join(cwd, 'home/jobs')).sort()).toEqual(['a-Simple', 'b-Simple']);
+    expect(readFileSync(path.join(cwd, 'home/jobs/b-Simple/config.xml'), 'utf8')).toContain('changed');
+    // a's file is still render's own: the next full render leaves it unchanged, and removes it once a is gone
+    expect((await runCli(args, { cwd })).stdout).toBe('rendered 2 jobs into home/jobs: 0 written, 2 unchanged, 0 removed\n');
+    rmSync(path.join(cwd, 'defs/a.yaml'));
+    expect((await runCli([...args, '--project', 'b'], { cwd })).stdout).toBe('rendered 1 job into home/jobs: 0 written, 1 unchanged, 0 removed\n');
+    expect(existsSync(path.join(cwd, 'home/jobs/a-Simple/config.xml'))).toBe(true);
+    expect((await runCli(args, { cwd })).stdout).toBe('rendered 1 job into home/jobs: 0 written, 1 unchanged, 1 removed\n');
     expect(readdirSync(path.join(cwd, 'home/jobs'))).toEqual(['b-Simple']);
   });
 });

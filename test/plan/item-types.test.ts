@@ -215,6 +215,15 @@ describe('views from view templates', () => {
     expect(run([], [plain]).changes).toEqual([]);
   });
 
+  it('a view of the former shared owner `default` (plain directories): taken over where wanted under its name, never deleted by another owner', () => {
+    const v = view('p-Dash', []);
+    const shared = live(v, { description: formatMarker({ kind: 'view', owner: 'default', name: 'p-Dash', project: 'p', template: 'Dash', hash: v.hash }) });
+    const owner = 'dir:/srv/a/jobs';
+    const taken = run([v], [shared], { owner });
+    expect(taken.changes[0]).toMatchObject({ kind: 'update', reason: 'marker of the former shared owner default now records this owner (the definitions want exactly this view)', config: pushedViewConfig(v, owner) });
+    expect(run([], [shared], { owner }).changes).toEqual([]);
+  });
+
   it('fail closed: with the definitions in error, no view is deleted', () => {
     const v = view('p-Dash', []);
     expect(run([], [live(v)], { holdDeletions: 'the definitions have errors' }).changes[0]!.kind).toBe('keep');

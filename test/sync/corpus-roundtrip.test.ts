@@ -102,7 +102,7 @@ describe('the corpus as templates, round trip through the stand-in', () => {
     it(`${c.file} (${c.variant}): Jenkins holds what was pushed`, async () => {
       const job = planned(first).snapshot.desired.jobs.find((j) => j.template === c.template)!;
       expect(job.config).toBe(c.xml); // rendered byte for byte
-      const pushed = pushedJobConfig(job, 'default');
+      const pushed = pushedJobConfig(job, planned(first).snapshot.owner!);
       // the marker is the only change jobsmith makes to the rendered bytes
       expect(withoutDescription(pushed)).toBe(withoutDescription(c.xml));
       const live = await env.api.getConfig(job.fullName);

@@ -2,11 +2,11 @@
  * The owner id (jobsmith.yaml owner:, the normalised git remote, or `default`) and the upstream
  * check that holds deletions of a stale checkout, with real git repositories and bare remotes.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configuredOwner, normaliseRemoteUrl, resolveOwner } from '../../src/sync/owner-id.js';
+import { configuredOwner, directoryOwner, normaliseRemoteUrl, resolveOwner } from '../../src/sync/owner-id.js';
 import { checkUpstream } from '../../src/sync/upstream-check.js';
 import { projectHistory } from '../../src/sync/project-history.js';
 import { git } from '../form/git-fixtures.js';
@@ -68,7 +68,7 @@ describe('owner id', () => {
     }
   });
 
-  it('every clone of one repository agrees, whatever URL form it was cloned with; plain directories are default', async () => {
+  it('every clone of one repository agrees, whatever URL form it was cloned with; a plain directory is its own owner', async () => {
     const r = remoteWithClone('owner-same');
     const other = r.clone('owner-same-2');
     git(other, 'remote', 'set-url', 'origin', `file://${r.bare}`);
@@ -79,12 +79,23 @@ describe('owner id', () => {
     expect(a.from).toBe('git remote origin');
     const plain = path.join(root, 'plain');
     mkdirSync(path.join(plain, 'jobs'), { recursive: true });
-    expect((await resolveOwner({ jobsDir: 'jobs', cwd: plain })).owner).toBe('default');
+    // break-a 4: two plain directories used to share the owner `default` (one's sync deleted the other's jobs)
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: plain })).toEqual({ owner: `dir:${realpathSync(plain)}/jobs`, from: 'the definitions directory (no git remote)', diagnostics: [] });
+    // the same directory reached another way (relative, through a link) is the same owner
+    symlinkSync(plain, path.join(root, 'plain-link'));
+    expect((await resolveOwner({ jobsDir: 'plain-link/jobs', cwd: root })).owner).toBe(`dir:${realpathSync(plain)}/jobs`);
     // a repository without a remote is a plain directory too
     const lonely = path.join(root, 'lonely');
     git(root, 'init', '--quiet', lonely);
     mkdirSync(path.join(lonely, 'jobs'));
-    expect((await resolveOwner({ jobsDir: 'jobs', cwd: lonely })).owner).toBe('default');
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: lonely })).owner).toBe(`dir:${realpathSync(lonely)}/jobs`);
+    // an owner id fits a marker field: a very deep directory keeps the end of its path and a hash of the whole
+    const deep = path.join(root, ...Array.from({ length: 12 }, (_, i) => `level-${i}-${'d'.repeat(20)}`), 'jobs');
+    mkdirSync(deep, { recursive: true });
+    const deepOwner = directoryOwner(deep);
+    expect(deepOwner.length).toBeLessThanOrEqual(200);
+    expect(deepOwner).toMatch(/^dir:….*level-11-d+\/jobs#[0-9a-f]{16}$/);
+    expect(directoryOwner(path.join(deep, '..', 'jobs'))).toBe(deepOwner);
   });
 
   it('two definitions directories in one repository are two owners', async () => {

@@ -6,7 +6,7 @@
  * upstream holds deletions; 6 two definitions repositories leave each other alone; 7 `import
  * --adopt` commits what it writes before adopting.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -312,6 +312,47 @@ describe('issue 13: ownership, end to end', () => {
     const other = await cli(r.work, ['plan', '--config', conn]);
     expect(out(other)).toContain(`owner team-b here overrides owner team-a in jobsmith.yaml beside the definitions`);
     expect(other.code).toBe(1); // team-b's run finds team-a's jobs at its names: conflicts
+  });
+
+  it('break-a 4: two plain directories (no git remote) are two owners: one never deletes the other\'s jobs; jobs of the former shared owner `default` are taken over by the directory that wants them, never deleted by another', async () => {
+    const plainDir = (name: string, projects: Record<string, string>): string => {
+      const dir = path.join(root, `${name}-${n}`);
+      mkdirSync(path.join(dir, 'job-templates'), { recursive: true });
+      mkdirSync(path.join(dir, 'jobs'));
+      writeFileSync(path.join(dir, 'job-templates', 'CI-build-trunk-config.xml'), TEMPLATE);
+      for (const [p, yaml] of Object.entries(projects)) writeFileSync(path.join(dir, 'jobs', `${p}.yaml`), yaml);
+      return dir;
+    };
+    // team A made its jobs with an earlier jobsmith, when every plain directory was owner `default`
+    const a = plainDir('team-a', { pay: project('a'), web: project('b', 'folder: shop\n') });
+    writeFileSync(path.join(a, 'jobsmith.yaml'), 'owner: default\n');
+    expect((await cli(a, ['sync'])).code).toBe(0);
+    unlinkSync(path.join(a, 'jobsmith.yaml'));
+    expect(parseMarker(readDescription(await api.getConfig('pay-CI-build-trunk')))?.owner).toBe('default');
+    const b = plainDir('team-b', Object.fromEntries(['t1', 't2', 't3', 't4', 't5'].map((p) => [p, project(p)])));
+    expect((await cli(b, ['sync', '--only', 't*'])).code).toBe(0);
+    // team B's plain sync: A's jobs and folder stay (they were deleted: "project pay is no longer in the definitions")
+    const sb = await cli(b, ['sync']);
+    expect(sb.code, out(sb)).toBe(0);
+    expect(sb.stdout).not.toMatch(/- delete/);
+    expect(sb.stdout).toContain('3 item(s) with the former shared owner default (made from a plain directory by an earlier jobsmith)');
+    const all = ['pay-CI-build-trunk', 'shop', 'shop/web-CI-build-trunk', 't1-CI-build-trunk', 't2-CI-build-trunk', 't3-CI-build-trunk', 't4-CI-build-trunk', 't5-CI-build-trunk'];
+    expect(await names()).toEqual(all);
+    // team A (upgraded) takes its own jobs over: the markers now record A's directory
+    const sa = await cli(a, ['sync']);
+    expect(sa.code, out(sa)).toBe(0);
+    expect(sa.stdout).toMatch(/~ update\s+pay-CI-build-trunk\s+\(marker of the former shared owner default now records this owner/);
+    expect(sa.stdout).not.toMatch(/- delete/);
+    const ownerA = parseMarker(readDescription(await api.getConfig('pay-CI-build-trunk')))!.owner!;
+    expect(ownerA).toBe(`dir:${realpathSync(path.join(a, 'jobs'))}`);
+    expect(parseMarker(readDescription(await api.getConfig('shop')))?.owner).toBe(ownerA);
+    // from now on each directory deletes only its own
+    unlinkSync(path.join(b, 'jobs', 't5.yaml'));
+    expect((await cli(b, ['sync'])).code).toBe(0);
+    unlinkSync(path.join(a, 'jobs', 'web.yaml'));
+    const sa2 = await cli(a, ['sync']);
+    expect(sa2.code, out(sa2)).toBe(0);
+    expect(await names()).toEqual(all.filter((x) => !['shop', 'shop/web-CI-build-trunk', 't5-CI-build-trunk'].includes(x)));
   });
 
   it('7: import --adopt refuses over uncommitted work, else commits the definitions it writes before adopting', async () => {
