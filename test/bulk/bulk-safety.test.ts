@@ -318,14 +318,19 @@ describe('what bulk selects and refuses (break-a 11 and its messages)', () => {
     for (const [flag, value] of [['--folder', ''], ['--folder', '/'], ['--regex', ''], ['--match', ''], ['--view', ''], ['--type', '']]) {
       const r = await cli(['bulk', flag!, value!, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag!.slice(2)}${value === '/' ? '-slash' : ''}`]);
       expect(r.code, `${flag} ${value}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toContain(`error: ${flag} was given an empty value`);
-      expect(r.stderr).toContain('it would select every job, not none');
+      // an empty value is refused by the command line's rule for every flag (src/cli/empty-flag-values.ts);
+      // one that is empty once read as a folder path ('/') by bulk's own check
+      if (value === '') expect(r.stderr).toContain(`error: ${flag} needs a value (it was given an empty one or none: an unset variable?)`);
+      else {
+        expect(r.stderr).toContain(`error: ${flag} was given an empty value`);
+        expect(r.stderr).toContain('it would select every job, not none');
+      }
       expect(r.stderr).not.toContain('internal error');
     }
     expect(await api.getConfig('other')).toBe(before);
     const imp = await cli(['import', '--match', '', '--dry-run']);
     expect(imp.code, imp.stderr).toBe(2);
-    expect(imp.stderr).toBe('error: --match was given an empty value (an unset variable?): it would match no job; give it a glob\n');
+    expect(imp.stderr).toContain('error: --match needs a value (it was given an empty one or none: an unset variable?)');
   });
 
   it('--where is checked before the managed refusal: a managed job it does not match is "not matched", not refused', async () => {
