@@ -26,6 +26,7 @@ import type { Change } from '../../model/plan.js';
 import { readDescription } from '../config-description.js';
 import { parseMarker, type Marker } from '../marker.js';
 import { folderAdditions } from './folder-contents.js';
+import { isAsideOf } from '../aside-name.js';
 
 /** What a write expects to find in the item's marker. */
 export interface ExpectedMarker {
@@ -33,6 +34,10 @@ export interface ExpectedMarker {
   owner: string;
   /** The item's full name the marker must name (case-insensitive, as Jenkins' names); undefined: any name (a claim the plan made: an old v1 marker, an interrupted move). */
   name?: string;
+  /** Other names the marker may name (a move's target, for a move stopped half-way; the item a replacement left aside). */
+  alsoNames?: readonly string[];
+  /** Accept the marker of the item `name` is the replacement's temporary name of. */
+  asideOk?: boolean;
   /** The marker's hash must be one of these. */
   hashes: ReadonlyArray<string | undefined>;
 }
@@ -54,7 +59,9 @@ export function markerMismatch(config: string, expected: ExpectedMarker): string
   if (m.owner !== undefined && m.owner !== expected.owner) return `it is managed by other definitions (owner ${m.owner})`;
   if (expected.name !== undefined) {
     if (m.owner === undefined || m.name === undefined) return 'it carries an old (v1) jobsmith marker';
-    if (m.name.toLowerCase() !== expected.name.toLowerCase()) return `its marker names ${m.name} (a copy, or an item renamed to this name)`;
+    const names = [expected.name, ...(expected.alsoNames ?? [])].map((x) => x.toLowerCase());
+    // the old item a replacement parked under its temporary name (../aside-name.ts) carries its own marker
+    if (!names.includes(m.name.toLowerCase()) && !(expected.asideOk === true && isAsideOf(expected.name, m.name))) return `its marker names ${m.name} (a copy, or an item renamed to this name)`;
   }
   if (!expected.hashes.includes(m.hash)) return 'its marker records another config (another run changed it)';
   return undefined;
@@ -65,7 +72,11 @@ export function markerMismatch(config: string, expected: ExpectedMarker): string
  * item carries this owner's marker for `at` with the hash the plan saw.
  */
 export function destructiveGuard(c: Change, owner: string, at: string = c.fullName): WriteGuard {
-  const expected: ExpectedMarker = { kind: markerKind(c), owner, name: at, hashes: [c.previousHash] };
+  // an item a replacement left under its temporary name carries the marker of the item it replaced
+  // (and a move stopped half-way carries its target's marker with from=)
+  const leftAsideOf = c.code === 'left-aside' ? c.params?.['of'] : c.code === 'view-left-aside' ? c.params?.['view'] : undefined;
+  const alsoNames = [c.fullName, ...(typeof leftAsideOf === 'string' && leftAsideOf !== '' ? [leftAsideOf] : [])].filter((n) => n.toLowerCase() !== at.toLowerCase());
+  const expected: ExpectedMarker = { kind: markerKind(c), owner, name: at, alsoNames: c.kind === 'move' || leftAsideOf !== undefined ? alsoNames : [], asideOk: c.kind === 'delete', hashes: [c.previousHash] };
   return (config) => {
     const why = markerMismatch(config, expected);
     if (why !== undefined || c.target !== 'folder' || c.kind !== 'delete') return why;
