@@ -72,8 +72,6 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       return;
     }
     const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
-    const { checkDirectoryArg } = await import('./directory-arg.js');
-    checkDirectoryArg(args.out, '--out');
     // --project writes only those projects' files: the other projects' files stay (a filter never removes).
     const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf, ...(args.project ? { partial: true } : {}) });
     if (w.refused.length) {
