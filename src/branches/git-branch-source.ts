@@ -56,8 +56,9 @@ export function parseLsRemoteRefs(output: string, patterns: string[]): ListedRef
   return [...refs.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
-function classify(text: string): BranchListFailure {
-  if (/terminal prompts disabled|could not read (username|password)|authentication failed|permission denied|403|401|invalid username|access denied/i.test(text))
+/** A port or path that happens to contain 401 or 403 is not an HTTP status: only git's "returned error: 403" is. */
+export function classifyGitFailure(text: string): BranchListFailure {
+  if (/terminal prompts disabled|could not read (username|password)|authentication failed|permission denied|(?:error|status|http)[: /]+40[13]\b|invalid username|access denied/i.test(text))
     return 'auth';
   if (/does not appear to be a git repository|repository not found|not found|no such file|does not exist/i.test(text)) return 'not-found';
   return 'unreachable';
@@ -118,7 +119,7 @@ export function createGitBranchSource(options: GitBranchSourceOptions = {}): Bra
       if (r.code !== 0) {
         const raw = r.stderr || `exit code ${r.code}`;
         const text = redactUrlsInText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
-        throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classify(raw));
+        throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classifyGitFailure(raw));
       }
       return parseLsRemoteRefs(r.stdout, patterns);
     },

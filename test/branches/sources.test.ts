@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BranchListError } from '../../src/branches/branch-source.js';
 import { createBranchSource } from '../../src/branches/auto-branch-source.js';
-import { createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForRef } from '../../src/branches/git-branch-source.js';
+import { classifyGitFailure, createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForRef } from '../../src/branches/git-branch-source.js';
 import { createSvnBranchSource, parseSvnList, parseSvnListXml } from '../../src/branches/svn-branch-source.js';
 import { listingOf } from '../../src/branches/detect-branches.js';
 import { repoLocation, resolveRepo } from '../../src/branches/repo-kind.js';
@@ -86,6 +86,16 @@ describe('git source (ls-remote on a real bare remote)', () => {
     const e = await failure(createGitBranchSource().list(`file://${root}/does-not-exist.git`));
     expect(e.reason).toBe('not-found');
     expect(e.message).toContain('does-not-exist.git');
+  });
+
+  it('a port or path with 401/403 in it is not an auth failure (CI saw port 34013 read as "auth")', () => {
+    for (const port of ['34013', '40140', '4013', '14031']) {
+      const text = `fatal: unable to access 'http://127.0.0.1:${port}/x.git/': Failed to connect to 127.0.0.1 port ${port} after 0 ms: Couldn't connect to server`;
+      expect(classifyGitFailure(text), port).toBe('unreachable');
+    }
+    expect(classifyGitFailure("fatal: unable to access 'http://h/r401.git/': The requested URL returned error: 403")).toBe('auth');
+    expect(classifyGitFailure("fatal: unable to access 'http://h/r.git/': The requested URL returned error: 401")).toBe('auth');
+    expect(classifyGitFailure("fatal: Authentication failed for 'http://h/r.git/'")).toBe('auth');
   });
 
   it('a refused connection fails as unreachable', async () => {
