@@ -607,16 +607,11 @@ export function makePlan(input: PlanInput): Plan {
   const lowerGone = (): Set<string> => new Set([...goingAway].map((n) => n.toLowerCase()));
   folderTypeDeletes.sort((a, b) => b.c.item.fullName.split('/').length - a.c.item.fullName.split('/').length);
   for (const { c, change } of folderTypeDeletes) {
-    const contents = folderContents(c.item, input.observed.items, lowerGone(), input.observed.views);
+    // (a folder-type item holds no definition's list view: any view a person made in it holds it)
+    const contents = folderContents(c.item, input.observed.items, lowerGone(), input.observed.views, { goingAway: viewsGoing });
     if (contents.held.length > 0) {
       changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeHeld(contents.held)}, which jobsmith does not own`, code: 'holds-items', params: { cause: causeOf(change), held: describeHeld(contents.held) } });
       problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeHeld(contents.held)}, which jobsmith does not delete; move or delete them in Jenkins` });
-      continue;
-    }
-    const views = heldViews(c.item, input.observed.views, viewsGoing, input.folderViewConfigs);
-    if (views.length > 0) {
-      changes.push({ ...change, kind: 'keep', reason: `${change.reason}; not deleted: it holds ${describeViews(views)}, which jobsmith does not delete`, code: 'holds-views', params: { cause: causeOf(change), views: views.map((v) => viewKey(v.name, v.folder)) } });
-      problems.push({ severity: 'warning', category: 'notice', code: 'folder-holds-items', message: `${c.item.fullName}: not deleted (${change.reason}): it holds ${describeViews(views)}; jobsmith never deletes a view it did not make: delete or move it in Jenkins, and the next sync deletes ${c.item.fullName}` });
       continue;
     }
     const d = deleteOrPostpone({ ...c.item, building: contents.building }, markerBase(c), { reason: change.reason, ...causeOf(change) });

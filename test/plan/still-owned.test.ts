@@ -7,6 +7,7 @@ import type { Change } from '../../src/model/plan.js';
 import { formatMarker, type Marker } from '../../src/plan/marker.js';
 import { createdGuard, destructiveGuard, repeatGuard } from '../../src/plan/rules/still-owned.js';
 import { withMarker } from '../../src/plan/config-description.js';
+import { asideName } from '../../src/plan/aside-name.js';
 
 const OWNER = 'github.com/acme/ci';
 const H1 = `sha256:${'1'.repeat(64)}`;
@@ -43,6 +44,19 @@ describe('before a destructive step: this owner\'s marker, naming the item, with
     // a folder jobsmith made, configured by a person since: not deleted
     expect(destructiveGuard(change({ target: 'folder' }), OWNER)(config({ kind: 'folder' }))).toBe('it was configured in Jenkins since (a description)');
     expect(destructiveGuard(change({ target: 'folder' }), OWNER)(folder({ kind: 'folder' }, '<properties><x.FolderCredentialsProperty/></properties>'))).toBe('it was configured in Jenkins since (folder properties (FolderCredentialsProperty))');
+  });
+});
+
+describe('leftovers of a change jobsmith stopped half-way (the plan finishes them)', () => {
+  it('a move finishing a two-step move: the job at the old place carries the target\'s marker with from=', () => {
+    const move = change({ kind: 'move', fullName: 'web/app', from: 'team/app-tmp' });
+    expect(destructiveGuard(move, OWNER, 'team/app-tmp')(config({ name: 'web/app', from: 'team/app' }))).toBeUndefined();
+    expect(destructiveGuard(move, OWNER, 'team/app-tmp')(config({ name: 'web/other', from: 'team/app' }))).toBe('its marker names web/other (a copy, or an item renamed to this name)');
+  });
+  it('the delete of an item parked at a replacement\'s aside name: its marker names the replaced item; elsewhere it is a copy', () => {
+    const aside = asideName('team/app', () => true);
+    expect(destructiveGuard(change({ fullName: aside }), OWNER)(config({ name: 'team/app' }))).toBeUndefined();
+    expect(destructiveGuard(change({ fullName: 'team/other' }), OWNER)(config({ name: 'team/app' }))).toBe('its marker names team/app (a copy, or an item renamed to this name)');
   });
 });
 

@@ -6,17 +6,15 @@
  * - a computed folder (multibranch project, organization folder): its children are Jenkins' own
  *   (branch projects, repositories) and go with it, as when it is deleted in Jenkins;
  * - any other folder: only when everything inside goes in the same plan (deleted, or moved away);
- *   an item jobsmith does not own, or one that stays, holds the folder (reported, not deleted); so
- *   does a view a person made inside it (when the caller passes the views: any view but the folder's
- *   own All view and views made from templates, which carry a marker).
+ *   an item jobsmith does not own, or one that stays, holds the folder (reported, not deleted).
  *
  * A computed folder whose children are building is not deleted either (Jenkins would abort the
  * builds): see ./running-builds.ts, which asks `building` here.
  *
  * Nor is a folder deleted while it holds a view a person made (views are never deleted: a view in a
- * folder goes with it): any view but Jenkins' own All view, views this plan deletes itself, and list
- * views that are exactly what jobsmith writes for a definition's `view:` (read by plan-sync); a
- * computed folder's views are Jenkins' own. And a folder jobsmith made (marker `kind=folder`) is
+ * folder goes with it; `heldViews`): any view but Jenkins' own All view, views this plan deletes
+ * itself, and list views that are exactly what jobsmith writes for a definition's `view:` (their
+ * configs read by plan-sync); a computed folder's views are Jenkins' own. And a folder jobsmith made (marker `kind=folder`) is
  * deleted only while nobody configured it since: no description text besides the marker, no folder
  * properties (folder credentials, environment, ...): `folderAdditions` reads its config.
  */
@@ -35,18 +33,27 @@ export interface FolderContents {
   building: boolean;
 }
 
-/** What deleting `folder` would take with it. `goingAway`: full names (lower-cased) deleted or moved away in the same plan. */
-export function folderContents(folder: ObservedItem, items: readonly ObservedItem[], goingAway: ReadonlySet<string>, views: readonly ObservedView[] = []): FolderContents {
+/**
+ * What deleting `folder` would take with it. `goingAway`: full names (lower-cased) deleted or moved
+ * away in the same plan. The views in it that it would lose (`heldViews`, the one rule for views)
+ * count as held items (`view <folder>/<name>`); `viewContext.goingAway` says which views the plan
+ * deletes itself (default: every view made from a template, which carries a marker) and
+ * `viewContext.configs` the list views' configs.
+ */
+export function folderContents(
+  folder: ObservedItem,
+  items: readonly ObservedItem[],
+  goingAway: ReadonlySet<string>,
+  views: readonly ObservedView[] = [],
+  viewContext: { goingAway?: ReadonlySet<string>; configs?: ReadonlyMap<string, string> } = {},
+): FolderContents {
   const prefix = folder.fullName.toLowerCase() + '/';
   const inside = items.filter((i) => i.fullName.toLowerCase().startsWith(prefix));
   const computed = isComputedFolderClass(folder.className);
   const held = computed ? [] : inside.filter((i) => !goingAway.has(i.fullName.toLowerCase()) && !underAny(i.fullName.toLowerCase(), goingAway, prefix));
-  if (!computed) {
-    for (const v of views) {
-      const where = v.folder.join('/').toLowerCase();
-      if (where !== folder.fullName.toLowerCase() || v.className === 'hudson.model.AllView' || parseMarker(v.description)?.kind === 'view') continue;
-      held.push({ fullName: `view ${v.folder.join('/')}/${v.name}`, name: v.name, className: v.className, description: v.description ?? null, isFolder: false, disabled: false, building: false });
-    }
+  const viewsGoing = viewContext.goingAway ?? new Set(views.filter((v) => parseMarker(v.description)?.kind === 'view').map((v) => `${v.folder.join('/')}/${v.name}`.toLowerCase()));
+  for (const v of heldViews(folder, views, viewsGoing, viewContext.configs)) {
+    held.push({ fullName: `view ${v.folder.join('/')}/${v.name}`, name: v.name, className: v.className, description: v.description ?? null, isFolder: false, disabled: false, building: false });
   }
   return { held, building: inside.some((i) => i.building) };
 }
