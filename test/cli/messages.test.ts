@@ -172,7 +172,8 @@ describe('paths named on the command line: bad input, exit 1, before any work (w
     for (const args of [['plan', '--embedded', 'dangling'], ['render', '--out', 'dangling']]) {
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toContain(`error: ${args[1]} dangling is a symbolic link to nothing (a dangling link): cannot create the directory through it`);
+      expect(r.stderr).toContain('dangling is a symbolic link to nothing');
+      expect(r.stderr).not.toContain('internal error');
       expect(existsSync(path.join(dir, 'gone'))).toBe(false);
     }
   });
