@@ -112,13 +112,14 @@ function parseEdits(a: BulkArgs, m: BulkModules): { ops: EditOp[]; where: Config
     const c = tryParse(() => parseCondition(w));
     if (c) where.push(c);
   }
-  // An empty selection value (an unset variable: --folder "$TEAM") would select every job, or crash the matcher.
-  for (const [flag, values] of [['--match', a.match], ['--regex', a.regex], ['--folder', a.folder], ['--view', a.view], ['--type', a.type]] as const) {
-    for (const v of values === undefined ? [] : Array.isArray(values) ? values : [values]) {
-      const text = String(v);
-      const empty = flag === '--folder' || flag === '--view' ? text.replace(/\//g, '').trim() === '' : text === '';
-      if (empty) errors.push(`${flag} was given an empty value${text === '' ? ' (an unset variable?)' : ` (${JSON.stringify(text)})`}: it would select every job, not none; give it a value or leave it out`);
-    }
+  // An empty value is refused for every flag (src/cli/empty-flag-values.ts); a folder or view of
+  // slashes only would select every job too (--folder "$TEAM/" with TEAM unset).
+  for (const [flag, value] of [['--folder', a.folder], ['--view', a.view]] as const) {
+    if (value !== undefined && value.replace(/\//g, '').trim() === '') errors.push(`${flag} ${JSON.stringify(value)} names no ${flag.slice(2)}: it would select every job, not none; give it a name or leave it out`);
+  }
+  // that rule sees the first value of a list flag only: an empty one among several (--match a "$UNSET")
+  for (const [flag, values] of [['--match', a.match], ['--type', a.type]] as const) {
+    if (values?.some((v) => String(v).trim() === '')) errors.push(`${flag} needs a value for each entry (an empty one: an unset variable?)`);
   }
   const selector: JobSelector = {};
   if (a.match?.length) selector.match = a.match;

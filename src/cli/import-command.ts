@@ -8,7 +8,6 @@ import { commandInfo } from './commands.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
 import { hasErrors } from '../model/diagnostic.js';
-import { UsageError } from '../model/errors.js';
 
 interface ImportArgs extends ConnectionArgs {
   match: string[];
@@ -30,8 +29,6 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .option('adopt', { type: 'boolean', default: false, describe: 'After writing, take the jobs over (push the rendered config with the jobsmith marker)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' }) as unknown as Argv<ImportArgs>,
   handler: async (a) => {
-    // an empty glob (an unset variable) would crash the matcher: say so before Jenkins is asked
-    if (a.match.some((m) => String(m) === '')) throw new UsageError('--match was given an empty value (an unset variable?): it would match no job; give it a glob');
     const { checkDirectoryArg } = await import('./directory-arg.js');
     checkDirectoryArg(a.out, '--out');
     // An empty glob among several (`--match a ''`): the matcher cannot take it, and it is a mistake.

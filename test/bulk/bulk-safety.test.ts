@@ -315,22 +315,30 @@ describe('what bulk selects and refuses (break-a 11 and its messages)', () => {
   it('an empty selection value (an unset variable) is a usage error, not "every job" (it edited all of them, or crashed)', async () => {
     await start({ other: corpusXml('011-osc-container.xml') });
     const before = await api.getConfig('other');
-    for (const [flag, value] of [['--folder', ''], ['--folder', '/'], ['--regex', ''], ['--match', ''], ['--view', ''], ['--type', '']]) {
-      const r = await cli(['bulk', flag!, value!, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag!.slice(2)}${value === '/' ? '-slash' : ''}`]);
+    for (const [flag, value] of [['--folder', ''], ['--regex', ''], ['--match', ''], ['--view', ''], ['--type', '']]) {
+      const r = await cli(['bulk', flag!, value!, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag!.slice(2)}`]);
       expect(r.code, `${flag} ${value}: ${r.stderr}`).toBe(2);
-      // an empty value is refused by the command line's rule for every flag (src/cli/empty-flag-values.ts);
-      // one that is empty once read as a folder path ('/') by bulk's own check
-      if (value === '') expect(r.stderr).toContain(`error: ${flag} needs a value (it was given an empty one or none: an unset variable?)`);
-      else {
-        expect(r.stderr).toContain(`error: ${flag} was given an empty value`);
-        expect(r.stderr).toContain('it would select every job, not none');
-      }
+      expect(r.stderr).toContain(`error: ${flag} needs a value (it was given an empty one or none: an unset variable?)`);
       expect(r.stderr).not.toContain('internal error');
+    }
+    // an empty glob among several (the command line's rule sees only the first value)
+    for (const [flag, values] of [['--match', ['other', '']], ['--type', ['project', ' ']]] as const) {
+      const r = await cli(['bulk', flag, ...values, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag.slice(2)}-among`]);
+      expect(r.code, `${flag} ${values.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`error: ${flag} needs a value for each entry (an empty one: an unset variable?)`);
+      expect(r.stderr).not.toContain('internal error');
+    }
+    // a folder or view of slashes only ("$TEAM/" with TEAM unset) names nothing either
+    for (const [flag, value] of [['--folder', '/'], ['--view', '//']]) {
+      const r = await cli(['bulk', flag!, value!, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag!.slice(2)}-slash`]);
+      expect(r.code, `${flag} ${value}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`error: ${flag} ${JSON.stringify(value)} names no ${flag!.slice(2)}: it would select every job, not none`);
     }
     expect(await api.getConfig('other')).toBe(before);
     const imp = await cli(['import', '--match', '', '--dry-run']);
     expect(imp.code, imp.stderr).toBe(2);
     expect(imp.stderr).toContain('error: --match needs a value (it was given an empty one or none: an unset variable?)');
+    expect(imp.stderr).not.toContain('internal error');
   });
 
   it('--where is checked before the managed refusal: a managed job it does not match is "not matched", not refused', async () => {
