@@ -1,7 +1,7 @@
 /**
  * What a webhook's sync does (the world side of src/hooks/hook-service.ts):
  * - projects: the ordinary sync (load → render → list Jenkins once → plan → apply) limited to those
- *   projects (`--only`), their branches listed from their remotes (git ls-remote: the listing, not
+ *   projects (by exact identity, as the form does: never a glob, never a job name), their branches listed from their remotes (git ls-remote: the listing, not
  *   the payload, decides which branches exist, so teardowns follow the usual grace and safety rules);
  *   then one build request per branch job the sync created (unless `build_on_create: false`);
  * - the definitions: `git pull --ff-only` of serve's working copy (under the form's lock), then a
@@ -45,11 +45,6 @@ export interface HookRunnerOptions {
   lockWaitMs?: number;
 }
 
-/** An `--only` pattern matching exactly `name` (a project name is a name, never a glob). */
-export function literalPattern(name: string): string {
-  return name.replace(/[\\*?[\]{}()!+@|^$]/g, (c) => `\\${c}`);
-}
-
 const PARAMETERIZED = /<hudson\.model\.ParametersDefinitionProperty[\s>]/;
 const DISABLED = /^\s*<disabled>true<\/disabled>/m;
 
@@ -71,7 +66,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
         ...ownerOpts,
       }),
       ...(opts.clock ? { clock: opts.clock } : {}),
-      settings: { concurrency, ...(projects ? { only: projects.map(literalPattern), onlyKnownProjects: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
+      settings: { concurrency, ...(projects ? { projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
     });
 
   const summarise = async (outcome: SyncOutcome, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
