@@ -20,7 +20,8 @@ const DROPPED_ENV = new Set(['EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDI
 
 export const DEFINITIONS_GIT_TIMEOUT_MS = 30_000;
 
-export function definitionsGit(dir: string, timeoutMs: number = DEFINITIONS_GIT_TIMEOUT_MS, base: NodeJS.ProcessEnv = process.env): SimpleGit {
+/** The environment git gets for the definitions: no prompts, no editors, C messages, bounded transfers. */
+export function definitionsGitEnv(timeoutMs: number = DEFINITIONS_GIT_TIMEOUT_MS, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) if (!DROPPED_ENV.has(k.toUpperCase().trim())) env[k] = v;
@@ -32,6 +33,11 @@ export function definitionsGit(dir: string, timeoutMs: number = DEFINITIONS_GIT_
   if (env.GIT_SSH_COMMAND === undefined && env.GIT_SSH === undefined) {
     env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o ConnectTimeout=${seconds}`;
   }
+  return env;
+}
+
+export function definitionsGit(dir: string, timeoutMs: number = DEFINITIONS_GIT_TIMEOUT_MS, base: NodeJS.ProcessEnv = process.env): SimpleGit {
+  const env = definitionsGitEnv(timeoutMs, base);
   return simpleGit({
     baseDir: dir,
     timeout: { block: timeoutMs },

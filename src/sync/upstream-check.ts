@@ -16,7 +16,8 @@
  */
 import path from 'node:path';
 import { redactUserInfo } from '../jenkins/redact.js';
-import { definitionsGit, gitFailureText, isDirectory } from './definitions-git.js';
+import { DEFINITIONS_GIT_TIMEOUT_MS, definitionsGit, definitionsGitEnv, gitFailureText, isDirectory } from './definitions-git.js';
+import { runGitRemote } from './git-remote-process.js';
 
 export type Freshness =
   /** HEAD contains the upstream's head (or there is nothing upstream). */
@@ -67,17 +68,24 @@ export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number;
   else return { status: 'no-upstream', why: remotes.size === 0 ? 'the repository has no remote' : 'no upstream branch and no remote named origin' };
 
   if (remote.startsWith('-')) return { status: 'unknown', upstream: remote, message: `cannot check that the definitions are current: odd remote name ${remote}; deletions are held: ${ADVICE}` };
+  // One request: the remote's HEAD (its default branch) and, when there is one, the upstream branch.
+  // Its own process group, killed whole at the time bound (an ssh or https helper left behind would
+  // otherwise hold the run open for as long as a hung server keeps the connection).
+  const timeoutMs = opts.timeoutMs ?? DEFINITIONS_GIT_TIMEOUT_MS;
+  const shownUpstream = ref !== undefined ? `${remote}/${ref.replace(/^refs\/heads\//, '')}` : remote;
+  const unknown = (why: string): Freshness => ({
+    status: 'unknown',
+    upstream: shownUpstream,
+    message: `cannot check that the definitions are current: git ls-remote ${remote} failed (${redactUserInfo(why)}); deletions are held: ${ADVICE}`,
+  });
   let listing: string;
   try {
-    // one request: the remote's HEAD (its default branch) and, when there is one, the upstream branch
-    listing = await git.raw(['ls-remote', '--symref', remote, 'HEAD', ...(ref !== undefined ? [ref] : [])]);
+    const r = await runGitRemote({ args: ['ls-remote', '--symref', remote, 'HEAD', ...(ref !== undefined ? [ref] : [])], cwd: dir, env: definitionsGitEnv(timeoutMs, opts.env), timeoutMs });
+    if (r.timedOut) return unknown(`no answer within ${Math.round(timeoutMs / 1000)} s`);
+    if (r.code !== 0) return unknown(r.stderr.trim() !== '' ? gitFailureText(r.stderr) : `exit code ${r.code}`);
+    listing = r.stdout;
   } catch (err) {
-    const shown = ref !== undefined ? `${remote}/${ref.replace(/^refs\/heads\//, '')}` : remote;
-    return {
-      status: 'unknown',
-      upstream: shown,
-      message: `cannot check that the definitions are current: git ls-remote ${remote} failed (${redactUserInfo(gitFailureText(err))}); deletions are held: ${ADVICE}`,
-    };
+    return unknown(err instanceof Error ? err.message : String(err));
   }
   let defaultRef: string | undefined;
   const heads = new Map<string, string>();

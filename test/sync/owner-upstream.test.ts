@@ -3,6 +3,8 @@
  * check that holds deletions of a stale checkout, with real git repositories and bare remotes.
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -232,6 +234,26 @@ describe('upstream check', () => {
     expect(f.status).toBe('unknown');
     expect(f.status === 'unknown' && f.message).toMatch(/^cannot check that the definitions are current: git ls-remote origin failed \(.+\); deletions are held: pull first, or pass --allow-stale$/);
     expect(JSON.stringify(f)).not.toContain('tok3n');
+  });
+
+  it('a remote that accepts and never answers holds deletions at the time bound, and leaves no git behind', async () => {
+    const r = remoteWithClone('up-hang');
+    const sockets = new Set<net.Socket>();
+    const srv = net.createServer((s) => sockets.add(s)); // accepts, never answers
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    try {
+      const port = (srv.address() as net.AddressInfo).port;
+      git(r.work, 'remote', 'set-url', 'origin', `http://127.0.0.1:${port}/defs.git`);
+      const f = await checkUpstream(path.join(r.work, 'jobs'), { timeoutMs: 1500 });
+      expect(f.status).toBe('unknown');
+      expect(f.status === 'unknown' && f.message).toContain('git ls-remote origin failed (no answer within 2 s)');
+      // the whole process group was killed: no git-remote-http is left talking to the server
+      const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`127.0.0.1:${port}`));
+      expect(left).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
   });
 
   it('plain directories and repositories without a remote have nothing to check', async () => {
