@@ -8,6 +8,7 @@
  * below) and UTF-8 command-line arguments.
  */
 import { execFile } from 'node:child_process';
+import { splitCredentials } from '../sync/git-remote-process.js';
 import {
   BranchListError,
   DEFAULT_LIST_TIMEOUT_MS,
@@ -75,11 +76,15 @@ export function createSvnBranchSource(options: SvnBranchSourceOptions = {}): Bra
       if (repo.trim() === '' || repo.startsWith('-') || /\s/.test(repo))
         return Promise.reject(new BranchListError(`not a repository URL: '${shown}'`, 'bad-url'));
       const timeoutMs = opts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-      const url = `${repo.replace(/\/+$/, '')}/branches`;
-      const args = ['list', '--xml', '--non-interactive', '--no-auth-cache', url];
+      // user:password@ in the URL: the name goes on the command line (not a secret), the password on
+      // svn's standard input, never on its command line (every user of the machine sees those: ps).
+      const split = splitCredentials(repo);
+      const url = `${split.url.replace(/\/+$/, '')}/branches`;
+      const auth = split.password !== undefined ? ['--username', split.username ?? '', '--password-from-stdin'] : [];
+      const args = ['list', '--xml', '--non-interactive', '--no-auth-cache', ...auth, url];
       const env = { ...(options.env ?? process.env), LC_ALL: 'C.UTF-8', LANGUAGE: 'C' };
       return new Promise((resolve, reject) => {
-        execFile(binary, args, { timeout: timeoutMs, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const child = execFile(binary, args, { timeout: timeoutMs, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
           if (!err) {
             try {
               resolve(parseSvnListXml(stdout));
@@ -101,6 +106,10 @@ export function createSvnBranchSource(options: SvnBranchSourceOptions = {}): Bra
           const text = redactUrlsInText(raw, repo, url).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
           reject(new BranchListError(`svn list ${redactUrl(url)}: ${text || 'failed'}`, classify(raw)));
         });
+        child.stdin?.on('error', () => {
+          /* svn exited before reading it: its exit status says why */
+        });
+        child.stdin?.end(split.password !== undefined ? `${split.password}\n` : '');
       });
     },
   };

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -251,6 +252,55 @@ describe('svn source (svnadmin create, file://)', () => {
     const e = await failure(createSvnBranchSource().list(`svn://bob:hunter2@127.0.0.1:${port}/repo`, { timeoutMs: 10_000 }));
     expect(e.reason).toBe('unreachable');
     expect(e.message).not.toContain('hunter2');
+  });
+
+  it('svn://user:password@: the password reaches svnserve on stdin, never on a command line; a wrong one is auth', async () => {
+    const s = new SvnRepo(root, 'svn-auth');
+    s.branch('rel-1');
+    writeFileSync(path.join(s.path, 'conf', 'svnserve.conf'), '[general]\nanon-access = none\nauth-access = read\npassword-db = passwd\n');
+    writeFileSync(path.join(s.path, 'conf', 'passwd'), '[users]\nalice = s3cr3t-svn-pw\n');
+    const probe = net.createServer();
+    await new Promise<void>((res) => probe.listen(0, '127.0.0.1', res));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((res) => probe.close(() => res()));
+    const serve = spawn('svnserve', ['-d', '--foreground', '-r', root, '--listen-host', '127.0.0.1', '--listen-port', String(port)], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50; i++) {
+        const up = await new Promise<boolean>((res) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); res(true); }).on('error', () => res(false)));
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const listing = createSvnBranchSource().list(`svn://alice:s3cr3t-svn-pw@127.0.0.1:${port}/svn-auth`, { timeoutMs: 10_000 });
+      expect(commandLinesContaining('s3cr3t-svn-pw')).toEqual([]);
+      expect(await listing).toEqual(['rel-1']);
+      const e = await failure(createSvnBranchSource().list(`svn://alice:wrong-pw@127.0.0.1:${port}/svn-auth`, { timeoutMs: 10_000 }));
+      expect(e.reason).toBe('auth');
+      expect(e.message).not.toContain('wrong-pw');
+    } finally {
+      serve.kill('SIGKILL');
+    }
+  });
+
+  it('while svn waits on a silent server, its command line holds no password', async () => {
+    const sockets: net.Socket[] = [];
+    let connected!: () => void;
+    const first = new Promise<void>((r) => (connected = r));
+    const srv = net.createServer((sock) => {
+      sockets.push(sock);
+      connected();
+    });
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    try {
+      const port = (srv.address() as AddressInfo).port;
+      const listing = failure(createSvnBranchSource().list(`svn://bob:pw-on-argv-x9@127.0.0.1:${port}/repo`, { timeoutMs: 3000 }));
+      await first;
+      expect(commandLinesContaining(`127.0.0.1:${port}`).length).toBeGreaterThan(0);
+      expect(commandLinesContaining('pw-on-argv-x9')).toEqual([]);
+      expect((await listing).reason).toBe('timeout');
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
   });
 
   it('a silent svn server times out', async () => {
