@@ -67,7 +67,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
             '\ncommit or stash them first',
         );
       }
-      if (o.commit) lines.push(`committed ${o.commit.slice(0, 12)}: the imported definitions (push it before other checkouts sync, or their syncs delete the adopted jobs)`);
+      if (o.commit) lines.push(`committed ${o.commit.slice(0, 12)}: the imported definitions; push it: until it is in every checkout that syncs, their syncs hold the adopted jobs (never deleted, but reported and exit 1; shallow clones and plain directories have no history to check)`);
       lines.push(`import: ${o.verified.length} job(s) render back to their config (checked), ${o.rejected.length} not imported; ${o.written.length} file(s) written${a['dry-run'] ? ' (dry run)' : ''}`);
       if (o.applied) lines.push(`adopted: ${o.applied.succeeded.length} job(s), ${failed} failed`);
       else if (o.written.length) lines.push('next: review and commit the files, then `jobsmith plan --adopt` / `jobsmith sync --adopt` (or run import with --adopt)');
