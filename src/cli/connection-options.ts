@@ -30,6 +30,8 @@ export interface ConnectionArgs {
   proxy?: string;
   'no-proxy'?: string;
   embedded?: string;
+  /** Many controllers: limit the run to these controllers of jobsmith.yaml (docs/controllers.md). */
+  controller?: string[];
 }
 
 const r = SETTING_RANGES;
@@ -47,6 +49,7 @@ export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
     .option('proxy', { type: 'string', describe: 'HTTP(S) proxy URL (default HTTPS_PROXY / HTTP_PROXY)' })
     .option('no-proxy', { type: 'string', describe: 'Hosts that bypass the proxy (default NO_PROXY)' })
     .option('embedded', { type: 'string', describe: 'Use an in-process Jenkins stand-in whose state lives in this directory (no Jenkins needed)' })
+    .option('controller', { type: 'string', array: true, describe: 'Only this controller of jobsmith.yaml `controllers:` (repeatable; default: all, or the default controller for commands that talk to one)' })
     .conflicts('embedded', ['jenkins-url'])
     .check(checkNumberFlags({ concurrency: r.concurrency, timeout: r.timeout, retries: r.retries })) as unknown as Argv<T & ConnectionArgs>;
 }
@@ -96,6 +99,18 @@ export interface Connection {
  */
 export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => Promise<R>, opts: { logger?: (line: string) => void } = {}): Promise<R> {
   const { JenkinsClient } = await import('../jenkins/jenkins-client.js');
+  // many controllers (src/cli/controller-options.ts): a command that talks to one Jenkins talks to
+  // the one --controller names, else the default controller
+  const { controllersConfig, openControllers, selectedControllers } = await import('./controller-options.js');
+  const controllers = await controllersConfig(a);
+  if (controllers) {
+    const names = a.controller?.length ? await selectedControllers(a, controllers) : [controllers.defaultName];
+    if (names.length !== 1) {
+      const { UsageError } = await import('../model/errors.js');
+      throw new UsageError(`this command talks to one controller at a time: give one --controller (not ${names.join(', ')})`);
+    }
+    return openControllers(a, controllers, names, ([c]) => fn({ api: c!.api, where: a.embedded !== undefined ? `Jenkins: controller ${c!.where}` : `Jenkins: ${c!.url} (controller ${c!.name})`, url: c!.url, concurrency: c!.concurrency }), opts.logger ? { logger: (_n, l) => opts.logger!(l) } : {});
+  }
   if (a.embedded !== undefined) {
     const { checkDirectoryArg } = await import('./directory-arg.js');
     checkDirectoryArg(a.embedded, '--embedded');

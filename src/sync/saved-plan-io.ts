@@ -38,6 +38,18 @@ export async function savePlanFile(file: string, plan: Plan): Promise<void> {
   await writeFile(file, serializePlan(plan), 'utf8');
 }
 
+/** Many controllers: one file holding the plan of each controller (src/plan/saved-plan-schema.ts parseSavedPlans). */
+export async function savePlanSet(file: string, plans: readonly Plan[]): Promise<void> {
+  const { PLAN_SET_FORMAT } = await import('../plan/saved-plan-schema.js');
+  await writeFile(file, JSON.stringify({ format: PLAN_SET_FORMAT, version: 1, createdAt: plans[0]?.createdAt ?? new Date(0).toISOString(), plans }, null, 1) + '\n', 'utf8');
+}
+
+/** One plan, or one per controller (a plan set); an old plan without controller is for the one Jenkins. */
+export async function loadPlanFiles(file: string): Promise<Plan[]> {
+  const { parseSavedPlans } = await import('../plan/saved-plan-schema.js');
+  return parseSavedPlans(await readFile(file, 'utf8'));
+}
+
 export async function loadPlanFile(file: string): Promise<Plan> {
   const { parseSavedPlan } = await import('../plan/saved-plan-schema.js');
   return parseSavedPlan(await readFile(file, 'utf8'));

@@ -1,0 +1,138 @@
+/**
+ * `plan`, `sync` and `apply FILE` when jobsmith.yaml has `controllers:` (docs/controllers.md): the
+ * controllers are planned and applied in parallel (src/sync/controllers-sync.ts), the output is
+ * grouped per controller, `--json` carries the controller on each item, and a controller that
+ * failed makes the run exit 3 after a per-controller summary.
+ */
+import type { ApplyResult } from '../apply/apply-events.js';
+import type { Plan } from '../model/plan.js';
+import { hasActions } from '../model/plan.js';
+import type { ControllersConfig } from '../controllers/controllers-config.js';
+import type { ControllerOutcome, ControllersOutcome } from '../sync/controllers-sync.js';
+import { formatPlanText } from '../plan/print-text.js';
+import { planToJson } from '../plan/print-json.js';
+import { EXIT } from './exit-codes.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { printable } from './printable.js';
+import { appliedToJson, exitCodeFor, reportArchived, reportFailures } from './report-apply.js';
+import { settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
+import { openControllers, selectedControllers } from './controller-options.js';
+import type { ArchivePolicy } from '../model/plan.js';
+
+export interface ControllersRunOptions {
+  mode: 'plan' | 'sync';
+  dryRun?: boolean;
+  out?: string;
+  labelCheck?: boolean;
+  detailedExitcode?: boolean;
+  archive?: ArchivePolicy;
+  signal?: AbortSignal;
+}
+
+/** One exit code for the run: a failure of Jenkins anywhere wins (3), then an interruption, then bad input. */
+export function combineExitCodes(codes: readonly number[]): number {
+  for (const c of [EXIT.external, EXIT.interrupted, EXIT.badInput, EXIT.usage]) if (codes.includes(c)) return c;
+  return EXIT.ok;
+}
+
+export function controllerExitCode(o: ControllerOutcome): number {
+  if (o.status === 'failed') return EXIT.external;
+  return exitCodeFor(o.plan, o.applied, false);
+}
+
+function appliedLine(ap: ApplyResult | undefined, plan: Plan | undefined): string {
+  if (!plan) return '';
+  if (plan.refused) return 'refused: nothing was changed';
+  if (!ap) return `${plan.changes.filter((c) => !['unchanged', 'keep', 'conflict'].includes(c.kind)).length} change(s) planned`;
+  return `${ap.succeeded.length} applied, ${ap.failed.length} failed, ${ap.skipped.length} skipped${ap.notStarted ? `, ${ap.notStarted.length} not started (interrupted)` : ''}`;
+}
+
+/** The per-controller summary at the end of a run (stderr when something failed, else stdout). */
+export function summaryText(outcomes: readonly ControllerOutcome[]): string {
+  const width = Math.max(...outcomes.map((o) => o.controller.length));
+  let text = 'Controllers:\n';
+  for (const o of outcomes) {
+    const code = controllerExitCode(o);
+    const state = o.status === 'failed' ? `FAILED (nothing was changed on it): ${printable(o.error ?? '')}` : `${code === EXIT.ok ? 'ok' : code === EXIT.external ? 'FAILED' : code === EXIT.interrupted ? 'interrupted' : 'refused'}: ${appliedLine(o.applied, o.plan)}`;
+    text += `  ${o.controller.padEnd(width)}  ${state}\n`;
+  }
+  return text;
+}
+
+export function outcomeJson(outcome: ControllersOutcome, code: number, extra: Record<string, unknown> = {}): unknown {
+  if (outcome.status === 'invalid') return { status: 'invalid', exitCode: code, diagnostics: outcome.diagnostics, controllers: [] };
+  return {
+    status: code === EXIT.external ? 'failed' : 'planned',
+    exitCode: code,
+    diagnostics: outcome.diagnostics,
+    controllers: outcome.controllers.map((o) => ({
+      controller: o.controller,
+      status: o.status,
+      exitCode: controllerExitCode(o),
+      ...(o.error !== undefined ? { error: o.error } : {}),
+      ...(o.plan ? { plan: planToJson(o.plan) } : {}),
+      ...(o.applied ? { applied: appliedToJson(o.applied) } : {}),
+    })),
+    ...extra,
+  };
+}
+
+/** plan / sync over the controllers; returns the exit code. */
+export async function runControllers(a: CommonSyncArgs, config: ControllersConfig, opts: ControllersRunOptions): Promise<number> {
+  const names = await selectedControllers(a, config);
+  const { planControllers, applyControllers } = await import('../sync/controllers-sync.js');
+  return openControllers(a, config, names, async (targets) => {
+    if (!a.json) for (const t of targets) process.stderr.write(`Jenkins ${t.where}\n`);
+    const concurrency = Math.max(...targets.map((t) => t.concurrency));
+    const source = await sourceFrom(a, concurrency, config);
+    const settings = { ...settingsFrom(a, concurrency), ...(opts.labelCheck !== undefined ? { labelCheck: opts.labelCheck } : {}), ...(opts.archive ? { archive: opts.archive } : {}) };
+    const outcome = await planControllers({ targets, names: config.names, source, settings });
+    if (outcome.status === 'invalid') {
+      if (a.json) process.stdout.write(JSON.stringify(outcomeJson(outcome, EXIT.badInput), null, 1) + '\n');
+      else {
+        printDiagnostics(outcome.diagnostics);
+        process.stderr.write('The definitions have errors: nothing was changed in Jenkins.\n');
+      }
+      return EXIT.badInput;
+    }
+    if (!a.json) {
+      printDiagnostics(outcome.diagnostics);
+      for (const o of outcome.controllers) {
+        process.stdout.write(`\n== controller ${o.controller} ==\n`);
+        if (o.status === 'failed') process.stdout.write(`error: ${printable(o.error ?? '')}\nNothing was changed on controller ${o.controller}.\n`);
+        else process.stdout.write(formatPlanText(o.plan!, { verbose: a.verbose }));
+      }
+    }
+    const extra: Record<string, unknown> = {};
+    if (opts.out !== undefined) {
+      const { savePlanSet } = await import('../sync/saved-plan-io.js');
+      const planned = outcome.controllers.filter((o) => o.plan);
+      const { planBasis } = await import('../sync/saved-plan-io.js');
+      for (const o of planned) o.plan!.basis = await planBasis({ templatesDir: a.templates, jobsDir: a.jobs }, o.observed!, o.plan!);
+      const { writingTo } = await import('./output-file-arg.js');
+      const out = opts.out;
+      await writingTo(out, '--out', () => savePlanSet(out, planned.map((o) => o.plan!)));
+      extra.savedTo = out;
+    }
+    if (opts.mode === 'sync' && !opts.dryRun) {
+      await applyControllers(outcome, targets, opts.signal ? { signal: opts.signal } : {});
+    }
+    let code = combineExitCodes(outcome.controllers.map(controllerExitCode));
+    if (code === EXIT.ok && opts.detailedExitcode && outcome.controllers.some((o) => o.plan && hasActions(o.plan))) code = EXIT.usage;
+    if (a.json) {
+      process.stdout.write(JSON.stringify(outcomeJson(outcome, code, extra), null, 1) + '\n');
+      return code;
+    }
+    for (const o of outcome.controllers) {
+      if (!o.applied) continue;
+      reportArchived(o.applied);
+      if (o.applied.failed.length || o.applied.skipped.length) {
+        process.stderr.write(`controller ${o.controller}:\n`);
+        reportFailures(o.applied, 'Run sync again to converge.');
+      }
+    }
+    if (opts.out !== undefined) process.stdout.write(`Plan saved to ${opts.out}; apply it with: jobsmith apply ${opts.out}\n`);
+    (code === EXIT.ok ? process.stdout : process.stderr).write('\n' + summaryText(outcome.controllers));
+    return code;
+  });
+}
