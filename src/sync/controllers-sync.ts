@@ -62,9 +62,11 @@ export interface PlanControllersRequest {
 
 /** A one-controller view of the shared definitions: its part of the render and of the branch jobs. */
 function controllerSource(source: DesiredSource, snapshot: DesiredSnapshot, desired: DesiredState, name: string, controllersOf: (p: string) => readonly string[]): DesiredSource {
-  const projects = [...(snapshot.controllers ?? new Map()).entries()].filter(([, cs]) => cs.includes(name)).length;
+  // the empty-definitions guard asks whether the definitions hold any project at all: a controller
+  // whose projects all moved away still has definitions (its deletes wait for the moves, and the
+  // mass-delete guard still counts them: build history does not move)
   const scoped: DesiredSource = {
-    render: () => Promise.resolve({ ...snapshot, desired, projectCount: projects }),
+    render: () => Promise.resolve({ ...snapshot, desired }),
   };
   if (source.freshness) {
     let fresh: ReturnType<NonNullable<DesiredSource['freshness']>> | undefined;
