@@ -136,3 +136,57 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
     return code;
   });
 }
+
+/**
+ * `apply FILE` of a plan set (one plan per controller): each plan is checked against its controller
+ * (stale or refused: nothing changes there) and applied in parallel; deletes waiting for a create on
+ * another controller go last, only when that create succeeded. Returns the exit code.
+ */
+export async function applyPlanSet(a: CommonSyncArgs & { file: string }, config: ControllersConfig, plans: Plan[], signal?: AbortSignal): Promise<number> {
+  const { applySavedPlan } = await import('../sync/saved-plan-io.js');
+  const { applyControllers } = await import('../sync/controllers-sync.js');
+  const unknown = plans.filter((p) => !config.entries.has(p.controller!));
+  if (unknown.length > 0) {
+    process.stderr.write(`error: ${a.file}: the plan is for controller(s) ${unknown.map((p) => p.controller).join(', ')}, which ${config.file} does not configure; nothing was changed\n`);
+    return EXIT.badInput;
+  }
+  const selected = a.controller?.length ? await selectedControllers(a, config) : plans.map((p) => p.controller!);
+  const chosen = plans.filter((p) => selected.includes(p.controller!));
+  return openControllers(a, config, chosen.map((p) => p.controller!), async (targets) => {
+    if (!a.json) for (const t of targets) process.stderr.write(`Jenkins ${t.where}\n`);
+    const outcomes: ControllerOutcome[] = await Promise.all(
+      targets.map(async (t): Promise<ControllerOutcome> => {
+        const plan = chosen.find((p) => p.controller === t.name)!;
+        try {
+          const r = await applySavedPlan(t.api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency: t.concurrency, ...(signal ? { signal } : {}) }, (c) => c.waitsFor !== undefined);
+          if (r.status !== 'applied') return { controller: t.name, where: t.where, status: 'failed', error: `the saved plan is ${r.status}; nothing was changed: ${r.reasons.join('; ')}` };
+          return { controller: t.name, where: t.where, status: 'planned', plan, applied: r.applied };
+        } catch (err) {
+          return { controller: t.name, where: t.where, status: 'failed', error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+    // second round only: the first was applied above, with the plans' checks
+    const second = outcomes.filter((o) => o.plan).map((o) => ({ ...o, plan: { ...o.plan!, changes: o.plan!.changes.filter((c) => c.waitsFor) } }));
+    const firstApplied = new Map(outcomes.map((o) => [o.controller, o.applied]));
+    const fake: Extract<ControllersOutcome, { status: 'planned' }> = { status: 'planned', diagnostics: [], controllers: second.map(({ applied: _a, ...o }) => o), snapshot: { desired: { jobs: [], folders: [], views: [] }, diagnostics: [] } };
+    await applyControllers(fake, targets, { ...(signal ? { signal } : {}), firstRound: firstApplied });
+    for (const o of outcomes) {
+      const s = fake.controllers.find((x) => x.controller === o.controller);
+      if (s?.applied && o.applied && s.plan!.changes.length > 0) o.applied = { ...o.applied, succeeded: [...o.applied.succeeded, ...s.applied.succeeded], failed: [...o.applied.failed, ...s.applied.failed], skipped: [...o.applied.skipped, ...s.applied.skipped], archived: [...o.applied.archived, ...s.applied.archived] };
+    }
+    const code = combineExitCodes(outcomes.map(controllerExitCode));
+    if (a.json) {
+      process.stdout.write(JSON.stringify({ status: code === EXIT.ok ? 'applied' : 'failed', exitCode: code, controllers: outcomes.map((o) => ({ controller: o.controller, status: o.status, exitCode: controllerExitCode(o), ...(o.error !== undefined ? { error: o.error } : {}), ...(o.applied ? { applied: appliedToJson(o.applied) } : {}) })) }, null, 1) + '\n');
+      return code;
+    }
+    for (const o of outcomes) {
+      process.stdout.write(`\n== controller ${o.controller} ==\n`);
+      if (o.plan) process.stdout.write(formatPlanText(o.plan));
+      else process.stdout.write(`error: ${printable(o.error ?? '')}\n`);
+      if (o.applied) reportFailures(o.applied, 'Make a new plan and apply it to converge.');
+    }
+    (code === EXIT.ok ? process.stdout : process.stderr).write('\n' + summaryText(outcomes));
+    return code;
+  });
+}

@@ -135,6 +135,8 @@ export interface ApplyControllersOptions {
   openArchive?: OpenArchiveStore;
   /** Progress of one controller's apply (events carry the controller in their change). */
   onEvent?: (controller: string, e: ApplyEvent) => void;
+  /** `apply FILE`: the first round was applied already (with the saved plans' checks); only the waiting deletes are left. */
+  firstRound?: Map<string, ApplyResult | undefined>;
 }
 
 const creates = new Set(['create', 'adopt', 'replace']);
@@ -160,7 +162,10 @@ export async function applyControllers(outcome: Extract<ControllersOutcome, { st
     }
   };
   const planned = outcome.controllers.filter((o) => o.plan);
-  await Promise.all(planned.map(async (o) => void (o.applied = await applyOne(o, o.plan!.changes.filter((c) => !c.waitsFor), o.plan!.refused))));
+  const empty = (): ApplyResult => ({ refused: false, succeeded: [], failed: [], skipped: [], archived: [] });
+  if (opts.firstRound) for (const o of planned) o.applied = empty();
+  else await Promise.all(planned.map(async (o) => void (o.applied = await applyOne(o, o.plan!.changes.filter((c) => !c.waitsFor), o.plan!.refused))));
+  const firstOf = (controller: string): ApplyResult | undefined => (opts.firstRound ? opts.firstRound.get(controller) : outcome.controllers.find((x) => x.controller === controller)?.applied);
   // second round: the deletes of projects that moved, once their new jobs exist
   await Promise.all(
     planned.map(async (o) => {
@@ -169,8 +174,7 @@ export async function applyControllers(outcome: Extract<ControllersOutcome, { st
       const ready: Change[] = [];
       const notReady: StepFailure[] = [];
       for (const c of waiting) {
-        const other = outcome.controllers.find((x) => x.controller === c.waitsFor!.controller);
-        const done = other?.applied?.succeeded.some((s) => creates.has(s.kind) && s.fullName.toLowerCase() === c.waitsFor!.fullName.toLowerCase());
+        const done = firstOf(c.waitsFor!.controller)?.succeeded.some((s) => creates.has(s.kind) && s.fullName.toLowerCase() === c.waitsFor!.fullName.toLowerCase());
         if (done) ready.push(c);
         else notReady.push({ change: c, error: `kept: ${c.waitsFor!.fullName} was not created on controller ${c.waitsFor!.controller}` });
       }

@@ -77,6 +77,8 @@ export async function applySavedPlan(
   plan: Plan,
   dirs: DefinitionsDirs & { config?: string; cwd?: string },
   opts: ApplyOptions = {},
+  /** Many controllers: changes held out of this apply (deletes waiting for a create on another controller, applied afterwards). */
+  hold?: (c: Plan['changes'][number]) => boolean,
 ): Promise<ApplySavedOutcome> {
   requireDefinitionsDirs(dirs);
   const owning = resolveOwner({ jobsDir: dirs.jobsDir, ...(dirs.config !== undefined ? { config: dirs.config } : {}), ...(dirs.cwd !== undefined ? { cwd: dirs.cwd } : {}) });
@@ -100,5 +102,6 @@ export async function applySavedPlan(
   }
   // the plan's own archive settings apply (its directory, caps): a saved plan applies as recorded
   const archive = opts.archive ?? archiveTarget(plan, api);
-  return { status: 'applied', applied: await applyPlan(api, plan, { ...opts, ...(archive ? { archive } : {}) }) };
+  const now = hold ? { ...plan, changes: plan.changes.filter((c) => !hold(c)) } : plan;
+  return { status: 'applied', applied: await applyPlan(api, now, { ...opts, ...(archive ? { archive } : {}) }) };
 }
