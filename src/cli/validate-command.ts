@@ -18,7 +18,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const { readControllers } = await import('../controllers/controllers-config.js');
     const { checkControllerNames } = await import('../controllers/assign-controllers.js');
     const controllers = readControllers({ cwd: process.cwd(), ...(args.config !== undefined ? { config: args.config } : {}) });
-    r.diagnostics.push(...controllers.diagnostics, ...checkControllerNames(r.workspace.definitions, controllers.config));
+    r.diagnostics.push(...controllers.diagnostics, ...(hasErrors(controllers.diagnostics) ? [] : checkControllerNames(r.workspace.definitions, controllers.config)));
     const ok = !hasErrors(r.diagnostics);
     const summary = { jobs: r.desired.jobs.length, projects: r.workspace.definitions.length, templates: r.workspace.templates.size };
     if (args.json) printJson({ ok, ...summary, diagnostics: diagnosticsJson(r.diagnostics) });
