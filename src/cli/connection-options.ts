@@ -75,6 +75,16 @@ export async function clientSettings(a: ConnectionArgs, ctx: { env?: NodeJS.Proc
   const { resolveConnectionSettings } = await import('../jenkins/connection-settings.js');
   const { InputError } = await import('../model/errors.js');
   const { printDiagnostics } = await import('./print-diagnostics.js');
+  // many controllers: the settings of the controller --controller names, else the default one
+  const { controllersConfig, selectedControllers } = await import('./controller-options.js');
+  const controllers = await controllersConfig(a, ctx.cwd);
+  if (controllers) {
+    const { controllerClientOptions } = await import('../controllers/controller-settings.js');
+    const name = a.controller?.length ? (await selectedControllers(a, controllers))[0]! : controllers.defaultName;
+    const r = controllerClientOptions(controllers.entries.get(name)!, connectionFlags(a), ctx.env ?? process.env, ctx.cwd ?? process.cwd());
+    if (!r.settings) throw new InputError('no usable Jenkins connection settings', r.diagnostics);
+    return r.settings;
+  }
   const { settings, diagnostics } = resolveConnectionSettings({ flags: connectionFlags(a), env: ctx.env ?? process.env, cwd: ctx.cwd ?? process.cwd() });
   const errors: Diagnostic[] = diagnostics.filter((d) => d.severity === 'error');
   if (!settings || errors.length) throw new InputError('no usable Jenkins connection settings', diagnostics);
@@ -91,6 +101,8 @@ export interface Connection {
   url: string;
   /** Requests in flight at once (flag, else jobsmith.yaml, else the default). */
   concurrency: number;
+  /** Many controllers: the controller of jobsmith.yaml this is (absent: the one Jenkins). */
+  controller?: { name: string; config: import('../controllers/controllers-config.js').ControllersConfig };
 }
 
 /**
@@ -109,7 +121,7 @@ export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => P
       const { UsageError } = await import('../model/errors.js');
       throw new UsageError(`this command talks to one controller at a time: give one --controller (not ${names.join(', ')})`);
     }
-    return openControllers(a, controllers, names, ([c]) => fn({ api: c!.api, where: a.embedded !== undefined ? `Jenkins: controller ${c!.where}` : `Jenkins: ${c!.url} (controller ${c!.name})`, url: c!.url, concurrency: c!.concurrency }), opts.logger ? { logger: (_n, l) => opts.logger!(l) } : {});
+    return openControllers(a, controllers, names, ([c]) => fn({ controller: { name: c!.name, config: controllers }, api: c!.api, where: a.embedded !== undefined ? `Jenkins: controller ${c!.where}` : `Jenkins: ${c!.url} (controller ${c!.name})`, url: c!.url, concurrency: c!.concurrency }), opts.logger ? { logger: (_n, l) => opts.logger!(l) } : {});
   }
   if (a.embedded !== undefined) {
     const { checkDirectoryArg } = await import('./directory-arg.js');

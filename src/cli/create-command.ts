@@ -9,7 +9,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { InputError, UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import { connectionOptions, type ConnectionArgs } from './connection-options.js';
+import { connectionOptions, type Connection, type ConnectionArgs } from './connection-options.js';
 import type { ProjectRequest } from '../form/project-request.js';
 import { redactUrlsInText as redactUrls } from '../model/redact-url.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
@@ -151,7 +151,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     }
     const sets = a.set?.length ? parseSets(a.set) : {};
 
-    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string): Promise<number> => {
+    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string, controller?: Connection['controller']): Promise<number> => {
       let request: ProjectRequest = { project: '', templates: [], tokens: {} };
       let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
       if (names) {
@@ -177,7 +177,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       if (a.set?.length) request.tokens = { ...request.tokens, ...sets };
       if (a.folder !== undefined) request.folder = a.folder;
       if (a.view !== undefined) request.view = a.view;
-      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl }) : undefined;
+      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl, ...(controller ? { controller } : {}) }) : undefined;
       const outcome = await createProject(
         { checker, store, ...(syncer ? { syncer } : {}), deferSync: syncMode === 'master-job', via: a['from-env'] ? 'the create-job job' : 'jobsmith create' },
         catalog,
@@ -200,6 +200,6 @@ export const createCommand: CommandModule<object, CreateArgs> = {
         if (!a.json) process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
       }
     }
-    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url }) => run(api, url)) : await run(undefined, '');
+    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url, controller }) => run(api, url, controller)) : await run(undefined, '');
   },
 };

@@ -104,10 +104,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         return serve(undefined, '', 'warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)');
       }
     }
-    await openJenkins(a, async ({ api, where, url }) => {
+    await openJenkins(a, async ({ api, where, url, controller }) => {
       process.stderr.write(`${where}\n`);
       const base = url;
-      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(archive.policy ? { archive: archive.policy } : {}) }), base);
+      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(controller ? { controller } : {}), ...(archive.policy ? { archive: archive.policy } : {}) }), base);
     });
   },
 };

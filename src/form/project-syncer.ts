@@ -3,7 +3,10 @@ import type { ArchivePolicy, Change } from '../model/plan.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { planSync } from '../sync/plan-sync.js';
 import { runSync } from '../sync/run-sync.js';
-import { workspaceSource } from '../sync/workspace-source.js';
+import { workspaceSource as sourceOf, type WorkspaceSourceOptions } from '../sync/workspace-source.js';
+import { scopedToController } from '../sync/controllers-sync.js';
+import type { ControllersConfig } from '../controllers/controllers-config.js';
+import type { DesiredSource } from '../sync/desired-source.js';
 import { redactUrlsInText } from '../model/redact-url.js';
 import type { ProjectSyncer, SyncedJob, SyncSummary } from './self-service.js';
 import type { WorkspaceDirs } from './render-checker.js';
@@ -20,7 +23,9 @@ const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'up
  * plan sees everything) but `only` limits the plan to the project, and nothing is ever deleted
  * or disabled from here (`removed: keep`): that stays the sync master job's business.
  */
-export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy }): ProjectSyncer {
+export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy; controller?: { name: string; config: ControllersConfig } }): ProjectSyncer {
+  // many controllers (docs/controllers.md): this Jenkins is one controller; only the projects that go to it are planned here
+  const workspaceSource = (o: WorkspaceSourceOptions): DesiredSource => (opts.controller ? scopedToController(sourceOf({ ...o, controllers: opts.controller.config }), opts.controller.name, opts.controller.config.names) : sourceOf(o));
   return {
     async preflight(project, overlay) {
       // Exactly the plan the sync will make (one listing, the same owner), with the prospective definition in place.
