@@ -15,7 +15,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { didYouMean } from '../load/did-you-mean.js';
 import { DEFAULT_CONFIG_FILE } from '../jenkins/connection-settings.js';
@@ -90,6 +91,8 @@ export function readControllers(input: ReadControllersInput): { config?: Control
 
 /** Parse the controllers sections of a config file's text (pure). */
 export function parseControllers(text: string, shown: string, baseDir: string): { config?: ControllersConfig; diagnostics: Diagnostic[] } {
+  // the yaml library is loaded only when there is a config file to read (commands start fast without one)
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const diagnostics: Diagnostic[] = [];
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });

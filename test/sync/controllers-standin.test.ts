@@ -14,6 +14,7 @@ import { applyControllers, planControllers, type ControllerTarget, type Controll
 import { parseControllers } from '../../src/controllers/controllers-config.js';
 import { parseMarker } from '../../src/plan/marker.js';
 import { TEMPLATE } from './harness.js';
+import { projectSyncer } from '../../src/form/project-syncer.js';
 
 const NAMES = ['east', 'west', 'north'];
 let dir: string;
@@ -181,6 +182,21 @@ describe('many controllers against stand-ins', () => {
     expect(kept.kind).toBe('keep');
     expect(kept.reason).toMatch(/not part of this run/);
     expect(await jobsOn('east')).toEqual(['new-east-CI-build-trunk', 'pay-CI-build-trunk', 'stays-CI-build-trunk']);
+    expect(await jobsOn('west')).toEqual(['web-CI-build-trunk']);
+  });
+
+  it("the form's sync on one controller of many plans only the projects that go to it", async () => {
+    await project('pay');
+    await project('web', 'west');
+    const cfg = config();
+    const onEast = projectSyncer(apis.get('east')!, { templatesDir, jobsDir }, { jenkinsUrl: standins.get('east')!.url, controller: { name: 'east', config: cfg } });
+    const pay = await onEast.sync('pay');
+    expect([pay.ok, pay.jobs.map((j) => [j.fullName, j.action])]).toEqual([true, [['pay-CI-build-trunk', 'created']]]);
+    const web = await onEast.sync('web');
+    expect(web.jobs).toEqual([]);
+    expect(await jobsOn('east')).toEqual(['pay-CI-build-trunk']);
+    const onWest = projectSyncer(apis.get('west')!, { templatesDir, jobsDir }, { jenkinsUrl: standins.get('west')!.url, controller: { name: 'west', config: cfg } });
+    expect((await onWest.sync('web')).jobs.map((j) => j.action)).toEqual(['created']);
     expect(await jobsOn('west')).toEqual(['web-CI-build-trunk']);
   });
 });
