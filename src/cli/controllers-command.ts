@@ -10,7 +10,7 @@ import { hasActions } from '../model/plan.js';
 import type { ControllersConfig } from '../controllers/controllers-config.js';
 import type { ControllerOutcome, ControllersOutcome } from '../sync/controllers-sync.js';
 import { formatPlanText } from '../plan/print-text.js';
-import { planToJson } from '../plan/print-json.js';
+import { planToJson, resultJson } from '../plan/print-json.js';
 import { EXIT } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { printable } from './printable.js';
@@ -59,10 +59,11 @@ export function summaryText(outcomes: readonly ControllerOutcome[]): string {
   return text;
 }
 
-export function outcomeJson(outcome: ControllersOutcome, code: number, extra: Record<string, unknown> = {}): unknown {
+/** The `--json` result (format jobsmith-result v1, docs/json-output.md) with one entry per controller. */
+export function outcomeJson(outcome: ControllersOutcome, code: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   if (outcome.status === 'invalid') return { status: 'invalid', exitCode: code, diagnostics: outcome.diagnostics, controllers: [] };
   return {
-    status: code === EXIT.external ? 'failed' : 'planned',
+    status: 'planned',
     exitCode: code,
     diagnostics: outcome.diagnostics,
     controllers: outcome.controllers.map((o) => ({
@@ -88,7 +89,7 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
     const settings = { ...settingsFrom(a, concurrency), ...(opts.labelCheck !== undefined ? { labelCheck: opts.labelCheck } : {}), ...(opts.archive ? { archive: opts.archive } : {}) };
     const outcome = await planControllers({ targets, names: config.names, source, settings });
     if (outcome.status === 'invalid') {
-      if (a.json) process.stdout.write(JSON.stringify(outcomeJson(outcome, EXIT.badInput), null, 1) + '\n');
+      if (a.json) process.stdout.write(resultJson(opts.mode, outcomeJson(outcome, EXIT.badInput)));
       else {
         printDiagnostics(outcome.diagnostics);
         process.stderr.write('The definitions have errors: nothing was changed in Jenkins.\n');
@@ -120,7 +121,7 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
     let code = combineExitCodes(outcome.controllers.map(controllerExitCode));
     if (code === EXIT.ok && opts.detailedExitcode && outcome.controllers.some((o) => o.plan && hasActions(o.plan))) code = EXIT.usage;
     if (a.json) {
-      process.stdout.write(JSON.stringify(outcomeJson(outcome, code, extra), null, 1) + '\n');
+      process.stdout.write(resultJson(opts.mode, outcomeJson(outcome, code, extra)));
       return code;
     }
     for (const o of outcome.controllers) {
@@ -177,7 +178,7 @@ export async function applyPlanSet(a: CommonSyncArgs & { file: string }, config:
     }
     const code = combineExitCodes(outcomes.map(controllerExitCode));
     if (a.json) {
-      process.stdout.write(JSON.stringify({ status: code === EXIT.ok ? 'applied' : 'failed', exitCode: code, controllers: outcomes.map((o) => ({ controller: o.controller, status: o.status, exitCode: controllerExitCode(o), ...(o.error !== undefined ? { error: o.error } : {}), ...(o.applied ? { applied: appliedToJson(o.applied) } : {}) })) }, null, 1) + '\n');
+      process.stdout.write(resultJson('apply', { status: 'applied', exitCode: code, controllers: outcomes.map((o) => ({ controller: o.controller, status: o.status, exitCode: controllerExitCode(o), ...(o.error !== undefined ? { error: o.error } : {}), ...(o.applied ? { applied: appliedToJson(o.applied) } : {}) })) }));
       return code;
     }
     for (const o of outcomes) {

@@ -56,12 +56,13 @@ describe('controllers on the command line', () => {
     const home = path.join(dir, 'st');
     const r = await runCli(['sync', '--embedded', home, '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { controllers: Array<{ controller: string; status: string; plan: { controller: string; changes: Array<{ kind: string; fullName: string; controller: string }> }; applied: { succeeded: Array<{ fullName: string; controller: string }> } }> };
+    const out = JSON.parse(r.stdout) as { format: string; version: number; command: string; status: string; controllers: Array<{ controller: string; status: string; plan: { controller: string; changes: Array<{ kind: string; fullName: string; controller: string }> }; applied: { succeeded: Array<{ fullName: string; controller: string }> } }> };
     expect(out.controllers.map((c) => [c.controller, c.status, c.plan.changes.map((ch) => [ch.kind, ch.fullName, ch.controller])])).toEqual([
       ['east', 'planned', [['create', 'pay-CI-build-trunk', 'east']]],
       ['west', 'planned', [['create', 'web-CI-build-trunk', 'west']]],
     ]);
-    expect(out.controllers[1]!.applied.succeeded).toEqual([{ kind: 'create', target: 'job', fullName: 'web-CI-build-trunk', controller: 'west' }]);
+    expect(out.controllers[1]!.applied.succeeded).toEqual([{ kind: 'create', target: 'job', fullName: 'web-CI-build-trunk', code: 'new-job', controller: 'west' }]);
+    expect([out.format, out.version, out.command, out.status]).toEqual(['jobsmith-result', 1, 'sync', 'planned']);
     expect(readdirSync(path.join(home, 'east', 'jobs'))).toEqual(['pay-CI-build-trunk']);
     expect(readdirSync(path.join(home, 'west', 'jobs'))).toEqual(['web-CI-build-trunk']);
     await project('web2', 'west');

@@ -98,7 +98,8 @@ describe('moves between controllers (plan rule)', () => {
     const west = westPlan();
     linkControllerMoves([{ controller: 'east', plan: east }, { controller: 'west', plan: west }], (p) => (p === 'pay' ? ['west'] : p === 'stay' ? ['east'] : undefined));
     const del = east.changes.find((c) => c.fullName === 'pay-CI')!;
-    expect([del.kind, del.waitsFor]).toEqual(['delete', { controller: 'west', fullName: 'pay-CI' }]);
+    expect([del.kind, del.waitsFor, del.code, del.params]).toEqual(['delete', { controller: 'west', fullName: 'pay-CI' }, 'moved-to-controller', { controller: 'west', cause: { code: 'project-removed', params: { project: 'pay' } } }]);
+    expect(west.changes.find((c) => c.fullName === 'pay-CI')!.params).toMatchObject({ movedFrom: 'east' });
     expect(del.reason).toContain('its build history stays on controller east (it cannot move between controllers)');
     expect(west.changes.find((c) => c.fullName === 'pay-CI')!.reason).toContain('moved from controller east');
   });
@@ -112,7 +113,7 @@ describe('moves between controllers (plan rule)', () => {
       const east = eastPlan();
       linkControllerMoves([{ controller: 'east', plan: east }, other], (p) => (p === 'pay' ? ['west'] : ['east']));
       const c = east.changes.find((x) => x.fullName === 'pay-CI')!;
-      expect([c.kind, c.reason]).toEqual(['keep', `project pay moved to controller west; kept here: ${why}`]);
+      expect([c.kind, c.reason, c.code, c.params]).toEqual(['keep', `project pay moved to controller west; kept here: ${why}`, 'controller-move-held', { controller: 'west', detail: why }]);
       expect(east.summary.keep).toBe(1);
       expect(east.summary.delete).toBe(0);
     }

@@ -12,7 +12,7 @@
  * Build history cannot move between controllers: both sides say so in their reasons. Pure.
  */
 import type { Change, Plan } from '../../model/plan.js';
-import { emptySummary } from '../../model/plan.js';
+import { causeOf, emptySummary } from '../../model/plan.js';
 
 export interface ControllerPlanned {
   controller: string;
@@ -62,7 +62,7 @@ export function linkControllerMoves(planned: readonly ControllerPlanned[], contr
         const other = byController.get(t);
         const keep = (why: string): Change => {
           changed = true;
-          return { ...c, kind: 'keep', reason: `project ${c.project} moved to controller ${t}; kept here: ${why}` };
+          return { ...c, kind: 'keep', reason: `project ${c.project} moved to controller ${t}; kept here: ${why}`, code: 'controller-move-held', params: { controller: t, detail: why } };
         };
         if (other?.notInRun) return keep(`controller ${t} is not part of this run (--controller)`);
         if (!other?.plan) return keep(`controller ${t} could not be planned`);
@@ -74,12 +74,13 @@ export function linkControllerMoves(planned: readonly ControllerPlanned[], contr
         if (there.kind === 'create' || there.kind === 'adopt' || there.kind === 'replace') {
           waitsFor ??= { controller: t, fullName: there.fullName };
           there.reason = `${there.reason}; moved from controller ${p.controller} (${HISTORY} ${p.controller})`;
+          there.params = { ...(there.params ?? {}), movedFrom: p.controller };
         }
         notes.push(t);
       }
       if (notes.length === 0) return c;
       changed = true;
-      const moved: Change = { ...c, reason: `project ${c.project} moved to controller ${notes.join(', ')}; ${HISTORY} ${p.controller} (it cannot move between controllers)${waitsFor ? `; done after ${waitsFor.fullName} was created on ${waitsFor.controller}` : ''}` };
+      const moved: Change = { ...c, code: 'moved-to-controller', params: { controller: notes.join(', '), cause: causeOf(c) }, reason: `project ${c.project} moved to controller ${notes.join(', ')}; ${HISTORY} ${p.controller} (it cannot move between controllers)${waitsFor ? `; done after ${waitsFor.fullName} was created on ${waitsFor.controller}` : ''}` };
       if (waitsFor) moved.waitsFor = waitsFor;
       return moved;
     });
