@@ -117,4 +117,31 @@ describe('controllers on the command line', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('controller east: the environment variable EAST_TOKEN (token-env) is not set [controllers.east.token-env]');
   });
+
+  it('backup writes each controller into DIR/<name>; usage mistakes are exit 2 and change nothing', async () => {
+    await config(EMBEDDED);
+    for (const p of ['gamma', 'delta']) await rm(path.join(dir, 'jobs', `${p}.yaml`), { force: true });
+    await project('one');
+    await project('two', 'west');
+    const home = path.join(dir, 'st3');
+    expect((await runCli(['sync', '--embedded', home], { cwd: dir })).code).toBe(0);
+    const out = path.join(dir, 'bk');
+    const b = await runCli(['backup', '--embedded', home, '--out', out], { cwd: dir });
+    expect(b.code).toBe(0);
+    expect(b.stdout).toContain(`east: backup of 1 jobs and folders, 1 views in ${path.join(out, 'east')}`);
+    expect(readdirSync(path.join(out, 'east', 'jobs'))).toEqual(['one-CI-build-trunk']);
+    expect(readdirSync(path.join(out, 'west', 'jobs'))).toEqual(['two-CI-build-trunk']);
+    const withUrl = await runCli(['plan', '--jenkins-url', 'http://127.0.0.1:9/'], { cwd: dir });
+    expect(withUrl.code).toBe(2);
+    expect(withUrl.stderr).toContain('--jenkins-url cannot be used with the controllers of jobsmith.yaml');
+    const two = await runCli(['jenkins', 'list', '--embedded', home, '--controller', 'east', '--controller', 'west'], { cwd: dir });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('this command talks to one controller at a time');
+    const one = await runCli(['jenkins', 'list', '--embedded', home, '--controller', 'west'], { cwd: dir });
+    expect([one.code, one.stdout]).toEqual([0, expect.stringContaining('two-CI-build-trunk')]);
+    await rm(path.join(dir, 'jobsmith.yaml'));
+    const none = await runCli(['plan', '--embedded', home, '--controller', 'east'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--controller needs a `controllers:` section in jobsmith.yaml');
+  });
 });
