@@ -191,6 +191,21 @@ export function parseControllers(text: string, shown: string, baseDir: string): 
     }
     if (entry.url === undefined && isMap(value)) err(keyAt, 'missing-jenkins-url', `${field} has no url`);
   }
+  // two names for one Jenkins: each run would see the other's jobs (same owner) as its own, not desired, and delete them
+  const byUrl = new Map<string, string>();
+  for (const e of entries.values()) {
+    if (!e.url) continue;
+    let key: string;
+    try {
+      const u = new URL(e.url.value);
+      key = `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/*$/, '/')}`;
+    } catch {
+      continue; // reported when the controller is used
+    }
+    const other = byUrl.get(key);
+    if (other !== undefined) err(e.url.at, 'duplicate-controller-url', `controllers ${other} and ${e.name} have the same url: one Jenkins must be one controller (each would delete the other's jobs)`);
+    else byUrl.set(key, e.name);
+  }
   const names = [...entries.keys()];
   let defaultName = names.length === 1 ? names[0]! : '';
   if (defaultNode !== undefined && defaultNode !== null) {

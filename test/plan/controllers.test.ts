@@ -46,6 +46,8 @@ describe('controllers in jobsmith.yaml', () => {
     const many = parseControllers('controllers:\n  a: { url: https://a }\n  b: { url: https://b }\n', 'jobsmith.yaml', '/');
     expect(many.diagnostics.map((d) => d.code)).toEqual(['missing-default-controller']);
     expect(parseControllers('jenkins: { url: https://x }\n', 'jobsmith.yaml', '/')).toEqual({ diagnostics: [] });
+    const same = parseControllers('controllers:\n  a: { url: https://ci.example.com/x }\n  b: { url: "https://CI.example.com/x/" }\ndefault-controller: a\n', 'jobsmith.yaml', '/');
+    expect(same.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual(["3 duplicate-controller-url controllers a and b have the same url: one Jenkins must be one controller (each would delete the other's jobs)"]);
     const userNoToken = parseControllers('controllers:\n  a: { url: https://a, user: bot }\n', 'jobsmith.yaml', '/');
     expect(controllerClientOptions(userNoToken.config!.entries.get('a')!, {}, {}, '/').diagnostics.map((d) => d.code)).toEqual(['missing-token']);
     const withPassword = parseControllers('controllers:\n  a: { url: "https://bot:pw@a/" }\n', 'jobsmith.yaml', '/');
