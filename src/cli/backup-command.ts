@@ -59,7 +59,7 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
       const path = await import('node:path');
       const names = await selectedControllers(a, controllers);
       process.exitCode = await openControllers(a, controllers, names, async (cs) => {
-        if (!a.json) for (const c of cs) process.stderr.write(`Jenkins ${c.where}\n`);
+        if (!a.json) for (const c of cs) process.stderr.write(`${c.where}\n`);
         const results = await Promise.all(
           cs.map(async (c) => {
             try {

@@ -121,7 +121,7 @@ export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => P
       const { UsageError } = await import('../model/errors.js');
       throw new UsageError(`this command talks to one controller at a time: give one --controller (not ${names.join(', ')})`);
     }
-    return openControllers(a, controllers, names, ([c]) => fn({ controller: { name: c!.name, config: controllers }, api: c!.api, where: a.embedded !== undefined ? `Jenkins: controller ${c!.where}` : `Jenkins: ${c!.url} (controller ${c!.name})`, url: c!.url, concurrency: c!.concurrency }), opts.logger ? { logger: (_n, l) => opts.logger!(l) } : {});
+    return openControllers(a, controllers, names, ([c]) => fn({ controller: { name: c!.name, config: controllers }, api: c!.api, where: a.embedded !== undefined ? c!.where : `Jenkins: ${c!.url} (controller ${c!.name})`, url: c!.url, concurrency: c!.concurrency }), opts.logger ? { logger: (_n, l) => opts.logger!(l) } : {});
   }
   if (a.embedded !== undefined) {
     const { checkDirectoryArg } = await import('./directory-arg.js');

@@ -70,7 +70,7 @@ export async function openControllers<R>(a: ConnectionArgs, config: ControllersC
         const logger = opts.logger;
         const api = new JenkinsClient({ url: standin.url + '/', concurrency, ...(logger ? { logger: (l: string) => logger(name, l) } : {}) });
         closers.push(() => api.close());
-        opened.push({ name, api, url: standin.url + '/', where: `${name}: embedded stand-in at ${standin.url}, state in ${home}`, concurrency });
+        opened.push({ name, api, url: standin.url + '/', where: `Jenkins ${name}: embedded stand-in at ${standin.url}, state in ${home}`, concurrency });
       }
     } else {
       const { controllerClientOptions } = await import('../controllers/controller-settings.js');
@@ -86,7 +86,7 @@ export async function openControllers<R>(a: ConnectionArgs, config: ControllersC
         if (logger) settings.logger = (l: string) => logger(x.name, l);
         const api = new JenkinsClient(settings);
         closers.push(() => api.close());
-        opened.push({ name: x.name, api, url: settings.url, where: `${x.name}: Jenkins ${settings.url}`, concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency });
+        opened.push({ name: x.name, api, url: settings.url, where: `Jenkins ${x.name}: ${settings.url}`, concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency });
       }
     }
     return await fn(opened);

@@ -83,7 +83,7 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
   const names = await selectedControllers(a, config);
   const { planControllers, applyControllers } = await import('../sync/controllers-sync.js');
   return openControllers(a, config, names, async (targets) => {
-    if (!a.json) for (const t of targets) process.stderr.write(`Jenkins ${t.where}\n`);
+    if (!a.json) for (const t of targets) process.stderr.write(`${t.where}\n`);
     const concurrency = Math.max(...targets.map((t) => t.concurrency));
     const source = await sourceFrom(a, concurrency, config);
     const settings = { ...settingsFrom(a, concurrency), ...(opts.labelCheck !== undefined ? { labelCheck: opts.labelCheck } : {}), ...(opts.archive ? { archive: opts.archive } : {}) };
@@ -154,7 +154,7 @@ export async function applyPlanSet(a: CommonSyncArgs & { file: string }, config:
   const selected = a.controller?.length ? await selectedControllers(a, config) : plans.map((p) => p.controller!);
   const chosen = plans.filter((p) => selected.includes(p.controller!));
   return openControllers(a, config, chosen.map((p) => p.controller!), async (targets) => {
-    if (!a.json) for (const t of targets) process.stderr.write(`Jenkins ${t.where}\n`);
+    if (!a.json) for (const t of targets) process.stderr.write(`${t.where}\n`);
     const outcomes: ControllerOutcome[] = await Promise.all(
       targets.map(async (t): Promise<ControllerOutcome> => {
         const plan = chosen.find((p) => p.controller === t.name)!;
