@@ -24,7 +24,7 @@ import { classifyItem } from '../plan/rules/managed-only.js';
 import { jobsOfController, splitDesired } from '../render/split-controllers.js';
 import { archiveTarget, type OpenArchiveStore } from './archive-target.js';
 import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
-import { planSync, type SyncSettings } from './plan-sync.js';
+import { asExternal, planSync, type SyncSettings } from './plan-sync.js';
 
 export interface ControllerTarget {
   name: string;
@@ -114,7 +114,12 @@ export async function planControllers(req: PlanControllersRequest): Promise<Cont
   if (only !== undefined && (only.length === 0 || emptyPatterns(only))) {
     throw new UsageError('--only was given an empty pattern (an unset variable?): it would match nothing; nothing was done');
   }
-  const snapshot = await req.source.render();
+  let snapshot: DesiredSnapshot;
+  try {
+    snapshot = await req.source.render();
+  } catch (err) {
+    throw asExternal('reading the definitions failed (nothing was changed)', err);
+  }
   if (hasErrors(snapshot.diagnostics)) return { status: 'invalid', diagnostics: snapshot.diagnostics };
   const assigned = snapshot.controllers ?? new Map<string, string[]>();
   const controllersOf = (p: string): readonly string[] => assigned.get(p) ?? [];
