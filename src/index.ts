@@ -72,7 +72,7 @@ export { formatPlanText } from './plan/print-text.js';
 export { planToJson } from './plan/print-json.js';
 export { serializePlan, staleness, SavedPlanError } from './plan/saved-plan.js';
 export { parseSavedPlan, SAVED_PLAN_VERSION } from './plan/saved-plan-schema.js';
-export { recheckPlan, type RecheckInput } from './plan/recheck-plan.js';
+export { recheckPlan, type ApplyFlags, type RecheckInput, type RecheckResult } from './plan/recheck-plan.js';
 export { observedFingerprint } from './plan/observed-fingerprint.js';
 export * from './apply/apply-events.js';
 export { applyPlan, type ApplyOptions } from './apply/apply-plan.js';

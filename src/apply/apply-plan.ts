@@ -7,6 +7,9 @@
  * (steps below a failed folder are skipped); re-running a sync converges.
  */
 import type { JenkinsApi } from '../model/jenkins-api.js';
+import { DEFAULT_OWNER } from '../plan/make-plan.js';
+import { createdGuard, destructiveGuard, repeatGuard } from '../plan/rules/still-owned.js';
+import { ExternalError } from '../model/errors.js';
 import { ACTING_KINDS, type Change, type Plan } from '../model/plan.js';
 import { readDescription, withMarker } from '../plan/config-description.js';
 import { formatMarker, parseMarker } from '../plan/marker.js';
@@ -18,6 +21,8 @@ import type { RelicSource } from '../model/build-relics.js';
 import { classifyFailure } from './failure-class.js';
 import { deleteAfterArchive } from '../plan/rules/archive-first.js';
 import { heldAtDelete, jobsToArchive } from '../plan/rules/folder-contents.js';
+import { folderViewParts } from '../model/item-types.js';
+import { carryRootChildren, rootElementName } from '../xml/root-children.js';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -45,16 +50,73 @@ function leafOf(name: string): string {
 }
 
 /**
- * A move: to the destination folder (folders plugin), and/or a rename within a folder, in the order
- * the plan chose (`via` is the name in between), then the config with the marker for the new name.
+ * A config push to an existing item. For a folder-type item (a folder jobsmith made, or one from a
+ * folder-type template) the views people made inside it are Jenkins' own, and a config without them
+ * would reset the folder to a lone All view: they are read from the config Jenkins holds and
+ * carried into the pushed one (src/xml/root-children.ts).
  */
-export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
+export async function pushConfig(api: JenkinsApi, fullName: string, config: string, guard?: Parameters<JenkinsApi['updateJob']>[2]): Promise<void> {
+  const root = rootElementName(config);
+  const parts = root === undefined ? new Set<string>() : folderViewParts(root);
+  if (parts.size === 0) return api.updateJob(fullName, config, guard);
+  const live = await api.getConfig(fullName);
+  let merged: string;
+  try {
+    merged = carryRootChildren(config, live, parts);
+  } catch {
+    merged = config; // Jenkins served something unreadable: push what the plan says
+  }
+  return api.updateJob(fullName, merged, guard);
+}
+
+/**
+ * Right before a destructive step (a delete, a move, a retirement, the old item of a replacement) the
+ * item must still be what the plan saw: its config is read and checked under the rule
+ * src/plan/rules/still-owned.ts. A refusal fails that step; the next sync plans from what Jenkins then holds.
+ */
+export async function checkBefore(api: JenkinsApi, c: Change, owner: string, at: string = c.fullName, config?: string): Promise<void> {
+  const current = config ?? (c.target === 'view' ? await api.getViewConfig(c.view!.name, viewFolder(c)) : await api.getConfig(at));
+  const why = destructiveGuard(c, owner, at)(current);
+  if (why !== undefined) throw new ChangedMeanwhile(`${STEP_WORD[c.kind] ?? c.kind} '${at}' refused: it is no longer what the plan saw: ${why}; not touched`);
+}
+
+const STEP_WORD: Partial<Record<Change['kind'], string>> = { move: 'move', disable: 'retire', replace: 'replace', delete: 'delete' };
+
+/** The item is no longer what the plan saw (./failure-class.ts: run sync again, the next plan sees it as it is). */
+export class ChangedMeanwhile extends ExternalError {
+  override name = 'ChangedMeanwhile';
+  readonly kind = 'conflict';
+  readonly changedMeanwhile = true;
+}
+
+function viewFolder(c: Change): string | undefined {
+  return c.view && c.view.folder.length > 0 ? c.view.folder.join('/') : undefined;
+}
+
+/**
+ * A move: to the destination folder (folders plugin), and/or a rename within a folder, in the order
+ * the plan chose (`via` is the name in between), then the config with the marker for the new name
+ * (a move in two steps first writes that config with `from=` in its marker, so that a move stopped
+ * half-way names its target; the last push removes it).
+ */
+export async function moveJob(api: JenkinsApi, c: Change, owner: string = DEFAULT_OWNER): Promise<void> {
   const from = c.from!;
+  await checkBefore(api, c, owner, from);
   const to = c.fullName;
   const crossing = parentOf(from) !== parentOf(to);
   const renaming = leafOf(from) !== leafOf(to);
-  if (crossing && renaming) {
+  if (!crossing && c.via !== undefined) {
+    // a rename in two steps (only the case changes: Jenkins refuses that in one), marker first as below
+    const target = parseMarker(readDescription(c.config!));
+    if (target) await pushConfig(api, from, withMarker(c.config!, formatMarker({ ...target, from })));
+    await api.renameJob(from, leafOf(c.via));
+    await api.renameJob(c.via, leafOf(to));
+  } else if (crossing && renaming) {
     const via = c.via!;
+    // the target's marker (with from=) first: stopped between the two steps, the job at `via` names
+    // where it is going, and the next sync finishes the move (src/plan/rules/managed-only.ts claimLeftover)
+    const target = parseMarker(readDescription(c.config!));
+    if (target) await pushConfig(api, from, withMarker(c.config!, formatMarker({ ...target, from })));
     if (parentOf(via) === parentOf(to)) {
       await api.moveJob(from, parentOf(to));
       await api.renameJob(via, leafOf(to));
@@ -67,7 +129,7 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
   } else if (renaming) {
     await api.renameJob(from, leafOf(to));
   }
-  await api.updateJob(to, c.config!);
+  await pushConfig(api, to, c.config!, repeatGuard(c, owner));
 }
 
 /**
@@ -76,15 +138,16 @@ export async function moveJob(api: JenkinsApi, c: Change): Promise<void> {
  * old one deleted. When the create fails the old item gets its name back, so nothing is lost
  * (plans saved before `via` existed delete first).
  */
-export async function replaceJob(api: JenkinsApi, c: Change): Promise<void> {
+export async function replaceJob(api: JenkinsApi, c: Change, owner: string = DEFAULT_OWNER): Promise<void> {
+  await checkBefore(api, c, owner);
   const aside = c.via;
   if (aside === undefined) {
     await api.deleteJob(c.fullName);
-    return api.createJob(c.fullName, c.config!);
+    return api.createJob(c.fullName, c.config!, createdGuard(c));
   }
   await api.renameJob(c.fullName, leafOf(aside));
   try {
-    await api.createJob(c.fullName, c.config!);
+    await api.createJob(c.fullName, c.config!, createdGuard(c));
   } catch (err) {
     try {
       await api.renameJob(aside, leafOf(c.fullName));
@@ -113,14 +176,37 @@ class KeptError extends Error {
   readonly kind = 'conflict';
 }
 
+/**
+ * A view replacement (its type changes; Jenkins cannot rename a view through its API nor change its
+ * type with a config push): the new view is made under the temporary name the plan chose (`via`)
+ * first, so the old one is deleted only once Jenkins has made the new one (a missing view plugin
+ * fails here, and nothing is lost); then the old one is deleted, the new one made under its name,
+ * and the temporary one deleted. A run stopped in between leaves the temporary view, which the next
+ * sync deletes (src/plan/plan-template-views.ts). Plans saved before `via` existed delete first.
+ */
+export async function replaceView(api: JenkinsApi, c: Change, folder: string | undefined): Promise<void> {
+  const v = c.view!;
+  if (c.via === undefined) {
+    await api.deleteView(v.name, folder);
+    return api.createView(v.name, c.config!, folder);
+  }
+  const temp = leafOf(c.via);
+  await api.createView(temp, c.config!, folder);
+  await api.deleteView(v.name, folder);
+  await api.createView(v.name, c.config!, folder);
+  await api.deleteView(temp, folder);
+}
+
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
 
-/** Rewrites the marker of a job's current config to record `gone=<at>`. */
-export async function retireMarker(api: JenkinsApi, fullName: string, at: string): Promise<void> {
+/** Rewrites the marker of a job's current config to record `gone=<at>` (checked first: still the job the plan saw). */
+export async function retireMarker(api: JenkinsApi, c: Change, owner: string, at: string): Promise<void> {
+  const fullName = c.fullName;
   const config = await api.getConfig(fullName);
+  await checkBefore(api, c, owner, fullName, config);
   const marker = parseMarker(readDescription(config));
   if (!marker) throw new Error(`${fullName}: the job no longer carries a jobsmith marker; not retired`);
   await api.updateJob(fullName, withMarker(config, formatMarker({ ...marker, gone: at })));
@@ -128,6 +214,7 @@ export async function retireMarker(api: JenkinsApi, fullName: string, at: string
 
 export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const limit = opts.concurrency ?? 8;
+  const owner = plan.owner ?? DEFAULT_OWNER;
   const emit = opts.onEvent ?? (() => {});
   const result: ApplyResult = { refused: plan.refused, succeeded: [], failed: [], skipped: [], archived: [] };
   if (plan.refused) {
@@ -213,14 +300,14 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     await phase(
       'folders',
       folderWrites.filter((c) => depth(c.fullName) === d),
-      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!) : api.updateJob(c.fullName, c.config!)),
+      (c) => (c.kind === 'create' ? api.createJob(c.fullName, c.config!, createdGuard(c)) : pushConfig(api, c.fullName, c.config!, repeatGuard(c, owner))),
       (c) => failedFolders.push(c.fullName),
     );
   }
 
   // 2. moves (before creates: nothing is created where a moved job passes through)
   const moves = acting.filter((c) => c.kind === 'move');
-  await phase('moves', moves, (c) => moveJob(api, c), (c) => failedJobs.add(c.fullName));
+  await phase('moves', moves, (c) => moveJob(api, c, owner), (c) => failedJobs.add(c.fullName));
 
   // 3. jobs: creates, updates, adoptions, replacements
   const jobWrites = acting.filter((c) => c.target === 'job' && ['create', 'update', 'adopt', 'replace'].includes(c.kind));
@@ -228,16 +315,16 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     'jobs',
     jobWrites,
     async (c) => {
-      if (c.kind === 'create') return api.createJob(c.fullName, c.config!);
+      if (c.kind === 'create') return api.createJob(c.fullName, c.config!, createdGuard(c));
       if (c.kind === 'replace') {
         try {
           await archiveFirst(c);
         } catch (err) {
           throw new ArchiveError(`not replaced: archiving its builds failed: ${errorText(err)}; the job is kept as it is and the next sync tries again`, err instanceof ArchiveError && err.held);
         }
-        return replaceJob(api, c);
+        return replaceJob(api, c, owner);
       }
-      return api.updateJob(c.fullName, c.config!);
+      return pushConfig(api, c.fullName, c.config!, repeatGuard(c, owner));
     },
     (c) => failedJobs.add(c.fullName),
   );
@@ -252,11 +339,9 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
     const v = c.view!;
     const folder = v.folder.length ? v.folder.join('/') : undefined;
     if (c.kind === 'create') return api.createView(v.name, c.config!, folder);
+    if (c.kind === 'delete' || c.kind === 'replace') await checkBefore(api, c, owner);
     if (c.kind === 'delete') return api.deleteView(v.name, folder);
-    if (c.kind === 'replace') {
-      await api.deleteView(v.name, folder);
-      return api.createView(v.name, c.config!, folder);
-    }
+    if (c.kind === 'replace') return replaceView(api, c, folder);
     // a view made from a template gets its whole config; a definition's list view its members
     if (c.config !== undefined) return api.updateViewConfig(v.name, c.config, folder);
     for (const j of v.add) await api.addJobToView(v.name, j, folder);
@@ -266,7 +351,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
   // 6. disables (retiring first records gone= in the marker)
   const disables = acting.filter((c) => c.kind === 'disable');
   await phase('disables', disables, async (c) => {
-    if (c.retire !== undefined) await retireMarker(api, c.fullName, c.retire);
+    if (c.retire !== undefined) await retireMarker(api, c, owner, c.retire);
     await api.disableJob(c.fullName);
   });
 
@@ -281,6 +366,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
   }
   const jobDeletes = allJobDeletes.filter((c) => !waiting(c));
   const deleteJob = async (c: Change): Promise<void> => {
+    await checkBefore(api, c, owner);
     if (c.archive === 'first') {
       // disabled before archiving: no build can start while its relics are copied (Jenkins also
       // cancels its queued builds); if it may not go after all, it stays disabled
@@ -297,7 +383,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
       let kept = 'it was disabled and kept';
       try {
         // retired like any job jobsmith disables on its way out: re-enabled if the definitions want it again
-        if (c.retire !== undefined) await retireMarker(api, c.fullName, c.retire);
+        if (c.retire !== undefined) await retireMarker(api, c, owner, c.retire);
         await api.disableJob(c.fullName);
       } catch (e) {
         kept = `it was kept (disabling it failed too: ${errorText(e)})`;
@@ -310,6 +396,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
   // a folder the plan emptied: listed again right before the delete; anything in it now (made
   // since the plan's listing) keeps it (src/plan/rules/folder-contents.ts heldAtDelete)
   const deletePlainFolder = async (c: Change): Promise<void> => {
+    await checkBefore(api, c, owner);
     let held: string[];
     try {
       held = heldAtDelete(await api.listFolder(c.fullName));
@@ -324,6 +411,7 @@ export async function applyPlan(api: JenkinsApi, plan: Plan, opts: ApplyOptions 
   // a multibranch project or organization folder: its branch jobs go with it, so (archive: first)
   // each is archived before it is deleted, from a listing made now (src/plan/rules/folder-contents.ts jobsToArchive)
   const deleteComputedFolder = async (c: Change): Promise<void> => {
+    await checkBefore(api, c, owner);
     if (c.archive === 'first') {
       const jobs: string[] = [];
       try {

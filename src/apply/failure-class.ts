@@ -5,7 +5,8 @@
  *
  * - `transient`: a 5xx answer, a timeout, a dropped connection, a conflict with something that
  *   was happening in Jenkins (a build, someone else's edit), an item that appeared or disappeared
- *   since the listing: the next sync plans from a fresh listing and converges. Exit 3.
+ *   since the listing, an item that is no longer what the plan saw (src/plan/rules/still-owned.ts):
+ *   the next sync plans from a fresh listing and converges. Exit 3.
  * - `input`: the definitions ask for something Jenkins refuses, and will refuse again: a name over
  *   255 bytes, a name Jenkins' rules refuse, a config Jenkins cannot read as that kind of item.
  *   The hint says what to change in the definitions or templates. Exit 1.
@@ -77,6 +78,9 @@ export function classifyFailure(err: unknown, change: Change): FailureVerdict {
     case 'crumb':
       return { class: 'transient', hint: AGAIN };
     case 'conflict':
+      if (/not touched|not written over|not written again/.test(text)) {
+        return { class: 'transient', hint: `the item is no longer what the plan saw (renamed there, taken over or changed in Jenkins since the listing), so it was left alone: ${AGAIN} (the next plan sees it as it is now)` };
+      }
       return { class: 'transient', hint: `${AGAIN} (something was happening in Jenkins: a build, another change)` };
     case 'not-found':
       if (change.kind === 'create') return { class: 'transient', hint: `its folder is gone from Jenkins: ${AGAIN}` };

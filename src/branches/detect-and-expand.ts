@@ -24,10 +24,12 @@ export interface DetectAndExpandOptions {
   timeoutMs?: number;
   /** The sync's one Jenkins listing: the `max` cap keeps branches that already have jobs first. */
   observed?: ObservedState;
+  /** The run's owner id: only the branch jobs it manages count for that (another owner's do not). */
+  owner?: string;
 }
 
 export async function detectBranchJobs(inputs: BranchInputs, opts: DetectAndExpandOptions): Promise<BranchExpansion> {
-  return expandDetected(inputs, await listBranchesOf(inputs.projects, opts), opts.observed);
+  return expandDetected(inputs, await listBranchesOf(inputs.projects, opts), opts.observed, opts.owner);
 }
 
 /** Start listing the projects' repositories (each distinct one once). */
@@ -40,12 +42,13 @@ export function listBranchesOf(projects: readonly BranchProject[], opts: Omit<De
 }
 
 /** Expansion once the listings are in. */
-export function expandDetected(inputs: BranchInputs, listings: ReadonlyMap<string, BranchListing>, observed?: ObservedState): BranchExpansion {
+export function expandDetected(inputs: BranchInputs, listings: ReadonlyMap<string, BranchListing>, observed?: ObservedState, owner?: string): BranchExpansion {
   return expandBranchJobs({
     projects: inputs.projects,
     listings,
     render: inputs.render,
     ...(observed ? { observed } : {}),
+    ...(owner !== undefined ? { owner } : {}),
     ...(inputs.otherJobNames ? { otherJobNames: inputs.otherJobNames } : {}),
   });
 }

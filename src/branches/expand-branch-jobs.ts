@@ -8,6 +8,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
 import type { PlanProblem } from '../model/plan.js';
 import { parseMarker } from '../plan/marker.js';
+import { ownershipOf, type Ownership } from '../plan/rules/managed-only.js';
 import type { BranchScope } from '../plan/rules/branch-grace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
 import { capBranches, type ExistingBranchJob } from './branch-cap.js';
@@ -97,13 +98,16 @@ export function checkBranchesBlock(p: BranchProject): Diagnostic[] {
 /**
  * Branch names that already have jobs in Jenkins, per project (from the jobsmith markers): `live`,
  * or `retired` when the marker records that jobsmith retired it (`gone=`). A branch with several
- * jobs (several templates) is live when any of them is.
+ * jobs (several templates) is live when any of them is. With `owner`, only the jobs that run may
+ * manage count (its own under their own name, and the old markers it may take over): another
+ * definitions' project of the same name, or a copy, says nothing about this one's branches.
  */
-export function existingBranchJobs(observed: ObservedState | undefined): Map<string, Map<string, ExistingBranchJob>> {
+export function existingBranchJobs(observed: ObservedState | undefined, owner?: string): Map<string, Map<string, ExistingBranchJob>> {
   const out = new Map<string, Map<string, ExistingBranchJob>>();
   for (const item of observed?.items ?? []) {
     const m = parseMarker(item.description);
     if (!m || m.kind !== 'job' || m.branch === undefined || m.project === undefined) continue;
+    if (owner !== undefined && !mayManage(ownershipOf(m, item.fullName, owner), m, item.fullName)) continue;
     let map = out.get(m.project);
     if (!map) out.set(m.project, (map = new Map()));
     if (map.get(m.branch) !== 'live') map.set(m.branch, m.gone === undefined ? 'live' : 'retired');
@@ -118,16 +122,25 @@ export interface ExpandInput {
   observed?: ObservedState;
   /** Full names of the other desired jobs (no branch job may take one of them). */
   otherJobNames?: Iterable<string>;
+  /** The run's owner id: only its branch jobs count for the `max` cap (see existingBranchJobs). */
+  owner?: string;
 }
+
+/** Could a run of this owner manage the job (its own, or an old marker it takes over where wanted)? */
+function mayManage(o: Ownership, m: { name?: string | undefined }, fullName: string): boolean {
+  return o === 'own' || o === 'legacy' || (o === 'shared-default' && m.name === fullName);
+}
+
+const DEFINITIONS_JOB = 'a job of the definitions';
 
 export function expandBranchJobs(input: ExpandInput): BranchExpansion {
   const jobs: DesiredJob[] = [];
   const diagnostics: Diagnostic[] = [];
   const problems: PlanProblem[] = [];
   const scopes: Record<string, BranchScope> = {};
-  const existing = existingBranchJobs(input.observed);
+  const existing = existingBranchJobs(input.observed, input.owner);
   const taken = new Map<string, string>();
-  for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), `a job of the definitions`);
+  for (const n of input.otherJobNames ?? []) taken.set(n.toLowerCase(), DEFINITIONS_JOB);
 
   for (const p of input.projects) {
     const keepDays = p.branches.keep_days ?? DEFAULT_BRANCH_KEEP_DAYS;
@@ -171,7 +184,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
     const projectJobs: DesiredJob[] = [];
     const projectDiags: Diagnostic[] = [];
     const mine = new Map<string, string>();
-    let collision: string | undefined;
+    let collision: { detail: string; with: 'definitions' | 'branches' } | undefined;
     const repoValue = repoTokenValue(p.branches.repo);
     for (const branch of kept) {
       const values: BranchTokens = { 'BRANCH.NAME': branch, 'BRANCH.SLUG': branchSlug(branch), 'BRANCH.REPO': repoValue };
@@ -182,15 +195,20 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
         const job: DesiredJob = { ...r.job, branch };
         const key = job.fullName.toLowerCase();
         const clash = mine.get(key) ?? taken.get(key);
-        if (clash !== undefined && collision === undefined) collision = `${job.fullName}: branch ${branch} and ${clash} get the same job name`;
+        if (clash !== undefined && collision === undefined) {
+          collision = clash === DEFINITIONS_JOB ? { detail: `${job.fullName}: branch ${branch} and a job of the definitions get the same job name`, with: 'definitions' } : { detail: `${job.fullName}: branch ${branch} and ${clash} get the same job name`, with: 'branches' };
+        }
         mine.set(key, `branch ${branch}`);
         projectJobs.push(job);
       }
     }
     if (collision !== undefined) {
-      // fail closed for this project only: a crafted branch name must not take over or retire other jobs
-      scopes[p.project] = { status: 'failed', keepDays, detail: collision, listed: listing.branches.length };
-      problems.push({ severity: 'error', category: 'external', code: 'branch-name-collision', project: p.project, message: `project ${p.project}: ${collision}; its branch jobs are left as they are` });
+      // fail closed for this project only: a crafted branch name must not take over or retire other
+      // jobs. A clash with a job of the definitions is theirs to fix (input); one between branches is
+      // the branch names' (external, as a listing that cannot be used).
+      scopes[p.project] = { status: 'failed', keepDays, detail: collision.detail, listed: listing.branches.length, collision: collision.with };
+      const fix = collision.with === 'definitions' ? ': give that job of the definitions another name (job:)' : '';
+      problems.push({ severity: 'error', category: collision.with === 'definitions' ? 'input' : 'external', code: 'branch-name-collision', project: p.project, message: `project ${p.project}: ${collision.detail}${fix}; its branch jobs are left as they are` });
       continue;
     }
     diagnostics.push(...projectDiags);

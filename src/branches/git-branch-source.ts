@@ -1,8 +1,9 @@
 /**
- * Git branch listing without a clone: `git ls-remote --heads <url>` through simple-git.
- * Non-interactive (no terminal prompt, ssh in BatchMode), bounded by a timeout, errors redacted.
+ * Git branch listing without a clone: `git ls-remote --heads <url>`, run by ../sync/git-remote-process.ts
+ * (its own process group, killed whole at the time bound; a URL's credentials given through the
+ * environment, never on the command line). Non-interactive (no terminal prompt, ssh in BatchMode),
+ * errors redacted.
  */
-import { simpleGit, type SimpleGit } from 'simple-git';
 import picomatch from 'picomatch';
 import os from 'node:os';
 import {
@@ -15,6 +16,7 @@ import {
   type ListedRef,
 } from './branch-source.js';
 import { redactUrl, redactUrlsInText } from '../model/redact-url.js';
+import { runGitRemote, type GitRemoteResult } from '../sync/git-remote-process.js';
 
 /**
  * Branch name for a listed ref: `refs/heads/x` → `x`, `refs/pull/12/head` → `pr/12`,
@@ -54,14 +56,15 @@ export function parseLsRemoteRefs(output: string, patterns: string[]): ListedRef
   return [...refs.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
-function classify(text: string): BranchListFailure {
-  if (/terminal prompts disabled|could not read (username|password)|authentication failed|permission denied|403|401|invalid username|access denied/i.test(text))
+/** A port or path that happens to contain 401 or 403 is not an HTTP status: only git's "returned error: 403" is. */
+export function classifyGitFailure(text: string): BranchListFailure {
+  if (/terminal prompts disabled|could not read (username|password)|authentication failed|permission denied|(?:error|status|http)[: /]+40[13]\b|invalid username|access denied/i.test(text))
     return 'auth';
   if (/does not appear to be a git repository|repository not found|not found|no such file|does not exist/i.test(text)) return 'not-found';
   return 'unreachable';
 }
 
-/** Variables ls-remote never needs and simple-git refuses to pass on (editors, pagers, templates). */
+/** Variables ls-remote never needs (editors, pagers, templates). */
 const DROPPED_ENV = new Set(['EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'PAGER', 'GIT_PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_TEMPLATE_DIR', 'PREFIX']);
 
 function gitEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -76,45 +79,21 @@ export interface GitBranchSourceOptions {
 }
 
 export function createGitBranchSource(options: GitBranchSourceOptions = {}): BranchSource {
-  // One simple-git client per timeout value, shared by all listings of this source (creating one
-  // per call costs ~10 ms of CPU each; 50 repositories per run add up).
-  const clients = new Map<number, SimpleGit>();
-  const clientFor = (timeoutMs: number): SimpleGit => {
-    let git = clients.get(timeoutMs);
-    if (git) return git;
+  const envFor = (timeoutMs: number): NodeJS.ProcessEnv => {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const env: NodeJS.ProcessEnv = {
       ...gitEnvironment(options.env ?? process.env),
       GIT_TERMINAL_PROMPT: '0',
       LC_ALL: 'C',
       LANGUAGE: 'C',
-      // git's http helper (a child of git) gives up on a stalled server by itself
+      // git's http helper (a child of git) gives up on a stalled transfer by itself
       GIT_HTTP_LOW_SPEED_LIMIT: '1',
       GIT_HTTP_LOW_SPEED_TIME: String(seconds),
     };
     if (env.GIT_SSH_COMMAND === undefined && env.GIT_SSH === undefined) {
       env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o ConnectTimeout=${seconds} -o ServerAliveInterval=${Math.max(1, Math.ceil(seconds / 3))} -o ServerAliveCountMax=3`;
     }
-    git = simpleGit({
-      baseDir: os.tmpdir(),
-      // the caller (detection) limits concurrency; simple-git must not queue behind it
-      maxConcurrentProcesses: 64,
-      timeout: { block: timeoutMs },
-      // Wait for the 'close' event (all output read). simple-git's default also accepts 'exit' + 50 ms,
-      // which under load can hand back a TRUNCATED listing: fewer branches = jobs torn down.
-      completion: { onClose: true, onExit: false },
-      // The operator's own environment may set these (ssh command, askpass, config, proxy); the
-      // definitions cannot: they only give a URL, and option-like URLs are refused.
-      unsafe: {
-        allowUnsafeSshCommand: true,
-        allowUnsafeAskPass: true,
-        allowUnsafeConfigPaths: true,
-        allowUnsafeConfigEnvCount: true,
-        allowUnsafeGitProxy: true,
-      },
-    }).env(env);
-    clients.set(timeoutMs, git);
-    return git;
+    return env;
   };
   const source: Required<BranchSource> = {
     async list(repo: string, opts: BranchListOptions = {}): Promise<string[]> {
@@ -125,35 +104,24 @@ export function createGitBranchSource(options: GitBranchSourceOptions = {}): Bra
       if (repo.trim() === '' || repo.startsWith('-') || /\s/.test(repo))
         throw new BranchListError(`not a repository URL: '${shown}'`, 'bad-url');
       const timeoutMs = opts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-      const git = clientFor(timeoutMs);
       const extra = opts.refs ?? [];
       const patterns = ['refs/heads/**', ...extra];
-      const args = extra.length === 0 ? ['--heads', repo] : ['--refs', repo, 'refs/heads/*', ...extra];
-      const started = Date.now();
-      let out: string;
-      let timer: NodeJS.Timeout | undefined;
+      const args = extra.length === 0 ? ['ls-remote', '--heads', '{url}'] : ['ls-remote', '--refs', '{url}', 'refs/heads/*', ...extra];
+      // its own process group, killed whole at the bound; the URL's credentials never on the command line
+      let r: GitRemoteResult;
       try {
-        // simple-git kills git after `block` ms; this bound also covers a helper process that
-        // keeps git's output open after git is gone.
-        out = await Promise.race([
-          git.listRemote(args),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new BranchListError(`git ls-remote ${shown}: timed out after ${timeoutMs} ms`, 'timeout')), timeoutMs + 2_000);
-          }),
-        ]);
+        r = await runGitRemote({ args, url: repo, cwd: os.tmpdir(), env: envFor(timeoutMs), timeoutMs });
       } catch (e) {
-        if (e instanceof BranchListError) throw e;
-        const raw = e instanceof Error ? e.message : String(e);
-        const elapsed = Date.now() - started;
-        if (elapsed >= timeoutMs - 50 && !/fatal:/.test(raw)) {
-          throw new BranchListError(`git ls-remote ${shown}: timed out after ${timeoutMs} ms`, 'timeout');
-        }
-        const text = redactUrlsInText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
-        throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classify(raw));
-      } finally {
-        clearTimeout(timer);
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new BranchListError(`git ls-remote ${shown}: ${code === 'ENOENT' ? 'git is not installed' : redactUrlsInText(String((e as Error).message), repo)}`, 'client');
       }
-      return parseLsRemoteRefs(out, patterns);
+      if (r.timedOut) throw new BranchListError(`git ls-remote ${shown}: timed out after ${timeoutMs} ms`, 'timeout');
+      if (r.code !== 0) {
+        const raw = r.stderr || `exit code ${r.code}`;
+        const text = redactUrlsInText(raw, repo).trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join('; ');
+        throw new BranchListError(`git ls-remote ${shown}: ${text || 'failed'}`, classifyGitFailure(raw));
+      }
+      return parseLsRemoteRefs(r.stdout, patterns);
     },
   };
   return source;

@@ -3,6 +3,7 @@
  * engineer's code (same token lookup, escaping, naming and hashing as every other job), with the
  * built-in tokens BRANCH.NAME, BRANCH.SLUG and BRANCH.REPO added.
  */
+import path from 'node:path';
 import { sha256 } from '../model/hash.js';
 import type { DesiredFolder, DesiredJob } from '../model/desired-job.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -15,6 +16,7 @@ import { renderTemplate, type TokenValues } from '../render/render-template.js';
 import { jobNameFor, projectTokenValues } from '../render/render-workspace.js';
 import type { BranchExpansion } from '../sync/desired-source.js';
 import { expandDetected, listBranchesOf, type DetectAndExpandOptions } from './detect-and-expand.js';
+import { resolveRepo } from './repo-kind.js';
 import type { BranchProject, RenderBranchJob } from './expand-branch-jobs.js';
 
 /** The projects with a `branches:` block. */
@@ -31,7 +33,8 @@ export function branchProjects(ws: Workspace, only?: ReadonlySet<string>): Branc
       line: b.loc.line,
       locs,
       branches: {
-        repo: b.repo,
+        // a relative path names a repository beside the definitions, not beside the working directory
+        repo: resolveRepo(b.repo, path.dirname(path.resolve(def.file))),
         templates: b.templates.map((t) => t.template),
         keep_days: b.keep_days,
         ...(b.include ? { include: b.include } : {}),
@@ -86,6 +89,8 @@ export function workspaceBranchRenderer(ws: Workspace): RenderBranchJob {
 export interface WorkspaceBranchOptions extends DetectAndExpandOptions {
   /** Full names of the workspace's other desired jobs (render output): a branch job may not take one. */
   otherJobNames?: Iterable<string>;
+  /** List and expand only these projects' branches (a webhook's sync); default: every project. */
+  projects?: ReadonlySet<string>;
 }
 
 /**
@@ -93,12 +98,12 @@ export interface WorkspaceBranchOptions extends DetectAndExpandOptions {
  * repository once, `concurrency` at a time) and render the branch jobs.
  */
 export async function detectAndExpand(ws: Workspace, opts: WorkspaceBranchOptions): Promise<BranchExpansion> {
-  return startBranchDetection(ws, opts).expand(opts.observed, opts.otherJobNames);
+  return startBranchDetection(ws, opts).expand(opts.observed, opts.otherJobNames, opts.owner);
 }
 
 export interface BranchDetection {
   /** Wait for the listings (started already) and render the branch jobs. */
-  expand(observed?: ObservedState, otherJobNames?: Iterable<string>): Promise<BranchExpansion>;
+  expand(observed?: ObservedState, otherJobNames?: Iterable<string>, owner?: string): Promise<BranchExpansion>;
 }
 
 /**
@@ -106,15 +111,16 @@ export interface BranchDetection {
  * rendering and the Jenkins listing) and expand later, once the Jenkins listing is known.
  * The listings never reject (a failed one is a `failed` result).
  */
-export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed'>): BranchDetection {
-  const projects = branchProjects(ws);
+export function startBranchDetection(ws: Workspace, opts: Omit<DetectAndExpandOptions, 'observed' | 'owner'> & { projects?: ReadonlySet<string> }): BranchDetection {
+  const projects = branchProjects(ws, opts.projects);
   const listings = projects.length > 0 ? listBranchesOf(projects, opts) : Promise.resolve(new Map());
   return {
-    async expand(observed, otherJobNames) {
+    async expand(observed, otherJobNames, owner) {
       const b = expandDetected(
         { projects, render: workspaceBranchRenderer(ws), ...(otherJobNames ? { otherJobNames } : {}) },
         await listings,
         observed,
+        owner,
       );
       return { ...b, folders: foldersOf(b.jobs) };
     },

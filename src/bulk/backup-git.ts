@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Clock } from '../model/clock.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import { ExternalError } from '../model/errors.js';
+import { ExternalError, InputError } from '../model/errors.js';
+import { makeDirs, outputDirProblem, writing } from '../output/output-tree.js';
 import { redactUrl } from '../model/redact-url.js';
 import { backupJenkins, type BackupResult } from './backup-jenkins.js';
 import { errorText } from './error-text.js';
@@ -53,7 +54,9 @@ async function knownToGit(g: SimpleGit): Promise<Set<string>> {
  * as it was.
  */
 export async function backupToGit(api: JenkinsApi, dir: string, opts: { concurrency: number; clock: Clock; jenkinsUrl?: string; onItem?: (d: number, t: number) => void; allowMassRemove?: boolean }): Promise<GitBackupResult> {
-  await mkdir(dir, { recursive: true });
+  const problem = outputDirProblem(dir);
+  if (problem) throw new InputError(`cannot back up into ${dir}: ${problem}; nothing written`);
+  writing(dir, () => makeDirs(dir));
   let g: SimpleGit;
   try {
     g = await git(dir);

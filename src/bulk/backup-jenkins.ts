@@ -1,11 +1,13 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ObservedItem, ObservedState } from '../model/observed.js';
 import { runLimited } from '../apply/run-limited.js';
 import { jobConfigPath, parseHomePath, viewConfigPath } from './home-layout.js';
 import { errorText } from './error-text.js';
+import { InputError } from '../model/errors.js';
+import { makeDirs, outputDirProblem, OutputTree, writeNoFollow, writing } from '../output/output-tree.js';
 
 /** Plain folders: their children are backed up too. Other item groups (multibranch, organization
  * folders) are backed up themselves, but the jobs they generate are not (they come back by scanning). */
@@ -45,16 +47,39 @@ export function backupItems(state: ObservedState): ObservedItem[] {
   });
 }
 
-/** Synchronous on purpose: for many small files the promise API's round trips cost more than the I/O. */
+/**
+ * Synchronous on purpose: for many small files the promise API's round trips cost more than the I/O.
+ * The paths were checked (no symbolic link below the backup directory) before anything was written;
+ * the write itself never follows a link at the file either.
+ */
 async function writeIfChanged(file: string, content: string): Promise<boolean> {
   try {
     if (readFileSync(file, 'utf8') === content) return false;
   } catch {
     /* new file */
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
+  writing(path.dirname(file), () => makeDirs(path.dirname(file)));
+  writing(file, () => writeNoFollow(file, content));
   return true;
+}
+
+/**
+ * The backup directory is usable and none of the backup's paths goes through a symbolic link below
+ * it (a linked job directory or config.xml, perhaps committed into a shared backup repository): an
+ * InputError naming every such path, before anything is written.
+ */
+export function checkBackupPaths(dir: string, files: readonly string[]): void {
+  const problem = outputDirProblem(dir);
+  if (problem) throw new InputError(`cannot back up into ${dir}: ${problem}; nothing written`);
+  const tree = new OutputTree(dir, 'backup');
+  const refused = new Map<string, string>();
+  for (const f of files) {
+    const at = tree.file(f);
+    if (at.kind === 'refused') refused.set(at.path, at.reason);
+  }
+  if (refused.size === 0) return;
+  const lines = [...refused].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, reason]) => `  ${p}: ${reason}`);
+  throw new InputError(`cannot back up into ${dir}: ${refused.size} path(s) the backup would write go through something it does not write:\n${lines.join('\n')}\nmove these away or back up into a new directory; nothing written`);
 }
 
 async function listLayoutFiles(dir: string, rel = ''): Promise<string[]> {
@@ -101,8 +126,10 @@ export async function backupJenkins(
     tasks.push({ entry, fetch: () => api.getViewConfig(v.name, folder || undefined) });
   }
   const result: BackupResult = { written: 0, unchanged: 0, removed: 0, removedFiles: [], keptStale: 0, failed: [], entries };
-  await mkdir(dir, { recursive: true });
+  checkBackupPaths(dir, tasks.map((t) => t.entry.file));
+  writing(dir, () => makeDirs(dir));
   let done = 0;
+  opts.onItem?.(0, tasks.length);
   await runLimited(tasks, opts.concurrency, async (t) => {
     try {
       const xml = await t.fetch();

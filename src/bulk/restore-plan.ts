@@ -10,8 +10,51 @@ export interface RestorePlanOptions {
   only: string[];
   /** Update existing items whose config differs from the backup (default: leave them alone). */
   overwrite: boolean;
-  /** With overwrite: current configs of the existing items (full name → config.xml). */
+  /** Current configs of the existing items (full name → config.xml), to compare with the backup. */
   currentConfigs?: ReadonlyMap<string, string>;
+  /** Current configs of the existing views (`folder/name` → config.xml), to compare with the backup. */
+  currentViewConfigs?: ReadonlyMap<string, string>;
+}
+
+/** Full name of a view of the backup (`folder/name`, or `name` at the root). */
+export function viewFullName(v: { name: string; folder: string[] }): string {
+  return [...v.folder, v.name].join('/');
+}
+
+/**
+ * What a restore with `only` looks at: the matching items with the folders they need, and the
+ * matching views (with their folders). Globs that match nothing of the backup are returned in
+ * `unmatched` (the caller reports them; a typo must not look like "nothing to restore").
+ */
+export function restoreScope(backup: BackupContents, only: string[]): { items: Set<string>; views: BackupContents['views']; unmatched: string[] } {
+  const tests = only.map((g) => ({ glob: g, test: picomatch(g, { dot: true }) }));
+  const used = new Set<string>();
+  const isOnly = (name: string): boolean => {
+    if (tests.length === 0) return true;
+    let hit = false;
+    for (const t of tests) if (t.test(name)) (hit = true), used.add(t.glob);
+    return hit;
+  };
+  const items = new Set<string>();
+  for (const name of backup.items.keys()) {
+    if (!isOnly(name)) continue;
+    items.add(name);
+    for (const p of parents(name)) items.add(p);
+  }
+  const views = backup.views.filter((v) => isOnly(viewFullName(v)));
+  for (const v of views) {
+    if (v.folder.length) {
+      const f = v.folder.join('/');
+      items.add(f);
+      for (const p of parents(f)) items.add(p);
+    }
+  }
+  return { items, views, unmatched: tests.map((t) => t.glob).filter((g) => !used.has(g)) };
+}
+
+/** The built-in "All" view (every folder and Jenkins has one): nothing in it to restore or compare. */
+function isAllView(config: string): boolean {
+  return /^\s*(?:<\?xml[^>]*>\s*)?<hudson\.model\.AllView[\s>/]/.test(config);
 }
 
 function parents(fullName: string): string[] {
@@ -29,22 +72,8 @@ function parents(fullName: string): string[] {
 export function planRestore(backup: BackupContents, observed: ObservedState, clock: Clock, opts: RestorePlanOptions): Plan {
   const changes: Change[] = [];
   const problems: PlanProblem[] = [];
-  const isOnly = opts.only.length ? picomatch(opts.only, { dot: true }) : () => true;
   const observedItems = new Map(observed.items.map((i) => [i.fullName, i]));
-  const wanted = new Set<string>();
-  for (const name of backup.items.keys()) {
-    if (!isOnly(name)) continue;
-    wanted.add(name);
-    for (const p of parents(name)) wanted.add(p);
-  }
-  const wantedViews = backup.views.filter((v) => isOnly([...v.folder, v.name].join('/')));
-  for (const v of wantedViews) {
-    if (v.folder.length) {
-      const f = v.folder.join('/');
-      wanted.add(f);
-      for (const p of parents(f)) wanted.add(p);
-    }
-  }
+  const { items: wanted, views: wantedViews } = restoreScope(backup, opts.only);
   const names = [...wanted].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
   const blocked = new Set<string>();
   for (const name of names) {
@@ -73,32 +102,42 @@ export function planRestore(backup: BackupContents, observed: ObservedState, clo
       changes.push({ kind: 'conflict', target, fullName: name, reason: `an item of another kind (${obs.className}) is in the way`, code: 'kind-in-the-way', params: { className: obs.className } });
       continue;
     }
-    if (!opts.overwrite) {
-      changes.push({ kind: 'unchanged', target, fullName: name, reason: 'exists in Jenkins (restore does not overwrite without --overwrite)', code: 'exists-no-overwrite' });
-      continue;
-    }
+    // Compared with the backup; an update is held without --overwrite by restore-only.ts ("would: update").
     const current = opts.currentConfigs?.get(name);
     if (current !== undefined && sameConfig(current, b.config)) changes.push({ kind: 'unchanged', target, fullName: name, reason: 'same as the backup', code: 'same-as-backup' });
-    else changes.push({ kind: 'update', target, fullName: name, reason: 'differs from the backup (--overwrite)', code: 'differs-from-backup', config: b.config });
+    else if (current === undefined && !opts.overwrite) changes.push({ kind: 'keep', target, fullName: name, reason: 'exists in Jenkins (not compared; restore changes existing items only with --overwrite)', code: 'exists-no-overwrite' });
+    else changes.push({ kind: 'update', target, fullName: name, reason: opts.overwrite ? 'differs from the backup (--overwrite)' : 'differs from the backup', code: 'differs-from-backup', config: b.config });
   }
-  const observedViews = new Set(observed.views.map((v) => [...v.folder, v.name].join('/')));
-  const createdFolders = new Set(changes.filter((c) => c.kind === 'create' && c.target === 'folder').map((c) => c.fullName));
+  const observedViews = new Set(observed.views.map(viewFullName));
+  const createdFolders = new Map(changes.filter((c) => c.kind === 'create' && c.target === 'folder').map((c) => [c.fullName, c]));
+  /** Views a folder's config brings along when the folder is created (no request of their own). */
+  const withFolder = new Map<string, string[]>();
   for (const v of wantedViews) {
-    const full = [...v.folder, v.name].join('/');
+    const full = viewFullName(v);
     const folder = v.folder.join('/');
     if (folder && blocked.has(folder)) {
       changes.push({ kind: 'keep', target: 'view', fullName: full, reason: 'its folder cannot be restored', code: 'folder-cannot-be-restored' });
       continue;
     }
     if (folder && createdFolders.has(folder)) {
-      changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: "restored with its folder's config", code: 'view-restored-with-folder' });
+      if (!isAllView(v.config)) withFolder.set(folder, [...(withFolder.get(folder) ?? []), v.name]);
       continue;
     }
     if (observedViews.has(full)) {
-      changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: 'exists in Jenkins', code: 'view-exists' });
+      // An existing view is never changed by restore (not even with --overwrite); the plan says whether it differs.
+      const current = opts.currentViewConfigs?.get(full);
+      if (isAllView(v.config)) changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: 'exists in Jenkins; it shows all jobs', code: 'view-exists' });
+      else if (current !== undefined && sameConfig(current, v.config)) changes.push({ kind: 'unchanged', target: 'view', fullName: full, reason: 'same as the backup', code: 'same-as-backup' });
+      else changes.push({ kind: 'keep', target: 'view', fullName: full, reason: `exists in Jenkins: restore never changes an existing view (${current === undefined ? 'not compared with the backup' : 'differs from the backup'})`, code: 'view-never-changed', params: { compared: current !== undefined } });
       continue;
     }
     changes.push({ kind: 'create', target: 'view', fullName: full, reason: 'missing in Jenkins; restored from the backup', code: 'restored', config: v.config, view: { name: v.name, folder: v.folder, add: [], remove: [] } });
+  }
+  for (const [folder, names] of withFolder) {
+    const c = createdFolders.get(folder)!;
+    names.sort();
+    c.reason += `, with its view${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+    c.params = { ...c.params, views: names };
   }
   for (const d of backup.diagnostics) problems.push({ severity: 'error', category: 'refused', code: d.code, message: `${d.file}${d.line ? `:${d.line}:${d.column}` : ''}: ${d.message}` });
   const summary = emptySummary();

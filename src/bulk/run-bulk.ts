@@ -50,6 +50,8 @@ export interface BulkOptions {
   apply: boolean;
   /** Edit managed jobs too (the jobsmith marker is kept: an edit that would touch it is refused). */
   force: boolean;
+  /** The owner id of the definitions bulk runs beside (for the words of a refusal: whose files to change). */
+  owner?: string;
   /** Let edits remove the jobsmith marker (the jobs stop being managed); implies `force` for managed jobs. */
   unmanage?: boolean;
   /** Abort (Ctrl-C): no new job is started; posts in flight end, then the manifest is written. */
@@ -132,10 +134,18 @@ export function emptyBulkSummary(): Record<BulkJobStatus, number> {
   return { changed: 0, unchanged: 0, 'not-matched': 0, skipped: 0, refused: 0, failed: 0, interrupted: 0 };
 }
 
-export function managedRefusal(s: SelectedJob): string {
+/**
+ * Why a managed job is refused without --force, in the terms of the definitions that manage it: the
+ * files to change when they are the definitions here (`owner`, the owner id of the working
+ * directory's definitions), else whose they are.
+ */
+export function managedRefusal(s: SelectedJob, owner?: string): string {
   const m = s.marker!;
   const branch = m.branch !== undefined ? ` (branch ${m.branch})` : '';
-  return `managed by jobsmith${branch}: change template job-templates/${m.template}-config.xml or definition jobs/${m.project}.yaml instead (the next sync that re-renders it, or sync --verify, reverts a live edit); --force edits it anyway`;
+  if (m.owner === undefined || m.owner === owner) {
+    return `managed by jobsmith${branch}: change template job-templates/${m.template}-config.xml or definition jobs/${m.project}.yaml instead (the next sync that re-renders it, or sync --verify, reverts a live edit); --force edits it anyway`;
+  }
+  return `managed by other definitions${branch} (owner ${m.owner}, project ${m.project}, template ${m.template}): change them there instead (their next sync that re-renders it, or sync --verify, reverts a live edit); --force edits it anyway`;
 }
 
 /** A POST error with no answer from Jenkins (it may have been applied) vs an error answer. */
@@ -217,7 +227,9 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
     const { item } = sel;
     const fullName = item.fullName;
     if (opts.signal?.aborted) return finish(i, { fullName, status: 'interrupted' });
-    if (sel.marker && !opts.force && !unmanage) return finish(i, { fullName, status: 'refused', refusal: 'managed', message: managedRefusal(sel) });
+    const refuseManaged = sel.marker !== undefined && !opts.force && !unmanage;
+    // without --where, a managed job is refused before its config is read (it could be nothing else)
+    if (refuseManaged && !opts.where.length) return finish(i, { fullName, status: 'refused', refusal: 'managed', message: managedRefusal(sel, opts.owner) });
     let before: string;
     try {
       before = await api.getConfig(fullName);
@@ -232,6 +244,8 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
         return finish(i, { fullName, status: 'failed', message: `config.xml is not well-formed: ${errorText(err)}` });
       }
       if (!opts.where.every((w) => conditionHolds(cfg, w))) return finish(i, { fullName, status: 'not-matched' });
+      // --where first: a managed job it does not match is not-matched, not refused
+      if (refuseManaged) return finish(i, { fullName, status: 'refused', refusal: 'managed', message: managedRefusal(sel, opts.owner) });
     }
     const edit = await editJobConfig(before, opts.ops, opts.script, {
       fullName,

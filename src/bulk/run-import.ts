@@ -96,7 +96,7 @@ export async function runImport(api: JenkinsApi, opts: ImportOptions): Promise<I
         rejected.push({ fullName: s.item.fullName, reason: `already managed (project ${s.marker.project}, template ${s.marker.template})` });
         return;
       }
-      if (ownership === 'foreign') {
+      if (ownership === 'foreign' || (ownership === 'shared-default' && s.marker.name === s.item.fullName)) {
         rejected.push({ fullName: s.item.fullName, reason: `managed by other definitions (owner ${s.marker.owner})` });
         return;
       }

@@ -12,7 +12,9 @@ import { loadWorkspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { makePlan } from '../plan/make-plan.js';
 import { restoreOnlyPlan } from '../plan/rules/restore-only.js';
-import { planRestore } from './restore-plan.js';
+import { emptyPatterns, unmatchedPatterns } from '../plan/rules/filter-scope.js';
+import { UsageError } from '../model/errors.js';
+import { planRestore, restoreScope, viewFullName } from './restore-plan.js';
 import { readBackup } from './restore-source.js';
 import { withRevisionTree } from './revision-tree.js';
 import { resolveOwner } from '../sync/owner-id.js';
@@ -60,6 +62,8 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
       // the owner of the definitions restored (their repository's, also for a revision read from it)
       const owner = await resolveOwner({ jobsDir: path.join(opts.from, 'jobs') });
       if (hasErrors(owner.diagnostics)) return { kind: 'definitions', diagnostics: owner.diagnostics };
+      const unmatched = unmatchedPatterns(opts.only, rendered.desired.jobs.map((j) => j.fullName), rendered.desired.jobs.map((j) => j.project));
+      if (unmatched.length) throw unmatchedOnly(unmatched, 'no project and no job of these definitions');
       const observed = await api.list();
       const planned = makePlan({ desired: rendered.desired, owner: owner.owner, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
       return finish({ kind: 'definitions', diagnostics, plan: restoreOnlyPlan(planned, opts.overwrite) });
@@ -67,22 +71,33 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
     const backup = await readBackup(dir, display);
     if (hasErrors(backup.diagnostics)) return { kind: 'backup', diagnostics: backup.diagnostics };
     const observed = await api.list();
-    let currentConfigs: Map<string, string> | undefined;
-    if (opts.overwrite) {
-      currentConfigs = new Map();
-      const existing = observed.items.filter((i) => backup.items.has(i.fullName));
-      const got = currentConfigs;
-      await runLimited(existing, opts.concurrency, async (i) => {
-        got.set(i.fullName, await api.getConfig(i.fullName));
-      });
-    }
-    const plan = planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, ...(currentConfigs ? { currentConfigs } : {}) });
+    // Existing items are compared with the backup (with or without --overwrite): the plan says
+    // which are the same and which differ (kept without --overwrite, "would: update").
+    const scope = restoreScope(backup, opts.only);
+    if (scope.unmatched.length) throw unmatchedOnly(scope.unmatched, 'no item or view of the backup');
+    const currentConfigs = new Map<string, string>();
+    const existing = observed.items.filter((i) => backup.items.has(i.fullName) && scope.items.has(i.fullName));
+    await runLimited(existing, opts.concurrency, async (i) => {
+      currentConfigs.set(i.fullName, await api.getConfig(i.fullName));
+    });
+    const currentViewConfigs = new Map<string, string>();
+    const observedViews = new Set(observed.views.map(viewFullName));
+    await runLimited(scope.views.filter((v) => observedViews.has(viewFullName(v))), opts.concurrency, async (v) => {
+      currentViewConfigs.set(viewFullName(v), await api.getViewConfig(v.name, v.folder.join('/')));
+    });
+    const plan = planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, currentConfigs, currentViewConfigs });
     return finish({ kind: 'backup', diagnostics: [], plan: restoreOnlyPlan(plan, opts.overwrite) });
   };
   const finish = async (o: RestoreOutcome): Promise<RestoreOutcome> => {
     if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     return o;
   };
+  if (emptyPatterns(opts.only)) throw new UsageError('--only was given an empty pattern (an unset variable?): it would match nothing; nothing was done');
   if (opts.revision !== undefined) return withRevisionTree(opts.from, opts.revision, (dir) => go(dir, `${opts.from}@${opts.revision}`));
   return go(opts.from, opts.from);
+}
+
+/** --only globs that match nothing: a usage error (a typo must not look like "nothing to restore"), as in sync. */
+function unmatchedOnly(globs: string[], what: string): UsageError {
+  return new UsageError(`--only ${globs.map((p) => JSON.stringify(p)).join(', ')} matches ${what}; nothing was done`);
 }

@@ -15,12 +15,17 @@ export interface JobSelector {
   view?: string;
   /** Root element or Jenkins class (`project`, `flow-definition`, `hudson.model.FreeStyleProject`); any may match. */
   types?: string[];
-  /** true: only jobs with a jobsmith marker; false: only jobs without. */
+  /** true: only jobs jobsmith manages (see SelectedJob.marker); false: only the others. */
   managed?: boolean;
 }
 
 export interface SelectedJob {
   item: ObservedItem;
+  /**
+   * The job's jobsmith marker when some definitions manage it under its own name (its marker names
+   * this job; or an old v1 marker, which names none). A copy made in Jenkins (its marker names the
+   * original) is managed by no definitions: no sync changes it, so bulk treats it as unmanaged.
+   */
   marker: Marker | undefined;
 }
 
@@ -50,7 +55,7 @@ export function selectJobs(state: ObservedState, sel: JobSelector): SelectedJob[
     if (inView && !inView.has(item.fullName)) continue;
     if (types && !types.has(item.className)) continue;
     const marker = parseMarker(item.description);
-    const managed = marker !== undefined && marker.kind === 'job';
+    const managed = marker !== undefined && marker.kind === 'job' && (marker.name === undefined || marker.name === item.fullName);
     if (sel.managed !== undefined && sel.managed !== managed) continue;
     out.push({ item, marker: managed ? marker : undefined });
   }

@@ -87,7 +87,8 @@ async function runInit(a: BootstrapArgs): Promise<number> {
   for (const f of outcome.files) process.stdout.write(`${f.action.padEnd(13)}${path.join(a.definitions, f.file)}\n`);
   process.stdout.write(`jobsmith pinned: ${outcome.dependency} -> ${outcome.locked.version ?? '?'} ${outcome.locked.integrity ?? outcome.locked.resolved ?? ''}\n`);
   if (outcome.files.some((f) => f.action !== 'unchanged')) {
-    process.stdout.write('Commit and push package.json, package-lock.json and .gitignore; the master jobs run `npm ci` and then this jobsmith.\n');
+    const names = ['package.json', 'package-lock.json', '.gitignore', ...(outcome.tarball !== undefined ? [outcome.tarball] : [])];
+    process.stdout.write(`Commit and push ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}; the master jobs run \`npm ci\` and then this jobsmith.\n`);
   }
   return EXIT.ok;
 }

@@ -112,6 +112,15 @@ function parseEdits(a: BulkArgs, m: BulkModules): { ops: EditOp[]; where: Config
     const c = tryParse(() => parseCondition(w));
     if (c) where.push(c);
   }
+  // An empty value is refused for every flag (src/cli/empty-flag-values.ts); a folder or view of
+  // slashes only would select every job too (--folder "$TEAM/" with TEAM unset).
+  for (const [flag, value] of [['--folder', a.folder], ['--view', a.view]] as const) {
+    if (value !== undefined && value.replace(/\//g, '').trim() === '') errors.push(`${flag} ${JSON.stringify(value)} names no ${flag.slice(2)}: it would select every job, not none; give it a name or leave it out`);
+  }
+  // that rule sees the first value of a list flag only: an empty one among several (--match a "$UNSET")
+  for (const [flag, values] of [['--match', a.match], ['--type', a.type]] as const) {
+    if (values?.some((v) => String(v).trim() === '')) errors.push(`${flag} needs a value for each entry (an empty one: an unset variable?)`);
+  }
   const selector: JobSelector = {};
   if (a.match?.length) selector.match = a.match;
   if (a.regex !== undefined) {
@@ -277,6 +286,10 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       process.stderr.write(`\ninterrupted: finishing the posts in flight, then writing the manifest to ${backupDir} (Ctrl-C again to quit at once)\n`);
     };
     if (a.apply) process.on('SIGINT', onSigint);
+    // whose definitions are here (./jobs): a refusal names the files to change only when they are these
+    const { resolveOwner } = await import('../sync/owner-id.js');
+    const here = await resolveOwner({ jobsDir: 'jobs', ...(a.config !== undefined ? { config: a.config } : {}) });
+    const owner = here.diagnostics.some((d) => d.severity === 'error') ? undefined : here.owner;
     try {
       process.exitCode = await openJenkins(a, async ({ api, where: whereText, concurrency }) => {
         if (!a.json) process.stderr.write(`${whereText}\n`);
@@ -292,6 +305,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
               apply: a.apply,
               force: a.force,
               unmanage: a.unmanage,
+              ...(owner !== undefined ? { owner } : {}),
               signal: abort.signal,
               concurrency,
               backupDir,

@@ -92,6 +92,20 @@ export async function clientSettings(a: ConnectionArgs, ctx: { env?: NodeJS.Proc
   return settings;
 }
 
+/**
+ * With --embedded no URL or credentials are needed, but the numeric settings apply as they would
+ * to a real Jenkins (flags, else the config file), and a config file with errors is bad input.
+ */
+export async function embeddedSettings(a: ConnectionArgs, ctx: { cwd?: string; stderr?: NodeJS.WritableStream } = {}): Promise<Pick<ClientOptions, 'concurrency' | 'timeoutMs' | 'retries'>> {
+  const { resolveEmbeddedSettings } = await import('../jenkins/connection-settings.js');
+  const { InputError } = await import('../model/errors.js');
+  const { printDiagnostics } = await import('./print-diagnostics.js');
+  const { settings, diagnostics } = resolveEmbeddedSettings({ flags: connectionFlags(a), cwd: ctx.cwd ?? process.cwd() });
+  if (!settings) throw new InputError('the config file has errors', diagnostics);
+  printDiagnostics(diagnostics, ctx.stderr ?? process.stderr);
+  return settings;
+}
+
 /** What a command learns about the Jenkins it talks to. */
 export interface Connection {
   api: JenkinsClient;
@@ -109,7 +123,7 @@ export interface Connection {
  * Run `fn` with the Jenkins of the command line; the client (and the embedded stand-in, if any)
  * is closed afterwards. `logger` gets one line per request (jenkins ping --verbose).
  */
-export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => Promise<R>, opts: { logger?: (line: string) => void } = {}): Promise<R> {
+export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => Promise<R>, opts: { logger?: (line: string) => void; cwd?: string } = {}): Promise<R> {
   const { JenkinsClient } = await import('../jenkins/jenkins-client.js');
   // many controllers (src/cli/controller-options.ts): a command that talks to one Jenkins talks to
   // the one --controller names, else the default controller
@@ -126,11 +140,12 @@ export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => P
   if (a.embedded !== undefined) {
     const { checkDirectoryArg } = await import('./directory-arg.js');
     checkDirectoryArg(a.embedded, '--embedded');
+    const settings = await embeddedSettings(a, opts.cwd !== undefined ? { cwd: opts.cwd } : {});
     const { startStandin } = await import('../standin/server.js');
     const standin = await startStandin({ home: a.embedded, port: 0 });
     try {
-      const concurrency = a.concurrency ?? SETTING_DEFAULTS.concurrency;
-      const api = new JenkinsClient({ url: standin.url + '/', concurrency, ...(opts.logger ? { logger: opts.logger } : {}) });
+      const concurrency = settings.concurrency ?? SETTING_DEFAULTS.concurrency;
+      const api = new JenkinsClient({ ...settings, url: standin.url + '/', concurrency, ...(opts.logger ? { logger: opts.logger } : {}) });
       try {
         return await fn({ api, where: `Jenkins: embedded stand-in at ${standin.url}, state in ${a.embedded}`, url: standin.url + '/', concurrency });
       } finally {
@@ -140,7 +155,7 @@ export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => P
       await standin.close();
     }
   }
-  const settings = await clientSettings(a);
+  const settings = await clientSettings(a, opts.cwd !== undefined ? { cwd: opts.cwd } : {});
   if (opts.logger) settings.logger = opts.logger;
   const api = new JenkinsClient(settings);
   try {

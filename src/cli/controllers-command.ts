@@ -14,7 +14,9 @@ import { planToJson, resultJson } from '../plan/print-json.js';
 import { EXIT } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { printable } from './printable.js';
-import { appliedToJson, exitCodeFor, reportArchived, reportFailures } from './report-apply.js';
+import { appliedToJson, exitCodeFor, reportArchived, reportFailures, reportInterrupted } from './report-apply.js';
+import type { Interrupt } from './interrupt.js';
+import type { ApplyFlags } from '../plan/recheck-plan.js';
 import { settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
 import { openControllers, selectedControllers } from './controller-options.js';
 import type { ArchivePolicy } from '../model/plan.js';
@@ -26,7 +28,8 @@ export interface ControllersRunOptions {
   labelCheck?: boolean;
   detailedExitcode?: boolean;
   archive?: ArchivePolicy;
-  signal?: AbortSignal;
+  /** sync: Ctrl-C (applying() is called once every controller is planned). */
+  interrupt?: Interrupt;
 }
 
 /** One exit code for the run: a failure of Jenkins anywhere wins (3), then an interruption, then bad input. */
@@ -37,6 +40,7 @@ export function combineExitCodes(codes: readonly number[]): number {
 
 export function controllerExitCode(o: ControllerOutcome): number {
   if (o.status === 'failed') return EXIT.external;
+  if (o.status === 'refused') return o.external ? EXIT.external : EXIT.badInput;
   return exitCodeFor(o.plan, o.applied, false);
 }
 
@@ -53,7 +57,12 @@ export function summaryText(outcomes: readonly ControllerOutcome[]): string {
   let text = 'Controllers:\n';
   for (const o of outcomes) {
     const code = controllerExitCode(o);
-    const state = o.status === 'failed' ? `FAILED (nothing was changed on it): ${printable(o.error ?? '')}` : `${code === EXIT.ok ? 'ok' : code === EXIT.external ? 'FAILED' : code === EXIT.interrupted ? 'interrupted' : 'refused'}: ${appliedLine(o.applied, o.plan)}`;
+    const state =
+      o.status === 'failed'
+        ? `FAILED (nothing was changed on it): ${printable(o.error ?? '')}`
+        : o.status === 'refused'
+          ? `refused (nothing was changed on it): ${printable((o.reasons ?? []).join('; '))}`
+          : `${code === EXIT.ok ? 'ok' : code === EXIT.external ? 'FAILED' : code === EXIT.interrupted ? 'interrupted' : 'refused'}: ${appliedLine(o.applied, o.plan)}`;
     text += `  ${o.controller.padEnd(width)}  ${state}\n`;
   }
   return text;
@@ -66,15 +75,21 @@ export function outcomeJson(outcome: ControllersOutcome, code: number, extra: Re
     status: 'planned',
     exitCode: code,
     diagnostics: outcome.diagnostics,
-    controllers: outcome.controllers.map((o) => ({
-      controller: o.controller,
-      status: o.status,
-      exitCode: controllerExitCode(o),
-      ...(o.error !== undefined ? { error: o.error } : {}),
-      ...(o.plan ? { plan: planToJson(o.plan) } : {}),
-      ...(o.applied ? { applied: appliedToJson(o.applied) } : {}),
-    })),
+    controllers: outcome.controllers.map(controllerJson),
     ...extra,
+  };
+}
+
+/** One controller of a `--json` result (docs/json-output.md, "Many controllers"). */
+export function controllerJson(o: ControllerOutcome): Record<string, unknown> {
+  return {
+    controller: o.controller,
+    status: o.status,
+    exitCode: controllerExitCode(o),
+    ...(o.error !== undefined ? { error: o.error } : {}),
+    ...(o.reasons !== undefined ? { reasons: o.reasons } : {}),
+    ...(o.plan ? { plan: planToJson(o.plan) } : {}),
+    ...(o.applied ? { applied: appliedToJson(o.applied) } : {}),
   };
 }
 
@@ -116,7 +131,8 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
       extra.savedTo = out;
     }
     if (opts.mode === 'sync' && !opts.dryRun) {
-      await applyControllers(outcome, targets, opts.signal ? { signal: opts.signal } : {});
+      opts.interrupt?.applying(); // from here on, Ctrl-C stops between changes and reports
+      await applyControllers(outcome, targets, opts.interrupt ? { signal: opts.interrupt.signal } : {});
     }
     let code = combineExitCodes(outcome.controllers.map(controllerExitCode));
     if (code === EXIT.ok && opts.detailedExitcode && outcome.controllers.some((o) => o.plan && hasActions(o.plan))) code = EXIT.usage;
@@ -126,6 +142,11 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
     }
     for (const o of outcome.controllers) {
       if (!o.applied) continue;
+      if (o.applied.notStarted) {
+        process.stderr.write(`controller ${o.controller}:\n`);
+        reportInterrupted(o.applied, 'Run sync again to converge.');
+        continue;
+      }
       reportArchived(o.applied);
       if (o.applied.failed.length || o.applied.skipped.length) {
         process.stderr.write(`controller ${o.controller}:\n`);
@@ -138,56 +159,102 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
   });
 }
 
+/** What a plan set is applied with: apply's own flags, the config file's archive settings, Ctrl-C. */
+export interface PlanSetOptions {
+  interrupt: Interrupt;
+  flags: ApplyFlags;
+  archivePolicy?: ArchivePolicy;
+}
+
 /**
- * `apply FILE` of a plan set (one plan per controller): each plan is checked against its controller
- * (stale or refused: nothing changes there) and applied in parallel; deletes waiting for a create on
- * another controller go last, only when that create succeeded. Returns the exit code.
+ * `apply FILE` of a plan set (one plan per controller): the plans made now are the authority, as for
+ * one Jenkins (src/plan/recheck-plan.ts): every controller is planned again (its own listing, the
+ * moves between controllers linked again) and each saved plan is checked against its controller's
+ * fresh plan (stale or refused: nothing changes there, the others go on). The checked plans are
+ * applied in parallel; deletes waiting for a create on another controller go last, only when that
+ * create succeeded. Returns the exit code.
  */
-export async function applyPlanSet(a: CommonSyncArgs & { file: string }, config: ControllersConfig, plans: Plan[], signal?: AbortSignal): Promise<number> {
-  const { applySavedPlan } = await import('../sync/saved-plan-io.js');
-  const { applyControllers } = await import('../sync/controllers-sync.js');
+export async function applyPlanSet(a: CommonSyncArgs & { file: string }, config: ControllersConfig, plans: Plan[], opts: PlanSetOptions): Promise<number> {
+  const { brokenDefinitions, checkSavedPlan, savedPlanSettings } = await import('../sync/saved-plan-io.js');
+  const { planControllers, applyControllers } = await import('../sync/controllers-sync.js');
+  const { DEFAULT_OWNER } = await import('../plan/make-plan.js');
   const unknown = plans.filter((p) => !config.entries.has(p.controller!));
   if (unknown.length > 0) {
     process.stderr.write(`error: ${a.file}: the plan is for controller(s) ${unknown.map((p) => p.controller).join(', ')}, which ${config.file} does not configure; nothing was changed\n`);
     return EXIT.badInput;
   }
+  // one run made every plan of the set: they share the options the fresh plans are made with
+  const optionsOf = (p: Plan): string => JSON.stringify([p.options.removed, p.options.verify, p.options.only]);
+  if (plans.some((p) => optionsOf(p) !== optionsOf(plans[0]!))) {
+    process.stderr.write(`error: ${a.file}: the plans of the set were made with different options (--removed, --verify, --only): not one run of \`jobsmith plan --out\`; nothing was changed\n`);
+    return EXIT.badInput;
+  }
+  if (a.controller?.length) {
+    const asked = await selectedControllers(a, config);
+    const missing = asked.filter((n) => !plans.some((p) => p.controller === n));
+    if (missing.length > 0) {
+      process.stderr.write(`error: ${a.file}: the plan set has no plan for controller(s) ${missing.join(', ')} (it has ${plans.map((p) => p.controller).join(', ')}); nothing was changed\n`);
+      return EXIT.badInput;
+    }
+  }
   const selected = a.controller?.length ? await selectedControllers(a, config) : plans.map((p) => p.controller!);
   const chosen = plans.filter((p) => selected.includes(p.controller!));
-  return openControllers(a, config, chosen.map((p) => p.controller!), async (targets) => {
+  const savedOf = (name: string): Plan => chosen.find((p) => p.controller === name)!;
+  return openControllers(a, config, config.names.filter((n) => chosen.some((p) => p.controller === n)), async (targets) => {
     if (!a.json) for (const t of targets) process.stderr.write(`${t.where}\n`);
-    const outcomes: ControllerOutcome[] = await Promise.all(
-      targets.map(async (t): Promise<ControllerOutcome> => {
-        const plan = chosen.find((p) => p.controller === t.name)!;
-        try {
-          const r = await applySavedPlan(t.api, plan, { templatesDir: a.templates, jobsDir: a.jobs, ...(a.config !== undefined ? { config: a.config } : {}) }, { concurrency: t.concurrency, ...(signal ? { signal } : {}) }, (c) => c.waitsFor !== undefined);
-          if (r.status !== 'applied') return { controller: t.name, where: t.where, status: 'failed', error: `the saved plan is ${r.status}; nothing was changed: ${r.reasons.join('; ')}` };
-          return { controller: t.name, where: t.where, status: 'planned', plan, applied: r.applied };
-        } catch (err) {
-          return { controller: t.name, where: t.where, status: 'failed', error: err instanceof Error ? err.message : String(err) };
-        }
-      }),
-    );
-    // second round only: the first was applied above, with the plans' checks
-    const second = outcomes.filter((o) => o.plan).map((o) => ({ ...o, plan: { ...o.plan!, changes: o.plan!.changes.filter((c) => c.waitsFor) } }));
-    const firstApplied = new Map(outcomes.map((o) => [o.controller, o.applied]));
-    const fake: Extract<ControllersOutcome, { status: 'planned' }> = { status: 'planned', diagnostics: [], controllers: second.map(({ applied: _a, ...o }) => o), snapshot: { desired: { jobs: [], folders: [], views: [] }, diagnostics: [] } };
-    await applyControllers(fake, targets, { ...(signal ? { signal } : {}), firstRound: firstApplied });
-    for (const o of outcomes) {
-      const s = fake.controllers.find((x) => x.controller === o.controller);
-      if (s?.applied && o.applied && s.plan!.changes.length > 0) o.applied = { ...o.applied, succeeded: [...o.applied.succeeded, ...s.applied.succeeded], failed: [...o.applied.failed, ...s.applied.failed], skipped: [...o.applied.skipped, ...s.applied.skipped], archived: [...o.applied.archived, ...s.applied.archived] };
+    const concurrency = Math.max(...targets.map((t) => t.concurrency));
+    const source = await sourceFrom(a, concurrency, config);
+    const settings = savedPlanSettings(chosen[0]!, opts.flags, opts.archivePolicy, concurrency);
+    const dirs = { templatesDir: a.templates, jobsDir: a.jobs };
+    const path = await import('node:path');
+    const outcome = await planControllers({
+      targets,
+      names: config.names,
+      source,
+      settings,
+      // each saved plan applies with the archive settings it recorded
+      archiveFor: (n) => savedOf(n).archive ?? (opts.archivePolicy ? { ...opts.archivePolicy, dir: path.join(opts.archivePolicy.dir, n) } : undefined),
+    });
+    if (outcome.status === 'invalid') {
+      const reasons = brokenDefinitions(outcome.diagnostics);
+      if (a.json) process.stdout.write(resultJson('apply', { status: 'refused', exitCode: EXIT.badInput, reasons }));
+      else process.stderr.write(`error: the saved plan is refused; nothing was changed:\n${reasons.map((r) => `  - ${r}\n`).join('')}Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
+      return EXIT.badInput;
     }
-    const code = combineExitCodes(outcomes.map(controllerExitCode));
+    const owner = outcome.snapshot.owner ?? DEFAULT_OWNER;
+    for (const o of outcome.controllers) {
+      if (o.status !== 'planned') continue;
+      const checked = await checkSavedPlan(savedOf(o.controller), o.plan!, o.observed!, owner, dirs, opts.flags);
+      if (checked.status === 'ok') {
+        o.plan = checked.plan;
+        continue;
+      }
+      o.status = 'refused';
+      o.reasons = checked.reasons;
+      o.error = `the saved plan is ${checked.status}; nothing was changed on it`;
+      if (checked.status === 'refused' && checked.external) o.external = true;
+      delete o.plan;
+    }
+    opts.interrupt.applying(); // from here on, Ctrl-C stops between changes and reports
+    await applyControllers(outcome, targets, { signal: opts.interrupt.signal });
+    const code = combineExitCodes(outcome.controllers.map(controllerExitCode));
     if (a.json) {
-      process.stdout.write(resultJson('apply', { status: 'applied', exitCode: code, controllers: outcomes.map((o) => ({ controller: o.controller, status: o.status, exitCode: controllerExitCode(o), ...(o.error !== undefined ? { error: o.error } : {}), ...(o.applied ? { applied: appliedToJson(o.applied) } : {}) })) }));
+      const interrupted = outcome.controllers.some((o) => o.applied?.notStarted);
+      process.stdout.write(resultJson('apply', { status: interrupted ? 'interrupted' : 'applied', exitCode: code, controllers: outcome.controllers.map(controllerJson) }));
       return code;
     }
-    for (const o of outcomes) {
+    for (const o of outcome.controllers) {
       process.stdout.write(`\n== controller ${o.controller} ==\n`);
       if (o.plan) process.stdout.write(formatPlanText(o.plan));
-      else process.stdout.write(`error: ${printable(o.error ?? '')}\n`);
-      if (o.applied) reportFailures(o.applied, 'Make a new plan and apply it to converge.');
+      else if (o.reasons) process.stderr.write(`error: ${printable(o.error ?? '')}:\n${o.reasons.map((r) => `  - ${printable(r)}\n`).join('')}`);
+      else process.stderr.write(`error: ${printable(o.error ?? '')}\nNothing was changed on controller ${o.controller}.\n`);
+      if (o.applied && !reportInterrupted(o.applied, 'Make a new plan and apply it to converge.')) {
+        reportArchived(o.applied);
+        reportFailures(o.applied, 'Make a new plan and apply it to converge.');
+      }
     }
-    (code === EXIT.ok ? process.stdout : process.stderr).write('\n' + summaryText(outcomes));
+    if (outcome.controllers.some((o) => o.status === 'refused')) process.stderr.write(`Make a new plan with \`jobsmith plan --out ${a.file}\`.\n`);
+    (code === EXIT.ok ? process.stdout : process.stderr).write('\n' + summaryText(outcome.controllers));
     return code;
   });
 }

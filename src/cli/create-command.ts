@@ -151,7 +151,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     }
     const sets = a.set?.length ? parseSets(a.set) : {};
 
-    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string, controller?: Connection['controller']): Promise<number> => {
+    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string, concurrency?: number, controller?: Connection['controller']): Promise<number> => {
       let request: ProjectRequest = { project: '', templates: [], tokens: {} };
       let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
       if (names) {
@@ -177,7 +177,19 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       if (a.set?.length) request.tokens = { ...request.tokens, ...sets };
       if (a.folder !== undefined) request.folder = a.folder;
       if (a.view !== undefined) request.view = a.view;
-      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl, ...(controller ? { controller } : {}) }) : undefined;
+      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl, ...(concurrency !== undefined ? { concurrency } : {}), ...(controller ? { controller } : {}) }) : undefined;
+      // Ctrl-C, or Jenkins aborting the create-job build (SIGTERM): say where things stand. The
+      // submission's locks record this process, so the next create (or the form) takes them over
+      // at once and undoes a file this one wrote but did not commit.
+      const stop = (signal: NodeJS.Signals): void => {
+        process.stderr.write(
+          `\ninterrupted (${signal}): the submission of project "${request.project}" stopped before it finished; what was already pushed stays, ` +
+            'anything not yet committed is undone by the next create or form submission (run create again; "already exists" means it was pushed)\n',
+        );
+        process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       const outcome = await createProject(
         { checker, store, ...(syncer ? { syncer } : {}), deferSync: syncMode === 'master-job', via: a['from-env'] ? 'the create-job job' : 'jobsmith create' },
         catalog,
@@ -185,6 +197,8 @@ export const createCommand: CommandModule<object, CreateArgs> = {
         author,
         { strictTokens: !a['from-env'] },
       );
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       report(outcome, a.json);
       return exitCodeOf(outcome);
     };
@@ -200,6 +214,6 @@ export const createCommand: CommandModule<object, CreateArgs> = {
         if (!a.json) process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
       }
     }
-    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url, controller }) => run(api, url, controller)) : await run(undefined, '');
+    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url, concurrency, controller }) => run(api, url, concurrency, controller)) : await run(undefined, '');
   },
 };

@@ -31,6 +31,11 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   handler: async (a) => {
     const { checkDirectoryArg } = await import('./directory-arg.js');
     checkDirectoryArg(a.out, '--out');
+    // An empty glob among several (`--match a ''`): the matcher cannot take it, and it is a mistake.
+    if (a.match.some((m) => m.trim() === '')) {
+      const { UsageError } = await import('../model/errors.js');
+      throw new UsageError('--match needs a glob (an empty pattern: an unset variable?)');
+    }
     const { systemClock } = await import('../model/clock.js');
     const { runImport } = await import('../bulk/run-import.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');

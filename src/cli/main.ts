@@ -31,9 +31,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const [{ default: yargs }, { commandsFor }, { DESCRIPTION, USAGE }] = await Promise.all([import('yargs'), import('./commands.js'), import('./top-help.js')]);
+  const { emptyFlagValues, withNoProxyValue } = await import('./empty-flag-values.js');
   const commands = await commandsFor(argv);
   const failures: string[] = [];
-  const cli = yargs(argv)
+  const line = withNoProxyValue(argv);
+  const cli = yargs(line)
     .scriptName('jobsmith')
     .usage(`${USAGE}\n\n${DESCRIPTION}`)
     .version(version())
@@ -45,7 +47,8 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       // A command handler's own error arrives here with no message: let parseAsync reject with it.
-      if (err && !(msg && err instanceof UsageError)) throw err;
+      // yargs' own errors (YError: a flag given without its value, `requiresArg`) are usage errors too.
+      if (err && !(msg && (err instanceof UsageError || err.name === 'YError'))) throw err;
       // yargs' own validation failures: collected, all are reported. A check's UsageError (a
       // command's own check, which runs after them): stops here with everything found so far.
       const named = argv.find((a) => !a.startsWith('-'));
@@ -54,6 +57,9 @@ async function main(argv: string[]): Promise<void> {
     })
     // After validation, before any handler (nested ones too): a command line with failures runs nothing.
     .middleware(() => {
+      // A value flag without its value (`--embedded` alone, `--out ""`, `--port $UNSET`): never read as '' or a default.
+      const { string, number, alias, narg } = (cli as unknown as { getOptions(): unknown }).getOptions() as { string: string[]; number: string[]; alias: Record<string, string[]>; narg: Record<string, number> };
+      for (const f of emptyFlagValues(line, { string, number, alias, narg })) failures.push(`${f} needs a value (it was given an empty one or none: an unset variable?)`);
       if (failures.length) throw new CommandLineError(failures.join('\n'));
     }, false);
   for (const c of commands) cli.command(c);

@@ -6,7 +6,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
-import { hasActions } from '../model/plan.js';
+import { hasActions, type Change } from '../model/plan.js';
 import { EXIT } from './exit-codes.js';
 import { archivePolicyFrom } from './archive-options.js';
 import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
@@ -31,7 +31,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const { planSync } = await import('../sync/plan-sync.js');
     const { planBasis, savePlanFile } = await import('../sync/saved-plan-io.js');
     const { runLimited } = await import('../apply/run-limited.js');
-    const { configDiff } = await import('../plan/print-diff.js');
+    const { configDiff, hasConfigDiff } = await import('../plan/print-diff.js');
     const { checkOutputFileArg, writingTo } = await import('./output-file-arg.js');
     if (a.out !== undefined) checkOutputFileArg(a.out, '--out');
     const archive = await archivePolicyFrom(a);
@@ -61,12 +61,13 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       reportPlanned(outcome, a);
       let code = reportOutcome(outcome, a, 'plan', extra);
       if (outcome.status === 'planned' && a.diff) {
-        const updates = outcome.plan.changes.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'adopt'));
-        const current = new Map<string, string>();
+        const updates = outcome.plan.changes.filter(hasConfigDiff);
+        const current = new Map<Change, string>();
         await runLimited(updates, concurrency, async (c) => {
-          current.set(c.fullName, await api.getConfig(c.fullName));
+          const v = c.view;
+          current.set(c, v ? await api.getViewConfig(v.name, v.folder.length ? v.folder.join('/') : undefined) : await api.getConfig(c.fullName));
         });
-        const diffs = updates.map((c) => configDiff(c, current.get(c.fullName)));
+        const diffs = updates.map((c) => configDiff(c, current.get(c)));
         if (!a.json) process.stdout.write(diffs.join(''));
       }
       if (outcome.status === 'planned' && a.out && !a.json) process.stdout.write(`Plan saved to ${a.out}; apply it with: jobsmith apply ${a.out}\n`);

@@ -43,7 +43,7 @@ export function progressReporter(mode: ProgressMode, out: { write(s: string): un
     return (e) => {
       if (e.type === 'step') {
         const verb = PAST[e.change.kind] ?? e.change.kind;
-        pending += e.ok ? `${verb} ${describeStep(e.change)}\n` : `FAILED ${e.change.kind} ${describeStep(e.change)}: ${e.error}\n`;
+        pending += e.ok ? `${verb} ${describeStep(e.change)}\n` : e.error === 'skipped' ? `SKIPPED ${e.change.kind} ${describeStep(e.change)}\n` : `FAILED ${e.change.kind} ${describeStep(e.change)}: ${e.error}\n`;
         if (Date.now() - lastFlush > 200 || pending.length > 65_536) flush();
       } else if (e.type === 'phase') {
         flush();
@@ -67,7 +67,7 @@ export function progressReporter(mode: ProgressMode, out: { write(s: string): un
       if (total > 0) draw(0, '');
     } else if (e.type === 'step') {
       if (!e.ok) {
-        out.write(`\r\x1b[KFAILED ${e.change.kind} ${describeStep(e.change)}: ${e.error}\n`);
+        out.write(e.error === 'skipped' ? `\r\x1b[KSKIPPED ${e.change.kind} ${describeStep(e.change)}\n` : `\r\x1b[KFAILED ${e.change.kind} ${describeStep(e.change)}: ${e.error}\n`);
       }
       const now = Date.now();
       if (now - last > 80 || e.done === e.total) {

@@ -72,13 +72,15 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       return;
     }
     const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
-    const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf });
+    // --project writes only those projects' files: the other projects' files stay (a filter never removes).
+    const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf, ...(args.project ? { partial: true } : {}) });
     if (w.refused.length) {
       if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });
       else {
         printDiagnostics(r.diagnostics);
         for (const p of w.refused) process.stderr.write(`${p.path}: error: ${p.reason}\n`);
-        process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
+        if (w.refused.length === 1 && w.refused[0]!.path === args.out) process.stderr.write('nothing written\n');
+        else process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
       }
       process.exitCode = EXIT.badInput;
       return;

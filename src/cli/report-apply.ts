@@ -87,8 +87,12 @@ export function reportFailures(ap: ApplyResult, again: string, summary?: string)
       ...(needsChange.some((f) => f.class === 'jenkins') ? ['Jenkins'] : []),
     ];
     const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places.at(-1)}` : places[0]!;
-    const rerun = again.replace(/\.$/, '');
-    text += `${needsChange.length} failure(s) will fail again until ${where} change (see → above); ${ap.failed.length - needsChange.length > 0 || ap.skipped.length > 0 ? 'the others are transient: ' : ''}${rerun.charAt(0).toLowerCase()}${rerun.slice(1)} after that.\n`;
+    const transient = ap.failed.length - needsChange.length;
+    const verb = where === 'Jenkins' ? 'changes' : 'change';
+    text += `${needsChange.length} failure(s) will fail again until ${where} ${verb} (see → above).`;
+    if (transient > 0) text += ` ${transient} other failure(s) are transient.`;
+    if (ap.skipped.length > 0) text += ` ${ap.skipped.length} step(s) were skipped because a step they wait for failed.`;
+    text += ` Then ${again.charAt(0).toLowerCase()}${again.slice(1)}\n`;
   }
   process.stderr.write(text);
 }

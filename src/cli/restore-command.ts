@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
+import { UsageError } from '../model/errors.js';
 
 interface RestoreArgs extends ConnectionArgs {
   from: string;
@@ -39,6 +40,9 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
     const { appliedToJson, reportFailures, reportInterrupted } = await import('./report-apply.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');
     const { progressMode, progressReporter } = await import('./progress.js');
+    const { emptyPatterns } = await import('../plan/rules/filter-scope.js');
+    // before Jenkins is asked anything (runRestore checks it too, for library callers)
+    if (emptyPatterns(a.only ?? [])) throw new UsageError('--only was given an empty pattern (an unset variable?): it would match nothing; nothing was done');
     const interrupt = onInterrupt(process.stderr, a.json ? 'restore' : undefined);
     // Ctrl-C before the plan is applied stops at once; the plan is shown first, so the apply is near.
     if (a.apply) interrupt.applying();

@@ -1,7 +1,8 @@
 /**
  * `jobsmith serve`: the self-service create-job web form. Pages are generated from the templates
  * and their sidecars; a submission is validated with `jobsmith validate`'s code, committed and
- * pushed to the definitions repository, then synced (or left to the sync master job).
+ * pushed to the definitions repository, then synced (or left to the sync master job). With a
+ * Jenkins to talk to, it also takes push webhooks at /hooks/<provider> (src/hooks/, docs/webhooks.md).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
@@ -12,6 +13,7 @@ import type { AccessControl } from '../form/form-server.js';
 import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { FormRoute } from '../form/form-route.js';
+import type { HookService } from '../hooks/hook-service.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -20,6 +22,7 @@ interface ServeArgs extends SelfServiceArgs, ConnectionArgs, ArchiveArgs {
   host?: string;
   allow?: string[];
   'user-header'?: string;
+  'allowed-host'?: string[];
 }
 
 function untilSignal(): Promise<void> {
@@ -40,11 +43,22 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     withArchiveOption(connectionOptions(selfServiceOptions(y)), 'Show this build archive at /archive (default: archive.dir in jobsmith.yaml)')
       .option('port', { type: 'number', describe: 'Port to listen on (default 8080; 0: any free port)' })
       .option('host', { type: 'string', describe: 'Address to listen on (default 127.0.0.1; put a reverse proxy in front for others)' })
+      .option('allowed-host', {
+        type: 'string',
+        array: true,
+        describe: 'Host names the form answers to besides IP addresses, localhost and --host (the name behind a reverse proxy; ".corp.example": every subdomain; "*": any). Others get 421',
+      })
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
       .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' })
       .check(checkNumberFlags({ port: PORT_RANGE })) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
     const { openJenkins, clientSettings } = await import('./connection-options.js');
+    const { allowedHostProblem } = await import('../form/host-check.js');
+    const { UsageError } = await import('../model/errors.js');
+    for (const h of a['allowed-host'] ?? []) {
+      const problem = allowedHostProblem(String(h));
+      if (problem) throw new UsageError(`--allowed-host: ${problem}`);
+    }
     const { InputError } = await import('../model/errors.js');
     const { startFormServer } = await import('../form/form-server.js');
     const { projectSyncer } = await import('../form/project-syncer.js');
@@ -71,7 +85,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const checker = renderChecker(paths);
     const listen = { host: a.host ?? file.host ?? '127.0.0.1', port: a.port ?? file.port ?? 8080 };
 
-    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string, note?: string): Promise<void> => {
+    const serve = async (syncer: ProjectSyncer | undefined, jenkinsUrl: string, note?: string, hooks?: HookService): Promise<void> => {
+      if (hooks) {
+        const { hookRoutes } = await import('../form/hook-routes.js');
+        routes.push(hookRoutes(hooks));
+      }
       const server = await listening(listen.host, listen.port, () =>
         startFormServer(
         {
@@ -84,15 +102,26 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           jenkinsUrl,
           ...(Object.keys(access).length ? { access } : {}),
           ...(routes.length ? { routes } : {}),
+          allowedHosts: [...(file.allowedHosts ?? []), ...(a['allowed-host'] ?? [])],
         },
         listen,
         ),
       );
+      process.stdout.write(`listening on ${server.url}\n`);
       process.stdout.write(`jobsmith form: ${server.url}/ (jobs ${syncMode === 'now' ? 'created at once' : 'left to the sync master job'}; Ctrl-C stops)\n`);
       if (archive.policy) process.stdout.write(`build archive: ${server.url}/archive (${archive.policy.dir})\n`);
+      if (hooks) {
+        process.stdout.write(`webhooks: ${server.url}/hooks/{github,gitlab,gitea,bitbucket} (events: ${server.url}/hooks/status)\n`);
+        const { PROVIDERS } = await import('../hooks/hook-event.js');
+        const { hookSecrets, SECRET_VARIABLE } = await import('../hooks/hook-secret.js');
+        const secrets = hookSecrets(process.env);
+        const missing = PROVIDERS.filter((p) => secrets[p] === undefined);
+        if (missing.length > 0) process.stderr.write(`warning: no webhook secret for ${missing.join(', ')} (set ${SECRET_VARIABLE}): their events are refused (401)\n`);
+      }
       if (note) process.stderr.write(`${note}\n`);
       await untilSignal();
       await server.close();
+      await hooks?.close();
     };
     // Jenkins is asked before every commit (job names held by jobs jobsmith may not change are
     // refused); with --sync master-job and no Jenkins settings at all, only the definitions are checked.
@@ -104,10 +133,32 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         return serve(undefined, '', 'warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)');
       }
     }
-    await openJenkins(a, async ({ api, where, url, controller }) => {
+    await openJenkins(a, async ({ api, where, url, concurrency, controller }) => {
       process.stderr.write(`${where}\n`);
       const base = url;
-      await serve(projectSyncer(api, paths, { jenkinsUrl: base, ...(controller ? { controller } : {}), ...(archive.policy ? { archive: archive.policy } : {}) }), base);
+      // webhooks: push events sync the projects naming the repository (src/hooks/)
+      const { HookService } = await import('../hooks/hook-service.js');
+      const { hookSecrets } = await import('../hooks/hook-secret.js');
+      const { definitionsCatalog } = await import('../hooks/hook-catalog.js');
+      const { hookRunner } = await import('../hooks/hook-runner.js');
+      const catalog = definitionsCatalog({ dir: paths.dir, templatesDir: paths.templatesDir, jobsDir: paths.jobsDir, remote: a.remote });
+      const hooks = new HookService({
+        secrets: hookSecrets(process.env),
+        catalog,
+        runner: hookRunner({
+          api,
+          dir: paths.dir,
+          templatesDir: paths.templatesDir,
+          jobsDir: paths.jobsDir,
+          remote: a.remote,
+          ...(a.branch ? { branch: a.branch } : {}),
+          buildOnCreate: catalog.buildOnCreate,
+          ...(a.config !== undefined ? { config: a.config } : {}),
+          concurrency,
+          ...(archive.policy ? { archive: archive.policy } : {}),
+        }),
+      });
+      await serve(projectSyncer(api, paths, { jenkinsUrl: base, concurrency, ...(controller ? { controller } : {}), ...(archive.policy ? { archive: archive.policy } : {}) }), base, undefined, hooks);
     });
   },
 };

@@ -39,7 +39,8 @@ export async function finishDefinitionEdit(a: DefinitionEditArgs, edits: FileEdi
   const r = await writeEdits({ templatesDir: a.templates, jobsDir: a.jobs }, edits, message, { commit: a.commit, dryRun: a['dry-run'] });
   printDiagnostics(r.diagnostics);
   if (hasErrors(r.diagnostics)) {
-    process.stderr.write(`The definitions would have errors after this edit: nothing was written${a['dry-run'] ? ' (--dry-run)' : ''}.\n`);
+    const uncommitted = r.diagnostics.every((d) => d.severity !== 'error' || d.code === 'uncommitted-changes');
+    process.stderr.write(`${uncommitted ? 'The commit would not equal the diff shown' : 'The definitions would have errors after this edit'}: nothing was written${a['dry-run'] ? ' (--dry-run)' : ''}.\n`);
     return EXIT.badInput;
   }
   if (a['dry-run']) {
@@ -68,7 +69,7 @@ export const setDefaultCommand: CommandModule<object, SetDefaultArgs> = {
       .option('where', { type: 'string', array: true, describe: 'Only projects matching project=GLOB, folder=GLOB, template=GLOB or view=GLOB (set in their own files)' }) as unknown as Argv<SetDefaultArgs>,
   handler: async (a) => {
     const { DefinitionEditError, TOKEN_NAME } = await import('../bulk/definition-edit.js');
-    const { parseDefinitionWhere, planSetDefault } = await import('../bulk/edit-definitions.js');
+    const { NoMatchError, parseDefinitionWhere, planSetDefault } = await import('../bulk/edit-definitions.js');
     const token = String(a.token);
     if (!TOKEN_NAME.test(token)) throw new UsageError(`${token} is not a token name (like MVN.VERSION: capitals, digits, _ and at least one dot)`);
     let where: DefinitionWhere[];
@@ -81,6 +82,7 @@ export const setDefaultCommand: CommandModule<object, SetDefaultArgs> = {
     try {
       edits = await planSetDefault({ templatesDir: a.templates, jobsDir: a.jobs }, token, String(a.value), where);
     } catch (err) {
+      if (err instanceof NoMatchError) throw new UsageError(err.message);
       if (err instanceof DefinitionEditError) {
         process.stderr.write(`error: ${err.message}\n`);
         process.exitCode = EXIT.badInput;

@@ -15,6 +15,8 @@ interface StandinArgs {
   user?: string;
   token?: string;
   password?: string;
+  'token-file'?: string;
+  'password-file'?: string;
   anonymous?: 'none' | 'read' | 'admin';
   'jenkins-version'?: string;
   'verbatim-config'?: boolean;
@@ -40,6 +42,8 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
       .option('user', { type: 'string', describe: 'User name accepted with --token or --password' })
       .option('token', { type: 'string', describe: 'API token of --user (CSRF-exempt)' })
       .option('password', { type: 'string', describe: 'Password of --user (POSTs need a crumb)' })
+      .option('token-file', { type: 'string', describe: 'File holding the API token of --user (first line); or JOBSMITH_STANDIN_TOKEN (a secret on the command line is visible to every user of the machine)' })
+      .option('password-file', { type: 'string', describe: 'File holding the password of --user (first line); or JOBSMITH_STANDIN_PASSWORD' })
       .option('anonymous', { choices: ['none', 'read', 'admin'] as const, describe: 'Anonymous access (default none with --user, else admin)' })
       .option('jenkins-version', { type: 'string', describe: 'X-Jenkins header value (default 2.479.3)' })
       .option('verbatim-config', { type: 'boolean', default: false, describe: 'config.xml GET returns the stored file (Jenkins < 2.568)' })
@@ -71,8 +75,14 @@ export const standinCommand: CommandModule<object, StandinArgs> = {
     // main.ts's yargs fail handler reports a missing option but still runs the handler.
     if (typeof a.home !== 'string' || a.home === '') throw new UsageError('--home DIR is required');
     checkDirectoryArg(a.home, '--home');
-    if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user');
-    if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs --token or --password');
+    // The user's secret: a flag, a file, or a variable (files and variables are not shown by `ps`).
+    const { standinSecret } = await import('./standin-secret.js');
+    const token = standinSecret('token', a.token, a['token-file'], process.env.JOBSMITH_STANDIN_TOKEN);
+    const password = standinSecret('password', a.password, a['password-file'], process.env.JOBSMITH_STANDIN_PASSWORD);
+    if (token !== undefined) a.token = token;
+    if (password !== undefined) a.password = password;
+    if ((a.token !== undefined || a.password !== undefined) && !a.user) throw new UsageError('--token and --password need --user (so do --token-file, --password-file, JOBSMITH_STANDIN_TOKEN and JOBSMITH_STANDIN_PASSWORD)');
+    if (a.user && a.token === undefined && a.password === undefined) throw new UsageError('--user needs a token or password: --token-file FILE or JOBSMITH_STANDIN_TOKEN (or --token), --password-file FILE or JOBSMITH_STANDIN_PASSWORD (or --password)');
     const faults: FaultConfig = {};
     if (a['latency-ms']) faults.latencyMs = a['latency-ms'];
     if (a['error-rate']) faults.errors = { '*': { rate: a['error-rate'], status: a['error-status'] ?? 503 } };

@@ -129,9 +129,8 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
     if (controllers) {
       // many controllers (docs/controllers.md): planned and applied in parallel, grouped output
       const { runControllers } = await import('./controllers-command.js');
-      const interrupt = onInterrupt();
-      interrupt.applying();
-      process.exitCode = await runControllers(a, controllers, { mode: 'sync', dryRun: a['dry-run'], signal: interrupt.signal, ...(archive.policy ? { archive: archive.policy } : {}) }).finally(() => interrupt.dispose());
+      const interrupt = onInterrupt(process.stderr, a.json ? 'sync' : undefined);
+      process.exitCode = await runControllers(a, controllers, { mode: 'sync', dryRun: a['dry-run'], interrupt, ...(archive.policy ? { archive: archive.policy } : {}) }).finally(() => interrupt.dispose());
       return;
     }
     const interrupt = onInterrupt(process.stderr, a.json ? 'sync' : undefined);

@@ -20,11 +20,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const controllers = readControllers({ cwd: process.cwd(), ...(args.config !== undefined ? { config: args.config } : {}) });
     r.diagnostics.push(...controllers.diagnostics, ...(hasErrors(controllers.diagnostics) ? [] : checkControllerNames(r.workspace.definitions, controllers.config)));
     const ok = !hasErrors(r.diagnostics);
-    const summary = { jobs: r.desired.jobs.length, projects: r.workspace.definitions.length, templates: r.workspace.templates.size };
+    const summary = { jobs: r.desired.jobs.length, projects: r.workspace.definitions.length, templates: r.workspace.templates.size, views: (r.desired.templateViews ?? []).length };
     if (args.json) printJson({ ok, ...summary, diagnostics: diagnosticsJson(r.diagnostics) });
     else {
       printDiagnostics(r.diagnostics);
-      if (ok) process.stdout.write(`ok: ${summary.templates} templates, ${summary.projects} projects, ${summary.jobs} jobs\n`);
+      // views made from view templates are counted when there are any (the line is unchanged otherwise)
+      if (ok) process.stdout.write(`ok: ${summary.templates} templates, ${summary.projects} projects, ${summary.jobs} jobs${summary.views > 0 ? `, ${summary.views} views` : ''}\n`);
     }
     if (!ok) process.exitCode = EXIT.badInput;
   },

@@ -20,6 +20,8 @@ export type StandaloneRenderer = (definition: {
 }) => Promise<{
   diagnostics: Diagnostic[];
   jobs: PreviewJob[];
+  /** The definition file the renderer made up for the given data (its diagnostics point there): never shown to the user. */
+  file?: string;
   /** Sidecar `hint:` per token of the rendered templates (what a good value looks like, in words). */
   hints?: Record<string, string>;
 }>;
@@ -67,7 +69,7 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
     .map(([token, v]) => ({
       severity: 'error',
       code: 'url-credentials',
-      message: `${source(token)} ${redactUrls(v)}: the URL holds a user name or password; remove it and put it into a Jenkins credential whose id you pass with --git-credentials`,
+      message: `${source(token)} ${redactUrls(v)}: the URL holds a user name or password (or a secret query value such as ?access_token=); remove it and put it into a Jenkins credential whose id you pass with --git-credentials`,
     }));
   if (leaks.length) return { kind: 'invalid', diagnostics: leaks };
   const { names, diagnostics: nameDiagnostics } = parameterNames(req.catalog);
@@ -85,7 +87,9 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
     tokens: req.tokens,
     ...(folder ? { folder } : {}),
   });
-  if (hasErrors(rendered.diagnostics)) return { kind: 'invalid', diagnostics: rendered.diagnostics.map((d) => namedBySource(d, req.tokens, source, rendered.hints ?? {})) };
+  if (hasErrors(rendered.diagnostics)) {
+    return { kind: 'invalid', diagnostics: rendered.diagnostics.map((d) => namedByFlag(namedBySource(d, req.tokens, source, rendered.hints ?? {}), rendered.file)) };
+  }
   const byTemplate = new Map(rendered.jobs.map((j) => [j.template, j]));
   const sync = byTemplate.get(SYNC_TEMPLATE);
   const create = byTemplate.get(CREATE_JOB_TEMPLATE);
@@ -127,6 +131,28 @@ export async function bootstrapMasterJobs(req: BootstrapRequest): Promise<Bootst
  * `/tmp/.../jobsmith.yaml:4:3: JENKINS.CREDENTIALS must match the pattern ...`. Diagnostics about a
  * (customised) master-job template keep their file, which is real.
  */
+/** The flag that gave each field of the made-up master-job definition (`templates[0]` is the sync job). */
+const FIELD_FLAGS: Array<[RegExp, string]> = [
+  [/^templates\[0\](?:\.|$)/, '--sync-job'],
+  [/^templates\[1\](?:\.|$)/, '--create-job'],
+  [/^folder$/, '--folder'],
+];
+
+/**
+ * A diagnostic about the master-job definition that bootstrap made up (a job name, the folder):
+ * it names the flag that gave the value, not a temporary file and a YAML path.
+ */
+function namedByFlag(d: Diagnostic, file: string | undefined): Diagnostic {
+  if (file === undefined || d.file !== file) return d;
+  const flag = FIELD_FLAGS.find(([re]) => d.field !== undefined && re.test(d.field))?.[1];
+  const { file: _f, line: _l, column: _c, field: _d, ...rest } = d;
+  void _f, void _l, void _c, void _d;
+  const other = flag === '--sync-job' ? '--create-job' : '--sync-job';
+  const at = new RegExp(`(?:made |defined )?at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+`, 'g');
+  const message = d.message.replace(at, `given with ${other}`).split(file).join('the bootstrap flags');
+  return { ...rest, message: flag ? `${flag}: ${message}` : message };
+}
+
 function namedBySource(d: Diagnostic, tokens: Record<string, string>, source: (token: string) => string, hints: Record<string, string>): Diagnostic {
   const m = d.field !== undefined ? /(?:^|\.)tokens\.(.+)$/.exec(d.field) : null;
   const token = m?.[1];

@@ -122,7 +122,8 @@ export class DefinitionsStore {
     try {
       storeLock = await tryLock(path.join(gitDir, 'jobsmith-store.lock'), { waitMs: this.lockWaitMs });
       if (!storeLock) return { kind: 'busy', message: 'the definitions working copy is busy with another submission; try again in a moment' };
-      return await this.submitLocked(sub);
+      if (projectLock.stale) await this.recoverAbandoned(projectLock.stale);
+      return await this.submitLocked(sub, projectLock);
     } finally {
       await storeLock?.release();
       await projectLock.release();
@@ -162,7 +163,29 @@ export class DefinitionsStore {
     return b;
   }
 
-  private async submitLocked(sub: DefinitionSubmission): Promise<SubmitOutcome> {
+  /**
+   * A submission for this project was killed (Ctrl-C, SIGTERM from an aborted create-job build)
+   * while it wrote or committed its file: its project lock says how far it got. Undo what it left
+   * in the working copy (the file, staged or not; its commit when that is still HEAD), so the
+   * project is not "already there" although no commit on the remote has it.
+   */
+  private async recoverAbandoned(note: string): Promise<void> {
+    const m = /^(writing|committed) (\S+)(?: ([0-9a-f]{40,64}))?$/.exec(note.trim());
+    if (!m) return;
+    const relFile = m[2]!;
+    const expected = path.posix.join(this.jobsDir.split(path.sep).join('/'), path.posix.basename(relFile));
+    if (relFile !== expected || !/^[A-Za-z0-9][A-Za-z0-9._-]*\.yaml$/.test(path.posix.basename(relFile))) return;
+    const git = this.git();
+    const commit = m[1] === 'committed' ? m[3] : undefined;
+    if (commit === undefined) {
+      // only a file that no commit has: a committed one is not this submission's to remove
+      const tracked = await git.raw(['ls-tree', '--name-only', 'HEAD', '--', relFile]).catch(() => '');
+      if (tracked.trim() !== '') return;
+    }
+    await this.rollback(git, relFile, path.join(this.dir, relFile), commit);
+  }
+
+  private async submitLocked(sub: DefinitionSubmission, lock?: FileLock): Promise<SubmitOutcome> {
     const git = this.git();
     let branch: string;
     try {
@@ -204,6 +227,7 @@ export class DefinitionsStore {
     // Write atomically, commit only this path.
     let commit: string | undefined;
     try {
+      await lock?.note(`writing ${relFile}`);
       await fs.mkdir(path.dirname(absFile), { recursive: true });
       const tmp = path.join(path.dirname(absFile), `.${sub.project}.yaml.${process.pid}.tmp`);
       await fs.writeFile(tmp, sub.text);
@@ -214,6 +238,7 @@ export class DefinitionsStore {
       const result = await git.commit(sub.message ?? `Add project ${sub.project}`, [relFile], options);
       if (!result.commit) throw new Error('git made no commit');
       commit = (await git.revparse(['HEAD'])).trim();
+      await lock?.note(`committed ${relFile} ${commit}`);
     } catch (err) {
       await this.rollback(git, relFile, absFile, commit);
       return { kind: 'failed', stage: 'commit', message: `cannot commit ${relFile}: ${errorText(err)}` };
@@ -246,6 +271,7 @@ export class DefinitionsStore {
     try {
       await git.raw(['rebase', '--quiet', remoteRef]);
       commit = (await git.revparse(['HEAD'])).trim();
+      await lock?.note(`committed ${relFile} ${commit}`);
     } catch (err) {
       await git.raw(['rebase', '--abort']).catch(() => undefined);
       await this.rollback(git, relFile, absFile, commit);

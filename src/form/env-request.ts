@@ -17,7 +17,8 @@ export function requestFromEnv(env: NodeJS.ProcessEnv, catalog: FormCatalog, nam
     const param = names.tokens.get(f.token)!;
     const v = env[param];
     if (v === undefined || v === '') continue;
-    if (shown?.has(param) && shown.get(param) === v) continue;
+    // templates that disagree on the default: the shown value may not be the chosen template's, so it is written
+    if (f.defaultsByTemplate === undefined && shown?.has(param) && shown.get(param) === v) continue;
     tokens[f.token] = v;
   }
   const folder = (env[names.folder] ?? '').trim();

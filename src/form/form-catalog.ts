@@ -16,7 +16,14 @@ export interface TokenField {
   descriptions: Array<{ text: string; templates: string[] }>;
   /** What a good value looks like, in plain words (sidecar `hint`): the message when a value is refused. */
   hint?: string;
+  /** The first template's default: what the form and the create-job parameter show. */
   default?: string;
+  /**
+   * Present only when the templates that use the token disagree on its default (one gives none, or
+   * they give different values): each template's own default (null: none). A given value is then
+   * written unless it equals the default of every chosen template (src/form/project-request.ts).
+   */
+  defaultsByTemplate?: Record<string, string | null>;
   required: boolean;
   /** Regular expression (source) the whole value must match. */
   pattern?: string;
@@ -82,12 +89,14 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
     .filter((t) => !isInternalTemplate(t.name) && !t.tokens.some((tok) => BRANCH_TOKENS.has(tok)))
     .sort((a, b) => a.name.localeCompare(b.name));
   const fields = new Map<string, TokenField & { labelGiven?: boolean }>();
+  const perTemplate = new Map<string, Record<string, string | null>>();
   const choices: TemplateChoice[] = [];
   for (const t of offered) {
     const tokens = [...new Set(t.tokens)].filter((tok) => !BUILTIN_TOKENS.has(tok));
     choices.push({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), tokens });
     for (const tok of tokens) {
       const doc = t.docs[tok] ?? {};
+      perTemplate.set(tok, { ...perTemplate.get(tok), [t.name]: doc.default ?? null });
       const existing = fields.get(tok);
       if (existing) {
         existing.templates.push(t.name);
@@ -137,6 +146,8 @@ export function catalogFromTemplates(templates: readonly TemplateInfo[]): FormCa
     if (f.example === undefined) delete f.example;
     if (f.allowed === undefined) delete f.allowed;
     f.kind = isBooleanChoice(f.allowed) ? 'boolean' : f.allowed ? 'select' : 'text';
+    const defaults = perTemplate.get(f.token) ?? {};
+    if (new Set(Object.values(defaults)).size > 1) f.defaultsByTemplate = defaults;
   }
   return { templates: choices, fields: [...fields.values()].sort((a, b) => a.token.localeCompare(b.token)) };
 }

@@ -13,6 +13,7 @@ import { createProject, previewProject, type CreateOutcome, type PreviewJob, typ
 import { formCss, formJs } from './views/assets.js';
 import { formView, messageView, pageView, resultView } from './views/page-view.js';
 import type { FormRoute } from './form-route.js';
+import { hostCheck } from './host-check.js';
 
 /** Who may create jobs. Without `allow`, anyone who reaches the server may. */
 export interface AccessControl {
@@ -36,6 +37,11 @@ export interface FormServerOptions extends SelfServiceOptions {
   refreshMs?: number;
   /** More pages served beside the form (the build archive at /archive), behind the same access control. */
   routes?: FormRoute[];
+  /**
+   * Host names the server answers to besides IP literals, localhost and the listen address
+   * (src/form/host-check.ts: a DNS-rebinding defence); `*`: any.
+   */
+  allowedHosts?: string[];
 }
 
 export interface RunningFormServer {
@@ -61,20 +67,26 @@ interface Rendered {
   status: number;
   title: string;
   body: string;
+  /** Something was committed: a repeat must get this page again, never a second attempt. */
+  committed?: boolean;
 }
 
 /**
- * Submissions by id (a random value in each rendered form, bound to the CSRF cookie): a repeat of
- * a submission (double click, reload, a retry after a timeout) gets the first one's page, waiting
- * for it while it still runs, instead of a second attempt. Kept for `SUBMISSION_TTL_MS`.
+ * Submissions by id (a random value in each rendered form, bound to the CSRF cookie and to what
+ * the post asks for): a repeat of a submission (double click, reload, a retry after a timeout)
+ * gets the first one's page, waiting for it while it still runs, instead of a second attempt.
+ * Only an attempt that committed is remembered (for `SUBMISSION_TTL_MS`): after "Jenkins is not
+ * reachable", "busy" or a refused value nothing was written, so the next attempt runs again. A
+ * post with a known id but other values (the same cached form used again) is a new submission.
  */
 class Submissions {
   private readonly entries = new Map<string, { at: number; page: Promise<Rendered> }>();
   constructor(private readonly ttlMs = 30 * 60_000, private readonly max = 200) {}
 
-  static key(cookie: string, id: string | null): string | undefined {
+  static key(cookie: string, id: string | null, params: URLSearchParams): string | undefined {
     if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
-    return createHash('sha256').update(`${cookie}\0${id}`).digest('hex');
+    const asked = [...params].filter(([k]) => k !== 'csrf' && k !== 'submission').map(([k, v]) => `${k}=${v}`).sort().join('\0');
+    return createHash('sha256').update(`${cookie}\0${id}\0${asked}`).digest('hex');
   }
 
   get(key: string): Promise<Rendered> | undefined {
@@ -85,9 +97,13 @@ class Submissions {
     const now = Date.now();
     for (const [k, e] of this.entries) if (now - e.at > this.ttlMs || this.entries.size >= this.max) this.entries.delete(k);
     const page = make();
-    this.entries.set(key, { at: now, page });
-    // a failure must not stay cached: the next attempt runs again
-    page.catch(() => this.entries.delete(key));
+    const entry = { at: now, page };
+    this.entries.set(key, entry);
+    // only what committed stays: a failure (thrown or a page saying nothing was written) runs again next time
+    const forget = (): void => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    };
+    page.then((r) => (r.committed ? undefined : forget()), forget);
     return page;
   }
 }
@@ -110,7 +126,13 @@ export async function startFormServer(opts: FormServerOptions, listen: { host?: 
     lastRefresh = Date.now();
     await opts.store.refresh();
   };
+  const checkHost = hostCheck(listen.host ?? '127.0.0.1', opts.allowedHosts ?? []);
   const server = http.createServer((req, res) => {
+    const misdirected = checkHost(req);
+    if (misdirected !== undefined) {
+      req.resume();
+      return send(res, 421, 'text/plain; charset=utf-8', `${misdirected}\n`);
+    }
     handle(opts, csrf, submissions, req, res, refresh).catch((err: unknown) => {
       if (!res.headersSent) {
         send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error)?.message ?? String(err)}\n`);
@@ -323,11 +345,11 @@ async function handle(
         return formPage(503, values, [], { notice: { kind: 'failed', message: `Nothing was created: ${outcome.message}` } });
       case 'created': {
         const ok = outcome.sync === 'deferred' || outcome.sync.ok;
-        return { status: ok ? 201 : 502, title: ok ? 'Jobs created' : 'Jobs not created', body: compiled.result({ outcome, base: '' }) };
+        return { status: ok ? 201 : 502, title: ok ? 'Jobs created' : 'Jobs not created', body: compiled.result({ outcome, base: '' }), committed: true };
       }
     }
   };
-  const key = Submissions.key(cookie, params.get('submission'));
+  const key = Submissions.key(cookie, params.get('submission'), params);
   const first = key ? submissions.get(key) : undefined;
   const rendered = await (first ?? (key ? submissions.run(key, create) : create()));
   return page(rendered, setCookie);

@@ -12,13 +12,32 @@ export const FOLDER_PARAM = 'JOBSMITH_FOLDER';
 export const VIEW_PARAM = 'JOBSMITH_VIEW';
 const TEMPLATE_PREFIX = 'JOBSMITH_TEMPLATE_';
 
-/** Variables Jenkins, agents or shells set themselves: a token parameter never takes these names. */
+/**
+ * Variables Jenkins, agents or shells set themselves, and variables jobsmith, Node, npm, git or
+ * the shell read (a build parameter becomes an environment variable of `jobsmith create --from-env`:
+ * a parameter `HTTP_PROXY` would send the Jenkins API token through whatever proxy the person who
+ * starts the build names). A token parameter never takes these names (compared case-insensitively:
+ * `http_proxy` is read too); it is prefixed `TOKEN_` instead.
+ */
 const RESERVED = new Set([
-  'BUILD_NUMBER', 'BUILD_ID', 'BUILD_DISPLAY_NAME', 'BUILD_TAG', 'BUILD_URL', 'BUILD_CAUSE', 'BUILD_USER', 'BUILD_USER_EMAIL',
-  'JOB_NAME', 'JOB_BASE_NAME', 'JOB_URL', 'JOB_DISPLAY_URL', 'EXECUTOR_NUMBER', 'NODE_NAME', 'NODE_LABELS', 'WORKSPACE',
-  'WORKSPACE_TMP', 'JENKINS_HOME', 'JENKINS_URL', 'JENKINS_USER', 'JENKINS_TOKEN', 'HUDSON_HOME', 'HUDSON_URL', 'RUN_DISPLAY_URL',
-  'CHANGE_ID', 'CHANGE_URL', 'BRANCH_NAME', 'TAG_NAME', 'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'LANG', 'TMPDIR', 'NODE_OPTIONS',
+  'BUILD_NUMBER', 'BUILD_ID', 'BUILD_DISPLAY_NAME', 'BUILD_TAG', 'BUILD_URL', 'BUILD_CAUSE',
+  'JOB_NAME', 'JOB_BASE_NAME', 'JOB_URL', 'JOB_DISPLAY_URL', 'EXECUTOR_NUMBER', 'WORKSPACE',
+  'WORKSPACE_TMP', 'RUN_DISPLAY_URL', 'BRANCH_NAME', 'TAG_NAME',
+  // proxies and TLS trust (jobsmith's Jenkins client, git, npm, curl)
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'FTP_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'CURL_CA_BUNDLE', 'REQUESTS_CA_BUNDLE',
+  // the process and the shell
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'LANG', 'LANGUAGE', 'TERM', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'IFS', 'ENV', 'BASH_ENV',
+  'CDPATH', 'PS4', 'SHELLOPTS', 'BASHOPTS', 'EDITOR', 'VISUAL', 'PAGER', 'CI', 'NO_COLOR', 'FORCE_COLOR', 'HOSTNAME', 'DISPLAY', 'UMASK',
 ]);
+
+/** Name prefixes reserved the same way: Jenkins', Node's, npm's, git's, svn's, ssh's, the dynamic linker's, jobsmith's own (compared upper-cased: `npm_config_*` too). */
+const RESERVED_PREFIXES = ['JENKINS_', 'HUDSON_', 'BUILD_USER', 'NODE_', 'NPM_', 'GIT_', 'SVN_', 'SSH_', 'GNUPG', 'GPG_', 'LD_', 'DYLD_', 'LC_', 'XDG_', 'CHANGE_', 'JOBSMITH_', 'UNDICI_', 'COREPACK_'];
+
+/** Would a parameter of this name set (or shadow) a variable Jenkins sets or jobsmith, its tools or the shell read? */
+export function isReservedVariable(name: string): boolean {
+  const upper = name.toUpperCase();
+  return RESERVED.has(upper) || RESERVED_PREFIXES.some((p) => upper.startsWith(p));
+}
 
 export interface ParameterNames {
   project: string;
@@ -36,7 +55,7 @@ function shellName(s: string): string {
 
 export function tokenParameterName(token: string): string {
   const plain = shellName(token);
-  return RESERVED.has(plain) || plain.startsWith('JOBSMITH_') || /^(GIT|SVN|CHANGE)_/.test(plain) ? `TOKEN_${plain}` : plain;
+  return isReservedVariable(plain) ? `TOKEN_${plain}` : plain;
 }
 
 /** Parameter names for a catalog, with an error for each pair of fields that would share one. */

@@ -30,7 +30,7 @@ export interface PinnedFile {
 export type PinOutcome =
   | { kind: 'invalid'; message: string }
   | { kind: 'failed'; message: string }
-  | { kind: 'done'; files: PinnedFile[]; locked: LockedJobsmith; dependency: string };
+  | { kind: 'done'; files: PinnedFile[]; locked: LockedJobsmith; dependency: string; /** A tarball inside the repository that package.json names: it must be committed too. */ tarball?: string };
 
 const PACKAGE = 'package.json';
 const LOCK = 'package-lock.json';
@@ -111,6 +111,14 @@ export async function pinJobsmith(req: { dir: string; pin: PackagePin; npm: Lock
     const abs = path.resolve(dir, pin.file);
     if (!isInside(dir, abs)) {
       return { kind: 'invalid', message: `the tarball ${pin.file} is outside the definitions repository ${dir}: copy it into the repository (and commit it), or give an https: URL` };
+    }
+    // The file itself must be in the repository: a symbolic link (or a linked directory on the way)
+    // would be committed as a link that dangles on the agent that runs \`npm ci\`.
+    const real = await fs.realpath(abs).catch(() => undefined);
+    const realDir = await fs.realpath(dir).catch(() => dir);
+    if (real !== undefined && real !== path.join(realDir, path.relative(dir, abs))) {
+      const where = isInside(realDir, real) ? 'a symbolic link' : `a symbolic link to ${real}, outside the definitions repository`;
+      return { kind: 'invalid', message: `the tarball ${pin.file} is ${where}: copy the file itself into the repository (and commit it), or give an https: URL` };
     }
     let actual: string;
     try {
@@ -196,7 +204,8 @@ export async function pinJobsmith(req: { dir: string; pin: PackagePin; npm: Lock
     await fs.writeFile(ignoreFile, text);
     files.push({ file: IGNORE, action: oldIgnore === undefined ? 'created' : 'updated' });
   }
-  return { kind: 'done', files, locked: locked!, dependency: pin.dependency };
+  const tarball = pin.kind === 'tarball' && pin.dependency.startsWith('file:') ? pin.dependency.slice('file:'.length) : undefined;
+  return { kind: 'done', files, locked: locked!, dependency: pin.dependency, ...(tarball !== undefined ? { tarball } : {}) };
 }
 
 /** Does the definitions directory pin jobsmith (for the master jobs' `npm ci`)? A problem, or undefined. */

@@ -1,3 +1,4 @@
+import { secretQueryParams } from '../model/redact-url.js';
 /**
  * What `jobsmith bootstrap --init --package SPEC` may pin: only specs that name one exact build of
  * jobsmith, so the master jobs (which run jobsmith with the Jenkins API token) never install
@@ -29,9 +30,13 @@ const GIT_PREFIX = /^(?:git\+(?:https?|ssh|file):\/\/|git:\/\/|(?:github|gitlab|
 /**
  * A secret in a URL anywhere in the text: `scheme://user:password@host`, or any user part of an
  * http(s) or other non-ssh URL (`https://<token>@github.com/...` puts the token there). An ssh user
- * name alone (`ssh://git@host/...`, `svn+ssh://alice@host/...`) is no secret.
+ * name alone (`ssh://git@host/...`, `svn+ssh://alice@host/...`) is no secret. A secret-like query
+ * value (`?token=`, `private_token=`, `access_token=`, `password=`, ...: src/model/redact-url.ts,
+ * the rule that redacts output) is one too.
  */
 export function hasUrlCredentials(text: string): boolean {
+  // a secret query value (`?private_token=...`, `?access_token=`, `&password=`): the redactor's own rule
+  if (secretQueryParams(text).length > 0) return true;
   for (const m of text.matchAll(/([a-z][a-z0-9+.-]*):\/\/([^\s/@?#]+)@/gi)) {
     const scheme = m[1]!.toLowerCase();
     if (m[2]!.includes(':') || !/(?:^|\+)ssh$/.test(scheme)) return true;
@@ -43,7 +48,7 @@ export function checkPackageSpec(spec: string, opts: { integrity?: string } = {}
   const s = spec.trim();
   if (s === '') return { ok: false, reason: 'is empty: give an exact version (jobsmith@0.1.0), a tarball, or a git URL with a commit id' };
   if (hasUrlCredentials(s)) {
-    return { ok: false, reason: 'holds a user name or password in its URL: credentials never go into package.json; let npm read them from the agent\'s .npmrc or git credentials' };
+    return { ok: false, reason: 'holds a user name or password (or a secret query value such as ?token=) in its URL: credentials never go into package.json; let npm read them from the agent\'s .npmrc or git credentials' };
   }
   if (opts.integrity !== undefined && !SRI.test(opts.integrity)) {
     return { ok: false, reason: `--package-integrity must be an npm integrity string (sha512-<base64>, as \`npm pack --json\` prints it)` };

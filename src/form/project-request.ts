@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { didYouMean } from '../load/did-you-mean.js';
-import type { FormCatalog } from './form-catalog.js';
+import type { FormCatalog, TokenField } from './form-catalog.js';
 import { PROJECT_NAME_PATTERN } from './definitions-store.js';
 import { hasUrlCredentials } from './package-spec.js';
 
@@ -33,14 +33,14 @@ export function requestDiagnostics(req: ProjectRequest, catalog: FormCatalog, op
     }
   }
   const used = usedTokens(req, catalog);
-  // A user name or password typed into a URL would be committed to git and copied into Jenkins.
+  // A user name, password or secret query value (?private_token=) typed into a URL would be committed to git and copied into Jenkins.
   for (const [token, value] of Object.entries(req.tokens)) {
     if (used.has(token) && hasUrlCredentials(value)) {
       out.push({
         severity: 'error',
         code: 'url-credentials',
         field: `tokens.${token}`,
-        message: 'this URL holds a user name or password: leave them out (they would be committed to git and copied into Jenkins); Jenkins gets them from a credential',
+        message: 'this URL holds a user name or password (or a secret query value such as ?token=): leave them out (they would be committed to git and copied into Jenkins); Jenkins gets them from a credential',
       });
     }
   }
@@ -97,7 +97,7 @@ export function definitionText(req: ProjectRequest, catalog: FormCatalog): strin
     const value = req.tokens[name];
     if (value === undefined || value === '') continue;
     const field = catalog.fields.find((f) => f.token === name);
-    if (field?.default !== undefined && field.default === value) continue;
+    if (field && isDefaultFor(field, req.templates, value)) continue;
     tokens[name] = value;
   }
   const doc: Record<string, unknown> = { project: req.project, templates: [...req.templates] };
@@ -105,6 +105,17 @@ export function definitionText(req: ProjectRequest, catalog: FormCatalog): strin
   if (req.view) doc['view'] = req.view;
   if (Object.keys(tokens).length > 0) doc['tokens'] = tokens;
   return stringify(doc, { lineWidth: 0 });
+}
+
+/**
+ * Is `value` what the chosen templates give the token anyway? When templates disagree on the
+ * default, only if it is every chosen template's own default (the first template's default, which
+ * the form shows, may not be the chosen template's).
+ */
+export function isDefaultFor(field: TokenField, templates: readonly string[], value: string): boolean {
+  if (field.defaultsByTemplate === undefined) return field.default !== undefined && field.default === value;
+  const chosen = field.templates.filter((t) => templates.includes(t));
+  return chosen.length > 0 && chosen.every((t) => field.defaultsByTemplate![t] === value);
 }
 
 function suggestion(name: string, catalog: FormCatalog): string {

@@ -20,19 +20,18 @@ const DONE: Record<string, SyncedJob['action']> = { create: 'created', move: 'up
 
 /**
  * Sync one project right after its definition was pushed: the whole workspace is rendered (so the
- * plan sees everything) but `only` limits the plan to the project, and nothing is ever deleted
+ * plan sees everything) but `projects` limits the plan to the project (by identity, never a name
+ * glob: src/plan/rules/filter-scope.ts), and nothing is ever deleted
  * or disabled from here (`removed: keep`): that stays the sync master job's business.
  */
 export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenkinsUrl: string; concurrency?: number; archive?: ArchivePolicy; controller?: { name: string; config: ControllersConfig } }): ProjectSyncer {
   // many controllers (docs/controllers.md): this Jenkins is one controller; only the projects that go to it are planned here
   const workspaceSource = (o: WorkspaceSourceOptions): DesiredSource => (opts.controller ? scopedToController(sourceOf({ ...o, controllers: opts.controller.config }), opts.controller.name, opts.controller.config.names) : sourceOf(o));
-  // a project of another controller makes nothing here: not an unmatched --only
-  const scoped = opts.controller ? { onlyCheckedByCaller: true } : {};
   return {
     async preflight(project, overlay) {
       // Exactly the plan the sync will make (one listing, the same owner), with the prospective definition in place.
       const source = workspaceSource({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, branches: false, upstreamCheck: false, overlay: [overlay] });
-      const outcome = await planSync({ api, source, settings: { only: [project], removed: 'keep', ...scoped } });
+      const outcome = await planSync({ api, source, settings: { projects: [project], removed: 'keep' } });
       if (outcome.status === 'invalid') return []; // validation (run just before) reports these
       return collisions(outcome.plan.changes, project);
     },
@@ -41,7 +40,7 @@ export function projectSyncer(api: JenkinsApi, dirs: WorkspaceDirs, opts: { jenk
         api,
         source: workspaceSource({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir, branches: false }),
         // a type change (replace) deletes a job: it is archived first like any other delete
-        settings: { only: [project], removed: 'keep', ...scoped, concurrency: opts.concurrency ?? 8, ...(opts.archive ? { archive: opts.archive } : {}) },
+        settings: { projects: [project], removed: 'keep', concurrency: opts.concurrency ?? 8, ...(opts.archive ? { archive: opts.archive } : {}) },
       });
       if (outcome.status === 'invalid') {
         const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');

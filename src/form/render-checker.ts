@@ -115,6 +115,7 @@ export function standaloneRenderer(templatesDir: string): StandaloneRenderer {
       for (const [tok, spec] of Object.entries(loaded.workspace.templates.get(t.template)?.docs ?? {})) if (spec.hint !== undefined) hints[tok] ??= spec.hint;
     }
     return {
+      file,
       hints,
       diagnostics: [...loaded.diagnostics, ...rendered.diagnostics].filter(relevant),
       jobs: rendered.desired.jobs.filter((j) => j.project === def.project).map((j) => ({ fullName: j.fullName, template: j.template, config: j.config })),

@@ -7,6 +7,7 @@ import { InputError, UsageError } from '../model/errors.js';
 import { Containment } from '../load/contained-path.js';
 import { DefinitionsStore, type GitIdentity } from './definitions-store.js';
 import type { AccessControl } from './form-server.js';
+import { allowedHostProblem } from './host-check.js';
 import type { SelfServiceArgs } from './self-service-options.js';
 
 export type { SelfServiceArgs };
@@ -59,6 +60,8 @@ export async function openStore(a: SelfServiceArgs, paths: SelfServicePaths): Pr
 export interface FormFileSettings {
   access?: AccessControl;
   host?: string;
+  /** Host names the form answers to (src/form/host-check.ts). */
+  allowedHosts?: string[];
   port?: number;
   sync?: 'now' | 'master-job';
 }
@@ -135,6 +138,16 @@ export function readFormSettings(configFile: string | undefined, cwd: string): F
         if (s) out.host = s;
         break;
       }
+      case 'allowed-hosts':
+      case 'allowedHosts':
+        if (isSeq(v)) {
+          out.allowedHosts = v.items.map((i) => String(isScalar(i) ? i.value : i));
+          for (const h of out.allowedHosts) {
+            const bad = allowedHostProblem(h);
+            if (bad) problem(`form.allowed-hosts: ${bad}`);
+          }
+        } else problem('form.allowed-hosts must be a list of host names');
+        break;
       case 'port': {
         const n = Number(str());
         if (Number.isInteger(n) && n >= 0 && n < 65536) out.port = n;
@@ -148,7 +161,7 @@ export function readFormSettings(configFile: string | undefined, cwd: string): F
         break;
       }
       default:
-        at(pair.key, field, `unknown setting form.${key} (known: allow, user-header, author-email, host, port, sync)`);
+        at(pair.key, field, `unknown setting form.${key} (known: allow, user-header, author-email, host, allowed-hosts, port, sync)`);
     }
   }
   if (diagnostics.length) fail();

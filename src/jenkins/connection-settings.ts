@@ -52,7 +52,7 @@ interface Origin {
   field: string;
 }
 
-interface FileSettings {
+export interface FileSettings {
   url?: { value: string; at: Origin };
   user?: { value: string; at: Origin };
   concurrency?: { value: number; at: Origin };
@@ -188,18 +188,14 @@ function firstEnv(env: NodeJS.ProcessEnv, ...names: string[]): string | undefine
 }
 
 /**
- * Resolve connection settings. Returns `settings` only when there is no error diagnostic.
- * Diagnostics never quote a secret.
+ * The settings of the config file (`--config`, else ./jobsmith.yaml when present); its problems go
+ * to `diagnostics` (missing when named, unreadable, not YAML, not a mapping, a secret in it). Also
+ * used with `--embedded`, which needs no URL but must not ignore a config file it was given.
  */
-export function resolveConnectionSettings(input: ResolveInput): { settings?: ClientOptions; diagnostics: Diagnostic[] } {
-  const { flags, env, cwd } = input;
-  const read = input.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
-  const diagnostics: Diagnostic[] = [];
-
-  // Config file.
+export function readConfigSettings(config: string | undefined, cwd: string, read: (f: string) => string, diagnostics: Diagnostic[]): FileSettings {
   let file: FileSettings = {};
-  const explicit = flags.config !== undefined;
-  const configPath = path.resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
+  const explicit = config !== undefined;
+  const configPath = path.resolve(cwd, config ?? DEFAULT_CONFIG_FILE);
   const shown = path.relative(cwd, configPath) || configPath;
   // A config file that is a symbolic link out of the directory it is named in is refused (the
   // working directory is often a checkout of the definitions repository: its content is not trusted).
@@ -217,6 +213,62 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
     }
     if (text !== undefined) file = readConfigFile(configPath, shown, text, diagnostics);
   }
+  return file;
+}
+
+/** The numeric settings: a flag when given, else the config file's value, each checked against its range. */
+function numberSettings(flags: Partial<ConnectionFlags>, file: FileSettings, diagnostics: Diagnostic[]): { concurrency?: number; timeout?: number; retries?: number } {
+  const num = (flag: number | undefined, flagName: string, fromFile: { value: number; at: Origin } | undefined, range: (typeof SETTING_RANGES)[keyof typeof SETTING_RANGES]) => {
+    const what = describeRange(range);
+    if (flag !== undefined) {
+      if (!inRange(flag, range)) diagnostics.push(diag('bad-setting', `${flagName} must be ${what}`, { field: flagName }));
+      return flag;
+    }
+    if (fromFile !== undefined) {
+      if (!inRange(fromFile.value, range)) diagnostics.push(diag('bad-setting', `${fromFile.at.field} must be ${what}`, fromFile.at));
+      return fromFile.value;
+    }
+    return undefined;
+  };
+  const out: { concurrency?: number; timeout?: number; retries?: number } = {};
+  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, SETTING_RANGES.concurrency);
+  const timeout = num(flags.timeout, '--timeout', file.timeout, SETTING_RANGES.timeout);
+  const retries = num(flags.retries, '--retries', file.retries, SETTING_RANGES.retries);
+  if (concurrency !== undefined) out.concurrency = concurrency;
+  if (timeout !== undefined) out.timeout = timeout;
+  if (retries !== undefined) out.retries = retries;
+  return out;
+}
+
+/**
+ * The settings that still apply with `--embedded` (no URL, user or token: the stand-in is in this
+ * process): concurrency, timeout and retries, from the flags, else the config file
+ * (`--config`, else ./jobsmith.yaml when present). A config file with errors is an error here too.
+ */
+export function resolveEmbeddedSettings(input: Omit<ResolveInput, 'env'>): { settings?: Pick<ClientOptions, 'concurrency' | 'timeoutMs' | 'retries'>; diagnostics: Diagnostic[] } {
+  const read = input.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const diagnostics: Diagnostic[] = [];
+  const file = readConfigSettings(input.flags.config, input.cwd, read, diagnostics);
+  const { concurrency, timeout, retries } = numberSettings(input.flags, file, diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const settings: Pick<ClientOptions, 'concurrency' | 'timeoutMs' | 'retries'> = {};
+  if (concurrency !== undefined) settings.concurrency = concurrency;
+  if (timeout !== undefined) settings.timeoutMs = Math.round(timeout * 1000);
+  if (retries !== undefined) settings.retries = retries;
+  return { settings, diagnostics };
+}
+
+/**
+ * Resolve connection settings. Returns `settings` only when there is no error diagnostic.
+ * Diagnostics never quote a secret.
+ */
+export function resolveConnectionSettings(input: ResolveInput): { settings?: ClientOptions; diagnostics: Diagnostic[] } {
+  const { flags, env, cwd } = input;
+  const read = input.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const diagnostics: Diagnostic[] = [];
+
+  // Config file.
+  const file = readConfigSettings(flags.config, cwd, read, diagnostics);
 
   // URL.
   const urlSource: { value: string; at: Origin } | undefined =
@@ -282,20 +334,7 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
   }
 
   // Numbers.
-  const num = (flag: number | undefined, flagName: string, fromFile: { value: number; at: Origin } | undefined, check: (n: number) => boolean, what: string) => {
-    if (flag !== undefined) {
-      if (!check(flag)) diagnostics.push(diag('bad-setting', `${flagName} must be ${what}`, { field: flagName }));
-      return flag;
-    }
-    if (fromFile !== undefined) {
-      if (!check(fromFile.value)) diagnostics.push(diag('bad-setting', `${fromFile.at.field} must be ${what}`, fromFile.at));
-      return fromFile.value;
-    }
-    return undefined;
-  };
-  const concurrency = num(flags.concurrency, '--concurrency', file.concurrency, (n) => inRange(n, SETTING_RANGES.concurrency), describeRange(SETTING_RANGES.concurrency));
-  const timeout = num(flags.timeout, '--timeout', file.timeout, (n) => inRange(n, SETTING_RANGES.timeout), describeRange(SETTING_RANGES.timeout));
-  const retries = num(flags.retries, '--retries', file.retries, (n) => inRange(n, SETTING_RANGES.retries), describeRange(SETTING_RANGES.retries));
+  const { concurrency, timeout, retries } = numberSettings(flags, file, diagnostics);
 
   // CA certificates: flags (relative to cwd) and config (relative to the file).
   const caFiles: string[] = [];
@@ -315,14 +354,18 @@ export function resolveConnectionSettings(input: ResolveInput): { settings?: Cli
 
   // Proxy.
   const https = url?.protocol === 'https:';
-  const proxy = flags.proxy ?? (https ? firstEnv(env, 'https_proxy', 'HTTPS_PROXY') : undefined) ?? firstEnv(env, 'http_proxy', 'HTTP_PROXY') ?? file.proxy?.value;
+  // Where the proxy came from, so that a bad one is blamed on the right setting (and line).
+  const envName = (...names: string[]) => names.find((n) => firstEnv(env, n) !== undefined);
+  const proxyEnv = (https ? envName('https_proxy', 'HTTPS_PROXY') : undefined) ?? envName('http_proxy', 'HTTP_PROXY');
+  const proxyAt: Origin = flags.proxy !== undefined ? { field: '--proxy' } : proxyEnv !== undefined ? { field: proxyEnv } : (file.proxy?.at ?? { field: 'HTTP_PROXY' });
+  const proxy = flags.proxy ?? (proxyEnv !== undefined ? firstEnv(env, proxyEnv) : undefined) ?? file.proxy?.value;
   const noProxy = flags.noProxy ?? firstEnv(env, 'no_proxy', 'NO_PROXY') ?? file.noProxy?.value;
   if (proxy !== undefined) {
     try {
       const p = new URL(proxy);
       if (p.protocol !== 'http:' && p.protocol !== 'https:') throw new Error();
     } catch {
-      diagnostics.push(diag('bad-proxy', `the proxy must be an http:// or https:// URL: ${redactUserInfo(proxy)}`, { field: flags.proxy !== undefined ? '--proxy' : 'HTTP_PROXY' }));
+      diagnostics.push(diag('bad-proxy', `the proxy must be an http:// or https:// URL: ${redactUserInfo(proxy)}`, proxyAt));
     }
   }
 

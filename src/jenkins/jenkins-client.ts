@@ -3,7 +3,8 @@
  * auth, lazy CSRF crumbs (crumb-session.ts), typed errors (jenkins-error.ts), retries only where a
  * repeat is safe (retry-policy.ts) and credential redaction on everything it says (redact.ts).
  */
-import type { BuildCause, JenkinsApi } from '../model/jenkins-api.js';
+import type { BuildCause, JenkinsApi, WriteGuard } from '../model/jenkins-api.js';
+import { sameItemConfig } from './same-item-config.js';
 import type { RelicBuild, RelicCause, RelicFetch, RelicKind, RelicParameter, RelicSource, RelicWriter } from '../model/build-relics.js';
 import type { ObservedState, ObservedView } from '../model/observed.js';
 import { CrumbSession, cookiePairs, type CrumbFetchResult } from './crumb-session.js';
@@ -428,35 +429,67 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
     return res.body.toString('utf8');
   }
 
-  async createJob(fullName: string, configXml: string): Promise<void> {
+  async createJob(fullName: string, configXml: string, created?: WriteGuard): Promise<void> {
     this.checkName('create', fullName);
     const { parent, name } = parentAndName(fullName);
     const c: Call = { operation: 'create', target: fullName, route: 'POST createItem', method: 'POST', path: `${itemPath(parent)}createItem${query({ name })}`, body: configXml, contentType: XML };
-    // createItem is not idempotent: after a transient failure, look before trying again.
+    // createItem is not idempotent: after a transient failure, look before trying again. An item
+    // found at the name counts as this create's only when it is what this create sent: someone may
+    // have made or renamed another item to that name meanwhile, and it is never written over.
+    const isThisCreate = created ?? ((current: string) => (sameItemConfig(current, configXml) ? undefined : 'it does not hold the config this create sent'));
+    const settle = async (): Promise<void> => {
+      let current: string;
+      try {
+        current = await this.getConfig(fullName);
+      } catch (err) {
+        if (err instanceof JenkinsError && err.kind === 'not-found') throw this.takenMeanwhile(fullName, 'it went away again while it was read');
+        throw err;
+      }
+      const why = isThisCreate(current);
+      if (why !== undefined) throw this.takenMeanwhile(fullName, why);
+    };
     await this.withRetries(
       c.operation,
       async (n) => {
         try {
           await this.call(c);
         } catch (err) {
-          // A repeat refused as a duplicate: our earlier attempt went through after all.
+          // A repeat refused as a duplicate: our earlier attempt went through, or someone else's item is there.
           if (n === 0 || !(err instanceof JenkinsError && err.status === 400 && (await this.probeSettled(fullName)).exists)) throw err;
-          await this.updateJob(fullName, configXml);
+          await settle();
         }
       },
       async () => {
-        const p = await this.probe(fullName);
-        if (!p.exists) return 'retry';
-        this.log(`${fullName} exists after a failed create; writing its config`);
-        await this.updateJob(fullName, configXml);
+        if (!(await this.probe(fullName)).exists) return 'retry';
+        await settle();
+        this.log(`${fullName} exists after a failed create and is what it sent: created`);
         return { done: undefined };
       },
     );
   }
 
-  async updateJob(fullName: string, configXml: string): Promise<void> {
+  private takenMeanwhile(fullName: string, why: string): JenkinsError {
+    return this.error({
+      kind: 'conflict',
+      operation: 'create',
+      target: fullName,
+      detail: `an item with this name appeared after an attempt whose answer was lost, but it is not this create's (${why}): someone made or renamed an item to this name meanwhile; not written over`,
+    });
+  }
+
+  async updateJob(fullName: string, configXml: string, guard?: WriteGuard): Promise<void> {
     this.checkName('update', fullName);
-    await this.safe({ operation: 'update', target: fullName, route: 'POST config.xml', method: 'POST', path: `${itemPath(fullName)}config.xml`, body: configXml, contentType: XML });
+    const c: Call = { operation: 'update', target: fullName, route: 'POST config.xml', method: 'POST', path: `${itemPath(fullName)}config.xml`, body: configXml, contentType: XML };
+    if (!guard) {
+      await this.safe(c);
+      return;
+    }
+    // the answer was lost (it may have gone through): before a repeat, the item must still be the one this write is for
+    await this.withRetries(c.operation, async () => void (await this.call(c)), async () => {
+      const why = guard(await this.getConfig(fullName));
+      if (why !== undefined) throw this.error({ kind: 'conflict', operation: 'update', target: fullName, detail: `it is no longer the item this write is for (${why}); not written again` });
+      return 'retry';
+    });
   }
 
   async deleteJob(fullName: string): Promise<void> {
@@ -596,7 +629,7 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
       } catch (err) {
         // Someone else made it meanwhile: fine if it is a folder. Their create may still be under
         // way (the name is taken but the item not yet visible), so look a few times.
-        if (!(err instanceof JenkinsError && err.kind === 'bad-request' && err.status === 400)) throw err;
+        if (!(err instanceof JenkinsError && ((err.kind === 'bad-request' && err.status === 400) || (err.kind === 'conflict' && err.operation === 'create')))) throw err;
         const p = await this.probeSettled(name);
         if (!p.exists || !p.isFolder) throw err;
       }
@@ -862,8 +895,9 @@ function isTransientStatus(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504;
 }
 
+/** A view in messages (`create view 'team/Dashboard'`): the operation already says it is a view. */
 function viewLabel(name: string, folder: string): string {
-  return folder ? `${folder}/view ${name}` : `view ${name}`;
+  return folder ? `${folder}/${name}` : name;
 }
 
 /** `…/queue/item/42/` (absolute URL of older and current Jenkins, or a bare path) → 42. */

@@ -23,6 +23,7 @@
  *   keep_days: 3
  *   max: 20
  *   archive: false             # optional; torn-down branch jobs are deleted without archiving their builds
+ *   build_on_create: false     # optional; serve's webhooks create a new branch's jobs without building them
  * archive: false               # optional; the project's deleted jobs are not archived (docs/archive.md)
  * controller: west             # optional; or a list [east, west]: the controllers (jobsmith.yaml `controllers:`) that get the jobs
  * ```
@@ -71,6 +72,8 @@ export interface BranchesSpec {
   max?: number;
   /** `archive: false`: torn-down branch jobs are not archived before they are deleted. */
   archive?: boolean;
+  /** `build_on_create: false`: a branch's new jobs are not built when a push event creates them (`serve`'s webhooks). */
+  build_on_create?: boolean;
   loc: Loc;
   /** Location of each given field (`repo`, `include`, `include[1]`, ...). */
   locs: Record<string, Loc>;
@@ -98,7 +101,7 @@ export interface Definition {
 
 export const DEFINITION_KEYS = ['project', 'templates', 'tokens', 'folder', 'view', 'disabled', 'branches', 'archive', 'controller'] as const;
 export const TEMPLATE_USE_KEYS = ['template', 'job', 'tokens', 'disabled'] as const;
-export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates', 'keep_days', 'max', 'archive'] as const;
+export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates', 'keep_days', 'max', 'archive', 'build_on_create'] as const;
 export const DEFAULT_KEEP_DAYS = 3;
 
 export function projectNameFromFile(file: string): string {
@@ -263,7 +266,7 @@ export function tokenMap(y: YamlSource, node: unknown, field: string): Map<strin
 
 function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesSpec | undefined {
   if (!isMap(node)) {
-    y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, refs, templates, keep_days, max, archive)', 'branches');
+    y.error(node, 'bad-type', 'branches must be a mapping (repo, include, exclude, refs, templates, keep_days, max, archive, build_on_create)', 'branches');
     return undefined;
   }
   const spec: BranchesSpec = { repo: '', templates: [], keep_days: DEFAULT_KEEP_DAYS, loc: y.loc(node), locs: {} };
@@ -306,6 +309,10 @@ function branchesSpec(y: YamlSource, node: unknown, keyNode: unknown): BranchesS
       const a = y.bool(value, f);
       if (a === undefined) ok = false;
       else spec.archive = a;
+    } else if (key === 'build_on_create') {
+      const a = y.bool(value, f);
+      if (a === undefined) ok = false;
+      else spec.build_on_create = a;
     }
   }
   if (!hasRepo) {

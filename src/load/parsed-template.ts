@@ -84,6 +84,25 @@ const NOT_ITEMS: Readonly<Record<string, string>> = {
   slave: 'a node (agent)',
   'hudson.model.Hudson': "Jenkins' own configuration",
   'jenkins.model.Jenkins': "Jenkins' own configuration",
+  // the class-name forms of the aliases above, and the other records XStream reads (core and the common plugins)
+  'hudson.maven.MavenModule': 'a Maven module (part of a Maven job)',
+  'hudson.matrix.MatrixConfiguration': 'a matrix configuration (part of a matrix job)',
+  'hudson.slaves.DumbSlave': 'a node (agent)',
+  'hudson.model.Slave': 'a node (agent)',
+  build: "a build's record (build.xml)",
+  'hudson.model.FreeStyleBuild': "a build's record (build.xml)",
+  'flow-build': "a build's record (build.xml)",
+  'org.jenkinsci.plugins.workflow.job.WorkflowRun': "a build's record (build.xml)",
+  'matrix-build': "a build's record (build.xml)",
+  'matrix-run': "a build's record (build.xml)",
+  'hudson.matrix.MatrixBuild': "a build's record (build.xml)",
+  'hudson.matrix.MatrixRun': "a build's record (build.xml)",
+  'maven2-moduleset-build': "a build's record (build.xml)",
+  'maven-build': "a build's record (build.xml)",
+  'hudson.maven.MavenModuleSetBuild': "a build's record (build.xml)",
+  'hudson.maven.MavenBuild': "a build's record (build.xml)",
+  user: "a user's record (users/NAME/config.xml)",
+  'hudson.model.User': "a user's record (users/NAME/config.xml)",
 };
 
 const EJS_TAG = /<%[^]*?%>/g;
@@ -180,7 +199,7 @@ export function parseTemplate(name: string, file: string, bytes: Uint8Array, sid
     template.renderable = !diagnostics.some((d) => d.severity === 'error');
   }
   for (const o of template.occurrences) addToken(template, o.name);
-  const notAnItem = template.rootElement !== undefined ? NOT_ITEMS[template.rootElement] : undefined;
+  const notAnItem = template.rootElement !== undefined && Object.prototype.hasOwnProperty.call(NOT_ITEMS, template.rootElement) ? NOT_ITEMS[template.rootElement] : undefined;
   if (notAnItem !== undefined) {
     diagnostics.push({ severity: 'error', code: 'not-an-item', message: `root element <${template.rootElement}> is ${notAnItem}, not a job, folder or view: Jenkins refuses it as an item (ClassCastException)`, file, line: template.rootLine ?? 1 });
   } else if (template.rootElement !== undefined && !KNOWN_ROOT_ELEMENTS.has(template.rootElement) && !isViewRoot(template.rootElement)) {

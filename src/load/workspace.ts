@@ -2,7 +2,7 @@
  * Loading everything render needs from disk: the templates (+ sidecars), the definitions and the
  * shared defaults file. Reads files only; never throws for a user's mistake (diagnostics instead).
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { commonRoot, Containment } from './contained-path.js';
@@ -64,7 +64,7 @@ const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
  * File names in `dir` (files and symbolic links to files). The directory itself, and every link in
  * it, must resolve inside `inside`; what does not is an error and is left out.
  */
-async function listDir(dir: string, what: string, diagnostics: Diagnostic[], inside: Containment, missingOk = false): Promise<string[]> {
+async function listDir(dir: string, what: string, diagnostics: Diagnostic[], inside: Containment, missingOk = false, subdirs?: string[]): Promise<string[]> {
   const outsideDir = inside.check(dir, `the ${what} directory,`);
   if (outsideDir) {
     diagnostics.push(outsideDir);
@@ -74,6 +74,7 @@ async function listDir(dir: string, what: string, diagnostics: Diagnostic[], ins
     const names: string[] = [];
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
       if (e.isFile()) names.push(e.name);
+      else if (e.isDirectory()) subdirs?.push(e.name);
       else if (e.isSymbolicLink()) {
         const file = path.join(dir, e.name);
         const problem = inside.check(file, 'a symbolic link');
@@ -85,7 +86,7 @@ async function listDir(dir: string, what: string, diagnostics: Diagnostic[], ins
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (missingOk && code === 'ENOENT') return [];
-    diagnostics.push({ severity: 'error', code: 'missing-directory', message: `cannot read the ${what} directory ${dir}${code === 'ENOENT' ? ': it does not exist' : `: ${code}`}`, file: dir });
+    diagnostics.push({ severity: 'error', code: 'missing-directory', message: `cannot read the ${what} directory ${dir}: ${code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a directory' : code}`, file: dir });
     return [];
   }
 }
@@ -169,17 +170,72 @@ export function parseDefaults(file: string, text: string): { defaults: Defaults;
   return { defaults, diagnostics: y.diagnostics };
 }
 
+/**
+ * Files of the jobs directory that look like definitions but are not read (only `jobs/*.yaml` and
+ * `jobs/*.yml` are): definition files in a subdirectory, and `.YAML`-style names, are errors (their
+ * projects would silently vanish, and the sync delete their jobs); backups such as `x.yaml.orig`
+ * or `x.yaml~` are warnings. Hidden subdirectories (`.git`) and the templates directory are not looked into.
+ */
+function unreadDefinitions(jobsDir: string, names: readonly string[], subdirs: readonly string[], templatesDir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const n of names) {
+    if (/\.ya?ml$/.test(n)) continue;
+    const file = path.join(jobsDir, n);
+    if (/\.ya?ml$/i.test(n)) {
+      out.push({ severity: 'error', code: 'definition-name', file, message: `not read: a definition file's name ends in .yaml or .yml, in lower case; rename it to ${n.replace(/\.(ya?ml)$/i, (_m, ext: string) => `.${ext.toLowerCase()}`)}` });
+    } else if (/\.ya?ml(?:[.~_-]|$)/i.test(n)) {
+      out.push({ severity: 'warning', code: 'ignored-file', file, message: 'not read: only *.yaml and *.yml files are definitions (a backup or editor copy? if it holds a project, rename it)' });
+    }
+  }
+  for (const d of subdirs.filter((x) => !x.startsWith('.')).sort(byCodePoint)) {
+    const sub = path.resolve(jobsDir, d);
+    if (templatesDir === sub || templatesDir.startsWith(sub + path.sep)) continue; // the templates (and their sidecars) live there
+    const found = firstYamlBelow(path.join(jobsDir, d), 4);
+    if (found !== undefined) {
+      out.push({
+        severity: 'error',
+        code: 'definitions-in-subdirectory',
+        file: found,
+        message: `not read: definitions are read only from ${jobsDir}/*.yaml, not from its subdirectories (${path.join(jobsDir, d)}/); move the file up to ${path.join(jobsDir, path.basename(found))} (a project's Jenkins folder is set with folder: inside the file)`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The first *.yaml / *.yml file (any case) below `dir`, at most `depth` levels down (hidden directories skipped). */
+function firstYamlBelow(dir: string, depth: number): string | undefined {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  entries.sort((a, b) => byCodePoint(a.name, b.name));
+  for (const e of entries) if ((e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/i.test(e.name)) return path.join(dir, e.name);
+  if (depth <= 1) return undefined;
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    const found = firstYamlBelow(path.join(dir, e.name), depth - 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Workspace; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const inside = containments(opts.templatesDir, opts.jobsDir, opts.root);
   const overlay = new Map((opts.overlay ?? []).map((o) => [o.file, o.text]));
   const templatesDir = path.resolve(opts.templatesDir);
   const jobsOverlay = (opts.overlay ?? []).filter((o) => path.resolve(path.dirname(o.file)) !== templatesDir || path.resolve(opts.jobsDir) === templatesDir);
+  const jobSubdirs: string[] = [];
   const [t, jobNames] = await Promise.all([
     loadTemplates(opts.templatesDir, { inside: inside.templates, overlay }),
-    listDir(opts.jobsDir, 'jobs', diagnostics, inside.jobs, jobsOverlay.length > 0),
+    listDir(opts.jobsDir, 'jobs', diagnostics, inside.jobs, jobsOverlay.length > 0, jobSubdirs),
   ]);
   diagnostics.push(...t.diagnostics);
+  // Never silently: a definition that is not read is a project whose jobs the sync would delete.
+  if (path.resolve(opts.jobsDir) !== templatesDir) diagnostics.push(...unreadDefinitions(opts.jobsDir, jobNames, jobSubdirs, templatesDir));
 
   // Definition files by resolved path; overlay entries replace or add.
   const files = new Map<string, { file: string; text?: string }>();

@@ -37,7 +37,7 @@ export function formatDiagnostic(d: Diagnostic): string {
     }
     where += ': ';
   }
-  const field = d.field !== undefined ? ` [${d.field}]` : '';
+  const field = d.field !== undefined && d.field !== '' ? ` [${d.field}]` : '';
   return `${where}${d.severity}: ${d.message}${field}`;
 }
 

@@ -47,7 +47,8 @@ const VIEW_CLASSES: ReadonlySet<string> = new Set([
 
 /** The `_class` for a root element (plugin classes are their own root element), or undefined. */
 export function classForRoot(rootElement: string): string | undefined {
-  return CLASS_BY_ROOT[rootElement] ?? (rootElement.includes('.') ? rootElement : undefined);
+  if (Object.prototype.hasOwnProperty.call(CLASS_BY_ROOT, rootElement)) return CLASS_BY_ROOT[rootElement];
+  return rootElement.includes('.') ? rootElement : undefined;
 }
 
 /** True when the observed item's class is known to differ from what the rendered config creates. */
@@ -74,6 +75,16 @@ export function isViewRoot(rootElement: string): boolean {
 
 const ALWAYS_JENKINS_OWNED = ['disabled'];
 const FOLDER_VIEW_PARTS = ['folderViews', 'views', 'viewsTabBar', 'primaryView'];
+
+/**
+ * A folder-type item's views and view holder (root children): Jenkins' own. A config push that
+ * leaves them out resets them to a lone All view (AbstractFolder.init() builds a new holder when
+ * `folderViews` is null after the unmarshal), so apply carries the live ones into every push of a
+ * folder-type item (src/apply/apply-plan.ts pushConfig). Empty for other roots.
+ */
+export function folderViewParts(rootElement: string): ReadonlySet<string> {
+  return new Set(isFolderRoot(rootElement) ? FOLDER_VIEW_PARTS : []);
+}
 /** A view's `<name>` is the name in its URL: Jenkins sets it when the view is created (`createView?name=`). */
 const VIEW_PARTS: ReadonlySet<string> = new Set(['name']);
 
@@ -89,3 +100,6 @@ export function jenkinsOwnedParts(rootElement: string): ReadonlySet<string> {
   if (isViewRoot(rootElement)) return VIEW_PARTS;
   return new Set(isFolderRoot(rootElement) ? [...ALWAYS_JENKINS_OWNED, ...FOLDER_VIEW_PARTS] : ALWAYS_JENKINS_OWNED);
 }
+
+/** What Jenkins owns in any item's config (jobs and folder-type items alike), for comparing a config whose type is not known. */
+export const ITEM_JENKINS_OWNED_PARTS: ReadonlySet<string> = new Set([...ALWAYS_JENKINS_OWNED, ...FOLDER_VIEW_PARTS]);

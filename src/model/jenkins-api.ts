@@ -1,6 +1,12 @@
 import type { ObservedState } from './observed.js';
 
 /**
+ * Asked with an item's current config: undefined when the item is the one a write is for, else why
+ * not (in words). The rules that make them: src/plan/rules/still-owned.ts.
+ */
+export type WriteGuard = (currentConfig: string) => string | undefined;
+
+/**
  * The small interface through which everything that talks to Jenkins does so.
  * The real implementation is the undici client in `src/jenkins/`; tests use the same client
  * against the stand-in server on a loopback port (never a mock).
@@ -23,9 +29,15 @@ export interface JenkinsApi {
   listFolder(fullName: string): Promise<Array<{ fullName: string; className: string; isFolder: boolean }>>;
 
   getConfig(fullName: string): Promise<string>;
-  /** `createItem` in the parent folder (which must exist). */
-  createJob(fullName: string, configXml: string): Promise<void>;
-  updateJob(fullName: string, configXml: string): Promise<void>;
+  /**
+   * `createItem` in the parent folder (which must exist). After an attempt whose answer was lost,
+   * an item found at the name counts as created only when `created` accepts its config (without
+   * it: when it holds this config, Jenkins' own parts aside); anything else there (made or renamed
+   * to the name meanwhile) is never written over: the create fails (`conflict`).
+   */
+  createJob(fullName: string, configXml: string, created?: WriteGuard): Promise<void>;
+  /** POST config.xml; `guard`, when given, is asked with the item's current config before the write is repeated (a refusal fails it: `conflict`). */
+  updateJob(fullName: string, configXml: string, guard?: WriteGuard): Promise<void>;
   deleteJob(fullName: string): Promise<void>;
   disableJob(fullName: string): Promise<void>;
   enableJob(fullName: string): Promise<void>;

@@ -33,21 +33,61 @@ export function redactUrl(url: string): string {
   return redactQuery(url.replace(USER_INFO, '$1***@'));
 }
 
-/** The secrets a URL carries (its password, user info, secret query values), longest first. */
-function secretsOf(url: string): string[] {
-  const out = new Set<string>();
+/**
+ * Known secret values (an API token, a password) are masked in free text only as whole values of
+ * at least this many characters: never inside a longer word or name (letters, digits, `_`, `-`
+ * around it: a password `pipeline` leaves the job `web-pipeline-trunk` alone; a token `tok` must not turn "API
+ * token" into "API ***en"), and not at all when shorter (such a value is hidden only where it
+ * stands as a credential: URL user info `user:pw@`, a secret query value, an Authorization header).
+ */
+export const MIN_MASKED_SECRET_LENGTH = 6;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** A matcher for each secret (longest first, so `user:token` goes before `token`) as a whole value. */
+export function secretMatchers(secrets: Iterable<string>): RegExp[] {
+  const all = [...new Set(secrets)].filter((s) => s.length >= MIN_MASKED_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  return all.map((s) => new RegExp(`(?<![A-Za-z0-9_-])${escapeRegExp(s)}(?![A-Za-z0-9_-])`, 'g'));
+}
+
+/** `text` with every whole occurrence of the matchers' secrets replaced by `***`. */
+export function maskSecretValues(text: string, matchers: readonly RegExp[]): string {
+  let out = text;
+  for (const m of matchers) out = out.replace(m, '***');
+  return out;
+}
+
+/** The secrets a URL carries: its user info (masked where followed by `@`), and its password and secret query values (whole values). */
+function secretsOf(url: string): { userInfo?: string; values: string[] } {
+  const values = new Set<string>();
+  let userInfo: string | undefined;
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s@]*)@/i.exec(url);
   if (m && m[1]) {
-    out.add(m[1]);
+    userInfo = m[1];
     const pass = m[1].split(':').slice(1).join(':');
-    if (pass) out.add(pass);
+    if (pass) values.add(pass);
   }
-  for (const [, , name, value] of url.matchAll(QUERY_PAIR)) if (value && isSecretParam(decodeSafe(name!))) out.add(value);
-  for (const s of [...out]) out.add(decodeSafe(s));
-  return [...out].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  for (const [, , name, value] of url.matchAll(QUERY_PAIR)) if (value && isSecretParam(decodeSafe(name!))) values.add(value);
+  for (const s of [...values]) values.add(decodeSafe(s));
+  return { ...(userInfo !== undefined ? { userInfo } : {}), values: [...values] };
 }
 
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
+
+/**
+ * Names of the secret-like query parameters with a value in the URLs of a text (`?private_token=x`
+ * -> `private_token`): the same rule that hides them in output, so what is redacted when printed
+ * is also refused where it would be committed or sent to Jenkins (src/form/package-spec.ts).
+ */
+export function secretQueryParams(text: string): string[] {
+  const out = new Set<string>();
+  for (const [u] of text.matchAll(URL_IN_TEXT)) {
+    for (const [, , name, value] of u.matchAll(QUERY_PAIR)) if (value && isSecretParam(decodeSafe(name!))) out.add(decodeSafe(name!));
+  }
+  return [...out];
+}
 
 /**
  * Every URL inside a free text (a git or svn client's error output, a message): redacted. The
@@ -55,8 +95,14 @@ const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
  * without its scheme).
  */
 export function redactUrlsInText(text: string, ...knownUrls: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const u of knownUrls) if (u) for (const s of secretsOf(u)) out = out.split(s).join('***');
+  let out = String(text);
+  for (const u of knownUrls) {
+    if (!u) continue;
+    const { userInfo, values } = secretsOf(u);
+    // User info stands as a credential wherever it is followed by `@` (git quotes `user:pw@host/x` without the scheme).
+    if (userInfo !== undefined) out = out.replace(new RegExp(`(?<![A-Za-z0-9_-])${escapeRegExp(userInfo)}@`, 'g'), '***@');
+    out = maskSecretValues(out, secretMatchers(values));
+  }
   return redactQuery(out.replace(URL_IN_TEXT, (u) => u.replace(USER_INFO, '$1***@')));
 }
 /** A user name that is really a credential (a token passed as the user, as GitHub and GitLab allow). */

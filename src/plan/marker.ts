@@ -13,13 +13,14 @@
  * | key      | job      | folder   | view     | meaning |
  * |----------|----------|----------|----------|---------|
  * | kind     | absent   | `folder` | `view`   | what the item is (a job, or a folder-type item made from a template, has no kind) |
- * | owner    | required | required | required | the owner id of the definitions that wrote it (see src/sync/owner-id.ts: `owner:` in jobsmith.yaml, else the normalised git remote URL of the definitions, else `default`) |
+ * | owner    | required | required | required | the owner id of the definitions that wrote it (see src/sync/owner-id.ts: `owner:` in jobsmith.yaml, else the normalised git remote URL of the definitions, else `dir:` and the path of a plain definitions directory; `default` in markers written before: see `shared-default` in src/plan/rules/managed-only.ts) |
  * | name     | required | required | required | the item's full name (`folder/job`), or the view's folder path and name, when jobsmith wrote the marker |
  * | project  | required | absent   | required | the definition (project) the job is rendered from |
  * | template | required | absent   | required | the template it is rendered from |
  * | hash     | required | required | required | `sha256:` of the rendered config (without the marker) |
  * | branch   | optional | absent   | absent   | the branch of a per-branch job |
  * | gone     | optional | absent   | absent   | ISO time jobsmith retired the job (branch gone, or `--removed disable`) |
+ * | from     | optional | absent   | absent   | while a move in two steps (folder and name) is under way: where the job comes from; `name` is then where it goes. Written before the first step, removed by the config push after the last, so a move stopped half-way is finished by the next sync (src/plan/rules/managed-only.ts claimLeftover) |
  *
  * A view's marker is in the view's description (views made from view templates; added with
  * `kind=view`: readers before it took such a marker for a job's, but they never read views).
@@ -57,6 +58,8 @@ export interface Marker {
   branch?: string;
   /** ISO time jobsmith retired the job (branch gone, or project removed with `--removed disable`). */
   gone?: string;
+  /** A move in two steps is under way from this full name to `name` (see the table above). */
+  from?: string;
 }
 
 /** 2 when the marker records owner and name, 1 for an old marker without them. */
@@ -87,6 +90,7 @@ export function formatMarker(m: Marker): string {
   parts.push(`hash=${encodeMarkerValue(m.hash)}`);
   if (m.branch !== undefined) parts.push(`branch=${encodeMarkerValue(m.branch)}`);
   if (m.gone !== undefined) parts.push(`gone=${encodeMarkerValue(m.gone)}`);
+  if (m.from !== undefined) parts.push(`from=${encodeMarkerValue(m.from)}`);
   return `<!-- jobsmith:v${v2 ? 2 : 1} ${parts.join(' ')} -->`;
 }
 
@@ -136,6 +140,7 @@ function parseAt(description: string, at: number, version: 1 | 2): Marker | unde
   if (fields.template !== undefined) marker.template = fields.template;
   if (fields.branch !== undefined) marker.branch = fields.branch;
   if (fields.gone !== undefined) marker.gone = fields.gone;
+  if (fields.from !== undefined && kind === 'job') marker.from = fields.from;
   return marker;
 }
 
@@ -153,6 +158,7 @@ export function sameMarker(a: Marker, b: Marker): boolean {
     a.template === b.template &&
     a.hash === b.hash &&
     a.branch === b.branch &&
-    a.gone === b.gone
+    a.gone === b.gone &&
+    a.from === b.from
   );
 }

@@ -1,8 +1,10 @@
 /**
  * Views: a definition's `view` gets a ListView holding its jobs. Missing view → create it with
- * its jobs; existing ListView → add the desired jobs it lacks and remove managed jobs that no
- * longer belong (jobs the user added by hand, unmanaged ones, stay). A view of another type with
- * that name → conflict. Views are never deleted (they may hold the user's own jobs).
+ * its jobs; existing ListView → add the desired jobs it lacks and remove the managed jobs the
+ * definitions no longer make (kept or retired in Jenkins). Every other job stays: unmanaged ones,
+ * and managed jobs a person added by hand (jobsmith cannot tell them from a job whose project now
+ * names another view, so that one stays in its old view too). A view of another type with that
+ * name → conflict. Views are never deleted (they may hold the user's own jobs).
  */
 import type { DesiredView } from '../model/desired-job.js';
 import type { ObservedView } from '../model/observed.js';
@@ -24,7 +26,12 @@ export function viewKey(name: string, folder: readonly string[]): string {
 export function planViews(
   desired: readonly DesiredView[],
   observed: readonly ObservedView[],
-  ctx: { inScope: ScopeTest; managedNames: ReadonlySet<string>; goingAway: ReadonlySet<string> },
+  ctx: {
+    inScope: ScopeTest;
+    /** Managed jobs the definitions no longer make (kept, retired): the only jobs a view loses. */
+    leftDefinitions: ReadonlySet<string>;
+    goingAway: ReadonlySet<string>;
+  },
 ): Change[] {
   const out: Change[] = [];
   const seen = new Map(observed.map((v) => [viewKey(v.name, v.folder), v]));
@@ -56,7 +63,7 @@ export function planViews(
     const want = new Set(d.jobs.map((j) => j.toLowerCase()));
     const add = wanted.filter((j) => !have.has(j.toLowerCase())).map((j) => relative(j, d.folder));
     const remove = o.jobs
-      .filter((j) => !want.has(j.toLowerCase()) && ctx.managedNames.has(j) && !ctx.goingAway.has(j) && ctx.inScope(j))
+      .filter((j) => !want.has(j.toLowerCase()) && ctx.leftDefinitions.has(j) && !ctx.goingAway.has(j) && ctx.inScope(j))
       .map((j) => relative(j, d.folder));
     if (add.length === 0 && remove.length === 0) {
       out.push({ ...base, kind: 'unchanged', reason: 'view holds its jobs', code: 'view-up-to-date' });

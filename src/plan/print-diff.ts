@@ -1,5 +1,5 @@
 /**
- * `plan --diff`: for each update, a unified diff of the config Jenkins holds (fetched) against the
+ * `plan --diff`: for each update (jobs, folder-type items, folders, views made from templates), a unified diff of the config Jenkins holds (fetched) against the
  * config jobsmith would push. Both sides are shown in their normal form (src/xml/semantic-compare.ts:
  * no declaration or comments, one element per line, attributes sorted, text decoded), so the diff
  * holds only real differences: not Jenkins' re-serialisation (`<a/>` vs `<a></a>`, `&apos;`, the XML
@@ -8,18 +8,38 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Change } from '../model/plan.js';
 import { normalConfig } from '../xml/semantic-compare.js';
+import { rootElementName } from '../xml/root-children.js';
+import { jenkinsOwnedParts } from '../model/item-types.js';
 
-function normalOrRaw(xml: string): string {
+function normalOrRaw(xml: string, ignoreRootChildren: ReadonlySet<string>): string {
   if (xml === '') return '';
   try {
-    return normalConfig(xml);
+    return normalConfig(xml, { ignoreRootChildren, unorderedRootChildren: true });
   } catch {
     return xml;
   }
 }
 
+/** Does `plan --diff` show this change (an update or adoption that pushes a whole config: jobs, folders, template views)? */
+export function hasConfigDiff(c: Change): boolean {
+  return (c.kind === 'update' || c.kind === 'adopt') && c.config !== undefined;
+}
+
+/**
+ * The diff of one change. The parts Jenkins owns (a job's `<disabled>`, a folder's views, a view's
+ * `<name>`: src/model/item-types.ts jenkinsOwnedParts) are left out of both sides: a push keeps or
+ * ignores them, so they are no difference.
+ */
 export function configDiff(change: Change, current: string | undefined): string {
-  const next = normalOrRaw(change.config ?? '');
-  const now = normalOrRaw(current ?? '');
-  return createTwoFilesPatch(`jenkins/${change.fullName}/config.xml`, `jobsmith/${change.fullName}/config.xml`, now, next, '', '', { context: 3 });
+  let root: string | undefined;
+  try {
+    root = rootElementName(change.config ?? '');
+  } catch {
+    root = undefined;
+  }
+  const ignore = root === undefined ? new Set<string>() : jenkinsOwnedParts(root);
+  const next = normalOrRaw(change.config ?? '', ignore);
+  const now = normalOrRaw(current ?? '', ignore);
+  const where = change.target === 'view' ? `view/${change.fullName}` : change.fullName;
+  return createTwoFilesPatch(`jenkins/${where}/config.xml`, `jobsmith/${where}/config.xml`, now, next, '', '', { context: 3 });
 }

@@ -1,269 +1,160 @@
 /**
- * `apply FILE` does not trust the file: before anything is sent, every change of a saved plan is
- * checked again against a fresh listing, with the planner's own rules (one home each):
+ * `apply FILE` does not trust the file: the plan made NOW (the planner, run again against a fresh
+ * listing with the definitions as they are and `apply`'s own flags) is the authority. A saved plan
+ * may only be a subset of it, never more:
  *
- * - who owns what (./rules/managed-only.ts): an update, move, disable, enable or delete targets an
- *   item that still carries this owner's marker under its own name (or that the planner would claim:
- *   an old v1 marker, an interrupted move); an adoption never takes another owner's item; a create
- *   or a move's destination does not exist yet;
- * - what is written: every config pushed carries this owner's marker naming the item it is written to,
- *   and (given the definitions' render) is exactly what the planner would push; an adoption is of a
- *   name the definitions want;
- * - a folder, or a folder-type item, is deleted or replaced only when nothing in it would be lost
- *   (./rules/folder-contents.ts);
- * - a view loses only jobs this owner manages (or moves);
- * - running builds (./rules/running-builds.ts): no deletion of a job that is building now;
- * - the mass-delete guard (./rules/mass-delete-guard.ts) and the empty-definitions guard
- *   (./rules/empty-definitions.ts), computed again over the fresh listing;
- * - the plan was made for this owner, with `--adopt` when it adopts, and not refused.
+ * - every acting change of the file must be in the fresh plan, identical in what it does (kind,
+ *   target, name, config written, where a move comes from and passes through, what a view gains and
+ *   loses, whether a delete archives first or waits for a replacement or for a create on another
+ *   controller, whether a disable retires);
+ *   so every rule of the planner (./make-plan.ts and ./rules/: ownership, moves, folders, views,
+ *   running builds, branch grace, fail-closed, the upstream check) holds for a saved plan too, with
+ *   no second copy of any rule here;
+ * - a subset keeps what its changes depend on: a folder delete needs every change of the fresh plan
+ *   that empties the folder, a delete that waits for its replacement needs that replacement's create;
+ * - options that weaken a guard (`--allow-mass-delete`, `--adopt`, `--allow-empty`, `--allow-stale`)
+ *   are never taken from the file: `apply` takes its own flags, the fresh plan is made with them, and
+ *   a plan made with one needs the same flag on `apply`;
+ * - the fresh plan must not be refused (mass delete, empty definitions), and neither may the saved one
+ *   have been; it must be for the same owner.
  *
- * Pure: the caller lists Jenkins and counts the projects. Any reason refuses the whole plan.
+ * Pure: the caller makes the fresh plan (src/sync/saved-plan-io.ts). Any reason refuses the whole plan.
  */
-import type { DesiredState } from '../model/desired-job.js';
-import type { ObservedState } from '../model/observed.js';
-import { ACTING_KINDS, type Change, type Plan } from '../model/plan.js';
-import { readDescription } from './config-description.js';
-import { markerVersion, parseMarker } from './marker.js';
-import { pushedFolderConfig, pushedJobConfig } from './make-plan.js';
-import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
-import { claimFor, classifyItem, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem } from './rules/managed-only.js';
-import { describeHeld, folderContents } from './rules/folder-contents.js';
-import { FOLDER_CLASS } from '../model/item-types.js';
-import { DEFAULT_MASS_DELETE, massDeleteProblem } from './rules/mass-delete-guard.js';
-import { viewKey } from './plan-views.js';
-import { ownViewMarker, pushedViewConfig } from './plan-template-views.js';
+import { ACTING_KINDS, type Change, type Plan, type PlanOptionsRecord } from '../model/plan.js';
+
+/** `apply`'s own flags: the guards a saved plan may have been made without. */
+export interface ApplyFlags {
+  allowMassDelete?: boolean;
+  adopt?: boolean;
+  allowEmpty?: boolean;
+  allowStale?: boolean;
+}
 
 export interface RecheckInput {
+  /** The saved plan (the file). */
   plan: Plan;
-  observed: ObservedState;
+  /** The plan the planner makes now: fresh listing, the definitions as they are, `apply`'s flags. */
+  fresh: Plan;
   /** The owner id of the definitions apply runs in. */
   owner: string;
-  /** Projects in those definitions (for the empty-definitions guard). */
-  projectCount?: number;
-  /**
-   * What the definitions render now (without branch jobs). When given, every config a change writes
-   * for a job or folder found here must be exactly what the planner would push, and an adoption must
-   * be of a name the definitions want (branch jobs, which need the branch listings, are checked by
-   * their marker only).
-   */
-  desired?: DesiredState;
+  /** `apply`'s own flags (weakening options of the file must be repeated here). */
+  flags?: ApplyFlags;
 }
 
-function parentOf(fullName: string): string {
-  const i = fullName.lastIndexOf('/');
-  return i < 0 ? '' : fullName.slice(0, i);
+export interface RecheckResult {
+  /** Why the saved plan must not be applied (empty: it may). */
+  reasons: string[];
+  /** When it may: the fresh plan's own changes matching the file's, in the fresh plan's order (what apply runs). */
+  changes: Change[];
 }
 
-/** Why the saved plan must not be applied (empty: it may). */
-export function recheckPlan(input: RecheckInput): string[] {
-  const { plan, owner } = input;
+/** The weakening options and the flag that gives each. */
+const WEAKENING: Array<[keyof PlanOptionsRecord & keyof ApplyFlags, string]> = [
+  ['allowMassDelete', '--allow-mass-delete'],
+  ['adopt', '--adopt'],
+  ['allowEmpty', '--allow-empty'],
+  ['allowStale', '--allow-stale'],
+];
+
+function key(c: Change): string {
+  return `${c.target}\u0000${c.kind}\u0000${c.fullName.toLowerCase()}`;
+}
+
+function what(c: Change): string {
+  if (c.target === 'view') return `view ${c.fullName}`;
+  if (c.target === 'folder') return `folder ${c.fullName}`;
+  return c.kind === 'move' && c.from !== undefined ? `${c.from} -> ${c.fullName}` : c.fullName;
+}
+
+const sortedJoin = (xs: readonly string[] | undefined): string => [...(xs ?? [])].map((x) => x.toLowerCase()).sort().join('\u0001');
+
+/** How a change of the file differs from the fresh plan's change of the same kind and item ('' = it does not). */
+function difference(saved: Change, now: Change): string {
+  if (saved.config !== now.config) return 'a plan made now writes another config (the file was edited, or Jenkins or the definitions changed)';
+  if ((saved.from ?? '').toLowerCase() !== (now.from ?? '').toLowerCase()) return `a plan made now moves ${now.from ?? 'nothing'} there`;
+  if ((saved.via ?? '') !== (now.via ?? '')) return `a plan made now moves it through ${now.via ?? 'no other name'}`;
+  if ((saved.after ?? '') !== (now.after ?? '')) return now.after !== undefined ? `a plan made now deletes it only once ${now.after} is created` : 'a plan made now does not tie it to a replacement';
+  const waits = (c: Change): string => (c.waitsFor ? `${c.waitsFor.controller}\u0000${c.waitsFor.fullName.toLowerCase()}` : '');
+  if (waits(saved) !== waits(now)) return now.waitsFor ? `a plan made now deletes it only once ${now.waitsFor.fullName} is created on controller ${now.waitsFor.controller}` : 'a plan made now does not tie it to a create on another controller';
+  if ((saved.archive ?? '') !== (now.archive ?? '')) return now.archive === 'first' ? 'a plan made now archives its builds first' : 'a plan made now does not archive it first';
+  if ((saved.retire !== undefined) !== (now.retire !== undefined)) return now.retire !== undefined ? 'a plan made now retires it (records when)' : 'a plan made now disables it without retiring it';
+  if (saved.view || now.view) {
+    const a = saved.view;
+    const b = now.view;
+    if (!a || !b || sortedJoin(a.add) !== sortedJoin(b.add) || sortedJoin(a.remove) !== sortedJoin(b.remove)) {
+      return `a plan made now ${b ? `adds [${b.add.join(', ')}] and removes [${b.remove.join(', ')}]` : 'does not edit the view'}`;
+    }
+  }
+  return '';
+}
+
+function describeNow(others: readonly Change[]): string {
+  if (others.length === 0) return 'a plan made now does nothing to it';
+  return `a plan made now: ${others.map((o) => `${o.kind} (${o.reason})`).join('; ')}`;
+}
+
+function inside(folder: string, name: string | undefined): boolean {
+  return name !== undefined && name.toLowerCase().startsWith(folder.toLowerCase() + '/');
+}
+
+export function recheckPlan(input: RecheckInput): RecheckResult {
+  const { plan, fresh, owner } = input;
+  const flags = input.flags ?? {};
   const why: string[] = [];
   if (plan.refused) why.push('the plan was refused when it was made');
   if (plan.owner !== undefined && plan.owner !== owner) why.push(`the plan was made for owner ${plan.owner}; these definitions are owner ${owner}`);
   if (plan.owner === undefined) why.push('the plan records no owner (made by an older jobsmith): make a new plan');
-
-  const classified = input.observed.items.map((i) => classifyItem(i, owner));
-  const byName = new Map<string, ClassifiedItem>();
-  const byLower = new Map<string, ClassifiedItem>();
-  for (const c of classified) {
-    byName.set(c.item.fullName, c);
-    byLower.set(c.item.fullName.toLowerCase(), c);
+  for (const [opt, flag] of WEAKENING) {
+    if (plan.options[opt] === true && flags[opt] !== true) why.push(`the plan was made with ${flag}: apply needs ${flag} too (a saved plan never lifts a guard by itself)`);
   }
-  const lookup = (n: string): ClassifiedItem | undefined => byName.get(n) ?? byLower.get(n.toLowerCase());
-  const exists = (n: string): boolean => lookup(n) !== undefined;
+  if (fresh.refused) {
+    for (const p of fresh.problems.filter((x) => x.category === 'refused')) why.push(p.message.replace(/^refusing to apply: /, ''));
+  }
 
-  /** The item, when this owner manages it (or the planner would claim it for a job the definitions want there). */
-  const owned = (c: Change, kind: 'job' | 'folder', claimable: boolean): ClassifiedItem | undefined => {
-    const o = lookup(c.fullName);
-    if (!o) {
-      why.push(`${c.kind} ${c.fullName}: it does not exist in Jenkins`);
-      return undefined;
-    }
-    const isOwn = kind === 'job' ? isManagedJob(o) : isManagedFolder(o);
-    const claimed = claimable && !isOwn && claimFor(o, kind === 'folder' ? { kind: 'folder' } : { kind: 'job', identity: jobIdentity(c) }, exists) !== undefined;
-    if (!isOwn && !claimed) {
-      why.push(`${c.kind} ${c.fullName}: ${describeOwnership(o)}`);
-      return undefined;
-    }
-    return o;
-  };
-  const absent = (c: Change, name: string = c.fullName): void => {
-    const o = lookup(name);
-    if (o) why.push(`${c.kind} ${c.fullName}: ${name} exists already in Jenkins (${describeOwnership(o)})`);
-  };
-  const desiredJobs = new Map((input.desired?.jobs ?? []).map((j) => [j.fullName.toLowerCase(), j]));
-  const desiredFolders = new Map((input.desired?.folders ?? []).map((f) => [f.fullName.toLowerCase(), f]));
-  const carriesMarker = (c: Change, kind: 'job' | 'folder', name: string): void => {
-    if (c.config === undefined) {
-      why.push(`${c.kind} ${c.fullName}: no config in the plan`);
-      return;
-    }
-    let m;
-    try {
-      m = parseMarker(readDescription(c.config));
-    } catch {
-      m = undefined;
-    }
-    if (!m || markerVersion(m) !== 2 || m.kind !== kind || m.owner !== owner || m.name !== name) {
-      why.push(`${c.kind} ${c.fullName}: the config it would write does not carry this owner's marker for ${name}`);
-      return;
-    }
-    if (input.desired && c.branch === undefined) {
-      const lower = c.fullName.toLowerCase();
-      const expected = kind === 'job' ? (desiredJobs.has(lower) ? pushedJobConfig(desiredJobs.get(lower)!, owner, name) : undefined) : desiredFolders.has(lower) ? pushedFolderConfig(desiredFolders.get(lower)!.config, owner, name) : undefined;
-      if (expected === undefined && kind === 'job') {
-        why.push(`${c.kind} ${c.fullName}: the definitions do not make this job`);
-        return;
-      }
-      if (expected !== undefined && c.config !== expected) {
-        why.push(`${c.kind} ${c.fullName}: the config it would write is not what the definitions render`);
-        return;
-      }
-    }
-  };
+  const freshActing = fresh.changes.filter((c) => ACTING_KINDS.includes(c.kind));
+  const freshByKey = new Map<string, Change>();
+  for (const c of freshActing) freshByKey.set(key(c), c);
+  const freshByName = new Map<string, Change[]>();
+  for (const c of fresh.changes) {
+    const k = `${c.target}\u0000${c.fullName.toLowerCase()}`;
+    freshByName.set(k, [...(freshByName.get(k) ?? []), c]);
+  }
 
-  const acting = plan.changes.filter((c) => ACTING_KINDS.includes(c.kind));
-  const deleting = new Set(acting.filter((c) => c.target !== 'view' && (c.kind === 'delete' || c.kind === 'replace')).map((c) => c.fullName.toLowerCase()));
-  const movingAway = new Set(acting.filter((c) => c.kind === 'move' && c.from !== undefined).map((c) => c.from!.toLowerCase()));
-  // an item not plainly this owner's may be enabled/disabled only where the same plan writes this owner's marker into it
-  const writtenHere = new Set(acting.filter((c) => c.target === 'job' && (c.kind === 'update' || c.kind === 'replace')).map((c) => c.fullName.toLowerCase()));
-  for (const c of acting) {
-    if (c.target === 'view') {
-      checkView(c);
+  const chosen = new Map<string, Change>();
+  for (const c of plan.changes.filter((x) => ACTING_KINDS.includes(x.kind))) {
+    const k = key(c);
+    if (chosen.has(k)) {
+      why.push(`${c.kind} ${what(c)}: listed more than once`);
       continue;
     }
-    const kind = c.target === 'folder' ? 'folder' : 'job';
-    if (kind === 'folder' && !['create', 'update', 'delete'].includes(c.kind)) {
-      why.push(`${c.kind} ${c.fullName}: not something a plan does to a folder`);
+    const now = freshByKey.get(k);
+    if (!now) {
+      const others = (freshByName.get(`${c.target}\u0000${c.fullName.toLowerCase()}`) ?? []).filter((o) => o.kind !== c.kind);
+      why.push(`${c.kind} ${what(c)}: not what a plan made now would do (${describeNow(others)})`);
       continue;
     }
-    switch (c.kind) {
-      case 'create':
-        absent(c);
-        carriesMarker(c, kind, c.fullName);
-        break;
-      case 'move': {
-        if (kind !== 'job' || c.from === undefined) {
-          why.push(`move ${c.fullName}: a move needs a job to move from`);
-          break;
-        }
-        const src = lookup(c.from);
-        if (!src) why.push(`move ${c.from} -> ${c.fullName}: ${c.from} does not exist in Jenkins`);
-        else if (!isManagedJob(src)) why.push(`move ${c.from} -> ${c.fullName}: ${describeOwnership(src)}`);
-        else if (src.item.building) why.push(`move ${c.from} -> ${c.fullName}: a build is running`);
-        absent(c);
-        if (c.via !== undefined) {
-          absent(c, c.via);
-          const v = parentOf(c.via);
-          if (v !== parentOf(c.from) && v !== parentOf(c.fullName)) why.push(`move ${c.from} -> ${c.fullName}: it would pass through ${c.via}, outside both folders`);
-        }
-        carriesMarker(c, 'job', c.fullName);
-        break;
-      }
-      case 'update':
-      case 'replace': {
-        const o = owned(c, kind, true);
-        if (c.kind === 'replace' && c.via !== undefined) {
-          absent(c, c.via);
-          if (parentOf(c.via) !== parentOf(c.fullName)) why.push(`replace ${c.fullName}: its old item would be renamed to ${c.via}, outside its folder`);
-        }
-        if (o && c.kind === 'replace' && o.item.isFolder) {
-          const contents = folderContents(o.item, input.observed.items, new Set());
-          if (contents.held.length > 0) why.push(`replace ${c.fullName}: it holds ${describeHeld(contents.held)}, which replacing it would delete`);
-          if (contents.building) why.push(`replace ${c.fullName}: a build is running inside it`);
-        }
-        const name = kind === 'folder' || c.kind === 'update' ? (o?.item.fullName ?? c.fullName) : c.fullName;
-        carriesMarker(c, kind, name);
-        break;
-      }
-      case 'adopt': {
-        const o = lookup(c.fullName);
-        if (!o) why.push(`adopt ${c.fullName}: it does not exist in Jenkins`);
-        else if (o.ownership === 'foreign' || isManagedFolder(o)) why.push(`adopt ${c.fullName}: ${o.ownership === 'foreign' ? describeOwnership(o) : 'it is a folder jobsmith made to hold jobs'}`);
-        if (!plan.options.adopt) why.push(`adopt ${c.fullName}: the plan was made without --adopt`);
-        carriesMarker(c, 'job', o?.item.fullName ?? c.fullName);
-        break;
-      }
-      case 'enable':
-        owned(c, 'job', writtenHere.has(c.fullName.toLowerCase()));
-        break;
-      case 'disable':
-        // retiring (the job left the definitions) only ever concerns the owner's own jobs
-        owned(c, 'job', c.retire === undefined && writtenHere.has(c.fullName.toLowerCase()));
-        break;
-      case 'delete': {
-        const o = owned(c, kind, false);
-        if (o && kind === 'job' && o.item.building) why.push(`delete ${c.fullName}: a build is running`);
-        if (o && o.item.isFolder) {
-          const gone = new Set([...deleting, ...movingAway]);
-          const contents = folderContents(kind === 'folder' ? { ...o.item, className: FOLDER_CLASS } : o.item, input.observed.items, gone);
-          if (contents.held.length > 0) why.push(`delete ${kind === 'folder' ? 'folder ' : ''}${c.fullName}: it still holds ${describeHeld(contents.held)}`);
-          if (kind === 'job' && contents.building) why.push(`delete ${c.fullName}: a build is running inside it`);
-        }
-        break;
-      }
-      default:
-        why.push(`${c.kind} ${c.fullName}: not an action`);
+    const diff = difference(c, now);
+    if (diff !== '') {
+      why.push(`${c.kind} ${what(c)}: ${diff}`);
+      continue;
+    }
+    chosen.set(k, now);
+  }
+
+  // a subset keeps what its changes depend on
+  const chosenList = [...chosen.values()];
+  const has = (c: Change): boolean => chosen.has(key(c));
+  for (const c of chosenList) {
+    if (c.target === 'folder' && c.kind === 'delete') {
+      const emptying = freshActing.filter((x) => x !== c && (inside(c.fullName, x.fullName) || inside(c.fullName, x.from)) && !has(x));
+      if (emptying.length > 0) why.push(`delete folder ${c.fullName}: the file leaves out what empties it first (${emptying.slice(0, 3).map((x) => `${x.kind} ${what(x)}`).join(', ')}${emptying.length > 3 ? ', ...' : ''})`);
+    }
+    if (c.kind === 'delete' && c.after !== undefined) {
+      const replacement = freshActing.find((x) => x.target === 'job' && (x.kind === 'create' || x.kind === 'move') && x.fullName.toLowerCase() === c.after!.toLowerCase());
+      if (replacement && !has(replacement)) why.push(`delete ${c.fullName}: the file leaves out ${replacement.kind} ${c.after}, the job that replaces it`);
     }
   }
 
-  function checkView(c: Change): void {
-    if (!c.view || !['create', 'update', 'delete', 'replace', 'adopt'].includes(c.kind)) {
-      why.push(`${c.kind} view ${c.fullName}: not something a plan does to a view`);
-      return;
-    }
-    const key = viewKey(c.view.name, c.view.folder);
-    const o = input.observed.views.find((v) => viewKey(v.name, v.folder) === key);
-    // a view made from a template: its whole config is written, under this owner's view marker
-    const templateView = c.config !== undefined && (c.kind !== 'create' || configMarker(c.config)?.kind === 'view');
-    if (templateView || c.kind === 'delete' || c.kind === 'replace' || c.kind === 'adopt') {
-      if (c.kind === 'create' && o) why.push(`create view ${key}: it exists already`);
-      if (c.kind !== 'create') {
-        if (!o) why.push(`${c.kind} view ${key}: it does not exist in Jenkins`);
-        else if (c.kind === 'adopt') {
-          const m = parseMarker(o.description);
-          if (m?.owner !== undefined && m.owner !== owner) why.push(`adopt view ${key}: it is managed by other definitions (owner ${m.owner})`);
-          if (!plan.options.adopt) why.push(`adopt view ${key}: the plan was made without --adopt`);
-        } else if (!ownViewMarker(o, owner)) why.push(`${c.kind} view ${key}: it does not carry this owner's view marker`);
-      }
-      if (c.kind !== 'delete') {
-        const m = configMarker(c.config ?? '');
-        if (!m || markerVersion(m) !== 2 || m.kind !== 'view' || m.owner !== owner || m.name !== key) why.push(`${c.kind} view ${key}: the config it would write does not carry this owner's marker for it`);
-        else if (input.desired) {
-          const d = (input.desired.templateViews ?? []).find((v) => v.fullName === key);
-          if (!d) why.push(`${c.kind} view ${key}: the definitions do not make this view`);
-          else if (pushedViewConfig(d, owner) !== c.config) why.push(`${c.kind} view ${key}: the config it would write is not what the definitions render`);
-        }
-      }
-      return;
-    }
-    if (c.kind === 'create' && o) why.push(`create view ${key}: it exists already`);
-    if (c.kind === 'update') {
-      if (!o) why.push(`update view ${key}: it does not exist in Jenkins`);
-      else if (o.className !== 'hudson.model.ListView') why.push(`update view ${key}: it is a ${o.className}, not a list view`);
-      const prefix = c.view.folder.length ? c.view.folder.join('/') + '/' : '';
-      for (const rel of c.view.remove) {
-        const full = prefix + rel;
-        const j = lookup(full);
-        const mine = j !== undefined && j.ownership === 'own' && j.marker?.kind === 'job';
-        if (!mine && !movingAway.has(full.toLowerCase())) why.push(`update view ${key}: would remove ${full}, which ${j ? describeOwnership(j).replace(/^it /, '') : 'does not exist'}`);
-      }
-    }
-  }
-
-  function configMarker(config: string): ReturnType<typeof parseMarker> {
-    try {
-      return parseMarker(readDescription(config));
-    } catch {
-      return undefined;
-    }
-  }
-
-  // the guards, computed again over what Jenkins holds now
-  const managedCount = classified.filter(isManagedJob).length;
-  const mass = massDeleteProblem(plan.changes, managedCount, DEFAULT_MASS_DELETE, plan.options.allowMassDelete);
-  if (mass?.category === 'refused') why.push(mass.message.replace(/^refusing to apply: /, ''));
-  const empty = emptyDefinitionsProblem(input.projectCount, managedCount, plan.options.allowEmpty ?? false);
-  if (empty) why.push(empty.message.replace(/^refusing to apply: /, ''));
-  return [...new Set(why)];
+  const reasons = [...new Set(why)];
+  return { reasons, changes: reasons.length > 0 ? [] : freshActing.filter(has) };
 }

@@ -2,7 +2,8 @@
  * Do two job configs say the same thing? The semantic comparison (src/xml/semantic-compare.ts):
  * - `sameConfig`: the jobsmith marker aside (import, restore: the marker is not what they compare);
  * - `matchesPushed`: what `--verify` asks, marker included: does the config Jenkins holds say what
- *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts).
+ *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts),
+ *   and the root's children are compared in any order (Jenkins writes them in XStream's field order).
  */
 import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
 import { markedDescription } from './config-description.js';
@@ -21,7 +22,33 @@ export function sameConfig(a: string, b: string): boolean {
 
 /** `--verify`: does the config read from Jenkins (`live`) match the config jobsmith pushed for an item of this root element? */
 export function matchesPushed(live: string, pushed: string, rootElement: string): boolean {
-  return sameXml(live, pushed, { ignoreRootChildren: jenkinsOwnedParts(rootElement) });
+  const opts = { ignoreRootChildren: jenkinsOwnedParts(rootElement), unorderedRootChildren: true };
+  try {
+    return sameUpToSecrets(normalConfig(live, opts), normalConfig(pushed, opts));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Jenkins encrypts a Secret field (a password parameter's default, a plugin's `<password>`) when it
+ * stores the config, and 2.568 and later serve it encrypted (`{AQAAABAAAA…}`, a new IV at each save):
+ * such a value is opaque, so a live line whose only difference is an encrypted value where jobsmith
+ * pushed plain text is no drift (an edit of the secret itself in Jenkins is not seen).
+ */
+const ENCRYPTED_LINE = /^(\s*<[^\s>]+>)\{AQAAABAAAA[A-Za-z0-9+/=]+\}(<\/[^>]+>)$/;
+function sameUpToSecrets(live: string, expected: string): boolean {
+  if (live === expected) return true;
+  if (!live.includes('{AQAAABAAAA')) return false;
+  const a = live.split('\n');
+  const b = expected.split('\n');
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const m = ENCRYPTED_LINE.exec(a[i]!);
+    if (!m || !b[i]!.startsWith(m[1]!) || !b[i]!.endsWith(m[2]!)) return false;
+  }
+  return true;
 }
 
 /**
@@ -32,8 +59,8 @@ export function matchesPushed(live: string, pushed: string, rootElement: string)
 export function matchesRenderedWithMarker(live: string, rendered: string, marker: string, rootElement: string): boolean {
   const ignoreRootChildren = jenkinsOwnedParts(rootElement);
   try {
-    const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker) });
-    return normalConfig(live, { ignoreRootChildren }) === expected;
+    const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker), unorderedRootChildren: true });
+    return sameUpToSecrets(normalConfig(live, { ignoreRootChildren, unorderedRootChildren: true }), expected);
   } catch {
     return false;
   }

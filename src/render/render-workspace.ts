@@ -403,6 +403,10 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     if (unsorted !== undefined) {
       diagnostics.push({ severity: 'warning', code: 'view-job-order', message: `${template.name}: the view's <jobNames> are not in the order Jenkins keeps them (case-insensitive: ${unsorted}): Jenkins stores them sorted, so --verify would report the view as edited on every run; sort them`, file: template.file });
     }
+    const missing = missingListViewFields(r.config);
+    if (missing.length > 0) {
+      diagnostics.push({ severity: 'warning', code: 'view-fields-missing', message: `${template.name}: the list view leaves out ${missing.map((m) => `<${m}>`).join(', ')}, which Jenkins fills in and writes back: --verify would report the view as edited on every run; add them (or export the view's config.xml from Jenkins)`, file: template.file });
+    }
     templateViews.push({
       name,
       folder: [...def.folder],
@@ -434,6 +438,22 @@ function unsortedJobNames(config: string): string | undefined {
     if (a >= b) return `${values[k - 1]} before ${values[k]}`;
   }
   return undefined;
+}
+
+/** Fields Jenkins always writes for a list view (View's and ListView's, filled in by readResolve when absent). */
+const LIST_VIEW_FIELDS = ['filterExecutors', 'filterQueue', 'properties', 'jobNames', 'jobFilters', 'columns', 'recurse'];
+
+/** The fields a list view config leaves out that Jenkins writes back (none for other views). */
+function missingListViewFields(config: string): string[] {
+  let root;
+  try {
+    root = parsePositioned(config);
+  } catch {
+    return [];
+  }
+  if (root.root.name !== 'hudson.model.ListView' && root.root.name !== 'listView') return [];
+  const have = new Set(root.root.children.map((c) => c.name));
+  return LIST_VIEW_FIELDS.filter((f) => !have.has(f));
 }
 
 /** Does the template make a view (its root element is a view type)? */

@@ -5,12 +5,14 @@
  *
  * Incremental: `<out>/.jobsmith-render.json` records the files the last render wrote and their hashes.
  * A file whose hash is unchanged (and whose size on disk still matches) is not rewritten; a file the
- * last render wrote that is no longer desired is removed (with its directory, when empty).
+ * last render wrote that is no longer desired is removed (with its directory, when empty), except in
+ * a partial render (`render --project`), which removes nothing.
  *
  * Render writes only into files its manifest says it wrote, or into paths that do not exist (a file
  * already holding exactly the rendered bytes is taken over). It never follows a symbolic link below
  * `<out>` (a linked job directory, config.xml or manifest). Anything else is refused, every such path
- * at once, before anything is written: the result's `refused` lists them and nothing changed.
+ * at once, before anything is written: the result's `refused` lists them and nothing changed. (How
+ * the output tree is looked at and written, shared with backup: src/output/output-tree.ts.)
  *
  * The manifest is input like any other (it may have been edited or committed by someone else): an
  * entry is only ever removed when it is a `jobs/.../config.xml` path that stays inside `<out>/jobs`;
@@ -23,6 +25,7 @@ import { sha256 } from '../model/hash.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
+import { makeDirs, outputDirProblem, OutputTree, writeNoFollow, writing, type Where } from '../output/output-tree.js';
 
 export const MANIFEST_FILE = '.jobsmith-render.json';
 
@@ -58,6 +61,12 @@ function readManifest(out: string): Record<string, string> {
 export interface WriteOptions {
   /** The config of a job whose `config` was dropped (''): rendered again when it is written. */
   configOf?: (job: DesiredJob) => string;
+  /**
+   * `desired` is only part of what the definitions render (`render --project`): files of earlier
+   * renders that it does not hold are kept, on disk and in the manifest (a filter never removes
+   * anything; the next full render removes what is no longer rendered).
+   */
+  partial?: boolean;
 }
 
 /** A manifest entry that may be removed: `jobs/<...>/config.xml`, no `.`/`..`/empty segment, inside `<out>/jobs`. */
@@ -76,71 +85,6 @@ export interface RefusedPath {
   reason: string;
 }
 
-/** Write flags that never follow a symbolic link at the file itself. */
-const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
-const LINK = 'a symbolic link (render never writes through one)';
-
-/**
- * writeFileSync with open(2) flags as a number (Node accepts them; its types say string): one call,
- * Node's fast path for UTF-8 text (open + write + close in one go, as fast as a plain write).
- */
-const NO_FOLLOW = { encoding: 'utf8', mode: 0o666, flag: WRITE_FLAGS } as unknown as fs.WriteFileOptions;
-
-function writeNoFollow(file: string, text: string): void {
-  fs.writeFileSync(file, text, NO_FOLLOW);
-}
-
-type Where = { kind: 'missing' } | { kind: 'present'; size: number } | { kind: 'refused'; path: string; reason: string };
-
-/** What is on disk below `<out>`, looked at without following links (each directory once). */
-class OutputTree {
-  private readonly dirs = new Map<string, Where>();
-
-  constructor(private readonly out: string) {}
-
-  private lstat(abs: string): fs.Stats | undefined {
-    try {
-      return fs.lstatSync(abs);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw err;
-    }
-  }
-
-  private dir(abs: string): Where {
-    let w = this.dirs.get(abs);
-    if (w) return w;
-    const parent = path.dirname(abs);
-    const above = parent.length > this.out.length ? this.dir(parent) : undefined;
-    if (above && above.kind !== 'present') w = above;
-    else {
-      const st = this.lstat(abs);
-      if (!st) w = { kind: 'missing' };
-      else if (st.isSymbolicLink()) w = { kind: 'refused', path: abs, reason: LINK };
-      else if (!st.isDirectory()) w = { kind: 'refused', path: abs, reason: 'not a directory' };
-      else w = { kind: 'present', size: 0 };
-    }
-    this.dirs.set(abs, w);
-    return w;
-  }
-
-  /** The file at `rel` below `<out>`: missing, present (a regular file), or refused (a link on the way, or not a file). */
-  file(rel: string): Where {
-    const abs = path.join(this.out, rel);
-    const parent = path.dirname(abs);
-    if (parent.length > this.out.length) {
-      const d = this.dir(parent);
-      if (d.kind !== 'present') return d;
-    }
-    const st = this.lstat(abs);
-    if (!st) return { kind: 'missing' };
-    if (st.isSymbolicLink()) return { kind: 'refused', path: abs, reason: LINK };
-    if (!st.isFile()) return { kind: 'refused', path: abs, reason: 'not a regular file' };
-    return { kind: 'present', size: st.size };
-  }
-}
-
 export function writeJenkinsHome(out: string, desired: DesiredState, opts: WriteOptions = {}): WriteResult {
   const result: WriteResult = { written: [], unchanged: 0, removed: [], refused: [] };
   let outStat: fs.Stats | undefined;
@@ -153,9 +97,15 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     result.refused.push({ path: out, reason: 'not a directory' });
     return result;
   }
+  // A new output directory that cannot be created (a link to an unmounted share, a read-only volume).
+  const problem = outStat ? undefined : outputDirProblem(out);
+  if (problem) {
+    result.refused.push({ path: out, reason: `cannot be created: ${problem}` });
+    return result;
+  }
   // A fresh output directory needs no comparing and no checking at all.
   const fresh = outStat === undefined;
-  const tree = new OutputTree(path.resolve(out));
+  const tree = new OutputTree(out, 'render');
   const manifestAt: Where = fresh ? { kind: 'missing' } : tree.file(MANIFEST_FILE);
   if (manifestAt.kind === 'refused') result.refused.push({ path: path.join(out, MANIFEST_FILE), reason: manifestAt.reason });
   const previous = manifestAt.kind === 'present' ? readManifest(out) : {};
@@ -170,6 +120,7 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     if (configOf && f.job && f.config === '') f.config = configOf(f.job);
     return f.config;
   };
+  if (opts.partial) for (const [rel, hash] of Object.entries(previous)) if (isOwnManifestEntry(out, rel) && typeof hash === 'string') next[rel] = hash;
   for (const f of files) next[f.rel] = f.hash;
   const shown = (abs: string): string => path.join(out, path.relative(path.resolve(out), abs));
 
@@ -208,11 +159,11 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     const dir = path.dirname(abs);
     if (!madeDirs.has(dir)) {
       const parent = path.dirname(dir);
-      if (fresh && madeDirs.has(parent)) fs.mkdirSync(dir);
-      else fs.mkdirSync(dir, { recursive: true });
+      if (fresh && madeDirs.has(parent)) writing(dir, () => fs.mkdirSync(dir));
+      else writing(dir, () => makeDirs(dir));
       madeDirs.add(dir);
     }
-    writeNoFollow(abs, config);
+    writing(abs, () => writeNoFollow(abs, config));
     result.written.push(f.rel);
     f.config = '';
   }
@@ -229,8 +180,9 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     removeEmptyDirs(path.dirname(abs), path.join(out, 'jobs'));
   }
   const manifest: Manifest = { format: 'jobsmith-render', version: 1, files: next };
-  fs.mkdirSync(out, { recursive: true });
-  writeNoFollow(path.join(out, MANIFEST_FILE), JSON.stringify(manifest) + '\n');
+  writing(out, () => makeDirs(out));
+  const manifestFile = path.join(out, MANIFEST_FILE);
+  writing(manifestFile, () => writeNoFollow(manifestFile, JSON.stringify(manifest) + '\n'));
   return result;
 }
 

@@ -7,6 +7,7 @@ import { checkGoodName, escapeHtml, javaTrim, rawEncode } from './names.js';
 import { BodyDecodingError, decodeByContentType, decodeXmlBytes, isXmlContentType } from './body-decoding.js';
 import { type XmlElement, XmlSyntaxError, parseXml, setLeaf } from '../xml/tree.js';
 import { FILE_DECLARATION, GET_DECLARATION, serialiseXml } from '../xml/serialise.js';
+import { encryptSecrets, xstreamFieldOrder } from './field-order.js';
 import { identityTransform } from '../xml/identity-transform.js';
 import { itemTypeOf, nonItemClassOf } from './item-types.js';
 import { param } from './params.js';
@@ -165,7 +166,7 @@ async function copyItem(rt: Runtime, ctx: Ctx, parent: Container, name: string):
 export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<void> {
   if (ctx.method === 'GET') {
     if (!need(rt, ctx, 'Job/ExtendedRead')) return;
-    const body = rt.settings.configGet === 'verbatim' ? item.stored : serialiseXml(item.doc, GET_DECLARATION);
+    const body = rt.settings.configGet === 'verbatim' ? item.stored : serialiseXml(encryptSecrets(xstreamFieldOrder(item.doc)), GET_DECLARATION);
     return sendXml(ctx, body);
   }
   if (ctx.method !== 'POST') return jettyError(ctx, 400, 'Bad Request', 'Bad Request');
@@ -204,7 +205,7 @@ export async function itemConfig(rt: Runtime, ctx: Ctx, item: Item): Promise<voi
     item.container.primaryView = fv.primary;
     item.container.viewsModifiable = fv.modifiable;
   }
-  const bytes = reserialise ? serialiseXml(doc, FILE_DECLARATION) : transformed;
+  const bytes = reserialise ? serialiseXml(encryptSecrets(xstreamFieldOrder(doc)), FILE_DECLARATION) : transformed;
   item.stored = bytes;
   try {
     await track(rt, rt.store.enqueue(item, () => rt.store.writeConfig(item, bytes)));

@@ -38,6 +38,24 @@ const NON_ITEM: Record<string, string> = {
   hudson: 'hudson.model.Hudson',
   'maven2': 'hudson.maven.MavenModule',
   'matrix-config': 'hudson.matrix.MatrixConfiguration',
+  // core classes (and those of the plugins the stand-in imitates) that are not items: Jenkins has them,
+  // so createItem fails to cast, never to resolve (Items.load → ClassCastException, jenkins-api.md §4)
+  'hudson.model.Hudson': 'hudson.model.Hudson',
+  'jenkins.model.Jenkins': 'jenkins.model.Jenkins',
+  'hudson.maven.MavenModule': 'hudson.maven.MavenModule',
+  'hudson.matrix.MatrixConfiguration': 'hudson.matrix.MatrixConfiguration',
+  slave: 'hudson.slaves.DumbSlave',
+  'hudson.slaves.DumbSlave': 'hudson.slaves.DumbSlave',
+  build: 'hudson.model.FreeStyleBuild',
+  'hudson.model.FreeStyleBuild': 'hudson.model.FreeStyleBuild',
+  'flow-build': 'org.jenkinsci.plugins.workflow.job.WorkflowRun',
+  'org.jenkinsci.plugins.workflow.job.WorkflowRun': 'org.jenkinsci.plugins.workflow.job.WorkflowRun',
+  'matrix-build': 'hudson.matrix.MatrixBuild',
+  'matrix-run': 'hudson.matrix.MatrixRun',
+  'maven2-moduleset-build': 'hudson.maven.MavenModuleSetBuild',
+  'maven-build': 'hudson.maven.MavenBuild',
+  user: 'hudson.model.User',
+  'hudson.model.User': 'hudson.model.User',
 };
 
 export function itemTypeOf(root: string): ItemType | undefined {

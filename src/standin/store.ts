@@ -1,6 +1,6 @@
 import { mkdirSync, promises as fsp, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type XmlElement, childElements, firstChild, parseXml, textOf } from '../xml/tree.js';
+import { type XmlElement, childElements, firstChild, lastChild, parseXml, textOf } from '../xml/tree.js';
 import { FILE_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { type ItemType, itemTypeOf, viewTypeOf } from './item-types.js';
 import { isSafeDirName } from './names.js';
@@ -130,12 +130,13 @@ export class ItemMap {
   }
 }
 
+// Root fields given twice: Jenkins keeps the last (see lastChild), in api/json and everywhere it reads them.
 export function isDisabled(item: Item): boolean {
-  const d = firstChild(item.doc, 'disabled');
+  const d = lastChild(item.doc, 'disabled');
   return d !== undefined && textOf(d).trim() === 'true';
 }
 export function descriptionOf(item: Item | View): string | null {
-  const d = firstChild(item.doc, 'description');
+  const d = lastChild(item.doc, 'description');
   return d === undefined ? null : textOf(d);
 }
 export function fullNameOf(item: Item): string {

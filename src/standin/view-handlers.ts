@@ -6,10 +6,11 @@ import { checkGoodName } from './names.js';
 import { BodyDecodingError, decodeByContentType, decodeXmlBytes, isXmlContentType } from './body-decoding.js';
 import { type XmlElement, firstChild, parseXml, setLeaf } from '../xml/tree.js';
 import { GET_DECLARATION, serialiseXml } from '../xml/serialise.js';
-import { viewTypeOf } from './item-types.js';
+import { itemTypeOf, nonItemClassOf, viewTypeOf } from './item-types.js';
 import { containerPath, listViewJobNames, viewPath } from './exported.js';
 import { resolveItemPath } from './item-handlers.js';
 import { hasAnyParam, param } from './params.js';
+import { xstreamViewFields } from './field-order.js';
 
 function save(rt: Runtime, c: Container): Promise<void> {
   return track(rt, rt.store.saveViews(c, rt.settings.version));
@@ -63,7 +64,7 @@ export async function createView(rt: Runtime, ctx: Ctx, c: Container): Promise<v
     } catch (e) {
       return oops(ctx, `java.io.IOException: Unable to read\nCaused by: ${(e as Error).message}`);
     }
-    if (!viewTypeOf(doc.name)) return oops(ctx, `java.io.IOException: Unable to read\nCaused by: ${doc.name} is not a view`);
+    if (!viewTypeOf(doc.name)) return oops(ctx, notAView(doc.name));
     setLeaf(doc, 'name', nm);
     view = viewFromElement(doc, nm)!;
   } else if (mode === null) {
@@ -99,6 +100,18 @@ export async function createView(rt: Runtime, ctx: Ctx, c: Container): Promise<v
   sendEmpty(ctx);
 }
 
+/**
+ * Jenkins' answer to a view config whose root is not a view it knows. View.createViewFromXML casts
+ * `Jenkins.XSTREAM.fromXML(in)` to View and wraps only StreamException, ConversionException and
+ * Error in "Unable to read": a class no plugin provides is XStream's CannotResolveClassException
+ * (an XStreamException, not wrapped), a known class that is not a view a ClassCastException.
+ */
+function notAView(root: string): string {
+  const cls = itemTypeOf(root)?.cls ?? nonItemClassOf(root);
+  if (cls) return `java.lang.ClassCastException: class ${cls} cannot be cast to class hudson.model.View`;
+  return `com.thoughtworks.xstream.mapper.CannotResolveClassException: ${root}`;
+}
+
 function withoutOwner(el: XmlElement): XmlElement {
   return { ...el, children: el.children.filter((ch) => typeof ch === 'string' || ch.name !== 'owner') };
 }
@@ -107,7 +120,7 @@ function withoutOwner(el: XmlElement): XmlElement {
 export async function viewConfig(rt: Runtime, ctx: Ctx, c: Container, v: View): Promise<void> {
   if (ctx.method === 'GET') {
     if (!need(rt, ctx, 'View/Read')) return;
-    return sendXml(ctx, serialiseXml(withoutOwner(v.doc), GET_DECLARATION));
+    return sendXml(ctx, serialiseXml(withoutOwner(xstreamViewFields(v.doc)), GET_DECLARATION));
   }
   if (ctx.method !== 'POST') return oops(ctx, `Unexpected request method ${ctx.method}`, 400);
   if (!need(rt, ctx, 'View/Configure')) return;
@@ -119,7 +132,7 @@ export async function viewConfig(rt: Runtime, ctx: Ctx, c: Container, v: View): 
     return oops(ctx, `java.io.IOException: Failed to persist configuration.xml\nCaused by: ${(e as Error).message}`);
   }
   const t = viewTypeOf(doc.name);
-  if (!t) return oops(ctx, `java.io.IOException: Unable to read\nCaused by: ${doc.name}`);
+  if (!t) return oops(ctx, notAView(doc.name));
   if (t.cls !== v.cls) return oops(ctx, `java.io.IOException: Expecting view type: ${v.cls} but got: ${t.cls} instead.`);
   setLeaf(doc, 'name', v.name);
   const owner = firstChild(v.doc, 'owner');

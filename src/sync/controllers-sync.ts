@@ -16,7 +16,7 @@ import type { DesiredState } from '../model/desired-job.js';
 import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ObservedState } from '../model/observed.js';
-import { emptySummary, type Change, type Plan } from '../model/plan.js';
+import { emptySummary, type ArchivePolicy, type Change, type Plan } from '../model/plan.js';
 import { DEFAULT_OWNER } from '../plan/make-plan.js';
 import { linkControllerMoves } from '../plan/rules/cross-controller-move.js';
 import { emptyPatterns, unmatchedPatterns } from '../plan/rules/filter-scope.js';
@@ -37,13 +37,21 @@ export interface ControllerTarget {
 export interface ControllerOutcome {
   controller: string;
   where: string;
-  /** `failed`: the controller could not be planned (listing failed, unreachable): nothing was changed on it. */
-  status: 'planned' | 'failed';
+  /**
+   * `failed`: the controller could not be planned (listing failed, unreachable): nothing was changed
+   * on it. `refused`: its saved plan (`apply FILE`) is stale or not what a plan made now would do:
+   * nothing was changed on it (exit 1, or 3 when `external`).
+   */
+  status: 'planned' | 'failed' | 'refused';
   plan?: Plan;
   observed?: ObservedState;
   applied?: ApplyResult;
   /** Why it failed (never credentials). */
   error?: string;
+  /** `refused`: why, one reason a line. */
+  reasons?: string[];
+  /** `refused` because something outside could not be asked (the definitions' upstream): exit 3. */
+  external?: boolean;
 }
 
 export type ControllersOutcome =
@@ -58,6 +66,11 @@ export interface PlanControllersRequest {
   source: DesiredSource;
   settings?: SyncSettings;
   clock?: Clock;
+  /**
+   * The archive policy of each controller (`apply FILE`: as its saved plan recorded it). Default:
+   * `settings.archive` with its directory `<dir>/<controller>`.
+   */
+  archiveFor?: (controller: string) => ArchivePolicy | undefined;
 }
 
 /** A one-controller view of the shared definitions: its part of the render and of the branch jobs. */
@@ -71,6 +84,10 @@ function controllerSource(source: DesiredSource, snapshot: DesiredSnapshot, desi
   if (source.freshness) {
     let fresh: ReturnType<NonNullable<DesiredSource['freshness']>> | undefined;
     scoped.freshness = () => (fresh ??= source.freshness!());
+  }
+  if (source.projectHistory) {
+    let history: ReturnType<NonNullable<DesiredSource['projectHistory']>> | undefined;
+    scoped.projectHistory = () => (history ??= source.projectHistory!());
   }
   if (source.branches) {
     scoped.branches = async (_s, observed) => {
@@ -105,6 +122,7 @@ export function scopedToController(source: DesiredSource, name: string, names: r
   };
   if (source.branches) out.branches = async (s, o) => (await get()).inner!.branches!(s, o);
   if (source.freshness) out.freshness = () => source.freshness!();
+  if (source.projectHistory) out.projectHistory = () => source.projectHistory!();
   return out;
 }
 
@@ -128,7 +146,11 @@ export async function planControllers(req: PlanControllersRequest): Promise<Cont
     req.targets.map(async (t): Promise<ControllerOutcome> => {
       const perController: SyncSettings = { ...settings, concurrency: t.concurrency, onlyCheckedByCaller: true };
       // each controller's relics go to their own directory under the archive (job names may repeat across controllers)
-      if (settings.archive) perController.archive = { ...settings.archive, dir: path.join(settings.archive.dir, t.name) };
+      if (req.archiveFor) {
+        const own = req.archiveFor(t.name);
+        if (own) perController.archive = own;
+        else delete perController.archive;
+      } else if (settings.archive) perController.archive = { ...settings.archive, dir: path.join(settings.archive.dir, t.name) };
       try {
         const planned = await planSync({ api: t.api, source: controllerSource(req.source, snapshot, split.get(t.name)!, t.name, controllersOf), settings: perController, ...(req.clock ? { clock: req.clock } : {}) });
         if (planned.status !== 'planned') return { controller: t.name, where: t.where, status: 'failed', error: 'the branch definitions have errors' };
@@ -164,8 +186,6 @@ export interface ApplyControllersOptions {
   openArchive?: OpenArchiveStore;
   /** Progress of one controller's apply (events carry the controller in their change). */
   onEvent?: (controller: string, e: ApplyEvent) => void;
-  /** `apply FILE`: the first round was applied already (with the saved plans' checks); only the waiting deletes are left. */
-  firstRound?: Map<string, ApplyResult | undefined>;
 }
 
 const creates = new Set(['create', 'adopt', 'replace']);
@@ -190,11 +210,9 @@ export async function applyControllers(outcome: Extract<ControllersOutcome, { st
       return { refused: false, succeeded: [], failed: changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'keep' && c.kind !== 'conflict').map((c) => ({ change: c, error })), skipped: [], archived: [] };
     }
   };
-  const planned = outcome.controllers.filter((o) => o.plan);
-  const empty = (): ApplyResult => ({ refused: false, succeeded: [], failed: [], skipped: [], archived: [] });
-  if (opts.firstRound) for (const o of planned) o.applied = empty();
-  else await Promise.all(planned.map(async (o) => void (o.applied = await applyOne(o, o.plan!.changes.filter((c) => !c.waitsFor), o.plan!.refused))));
-  const firstOf = (controller: string): ApplyResult | undefined => (opts.firstRound ? opts.firstRound.get(controller) : outcome.controllers.find((x) => x.controller === controller)?.applied);
+  const planned = outcome.controllers.filter((o) => o.plan && o.status === 'planned');
+  await Promise.all(planned.map(async (o) => void (o.applied = await applyOne(o, o.plan!.changes.filter((c) => !c.waitsFor), o.plan!.refused))));
+  const firstOf = (controller: string): ApplyResult | undefined => outcome.controllers.find((x) => x.controller === controller)?.applied;
   // second round: the deletes of projects that moved, once their new jobs exist
   await Promise.all(
     planned.map(async (o) => {

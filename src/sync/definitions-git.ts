@@ -3,7 +3,17 @@
  * non-interactive environment (no terminal prompt, ssh in BatchMode, C locale for parseable
  * messages) and a time bound, so an unreachable remote fails instead of hanging or prompting.
  */
+import { statSync } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** Is `dir` an existing directory (following links)? simple-git refuses anything else as its base. */
+export function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Variables git never needs here and simple-git refuses to pass on (editors, pagers, templates). */
 const DROPPED_ENV = new Set(['EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'PAGER', 'GIT_PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_TEMPLATE_DIR', 'PREFIX']);

@@ -41,4 +41,9 @@ export interface DesiredSource {
    * deletes, retires or moves something; undefined: never checked (nothing to be behind).
    */
   freshness?(): Promise<Freshness>;
+  /**
+   * The projects the definitions' history ever had (src/sync/project-history.ts); asked only when a
+   * managed job's project is missing from the definitions. Undefined (or resolving undefined): not known.
+   */
+  projectHistory?(): Promise<ReadonlySet<string> | undefined>;
 }

@@ -4,7 +4,9 @@
  *
  * Strongest first:
  * 1. `owner:` at the top of `jobsmith.yaml` beside the definitions (in the directory that holds
- *    `jobs/`, the top of the repository in the usual layout), or of the `--config` file when given:
+ *    `jobs/`, the top of the repository in the usual layout), or of the `--config` file when given
+ *    (the one beside is read too: a `--config` file without `owner:` keeps the one beside; one with
+ *    another owner wins, with a warning):
  *    it belongs to the definitions, so every runner (CLI, web form, master job) reads the same one;
  * 2. the git remote of the repository holding the definitions, normalised so that every clone of one
  *    repository agrees: credentials, scheme, port, a trailing `.git` or `/` dropped, the host
@@ -13,17 +15,23 @@
  *    branch's upstream remote, else `origin`, else the only (or first) remote. When the definitions
  *    directory is not `jobs` at the top of the repository, its path is appended (`host/org/repo#ci/jobs`),
  *    so two sets of definitions in one repository are two owners;
- * 3. `default`: plain directories (no git, or a repository without a remote).
+ * 3. the definitions directory itself, for plain directories (no git, or a repository without a
+ *    remote): `dir:` and the real absolute path of the jobs directory (`dir:/srv/ci/jobs`), so two
+ *    plain directories are two owners. Before, they all shared the owner `default`, and one
+ *    directory's sync deleted the other's jobs; markers of that owner are now taken over only where
+ *    the definitions want exactly that item, and never deleted (src/plan/rules/managed-only.ts,
+ *    `shared-default`). Moving or renaming a plain directory changes its owner: set `owner:` to keep it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { DEFAULT_OWNER } from '../plan/make-plan.js';
-import { definitionsGit } from './definitions-git.js';
+import { definitionsGit, isDirectory } from './definitions-git.js';
 
 export interface OwnerResolution {
   owner: string;
-  /** Where it came from, for messages (`jobsmith.yaml`, `git remote origin`, `no git remote`). */
+  /** Where it came from, for messages (`jobsmith.yaml`, `git remote origin`, `the definitions directory (no git remote)`). */
   from: string;
   /** Problems with `owner:` in the config file (errors: the run must not go on). */
   diagnostics: Diagnostic[];
@@ -93,7 +101,7 @@ export async function configuredOwner(opts: { config?: string; cwd: string; jobs
   } catch (e) {
     return { diagnostics: [{ severity: 'error', code: 'config-unreadable', file: shown, message: `cannot read ${shown}: ${(e as Error).message}` }] };
   }
-  if (!/^owner\s*:/m.test(text)) return { diagnostics: [] }; // the usual case: no yaml parse needed
+  if (!text.includes('owner')) return { diagnostics: [] }; // the usual case: no yaml parse needed (`"owner":` and the JSON form are YAML too)
   const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -117,20 +125,59 @@ export async function configuredOwner(opts: { config?: string; cwd: string; jobs
   return { owner: value, file: shown, diagnostics: [] };
 }
 
-/** The owner id of the definitions in `jobsDir` (see the header for the order). */
+/**
+ * The owner id of the definitions in `jobsDir` (see the header for the order). The `jobsmith.yaml`
+ * beside the definitions is read even when `--config` names another file: a file of connection
+ * settings without `owner:` must not change whose jobs a run manages. An `owner:` in the `--config`
+ * file still wins (as documented); when it differs from the one beside the definitions, a warning
+ * says so.
+ */
 export async function resolveOwner(opts: { jobsDir: string; config?: string; cwd?: string }): Promise<OwnerResolution> {
   const cwd = opts.cwd ?? process.cwd();
-  const fromConfig = await configuredOwner({ cwd, jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}) });
-  if (fromConfig.diagnostics.some((d) => d.severity === 'error')) return { owner: DEFAULT_OWNER, from: 'config error', diagnostics: fromConfig.diagnostics };
-  if (fromConfig.owner !== undefined) return { owner: fromConfig.owner, from: fromConfig.file!, diagnostics: [] };
+  const beside = await configuredOwner({ cwd, jobsDir: opts.jobsDir });
+  const besideFile = path.join(path.dirname(path.resolve(cwd, opts.jobsDir)), DEFAULT_CONFIG_FILE);
+  const given = opts.config !== undefined && path.resolve(cwd, opts.config) !== besideFile ? await configuredOwner({ cwd, jobsDir: opts.jobsDir, config: opts.config }) : undefined;
+  const errors = [...beside.diagnostics, ...(given?.diagnostics ?? [])];
+  if (errors.some((d) => d.severity === 'error')) return { owner: DEFAULT_OWNER, from: 'config error', diagnostics: errors };
+  if (given?.owner !== undefined) {
+    const diagnostics: Diagnostic[] =
+      beside.owner !== undefined && beside.owner !== given.owner
+        ? [{ severity: 'warning', code: 'owner-overridden', file: given.file!, field: 'owner', message: `owner ${given.owner} here overrides owner ${beside.owner} in ${beside.file} beside the definitions: this run manages ${given.owner}'s jobs, not ${beside.owner}'s` }]
+        : [];
+    return { owner: given.owner, from: given.file!, diagnostics };
+  }
+  if (beside.owner !== undefined) return { owner: beside.owner, from: beside.file!, diagnostics: [] };
   const remote = await gitRemoteOwner(path.resolve(cwd, opts.jobsDir));
   if (remote) return { ...remote, diagnostics: [] };
-  return { owner: DEFAULT_OWNER, from: 'no git remote', diagnostics: [] };
+  return { owner: directoryOwner(path.resolve(cwd, opts.jobsDir)), from: 'the definitions directory (no git remote)', diagnostics: [] };
+}
+
+/** The owner id of plain definitions: `dir:` + the real absolute path of the jobs directory (of its deepest existing ancestor, when it does not exist yet). */
+export function directoryOwner(jobsDir: string): string {
+  // the deepest existing ancestor resolved (import writes into a directory that does not exist yet)
+  let real = path.resolve(jobsDir);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      real = path.join(realpathSync(real), ...rest);
+      break;
+    } catch {
+      const up = path.dirname(real);
+      if (up === real) break;
+      rest.unshift(path.basename(real));
+      real = up;
+    }
+  }
+  const id = `dir:${real.split(path.sep).join('/')}`;
+  // an owner id is at most MAX_OWNER_LENGTH characters (a marker field): a longer path keeps its end, with a hash of the whole
+  if (id.length <= MAX_OWNER_LENGTH) return id;
+  const hash = createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return `dir:…${real.slice(-(MAX_OWNER_LENGTH - 24))}#${hash}`;
 }
 
 /** Owner from the git remote of the repository holding `jobsDir`; undefined outside git or without a remote. */
 export async function gitRemoteOwner(jobsDir: string): Promise<{ owner: string; from: string } | undefined> {
-  if (!existsSync(jobsDir)) return undefined;
+  if (!isDirectory(jobsDir)) return undefined; // missing or not a directory: the loader reports it
   const git = definitionsGit(jobsDir);
   let top: string;
   try {

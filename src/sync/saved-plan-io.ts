@@ -1,26 +1,26 @@
 /**
  * `plan --out FILE` and `apply FILE`: make a plan with its basis (definitions' revision and
  * inputs hash, observed fingerprint), and apply a saved one only when neither changed AND every
- * change still passes the planner's rules against a fresh listing (src/plan/recheck-plan.ts).
+ * change is one the planner makes now, identically (src/plan/recheck-plan.ts).
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ApplyResult } from '../apply/apply-events.js';
 import { applyPlan, type ApplyOptions } from '../apply/apply-plan.js';
-import { hasErrors, formatDiagnostic } from '../model/diagnostic.js';
+import { formatDiagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import type { Plan, PlanBasis } from '../model/plan.js';
-import { loadWorkspace } from '../load/workspace.js';
-import { renderWorkspace } from '../render/render-workspace.js';
+import { emptySummary, type ArchivePolicy, type Change, type Plan, type PlanBasis } from '../model/plan.js';
+import type { Clock } from '../model/clock.js';
+import type { BranchSource } from '../branches/branch-source.js';
 import { observedFingerprint } from '../plan/observed-fingerprint.js';
-import { recheckPlan } from '../plan/recheck-plan.js';
+import { recheckPlan, type ApplyFlags } from '../plan/recheck-plan.js';
+import { DEFAULT_OWNER } from '../plan/make-plan.js';
 import { isDestructive } from '../plan/rules/fail-closed.js';
 import { serializePlan, staleness } from '../plan/saved-plan.js';
 import { definitionsBasis } from './definitions-basis.js';
-import { resolveOwner } from './owner-id.js';
-import { freshnessProblem, observeJenkins } from './plan-sync.js';
-import { checkUpstream } from './upstream-check.js';
+import { planSync, type SyncSettings } from './plan-sync.js';
+import { workspaceSource } from './workspace-source.js';
 import { archiveTarget } from './archive-target.js';
 import type { ObservedState } from '../model/observed.js';
 
@@ -59,8 +59,9 @@ export async function loadPlanFile(file: string): Promise<Plan> {
 export function requireDefinitionsDirs(dirs: DefinitionsDirs): void {
   const missing = [dirs.templatesDir, dirs.jobsDir].filter((d) => !existsSync(d) || !statSync(d).isDirectory());
   if (missing.length > 0) {
+    const what = missing.map((d) => (existsSync(d) ? `${d} (not a directory)` : d)).join(' and ');
     throw new UsageError(
-      `apply needs the definitions the plan was made from (to check it is still current): ${missing.join(' and ')} not found here; ` +
+      `apply needs the definitions the plan was made from (to check it is still current): ${what} not found here; ` +
         'run it in the directory where `jobsmith plan --out` ran, or pass --templates and --jobs',
     );
   }
@@ -68,40 +69,98 @@ export function requireDefinitionsDirs(dirs: DefinitionsDirs): void {
 
 export type ApplySavedOutcome =
   | { status: 'stale'; reasons: string[] }
-  /** The plan fails a rule against the Jenkins of now; `external` when the upstream could not be asked. */
+  /** The plan is not (a subset of) what the planner would do now; `external` when the upstream could not be asked. */
   | { status: 'refused'; reasons: string[]; external?: boolean }
-  | { status: 'applied'; applied: ApplyResult };
+  | { status: 'applied'; applied: ApplyResult; plan: Plan };
 
+export interface ApplySavedSettings {
+  /** `apply`'s own flags: a plan made with a weakening option needs the same flag here. */
+  flags?: ApplyFlags;
+  /** Archive settings of the config file (a plan that records none is made again with these). */
+  archivePolicy?: ArchivePolicy;
+  /** Injected for tests: where the definitions' branches are listed (default: git or svn by URL). */
+  branchSource?: BranchSource;
+  clock?: Clock;
+  concurrency?: number;
+}
+
+/** The settings a saved plan is made again with: the file's narrowing options and apply's own flags (never the file's). */
+export function savedPlanSettings(plan: Plan, flags: ApplyFlags, archivePolicy?: ArchivePolicy, concurrency?: number): SyncSettings {
+  return {
+    removed: plan.options.removed,
+    verify: plan.options.verify,
+    ...(plan.options.only.length > 0 ? { only: plan.options.only } : {}),
+    allowMassDelete: flags.allowMassDelete === true,
+    adopt: flags.adopt === true,
+    allowEmpty: flags.allowEmpty === true,
+    allowStale: flags.allowStale === true,
+    ...(archivePolicy ? { archive: archivePolicy } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  };
+}
+
+export type SavedPlanCheck = Exclude<ApplySavedOutcome, { status: 'applied' }> | { status: 'ok'; plan: Plan };
+
+/**
+ * Check a saved plan against the plan made now (`fresh`, from `observed`): the basis must be
+ * unchanged and every change one the planner makes now (src/plan/recheck-plan.ts). `ok` gives the
+ * fresh plan's own changes that the file holds: what apply runs.
+ */
+export async function checkSavedPlan(plan: Plan, fresh: Plan, observed: ObservedState, owner: string, dirs: DefinitionsDirs, flags: ApplyFlags): Promise<SavedPlanCheck> {
+  const current = await planBasis(dirs, observed, plan);
+  const stale = staleness(plan.basis!, current);
+  if (stale.length > 0) return { status: 'stale', reasons: stale };
+  const checked = recheckPlan({ plan, fresh, owner, flags });
+  if (checked.reasons.length > 0) {
+    // deletions held now because the definitions are not current: say so first
+    const held = plan.changes.some(isDestructive) ? fresh.problems.filter((p) => p.code === 'stale-definitions' || p.code === 'upstream-unknown' || p.code === 'project-never-defined') : [];
+    return { status: 'refused', reasons: [...held.map((p) => p.message), ...checked.reasons], external: held.some((p) => p.category === 'external') };
+  }
+  return { status: 'ok', plan: { ...fresh, changes: checked.changes, refused: false, summary: summaryOf(checked.changes) } };
+}
+
+/** The reasons a broken set of definitions refuses a saved plan. */
+export function brokenDefinitions(diagnostics: readonly Diagnostic[]): string[] {
+  const broken = diagnostics.filter((d) => d.severity === 'error');
+  return ['the definitions have errors:', ...broken.slice(0, 10).map(formatDiagnostic)];
+}
+
+/**
+ * `apply FILE`: the plan made now is the authority (src/plan/recheck-plan.ts). Lists Jenkins, renders
+ * the definitions and lists their branches again, plans with the file's narrowing options
+ * (`--only`, `--removed`, `--verify`) and apply's own flags, and applies the fresh plan's changes
+ * that the file holds, only when the file holds nothing else, its basis is unchanged, and nothing
+ * refuses it. Otherwise nothing is changed.
+ */
 export async function applySavedPlan(
   api: JenkinsApi,
   plan: Plan,
   dirs: DefinitionsDirs & { config?: string; cwd?: string },
-  opts: ApplyOptions = {},
-  /** Many controllers: changes held out of this apply (deletes waiting for a create on another controller, applied afterwards). */
-  hold?: (c: Plan['changes'][number]) => boolean,
+  opts: ApplyOptions & ApplySavedSettings = {},
 ): Promise<ApplySavedOutcome> {
   requireDefinitionsDirs(dirs);
-  const owning = resolveOwner({ jobsDir: dirs.jobsDir, ...(dirs.config !== undefined ? { config: dirs.config } : {}), ...(dirs.cwd !== undefined ? { cwd: dirs.cwd } : {}) });
-  const folderViews = plan.changes.filter((c) => c.target === 'view' && c.view).map((c) => c.view!.folder);
-  const observed = await observeJenkins(api, folderViews);
-  const current = await planBasis(dirs, observed, plan);
-  const reasons = staleness(plan.basis!, current);
-  if (reasons.length > 0) return { status: 'stale', reasons };
-  const owner = await owning;
-  if (hasErrors(owner.diagnostics)) return { status: 'refused', reasons: owner.diagnostics.map(formatDiagnostic) };
-  // the definitions as they are (unchanged since the plan, the basis says): what a change may write
-  const loaded = await loadWorkspace({ templatesDir: dirs.templatesDir, jobsDir: dirs.jobsDir });
-  const rendered = renderWorkspace(loaded.workspace, {});
-  const broken = [...loaded.diagnostics, ...rendered.diagnostics].filter((d) => d.severity === 'error');
-  if (broken.length > 0) return { status: 'refused', reasons: ['the definitions have errors:', ...broken.slice(0, 10).map(formatDiagnostic)] };
-  const refusal = recheckPlan({ plan, observed, owner: owner.owner, projectCount: loaded.workspace.definitions.length, desired: rendered.desired });
-  if (refusal.length > 0) return { status: 'refused', reasons: refusal };
-  if (!plan.options.allowStale && plan.changes.some(isDestructive)) {
-    const problem = freshnessProblem(await checkUpstream(dirs.jobsDir));
-    if (problem) return { status: 'refused', reasons: [problem.message], external: problem.category === 'external' };
-  }
+  const flags = opts.flags ?? {};
+  const source = workspaceSource({
+    templatesDir: dirs.templatesDir,
+    jobsDir: dirs.jobsDir,
+    ...(dirs.config !== undefined ? { config: dirs.config } : {}),
+    ...(dirs.cwd !== undefined ? { cwd: dirs.cwd } : {}),
+    ...(opts.branchSource ? { branchSource: opts.branchSource } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+  });
+  const settings = savedPlanSettings(plan, flags, plan.archive ?? opts.archivePolicy, opts.concurrency);
+  const planned = await planSync({ api, source, settings, ...(opts.clock ? { clock: opts.clock } : {}) });
+  if (planned.status === 'invalid') return { status: 'refused', reasons: brokenDefinitions(planned.diagnostics) };
+  const checked = await checkSavedPlan(plan, planned.plan, planned.observed, planned.snapshot.owner ?? DEFAULT_OWNER, dirs, flags);
+  if (checked.status !== 'ok') return checked;
+  const toApply = checked.plan;
   // the plan's own archive settings apply (its directory, caps): a saved plan applies as recorded
-  const archive = opts.archive ?? archiveTarget(plan, api);
-  const now = hold ? { ...plan, changes: plan.changes.filter((c) => !hold(c)) } : plan;
-  return { status: 'applied', applied: await applyPlan(api, now, { ...opts, ...(archive ? { archive } : {}) }) };
+  const archive = opts.archive ?? archiveTarget(toApply, api);
+  return { status: 'applied', plan: toApply, applied: await applyPlan(api, toApply, { ...opts, ...(archive ? { archive } : {}) }) };
+}
+
+function summaryOf(changes: readonly Change[]): Plan['summary'] {
+  const s = emptySummary();
+  for (const c of changes) s[c.kind]++;
+  return s;
 }

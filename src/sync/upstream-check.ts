@@ -6,19 +6,24 @@
  *
  * The upstream is the current branch's (`branch.<b>.remote` / `.merge`); on a detached HEAD (a CI
  * checkout of one commit) or a branch without one, the default branch of `origin` (or of the only
- * remote). Plain directories and repositories without a remote have nothing to be behind.
+ * remote). A branch with an upstream of its own (a feature branch pushed with `-u`) must contain the
+ * remote's default branch too: what the default branch added after the branch point is not in it,
+ * and its deletions would remove other people's jobs. Both heads come from one `ls-remote`. Plain
+ * directories and repositories without a remote have nothing to be behind.
+ *
+ * A stale result's message is a whole clause (`the definitions are behind origin/main by 2 commits:
+ * pull first, or pass --allow-stale`): the plan prints it after `deletions held: `.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { redactUserInfo } from '../jenkins/redact.js';
-import { definitionsGit, gitFailureText } from './definitions-git.js';
+import { definitionsGit, gitFailureText, isDirectory } from './definitions-git.js';
 
 export type Freshness =
   /** HEAD contains the upstream's head (or there is nothing upstream). */
   | { status: 'current'; upstream: string }
   /** Not in git, or no remote: nothing to check against. */
   | { status: 'no-upstream'; why: string }
-  /** Behind, diverged, or the upstream's head is not in this checkout: deletions must wait. */
+  /** Behind, diverged, the upstream's head not in this checkout, or the default branch's head not contained: deletions must wait. */
   | { status: 'stale'; upstream: string; message: string }
   /** The remote could not be asked: deletions must wait too. */
   | { status: 'unknown'; upstream: string; message: string };
@@ -31,7 +36,7 @@ function plural(n: number, what: string): string {
 
 export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Freshness> {
   const dir = path.resolve(jobsDir);
-  if (!existsSync(dir)) return { status: 'no-upstream', why: `${jobsDir} does not exist` };
+  if (!isDirectory(dir)) return { status: 'no-upstream', why: `${jobsDir} is not a directory` };
   const git = definitionsGit(dir, opts.timeoutMs, opts.env);
   try {
     await git.raw(['rev-parse', '--show-toplevel']);
@@ -64,7 +69,8 @@ export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number;
   if (remote.startsWith('-')) return { status: 'unknown', upstream: remote, message: `cannot check that the definitions are current: odd remote name ${remote}; deletions are held: ${ADVICE}` };
   let listing: string;
   try {
-    listing = await git.raw(ref !== undefined ? ['ls-remote', remote, ref] : ['ls-remote', '--symref', remote, 'HEAD']);
+    // one request: the remote's HEAD (its default branch) and, when there is one, the upstream branch
+    listing = await git.raw(['ls-remote', '--symref', remote, 'HEAD', ...(ref !== undefined ? [ref] : [])]);
   } catch (err) {
     const shown = ref !== undefined ? `${remote}/${ref.replace(/^refs\/heads\//, '')}` : remote;
     return {
@@ -73,29 +79,52 @@ export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number;
       message: `cannot check that the definitions are current: git ls-remote ${remote} failed (${redactUserInfo(gitFailureText(err))}); deletions are held: ${ADVICE}`,
     };
   }
-  let head: string | undefined;
+  let defaultRef: string | undefined;
+  const heads = new Map<string, string>();
   for (const line of listing.split('\n')) {
-    const sym = /^ref: refs\/heads\/(\S+)\tHEAD$/.exec(line);
-    if (sym) ref = `refs/heads/${sym[1]}`;
+    const sym = /^ref: (refs\/heads\/\S+)\tHEAD$/.exec(line);
+    if (sym) defaultRef = sym[1]!;
     const m = /^([0-9a-f]{40,64})\t(\S+)$/.exec(line);
-    if (m && (m[2] === ref || m[2] === 'HEAD')) head = m[1]!;
+    if (m) heads.set(m[2]!, m[1]!);
   }
-  const upstream = ref !== undefined ? `${remote}/${ref.replace(/^refs\/heads\//, '')}` : remote;
+  const branchOf = (r: string): string => `${remote}/${r.replace(/^refs\/heads\//, '')}`;
+  const ownUpstream = ref !== undefined;
+  ref ??= defaultRef;
+  // the remote's HEAD line is its default branch's head
+  const head = ownUpstream ? heads.get(ref!) : heads.get('HEAD');
+  const upstream = ref !== undefined ? branchOf(ref) : remote;
   if (head === undefined) {
-    if (ref !== undefined && listing.trim() === '' && bMerge !== undefined) {
-      return { status: 'stale', upstream, message: `${upstream} no longer exists on the remote: cannot check that the definitions are current; ${ADVICE}` };
+    if (ownUpstream && bMerge !== undefined) {
+      return { status: 'stale', upstream, message: `${upstream} no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has, or pass --allow-stale` };
     }
     return { status: 'current', upstream }; // an empty remote: nothing upstream to miss
   }
+  const first = await compareWith(git, head, upstream, 'upstream');
+  if (first) return first;
+  // a branch of its own (a feature branch pushed with -u): it must contain the default branch too, or
+  // deleting what the default branch added since the branch point would delete other people's jobs
+  const defaultHead = defaultRef !== undefined && defaultRef !== ref ? heads.get('HEAD') : undefined;
+  if (defaultHead !== undefined) {
+    const second = await compareWith(git, defaultHead, branchOf(defaultRef!), 'default');
+    if (second) return { ...second, upstream };
+  }
+  return { status: 'current', upstream };
+}
+
+/** Undefined when HEAD contains `head` (the head of `shown`); otherwise why the definitions are stale. */
+async function compareWith(git: ReturnType<typeof definitionsGit>, head: string, shown: string, role: 'upstream' | 'default'): Promise<Extract<Freshness, { status: 'stale' }> | undefined> {
+  const advice = role === 'upstream' ? ADVICE : `merge ${shown} into this branch first (or sync from ${shown}), or pass --allow-stale`;
+  const what = role === 'upstream' ? shown : `${shown} (the remote's default branch)`;
   let counts: string;
   try {
     counts = (await git.raw(['rev-list', '--left-right', '--count', `${head}...HEAD`])).trim();
   } catch {
-    return { status: 'stale', upstream, message: `behind ${upstream} (its head ${head.slice(0, 7)} is not in this checkout): ${ADVICE}` };
+    return { status: 'stale', upstream: shown, message: role === 'upstream' ? `the definitions are behind ${what} (its head ${head.slice(0, 7)} is not in this checkout): ${advice}` : `the definitions do not contain ${what}: its head ${head.slice(0, 7)} is not in this checkout: fetch, then ${advice}` };
   }
   const [behind, ahead] = counts.split(/\s+/).map(Number) as [number, number];
-  if (!Number.isFinite(behind) || !Number.isFinite(ahead)) return { status: 'stale', upstream, message: `cannot compare with ${upstream} (${counts}): ${ADVICE}` };
-  if (behind === 0) return { status: 'current', upstream };
-  if (ahead > 0) return { status: 'stale', upstream, message: `diverged from ${upstream} (${plural(behind, 'commit')} behind, ${ahead} ahead): ${ADVICE}` };
-  return { status: 'stale', upstream, message: `behind ${upstream} by ${plural(behind, 'commit')}: ${ADVICE}` };
+  if (!Number.isFinite(behind) || !Number.isFinite(ahead)) return { status: 'stale', upstream: shown, message: `the definitions cannot be compared with ${what} (${counts}): ${advice}` };
+  if (behind === 0) return undefined;
+  if (role === 'default') return { status: 'stale', upstream: shown, message: `the definitions lack ${plural(behind, 'commit')} of ${what}: ${advice}` };
+  if (ahead > 0) return { status: 'stale', upstream: shown, message: `the definitions have diverged from ${what} (${plural(behind, 'commit')} behind, ${ahead} ahead): ${advice}` };
+  return { status: 'stale', upstream: shown, message: `the definitions are behind ${what} by ${plural(behind, 'commit')}: ${advice}` };
 }

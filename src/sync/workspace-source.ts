@@ -14,6 +14,7 @@ import { resolveOwner } from './owner-id.js';
 import { checkUpstream } from './upstream-check.js';
 import { checkControllerNames, projectControllers } from '../controllers/assign-controllers.js';
 import type { ControllersConfig } from '../controllers/controllers-config.js';
+import { projectHistory } from './project-history.js';
 
 export interface WorkspaceSourceOptions {
   templatesDir: string;
@@ -32,6 +33,11 @@ export interface WorkspaceSourceOptions {
   cwd?: string;
   /** Check the upstream branch before deleting (default true; the web form's syncs never delete). */
   upstreamCheck?: boolean;
+  /**
+   * List and expand only these projects' branches (a webhook's sync, which plans `--only` them):
+   * the other projects' repositories are not listed.
+   */
+  branchProjects?: readonly string[];
   /** Definition files that replace or add to jobs/ (the web form plans a prospective jobs/<p>.yaml before committing it). */
   overlay?: Array<{ file: string; text: string }>;
   /** Many controllers: `controllers:` of jobsmith.yaml (absent: one implicit controller); `controller:` names are checked against it. */
@@ -44,12 +50,14 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
   const source: DesiredSource = {
     async render(): Promise<DesiredSnapshot> {
       const owning = resolveOwner({ jobsDir: opts.jobsDir, ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+      owning.catch(() => {}); // awaited below; never an unhandled rejection while the loader runs
       const loaded = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, ...(opts.overlay ? { overlay: opts.overlay } : {}) });
       workspace = loaded.workspace;
       // branch listings (one process per repository) start now and overlap rendering and the Jenkins listing
       if (opts.branches !== false && !hasErrors(loaded.diagnostics)) {
         detection = startBranchDetection(loaded.workspace, {
           source: opts.branchSource ?? createBranchSource(),
+          ...(opts.branchProjects ? { projects: new Set(opts.branchProjects) } : {}),
           ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
           ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
         });
@@ -66,15 +74,20 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
       return snapshot;
     },
   };
-  if (opts.upstreamCheck !== false) source.freshness = () => checkUpstream(opts.jobsDir);
+  if (opts.upstreamCheck !== false) {
+    source.freshness = () => checkUpstream(opts.jobsDir);
+    source.projectHistory = () => projectHistory(opts.jobsDir);
+  }
   if (opts.branches !== false) {
     source.branches = async (snapshot, observed) => {
       if (!workspace) throw new Error('branches() called before render()');
-      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName));
+      if (detection) return detection.expand(observed, snapshot.desired.jobs.map((j) => j.fullName), snapshot.owner);
       return detectAndExpand(workspace, {
         source: opts.branchSource ?? createBranchSource(),
+        ...(opts.branchProjects ? { projects: new Set(opts.branchProjects) } : {}),
         observed,
         otherJobNames: snapshot.desired.jobs.map((j) => j.fullName),
+        ...(snapshot.owner !== undefined ? { owner: snapshot.owner } : {}),
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
         ...(opts.branchTimeoutMs !== undefined ? { timeoutMs: opts.branchTimeoutMs } : {}),
       });

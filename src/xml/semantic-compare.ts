@@ -34,6 +34,13 @@ export interface CompareOptions {
    * the text `rootDescription('')` (the config jobsmith pushes for a rendered config without one).
    */
   insertRootDescription?: boolean;
+  /**
+   * The root's direct children compared as a set, not a sequence (sorted by element name, same
+   * names kept in their order). An item's or a view's config is one object whose fields are the
+   * root's children: XStream writes them in its own field order (superclass first), whatever order
+   * was submitted, so their order carries no meaning (`--verify`, `plan --diff`).
+   */
+  unorderedRootChildren?: boolean;
 }
 
 const TEXT_SPECIAL = /[&<>]/;
@@ -170,7 +177,27 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
   const error = firstScanError(xml, scan.errors);
   if (error) throw error;
   if (out.length === 0 || stack.length > 0) throw XmlSyntaxError.at(xml, xml.length, 'no root element');
+  if (opts.unorderedRootChildren) sortRootChildren(out);
   return out.join('\n') + '\n';
+}
+
+/**
+ * Sort the root's children blocks in a normal form (lines) by element name, stably. A block starts
+ * at a line indented by exactly two spaces; text directly in the root stays first.
+ */
+function sortRootChildren(out: string[]): void {
+  if (out.length < 3 || !out[out.length - 1]!.startsWith('</')) return;
+  const blocks: Array<{ key: string; lines: string[] }> = [];
+  for (let i = 1; i < out.length - 1; i++) {
+    const line = out[i]!;
+    const starts = line.startsWith('  ') && !line.startsWith('   ') && !line.startsWith('  </');
+    if (starts || blocks.length === 0) {
+      const m = /^  <([^\s/>]+)/.exec(line);
+      blocks.push({ key: m ? m[1]! : '', lines: [line] });
+    } else blocks[blocks.length - 1]!.lines.push(line);
+  }
+  const sorted = blocks.map((b, i) => ({ ...b, i })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
+  out.splice(1, out.length - 2, ...sorted.flatMap((b) => b.lines));
 }
 
 /** The normal form, under its older name (equal strings ⇔ same config). */

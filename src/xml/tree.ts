@@ -124,16 +124,31 @@ export function firstChild(el: XmlElement, name: string): XmlElement | undefined
   for (const c of el.children) if (typeof c !== 'string' && c.name === name) return c;
   return undefined;
 }
+/**
+ * The last child of that name: how Jenkins reads a root field given twice (XStream's
+ * RobustReflectionConverter writes each occurrence into the field, so the last one stays).
+ */
+export function lastChild(el: XmlElement, name: string): XmlElement | undefined {
+  for (let k = el.children.length - 1; k >= 0; k--) {
+    const c = el.children[k]!;
+    if (typeof c !== 'string' && c.name === name) return c;
+  }
+  return undefined;
+}
 export function textOf(el: XmlElement): string {
   let out = '';
   for (const c of el.children) out += typeof c === 'string' ? c : textOf(c);
   return out;
 }
-/** Replace (or append) a leaf child's text. `after` lists sibling names to insert after when absent. */
+/**
+ * Replace (or append) a leaf child's text. `after` lists sibling names to insert after when absent.
+ * A field given twice keeps one element, the last (the one Jenkins reads; its next save writes one).
+ */
 export function setLeaf(el: XmlElement, name: string, value: string, after: string[] = []): void {
-  const existing = firstChild(el, name);
+  const existing = lastChild(el, name);
   if (existing) {
     existing.children = [value];
+    el.children = el.children.filter((c) => typeof c === 'string' || c.name !== name || c === existing);
     return;
   }
   const leaf: XmlElement = { name, attrs: [], children: [value] };

@@ -145,7 +145,7 @@ describe('an archive failure keeps the job (disabled, reported, retried by the n
     expect(held.code).toBe(1);
     expect(held.stderr).toContain(`not deleted: archiving its builds failed: artifacts of #1 are over the cap of 0.0001 MB (on_cap: hold); it was disabled and kept`);
     // what must change is the archive settings, not the definitions; the sentence reads whole
-    expect(held.stderr).toContain('1 failure(s) will fail again until the archive settings change (see → above); run sync again to converge after that.\n');
+    expect(held.stderr).toContain('1 failure(s) will fail again until the archive settings change (see → above). Then run sync again to converge.\n');
     expect((await item(s.job))?.disabled).toBe(true);
     const json = await runCli(['sync', '--jenkins-url', standin.url, '--json'], { cwd: s.defs });
     expect(JSON.parse(json.stdout).applied.failed).toEqual([expect.objectContaining({ kind: 'delete', fullName: s.job, held: true })]);

@@ -44,6 +44,20 @@ describe('jobsmith plan / sync with branch projects', () => {
     expect(fs.existsSync(path.join(w.dir, 'home', 'jobs', 'pay-CI-build-branch-main'))).toBe(true);
   });
 
+  it('a relative branches.repo (../pay.git) names the repository beside the definitions, whatever the working directory; the jobs check out its absolute path', async () => {
+    const w = workspace('relative', { pay: '../pay-rel.git' });
+    const r = new GitRemote(w.dir, 'pay-rel');
+    r.push('main', 'feature/y');
+    // run from somewhere else entirely: the path is the definitions', not the working directory's
+    const elsewhere = path.join(root, 'elsewhere', 'deep');
+    fs.mkdirSync(elsewhere, { recursive: true });
+    const sync = await runCli(['sync', ...w.args], { cwd: elsewhere });
+    expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+    const main = fs.readFileSync(path.join(w.dir, 'home', 'jobs', 'pay-CI-build-branch-main', 'config.xml'), 'utf8');
+    expect(main).toContain(`<url>${path.join(w.dir, 'pay-rel.git')}</url>`);
+    expect(fs.existsSync(path.join(w.dir, 'home', 'jobs', branchJobName('pay-CI-build-branch', 'feature/y')))).toBe(true);
+  });
+
   it('an unreachable remote: exit 3, reported without credentials, nothing torn down, other projects synced', async () => {
     const a = new GitRemote(root, 'cli-lost');
     a.push('main', 'feature/a');

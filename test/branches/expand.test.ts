@@ -84,6 +84,21 @@ describe('expandBranchJobs', () => {
     expect(r.problems).toEqual([expect.objectContaining({ code: 'branch-cap', category: 'notice', project: 'a', message: expect.stringContaining('no jobs for 2 (beta, gamma)') })]);
   });
 
+  it("cap: only this owner's branch jobs count as existing (another definitions' project of that name, or a copy, does not)", () => {
+    const at = (fullName: string, owner: string, branch: string, name = fullName) => ({
+      fullName, name: fullName.split('/').pop()!, className: 'hudson.model.FreeStyleProject', isFolder: false, disabled: false, building: false,
+      description: formatMarker({ kind: 'job', owner, name, project: 'a', template: 'CI-build-branch', hash: 'sha256:1', branch }),
+    });
+    const observed: ObservedState = {
+      items: [at('team/theirs', 'github.com/other/defs', 'zeta'), at('team/copy', 'dir:/mine/jobs', 'gamma', 'team/original'), at('team/mine', 'dir:/mine/jobs', 'beta')],
+      views: [],
+    };
+    const r = expandBranchJobs({ projects: [project('a', { max: 2 })], listings: new Map([['a', ok('alpha', 'beta', 'gamma', 'zeta')]]), render, observed, owner: 'dir:/mine/jobs' });
+    expect(r.jobs.map((j) => j.branch)).toEqual(['alpha', 'beta']);
+    // without the owner (every marker counted) the other owner's and the copy's branches pushed alpha out
+    expect(expandBranchJobs({ projects: [project('a', { max: 3 })], listings: new Map([['a', ok('alpha', 'beta', 'gamma', 'zeta')]]), render, observed }).jobs.map((j) => j.branch)).toEqual(['beta', 'gamma', 'zeta']);
+  });
+
   it('default cap of 100 per project', () => {
     const many = Array.from({ length: 150 }, (_, i) => `b${String(i).padStart(3, '0')}`);
     const r = expandBranchJobs({ projects: [project('a')], listings: new Map([['a', ok(...many)]]), render });

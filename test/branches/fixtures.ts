@@ -85,3 +85,80 @@ export class SvnRepo {
     removeDir(wc);
   }
 }
+
+/**
+ * A smart-HTTP git server over loopback that wants Basic credentials: `git http-backend` (git's own
+ * CGI program) behind a small Node server. Records the Authorization headers it was sent.
+ */
+export async function startAuthGitServer(projectRoot: string, user: string, password: string): Promise<{ url: (repo: string) => string; authorizations: string[]; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { spawn } = await import('node:child_process');
+  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const authorizations: string[] = [];
+  const server = createServer((req, res) => {
+    authorizations.push(req.headers.authorization ?? '');
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+      res.end('who are you?');
+      return;
+    }
+    const u = new URL(req.url ?? '/', 'http://x');
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        PATH: process.env.PATH,
+        GIT_PROJECT_ROOT: projectRoot,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REQUEST_METHOD: req.method ?? 'GET',
+        PATH_INFO: decodeURIComponent(u.pathname),
+        QUERY_STRING: u.search.replace(/^\?/, ''),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+        REMOTE_USER: user,
+        REMOTE_ADDR: '127.0.0.1',
+        HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
+      },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    req.pipe(cgi.stdin);
+    const chunks: Buffer[] = [];
+    cgi.stdout.on('data', (c: Buffer) => chunks.push(c));
+    cgi.on('close', () => {
+      const out = Buffer.concat(chunks);
+      const split = out.indexOf('\r\n\r\n');
+      const headerText = out.subarray(0, split).toString('latin1');
+      const headers: Record<string, string> = {};
+      let status = 200;
+      for (const line of headerText.split('\r\n')) {
+        const i = line.indexOf(':');
+        if (i < 0) continue;
+        const k = line.slice(0, i).trim();
+        const v = line.slice(i + 1).trim();
+        if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
+        else headers[k] = v;
+      }
+      res.writeHead(status, headers);
+      res.end(out.subarray(split + 4));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: (repo) => `http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${repo}`,
+    authorizations,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Command lines of this machine's processes (Linux /proc) that contain `text`: what `ps` shows every user. */
+export function commandLinesContaining(text: string): string[] {
+  const out: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmd.includes(text)) out.push(`${pid}: ${cmd}`);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}

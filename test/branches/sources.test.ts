@@ -1,15 +1,19 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BranchListError } from '../../src/branches/branch-source.js';
 import { createBranchSource } from '../../src/branches/auto-branch-source.js';
-import { createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForRef } from '../../src/branches/git-branch-source.js';
+import { classifyGitFailure, createGitBranchSource, parseLsRemote, parseLsRemoteRefs, branchNameForRef } from '../../src/branches/git-branch-source.js';
 import { createSvnBranchSource, parseSvnList, parseSvnListXml } from '../../src/branches/svn-branch-source.js';
 import { listingOf } from '../../src/branches/detect-branches.js';
-import { repoLocation } from '../../src/branches/repo-kind.js';
+import { repoLocation, resolveRepo } from '../../src/branches/repo-kind.js';
 import { redactUrlsInText as redactText, redactUrl } from '../../src/model/redact-url.js';
-import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
+import { GitRemote, SvnRepo, commandLinesContaining, removeDir, startAuthGitServer, tempDir } from './fixtures.js';
+import { repoRoot } from '../helpers/cli.js';
 
 let root: string;
 beforeAll(() => {
@@ -84,6 +88,16 @@ describe('git source (ls-remote on a real bare remote)', () => {
     expect(e.message).toContain('does-not-exist.git');
   });
 
+  it('a port or path with 401/403 in it is not an auth failure (CI saw port 34013 read as "auth")', () => {
+    for (const port of ['34013', '40140', '4013', '14031']) {
+      const text = `fatal: unable to access 'http://127.0.0.1:${port}/x.git/': Failed to connect to 127.0.0.1 port ${port} after 0 ms: Couldn't connect to server`;
+      expect(classifyGitFailure(text), port).toBe('unreachable');
+    }
+    expect(classifyGitFailure("fatal: unable to access 'http://h/r401.git/': The requested URL returned error: 403")).toBe('auth');
+    expect(classifyGitFailure("fatal: unable to access 'http://h/r.git/': The requested URL returned error: 401")).toBe('auth');
+    expect(classifyGitFailure("fatal: Authentication failed for 'http://h/r.git/'")).toBe('auth');
+  });
+
   it('a refused connection fails as unreachable', async () => {
     const srv = net.createServer();
     await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
@@ -126,6 +140,58 @@ describe('git source (ls-remote on a real bare remote)', () => {
       expect(e.reason).toBe('timeout');
       expect(Date.now() - t0).toBeLessThan(10_000);
     } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
+  });
+
+  it('credentials in the URL reach the server (through a credential helper and the environment), a wrong one fails as auth', async () => {
+    const r = new GitRemote(root, 'auth-served');
+    r.push('main', 'feature/x');
+    const srv = await startAuthGitServer(root, 'bob', 's3cret TOKEN/+@');
+    try {
+      const url = srv.url('auth-served.git');
+      expect(url).toContain('s3cret%20TOKEN');
+      expect(await createGitBranchSource().list(url, { timeoutMs: 20_000 })).toEqual(['feature/x', 'main']);
+      expect(srv.authorizations).toContain(`Basic ${Buffer.from('bob:s3cret TOKEN/+@').toString('base64')}`);
+      const bad = await failure(createGitBranchSource().list(url.replace('s3cret', 'wrong'), { timeoutMs: 20_000 }));
+      expect(bad.reason).toBe('auth');
+      expect(bad.message).not.toContain('wrong');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('a hung server (accepts, never answers): the listing times out and the process exits, its git helpers killed; the token is on no command line (break-a 13)', async () => {
+    const sockets: net.Socket[] = [];
+    let connected!: () => void;
+    const firstConnection = new Promise<void>((r) => (connected = r));
+    const srv = net.createServer((sock) => {
+      sockets.push(sock);
+      connected();
+    });
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    const port = (srv.address() as AddressInfo).port;
+    const secret = `tok${process.pid}x${port}SECRET`;
+    // a separate process, as the CLI is: it must exit by itself (the URL goes through its environment, not its command line)
+    const script = `import { createGitBranchSource } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist/branches/git-branch-source.js')).href)};
+      createGitBranchSource().list(process.env.REPO_URL, { timeoutMs: 1500 }).then(() => console.log('listed'), (e) => console.log(e.reason + ': ' + e.message));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, REPO_URL: `http://bob:${secret}@127.0.0.1:${port}/x.git` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      await firstConnection; // git and its http helper are running now
+      expect(commandLinesContaining(secret)).toEqual([]);
+      // exits while the server still holds the connection open (it waited for the helper before)
+      const deadline = new Promise<'still running'>((r) => setTimeout(() => r('still running'), 30_000).unref());
+      expect(await Promise.race([exited, deadline])).toBe(0);
+      expect(out).toMatch(/^timeout: git ls-remote http:\/\/\*\*\*@127\.0\.0\.1:\d+\/x\.git: timed out after 1500 ms\n$/);
+      expect(out).not.toContain(secret);
+      // nothing it started is left behind
+      expect(commandLinesContaining(`127.0.0.1:${port}`)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
       for (const s of sockets) s.destroy();
       await new Promise<void>((res) => srv.close(() => res()));
     }
@@ -230,6 +296,12 @@ describe('choosing the client from the URL', () => {
     expect(repoLocation('svn+file:///x')).toEqual({ kind: 'svn', url: 'file:///x' });
     expect(repoLocation('https://h/r.git').kind).toBe('git');
     expect(repoLocation('git@h:r.git').kind).toBe('git');
+  });
+
+  it('a relative local path is resolved against the definition file\'s directory; URLs, host:path and absolute paths stay', () => {
+    expect(resolveRepo('../payments.git', '/srv/defs/jobs')).toBe('/srv/defs/payments.git');
+    expect(resolveRepo('repos/web', '/srv/defs/jobs')).toBe('/srv/defs/jobs/repos/web');
+    for (const kept of ['https://h/r.git', 'ssh://git@h/r', 'git@h:r.git', 'h:r.git', 'file:///srv/r.git', 'svn+file:///srv/r', '/srv/r.git', '']) expect(resolveRepo(kept, '/srv/defs/jobs')).toBe(kept);
   });
 
   it('createBranchSource lists both kinds', async () => {

@@ -13,11 +13,12 @@ import { JenkinsClient } from '../../src/jenkins/jenkins-client.js';
 import { loadWorkspace, type Workspace } from '../../src/load/workspace.js';
 import type { Clock } from '../../src/model/clock.js';
 import type { ObservedItem } from '../../src/model/observed.js';
-import { parseMarker } from '../../src/plan/marker.js';
+import { formatMarker, parseMarker } from '../../src/plan/marker.js';
 import { renderWorkspace } from '../../src/render/render-workspace.js';
 import { startStandin, type Standin } from '../../src/standin/server.js';
 import type { DesiredSource } from '../../src/sync/desired-source.js';
 import { runSync, type SyncOutcome } from '../../src/sync/run-sync.js';
+import { workspaceSource } from '../../src/sync/workspace-source.js';
 import { GitRemote, SvnRepo, removeDir, tempDir } from './fixtures.js';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -76,6 +77,16 @@ function source(branchSource: BranchSource = createBranchSource()): DesiredSourc
 }
 
 const at = (ms: number): Clock => ({ now: () => new Date(ms) });
+
+/** The number of a queued build once it starts (and its end). */
+async function waitForBuildNumber(queueId: number): Promise<number> {
+  for (let k = 0; k < 500; k++) {
+    const q = await api.queueItem(queueId);
+    if (q.buildNumber !== undefined) return q.buildNumber;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the build never started');
+}
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 
 async function sync(clock: Clock = at(T0), src: DesiredSource = source()): Promise<SyncOutcome & { status: 'planned' }> {
@@ -278,6 +289,18 @@ describe('branch jobs against the stand-in', () => {
     expect([...(await branchJobs()).keys()].sort()).toEqual([job('pay', 'zz-1'), job('pay', 'zz-2')]);
   });
 
+  it("the cap counts only this owner's branch jobs: another definitions' job for a project of the same name does not take a place", async () => {
+    const r = new GitRemote(root, `capowner${n}`);
+    r.push('aa-1', 'aa-2', 'zz-9');
+    define('pay', r.url, '  max: 2\n');
+    // another set of definitions (another owner) has a branch job for its own project "pay", branch zz-9
+    await api.createJob('theirs', `<project><description>${formatMarker({ kind: 'job', owner: 'github.com/acme/other', name: 'theirs', project: 'pay', template: 'CI-build-branch', hash: 'sha256:1', branch: 'zz-9' }).replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description></project>`);
+    const src = workspaceSource({ templatesDir: path.join(defs, 'job-templates'), jobsDir: path.join(defs, 'jobs'), upstreamCheck: false, branchTimeoutMs: 10_000 });
+    const out = await sync(at(T0), src);
+    expect(kinds(out)).toEqual([`create ${job('pay', 'aa-1')}`, `create ${job('pay', 'aa-2')}`]);
+    expect(out.plan.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'branch-cap', message: expect.stringContaining('no jobs for 1 (zz-9)') })]));
+  });
+
   it('the cap never retires a live branch for one that comes back (issue 14: max 2; a, b; a deleted; c; a back)', async () => {
     const r = new GitRemote(root, `capback${n}`);
     define('pay', r.url, '  max: 2\n  keep_days: 3\n');
@@ -369,6 +392,37 @@ describe('branch jobs against the stand-in', () => {
     const after = await sync(at(T0 + 3000));
     expect(after.plan.problems.filter((p) => p.code === 'branch-ref-collision')).toHaveLength(1);
     expect(after.plan.changes.find((c) => c.fullName === job('pay', 'pr/7'))!.kind).toBe('unchanged');
+  });
+
+  it('a job of the definitions named like an existing branch job (finding 6): the branch job keeps its name, builds and marker; an input error (exit 1), not a failed listing', async () => {
+    const r = new GitRemote(root, `defclash${n}`);
+    r.push('main', 'dev');
+    define('pay', r.url);
+    await sync(at(T0));
+    const main = job('pay', 'main');
+    const queued = await api.build(main);
+    const number = await waitForBuildNumber(queued);
+    const before = await api.getConfig(main);
+    fs.writeFileSync(path.join(defs, 'job-templates', 'Tool-config.xml'), '<project>\n  <description>$PROJECT.NAME tool</description>\n  <builders/>\n</project>\n');
+    fs.appendFileSync(path.join(defs, 'jobs', 'pay.yaml'), `templates:\n  - template: Tool\n    job: ${main.slice('team/'.length)}\n`);
+    const out = await runSync({ api, source: source(), clock: at(T0 + 1000), settings: { concurrency: 4 } });
+    if (out.status !== 'planned') throw new Error(JSON.stringify(out.diagnostics));
+    expect(out.applied!.failed).toEqual([]);
+    expect(out.plan.changes.filter((c) => c.fullName === main).map((c) => [c.kind, c.reason])).toEqual([['conflict', 'the job of branch main of project pay has this name; not taken over (its builds are its own)']]);
+    expect(out.plan.changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'conflict').map((c) => `${c.kind} ${c.fullName}`)).toEqual([`keep ${job('pay', 'dev')}`]);
+    expect(out.plan.changes.find((c) => c.fullName === job('pay', 'dev'))!.reason).toBe(`not torn down: branch job names collide: ${main}: branch main and a job of the definitions get the same job name`);
+    const errors = out.plan.problems.filter((p) => p.severity === 'error').sort((a, b) => a.code.localeCompare(b.code));
+    expect(errors.map((p) => [p.category, p.code])).toEqual([
+      ['input', 'branch-job-conflict'],
+      ['input', 'branch-name-collision'],
+    ]);
+    expect(errors[0]!.message).toBe(`${main}: the job of branch main of project pay has this name, so this job of pay / Tool is not made: give it another name (job:)`);
+    expect(errors[1]!.message).toBe(`project pay: ${main}: branch main and a job of the definitions get the same job name: give that job of the definitions another name (job:); its branch jobs are left as they are`);
+    expect(errors.map((p) => p.message).join('\n')).not.toMatch(/listing failed/);
+    expect(await api.getConfig(main)).toBe(before);
+    expect(parseMarker((await branchJobs()).get(main)!.description)).toMatchObject({ template: 'CI-build-branch', branch: 'main' });
+    // its build is still its own (a job deleted and made again would have none)
+    expect(typeof (await api.buildStatus(main, number)).building).toBe('boolean');
   });
 
   it('$BRANCH.REPO keeps the user of an ssh URL and drops only the password', async () => {

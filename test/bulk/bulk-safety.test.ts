@@ -255,6 +255,29 @@ describe('bulk and the jobsmith marker', () => {
     expect(parseMarker(readDescription(await api.getConfig('other')))).toBeUndefined();
   });
 
+  it('a second root <description> (Jenkins keeps the last) cannot forge or strip a marker: refused like a set; the stand-in and the listing read the last one', async () => {
+    await managedSetup();
+    const original = await api.getConfig(JOB);
+    const owner = parseMarker(readDescription(original))!.owner!;
+    // forge: --add appends a second <description> whose marker names the unmanaged job itself
+    const forged = formatMarker({ kind: 'job', owner, name: 'other', project: 'pay', template: 'CI-build-trunk', hash: 'sha256:00' });
+    const snippet = `<description>${forged.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description>`;
+    const otherBefore = await api.getConfig('other');
+    const add = await cli(['bulk', '--match', 'other', '--add', '/project', snippet, '--apply', '--backup-dir', 'bk1', '--no-diff']);
+    expect(add.code, add.stdout).toBe(1);
+    expect(add.stdout).toContain('refused other: the edit would add a jobsmith marker to the description');
+    expect(await api.getConfig('other')).toBe(otherBefore);
+    // strip: a managed job given a second, marker-less description would stop being managed
+    const strip = await cli(['bulk', '--force', '--match', JOB, '--add', '/project', '<description>no marker</description>', '--no-diff']);
+    expect(strip.code, strip.stdout).toBe(1);
+    expect(strip.stdout).toContain(`refused ${JOB}: the edit would remove the jobsmith marker`);
+    // what Jenkins does with such a config (the stand-in too): the listing shows the LAST description
+    await api.updateJob('other', otherBefore.replace('</project>', `${snippet}\n</project>`));
+    const listed = (await api.list()).items.find((i) => i.fullName === 'other')!;
+    expect(parseMarker(listed.description)).toMatchObject({ owner, name: 'other' });
+    expect(parseMarker(readDescription(await api.getConfig('other')))).toMatchObject({ name: 'other' });
+  });
+
   it('--unmanage removes the marker on purpose (no --force needed); undo puts it back', async () => {
     await managedSetup();
     const original = await api.getConfig(JOB);
@@ -268,5 +291,76 @@ describe('bulk and the jobsmith marker', () => {
     const u = await cli(['bulk', '--undo', 'bk']);
     expect(u.code, u.stdout).toBe(0);
     expect(parseMarker(readDescription(await api.getConfig(JOB)))).toEqual(parseMarker(readDescription(original)));
+  });
+});
+
+describe('what bulk selects and refuses (break-a 11 and its messages)', () => {
+  const JOB = 'pay-CI-build-trunk';
+  async function setup(): Promise<{ copy: string; theirs: string }> {
+    await start({ other: corpusXml('011-osc-container.xml'), 'team-x': corpusXml('007-tor-ci-windows.xml') });
+    mkdirSync(path.join(tmp, 'job-templates'));
+    mkdirSync(path.join(tmp, 'jobs'));
+    writeFileSync(path.join(tmp, 'job-templates', 'CI-build-trunk-config.xml'), TEMPLATE);
+    writeFileSync(path.join(tmp, 'jobs', 'pay.yaml'), project('https://svn.example.com/pay'));
+    expect((await cli(['sync'])).code).toBe(0);
+    const mine = await api.getConfig(JOB);
+    // a copy made in Jenkins (New Item, copy from: the marker names the original) and another definitions' job
+    await api.createJob('pay-hotfix', mine);
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const foreign = formatMarker({ kind: 'job', owner: 'github.com/acme/other', name: 'ops-nightly', project: 'ops', template: 'Nightly', hash: 'sha256:00' });
+    await api.createJob('ops-nightly', corpusXml('011-osc-container.xml').replace('<keepDependencies>', `<description>${esc(foreign)}</description>\n  <keepDependencies>`));
+    return { copy: await api.getConfig('pay-hotfix'), theirs: await api.getConfig('ops-nightly') };
+  }
+
+  it('an empty selection value (an unset variable) is a usage error, not "every job" (it edited all of them, or crashed)', async () => {
+    await start({ other: corpusXml('011-osc-container.xml') });
+    const before = await api.getConfig('other');
+    for (const [flag, value] of [['--folder', ''], ['--regex', ''], ['--match', ''], ['--view', ''], ['--type', '']]) {
+      const r = await cli(['bulk', flag!, value!, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag!.slice(2)}`]);
+      expect(r.code, `${flag} ${value}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`error: ${flag} needs a value (it was given an empty one or none: an unset variable?)`);
+      expect(r.stderr).not.toContain('internal error');
+    }
+    // an empty glob among several (the command line's rule sees only the first value)
+    for (const [flag, values] of [['--match', ['other', '']], ['--type', ['project', ' ']]] as const) {
+      const r = await cli(['bulk', flag, ...values, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag.slice(2)}-among`]);
+      expect(r.code, `${flag} ${values.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`error: ${flag} needs a value for each entry (an empty one: an unset variable?)`);
+      expect(r.stderr).not.toContain('internal error');
+    }
+    // a folder or view of slashes only ("$TEAM/" with TEAM unset) names nothing either
+    for (const [flag, value] of [['--folder', '/'], ['--view', '//']]) {
+      const r = await cli(['bulk', flag!, value!, '--set', 'assignedNode=x', '--apply', '--backup-dir', `bk-${flag!.slice(2)}-slash`]);
+      expect(r.code, `${flag} ${value}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`error: ${flag} ${JSON.stringify(value)} names no ${flag!.slice(2)}: it would select every job, not none`);
+    }
+    expect(await api.getConfig('other')).toBe(before);
+    const imp = await cli(['import', '--match', '', '--dry-run']);
+    expect(imp.code, imp.stderr).toBe(2);
+    expect(imp.stderr).toContain('error: --match needs a value (it was given an empty one or none: an unset variable?)');
+    expect(imp.stderr).not.toContain('internal error');
+  });
+
+  it('--where is checked before the managed refusal: a managed job it does not match is "not matched", not refused', async () => {
+    await setup();
+    const r = await cli(['bulk', '--where', 'assignedNode=nowhere', '--set', 'assignedNode=x', '--no-diff']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('refused');
+    const hit = await cli(['bulk', '--where', '!assignedNode', '--set', 'assignedNode=x', '--no-diff', '--match', 'pay-*']);
+    expect(hit.stdout).toContain(`refused ${JOB}: managed by jobsmith: change template job-templates/CI-build-trunk-config.xml or definition jobs/pay.yaml instead`);
+  });
+
+  it('a copy made in Jenkins is edited like any unmanaged job (no sync changes it; its marker is kept); another owner\'s job is refused in its own terms', async () => {
+    const { copy, theirs } = await setup();
+    const r = await cli(['bulk', '--match', 'pay-*', '--match', 'ops-*', '--set', 'canRoam=false', '--no-diff', '--apply', '--backup-dir', 'bk']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`refused ${JOB}: managed by jobsmith: change template job-templates/CI-build-trunk-config.xml or definition jobs/pay.yaml instead`);
+    expect(r.stdout).toContain('refused ops-nightly: managed by other definitions (owner github.com/acme/other, project ops, template Nightly): change them there instead (their next sync that re-renders it, or sync --verify, reverts a live edit); --force edits it anyway');
+    expect(r.stdout).not.toContain('jobs/ops.yaml');
+    expect(r.stdout).not.toMatch(/refused pay-hotfix/);
+    const edited = await api.getConfig('pay-hotfix');
+    expect(edited).toContain('<canRoam>false</canRoam>');
+    expect(parseMarker(readDescription(edited))).toEqual(parseMarker(readDescription(copy)));
+    expect(await api.getConfig('ops-nightly')).toBe(theirs);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runImport, type ImportOptions } from '../../src/bulk/run-import.js';
@@ -52,7 +52,8 @@ describe('jobsmith import', () => {
     expect(r.applied!.failed).toEqual([]);
     const observed = await live.client.list();
     for (const i of observed.items) expect(parseMarker(i.description)?.template).toMatch(/^imported-\d+$/);
-    const plan = makePlan({ desired: rendered.desired, observed, clock });
+    expect(r.owner).toBe(`dir:${realpathSync(out)}/jobs`);
+    const plan = makePlan({ desired: rendered.desired, owner: r.owner!, observed, clock });
     expect(plan.summary.unchanged).toBe(5);
     expect(plan.summary.update + plan.summary.adopt + plan.summary.create).toBe(0);
   });
@@ -81,7 +82,10 @@ describe('jobsmith import', () => {
     expect(second.written).toEqual([]);
     const adopted = await runImport(live.client, opts(path.join(live.tmp, 'defs2'), { adopt: true }));
     expect(adopted.applied!.succeeded).toHaveLength(1);
-    const again = await runImport(live.client, opts(path.join(live.tmp, 'defs3')));
+    const again = await runImport(live.client, opts(path.join(live.tmp, 'defs2')));
     expect(again.rejected[0]!.reason).toMatch(/already managed/);
+    // another plain directory is another owner: its import leaves them alone too
+    const elsewhere = await runImport(live.client, opts(path.join(live.tmp, 'defs3')));
+    expect(elsewhere.rejected[0]!.reason).toBe(`managed by other definitions (owner dir:${realpathSync(path.join(live.tmp, 'defs2'))}/jobs)`);
   });
 });

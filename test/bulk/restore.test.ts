@@ -71,7 +71,13 @@ describe('jobsmith restore from a backup', () => {
     expect((await dst.client.list()).items.map((i) => i.fullName).sort()).toEqual(['team-a', 'team-a/deep', 'team-a/deep/pipe', 'tor-win']);
 
     const r = await runRestore(dst.client, opts(dir));
-    expect(r.plan!.changes.find((c) => c.fullName === 'tor-win')!.kind).toBe('unchanged');
+    // compared with the backup, and said so: it differs, and is kept without --overwrite (it was listed "unchanged")
+    expect(r.plan!.changes.find((c) => c.fullName === 'tor-win')).toMatchObject({
+      kind: 'keep',
+      reason: 'exists in Jenkins: restore changes existing items only with --overwrite (would: update, differs from the backup)',
+    });
+    // what is the same as the backup is "unchanged", and says why
+    expect(r.plan!.changes.find((c) => c.fullName === 'team-a/deep/pipe')).toMatchObject({ kind: 'unchanged', reason: 'same as the backup' });
     expect(await dst.client.getConfig('tor-win')).toContain('<project>');
     expect(sameConfig(await dst.client.getConfig('tor-win'), corpusXml('011-osc-container.xml'))).toBe(true);
 
@@ -79,6 +85,55 @@ describe('jobsmith restore from a backup', () => {
     expect(o.plan!.changes.find((c) => c.fullName === 'tor-win')!.kind).toBe('update');
     expect(o.plan!.summary.delete).toBe(0);
     expect(sameConfig(await dst.client.getConfig('tor-win'), await src.client.getConfig('tor-win'))).toBe(true);
+  });
+
+  it('--overwrite with --only compares the folders that come along before updating them (an equal folder stays unchanged)', async () => {
+    const src = await live();
+    await seed(src);
+    const dir = path.join(src.tmp, 'backup');
+    await backupJenkins(src.client, dir, { concurrency: 4 });
+    const dst = await live();
+    await dst.client.createJob('team-a', await src.client.getConfig('team-a'));
+    await dst.client.createJob('team-a/deep', FOLDER_XML.replace('<description></description>', '<description>edited</description>'));
+    const r = await runRestore(dst.client, opts(dir, { only: ['team-a/deep/pipe'], overwrite: true, apply: false }));
+    const byName = Object.fromEntries(r.plan!.changes.map((c) => [c.fullName, [c.kind, c.reason]]));
+    expect(byName['team-a']).toEqual(['unchanged', 'same as the backup']);
+    expect(byName['team-a/deep']).toEqual(['update', 'differs from the backup (--overwrite)']);
+    expect(byName['team-a/deep/pipe']).toEqual(['create', 'missing in Jenkins; restored from the backup']);
+  });
+
+  it('views: a folder created from the backup brings its views (said on the folder\'s line); an existing view is compared, never changed', async () => {
+    const src = await live();
+    await seed(src);
+    await src.client.createView('Team', listViewConfig('Team', ['mips']), 'team-a');
+    const dir = path.join(src.tmp, 'backup');
+    await backupJenkins(src.client, dir, { concurrency: 4 });
+
+    const empty = await live();
+    const dry = await runRestore(empty.client, opts(dir, { apply: false }));
+    // no line for a folder's view before its folder exists: the folder's config carries it
+    expect(dry.plan!.changes.filter((c) => c.target === 'view').map((c) => [c.kind, c.fullName])).toEqual([['create', 'Legacy'], ['unchanged', 'all']]);
+    expect(dry.plan!.changes.find((c) => c.fullName === 'team-a')).toMatchObject({ kind: 'create', reason: 'missing in Jenkins; restored from the backup, with its view Team' });
+    await runRestore(empty.client, opts(dir));
+    expect((await empty.client.listViews('team-a')).find((v) => v.name === 'Team')!.jobs).toEqual(['team-a/mips']);
+
+    // Legacy now differs from the backup: kept (restore never changes a view), and said so
+    await empty.client.updateViewConfig('Legacy', listViewConfig('Legacy', ['maven']));
+    const again = await runRestore(empty.client, opts(dir, { apply: false, overwrite: true }));
+    expect(again.plan!.changes.find((c) => c.fullName === 'Legacy')).toMatchObject({ kind: 'keep', reason: 'exists in Jenkins: restore never changes an existing view (differs from the backup)' });
+    expect(again.plan!.changes.find((c) => c.fullName === 'team-a/Team')).toMatchObject({ kind: 'unchanged', reason: 'same as the backup' });
+  });
+
+  it('--only that matches nothing of the backup, or is empty, is a usage error and nothing is done', async () => {
+    const src = await live();
+    await seed(src);
+    const dir = path.join(src.tmp, 'backup');
+    await backupJenkins(src.client, dir, { concurrency: 4 });
+    const dst = await live();
+    await expect(runRestore(dst.client, opts(dir, { only: ['tor-win', 'no-such-*'] }))).rejects.toThrow('--only "no-such-*" matches no item or view of the backup; nothing was done');
+    await expect(runRestore(dst.client, opts(dir, { only: [''] }))).rejects.toThrow('--only was given an empty pattern');
+    await expect(runRestore(dst.client, opts(repoRoot, { only: ['nope'] }))).rejects.toThrow('--only "nope" matches no project and no job of these definitions; nothing was done');
+    expect((await dst.client.list()).items).toEqual([]);
   });
 
   it('a malformed file in the backup: diagnostics with file and line, nothing created', async () => {

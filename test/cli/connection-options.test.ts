@@ -12,6 +12,7 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { definitionsFiles } from '../form/fixtures.js';
 import { makeDefinitionsRepo } from '../form/git-fixtures.js';
 import { SETTING_RANGES, describeRange } from '../../src/jenkins/setting-ranges.js';
+import { openJenkins } from '../../src/cli/connection-options.js';
 
 const CONNECTION_FLAGS = ['--jenkins-url', '--user', '--token-file', '--config', '--concurrency', '--timeout', '--retries', '--ca-file', '--proxy', '--no-proxy', '--embedded'];
 const JENKINS_COMMANDS = [['plan'], ['apply', 'x'], ['sync'], ['backup'], ['restore', 'x'], ['import'], ['bulk'], ['serve'], ['create'], ['bootstrap'], ['jenkins', 'ping'], ['jenkins', 'list']];
@@ -74,6 +75,34 @@ describe('numbers out of range are usage errors naming the one range', () => {
       const r = await runCli(['plan'], { cwd: dir, env: noJenkinsEnv });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain(`jobsmith.yaml:3:16: error: jenkins.concurrency must be ${range}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with --embedded, the concurrency comes from jobsmith.yaml unless the flag is given (it was always 8); a bad jobsmith.yaml is bad input', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-options-emb-'));
+    try {
+      writeFileSync(path.join(dir, 'jobsmith.yaml'), 'jenkins:\n  concurrency: 3\n');
+      const home = path.join(dir, 'home');
+      // 20 listings at once: the client lets exactly `concurrency` of them run together
+      const peak = (a: Parameters<typeof openJenkins>[0]) =>
+        openJenkins(a, async (c) => {
+          await Promise.all(Array.from({ length: 20 }, () => c.api.list()));
+          return [c.concurrency, c.api.stats.maxInFlight];
+        }, { cwd: dir });
+      expect(await peak({ embedded: home })).toEqual([3, 3]);
+      expect(await peak({ embedded: home, concurrency: 5 })).toEqual([5, 5]);
+      expect(await peak({ embedded: home, config: path.join(dir, 'none.yaml') }).catch((e: Error) => e.message)).toBe('the config file has errors');
+      writeFileSync(path.join(dir, 'jobsmith.yaml'), 'jenkins:\n  concurrency: 999\n');
+      const r = await runCli(['plan', '--embedded', 'home'], { cwd: dir, env: noJenkinsEnv });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`jobsmith.yaml:2:16: error: jenkins.concurrency must be ${range}`);
+      writeFileSync(path.join(dir, 'jobsmith.yaml'), 'jenkins: [\n');
+      const broken = await runCli(['plan', '--embedded', 'home'], { cwd: dir, env: noJenkinsEnv });
+      expect(broken.code, broken.stderr).toBe(1);
+      expect(broken.stderr).toMatch(/^jobsmith\.yaml:2:1: error: Flow sequence/m);
+      expect(broken.stderr).not.toContain(' []'); // no empty field after the message
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

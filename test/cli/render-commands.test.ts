@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -74,6 +74,29 @@ describe('jobsmith render', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(path.join(cwd, 'home/jobs'))).toEqual(['b-Simple']);
   });
+
+  it('--project writes that project and removes nothing of the others; the next full render removes what is gone', async () => {
+    const cwd = tree({
+      'tpl/Simple-config.xml': SIMPLE_TEMPLATE,
+      'defs/a.yaml': 'templates: [Simple]\ntokens: {SCM.PATH: x, DESC.TEXT: y, CMD.ARGS: z}\n',
+      'defs/b.yaml': 'templates: [Simple]\ntokens: {SCM.PATH: x, DESC.TEXT: y, CMD.ARGS: z}\n',
+    });
+    const args = ['render', '--templates', 'tpl', '--jobs', 'defs', '--out', 'home'];
+    expect((await runCli(args, { cwd })).stdout).toBe('rendered 2 jobs into home/jobs: 2 written, 0 unchanged, 0 removed\n');
+    writeFileSync(path.join(cwd, 'defs/b.yaml'), 'templates: [Simple]\ntokens: {SCM.PATH: x, DESC.TEXT: changed, CMD.ARGS: z}\n');
+    const one = await runCli([...args, '--project', 'b'], { cwd });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe('rendered 1 job into home/jobs: 1 written, 0 unchanged, 0 removed\n');
+    expect(readdirSync(path.join(cwd, 'home/jobs')).sort()).toEqual(['a-Simple', 'b-Simple']);
+    expect(readFileSync(path.join(cwd, 'home/jobs/b-Simple/config.xml'), 'utf8')).toContain('changed');
+    // a's file is still render's own: the next full render leaves it unchanged, and removes it once a is gone
+    expect((await runCli(args, { cwd })).stdout).toBe('rendered 2 jobs into home/jobs: 0 written, 2 unchanged, 0 removed\n');
+    rmSync(path.join(cwd, 'defs/a.yaml'));
+    expect((await runCli([...args, '--project', 'b'], { cwd })).stdout).toBe('rendered 1 job into home/jobs: 0 written, 1 unchanged, 0 removed\n');
+    expect(existsSync(path.join(cwd, 'home/jobs/a-Simple/config.xml'))).toBe(true);
+    expect((await runCli(args, { cwd })).stdout).toBe('rendered 1 job into home/jobs: 0 written, 1 unchanged, 1 removed\n');
+    expect(readdirSync(path.join(cwd, 'home/jobs'))).toEqual(['b-Simple']);
+  });
 });
 
 describe('jobsmith validate / list / templates / show', () => {
@@ -84,7 +107,7 @@ describe('jobsmith validate / list / templates / show', () => {
     expect(r.stdout).toBe('ok: 1 templates, 1 projects, 1 jobs\n');
     expect(existsSync(path.join(cwd, 'out'))).toBe(false);
     const j = JSON.parse((await runCli(['validate', '--json'], { cwd })).stdout);
-    expect(j).toEqual({ ok: true, jobs: 1, projects: 1, templates: 1, diagnostics: [] });
+    expect(j).toEqual({ ok: true, jobs: 1, projects: 1, templates: 1, views: 0, diagnostics: [] });
   });
 
   it('validate exits 1 with warnings and errors listed; warnings alone exit 0', async () => {

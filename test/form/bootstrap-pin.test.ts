@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
@@ -39,6 +39,8 @@ describe('bootstrap --init pins jobsmith in the definitions repository', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`created      ${path.join(defs, 'package.json')}`);
     expect(r.stdout).toContain(`created      ${path.join(defs, 'package-lock.json')}`);
+    // the vendored tarball is among the files to commit: without it the master jobs' npm ci fails
+    expect(r.stdout).toContain(`Commit and push package.json, package-lock.json, .gitignore and ${tarball}; `);
     expect(JSON.parse(read('package.json'))).toEqual({ private: true, dependencies: { jobsmith: `file:${tarball}` } });
     const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { version?: string; resolved?: string; integrity?: string }> };
     const entry = lock.packages['node_modules/jobsmith']!;
@@ -100,6 +102,20 @@ describe('bootstrap --init pins jobsmith in the definitions repository', () => {
     const out = await runCli(['bootstrap', '--init', '--definitions', defs, '--package', outside]);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('is outside the definitions repository');
+
+    // a symbolic link inside the repository to a tarball outside it (it would dangle on the agent)
+    symlinkSync(outside, path.join(defs, 'vendor/linked.tgz'));
+    const linked = await runCli(['bootstrap', '--init', '--definitions', defs, '--package', 'file:vendor/linked.tgz']);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain(`the tarball vendor/linked.tgz is a symbolic link to ${outside}, outside the definitions repository`);
+    // ... or through a linked directory
+    mkdirSync(path.join(root, 'outdir'));
+    writeFileSync(path.join(root, 'outdir/j.tgz'), readFileSync(path.join(defs, tarball)));
+    symlinkSync(path.join(root, 'outdir'), path.join(defs, 'vendor/outdir'));
+    const viaDir = await runCli(['bootstrap', '--init', '--definitions', defs, '--package', 'file:vendor/outdir/j.tgz']);
+    expect(viaDir.code).toBe(1);
+    expect(viaDir.stderr).toContain('is a symbolic link');
+    expect([read('package.json'), read('package-lock.json')]).toEqual(before);
 
     writeFileSync(path.join(defs, 'vendor/broken-9.9.9.tgz'), 'this is not a gzip file');
     const broken = await runCli(['bootstrap', '--init', '--definitions', defs, '--package', 'file:vendor/broken-9.9.9.tgz'], { timeoutMs: 300_000 });

@@ -43,6 +43,28 @@ describe('form catalog', () => {
     expect(parse(text)).toEqual({ project: 'pay', templates: ['CI-build-trunk'], view: 'Pay', tokens: { 'DEPLOY.ENABLED': 'true', 'SCM.PATH': 'https://svn/x' } });
   });
 
+  it('templates that disagree on a default: a given value is written unless it is every chosen template\'s own default', () => {
+    const differ = catalogFromTemplates([
+      { name: 'A-trunk', tokens: ['SCM.POLL'], docs: { 'SCM.POLL': { default: 'H/5 * * * *' } } },
+      { name: 'B-pipe', tokens: ['SCM.POLL'], docs: { 'SCM.POLL': { default: 'H/15 * * * *' } } },
+    ]);
+    const field = differ.fields.find((f) => f.token === 'SCM.POLL')!;
+    expect(field.default).toBe('H/5 * * * *');
+    expect(field.defaultsByTemplate).toEqual({ 'A-trunk': 'H/5 * * * *', 'B-pipe': 'H/15 * * * *' });
+    const tokensOf = (templates: string[], v: string): unknown => parse(definitionText({ project: 'p', templates, tokens: { 'SCM.POLL': v } }, differ))['tokens'];
+    expect(tokensOf(['B-pipe'], 'H/5 * * * *')).toEqual({ 'SCM.POLL': 'H/5 * * * *' });
+    expect(tokensOf(['B-pipe'], 'H/15 * * * *')).toBeUndefined();
+    expect(tokensOf(['A-trunk'], 'H/5 * * * *')).toBeUndefined();
+    expect(tokensOf(['A-trunk', 'B-pipe'], 'H/5 * * * *')).toEqual({ 'SCM.POLL': 'H/5 * * * *' });
+    // the create-job job showed the first template's default; left as shown, it is still what the user asked for
+    const { names } = parameterNames(differ);
+    const env = { JOBSMITH_PROJECT: 'p', [names.templates.get('B-pipe')!]: 'true', [names.tokens.get('SCM.POLL')!]: 'H/5 * * * *' };
+    const req = requestFromEnv(env, differ, names, new Map([[names.tokens.get('SCM.POLL')!, 'H/5 * * * *']]));
+    expect(parse(definitionText(req, differ))['tokens']).toEqual({ 'SCM.POLL': 'H/5 * * * *' });
+    // templates that agree keep the old rule (a value left at the shown default is not written)
+    expect(catalog.fields.find((f) => f.token === 'SCM.PATH')!.defaultsByTemplate).toBeUndefined();
+  });
+
   it('form-level checks: project name, templates; strict mode flags tokens no chosen template uses', () => {
     const d = requestDiagnostics({ project: '', templates: ['Nope'], tokens: { 'BUILD.FARM': 'x', 'SCM.PAHT': 'y' } }, catalog, { strictTokens: true });
     expect(d.map((x) => [x.code, x.field])).toEqual([
@@ -131,6 +153,22 @@ describe('create-job parameters', () => {
     expect(tokenParameterName('SCM.PATH')).toBe('SCM_PATH');
     expect(tokenParameterName('BUILD.NUMBER')).toBe('TOKEN_BUILD_NUMBER');
     expect(tokenParameterName('GIT.URL')).toBe('TOKEN_GIT_URL');
+    // variables jobsmith, Node, npm, git or the shell read: a parameter must never set them (a proxy would see the API token)
+    for (const [token, param] of [
+      ['HTTP.PROXY', 'TOKEN_HTTP_PROXY'],
+      ['https.proxy', 'TOKEN_https_proxy'],
+      ['NO.PROXY', 'TOKEN_NO_PROXY'],
+      ['NODE.TLS.REJECT.UNAUTHORIZED', 'TOKEN_NODE_TLS_REJECT_UNAUTHORIZED'],
+      ['NODE.EXTRA.CA.CERTS', 'TOKEN_NODE_EXTRA_CA_CERTS'],
+      ['JENKINS.API.TOKEN', 'TOKEN_JENKINS_API_TOKEN'],
+      ['BUILD.USER.ID', 'TOKEN_BUILD_USER_ID'],
+      ['npm.config.registry', 'TOKEN_npm_config_registry'],
+      ['LD.PRELOAD', 'TOKEN_LD_PRELOAD'],
+      ['SSH.AUTH.SOCK', 'TOKEN_SSH_AUTH_SOCK'],
+      ['BASH.ENV', 'TOKEN_BASH_ENV'],
+    ]) expect(tokenParameterName(token!)).toBe(param);
+    expect(tokenParameterName('SCM.PATH')).toBe('SCM_PATH');
+    expect(tokenParameterName('PROXY.HOST')).toBe('PROXY_HOST');
     const clash = catalogFromTemplates([{ name: 'T', tokens: ['A.B_C', 'A_B.C'], docs: {} }]);
     expect(parameterNames(clash).diagnostics.map((d) => d.code)).toEqual(['parameter-name-clash']);
   });

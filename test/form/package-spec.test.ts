@@ -84,3 +84,11 @@ describe('package-lock.json: what pins jobsmith', () => {
     expect(lockProblem(lockedJobsmith(JSON.stringify({ packages: {} })))).toBe('has no jobsmith entry');
   });
 });
+
+describe('secret query values are URL credentials', () => {
+  it('hasUrlCredentials flags ?token=, private_token, access_token, password (the redactor\'s names), not other queries', async () => {
+    const { hasUrlCredentials } = await import('../../src/form/package-spec.js');
+    for (const u of ['https://h/x.git?private_token=abc123', 'https://h/x?a=1&access_token=abc123', 'https://h/x?token=abc123', 'https://h/x?PASSWORD=abc123', 'https://h/x.tgz?X-Amz-Signature=abc123']) expect([u, hasUrlCredentials(u)]).toEqual([u, true]);
+    for (const u of ['https://h/x.git?ref=main', 'https://h/x?token=', 'ssh://git@h/x.git', 'no url token=abc']) expect([u, hasUrlCredentials(u)]).toEqual([u, false]);
+  });
+});

@@ -58,7 +58,7 @@ describe('self-service settings', () => {
     }
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).diagnostics.map(formatDiagnostic)).toEqual([
-      'other.yaml:2:3: error: unknown setting form.alow (known: allow, user-header, author-email, host, port, sync) [form.alow]',
+      'other.yaml:2:3: error: unknown setting form.alow (known: allow, user-header, author-email, host, allowed-hosts, port, sync) [form.alow]',
       'other.yaml:3:9: error: form.sync must be "now" or "master-job" [form.sync]',
     ]);
     expect(readFormSettings(undefined, path.join(dir, 'nowhere'))).toEqual({});

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FREESTYLE, failure, startFixture, type Fixture } from './standin-fixture.js';
+import { startGateway } from './gateway.js';
 
 describe('transient failures, retries and timeouts (stand-in fault injection)', () => {
   let fx: Fixture;
@@ -74,8 +75,31 @@ describe('transient failures, retries and timeouts (stand-in fault injection)', 
     await c.createJob('c2', FREESTYLE('c2'));
     expect(count('POST createItem')).toBe(1); // never re-posted (that would be a 400 duplicate)
     expect(count('GET api/json')).toBe(1);
-    expect(count('POST config.xml')).toBe(1); // its config made sure
+    expect(count('GET config.xml')).toBe(1); // it holds what was sent: this create's
+    expect(count('POST config.xml')).toBe(0); // nothing written over
     expect(await c.getConfig('c2')).toContain('c2');
+  });
+
+  test('createItem answered 503 (by a gateway) while someone makes an item of that name: found, not this create\'s, never written over', async () => {
+    const other = fx.client();
+    // the person acts at the first createItem (answered 503, not forwarded), or right before the repeat reaches Jenkins (then refused as a duplicate)
+    for (const when of [1, 2]) {
+      const name = `c4-${when}`;
+      let n = 0;
+      const gw = await startGateway(fx.standin.url, async (r) => {
+        if (r.route !== 'POST createItem' || !r.url.includes(name)) return undefined;
+        n++;
+        if (n === when) await other.createJob(name, FREESTYLE('someone else'));
+        return n === 1 ? 503 : undefined;
+      });
+      const c = fx.client({ url: gw.url });
+      const e = await failure(c.createJob(name, FREESTYLE('mine')));
+      await gw.close();
+      expect([e.kind, e.operation, n]).toEqual(['conflict', 'create', when]);
+      expect(e.message).toMatch(/not this create's \(it does not hold the config this create sent\).*not written over/);
+      expect(gw.seen).not.toContain('POST config.xml');
+      expect(await other.getConfig(name)).toContain('someone else');
+    }
   });
 
   test('createItem with a 503: checked, then retried', async () => {

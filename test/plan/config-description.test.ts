@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDescription, withMarker } from '../../src/plan/config-description.js';
 import { parseMarker } from '../../src/plan/marker.js';
+import { readRootChild } from '../../src/xml/root-description.js';
 import { canonicalConfig } from '../../src/plan/same-job-config.js';
 
 const M = '<!-- jobsmith:v1 project=p template=t hash=sha256:1 -->';
@@ -59,6 +60,18 @@ describe('withMarker', () => {
     expect(() => withMarker('<project><description>x</project>', M)).toThrow(/does not match/);
   });
 
+  it('two root descriptions: the last one is read and rewritten (Jenkins keeps the last), the first is left as it is', () => {
+    const xml = '<project>\n  <description>first ' + M.replace(/</g, '&lt;').replace(/>/g, '&gt;') + '</description>\n  <p><description>nested</description></p>\n  <description/>\n  <description>last</description>\n</project>';
+    expect(readDescription(xml)).toBe('last');
+    expect(parseMarker(readDescription(xml))).toBeUndefined();
+    const out = withMarker(xml, M);
+    expect(readDescription(out)).toBe(`last\n${M}`);
+    expect(out.startsWith('<project>\n  <description>first &lt;!--')).toBe(true);
+    expect(out).toContain('<p><description>nested</description></p>');
+    // an empty last one counts too
+    expect(readDescription('<project><description>a</description><description/></project>')).toBe('');
+  });
+
   it('keeps CDATA description text', () => {
     const out = withMarker('<project><description><![CDATA[a <b> c]]></description></project>', M);
     expect(readDescription(out)).toBe(`a <b> c\n${M}`);
@@ -69,5 +82,15 @@ describe('withMarker', () => {
     const out = withMarker(xml, M);
     expect(canonicalConfig(out)).toBe(canonicalConfig(xml)); // the marker is ignored by the semantic compare
     expect(out.replace(/<description>[\s\S]*<\/description>/, '')).toBe(xml.replace(/<description>.*<\/description>/, ''));
+  });
+});
+
+describe('readRootChild (a root field given twice: the last counts, as in Jenkins)', () => {
+  it('reads the last direct child of the root, not a nested one, and stops early when there is one', () => {
+    expect(readRootChild('<project><disabled>true</disabled><x><disabled>true</disabled></x><disabled>false</disabled></project>', 'disabled')).toBe('false');
+    expect(readRootChild('<project><disabled>true</disabled><x><disabled>false</disabled></x></project>', 'disabled')).toBe('true');
+    expect(readRootChild('<project><x><disabled>true</disabled></x></project>', 'disabled')).toBeUndefined();
+    // the one-element case is found without reading the rest (a broken tail is not looked at)
+    expect(readRootChild('<project><disabled>true</disabled><a>', 'disabled')).toBe('true');
   });
 });

@@ -117,9 +117,10 @@ describe('folder-type templates are managed like jobs', () => {
   it('apply FILE re-checks folder-type items: accepts the plan, refuses when the folder now holds an unmanaged item', () => {
     const o = observed([asFolder(f, FOLDER)]);
     const p = plan({ desired: desired([]), observed: o, projectCount: 1, options: { allowMassDelete: true } });
-    expect(recheckPlan({ plan: p, observed: o, owner: OWNER, projectCount: 1 })).toEqual([]);
+    const freshAgainst = (obs: typeof o) => plan({ desired: desired([]), observed: obs, projectCount: 1, options: { allowMassDelete: true } });
+    expect(recheckPlan({ plan: p, fresh: freshAgainst(o), owner: OWNER, flags: { allowMassDelete: true } }).reasons).toEqual([]);
     const now = observed([asFolder(f, FOLDER), item('p-F/new-by-hand')]);
-    expect(recheckPlan({ plan: p, observed: now, owner: OWNER, projectCount: 1 })).toEqual([expect.stringContaining('delete p-F: it still holds p-F/new-by-hand')]);
+    expect(recheckPlan({ plan: p, fresh: freshAgainst(now), owner: OWNER, flags: { allowMassDelete: true } }).reasons).toEqual([expect.stringMatching(/^delete p-F: not what a plan made now would do \(a plan made now: keep \(.*p-F\/new-by-hand/)]);
   });
 });
 
@@ -214,6 +215,15 @@ describe('views from view templates', () => {
     expect(run([], [plain]).changes).toEqual([]);
   });
 
+  it('a view of the former shared owner `default` (plain directories): taken over where wanted under its name, never deleted by another owner', () => {
+    const v = view('p-Dash', []);
+    const shared = live(v, { description: formatMarker({ kind: 'view', owner: 'default', name: 'p-Dash', project: 'p', template: 'Dash', hash: v.hash }) });
+    const owner = 'dir:/srv/a/jobs';
+    const taken = run([v], [shared], { owner });
+    expect(taken.changes[0]).toMatchObject({ kind: 'update', reason: 'marker of the former shared owner default now records this owner (the definitions want exactly this view)', config: pushedViewConfig(v, owner) });
+    expect(run([], [shared], { owner }).changes).toEqual([]);
+  });
+
   it('fail closed: with the definitions in error, no view is deleted', () => {
     const v = view('p-Dash', []);
     expect(run([], [live(v)], { holdDeletions: 'the definitions have errors' }).changes[0]!.kind).toBe('keep');
@@ -222,9 +232,10 @@ describe('views from view templates', () => {
   it('apply FILE re-checks view changes: marker, existence, owner', () => {
     const v = view('p-Dash', []);
     const p = run([v], []);
-    expect(recheckPlan({ plan: p, observed: observed([], []), owner: OWNER, desired: { ...desired([]), templateViews: [v] } })).toEqual([]);
-    expect(recheckPlan({ plan: p, observed: observed([], [live(v, { description: null })]), owner: OWNER })).toEqual(['create view p-Dash: it exists already']);
+    expect(recheckPlan({ plan: p, fresh: run([v], []), owner: OWNER }).reasons).toEqual([]);
+    expect(recheckPlan({ plan: p, fresh: run([v], [live(v, { description: null })]), owner: OWNER }).reasons).toEqual([expect.stringMatching(/^create view p-Dash: not what a plan made now would do \(a plan made now: conflict/)]);
     const del = run([], [live(v)]);
-    expect(recheckPlan({ plan: del, observed: observed([], [live(v, { description: 'taken over by hand' })]), owner: OWNER })).toEqual(["delete view p-Dash: it does not carry this owner's view marker"]);
+    expect(recheckPlan({ plan: del, fresh: run([], [live(v)]), owner: OWNER }).reasons).toEqual([]);
+    expect(recheckPlan({ plan: del, fresh: run([], [live(v, { description: 'taken over by hand' })]), owner: OWNER }).reasons).toEqual(['delete view p-Dash: not what a plan made now would do (a plan made now does nothing to it)']);
   });
 });

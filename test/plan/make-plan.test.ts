@@ -32,7 +32,8 @@ describe('planner: desired × observed', () => {
     { name: 'JJB-managed, not desired → untouched', d: [], o: [item('jjb', { description: '<!-- Managed by Jenkins Job Builder -->' })], want: {} },
     { name: 'type change → replace', d: [job('p-a', { rootElement: 'flow-definition' })], o: [managedItem(a)], want: { 'p-a': ['replace'] } },
     { name: 'type change, building → keep', d: [job('p-a', { rootElement: 'flow-definition' })], o: [managedItem(a, { building: true })], want: { 'p-a': ['keep'] } },
-    { name: 'case-insensitive root match', d: [job('P-A')], o: [managedItem(job('P-A'), { fullName: 'p-a' })], want: { 'P-A': ['unchanged'] } },
+    // the same job under another spelling: renamed to the spelling the definitions give (break-d: it was "no changes")
+    { name: 'case-insensitive root match → rename', d: [job('P-A')], o: [managedItem(job('P-A'), { fullName: 'p-a' })], want: { 'P-A': ['move'] } },
     { name: 'retired job back → update + enable', d: [a], o: [managedItem(a, { disabled: true, marker: { gone: '2026-11-01T00:00:00.000Z' } })], want: { 'p-a': ['update', 'enable'] } },
     { name: 'user-disabled managed job stays disabled', d: [a], o: [managedItem(a, { disabled: true })], want: { 'p-a': ['unchanged'] } },
     { name: 'definition disables → disable', d: [job('p-a', { disabled: true })], o: [managedItem(job('p-a', { disabled: true }))], want: { 'p-a': ['unchanged', 'disable'] } },

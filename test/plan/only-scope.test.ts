@@ -60,9 +60,10 @@ describe('--only never touches a managed job whose destination lies outside the 
     const full = run([]);
     expect(full.changes.map((c) => [c.kind, c.fullName])).toEqual([['keep', 'ops/run']]);
     const filtered = run(['ops/*']);
-    expect(filtered.changes).toEqual([]);
+    // kept (said why), never disabled: the run that selects Alpha decides
+    expect(filtered.changes.map((c) => [c.kind, c.fullName, c.reason])).toEqual([['keep', 'ops/run', expect.stringContaining('a filter never splits a move')]]);
     // without the hold, the full plan moves it; the filtered run still leaves it to the run that includes Alpha
     const free = makePlan({ desired: d, owner, observed: observed([observedItem]), clock: NOW, branchScopes: {}, options: { removed: 'disable', only: ['ops/*'] } });
-    expect(free.changes).toEqual([]);
+    expect(free.changes.map((c) => [c.kind, c.fullName])).toEqual([['keep', 'ops/run']]);
   });
 });

@@ -67,6 +67,36 @@ describe('ownership: what a run may touch', () => {
     expect(p.problems.find((x) => x.code === 'old-markers')?.message).toMatch(/^1 item\(s\) with an old jobsmith marker/);
   });
 
+  it('the former shared owner `default` (plain directories, break-a 4): never deleted by another owner; taken over only at its own name with the same identity', () => {
+    const mine = 'dir:/srv/team-b/jobs';
+    const shared = { owner: 'default' };
+    const theirFolder = folderItem('team-a');
+    theirFolder.description = '<!-- jobsmith:v2 kind=folder owner=default name=team-a hash=sha256%3A0 -->';
+    const inFolder = job('team-a/batch', { project: 'batch', template: 'CI' });
+    // team B wants none of them: nothing is deleted (not even with the mass-delete guard off), all counted in one notice
+    const p = plan({ owner: mine, desired: desired([job('b-ci', { project: 'b' })]), observed: observed([managedItem(pay, { marker: shared }), managedItem(web, { marker: shared }), theirFolder, managedItem(inFolder, { marker: shared })]), options: { allowMassDelete: true } });
+    expect(kinds(p.changes)).toEqual({ 'b-ci': ['create'] });
+    expect(p.managedCount).toBe(0);
+    expect(p.problems.find((x) => x.code === 'shared-default-owner')?.message).toMatch(/^4 item\(s\) with the former shared owner default \(made from a plain directory by an earlier jobsmith\) .*not touched, never deleted/);
+    // the directory that made them (after the upgrade its owner is its path): takes over what it wants, exactly
+    const renamed = managedItem(pay, { fullName: 'pay-ci-copy', marker: { ...shared, name: 'pay-ci' } });
+    const otherIdentity = managedItem(job('web-ci', { project: 'web', template: 'Other' }), { marker: shared });
+    const a = plan({ owner: 'dir:/srv/team-a/jobs', desired: desired([pay, web, inFolder], { folders: [{ fullName: 'team-a', config: '<com.cloudbees.hudson.plugins.folder.Folder/>' }] }), observed: observed([managedItem(pay, { marker: shared }), renamed, otherIdentity, theirFolder, managedItem(inFolder, { marker: shared })]) });
+    expect(kinds(a.changes)).toEqual({ 'pay-ci': ['update'], 'web-ci': ['conflict'], 'team-a': ['update'], 'team-a/batch': ['update'] });
+    const up = a.changes.find((c) => c.fullName === 'pay-ci')!;
+    expect(up.reason).toBe('marker of the former shared owner default now records this owner (the definitions want exactly this item)');
+    expect(parseMarker(readDescription(up.config!))).toMatchObject({ owner: 'dir:/srv/team-a/jobs', name: 'pay-ci', project: 'pay', template: 'CI' });
+    expect(a.changes.find((c) => c.fullName === 'team-a')!.reason).toBe(up.reason);
+    // another project or template at that name is not taken (it may be another directory's): a conflict naming the way out
+    expect(a.changes.find((c) => c.fullName === 'web-ci')!.reason).toMatch(/former shared owner default .*set `owner: default` in jobsmith.yaml if it is theirs, or --adopt/);
+    expect(plan({ owner: 'dir:/srv/team-a/jobs', desired: desired([web]), observed: observed([otherIdentity]), options: { adopt: true } }).changes.map((c) => c.kind)).toEqual(['adopt']);
+    // the copy is left alone, and counted
+    expect(a.problems.find((x) => x.code === 'shared-default-owner')?.message).toMatch(/^2 item\(s\)/);
+    // a run whose owner is `default` (owner: default in jobsmith.yaml) still manages them as before
+    const d = plan({ owner: 'default', desired: desired([pay]), observed: observed([managedItem(pay, { marker: shared }), managedItem(web, { marker: shared })]), options: { allowMassDelete: true } });
+    expect(kinds(d.changes)).toEqual({ 'pay-ci': ['unchanged'], 'web-ci': ['delete'] });
+  });
+
   it('--adopt takes over a copy at a desired name (explicitly); without it, a conflict', () => {
     const copyAtDesired = managedItem(web, { marker: { name: 'somewhere-else', project: 'x', template: 'y' } });
     expect(kinds(plan({ desired: desired([web]), observed: observed([copyAtDesired]) }).changes)).toEqual({ 'web-ci': ['conflict'] });

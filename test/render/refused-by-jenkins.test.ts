@@ -9,7 +9,9 @@ import { renderTree } from './workspace-fixture.js';
 const JOB = '<project>\n  <builders/>\n</project>\n';
 const FOLDER = '<com.cloudbees.hudson.plugins.folder.Folder>\n  <properties/>\n</com.cloudbees.hudson.plugins.folder.Folder>\n';
 const MB = '<org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject>\n  <properties/>\n</org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject>\n';
-const VIEW = '<hudson.model.ListView>\n  <name>v</name>\n  <columns/>\n</hudson.model.ListView>\n';
+/** The fields Jenkins writes for every list view (a template without them gets a warning: see the last test). */
+const LIST_FIELDS = '  <filterExecutors>false</filterExecutors>\n  <filterQueue>false</filterQueue>\n  <properties class="hudson.model.View$PropertyList"/>\n  <jobFilters/>\n  <recurse>false</recurse>\n';
+const VIEW = `<hudson.model.ListView>\n  <name>v</name>\n  <jobNames><comparator class="java.lang.String$CaseInsensitiveComparator"/></jobNames>\n  <columns/>\n${LIST_FIELDS}</hudson.model.ListView>\n`;
 
 describe('validate refuses what Jenkins would refuse', () => {
   it('a job or folder name over 255 bytes of UTF-8 (a view name may be longer: it is no directory)', async () => {
@@ -57,6 +59,26 @@ describe('validate refuses what Jenkins would refuse', () => {
     expect(r.lines[0]).toBe('job-templates/Mod-config.xml:1: error: root element <maven2> is a Maven module (part of a Maven job), not a job, folder or view: Jenkins refuses it as an item (ClassCastException)');
   });
 
+  it('the class-name forms of those roots, build and user records: errors, one per template', async () => {
+    const roots = ['hudson.slaves.DumbSlave', 'hudson.matrix.MatrixConfiguration', 'hudson.maven.MavenModule', 'build', 'hudson.model.FreeStyleBuild', 'flow-build', 'user', 'hudson.model.User', 'constructor'];
+    const files: Record<string, string> = { 'jobs/p.yaml': `templates: [${roots.map((_, i) => `T${i}`).join(', ')}]\n` };
+    roots.forEach((r, i) => (files[`job-templates/T${i}-config.xml`] = `<${r}>\n</${r}>\n`));
+    const r = await renderTree(files);
+    const errors = r.lines.filter((l) => l.includes(': error: '));
+    expect(errors.map((l) => /<([^>]+)> is ([^,]+),/.exec(l)?.slice(1).join(' is '))).toEqual([
+      'hudson.slaves.DumbSlave is a node (agent)',
+      'hudson.matrix.MatrixConfiguration is a matrix configuration (part of a matrix job)',
+      'hudson.maven.MavenModule is a Maven module (part of a Maven job)',
+      "build is a build's record (build.xml)",
+      "hudson.model.FreeStyleBuild is a build's record (build.xml)",
+      "flow-build is a build's record (build.xml)",
+      "user is a user's record (users/NAME/config.xml)",
+      "hudson.model.User is a user's record (users/NAME/config.xml)",
+    ]);
+    // a root that merely shares a name with an object property is an unknown root (a warning), not "a function"
+    expect(r.lines.filter((l) => l.includes('T8-config.xml'))).toEqual([expect.stringContaining('warning: root element <constructor> is not a job, folder or view type jobsmith knows')]);
+  });
+
   it('a folder-type or view template cannot be disabled, nor be a branch template', async () => {
     const r = await renderTree({
       'job-templates/Folder-config.xml': FOLDER,
@@ -84,7 +106,7 @@ describe('validate refuses what Jenkins would refuse', () => {
   });
 
   it('a list view template whose <jobNames> Jenkins would reorder is a warning (--verify would see it edited every run)', async () => {
-    const view = (names: string[]) => `<hudson.model.ListView>\n  <jobNames>\n    <comparator class="java.lang.String$CaseInsensitiveComparator"/>\n${names.map((n) => `    <string>${n}</string>\n`).join('')}  </jobNames>\n</hudson.model.ListView>\n`;
+    const view = (names: string[]) => `<hudson.model.ListView>\n  <jobNames>\n    <comparator class="java.lang.String$CaseInsensitiveComparator"/>\n${names.map((n) => `    <string>${n}</string>\n`).join('')}  </jobNames>\n  <columns/>\n${LIST_FIELDS}</hudson.model.ListView>\n`;
     const sorted = await renderTree({ 'job-templates/V-config.xml': view(['alpha', 'Beta', 'gamma']), 'jobs/p.yaml': 'templates: [V]\n' });
     expect(sorted.lines).toEqual([]);
     const unsorted = await renderTree({ 'job-templates/V-config.xml': view(['zeta', 'Alpha']), 'jobs/p.yaml': 'templates: [V]\n' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseXml, XmlSyntaxError, textOf } from '../../src/xml/tree.js';
+import { firstChild, lastChild, parseXml, setLeaf, XmlSyntaxError, textOf } from '../../src/xml/tree.js';
 import { serialiseXml, GET_DECLARATION } from '../../src/xml/serialise.js';
 import { checkGoodName, rawEncode, latin1Header, javaTrim } from '../../src/standin/names.js';
 import { exportJson, parseTree, Bean, TreeSyntaxError, type Prop } from '../../src/standin/export-tree.js';
@@ -106,5 +106,17 @@ describe('tree and depth pruning', () => {
   });
   it('malformed tree expressions are errors', () => {
     for (const t of ['', 'a[', 'a]', 'a{x}', 'a,,b']) expect(() => parseTree(t)).toThrow(TreeSyntaxError);
+  });
+});
+
+describe('a root field given twice (Jenkins keeps the last)', () => {
+  it('lastChild reads the last; setLeaf sets it and drops the earlier ones, like the save that follows in Jenkins', () => {
+    const doc = parseXml('<project><disabled>true</disabled><description>a</description><disabled>false</disabled></project>');
+    expect(textOf(lastChild(doc, 'disabled')!)).toBe('false');
+    expect(textOf(firstChild(doc, 'disabled')!)).toBe('true');
+    setLeaf(doc, 'disabled', 'true');
+    expect(doc.children.filter((c) => typeof c !== 'string' && c.name === 'disabled')).toHaveLength(1);
+    expect(textOf(lastChild(doc, 'disabled')!)).toBe('true');
+    expect(lastChild(doc, 'nothing')).toBeUndefined();
   });
 });

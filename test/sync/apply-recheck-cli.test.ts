@@ -56,8 +56,8 @@ describe('apply FILE re-checks the saved plan', () => {
     const r = await cli(['apply', planFile]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: the saved plan is refused; nothing was changed:');
-    expect(r.stderr).toContain("  - update pay-CI-build-trunk: the config it would write does not carry this owner's marker for pay-CI-build-trunk");
-    expect(r.stderr).toContain('  - delete precious: it is not managed by jobsmith');
+    expect(r.stderr).toContain('  - update pay-CI-build-trunk: a plan made now writes another config (the file was edited, or Jenkins or the definitions changed)');
+    expect(r.stderr).toContain('  - delete precious: not what a plan made now would do (a plan made now does nothing to it)');
     expect(r.stderr).not.toMatch(/internal error/);
     expect(Object.keys(standin.requestCounts()).filter((k) => k.startsWith('POST'))).toEqual([]);
     expect(await api.getConfig('pay-CI-build-trunk')).toBe(before.pay);
@@ -78,7 +78,7 @@ describe('apply FILE re-checks the saved plan', () => {
     await writeFile(planFile, JSON.stringify(saved));
     const r = await cli(['apply', planFile]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('  - update pay-CI-build-trunk: the config it would write is not what the definitions render');
+    expect(r.stderr).toContain('  - update pay-CI-build-trunk: a plan made now writes another config (the file was edited, or Jenkins or the definitions changed)');
     expect(await api.getConfig('pay-CI-build-trunk')).not.toContain('evil');
   });
 
@@ -113,6 +113,49 @@ describe('apply FILE re-checks the saved plan', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the plan deletes 2 of 3 managed jobs (67%), more than half of them');
     expect((await api.list()).items).toHaveLength(3);
+  });
+
+  it('finding 1: a hand-added delete of a wanted job, an update turned into a replace, a hand-added disable: refused whole, nothing changed', async () => {
+    expect((await cli(['sync'])).code).toBe(0);
+    await writeFile(path.join(dir, 'jobs', 'pay.yaml'), project('pay-changed'));
+    const planFile = path.join(dir, 'plan.json');
+    expect((await cli(['plan', '--out', planFile])).code).toBe(0);
+    const saved = JSON.parse(await readFile(planFile, 'utf8'));
+    saved.changes.find((c: { kind: string }) => c.kind === 'update').kind = 'replace';
+    saved.changes.push({ target: 'job', fullName: 'web-CI-build-trunk', project: 'web', template: 'CI-build-trunk', kind: 'delete', reason: 'added by hand' });
+    saved.changes.push({ target: 'job', fullName: 'ops-CI-build-trunk', kind: 'disable', reason: 'by hand' });
+    await writeFile(planFile, JSON.stringify(saved));
+    standin.resetCounts();
+    const r = await cli(['apply', planFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('  - replace pay-CI-build-trunk: not what a plan made now would do (a plan made now: update (rendered config changed (template CI-build-trunk or project pay)))');
+    expect(r.stderr).toContain('  - delete web-CI-build-trunk: not what a plan made now would do (a plan made now: unchanged (up to date))');
+    expect(r.stderr).toContain('  - disable ops-CI-build-trunk: not what a plan made now would do (a plan made now: unchanged (up to date))');
+    expect(Object.keys(standin.requestCounts()).filter((k) => k.startsWith('POST'))).toEqual([]);
+    expect((await api.list()).items.map((i) => `${i.fullName} ${i.disabled}`).sort()).toEqual(['ops-CI-build-trunk false', 'pay-CI-build-trunk false', 'web-CI-build-trunk false']);
+  });
+
+  it('finding 10: options in the file never lift a guard; a plan made with --allow-mass-delete needs it on apply too', async () => {
+    expect((await cli(['sync'])).code).toBe(0);
+    for (const p of ['web', 'ops']) await rm(path.join(dir, 'jobs', `${p}.yaml`));
+    const planFile = path.join(dir, 'plan.json');
+    expect((await cli(['plan', '--out', planFile])).code).toBe(1);
+    const saved = JSON.parse(await readFile(planFile, 'utf8'));
+    saved.options.allowMassDelete = true;
+    saved.refused = false;
+    saved.problems = [];
+    await writeFile(planFile, JSON.stringify(saved));
+    const r = await cli(['apply', planFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('  - the plan was made with --allow-mass-delete: apply needs --allow-mass-delete too (a saved plan never lifts a guard by itself)');
+    expect((await api.list()).items).toHaveLength(3);
+    // made with the flag and applied with it: applied
+    const allowed = path.join(dir, 'allowed.json');
+    expect((await cli(['plan', '--allow-mass-delete', '--out', allowed])).code).toBe(0);
+    expect((await cli(['apply', allowed])).code).toBe(1);
+    const ok = await cli(['apply', allowed, '--allow-mass-delete']);
+    expect(ok.code).toBe(0);
+    expect((await api.list()).items.map((i) => i.fullName)).toEqual(['pay-CI-build-trunk']);
   });
 
   it('outside the definitions directory, apply says what it needs (exit 2, no internal error, no request)', async () => {

@@ -3,6 +3,7 @@
  * stand-in: created, updated (children kept), verified, moved, deleted with their project; a
  * replacement never loses the old job; failures say whether running sync again helps.
  */
+import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('folder-type templates', () => {
     expect(kindsOf(await env.sync())).toEqual({ 'job:p-Folder': ['create'] });
     const listed = (await env.api.list()).items.find((i) => i.fullName === 'p-Folder')!;
     expect(listed).toMatchObject({ isFolder: true, className: 'com.cloudbees.hudson.plugins.folder.Folder' });
-    expect(parseMarker(listed.description)).toMatchObject({ kind: 'job', owner: 'default', name: 'p-Folder', project: 'p', template: 'Folder' });
+    expect(parseMarker(listed.description)).toMatchObject({ kind: 'job', owner: `dir:${realpathSync(env.jobsDir)}`, name: 'p-Folder', project: 'p', template: 'Folder' });
     // something made by hand inside it
     await env.api.createJob('p-Folder/by-hand', '<project><description>mine</description></project>');
     // no change, no drift: the same listing once, nothing else
@@ -204,14 +205,15 @@ describe('replacements and failures', () => {
     const long = 'x'.repeat(300);
     const q = first.snapshot.desired.jobs.find((j) => j.fullName === 'q-Pipe')!;
     // renamed: planned as a move; Jenkins refuses the name, the job stays where it was
-    const moved = makePlan({ desired: { jobs: [{ ...app, fullName: long, name: long }, q], folders: [], views: [] }, observed, clock: systemClock });
+    const owner = first.snapshot.owner!;
+    const moved = makePlan({ desired: { jobs: [{ ...app, fullName: long, name: long }, q], folders: [], views: [] }, owner, observed, clock: systemClock });
     expect(moved.changes.find((c) => c.kind === 'move')).toMatchObject({ from: 'app', fullName: long });
     const r1 = await applyPlan(env.api, moved);
     expect(r1.failed).toEqual([expect.objectContaining({ class: 'input', hint: expect.stringContaining('300 bytes of UTF-8') })]);
     expect(await names(env)).toEqual(['app', 'q-Pipe']);
     // renamed and a type change: a create and a delete that waits for it; the create fails, nothing is deleted
     const pipeline = { ...app, fullName: long, name: long, rootElement: 'flow-definition' };
-    const replaced = makePlan({ desired: { jobs: [pipeline, q], folders: [], views: [] }, observed, clock: systemClock, options: { allowMassDelete: true } });
+    const replaced = makePlan({ desired: { jobs: [pipeline, q], folders: [], views: [] }, owner, observed, clock: systemClock, options: { allowMassDelete: true } });
     expect(replaced.changes.filter((c) => c.target === 'job' && c.kind !== 'unchanged').map((c) => `${c.kind} ${c.fullName === long ? 'LONG' : c.fullName}${c.after === long ? ' after LONG' : ''}`)).toEqual(['create LONG', 'delete app after LONG']);
     const r2 = await applyPlan(env.api, replaced);
     expect(r2.failed.map((f) => f.class)).toEqual(['input']);

@@ -2,12 +2,13 @@
  * The owner id (jobsmith.yaml owner:, the normalised git remote, or `default`) and the upstream
  * check that holds deletions of a stale checkout, with real git repositories and bare remotes.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configuredOwner, normaliseRemoteUrl, resolveOwner } from '../../src/sync/owner-id.js';
+import { configuredOwner, directoryOwner, normaliseRemoteUrl, resolveOwner } from '../../src/sync/owner-id.js';
 import { checkUpstream } from '../../src/sync/upstream-check.js';
+import { projectHistory } from '../../src/sync/project-history.js';
 import { git } from '../form/git-fixtures.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'jobsmith-owner-'));
@@ -67,7 +68,7 @@ describe('owner id', () => {
     }
   });
 
-  it('every clone of one repository agrees, whatever URL form it was cloned with; plain directories are default', async () => {
+  it('every clone of one repository agrees, whatever URL form it was cloned with; a plain directory is its own owner', async () => {
     const r = remoteWithClone('owner-same');
     const other = r.clone('owner-same-2');
     git(other, 'remote', 'set-url', 'origin', `file://${r.bare}`);
@@ -78,12 +79,23 @@ describe('owner id', () => {
     expect(a.from).toBe('git remote origin');
     const plain = path.join(root, 'plain');
     mkdirSync(path.join(plain, 'jobs'), { recursive: true });
-    expect((await resolveOwner({ jobsDir: 'jobs', cwd: plain })).owner).toBe('default');
+    // break-a 4: two plain directories used to share the owner `default` (one's sync deleted the other's jobs)
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: plain })).toEqual({ owner: `dir:${realpathSync(plain)}/jobs`, from: 'the definitions directory (no git remote)', diagnostics: [] });
+    // the same directory reached another way (relative, through a link) is the same owner
+    symlinkSync(plain, path.join(root, 'plain-link'));
+    expect((await resolveOwner({ jobsDir: 'plain-link/jobs', cwd: root })).owner).toBe(`dir:${realpathSync(plain)}/jobs`);
     // a repository without a remote is a plain directory too
     const lonely = path.join(root, 'lonely');
     git(root, 'init', '--quiet', lonely);
     mkdirSync(path.join(lonely, 'jobs'));
-    expect((await resolveOwner({ jobsDir: 'jobs', cwd: lonely })).owner).toBe('default');
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: lonely })).owner).toBe(`dir:${realpathSync(lonely)}/jobs`);
+    // an owner id fits a marker field: a very deep directory keeps the end of its path and a hash of the whole
+    const deep = path.join(root, ...Array.from({ length: 12 }, (_, i) => `level-${i}-${'d'.repeat(20)}`), 'jobs');
+    mkdirSync(deep, { recursive: true });
+    const deepOwner = directoryOwner(deep);
+    expect(deepOwner.length).toBeLessThanOrEqual(200);
+    expect(deepOwner).toMatch(/^dir:….*level-11-d+\/jobs#[0-9a-f]{16}$/);
+    expect(directoryOwner(path.join(deep, '..', 'jobs'))).toBe(deepOwner);
   });
 
   it('two definitions directories in one repository are two owners', async () => {
@@ -123,8 +135,36 @@ describe('owner id', () => {
     const got = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere });
     expect(got.owner).toBe('acme/ci-jobs');
     expect(got.from).toBe(path.join(r.work, 'jobsmith.yaml'));
-    // --config names the file explicitly
-    expect((await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere, config: 'jobsmith.yaml' })).owner).toBe('not-this-one');
+    // --config names the file explicitly: its owner wins, and a warning says it overrides the one beside the definitions
+    const overridden = await resolveOwner({ jobsDir: path.join(r.work, 'jobs'), cwd: elsewhere, config: 'jobsmith.yaml' });
+    expect(overridden.owner).toBe('not-this-one');
+    expect(overridden.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'owner-overridden', file: 'jobsmith.yaml', message: `owner not-this-one here overrides owner acme/ci-jobs in ${path.join(r.work, 'jobsmith.yaml')} beside the definitions: this run manages not-this-one's jobs, not acme/ci-jobs's` }),
+    ]);
+  });
+
+  it('a --config file without owner: (connection settings) keeps the owner written beside the definitions (finding 15)', async () => {
+    const r = remoteWithClone('owner-connection-file');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'owner: team-a\n');
+    const conn = path.join(root, 'owner-connection.yaml');
+    writeFileSync(conn, 'jenkins:\n  timeout: 30\n');
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work, config: conn })).toEqual({ owner: 'team-a', from: 'jobsmith.yaml', diagnostics: [] });
+    // a --config file that is the one beside the definitions is read once, without a warning
+    expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work, config: 'jobsmith.yaml' })).toEqual({ owner: 'team-a', from: 'jobsmith.yaml', diagnostics: [] });
+    // neither file gives one: the git remote
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'jenkins:\n  url: http://x/\n');
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: r.work, config: conn })).from).toBe('git remote origin');
+  });
+
+  it('owner: written with a quoted key, or as JSON (both YAML), is read (finding 15)', async () => {
+    const r = remoteWithClone('owner-quoted');
+    for (const text of ['"owner": team-a\n', "'owner': team-a\n", '{"jenkins": {"timeout": 30}, "owner": "team-a"}\n', 'jenkins:\n  timeout: 30\n"owner": "team-a"\n']) {
+      writeFileSync(path.join(r.work, 'jobsmith.yaml'), text);
+      expect(await resolveOwner({ jobsDir: 'jobs', cwd: r.work })).toEqual({ owner: 'team-a', from: 'jobsmith.yaml', diagnostics: [] });
+    }
+    // a bad one written so is an error like any other
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), '{"owner": ""}\n');
+    expect((await resolveOwner({ jobsDir: 'jobs', cwd: r.work })).diagnostics).toEqual([expect.objectContaining({ code: 'bad-owner', file: 'jobsmith.yaml', line: 1 })]);
   });
 });
 
@@ -138,11 +178,11 @@ describe('upstream check', () => {
     git(other, 'push', '--quiet', 'origin', 'main');
     const unknown = await checkUpstream(path.join(r.work, 'jobs'));
     expect(unknown.status).toBe('stale');
-    expect(unknown.status === 'stale' && unknown.message).toMatch(/^behind origin\/main \(its head [0-9a-f]{7} is not in this checkout\): pull first, or pass --allow-stale$/);
+    expect(unknown.status === 'stale' && unknown.message).toMatch(/^the definitions are behind origin\/main \(its head [0-9a-f]{7} is not in this checkout\): pull first, or pass --allow-stale$/);
     git(r.work, 'fetch', '--quiet');
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'behind origin/main by 2 commits: pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'the definitions are behind origin/main by 2 commits: pull first, or pass --allow-stale' });
     commitFile(r.work, 'jobs/local.yaml', 'templates: [T]\n');
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'diverged from origin/main (2 commits behind, 1 ahead): pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/main', message: 'the definitions have diverged from origin/main (2 commits behind, 1 ahead): pull first, or pass --allow-stale' });
     git(r.work, 'pull', '--quiet', '--no-rebase', '--no-edit', 'origin', 'main');
     expect((await checkUpstream(path.join(r.work, 'jobs'))).status).toBe('current'); // ahead is fine
   });
@@ -153,7 +193,25 @@ describe('upstream check', () => {
     git(r.work, 'push', '--quiet', '-u', 'origin', 'feature');
     expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
     git(r.work, 'push', '--quiet', 'origin', '--delete', 'feature');
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: 'origin/feature no longer exists on the remote: cannot check that the definitions are current; pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: 'origin/feature no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has, or pass --allow-stale' });
+  });
+
+  it("a branch with an upstream of its own must also contain the remote's default branch (finding 9)", async () => {
+    const r = remoteWithClone('up-feature');
+    const other = r.clone('up-feature-other');
+    git(r.work, 'checkout', '--quiet', '-b', 'feature');
+    git(r.work, 'push', '--quiet', '-u', 'origin', 'feature');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
+    // main moves on after the branch point
+    commitFile(other, 'jobs/extra.yaml', 'templates: [T]\n');
+    git(other, 'push', '--quiet', 'origin', 'main');
+    const unfetched = await checkUpstream(path.join(r.work, 'jobs'));
+    expect(unfetched.status === 'stale' && unfetched.message).toMatch(/^the definitions do not contain origin\/main \(the remote's default branch\): its head [0-9a-f]{7} is not in this checkout: fetch, then merge origin\/main into this branch first \(or sync from origin\/main\), or pass --allow-stale$/);
+    git(r.work, 'fetch', '--quiet');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'stale', upstream: 'origin/feature', message: "the definitions lack 1 commit of origin/main (the remote's default branch): merge origin/main into this branch first (or sync from origin/main), or pass --allow-stale" });
+    git(r.work, 'merge', '--quiet', '--no-edit', 'origin/main');
+    git(r.work, 'push', '--quiet');
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/feature' });
   });
 
   it('a detached checkout (CI) compares with the remote default branch', async () => {
@@ -164,7 +222,7 @@ describe('upstream check', () => {
     git(r.work, 'checkout', '--quiet', '--detach', 'HEAD');
     expect(await checkUpstream(path.join(r.work, 'jobs'))).toEqual({ status: 'current', upstream: 'origin/main' });
     git(r.work, 'checkout', '--quiet', '--detach', first);
-    expect(await checkUpstream(path.join(r.work, 'jobs'))).toMatchObject({ status: 'stale', message: 'behind origin/main by 1 commit: pull first, or pass --allow-stale' });
+    expect(await checkUpstream(path.join(r.work, 'jobs'))).toMatchObject({ status: 'stale', message: 'the definitions are behind origin/main by 1 commit: pull first, or pass --allow-stale' });
   });
 
   it('an unreachable remote holds deletions (unknown), and its URL credentials never show', async () => {
@@ -184,5 +242,28 @@ describe('upstream check', () => {
     git(root, 'init', '--quiet', lonely);
     mkdirSync(path.join(lonely, 'jobs'));
     expect(await checkUpstream(path.join(lonely, 'jobs'))).toEqual({ status: 'no-upstream', why: 'the repository has no remote' });
+  });
+});
+
+describe('project history (finding 14)', () => {
+  it('the definition files any commit of HEAD had, by project name; none for plain directories and shallow clones', async () => {
+    const r = remoteWithClone('hist');
+    commitFile(r.work, 'jobs/b.yaml', 'templates: [T]\n');
+    commitFile(r.work, 'jobs/_defaults.yaml', 'tokens: {}\n');
+    commitFile(r.work, 'other/c.yaml', 'x: 1\n');
+    git(r.work, 'rm', '--quiet', 'jobs/b.yaml');
+    git(r.work, 'commit', '--quiet', '-m', 'b goes');
+    expect([...(await projectHistory(path.join(r.work, 'jobs')))!].sort()).toEqual(['a', 'b']);
+    // an uncommitted definition is not history
+    writeFileSync(path.join(r.work, 'jobs', 'new.yaml'), 'templates: [T]\n');
+    expect([...(await projectHistory(path.join(r.work, 'jobs')))!].sort()).toEqual(['a', 'b']);
+    const plain = path.join(root, 'hist-plain');
+    mkdirSync(path.join(plain, 'jobs'), { recursive: true });
+    expect(await projectHistory(path.join(plain, 'jobs'))).toBeUndefined();
+    git(r.work, 'push', '--quiet', 'origin', 'main');
+    const shallow = path.join(root, 'hist-shallow');
+    git(root, 'clone', '--quiet', '--depth', '1', `file://${r.bare}`, shallow);
+    expect(git(shallow, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+    expect(await projectHistory(path.join(shallow, 'jobs'))).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  * upstream holds deletions; 6 two definitions repositories leave each other alone; 7 `import
  * --adopt` commits what it writes before adopting.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +189,40 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toEqual(['pay-CI-build-trunk']);
   });
 
+  it("5b (break-it A, finding 9): a pushed feature branch holds deletions of what the remote's default branch added since; merged, it deletes nothing of it", async () => {
+    const r = definitionsRepo('case5b', { pay: project('a'), web: project('b'), ops: project('c') });
+    const feature = r.clone('feature');
+    git(feature, 'switch', '--quiet', '-c', 'feature');
+    git(feature, 'push', '--quiet', '-u', 'origin', 'feature');
+    // main gets a new project after the branch point, and the master job syncs it
+    writeFileSync(path.join(r.work, 'jobs', 'extra.yaml'), project('e'));
+    commit(r.work, 'extra');
+    expect((await cli(r.work, ['sync'])).code).toBe(0);
+    // someone syncs from the feature branch (its own upstream, current): extra is not deleted
+    writeFileSync(path.join(feature, 'jobs', 'pay.yaml'), project('a-feature'));
+    commit(feature, 'pay on the branch', false);
+    git(feature, 'push', '--quiet');
+    const fromBranch = await cli(feature, ['sync']);
+    expect(fromBranch.code).toBe(1);
+    expect(out(fromBranch)).toMatch(/deletions held: the definitions do not contain origin\/main \(the remote's default branch\): its head [0-9a-f]{7} is not in this checkout: fetch, then merge origin\/main into this branch first \(or sync from origin\/main\), or pass --allow-stale/);
+    expect(fromBranch.stdout).toMatch(/\. keep\s+extra-CI-build-trunk\s+\(not deleted: the definitions are not current/);
+    expect(fromBranch.stdout).toMatch(/~ update\s+pay-CI-build-trunk/);
+    expect(await names()).toContain('extra-CI-build-trunk');
+    git(feature, 'fetch', '--quiet');
+    expect(out(await cli(feature, ['plan']))).toContain("deletions held: the definitions lack 1 commit of origin/main (the remote's default branch): merge origin/main into this branch first (or sync from origin/main), or pass --allow-stale");
+    git(feature, 'merge', '--quiet', '--no-edit', 'origin/main');
+    git(feature, 'push', '--quiet');
+    const merged = await cli(feature, ['sync']);
+    expect(merged.code).toBe(0);
+    expect(await names()).toEqual(['extra-CI-build-trunk', 'ops-CI-build-trunk', 'pay-CI-build-trunk', 'web-CI-build-trunk']);
+    // the branch deleted on the remote: one whole sentence says so
+    git(feature, 'push', '--quiet', 'origin', '--delete', 'feature');
+    rmSync(path.join(feature, 'jobs', 'web.yaml'));
+    commit(feature, 'drop web', false);
+    const gone = await cli(feature, ['plan']);
+    expect(out(gone)).toContain('deletions held: origin/feature no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has, or pass --allow-stale');
+  });
+
   it('5: a checkout behind its upstream holds deletions (creates and updates still go), exit 1; pulled, it converges', async () => {
     const r = definitionsRepo('case5', { pay: project('a'), web: project('b'), ops: project('c') });
     const other = r.clone('other');
@@ -209,7 +243,7 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toContain('new-CI-build-trunk');
     git(r.work, 'fetch', '--quiet');
     const fetched = await cli(r.work, ['plan']);
-    expect(out(fetched)).toContain('deletions held: the definitions are diverged from origin/main (1 commit behind, 1 ahead): pull first, or pass --allow-stale');
+    expect(out(fetched)).toContain('deletions held: the definitions have diverged from origin/main (1 commit behind, 1 ahead): pull first, or pass --allow-stale');
     // an unreachable remote holds them too (exit 3: a git failure); same URL, so the same owner
     renameSync(r.bare, `${r.bare}.away`);
     const unreachable = await cli(r.work, ['sync']);
@@ -257,6 +291,70 @@ describe('issue 13: ownership, end to end', () => {
     expect(await names()).toEqual(['ops-CI-build-trunk', 'ops2-CI-build-trunk', 'pay-CI-build-trunk', 'web-CI-build-trunk']);
   });
 
+  it("6b (break-it A, finding 15): a --config file of connection settings keeps the owner written beside the definitions; a quoted owner: key is read", async () => {
+    const r = definitionsRepo('case6b', { pay: project('a'), web: project('b') });
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), 'owner: team-a\n');
+    commit(r.work, 'owner');
+    expect((await cli(r.work, ['sync'])).code).toBe(0);
+    expect(parseMarker(readDescription(await api.getConfig('pay-CI-build-trunk')))).toMatchObject({ owner: 'team-a' });
+    const conn = path.join(root, `conn-${n}.yaml`);
+    writeFileSync(conn, 'jenkins:\n  timeout: 30\n');
+    const withConfig = await cli(r.work, ['plan', '--config', conn]);
+    expect(withConfig.code).toBe(0);
+    expect(withConfig.stdout).toContain('No changes');
+    writeFileSync(path.join(r.work, 'jobsmith.yaml'), '"owner": team-a\n');
+    commit(r.work, 'owner, quoted');
+    const quoted = await cli(r.work, ['plan']);
+    expect(quoted.code).toBe(0);
+    expect(quoted.stdout).toContain('No changes');
+    // a --config file with another owner still wins, and says so
+    writeFileSync(conn, 'owner: team-b\n');
+    const other = await cli(r.work, ['plan', '--config', conn]);
+    expect(out(other)).toContain(`owner team-b here overrides owner team-a in jobsmith.yaml beside the definitions`);
+    expect(other.code).toBe(1); // team-b's run finds team-a's jobs at its names: conflicts
+  });
+
+  it('break-a 4: two plain directories (no git remote) are two owners: one never deletes the other\'s jobs; jobs of the former shared owner `default` are taken over by the directory that wants them, never deleted by another', async () => {
+    const plainDir = (name: string, projects: Record<string, string>): string => {
+      const dir = path.join(root, `${name}-${n}`);
+      mkdirSync(path.join(dir, 'job-templates'), { recursive: true });
+      mkdirSync(path.join(dir, 'jobs'));
+      writeFileSync(path.join(dir, 'job-templates', 'CI-build-trunk-config.xml'), TEMPLATE);
+      for (const [p, yaml] of Object.entries(projects)) writeFileSync(path.join(dir, 'jobs', `${p}.yaml`), yaml);
+      return dir;
+    };
+    // team A made its jobs with an earlier jobsmith, when every plain directory was owner `default`
+    const a = plainDir('team-a', { pay: project('a'), web: project('b', 'folder: shop\n') });
+    writeFileSync(path.join(a, 'jobsmith.yaml'), 'owner: default\n');
+    expect((await cli(a, ['sync'])).code).toBe(0);
+    unlinkSync(path.join(a, 'jobsmith.yaml'));
+    expect(parseMarker(readDescription(await api.getConfig('pay-CI-build-trunk')))?.owner).toBe('default');
+    const b = plainDir('team-b', Object.fromEntries(['t1', 't2', 't3', 't4', 't5'].map((p) => [p, project(p)])));
+    expect((await cli(b, ['sync', '--only', 't*'])).code).toBe(0);
+    // team B's plain sync: A's jobs and folder stay (they were deleted: "project pay is no longer in the definitions")
+    const sb = await cli(b, ['sync']);
+    expect(sb.code, out(sb)).toBe(0);
+    expect(sb.stdout).not.toMatch(/- delete/);
+    expect(sb.stdout).toContain('3 item(s) with the former shared owner default (made from a plain directory by an earlier jobsmith)');
+    const all = ['pay-CI-build-trunk', 'shop', 'shop/web-CI-build-trunk', 't1-CI-build-trunk', 't2-CI-build-trunk', 't3-CI-build-trunk', 't4-CI-build-trunk', 't5-CI-build-trunk'];
+    expect(await names()).toEqual(all);
+    // team A (upgraded) takes its own jobs over: the markers now record A's directory
+    const sa = await cli(a, ['sync']);
+    expect(sa.code, out(sa)).toBe(0);
+    expect(sa.stdout).toMatch(/~ update\s+pay-CI-build-trunk\s+\(marker of the former shared owner default now records this owner/);
+    expect(sa.stdout).not.toMatch(/- delete/);
+    const ownerA = parseMarker(readDescription(await api.getConfig('pay-CI-build-trunk')))!.owner!;
+    expect(ownerA).toBe(`dir:${realpathSync(path.join(a, 'jobs'))}`);
+    expect(parseMarker(readDescription(await api.getConfig('shop')))?.owner).toBe(ownerA);
+    // from now on each directory deletes only its own
+    unlinkSync(path.join(b, 'jobs', 't5.yaml'));
+    expect((await cli(b, ['sync'])).code).toBe(0);
+    unlinkSync(path.join(a, 'jobs', 'web.yaml'));
+    const sa2 = await cli(a, ['sync']);
+    expect(sa2.code, out(sa2)).toBe(0);
+    expect(await names()).toEqual(all.filter((x) => !['shop', 'shop/web-CI-build-trunk', 't5-CI-build-trunk'].includes(x)));
+  });
+
   it('7: import --adopt refuses over uncommitted work, else commits the definitions it writes before adopting', async () => {
     const r = definitionsRepo('case7', { pay: project('a') });
     expect((await cli(r.work, ['sync'])).code).toBe(0);
@@ -283,6 +381,40 @@ describe('issue 13: ownership, end to end', () => {
     expect(s.code).toBe(0);
     expect(await names()).toEqual(['legacy-build', 'pay-CI-build-trunk']);
     expect(readFileSync(path.join(r.work, 'jobs', 'legacy-build.yaml'), 'utf8')).toContain('template');
+  });
+
+  it('7b (break-it A, finding 14): until the import commit is pushed, the master job (a current clone) holds the adopted jobs instead of deleting them; a project really removed still goes', async () => {
+    const r = definitionsRepo('case7b', { pay: project('a'), web: project('b'), ops: project('c') });
+    const master = r.clone('master');
+    expect((await cli(r.work, ['sync'])).code).toBe(0);
+    const hand = '<?xml version="1.1" encoding="UTF-8"?>\n<project>\n  <description>made by hand</description>\n  <builders/>\n</project>\n';
+    await api.createJob('legacy-api', hand);
+    expect((await cli(r.work, ['import', '--match', 'legacy-*', '--adopt'])).code).toBe(0);
+    expect(parseMarker(readDescription(await api.getConfig('legacy-api')))).toMatchObject({ project: 'legacy-api' });
+    // the master job syncs its clone of origin/main (current; the import commit is not pushed yet)
+    const early = await cli(master, ['sync']);
+    expect(early.code).toBe(1);
+    expect(early.stdout).toMatch(/\. keep\s+legacy-api\s+\(not deleted: project legacy-api was never in these definitions \(no commit of this checkout has it\): its jobs were made or adopted from a commit that is not here\)/);
+    expect(out(early)).toContain('deletions held: project legacy-api was never in these definitions (no commit of this checkout has it): its jobs were made or adopted from a commit that is not here: push that commit (or pull it), or pass --allow-stale to delete them');
+    expect(out(early)).not.toContain('no longer in the definitions');
+    expect(await names()).toContain('legacy-api');
+    // pushed and pulled: the job is managed from the definitions
+    git(r.work, 'push', '--quiet', 'origin', 'HEAD:main');
+    git(master, 'pull', '--quiet', '--no-rebase', '--no-edit', 'origin', 'main');
+    const later = await cli(master, ['sync']);
+    expect(later.code).toBe(0);
+    expect(await names()).toEqual(['legacy-api', 'ops-CI-build-trunk', 'pay-CI-build-trunk', 'web-CI-build-trunk']);
+    // a project removed in a commit was in the definitions: its jobs go as always
+    rmSync(path.join(master, 'jobs', 'web.yaml'));
+    commit(master, 'web goes');
+    const removed = await cli(master, ['sync']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/- delete\s+web-CI-build-trunk\s+\(project web is no longer in the definitions\)/);
+    // a job of a project that never was here, with --allow-stale: deleted
+    await api.createJob('stray-CI-build-trunk', (await api.getConfig('ops-CI-build-trunk')).replace(/name=ops%2DCI%2Dbuild%2Dtrunk project=ops/, 'name=stray%2DCI%2Dbuild%2Dtrunk project=stray'));
+    expect((await cli(master, ['sync'])).code).toBe(1);
+    expect((await cli(master, ['sync', '--allow-stale'])).code).toBe(0);
+    expect(await names()).toEqual(['legacy-api', 'ops-CI-build-trunk', 'pay-CI-build-trunk']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMarker } from '../../src/plan/marker.js';
 import { readDescription } from '../../src/plan/config-description.js';
@@ -21,7 +22,9 @@ describe('sync against the stand-in', () => {
     const listing = await env.api.list();
     const pay = listing.items.find((i) => i.fullName === 'pay-CI-build-trunk')!;
     expect(parseMarker(pay.description)).toMatchObject({ kind: 'job', project: 'pay', template: 'CI-build-trunk' });
-    expect(pay.description).toMatch(/^Trunk build of pay\n<!-- jobsmith:v2 owner=default name=pay%2DCI%2Dbuild%2Dtrunk project=pay /);
+    // a plain directory's owner is its own path (two plain directories never share one)
+    expect(parseMarker(pay.description)!.owner).toBe(`dir:${realpathSync(env.jobsDir)}`);
+    expect(pay.description).toMatch(/^Trunk build of pay\n<!-- jobsmith:v2 owner=dir%3A%2F\S+ name=pay%2DCI%2Dbuild%2Dtrunk project=pay /);
 
     env.standin.resetCounts();
     const again = planned(await env.sync());

@@ -2,8 +2,8 @@
  * Rule: teardown of per-branch jobs (issue 7).
  * A managed branch job whose branch is no longer desired (gone from the listing, or still there but
  * dropped by the project's cap: the reason says which):
- * - its project's branch listing failed, or came back empty where branch jobs exist → hold
- *   (touch nothing for that project, report it);
+ * - its project's branch listing failed, or came back empty where branch jobs exist, or two jobs of
+ *   the project would get one name → hold (touch nothing for that project, report it);
  * - not yet marked gone → retire: disable now and record `gone=<now>` in the marker
  *   (keep_days 0: delete at once);
  * - marked gone, now - gone >= keep_days → delete (a running build postpones it);
@@ -17,6 +17,12 @@ export interface BranchScope {
   keepDays: number;
   /** Why the listing failed (no credentials in it). */
   detail?: string;
+  /**
+   * The listing succeeded, but a branch job's name collides (`detail` says which): with a job of the
+   * definitions (input: the definitions must rename theirs), or with another branch's job (the branch
+   * names at fault). Held like a failed listing; reported as what it is.
+   */
+  collision?: 'definitions' | 'branches';
   /** Number of branches the remote listed (before include/exclude), when known. */
   listed?: number;
   /** Branches that exist and match but got no job because of the cap (`max`). */
@@ -42,6 +48,7 @@ export function decideGoneBranch(
   now: Date,
   projectHasDesiredBranchJobs: boolean,
 ): BranchDecision {
+  if (scope.status === 'failed' && scope.collision !== undefined) return { action: 'hold', why: `branch job names collide: ${scope.detail ?? 'see above'}` };
   if (scope.status === 'failed') return { action: 'hold', why: `branch listing failed${scope.detail ? `: ${scope.detail}` : ''}` };
   const empty = scope.listed !== undefined ? scope.listed === 0 : !projectHasDesiredBranchJobs;
   if (empty) return { action: 'hold', why: 'branch listing came back empty while branch jobs exist' };

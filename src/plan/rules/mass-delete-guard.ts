@@ -33,13 +33,18 @@ export function massDeleteProblem(
   const overCountAndFraction = deletes > limits.maxCount && deletes > limits.maxFraction * managedCount;
   const overShare = deletes > 0 && deletes > maxShare * managedCount;
   if (!overCountAndFraction && !overShare) return undefined;
+  const replaces = changes.filter((c) => c.target === 'job' && c.kind === 'replace').length;
+  // a replacement (type change) deletes the old job and its builds: it counts, and the message says so
+  const what = replaces === 0 ? `deletes ${deletes}` : replaces === deletes ? `replaces ${deletes}` : `deletes ${deletes - replaces} and replaces ${replaces}`;
+  const whatIng = replaces === 0 ? `deleting ${deletes}` : replaces === deletes ? `replacing ${deletes}` : `deleting ${deletes - replaces} and replacing ${replaces}`;
+  const note = replaces === 0 ? '' : ' (a replacement deletes the old job and its builds)';
   const pct = managedCount > 0 ? Math.round((deletes / managedCount) * 100) : 100;
   if (allow) {
     return {
       severity: 'warning',
       category: 'notice',
       code: 'mass-delete-allowed',
-      message: `deleting ${deletes} of ${managedCount} managed jobs (${pct}%), allowed by --allow-mass-delete`,
+      message: `${whatIng} of ${managedCount} managed jobs (${pct}%)${note}, allowed by --allow-mass-delete`,
     };
   }
   const why = overCountAndFraction
@@ -52,7 +57,7 @@ export function massDeleteProblem(
     category: 'refused',
     code: 'mass-delete',
     message:
-      `refusing to apply: the plan deletes ${deletes} of ${managedCount} managed jobs (${pct}%), ${why}; ` +
+      `refusing to apply: the plan ${what} of ${managedCount} managed jobs (${pct}%)${note}, ${why}; ` +
       `check the definitions, then pass --allow-mass-delete if this is intended`,
   };
 }

@@ -1,0 +1,151 @@
+/**
+ * What a webhook's sync does (the world side of src/hooks/hook-service.ts):
+ * - projects: the ordinary sync (load → render → list Jenkins once → plan → apply) limited to those
+ *   projects (`--only`), their branches listed from their remotes (git ls-remote: the listing, not
+ *   the payload, decides which branches exist, so teardowns follow the usual grace and safety rules);
+ *   then one build request per branch job the sync created (unless `build_on_create: false`);
+ * - the definitions: `git pull --ff-only` of serve's working copy (under the form's lock), then a
+ *   full sync; a pull that fails syncs nothing. Branch jobs it creates are built only for branches
+ *   an event pushed (a new project's existing branches are not a push).
+ */
+import path from 'node:path';
+import { runLimited } from '../apply/run-limited.js';
+import type { BranchSource } from '../branches/branch-source.js';
+import { tryLock } from '../form/file-lock.js';
+import type { Clock } from '../model/clock.js';
+import { formatDiagnostic } from '../model/diagnostic.js';
+import type { JenkinsApi } from '../model/jenkins-api.js';
+import type { ArchivePolicy, Change } from '../model/plan.js';
+import { redactUrlsInText } from '../model/redact-url.js';
+import { definitionsGit, gitFailureText } from '../sync/definitions-git.js';
+import { runSync, type SyncOutcome } from '../sync/run-sync.js';
+import { workspaceSource } from '../sync/workspace-source.js';
+import type { BatchResult, HookRunner } from './hook-service.js';
+
+export interface HookRunnerOptions {
+  api: JenkinsApi;
+  /** The definitions working copy (a git clone) and its templates and jobs directories. */
+  dir: string;
+  templatesDir: string;
+  jobsDir: string;
+  /** Remote and branch pulled from (default `origin`, the checked-out branch). */
+  remote?: string;
+  branch?: string;
+  /** Whether a project's new branch jobs are built (`branches.build_on_create`, default true). */
+  buildOnCreate(project: string): Promise<boolean>;
+  concurrency?: number;
+  archive?: ArchivePolicy;
+  /** `--config`: where `owner:` may be given. */
+  config?: string;
+  cwd?: string;
+  clock?: Clock;
+  /** Injected for tests; default git or svn by URL. */
+  branchSource?: BranchSource;
+  /** How long to wait for the form's lock on the working copy (default 60 s). */
+  lockWaitMs?: number;
+}
+
+/** An `--only` pattern matching exactly `name` (a project name is a name, never a glob). */
+export function literalPattern(name: string): string {
+  return name.replace(/[\\*?[\]{}()!+@|^$]/g, (c) => `\\${c}`);
+}
+
+const PARAMETERIZED = /<hudson\.model\.ParametersDefinitionProperty[\s>]/;
+const DISABLED = /^\s*<disabled>true<\/disabled>/m;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function hookRunner(opts: HookRunnerOptions): HookRunner {
+  const concurrency = opts.concurrency ?? 8;
+  const ownerOpts = { ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) };
+  const sync = (projects?: string[]): Promise<SyncOutcome> =>
+    runSync({
+      api: opts.api,
+      source: workspaceSource({
+        templatesDir: opts.templatesDir,
+        jobsDir: opts.jobsDir,
+        ...(projects ? { branchProjects: projects } : {}),
+        ...(opts.branchSource ? { branchSource: opts.branchSource } : {}),
+        ...ownerOpts,
+      }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      settings: { concurrency, ...(projects ? { only: projects.map(literalPattern), onlyKnownProjects: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
+    });
+
+  const summarise = async (outcome: SyncOutcome, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
+    if (outcome.status === 'invalid') {
+      const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');
+      return { ok: false, message: redactUrlsInText(`the definitions have errors, nothing was synced: ${first}`), created: [], built: [] };
+    }
+    const { plan, applied } = outcome;
+    const appliedAt = (opts.clock?.now() ?? new Date()).getTime();
+    const notDone = new Map<string, string>();
+    for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) notDone.set(f.change.fullName, f.error);
+    const done = (c: Change): boolean => applied !== undefined && !applied.refused && !notDone.has(c.fullName) && !(applied.notStarted ?? []).includes(c);
+    const newJobs = plan.changes.filter((c) => c.kind === 'create' && c.target === 'job' && c.branch !== undefined && done(c));
+    const created = newJobs.map((c) => ({ fullName: c.fullName, project: c.project ?? '' }));
+    const built: BatchResult['built'] = [];
+    const buildErrors: string[] = [];
+    const wanted: Change[] = [];
+    for (const c of newJobs) if (!DISABLED.test(c.config ?? '') && build(c.project ?? '', c.branch ?? '') && (await opts.buildOnCreate(c.project ?? ''))) wanted.push(c);
+    await runLimited(wanted, concurrency, async (c) => {
+      try {
+        // a parameterized job is built with its defaults (buildWithParameters); `build` would ask for the form
+        await (PARAMETERIZED.test(c.config ?? '') ? opts.api.build(c.fullName, {}) : opts.api.build(c.fullName));
+        built.push({ fullName: c.fullName, project: c.project ?? '', at: (opts.clock?.now() ?? new Date()).getTime() });
+      } catch (err) {
+        buildErrors.push(`${c.fullName}: build request failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    built.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
+    const torn = plan.changes.filter((c) => c.target === 'job' && (c.kind === 'delete' || (c.kind === 'disable' && c.retire !== undefined)) && done(c)).length;
+    const inScope = (p: string | undefined): boolean => projects === undefined || p === undefined || projects.includes(p);
+    const problems = plan.problems.filter((p) => p.severity === 'error' && inScope(p.project)).map((p) => p.message);
+    const failures = [...notDone].map(([name, error]) => `${name}: ${error}`);
+    const ok = !plan.refused && problems.length === 0 && failures.length === 0 && buildErrors.length === 0;
+    const counts = `${plural(created.length, 'job')} created, ${plural(built.length, 'build')} requested, ${plural(torn, 'job')} torn down`;
+    const message = ok ? counts : [counts, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildErrors].filter(Boolean).join('; ');
+    return { ok, message: redactUrlsInText(message), created, built, appliedAt };
+  };
+
+  const runner: HookRunner = {
+    async syncProjects(projects) {
+      return summarise(await sync(projects), projects);
+    },
+    async syncDefinitions(pushed) {
+      const pulled = await pullDefinitions(opts);
+      if (pulled !== undefined) return { ok: false, message: pulled, created: [], built: [] };
+      return summarise(await sync(), undefined, pushed);
+    },
+  };
+  return runner;
+}
+
+/** `git pull --ff-only` of the working copy; the failure (redacted) or undefined when it worked. */
+export async function pullDefinitions(opts: Pick<HookRunnerOptions, 'dir' | 'remote' | 'branch' | 'lockWaitMs'>): Promise<string | undefined> {
+  const git = definitionsGit(opts.dir);
+  const remote = opts.remote ?? 'origin';
+  let gitDir: string;
+  try {
+    gitDir = (await git.revparse(['--absolute-git-dir'])).trim();
+  } catch (err) {
+    return `git pull --ff-only failed, nothing was synced: ${opts.dir} is not a git working copy (${redactUrlsInText(gitFailureText(err))})`;
+  }
+  const lock = await tryLock(path.join(gitDir, 'jobsmith-store.lock'), { waitMs: opts.lockWaitMs ?? 60_000 });
+  if (!lock) return 'git pull --ff-only was not run, nothing was synced: the working copy stayed busy with a form submission';
+  try {
+    let branch = opts.branch;
+    if (branch === undefined) {
+      branch = (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
+      if (branch === 'HEAD') return 'git pull --ff-only was not run, nothing was synced: the definitions working copy is on a detached HEAD';
+    }
+    await git.raw(['pull', '--ff-only', '--quiet', '--', remote, branch]);
+    return undefined;
+  } catch (err) {
+    return `git pull --ff-only ${remote} failed, nothing was synced: ${redactUrlsInText(gitFailureText(err))}`;
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Webhooks, without HTTP: a request (provider, headers, body) → an answer (401, 400, 202), and the
+ * queued syncs behind it. The signature is checked before anything is read; an event for a
+ * repository no definition names is "ignored"; otherwise it is queued (src/hooks/hook-queue.ts)
+ * and answered at once with its id. The sync itself is the runner's (src/hooks/hook-runner.ts).
+ *
+ * Deletions are never taken from the payload: a "deleted" event only queues a sync, and the sync
+ * lists the remote itself (git ls-remote) before it tears anything down, so a forged or stale
+ * delete cannot remove a live branch's job.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../model/clock.js';
+import { systemClock } from '../model/clock.js';
+import { redactUrl, redactUrlsInText } from '../model/redact-url.js';
+import { MalformedPayload, type Provider, type RepoEvent } from './hook-event.js';
+import { HookLog, type EventRecord } from './hook-log.js';
+import { DEFINITIONS_KEY, HookQueue, type Batch } from './hook-queue.js';
+import type { HookSecrets } from './hook-secret.js';
+import { branchOf, EVENT_HEADER, parsePayload } from './parse-payload.js';
+import { RepoIndex, sameRepo } from './repo-match.js';
+import { verifySignature, type HeaderGetter } from './verify-signature.js';
+
+/** What the projects are and where the definitions come from (re-read when the definitions change). */
+export interface HookCatalog {
+  /** Projects with a `branches.repo`, and whether a new branch's jobs are built (`build_on_create`). */
+  index(): Promise<RepoIndex>;
+  /** The definitions repository's remote URL (undefined: not a clone, no remote). */
+  definitionsRemote(): Promise<string | undefined>;
+  /** The directory relative repository paths are resolved against. */
+  baseDir: string;
+}
+
+export interface BatchResult {
+  ok: boolean;
+  /** One line for people (already redacted by the runner). */
+  message: string;
+  created: Array<{ fullName: string; project: string }>;
+  built: Array<{ fullName: string; project: string; at: number }>;
+  /** When the sync's changes were applied (before the build requests), ms since the epoch. */
+  appliedAt?: number;
+}
+
+export interface HookRunner {
+  /** Sync just these projects' jobs (branch jobs included): create new branches', tear down gone ones'. */
+  syncProjects(projects: string[]): Promise<BatchResult>;
+  /**
+   * `git pull --ff-only` the definitions working copy, then sync everything. Of the branch jobs that
+   * creates, only those of branches an event of the batch pushed are built (`pushed(project,
+   * branch)`): a definitions change that gives a project branch jobs is no push of those branches.
+   */
+  syncDefinitions(pushed: (project: string, branch: string) => boolean): Promise<BatchResult>;
+}
+
+export interface HookServiceOptions {
+  secrets: HookSecrets;
+  catalog: HookCatalog;
+  runner: HookRunner;
+  clock?: Clock;
+  /** Which controller (Jenkins) a project's jobs live on (default: one, `default`). */
+  controllerOf?: (project: string) => string;
+  /** See DEFAULT_SETTLE_MS; `maxWaitMs` bounds the wait of the oldest event (default 5 s). */
+  settleMs?: number;
+  maxWaitMs?: number;
+  /** Called when a batch ends (tests, logs); never with secrets. */
+  onBatch?: (batch: Batch, result: BatchResult) => void;
+}
+
+export interface HookAnswer {
+  status: 202 | 400 | 401;
+  body: { id?: string; status: string; message?: string };
+}
+
+export const DEFAULT_CONTROLLER = 'default';
+const MAX_REFS = 20;
+/**
+ * A burst (one push of many branches, a mirror's catch-up, a provider's redelivery) gathers this long
+ * after its last event before the sync starts, so it runs once; a steady stream starts after 5 s.
+ */
+export const DEFAULT_SETTLE_MS = 200;
+
+function newId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+export class HookService {
+  readonly log = new HookLog();
+  private readonly queue: HookQueue;
+  private readonly clock: Clock;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+  /** Queued and running events: their projects and the branches they created or pushed (all of them, not the status's first 20). */
+  private readonly pending = new Map<string, { keys: string[]; branches: Set<string> }>();
+
+  constructor(private readonly opts: HookServiceOptions) {
+    this.queue = new HookQueue({ settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS, ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
+  /** Handle one request. Nothing is read from the body before the signature is checked. */
+  async receive(provider: Provider, header: HeaderGetter, body: Buffer): Promise<HookAnswer> {
+    if (!verifySignature(provider, this.opts.secrets[provider], header, body)) {
+      return { status: 401, body: { status: 'refused', message: this.opts.secrets[provider] === undefined ? `no webhook secret is set for ${provider} (JOBSMITH_WEBHOOK_SECRET): every event is refused` : 'missing or wrong signature' } };
+    }
+    let parsed;
+    try {
+      parsed = parsePayload(provider, header(EVENT_HEADER[provider]), body);
+    } catch (err) {
+      if (err instanceof MalformedPayload) return { status: 400, body: { status: 'malformed', message: redactUrlsInText(err.message) } };
+      throw err;
+    }
+    const id = newId();
+    const receivedAt = this.clock.now().toISOString();
+    if (parsed.kind === 'other') {
+      this.log.add({ id, provider, event: parsed.event, receivedAt, repo: '', refs: [], keys: [], status: 'ignored', message: parsed.why });
+      return { status: 202, body: { id, status: 'ignored', message: parsed.why } };
+    }
+    const ev = parsed.event;
+    const keys = await this.keysFor(ev);
+    const record: EventRecord = {
+      id,
+      provider,
+      event: ev.event,
+      receivedAt,
+      repo: redactUrl(ev.repoName),
+      // a valid signature still bounds what is kept: at most MAX_REFS refs of one event
+      refs: ev.changes.slice(0, MAX_REFS).map((c) => ({ ref: c.ref.slice(0, 300), kind: c.kind })),
+      keys,
+      status: keys.length === 0 ? 'ignored' : 'queued',
+    };
+    if (keys.length === 0) {
+      record.message = 'no definition names this repository';
+      this.log.add(record);
+      return { status: 202, body: { id, status: 'ignored', message: record.message } };
+    }
+    this.log.add(record);
+    if (this.closed) {
+      this.log.update(id, { status: 'failed', message: 'serve is stopping' });
+      return { status: 202, body: { id, status: 'failed', message: 'serve is stopping' } };
+    }
+    const byController = new Map<string, string[]>();
+    for (const k of keys) {
+      const c = k === DEFINITIONS_KEY ? DEFAULT_CONTROLLER : (this.opts.controllerOf?.(k) ?? DEFAULT_CONTROLLER);
+      byController.set(c, [...(byController.get(c) ?? []), k]);
+    }
+    const branches = new Set<string>();
+    for (const c of ev.changes) {
+      const b = branchOf(c.ref);
+      if (b !== undefined && c.kind !== 'deleted') branches.add(b);
+    }
+    this.pending.set(id, { keys, branches });
+    for (const [c, ks] of byController) this.queue.enqueue(c, ks, id, this.now());
+    this.pump();
+    return { status: 202, body: { id, status: 'queued' } };
+  }
+
+  private async keysFor(ev: RepoEvent): Promise<string[]> {
+    const keys: string[] = [];
+    if (sameRepo(ev.repoUrls, await this.opts.catalog.definitionsRemote(), this.opts.catalog.baseDir)) keys.push(DEFINITIONS_KEY);
+    // tags never make branch jobs; a push of only tags to a branch repository changes nothing
+    const branchRefs = ev.changes.some((c) => !c.ref.startsWith('refs/tags/'));
+    if (branchRefs) keys.push(...(await this.opts.catalog.index()).projectsFor(ev.repoUrls));
+    return keys;
+  }
+
+  /** Start whatever may start; arm a timer for what must wait. */
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.closed) return;
+    const { start, wakeAt } = this.queue.take(this.now());
+    for (const b of start) {
+      const p = this.run(b).finally(() => {
+        this.running.delete(p);
+        this.queue.finish(b);
+        this.pump();
+      });
+      this.running.add(p);
+    }
+    if (wakeAt !== undefined && !this.closed) {
+      this.timer = setTimeout(() => this.pump(), Math.max(0, wakeAt - this.now()));
+      this.timer.unref?.();
+    }
+    if (!this.queue.busy) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
+  private async run(b: Batch): Promise<void> {
+    for (const id of b.events) this.log.update(id, { status: 'running', batch: b.id });
+    let result: BatchResult;
+    try {
+      result = b.keys.includes(DEFINITIONS_KEY) ? await this.opts.runner.syncDefinitions(this.pushedIn(b)) : await this.opts.runner.syncProjects(b.keys);
+    } catch (err) {
+      result = { ok: false, message: redactUrlsInText(err instanceof Error ? err.message : String(err)), created: [], built: [] };
+    }
+    for (const id of b.events) this.pending.delete(id);
+    const finishedAt = this.clock.now().toISOString();
+    for (const id of b.events) {
+      const r = this.log.get(id);
+      if (!r) continue;
+      const mine = (x: { project: string }): boolean => r.keys.includes(DEFINITIONS_KEY) || b.keys.includes(DEFINITIONS_KEY) || r.keys.includes(x.project);
+      const built = result.built.filter(mine);
+      this.log.update(id, {
+        status: result.ok ? 'done' : 'failed',
+        message: result.message,
+        created: result.created.filter(mine).map((c) => c.fullName),
+        built: built.map((c) => c.fullName),
+        finishedAt,
+        ...(result.appliedAt !== undefined ? { syncedAt: new Date(result.appliedAt).toISOString() } : {}),
+        ...(built.length > 0 ? { firstBuildAt: new Date(Math.min(...built.map((x) => x.at))).toISOString() } : {}),
+      });
+    }
+    this.opts.onBatch?.(b, result);
+  }
+
+  /** The (project, branch) pairs the batch's events created or pushed. */
+  private pushedIn(b: Batch): (project: string, branch: string) => boolean {
+    const pairs = new Set<string>();
+    for (const id of b.events) {
+      const e = this.pending.get(id);
+      if (!e) continue;
+      for (const branch of e.branches) for (const k of e.keys) if (k !== DEFINITIONS_KEY) pairs.add(JSON.stringify([k, branch]));
+    }
+    return (project, branch) => pairs.has(JSON.stringify([project, branch]));
+  }
+
+  /** Resolves when nothing runs or waits (tests, the benchmark, shutdown). */
+  idle(): Promise<void> {
+    if (!this.queue.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop taking events; wait for the running syncs (waiting ones are dropped and marked failed). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+    for (const r of this.log.list()) if (r.status === 'queued') this.log.update(r.id, { status: 'failed', message: 'serve stopped before this event was synced' });
+    this.pending.clear();
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+}
