@@ -61,14 +61,38 @@ export async function openControllers<R>(a: ConnectionArgs, config: ControllersC
       const { checkDirectoryArg } = await import('./directory-arg.js');
       checkDirectoryArg(a.embedded, '--embedded');
       const { startStandin } = await import('../standin/server.js');
+      // the config file's numbers are checked as for a real controller: a bad one is bad input (exit 1)
+      const { SETTING_RANGES, describeRange, inRange } = await import('../jenkins/setting-ranges.js');
+      const bad: import('../model/diagnostic.js').Diagnostic[] = [];
+      for (const name of names) {
+        const entry = config.entries.get(name)!;
+        for (const key of ['concurrency', 'timeout', 'retries'] as const) {
+          const v = entry[key];
+          if (a[key] === undefined && v !== undefined && !inRange(v.value, SETTING_RANGES[key])) bad.push({ severity: 'error', code: 'bad-setting', message: `controllers.${name}.${key} must be ${describeRange(SETTING_RANGES[key])}`, ...v.at });
+        }
+      }
+      if (bad.length > 0) {
+        const { InputError } = await import('../model/errors.js');
+        throw new InputError('no usable settings for the controllers', bad);
+      }
       for (const name of names) {
         const home = path.join(a.embedded, name);
         mkdirSync(home, { recursive: true });
         const standin = await startStandin({ home, port: 0 });
         closers.push(() => standin.close());
-        const concurrency = a.concurrency ?? SETTING_DEFAULTS.concurrency;
+        // the numbers apply as they would to the real controller (flags, else its entry in the config file)
+        const entry = config.entries.get(name)!;
+        const concurrency = a.concurrency ?? entry.concurrency?.value ?? SETTING_DEFAULTS.concurrency;
+        const timeout = a.timeout ?? entry.timeout?.value;
+        const retries = a.retries ?? entry.retries?.value;
         const logger = opts.logger;
-        const api = new JenkinsClient({ url: standin.url + '/', concurrency, ...(logger ? { logger: (l: string) => logger(name, l) } : {}) });
+        const api = new JenkinsClient({
+          url: standin.url + '/',
+          concurrency,
+          ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+          ...(retries !== undefined ? { retries } : {}),
+          ...(logger ? { logger: (l: string) => logger(name, l) } : {}),
+        });
         closers.push(() => api.close());
         opened.push({ name, api, url: standin.url + '/', where: `Jenkins ${name}: embedded stand-in at ${standin.url}, state in ${home}`, concurrency });
       }
@@ -93,4 +117,15 @@ export async function openControllers<R>(a: ConnectionArgs, config: ControllersC
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }
+}
+
+/**
+ * `serve` and `create` with controllers: they talk to the controllers of `--controller` (default:
+ * all), in parallel; a new project is synced on those it goes to. `home` is the one that answers
+ * for "Jenkins" (the form's link, the create-job job's own parameters): the default controller when
+ * it is among them, else the first.
+ */
+export async function openForProjects<R>(a: ConnectionArgs, config: ControllersConfig, fn: (home: OpenedController, targets: OpenedController[]) => Promise<R>): Promise<R> {
+  const names = await selectedControllers(a, config);
+  return openControllers(a, config, names, (cs) => fn(cs.find((c) => c.name === config.defaultName) ?? cs[0]!, cs));
 }

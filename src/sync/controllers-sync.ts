@@ -101,31 +101,6 @@ function controllerSource(source: DesiredSource, snapshot: DesiredSnapshot, desi
   return scoped;
 }
 
-/**
- * A one-controller source over shared definitions: what a command that talks to one controller of
- * many (the web form's syncs, `create`) plans against: only the projects that go to `name`.
- */
-export function scopedToController(source: DesiredSource, name: string, names: readonly string[]): DesiredSource {
-  let scoped: Promise<{ snapshot: DesiredSnapshot; inner?: DesiredSource }> | undefined;
-  const get = () =>
-    (scoped ??= source.render().then((snapshot) => {
-      if (hasErrors(snapshot.diagnostics)) return { snapshot };
-      const assigned = snapshot.controllers ?? new Map<string, string[]>();
-      const controllersOf = (p: string): readonly string[] => assigned.get(p) ?? [];
-      return { snapshot, inner: controllerSource(source, snapshot, splitDesired(snapshot.desired, names, controllersOf).get(name)!, name, controllersOf) };
-    }));
-  const out: DesiredSource = {
-    render: async () => {
-      const g = await get();
-      return g.inner ? g.inner.render() : g.snapshot;
-    },
-  };
-  if (source.branches) out.branches = async (s, o) => (await get()).inner!.branches!(s, o);
-  if (source.freshness) out.freshness = () => source.freshness!();
-  if (source.projectHistory) out.projectHistory = () => source.projectHistory!();
-  return out;
-}
-
 export async function planControllers(req: PlanControllersRequest): Promise<ControllersOutcome> {
   const settings = req.settings ?? {};
   const only = settings.only;
@@ -161,7 +136,7 @@ export async function planControllers(req: PlanControllersRequest): Promise<Cont
       }
     }),
   );
-  if (only !== undefined && only.length > 0) {
+  if (only !== undefined && only.length > 0 && !settings.onlyKnownProjects) {
     const owner = snapshot.owner ?? DEFAULT_OWNER;
     const own = outcomes.flatMap((o) => (o.observed?.items ?? []).map((i) => classifyItem(i, owner)).filter((c) => c.ownership === 'own' && c.marker?.kind === 'job'));
     const unmatched = unmatchedPatterns(only, [...snapshot.desired.jobs.map((j) => j.fullName), ...own.map((c) => c.item.fullName)], [...snapshot.desired.jobs.map((j) => j.project), ...own.map((c) => c.marker!.project ?? '')]);

@@ -185,18 +185,40 @@ describe('many controllers against stand-ins', () => {
     expect(await jobsOn('west')).toEqual(['web-CI-build-trunk']);
   });
 
-  it("the form's sync on one controller of many plans only the projects that go to it", async () => {
+  it("the form's sync plans the project on the controllers of the run it goes to, and says when it goes elsewhere", async () => {
     await project('pay');
     await project('web', 'west');
+    await project('both', ['east', 'west']);
     const cfg = config();
-    const onEast = projectSyncer(apis.get('east')!, { templatesDir, jobsDir }, { jenkinsUrl: standins.get('east')!.url, controller: { name: 'east', config: cfg } });
+    const target = (n: string) => ({ name: n, api: apis.get(n)!, where: n, concurrency: 4, url: standins.get(n)!.url + '/' });
+    const onEast = projectSyncer(apis.get('east')!, { templatesDir, jobsDir }, { jenkinsUrl: standins.get('east')!.url, controllers: { config: cfg, targets: [target('east')] } });
     const pay = await onEast.sync('pay');
-    expect([pay.ok, pay.jobs.map((j) => [j.fullName, j.action])]).toEqual([true, [['pay-CI-build-trunk', 'created']]]);
+    expect([pay.ok, pay.jobs.map((j) => [j.fullName, j.action, j.controller])]).toEqual([true, [['pay-CI-build-trunk', 'created', 'east']]]);
+    expect(pay.jobs[0]!.url).toBe(`${standins.get('east')!.url}/job/pay-CI-build-trunk/`);
     const web = await onEast.sync('web');
     expect(web.jobs).toEqual([]);
+    expect(web.ok).toBe(false);
+    expect(web.message).toMatch(/project web goes to controller west, which this run does not talk to/);
     expect(await jobsOn('east')).toEqual(['pay-CI-build-trunk']);
-    const onWest = projectSyncer(apis.get('west')!, { templatesDir, jobsDir }, { jenkinsUrl: standins.get('west')!.url, controller: { name: 'west', config: cfg } });
-    expect((await onWest.sync('web')).jobs.map((j) => j.action)).toEqual(['created']);
-    expect(await jobsOn('west')).toEqual(['web-CI-build-trunk']);
+    expect(await jobsOn('west')).toEqual([]);
+    // over both controllers: a project on both is created on each, its job URLs on its controller
+    const onBoth = projectSyncer(apis.get('east')!, { templatesDir, jobsDir }, { jenkinsUrl: standins.get('east')!.url, controllers: { config: cfg, targets: [target('east'), target('west')] } });
+    const both = await onBoth.sync('both');
+    expect(both.ok).toBe(true);
+    expect(both.jobs.map((j) => [j.controller, j.action, j.url])).toEqual([
+      ['east', 'created', `${standins.get('east')!.url}/job/both-CI-build-trunk/`],
+      ['west', 'created', `${standins.get('west')!.url}/job/both-CI-build-trunk/`],
+    ]);
+    expect((await onBoth.sync('web')).jobs.map((j) => [j.controller, j.action])).toEqual([['west', 'created']]);
+    expect(await jobsOn('west')).toEqual(['both-CI-build-trunk', 'web-CI-build-trunk']);
+    // a collision on one controller is named with it (a hand-made job holds the name on west)
+    await apis.get('west')!.createJob('taken-CI-build-trunk', '<project><description>made by hand</description></project>');
+    await project('taken', ['east', 'west']);
+    const found = await onBoth.preflight('taken', { file: path.join(jobsDir, 'taken.yaml'), text: `controller: [east, west]\ntemplates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/taken\n` });
+    expect(found.map((d) => d.code)).toEqual(['job-name-taken']);
+    expect(found[0]!.message).toMatch(/^on controller west: Jenkins already has a job named "taken-CI-build-trunk"/);
+    // a controller that cannot be reached: the preflight says which (the form then commits nothing)
+    await standins.get('west')!.close();
+    await expect(onBoth.preflight('pay', { file: path.join(jobsDir, 'pay.yaml'), text: `templates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/pay\n` })).rejects.toThrow(/^controller west: /);
   });
 });
