@@ -46,7 +46,7 @@ export function controllerExitCode(o: ControllerOutcome): number {
 
 function appliedLine(ap: ApplyResult | undefined, plan: Plan | undefined): string {
   if (!plan) return '';
-  if (plan.refused) return 'refused: nothing was changed';
+  if (plan.refused) return 'nothing was changed';
   if (!ap) return `${plan.changes.filter((c) => !['unchanged', 'keep', 'conflict'].includes(c.kind)).length} change(s) planned`;
   return `${ap.succeeded.length} applied, ${ap.failed.length} failed, ${ap.skipped.length} skipped${ap.notStarted ? `, ${ap.notStarted.length} not started (interrupted)` : ''}`;
 }
