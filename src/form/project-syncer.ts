@@ -135,9 +135,11 @@ function controllersSyncer(dirs: WorkspaceDirs, opts: { concurrency?: number; ar
     async preflight(project, overlay) {
       const outcome = await planControllers({ targets, names: config.names, source: source({ upstreamCheck: false, overlay: [overlay] }), settings: { projects: [project], removed: 'keep' } });
       if (outcome.status === 'invalid') return []; // validation (run just before) reports these
-      const failed = outcome.controllers.find((o) => o.status !== 'planned');
+      // a controller the project does not go to cannot hold its names: its failure does not matter here
+      const goes = outcome.snapshot.controllers?.get(project) ?? [];
+      const failed = outcome.controllers.find((o) => o.status !== 'planned' && goes.includes(o.controller));
       if (failed) throw new Error(`controller ${failed.controller}: ${failed.error ?? 'could not be planned'}`);
-      return outcome.controllers.flatMap((o) => collisions(o.plan!.changes, project).map((d) => (targets.length > 1 ? { ...d, message: `on controller ${o.controller}: ${d.message}` } : d)));
+      return outcome.controllers.filter((o) => o.plan).flatMap((o) => collisions(o.plan!.changes, project).map((d) => (targets.length > 1 ? { ...d, message: `on controller ${o.controller}: ${d.message}` } : d)));
     },
     async sync(project: string): Promise<SyncSummary> {
       const outcome = await planControllers({
@@ -149,7 +151,8 @@ function controllersSyncer(dirs: WorkspaceDirs, opts: { concurrency?: number; ar
       if (outcome.status === 'invalid') return invalidSummary(outcome.diagnostics);
       await applyControllers(outcome, targets);
       const parts = outcome.controllers.filter((o) => o.plan).map((o) => summaryPart(project, o.plan!, o.applied, targets.find((t) => t.name === o.controller)!.url, o.controller));
-      const more = outcome.controllers.filter((o) => !o.plan).map((o) => `controller ${o.controller}: ${redactUrlsInText(o.error ?? 'could not be planned')} (nothing was changed on it)`);
+      const goes = outcome.snapshot.controllers?.get(project) ?? [];
+      const more = outcome.controllers.filter((o) => !o.plan && goes.includes(o.controller)).map((o) => `controller ${o.controller}: ${redactUrlsInText(o.error ?? 'could not be planned')} (nothing was changed on it)`);
       const away = elsewhere(project, outcome.snapshot.controllers);
       if (away) more.push(away);
       return finishSummary(parts, hasErrors(outcome.diagnostics), more);
