@@ -217,8 +217,12 @@ describe('many controllers against stand-ins', () => {
     const found = await onBoth.preflight('taken', { file: path.join(jobsDir, 'taken.yaml'), text: `controller: [east, west]\ntemplates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/taken\n` });
     expect(found.map((d) => d.code)).toEqual(['job-name-taken']);
     expect(found[0]!.message).toMatch(/^on controller west: Jenkins already has a job named "taken-CI-build-trunk"/);
-    // a controller that cannot be reached: the preflight says which (the form then commits nothing)
+    // a controller that cannot be reached: the preflight of a project that goes there says which (the
+    // form then commits nothing); one that goes only elsewhere is checked where it goes
     await standins.get('west')!.close();
-    await expect(onBoth.preflight('pay', { file: path.join(jobsDir, 'pay.yaml'), text: `templates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/pay\n` })).rejects.toThrow(/^controller west: /);
+    await expect(onBoth.preflight('web', { file: path.join(jobsDir, 'web.yaml'), text: `controller: west\ntemplates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/web\n` })).rejects.toThrow(/^controller west: /);
+    expect(await onBoth.preflight('pay', { file: path.join(jobsDir, 'pay.yaml'), text: `templates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/pay\n` })).toEqual([]);
+    const payAgain = await onBoth.sync('pay');
+    expect([payAgain.ok, payAgain.jobs.map((j) => [j.controller, j.action])]).toEqual([true, [['east', 'unchanged']]]);
   });
 });
