@@ -93,7 +93,11 @@ export function projectNameFor(fullName: string, used: Set<string>): string {
   return name;
 }
 
-export function proposeImport(jobs: readonly ImportInput[], opts: { templatePrefix?: string } = {}): ImportProposal {
+/**
+ * `controller`: many controllers (docs/controllers.md): the controller the jobs were read from,
+ * written into each definition (`controller: NAME`) so that the next sync keeps them there.
+ */
+export function proposeImport(jobs: readonly ImportInput[], opts: { templatePrefix?: string; controller?: string } = {}): ImportProposal {
   const prefix = opts.templatePrefix ?? 'imported';
   const skipped: ImportProposal['skipped'] = [];
   const groups = new Map<string, Array<{ job: ImportInput; leaves: Leaf[] }>>();
@@ -151,6 +155,7 @@ export function proposeImport(jobs: readonly ImportInput[], opts: { templatePref
       const project = projectNameFor(m.job.fullName, usedProjects);
       const lines = [`# Imported from Jenkins job ${m.job.fullName} by jobsmith import.`, `project: ${yamlString(project)}`];
       if (segs.length) lines.push(`folder: ${yamlString(segs.join('/'))}`);
+      if (opts.controller !== undefined) lines.push(`controller: ${yamlString(opts.controller)}`);
       lines.push('templates:', `  - template: ${yamlString(name)}`, `    job: ${yamlString(jobName)}`);
       const values = first.leaves.map((_, i) => (tokenAt[i] ? [tokenAt[i]!, m.leaves[i]!.text] : undefined)).filter((x): x is [string, string] => !!x);
       if (values.length) {

@@ -34,6 +34,8 @@ export interface ImportOptions {
   clock: Clock;
   /** `--config`: may give `owner:` (the owner id the adopted jobs' markers record). */
   config?: string;
+  /** Many controllers: the controller `api` is; every definition written names it (`controller: NAME`). */
+  controller?: string;
 }
 
 export interface ImportOutcome {
@@ -107,7 +109,7 @@ export async function runImport(api: JenkinsApi, opts: ImportOptions): Promise<I
       rejected.push({ fullName: s.item.fullName, reason: `reading config.xml failed: ${errorText(err)}` });
     }
   });
-  const proposal = proposeImport(inputs, { templatePrefix: opts.templatePrefix });
+  const proposal = proposeImport(inputs, { templatePrefix: opts.templatePrefix, ...(opts.controller !== undefined ? { controller: opts.controller } : {}) });
   rejected.push(...proposal.skipped);
   const files = (p: ImportProposal, keep: Set<string>): Array<[string, string]> => [
     ...p.templates.filter((t) => t.members.some((m) => keep.has(m))).map((t): [string, string] => [`job-templates/${t.name}-config.xml`, t.text]),

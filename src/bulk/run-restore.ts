@@ -18,6 +18,9 @@ import { planRestore, restoreScope, viewFullName } from './restore-plan.js';
 import { readBackup } from './restore-source.js';
 import { withRevisionTree } from './revision-tree.js';
 import { resolveOwner } from '../sync/owner-id.js';
+import { checkControllerNames, projectControllers } from '../controllers/assign-controllers.js';
+import type { ControllersConfig } from '../controllers/controllers-config.js';
+import { splitDesired } from '../render/split-controllers.js';
 
 export interface RestoreOptions {
   /** A backup directory, a definitions directory (job-templates/ + jobs/), or a git repository of either with `revision`. */
@@ -31,6 +34,13 @@ export interface RestoreOptions {
   onEvent?: ApplyOptions['onEvent'];
   /** Stops the apply between changes (Ctrl-C): see ApplyOptions.signal. */
   signal?: AbortSignal;
+  /**
+   * Many controllers (docs/controllers.md): `api` is this controller; definitions restore only the
+   * projects that go to it (their `controller:` names are checked against `config`).
+   */
+  controller?: { name: string; config: ControllersConfig };
+  /** `--only` globs a backup does not match are returned in `unmatched` instead of refused (the caller checks them across controllers). */
+  collectUnmatched?: boolean;
 }
 
 export interface RestoreOutcome {
@@ -40,6 +50,8 @@ export interface RestoreOutcome {
   /** Undefined when the input had errors (nothing was planned or done). */
   plan?: Plan;
   applied?: ApplyResult;
+  /** With `collectUnmatched`: the `--only` globs that matched nothing in the backup. */
+  unmatched?: string[];
 }
 
 /** Definitions: a job-templates/ directory or *.yaml files in jobs/. */
@@ -57,15 +69,22 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
     if (looksLikeDefinitions(dir)) {
       const loaded = await loadWorkspace({ templatesDir: path.join(dir, 'job-templates'), jobsDir: path.join(dir, 'jobs') });
       const rendered = renderWorkspace(loaded.workspace, {});
-      const diagnostics = [...loaded.diagnostics, ...rendered.diagnostics].map((d) => (d.file && d.file.startsWith(dir) ? { ...d, file: path.join(display, path.relative(dir, d.file)) } : d));
+      const named = checkControllerNames(loaded.workspace.definitions, opts.controller?.config);
+      const diagnostics = [...loaded.diagnostics, ...rendered.diagnostics, ...named].map((d) => (d.file && d.file.startsWith(dir) ? { ...d, file: path.join(display, path.relative(dir, d.file)) } : d));
       if (hasErrors(diagnostics)) return { kind: 'definitions', diagnostics };
       // the owner of the definitions restored (their repository's, also for a revision read from it)
       const owner = await resolveOwner({ jobsDir: path.join(opts.from, 'jobs') });
       if (hasErrors(owner.diagnostics)) return { kind: 'definitions', diagnostics: owner.diagnostics };
       const unmatched = unmatchedPatterns(opts.only, rendered.desired.jobs.map((j) => j.fullName), rendered.desired.jobs.map((j) => j.project));
       if (unmatched.length) throw unmatchedOnly(unmatched, 'no project and no job of these definitions');
+      let desired = rendered.desired;
+      if (opts.controller) {
+        // checked over every project above: a glob matching a project of another controller is no typo
+        const assigned = projectControllers(loaded.workspace.definitions, opts.controller.config);
+        desired = splitDesired(desired, opts.controller.config.names, (p) => assigned.get(p) ?? []).get(opts.controller.name)!;
+      }
       const observed = await api.list();
-      const planned = makePlan({ desired: rendered.desired, owner: owner.owner, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
+      const planned = makePlan({ desired, owner: owner.owner, observed, clock: opts.clock, options: { removed: 'keep', only: opts.only, adopt: opts.overwrite } });
       return finish({ kind: 'definitions', diagnostics, plan: restoreOnlyPlan(planned, opts.overwrite) });
     }
     const backup = await readBackup(dir, display);
@@ -74,7 +93,7 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
     // Existing items are compared with the backup (with or without --overwrite): the plan says
     // which are the same and which differ (kept without --overwrite, "would: update").
     const scope = restoreScope(backup, opts.only);
-    if (scope.unmatched.length) throw unmatchedOnly(scope.unmatched, 'no item or view of the backup');
+    if (scope.unmatched.length && !opts.collectUnmatched) throw unmatchedOnly(scope.unmatched, 'no item or view of the backup');
     const currentConfigs = new Map<string, string>();
     const existing = observed.items.filter((i) => backup.items.has(i.fullName) && scope.items.has(i.fullName));
     await runLimited(existing, opts.concurrency, async (i) => {
@@ -86,7 +105,7 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
       currentViewConfigs.set(viewFullName(v), await api.getViewConfig(v.name, v.folder.join('/')));
     });
     const plan = planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, currentConfigs, currentViewConfigs });
-    return finish({ kind: 'backup', diagnostics: [], plan: restoreOnlyPlan(plan, opts.overwrite) });
+    return finish({ kind: 'backup', diagnostics: [], plan: restoreOnlyPlan(plan, opts.overwrite), ...(opts.collectUnmatched ? { unmatched: scope.unmatched } : {}) });
   };
   const finish = async (o: RestoreOutcome): Promise<RestoreOutcome> => {
     if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });

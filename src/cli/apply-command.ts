@@ -42,12 +42,14 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('allow-stale', { type: 'boolean', default: false, describe: 'The plan was made with --allow-stale (needed again here)' }) as unknown as Argv<ApplyArgs>,
   handler: async (a) => {
     const { SavedPlanError } = await import('../plan/saved-plan.js');
-    const { applySavedPlan, loadPlanFile, requireDefinitionsDirs } = await import('../sync/saved-plan-io.js');
+    const { applySavedPlan, loadPlanFiles, requireDefinitionsDirs } = await import('../sync/saved-plan-io.js');
     const { openJenkins } = await import('./connection-options.js');
     const { onInterrupt } = await import('./interrupt.js');
     let plan: Plan;
+    let plans: Plan[];
     try {
-      plan = await loadPlanFile(a.file);
+      plans = await loadPlanFiles(a.file);
+      plan = plans[0]!;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof SavedPlanError || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
@@ -67,6 +69,20 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       return;
     }
     const flags = { allowMassDelete: a['allow-mass-delete'], adopt: a.adopt, allowEmpty: a['allow-empty'], allowStale: a['allow-stale'] };
+    if (plans.some((p) => p.controller !== undefined)) {
+      // many controllers (docs/controllers.md): a plan set, one plan per controller; a plan without controller is for the one Jenkins
+      const { controllersConfig } = await import('./controller-options.js');
+      const config = await controllersConfig(a);
+      if (!config) {
+        process.stderr.write(`error: ${a.file}: the plan is for controller(s) ${plans.map((p) => p.controller).join(', ')}, but no controllers are configured (jobsmith.yaml controllers:); nothing was changed\n`);
+        process.exitCode = EXIT.badInput;
+        return;
+      }
+      const { applyPlanSet } = await import('./controllers-command.js');
+      const interrupt = onInterrupt(process.stderr, a.json ? 'apply' : undefined);
+      process.exitCode = await applyPlanSet(a as never, config, plans, { interrupt, flags, ...(archive.policy ? { archivePolicy: archive.policy } : {}) }).finally(() => interrupt.dispose());
+      return;
+    }
     const interrupt = onInterrupt(process.stderr, a.json ? 'apply' : undefined);
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}

@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
-import { UsageError } from '../model/errors.js';
+import { InputError, UsageError } from '../model/errors.js';
 import type { BackupResult } from '../bulk/backup-jenkins.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
 import { EXIT } from './exit-codes.js';
@@ -33,45 +33,93 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
     const { systemClock } = await import('../model/clock.js');
     const { backupJenkins } = await import('../bulk/backup-jenkins.js');
     const { backupToGit } = await import('../bulk/backup-git.js');
-    process.exitCode = await openJenkins(a, async ({ api, where, url, concurrency }) => {
-      if (!a.json) process.stderr.write(`${where}\n`);
-      // Ctrl-C: say how far the backup got and what that leaves behind, then exit 130.
-      const progress = { done: 0, total: 0 };
-      const dir = a.git ?? a.out!;
-      const onSigint = (): void => {
-        const got = progress.total ? `after ${progress.done} of ${progress.total} items` : 'before any item was fetched';
-        const left = a.git
-          ? 'files already fetched may have been written into the work tree; nothing was committed (the repository is at its previous commit)'
-          : 'files already fetched were written; the others keep their previous copies';
+    // Ctrl-C: say how far each backup got and what that leaves behind, then exit 130.
+    const progress = new Map<string, { done: number; total: number }>();
+    const onSigint = (): void => {
+      const left = a.git
+        ? 'files already fetched may have been written into the work tree; nothing was committed (the repository is at its previous commit)'
+        : 'files already fetched were written; the others keep their previous copies';
+      for (const [dir, p] of progress) {
+        const got = p.total ? `after ${p.done} of ${p.total} items` : 'before any item was fetched';
         process.stderr.write(`\ninterrupted: backup into ${dir} stopped ${got}: ${left}; run the backup again to complete it\n`);
-        process.exit(EXIT.interrupted);
-      };
-      process.on('SIGINT', onSigint);
+      }
+      process.exit(EXIT.interrupted);
+    };
+    const backupOne = async (api: import('../model/jenkins-api.js').JenkinsApi, url: string, concurrency: number, target: string, controller?: string): Promise<{ code: number; json: Record<string, unknown> }> => {
+      const p = { done: 0, total: 0 };
+      progress.set(target, p);
       const common = {
         concurrency,
         allowMassRemove: a['allow-mass-remove'],
         onItem: (done: number, total: number) => {
-          progress.done = done;
-          progress.total = total;
+          p.done = done;
+          p.total = total;
         },
       };
       let r: BackupResult & { commit?: string | null };
-      if (a.git) r = await backupToGit(api, a.git, { ...common, clock: systemClock, ...(a.embedded === undefined ? { jenkinsUrl: url } : {}) });
-      else r = await backupJenkins(api, a.out!, common);
-      process.off('SIGINT', onSigint);
+      try {
+        if (a.git) r = await backupToGit(api, target, { ...common, clock: systemClock, ...(a.embedded === undefined ? { jenkinsUrl: url } : {}) });
+        else r = await backupJenkins(api, target, common);
+      } finally {
+        progress.delete(target);
+      }
       const jobs = r.entries.filter((e) => e.kind !== 'view').length;
       const views = r.entries.length - jobs;
-      if (a.json) {
-        process.stdout.write(JSON.stringify({ dir: a.git ?? a.out, jobs, views, written: r.written, unchanged: r.unchanged, removed: r.removed, keptStale: r.keptStale, failed: r.failed, ...(a.git ? { commit: r.commit ?? null } : {}) }, null, 2) + '\n');
-      } else {
-        for (const f of r.failed) process.stderr.write(`FAILED ${f.name}: ${f.error}\n`);
-        if (r.keptStale) process.stderr.write(`warning: ${r.keptStale} files of items Jenkins no longer lists were kept (more than half of the backup); --allow-mass-remove removes them\n`);
-        let line = `backup of ${jobs} jobs and folders, ${views} views in ${a.git ?? a.out}: ${r.written} written, ${r.unchanged} unchanged, ${r.removed} removed`;
+      const json = { ...(controller !== undefined ? { controller } : {}), dir: target, jobs, views, written: r.written, unchanged: r.unchanged, removed: r.removed, keptStale: r.keptStale, failed: r.failed, ...(a.git ? { commit: r.commit ?? null } : {}) };
+      if (!a.json) {
+        const who = controller !== undefined ? `${controller}: ` : '';
+        for (const f of r.failed) process.stderr.write(`${who}FAILED ${f.name}: ${f.error}\n`);
+        if (r.keptStale) process.stderr.write(`${who}warning: ${r.keptStale} files of items Jenkins no longer lists were kept (more than half of the backup); --allow-mass-remove removes them\n`);
+        let line = `${who}backup of ${jobs} jobs and folders, ${views} views in ${target}: ${r.written} written, ${r.unchanged} unchanged, ${r.removed} removed`;
         if (r.failed.length) line += `, ${r.failed.length} failed (their previous copies were kept)`;
         if (a.git) line += r.commit ? `; commit ${r.commit.slice(0, 12)}` : '; nothing changed, no commit';
         process.stdout.write(line + '\n');
       }
-      return r.failed.length ? EXIT.external : EXIT.ok;
-    });
+      return { code: r.failed.length ? EXIT.external : EXIT.ok, json };
+    };
+    // many controllers (docs/controllers.md): every controller (or those --controller names) into DIR/<name>, in parallel
+    const { controllersConfig, openControllers, selectedControllers } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    // Ctrl-C from the first request on (as long as a backup may be writing)
+    const withSigint = async (run: () => Promise<number>): Promise<number> => {
+      process.on('SIGINT', onSigint);
+      try {
+        return await run();
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    };
+    if (controllers) {
+      const path = await import('node:path');
+      const names = await selectedControllers(a, controllers);
+      process.exitCode = await openControllers(a, controllers, names, (cs) =>
+        withSigint(async () => {
+          if (!a.json) for (const c of cs) process.stderr.write(`${c.where}\n`);
+          const results = await Promise.all(
+            cs.map(async (c) => {
+              try {
+                return await backupOne(c.api, c.url, c.concurrency, path.join(a.git ?? a.out!, c.name), c.name);
+              } catch (err) {
+                // a directory in the way is bad input (exit 1), as with one Jenkins; anything else is this controller's failure
+                const message = err instanceof Error ? err.message : String(err);
+                if (!a.json) process.stderr.write(`${c.name}: FAILED: ${message} (its backup was left as it was)\n`);
+                return { code: err instanceof InputError ? EXIT.badInput : EXIT.external, json: { controller: c.name, error: message } };
+              }
+            }),
+          );
+          if (a.json) process.stdout.write(JSON.stringify({ controllers: results.map((r) => r.json) }, null, 2) + '\n');
+          return results.some((r) => r.code === EXIT.external) ? EXIT.external : results.some((r) => r.code !== EXIT.ok) ? EXIT.badInput : EXIT.ok;
+        }),
+      );
+      return;
+    }
+    process.exitCode = await openJenkins(a, ({ api, where, url, concurrency }) =>
+      withSigint(async () => {
+        if (!a.json) process.stderr.write(`${where}\n`);
+        const r = await backupOne(api, url, concurrency, a.git ?? a.out!);
+        if (a.json) process.stdout.write(JSON.stringify(r.json, null, 2) + '\n');
+        return r.code;
+      }),
+    );
   },
 };

@@ -30,6 +30,7 @@ interface BootstrapArgs extends ConnectionArgs {
   branch?: string;
   'git-credentials'?: string;
   'jenkins-credentials'?: string;
+  'controller-credentials'?: string[];
   package?: string;
   poll?: string;
   'create-sync'?: string;
@@ -58,10 +59,52 @@ const TOKEN_FLAGS: Record<string, string> = {
   'DEFINITIONS.BRANCH': '--branch',
   'DEFINITIONS.CREDENTIALS': '--git-credentials',
   'JENKINS.CREDENTIALS': '--jenkins-credentials',
+  'JENKINS.CONTROLLER_CREDENTIALS': '--controller-credentials',
   'JOBSMITH.PACKAGE': '--package',
   'SYNC.POLL': '--poll',
   'CREATE.SYNC': '--create-sync',
 };
+
+/**
+ * Many controllers (docs/controllers.md): the master jobs run `jobsmith sync` / `create` for the
+ * controllers of jobsmith.yaml, each reading its API token from the variable its `token-env` names.
+ * `--controller-credentials NAME=ID` binds that variable from a Jenkins credential (secret text);
+ * every controller with `token-env` needs one. Undefined without controllers (the token stays empty).
+ */
+async function controllerBindings(a: BootstrapArgs): Promise<string | undefined> {
+  const { controllersConfig } = await import('./controller-options.js');
+  const config = await controllersConfig({ ...a, controller: [] });
+  const given = a['controller-credentials'] ?? [];
+  if (!config) {
+    if (given.length > 0) throw new UsageError('--controller-credentials needs a `controllers:` section in jobsmith.yaml (see docs/controllers.md)');
+    return undefined;
+  }
+  const { didYouMean } = await import('../load/did-you-mean.js');
+  const ids = new Map<string, string>();
+  const problems: string[] = [];
+  for (const g of given) {
+    const i = g.indexOf('=');
+    const name = i > 0 ? g.slice(0, i) : '';
+    const id = i > 0 ? g.slice(i + 1) : '';
+    if (!name || !id) problems.push(`--controller-credentials takes NAME=ID (a controller and a Jenkins credential id), not "${redactUrls(g)}"`);
+    else if (!config.entries.has(name)) problems.push(`--controller-credentials ${name}: no such controller${didYouMean(name, config.names)} (known: ${config.names.join(', ')})`);
+    else if (ids.has(name)) problems.push(`--controller-credentials ${name} was given more than once`);
+    else if (!/^[A-Za-z0-9._-]+$/.test(id)) problems.push(`--controller-credentials ${name}=${JSON.stringify(redactUrls(id))}: expected the id of a Jenkins credential (letters, digits, ".", "_" and "-"), not the secret itself`);
+    else ids.set(name, id);
+  }
+  const needing = config.names.filter((n) => config.entries.get(n)!.tokenEnv !== undefined);
+  const missing = needing.filter((n) => !ids.has(n));
+  if (missing.length > 0) {
+    problems.push(
+      `the master jobs run jobsmith on every controller of ${config.file}; give the Jenkins credential (secret text: the API token) of ${missing
+        .map((n) => `${n} (token-env ${config.entries.get(n)!.tokenEnv!.value})`)
+        .join(', ')} with --controller-credentials ${missing.map((n) => `${n}=ID`).join(' ')}`,
+    );
+  }
+  for (const [n] of ids) if (!needing.includes(n)) problems.push(`--controller-credentials ${n}: controller ${n} has no token-env (nothing to bind)`);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return needing.map((n) => `, string(credentialsId: '${ids.get(n)}', variable: '${config.entries.get(n)!.tokenEnv!.value}')`).join('');
+}
 
 async function runInit(a: BootstrapArgs): Promise<number> {
   const { checkPackageSpec } = await import('../form/package-spec.js');
@@ -106,6 +149,7 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
       .option('branch', { type: 'string', describe: 'Definitions branch ($DEFINITIONS.BRANCH, default main)' })
       .option('git-credentials', { type: 'string', describe: 'Jenkins credentials id for the definitions repository ($DEFINITIONS.CREDENTIALS)' })
       .option('jenkins-credentials', { type: 'string', describe: 'Jenkins credentials id (user + API token) jobsmith uses inside Jenkins ($JENKINS.CREDENTIALS)' })
+      .option('controller-credentials', { type: 'string', array: true, describe: 'Many controllers: NAME=ID, the Jenkins credential id (secret text: the API token) bound to controller NAME\'s token-env in the master jobs (repeatable; one per controller with token-env)' })
       .option('package', { type: 'string', describe: 'With --init: the exact jobsmith to pin: jobsmith@<version>, a .tgz in the repository (or an https: URL with --package-integrity), or a git URL ending #<commit id>' })
       .option('package-integrity', { type: 'string', describe: 'With --init and a tarball: its npm integrity (sha512-...); required for an https: tarball URL' })
       .option('poll', { type: 'string', describe: 'SCM polling schedule of the sync job ($SYNC.POLL, default "H/5 * * * *")' })
@@ -147,6 +191,8 @@ export const bootstrapCommand: CommandModule<object, BootstrapArgs> = {
     put('JENKINS.CREDENTIALS', a['jenkins-credentials']);
     put('SYNC.POLL', a.poll);
     put('CREATE.SYNC', a['create-sync']);
+    const bindings = await controllerBindings(a);
+    if (bindings) put('JENKINS.CONTROLLER_CREDENTIALS', bindings);
     for (const s of a.set ?? []) {
       const i = s.indexOf('=');
       if (i <= 0) throw new UsageError(`--set takes TOKEN=VALUE, not "${redactUrls(s)}"`);

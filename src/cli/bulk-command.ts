@@ -143,16 +143,18 @@ function defaultBackupDir(now: Date): string {
   return `jobsmith-backup-${now.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17)}`;
 }
 
-function progress(apply: boolean, json: boolean): (e: BulkEvent) => void {
+/** Progress on stderr; with several controllers at once (`controller` set) one line per job, prefixed with it (no bar). */
+function progress(apply: boolean, json: boolean, controller?: string): (e: BulkEvent) => void {
   if (json) return () => {};
-  const tty = process.stderr.isTTY && !process.env.CI && process.env.TERM !== 'dumb';
+  const tty = controller === undefined && process.stderr.isTTY && !process.env.CI && process.env.TERM !== 'dumb';
+  const who = controller !== undefined ? `${controller}: ` : '';
   let last = 0;
   return (e) => {
     if (e.type === 'job') {
       const r = e.result;
       if (!tty) {
-        if (apply && r.status === 'changed') process.stderr.write(r.applied ? `updated ${r.fullName}\n` : `FAILED ${r.fullName}: ${r.message}\n`);
-        else if (r.status === 'failed') process.stderr.write(`FAILED ${r.fullName}: ${r.message}\n`);
+        if (apply && r.status === 'changed') process.stderr.write(r.applied ? `${who}updated ${r.fullName}\n` : `${who}FAILED ${r.fullName}: ${r.message}\n`);
+        else if (r.status === 'failed') process.stderr.write(`${who}FAILED ${r.fullName}: ${r.message}\n`);
         return;
       }
       if (r.status === 'failed' || (apply && r.status === 'changed' && r.applied === false)) process.stderr.write(`\r\x1b[KFAILED ${r.fullName}: ${r.message}\n`);
@@ -206,6 +208,50 @@ function printUndo(r: UndoResult, json: boolean): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/**
+ * Many controllers (docs/controllers.md): run `one` on every controller of the run (all, or those of
+ * `--controller`) in parallel, each with its own directory `dir/<name>`; output grouped per
+ * controller, then a per-controller summary. A controller that fails does not stop the others; the
+ * run exits with the worst code (3 before 130 before 1).
+ */
+async function perController(
+  a: BulkArgs,
+  config: import('../controllers/controllers-config.js').ControllersConfig,
+  dir: string,
+  one: (c: import('./controller-options.js').OpenedController, dir: string) => Promise<{ code: number; result?: unknown; error?: string; print: () => void }>,
+): Promise<number> {
+  const { openControllers, selectedControllers } = await import('./controller-options.js');
+  const { combineExitCodes } = await import('./controllers-command.js');
+  const path = await import('node:path');
+  const names = await selectedControllers(a, config);
+  return openControllers(a, config, names, async (cs) => {
+    if (!a.json) for (const c of cs) process.stderr.write(`${c.where}\n`);
+    const results = await Promise.all(
+      cs.map(async (c) => {
+        try {
+          return { controller: c.name, ...(await one(c, path.join(dir, c.name))) };
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          return { controller: c.name, code: EXIT.external, error, print: () => process.stderr.write(`error: ${error}\n`) };
+        }
+      }),
+    );
+    const code = combineExitCodes(results.map((r) => r.code));
+    if (a.json) {
+      process.stdout.write(JSON.stringify({ exitCode: code, controllers: results.map((r) => ({ controller: r.controller, exitCode: r.code, ...(r.error !== undefined ? { error: r.error } : {}), ...(r.result !== undefined ? r.result : {}) })) }, null, 2) + '\n');
+      return code;
+    }
+    for (const r of results) {
+      process.stdout.write(`\n== controller ${r.controller} ==\n`);
+      r.print();
+    }
+    const width = Math.max(...results.map((r) => r.controller.length));
+    const state = (c: number): string => (c === EXIT.ok ? 'ok' : c === EXIT.external ? 'FAILED' : c === EXIT.interrupted ? 'interrupted' : 'refused');
+    (code === EXIT.ok ? process.stdout : process.stderr).write(`\nControllers:\n${results.map((r) => `  ${r.controller.padEnd(width)}  ${state(r.code)}${r.error !== undefined ? `: ${r.error}` : ''}\n`).join('')}`);
+    return code;
+  });
+}
+
 export const bulkCommand: CommandModule<object, BulkArgs> = {
   ...commandInfo('bulk'),
   builder: (y) =>
@@ -241,22 +287,33 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
   handler: async (a) => {
     const m = await bulkModules();
     const { BackupDirError, describeOp, loadBulkScript, runBulk, ScriptLoadError, SelectorError, systemClock, undoBulk, UndoInputError } = m;
+    const { controllersConfig } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
     if (a.undo !== undefined) {
       const undoDir = a.undo;
-      process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
-        if (!a.json) process.stderr.write(`${where}\n`);
-        let r: UndoResult;
+      const undoOne = async (api: import('../model/jenkins-api.js').JenkinsApi, dir: string, concurrency: number): Promise<{ code: number; result?: UndoResult; error?: string }> => {
         try {
-          r = await undoBulk(api, undoDir, { force: a.force, dryRun: false, concurrency });
+          const r = await undoBulk(api, dir, { force: a.force, dryRun: false, concurrency });
+          return { code: r.summary.failed > 0 ? EXIT.external : r.summary.refused > 0 ? EXIT.badInput : EXIT.ok, result: r };
         } catch (err) {
-          if (err instanceof UndoInputError) {
-            process.stderr.write(`error: ${err.message}\n`);
-            return EXIT.badInput;
-          }
+          if (err instanceof UndoInputError) return { code: EXIT.badInput, error: err.message };
           throw err;
         }
-        printUndo(r, a.json);
-        return r.summary.failed > 0 ? EXIT.external : r.summary.refused > 0 ? EXIT.badInput : EXIT.ok;
+      };
+      if (controllers) {
+        // many controllers (docs/controllers.md): bulk --apply backed each controller up into DIR/<name>
+        process.exitCode = await perController(a, controllers, undoDir, async (c, dir) => {
+          const o = await undoOne(c.api, dir, c.concurrency);
+          return { ...o, print: () => (o.result ? printUndo(o.result, false) : process.stderr.write(`error: ${o.error}\n`)) };
+        });
+        return;
+      }
+      process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
+        if (!a.json) process.stderr.write(`${where}\n`);
+        const o = await undoOne(api, undoDir, concurrency);
+        if (o.error !== undefined) process.stderr.write(`error: ${o.error}\n`);
+        else printUndo(o.result!, a.json);
+        return o.code;
       });
       return;
     }
@@ -290,44 +347,57 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
     const { resolveOwner } = await import('../sync/owner-id.js');
     const here = await resolveOwner({ jobsDir: 'jobs', ...(a.config !== undefined ? { config: a.config } : {}) });
     const owner = here.diagnostics.some((d) => d.severity === 'error') ? undefined : here.owner;
+    const bulkOne = async (api: import('../model/jenkins-api.js').JenkinsApi, concurrency: number, dir: string, controller?: string): Promise<{ code: number; result?: BulkResult; error?: string }> => {
+      let r: BulkResult;
+      try {
+        r = await runBulk(
+          api,
+          {
+            selector,
+            where,
+            ops,
+            ...(script ? { script } : {}),
+            apply: a.apply,
+            force: a.force,
+            unmanage: a.unmanage,
+            ...(owner !== undefined ? { owner } : {}),
+            signal: abort.signal,
+            concurrency,
+            backupDir: dir,
+            diffs: a.diff || a.json,
+            clock: systemClock,
+            onEvent: progress(a.apply, a.json, controller),
+          },
+          [...ops.map(describeOp), ...(a.script ? [`script ${a.script}`] : []), ...(a.unmanage ? ['unmanage'] : [])],
+        );
+      } catch (err) {
+        if (err instanceof SelectorError || err instanceof BackupDirError) return { code: EXIT.badInput, error: err.message };
+        throw err;
+      }
+      if (r.interrupted) return { code: EXIT.interrupted, result: r };
+      if (r.applyFailed > 0 || r.jobs.some((j) => j.status === 'failed' && /^(reading|posting)/.test(j.message ?? ''))) return { code: EXIT.external, result: r };
+      if (r.summary.failed > 0 || r.jobs.some((j) => j.refusal === 'marker')) return { code: EXIT.badInput, result: r };
+      return { code: EXIT.ok, result: r };
+    };
     try {
+      if (controllers) {
+        // many controllers (docs/controllers.md): every controller (or those of --controller) in parallel, each backed up into BACKUP-DIR/<name>
+        process.exitCode = await perController(a, controllers, backupDir, async (c, dir) => {
+          const o = await bulkOne(c.api, c.concurrency, dir, c.name);
+          return { ...o, print: () => (o.result ? printResult(o.result, a) : process.stderr.write(`error: ${o.error}\n`)) };
+        });
+        return;
+      }
       process.exitCode = await openJenkins(a, async ({ api, where: whereText, concurrency }) => {
         if (!a.json) process.stderr.write(`${whereText}\n`);
-        let r: BulkResult;
-        try {
-          r = await runBulk(
-            api,
-            {
-              selector,
-              where,
-              ops,
-              ...(script ? { script } : {}),
-              apply: a.apply,
-              force: a.force,
-              unmanage: a.unmanage,
-              ...(owner !== undefined ? { owner } : {}),
-              signal: abort.signal,
-              concurrency,
-              backupDir,
-              diffs: a.diff || a.json,
-              clock: systemClock,
-              onEvent: progress(a.apply, a.json),
-            },
-            [...ops.map(describeOp), ...(a.script ? [`script ${a.script}`] : []), ...(a.unmanage ? ['unmanage'] : [])],
-          );
-        } catch (err) {
-          if (err instanceof SelectorError || err instanceof BackupDirError) {
-            process.stderr.write(`error: ${err.message}\n`);
-            return EXIT.badInput;
-          }
-          throw err;
+        const o = await bulkOne(api, concurrency, backupDir);
+        if (o.error !== undefined) {
+          process.stderr.write(`error: ${o.error}\n`);
+          return o.code;
         }
-        if (a.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-        else printResult(r, a);
-        if (r.interrupted) return EXIT.interrupted;
-        if (r.applyFailed > 0 || r.jobs.some((j) => j.status === 'failed' && /^(reading|posting)/.test(j.message ?? ''))) return EXIT.external;
-        if (r.summary.failed > 0 || r.jobs.some((j) => j.refusal === 'marker')) return EXIT.badInput;
-        return EXIT.ok;
+        if (a.json) process.stdout.write(JSON.stringify(o.result, null, 2) + '\n');
+        else printResult(o.result!, a);
+        return o.code;
       });
     } finally {
       process.off('SIGINT', onSigint);

@@ -30,6 +30,8 @@ export interface ConnectionArgs {
   proxy?: string;
   'no-proxy'?: string;
   embedded?: string;
+  /** Many controllers: limit the run to these controllers of jobsmith.yaml (docs/controllers.md). */
+  controller?: string[];
 }
 
 const r = SETTING_RANGES;
@@ -47,6 +49,7 @@ export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
     .option('proxy', { type: 'string', describe: 'HTTP(S) proxy URL (default HTTPS_PROXY / HTTP_PROXY)' })
     .option('no-proxy', { type: 'string', describe: 'Hosts that bypass the proxy (default NO_PROXY)' })
     .option('embedded', { type: 'string', describe: 'Use an in-process Jenkins stand-in whose state lives in this directory (no Jenkins needed)' })
+    .option('controller', { type: 'string', array: true, describe: 'Only this controller of jobsmith.yaml `controllers:` (repeatable; default: all, or the default controller for commands that talk to one)' })
     .conflicts('embedded', ['jenkins-url'])
     .check(checkNumberFlags({ concurrency: r.concurrency, timeout: r.timeout, retries: r.retries })) as unknown as Argv<T & ConnectionArgs>;
 }
@@ -72,6 +75,16 @@ export async function clientSettings(a: ConnectionArgs, ctx: { env?: NodeJS.Proc
   const { resolveConnectionSettings } = await import('../jenkins/connection-settings.js');
   const { InputError } = await import('../model/errors.js');
   const { printDiagnostics } = await import('./print-diagnostics.js');
+  // many controllers: the settings of the controller --controller names, else the default one
+  const { controllersConfig, selectedControllers } = await import('./controller-options.js');
+  const controllers = await controllersConfig(a, ctx.cwd);
+  if (controllers) {
+    const { controllerClientOptions } = await import('../controllers/controller-settings.js');
+    const name = a.controller?.length ? (await selectedControllers(a, controllers))[0]! : controllers.defaultName;
+    const r = controllerClientOptions(controllers.entries.get(name)!, connectionFlags(a), ctx.env ?? process.env, ctx.cwd ?? process.cwd());
+    if (!r.settings) throw new InputError('no usable Jenkins connection settings', r.diagnostics);
+    return r.settings;
+  }
   const { settings, diagnostics } = resolveConnectionSettings({ flags: connectionFlags(a), env: ctx.env ?? process.env, cwd: ctx.cwd ?? process.cwd() });
   const errors: Diagnostic[] = diagnostics.filter((d) => d.severity === 'error');
   if (!settings || errors.length) throw new InputError('no usable Jenkins connection settings', diagnostics);
@@ -102,6 +115,8 @@ export interface Connection {
   url: string;
   /** Requests in flight at once (flag, else jobsmith.yaml, else the default). */
   concurrency: number;
+  /** Many controllers: the controller of jobsmith.yaml this is (absent: the one Jenkins). */
+  controller?: { name: string; config: import('../controllers/controllers-config.js').ControllersConfig };
 }
 
 /**
@@ -110,6 +125,18 @@ export interface Connection {
  */
 export async function openJenkins<R>(a: ConnectionArgs, fn: (c: Connection) => Promise<R>, opts: { logger?: (line: string) => void; cwd?: string } = {}): Promise<R> {
   const { JenkinsClient } = await import('../jenkins/jenkins-client.js');
+  // many controllers (src/cli/controller-options.ts): a command that talks to one Jenkins talks to
+  // the one --controller names, else the default controller
+  const { controllersConfig, openControllers, selectedControllers } = await import('./controller-options.js');
+  const controllers = await controllersConfig(a);
+  if (controllers) {
+    const names = a.controller?.length ? await selectedControllers(a, controllers) : [controllers.defaultName];
+    if (names.length !== 1) {
+      const { UsageError } = await import('../model/errors.js');
+      throw new UsageError(`this command talks to one controller at a time: give one --controller (not ${names.join(', ')})`);
+    }
+    return openControllers(a, controllers, names, ([c]) => fn({ controller: { name: c!.name, config: controllers }, api: c!.api, where: a.embedded !== undefined ? c!.where : `Jenkins: ${c!.url} (controller ${c!.name})`, url: c!.url, concurrency: c!.concurrency }), opts.logger ? { logger: (_n, l) => opts.logger!(l) } : {});
+  }
   if (a.embedded !== undefined) {
     const { checkDirectoryArg } = await import('./directory-arg.js');
     checkDirectoryArg(a.embedded, '--embedded');

@@ -10,6 +10,7 @@ import { printDiagnostics } from './print-diagnostics.js';
 import { InputError, UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
+import type { SyncerControllers } from '../form/project-syncer.js';
 import type { ProjectRequest } from '../form/project-request.js';
 import { redactUrlsInText as redactUrls } from '../model/redact-url.js';
 import type { CreateOutcome, ProjectSyncer } from '../form/self-service.js';
@@ -151,7 +152,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
     }
     const sets = a.set?.length ? parseSets(a.set) : {};
 
-    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string, concurrency?: number): Promise<number> => {
+    const run = async (api: JenkinsApi | undefined, jenkinsUrl: string, concurrency?: number, controllers?: SyncerControllers): Promise<number> => {
       let request: ProjectRequest = { project: '', templates: [], tokens: {} };
       let author: GitIdentity | undefined = a.author ? parseIdentity(a.author, '--author') : undefined;
       if (names) {
@@ -177,7 +178,7 @@ export const createCommand: CommandModule<object, CreateArgs> = {
       if (a.set?.length) request.tokens = { ...request.tokens, ...sets };
       if (a.folder !== undefined) request.folder = a.folder;
       if (a.view !== undefined) request.view = a.view;
-      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl, ...(concurrency !== undefined ? { concurrency } : {}) }) : undefined;
+      const syncer: ProjectSyncer | undefined = api ? projectSyncer(api, paths, { jenkinsUrl, ...(concurrency !== undefined ? { concurrency } : {}), ...(controllers ? { controllers } : {}) }) : undefined;
       // Ctrl-C, or Jenkins aborting the create-job build (SIGTERM): say where things stand. The
       // submission's locks record this process, so the next create (or the form) takes them over
       // at once and undoes a file this one wrote but did not commit.
@@ -214,6 +215,17 @@ export const createCommand: CommandModule<object, CreateArgs> = {
         if (!a.json) process.stderr.write('warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)\n');
       }
     }
-    process.exitCode = canReachJenkins ? await openJenkins(a, ({ api, url, concurrency }) => run(api, url, concurrency)) : await run(undefined, '');
+    if (!canReachJenkins) {
+      process.exitCode = await run(undefined, '');
+      return;
+    }
+    // many controllers (docs/controllers.md): the new project is synced on each controller of the run it goes to
+    const { controllersConfig, openForProjects } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) {
+      process.exitCode = await openForProjects(a, controllers, (home, targets) => run(home.api, home.url, home.concurrency, { config: controllers, targets }));
+      return;
+    }
+    process.exitCode = await openJenkins(a, ({ api, url, concurrency }) => run(api, url, concurrency));
   },
 };

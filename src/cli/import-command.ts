@@ -39,9 +39,10 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     const { systemClock } = await import('../model/clock.js');
     const { runImport } = await import('../bulk/run-import.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');
-    process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {
+    // many controllers: import reads one controller (--controller NAME, else the default) and its definitions name it
+    process.exitCode = await openJenkins(a, async ({ api, where, concurrency, controller }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
-      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt, concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}) });
+      const o = await runImport(api, { match: a.match, out: a.out, templatePrefix: a.prefix, write: !a['dry-run'], adopt: a.adopt, concurrency, clock: systemClock, ...(a.config !== undefined ? { config: a.config } : {}), ...(controller ? { controller: controller.name } : {}) });
       const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0);
       const code = o.conflicts.length || o.dirty?.length || hasErrors(o.diagnostics) ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
       if (a.json) {

@@ -27,16 +27,56 @@ const ping: CommandModule<object, Args> = {
   command: 'ping',
   describe: 'Check the connection: Jenkins version, who you are authenticated as, request time',
   builder: (y) => options(y, 'Print JSON'),
-  handler: (a) =>
-    withClient(a, async (c, url) => {
+  handler: async (a) => {
+    const { controllersConfig } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) return pingControllers(a, controllers);
+    return withClient(a, async (c, url) => {
       const started = performance.now();
       const version = await c.version();
       const me = await c.whoAmI();
       const ms = Math.round(performance.now() - started);
       if (a.json) printJson({ url, version, user: me.name, anonymous: me.anonymous, authorities: me.authorities, ms });
       else process.stdout.write(`Jenkins ${version} at ${url}\n${me.anonymous ? 'anonymous (no credentials)' : `authenticated as ${me.name}`}\n${ms} ms\n`);
-    }),
+    });
+  },
 };
+
+/** Many controllers: ping each selected controller in parallel; one unreachable one does not hide the others (exit 3). */
+async function pingControllers(a: Args, config: import('../controllers/controllers-config.js').ControllersConfig): Promise<void> {
+  const { openControllers, selectedControllers } = await import('./controller-options.js');
+  const { EXIT } = await import('./exit-codes.js');
+  const names = await selectedControllers(a, config);
+  const logger = a.verbose ? (name: string, line: string) => void process.stderr.write(`jenkins ${name}: ${line}\n`) : undefined;
+  await openControllers(
+    a,
+    config,
+    names,
+    async (cs) => {
+      const results = await Promise.all(
+        cs.map(async (c) => {
+          const started = performance.now();
+          try {
+            const version = await c.api.version();
+            const me = await c.api.whoAmI();
+            return { controller: c.name, url: c.url, ok: true as const, version, user: me.name, anonymous: me.anonymous, authorities: me.authorities, ms: Math.round(performance.now() - started) };
+          } catch (err) {
+            return { controller: c.name, url: c.url, ok: false as const, error: err instanceof Error ? err.message : String(err) };
+          }
+        }),
+      );
+      if (a.json) printJson({ controllers: results });
+      else {
+        for (const r of results) {
+          if (r.ok) process.stdout.write(`${r.controller}: Jenkins ${r.version} at ${r.url}, ${r.anonymous ? 'anonymous (no credentials)' : `authenticated as ${r.user}`}, ${r.ms} ms\n`);
+          else process.stdout.write(`${r.controller}: FAILED at ${r.url}: ${r.error}\n`);
+        }
+      }
+      if (results.some((r) => !r.ok)) process.exitCode = EXIT.external;
+    },
+    logger ? { logger } : {},
+  );
+}
 
 const list: CommandModule<object, Args> = {
   command: 'list',

@@ -39,6 +39,14 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       process.exitCode = EXIT.badInput;
       return;
     }
+    const { controllersConfig } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) {
+      // many controllers (docs/controllers.md): one plan per controller, grouped output, --out saves a plan set
+      const { runControllers } = await import('./controllers-command.js');
+      process.exitCode = await runControllers(a, controllers, { mode: 'plan', labelCheck: a['label-check'], detailedExitcode: a['detailed-exitcode'], ...(a.out !== undefined ? { out: a.out } : {}), ...(archive.policy ? { archive: archive.policy } : {}) });
+      return;
+    }
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);
       const source = await sourceFrom(a, concurrency);

@@ -27,7 +27,7 @@ export function exitCodeFor(plan: Plan | undefined, applied: ApplyResult | undef
 
 export function appliedToJson(a: ApplyResult | undefined): unknown {
   if (!a) return undefined;
-  const brief = (c: { kind: string; target: string; fullName: string; code?: string }) => ({ kind: c.kind, target: c.target, fullName: c.fullName, ...(c.code !== undefined ? { code: c.code } : {}) });
+  const brief = (c: { kind: string; target: string; fullName: string; code?: string; controller?: string }) => ({ kind: c.kind, target: c.target, fullName: c.fullName, ...(c.code !== undefined ? { code: c.code } : {}), ...(c.controller !== undefined ? { controller: c.controller } : {}) });
   return {
     refused: a.refused,
     succeeded: a.succeeded.map(brief),

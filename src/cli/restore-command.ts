@@ -1,7 +1,8 @@
 /**
  * `jobsmith restore FROM [--revision REV] [--only GLOB] [--apply]`: recreate jobs, folders and
  * views from a backup directory, or from the definitions (or a backup) in a git repository at any
- * revision. Shows the plan; `--apply` applies it. Never deletes anything.
+ * revision. Shows the plan; `--apply` applies it. Never deletes anything. With many controllers:
+ * ./restore-controllers.ts.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
@@ -44,6 +45,14 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
     // before Jenkins is asked anything (runRestore checks it too, for library callers)
     if (emptyPatterns(a.only ?? [])) throw new UsageError('--only was given an empty pattern (an unset variable?): it would match nothing; nothing was done');
     const interrupt = onInterrupt(process.stderr, a.json ? 'restore' : undefined);
+    const { controllersConfig } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) {
+      // many controllers (docs/controllers.md): each controller its share of the definitions, or its own backup
+      const { restoreControllers } = await import('./restore-controllers.js');
+      process.exitCode = await restoreControllers(a, controllers, interrupt, { run: runRestore, clock: systemClock }).finally(() => interrupt.dispose());
+      return;
+    }
     // Ctrl-C before the plan is applied stops at once; the plan is shown first, so the apply is near.
     if (a.apply) interrupt.applying();
     process.exitCode = await openJenkins(a, async ({ api, where, concurrency }) => {

@@ -14,6 +14,7 @@ import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { FormRoute } from '../form/form-route.js';
 import type { HookService } from '../hooks/hook-service.js';
+import type { HookRunnerOptions } from '../hooks/hook-runner.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -133,16 +134,14 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         return serve(undefined, '', 'warning: no Jenkins connection settings: job names are not checked against Jenkins before committing (the sync master job reports collisions)');
       }
     }
-    await openJenkins(a, async ({ api, where, url, concurrency }) => {
-      process.stderr.write(`${where}\n`);
-      const base = url;
-      // webhooks: push events sync the projects naming the repository (src/hooks/)
+    // webhooks: push events sync the projects naming the repository (src/hooks/)
+    const startHooks = async (api: import('../model/jenkins-api.js').JenkinsApi, concurrency: number, controllers?: HookRunnerOptions['controllers']): Promise<HookService> => {
       const { HookService } = await import('../hooks/hook-service.js');
       const { hookSecrets } = await import('../hooks/hook-secret.js');
       const { definitionsCatalog } = await import('../hooks/hook-catalog.js');
       const { hookRunner } = await import('../hooks/hook-runner.js');
       const catalog = definitionsCatalog({ dir: paths.dir, templatesDir: paths.templatesDir, jobsDir: paths.jobsDir, remote: a.remote });
-      const hooks = new HookService({
+      return new HookService({
         secrets: hookSecrets(process.env),
         catalog,
         runner: hookRunner({
@@ -156,9 +155,26 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           ...(a.config !== undefined ? { config: a.config } : {}),
           concurrency,
           ...(archive.policy ? { archive: archive.policy } : {}),
+          ...(controllers ? { controllers } : {}),
         }),
       });
-      await serve(projectSyncer(api, paths, { jenkinsUrl: base, concurrency, ...(archive.policy ? { archive: archive.policy } : {}) }), base, undefined, hooks);
+    };
+    // many controllers (docs/controllers.md): serve talks to the controllers of --controller (default
+    // all); the form syncs a new project on those it goes to, a push event syncs on each of them
+    const { controllersConfig, openForProjects } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) {
+      await openForProjects(a, controllers, async (home, targets) => {
+        for (const t of targets) process.stderr.write(`${t.where}\n`);
+        const hooks = await startHooks(home.api, home.concurrency, { config: controllers, targets });
+        await serve(projectSyncer(home.api, paths, { jenkinsUrl: home.url, concurrency: home.concurrency, controllers: { config: controllers, targets }, ...(archive.policy ? { archive: archive.policy } : {}) }), home.url, undefined, hooks);
+      });
+      return;
+    }
+    await openJenkins(a, async ({ api, where, url, concurrency }) => {
+      process.stderr.write(`${where}\n`);
+      const hooks = await startHooks(api, concurrency);
+      await serve(projectSyncer(api, paths, { jenkinsUrl: url, concurrency, ...(archive.policy ? { archive: archive.policy } : {}) }), url, undefined, hooks);
     });
   },
 };

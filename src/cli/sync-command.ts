@@ -12,6 +12,7 @@ import { REMOVED_POLICIES, type RemovedPolicy } from '../plan/rules/removed-poli
 import type { SyncOutcome } from '../sync/run-sync.js';
 import type { SyncSettings } from '../sync/plan-sync.js';
 import type { DesiredSource } from '../sync/desired-source.js';
+import type { ControllersConfig } from '../controllers/controllers-config.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
@@ -64,9 +65,9 @@ export function settingsFrom(a: CommonSyncArgs, concurrency: number): SyncSettin
 }
 
 /** The definitions on disk (render + branch detection); loaded lazily so `--help` stays fast. */
-export async function sourceFrom(a: CommonSyncArgs, concurrency: number): Promise<DesiredSource> {
+export async function sourceFrom(a: CommonSyncArgs, concurrency: number, controllers?: ControllersConfig): Promise<DesiredSource> {
   const { workspaceSource } = await import('../sync/workspace-source.js');
-  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency, ...(a.config !== undefined ? { config: a.config } : {}) });
+  return workspaceSource({ templatesDir: a.templates, jobsDir: a.jobs, branches: a.branches, concurrency, ...(a.config !== undefined ? { config: a.config } : {}), ...(controllers ? { controllers } : {}) });
 }
 
 /** Before applying: diagnostics and the plan (text mode only). */
@@ -123,6 +124,15 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
       return;
     }
     const { onInterrupt } = await import('./interrupt.js');
+    const { controllersConfig } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) {
+      // many controllers (docs/controllers.md): planned and applied in parallel, grouped output
+      const { runControllers } = await import('./controllers-command.js');
+      const interrupt = onInterrupt(process.stderr, a.json ? 'sync' : undefined);
+      process.exitCode = await runControllers(a, controllers, { mode: 'sync', dryRun: a['dry-run'], interrupt, ...(archive.policy ? { archive: archive.policy } : {}) }).finally(() => interrupt.dispose());
+      return;
+    }
     const interrupt = onInterrupt(process.stderr, a.json ? 'sync' : undefined);
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}\n`);

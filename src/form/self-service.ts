@@ -27,6 +27,8 @@ export interface SyncedJob {
   action: 'created' | 'updated' | 'unchanged' | 'failed' | 'skipped';
   url?: string;
   error?: string;
+  /** Many controllers (docs/controllers.md): the controller the job is on. */
+  controller?: string;
 }
 
 export interface SyncSummary {

@@ -15,10 +15,14 @@ import { tryLock } from '../form/file-lock.js';
 import type { Clock } from '../model/clock.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
-import type { ArchivePolicy, Change } from '../model/plan.js';
+import type { ArchivePolicy, Change, Plan } from '../model/plan.js';
 import { redactUrlsInText } from '../model/redact-url.js';
 import { definitionsGit, gitFailureText } from '../sync/definitions-git.js';
-import { runSync, type SyncOutcome } from '../sync/run-sync.js';
+import { runSync } from '../sync/run-sync.js';
+import { applyControllers, planControllers, type ControllerTarget } from '../sync/controllers-sync.js';
+import type { ControllersConfig } from '../controllers/controllers-config.js';
+import type { ApplyResult } from '../apply/apply-events.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { workspaceSource } from '../sync/workspace-source.js';
 import type { BatchResult, HookRunner } from './hook-service.js';
 
@@ -43,6 +47,12 @@ export interface HookRunnerOptions {
   branchSource?: BranchSource;
   /** How long to wait for the form's lock on the working copy (default 60 s). */
   lockWaitMs?: number;
+  /**
+   * Many controllers (docs/controllers.md): the controllers serve talks to. A sync then runs on each
+   * of them in parallel (src/sync/controllers-sync.ts: a project on the controllers it goes to, moves
+   * created first), and build requests go to the controller of the new job. `api` is unused.
+   */
+  controllers?: { config: ControllersConfig; targets: ControllerTarget[] };
 }
 
 const PARAMETERIZED = /<hudson\.model\.ParametersDefinitionProperty[\s>]/;
@@ -52,24 +62,52 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** What summarise reads of a sync's outcome. */
+type Summarised = { status: 'invalid'; diagnostics: Diagnostic[] } | { status: 'planned'; plan: Plan; applied?: ApplyResult };
+type Synced = { outcome: Summarised; api: JenkinsApi; controller?: string } | { error: string; api: JenkinsApi; controller: string };
+
 export function hookRunner(opts: HookRunnerOptions): HookRunner {
   const concurrency = opts.concurrency ?? 8;
   const ownerOpts = { ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) };
-  const sync = (projects?: string[]): Promise<SyncOutcome> =>
-    runSync({
-      api: opts.api,
-      source: workspaceSource({
-        templatesDir: opts.templatesDir,
-        jobsDir: opts.jobsDir,
-        ...(projects ? { branchProjects: projects } : {}),
-        ...(opts.branchSource ? { branchSource: opts.branchSource } : {}),
-        ...ownerOpts,
-      }),
-      ...(opts.clock ? { clock: opts.clock } : {}),
-      settings: { concurrency, ...(projects ? { projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) },
+  const settingsFor = (projects?: string[]) => ({ concurrency, ...(projects ? { projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
+  const sourceFor = (projects?: string[]) =>
+    workspaceSource({
+      templatesDir: opts.templatesDir,
+      jobsDir: opts.jobsDir,
+      ...(projects ? { branchProjects: projects } : {}),
+      ...(opts.branchSource ? { branchSource: opts.branchSource } : {}),
+      ...(opts.controllers ? { controllers: opts.controllers.config } : {}),
+      ...ownerOpts,
     });
+  /** The sync of each controller (one without controllers), with the Jenkins its builds are asked of. */
+  const sync = async (projects?: string[]): Promise<Synced[]> => {
+    if (!opts.controllers) return [{ outcome: await runSync({ api: opts.api, source: sourceFor(projects), ...(opts.clock ? { clock: opts.clock } : {}), settings: settingsFor(projects) }), api: opts.api }];
+    const { config, targets } = opts.controllers;
+    const planned = await planControllers({ targets, names: config.names, source: sourceFor(projects), settings: settingsFor(projects), ...(opts.clock ? { clock: opts.clock } : {}) });
+    if (planned.status === 'invalid') return [{ outcome: planned, api: opts.api }];
+    await applyControllers(planned, targets);
+    return planned.controllers.map((o): Synced => {
+      const api = targets.find((t) => t.name === o.controller)!.api;
+      if (!o.plan) return { error: `${o.error ?? 'could not be planned'} (nothing was changed on it)`, api, controller: o.controller };
+      return { outcome: { status: 'planned', plan: o.plan, ...(o.applied ? { applied: o.applied } : {}) }, api, controller: o.controller };
+    });
+  };
 
-  const summarise = async (outcome: SyncOutcome, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
+  const summariseAll = async (synced: Synced[], projects?: string[], build?: (project: string, branch: string) => boolean): Promise<BatchResult> => {
+    const results = await Promise.all(synced.map(async (x) => ({ controller: x.controller, r: 'error' in x ? { ok: false, message: redactUrlsInText(x.error), created: [], built: [] } : await summarise(x.outcome, x.api, projects, build) })));
+    if (results.length === 1 && results[0]!.controller === undefined) return results[0]!.r;
+    // many controllers: one result, each controller's part named
+    const at = results.map((x) => x.r.appliedAt).filter((t): t is number => t !== undefined);
+    return {
+      ok: results.every((x) => x.r.ok),
+      message: results.map((x) => `controller ${x.controller}: ${x.r.message}`).join('; '),
+      created: results.flatMap((x) => x.r.created),
+      built: results.flatMap((x) => x.r.built).sort((a, b) => (a.fullName < b.fullName ? -1 : 1)),
+      ...(at.length ? { appliedAt: Math.max(...at) } : {}),
+    };
+  };
+
+  const summarise = async (outcome: Summarised, api: JenkinsApi, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
     if (outcome.status === 'invalid') {
       const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');
       return { ok: false, message: redactUrlsInText(`the definitions have errors, nothing was synced: ${first}`), created: [], built: [] };
@@ -88,7 +126,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     await runLimited(wanted, concurrency, async (c) => {
       try {
         // a parameterized job is built with its defaults (buildWithParameters); `build` would ask for the form
-        await (PARAMETERIZED.test(c.config ?? '') ? opts.api.build(c.fullName, {}) : opts.api.build(c.fullName));
+        await (PARAMETERIZED.test(c.config ?? '') ? api.build(c.fullName, {}) : api.build(c.fullName));
         built.push({ fullName: c.fullName, project: c.project ?? '', at: (opts.clock?.now() ?? new Date()).getTime() });
       } catch (err) {
         buildErrors.push(`${c.fullName}: build request failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -107,12 +145,12 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
 
   const runner: HookRunner = {
     async syncProjects(projects) {
-      return summarise(await sync(projects), projects);
+      return summariseAll(await sync(projects), projects);
     },
     async syncDefinitions(pushed) {
       const pulled = await pullDefinitions(opts);
       if (pulled !== undefined) return { ok: false, message: pulled, created: [], built: [] };
-      return summarise(await sync(), undefined, pushed);
+      return summariseAll(await sync(), undefined, pushed);
     },
   };
   return runner;

@@ -25,6 +25,7 @@
  *   archive: false             # optional; torn-down branch jobs are deleted without archiving their builds
  *   build_on_create: false     # optional; serve's webhooks create a new branch's jobs without building them
  * archive: false               # optional; the project's deleted jobs are not archived (docs/archive.md)
+ * controller: west             # optional; or a list [east, west]: the controllers (jobsmith.yaml `controllers:`) that get the jobs
  * ```
  */
 import type { YAMLMap } from 'yaml';
@@ -92,11 +93,13 @@ export interface Definition {
   branches?: BranchesSpec;
   /** `archive: false`: the project's deleted jobs are not archived first (default: archived when an archive is configured). */
   archive?: boolean;
+  /** `controller:` names (one or a list), each with its location; absent: the default controller (docs/controllers.md). */
+  controllers?: Array<{ value: string; loc: Loc }>;
   /** Location of each top-level key given. */
   locs: Record<string, Loc>;
 }
 
-export const DEFINITION_KEYS = ['project', 'templates', 'tokens', 'folder', 'view', 'disabled', 'branches', 'archive'] as const;
+export const DEFINITION_KEYS = ['project', 'templates', 'tokens', 'folder', 'view', 'disabled', 'branches', 'archive', 'controller'] as const;
 export const TEMPLATE_USE_KEYS = ['template', 'job', 'tokens', 'disabled'] as const;
 export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates', 'keep_days', 'max', 'archive', 'build_on_create'] as const;
 export const DEFAULT_KEEP_DAYS = 3;
@@ -157,6 +160,12 @@ export function parseDefinition(file: string, text: string): { definition?: Defi
       case 'archive': {
         const a = y.bool(value, 'archive');
         if (a !== undefined) def.archive = a;
+        break;
+      }
+      case 'controller': {
+        const c = y.strList(value, 'controller');
+        if (c !== undefined && c.length === 0) y.error(value, 'bad-value', 'controller must name at least one controller', 'controller');
+        else if (c !== undefined) def.controllers = c;
         break;
       }
       case 'branches': {

@@ -27,6 +27,8 @@ export interface DesiredJob {
   disabled?: boolean;
   /** Where the job comes from, for messages. */
   source: { file: string; line?: number };
+  /** The controller the job goes to (set when the definitions are split per controller; absent: the one Jenkins). */
+  controller?: string;
 }
 
 /** A folder that must exist for some desired job (each prefix of a job's folder path). */
@@ -74,6 +76,8 @@ export interface DesiredTemplateView {
   /** Root element of the rendered config (the view's class). */
   rootElement: string;
   source: { file: string; line?: number };
+  /** The controller the view goes to (absent: the one Jenkins). */
+  controller?: string;
 }
 
 /** Everything render produces for one run. */

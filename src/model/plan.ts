@@ -114,6 +114,13 @@ export interface Change {
    * (Jenkins' branch jobs) go with it, so with `archive: 'first'` their builds are archived first.
    */
   folderType?: 'plain' | 'computed';
+  /** Many controllers (docs/controllers.md): the controller this change is made on (absent: the one Jenkins). */
+  controller?: string;
+  /**
+   * delete / disable on one controller of a project the definitions moved to another: done only
+   * after `fullName` was created (or found) on `controller` (src/plan/rules/cross-controller-move.ts).
+   */
+  waitsFor?: { controller: string; fullName: string };
 }
 
 /** How jobs are archived before they are deleted (in the plan, so a saved plan applies as recorded). */
@@ -181,6 +188,8 @@ export interface Plan {
   basis?: PlanBasis;
   /** Archiving before deletes (absent: deletes do not archive). */
   archive?: ArchivePolicy;
+  /** Many controllers: the controller this plan is for (absent: the one Jenkins, from JENKINS_URL / `jenkins:`). */
+  controller?: string;
 }
 
 export interface OwnershipCounts {

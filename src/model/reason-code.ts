@@ -81,6 +81,9 @@ export const REASON_CODES = {
   'view-template-moved': 'the view template now makes a view elsewhere (another folder or name): the old view is deleted {project, template, to}',
   'view-in-the-way': 'a view of that name is not managed by these definitions {detail, adoptable}',
   'view-template-unused': 'the project no longer uses the view template {project, template}',
+  // many controllers (docs/controllers.md)
+  'moved-to-controller': 'the project moved to another controller: removed here after the job exists there; build history stays here {controller, cause}',
+  'controller-move-held': 'the project moved to another controller, which could not take it in this run: kept here {controller, detail}',
   // safety rules that hold a change back
   'held': 'a destructive change held because an input failed {action, detail, cause}',
   'restore-never': 'restore only adds: the change is held {detail, cause}',

@@ -29,10 +29,13 @@ export interface JsonChange {
   view?: Change['view'];
   hash?: string;
   previousHash?: string;
+  /** Many controllers: the controller of the change, and what a delete waits for on another one. */
+  controller?: string;
+  waitsFor?: Change['waitsFor'];
   config?: string;
 }
 
-const OPTIONAL = ['params', 'project', 'template', 'branch', 'from', 'via', 'after', 'building', 'retire', 'archive', 'folderType', 'view', 'hash', 'previousHash'] as const;
+const OPTIONAL = ['params', 'project', 'template', 'branch', 'from', 'via', 'after', 'building', 'retire', 'archive', 'folderType', 'view', 'hash', 'previousHash', 'controller', 'waitsFor'] as const;
 
 export function changeToJson(c: Change, includeConfig = false): JsonChange {
   const out: JsonChange = { kind: c.kind, target: c.target, fullName: c.fullName, code: c.code };
@@ -54,6 +57,7 @@ export function planToJson(plan: Plan, opts: { includeConfigs?: boolean } = {}):
     changes: plan.changes.map((c) => changeToJson(c, opts.includeConfigs)),
     ...(plan.basis ? { basis: plan.basis } : {}),
     ...(plan.archive ? { archive: plan.archive } : {}),
+    ...(plan.controller !== undefined ? { controller: plan.controller } : {}),
   };
 }
 

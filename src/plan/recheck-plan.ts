@@ -5,7 +5,8 @@
  *
  * - every acting change of the file must be in the fresh plan, identical in what it does (kind,
  *   target, name, config written, where a move comes from and passes through, what a view gains and
- *   loses, whether a delete archives first or waits for a replacement, whether a disable retires);
+ *   loses, whether a delete archives first or waits for a replacement or for a create on another
+ *   controller, whether a disable retires);
  *   so every rule of the planner (./make-plan.ts and ./rules/: ownership, moves, folders, views,
  *   running builds, branch grace, fail-closed, the upstream check) holds for a saved plan too, with
  *   no second copy of any rule here;
@@ -73,6 +74,8 @@ function difference(saved: Change, now: Change): string {
   if ((saved.from ?? '').toLowerCase() !== (now.from ?? '').toLowerCase()) return `a plan made now moves ${now.from ?? 'nothing'} there`;
   if ((saved.via ?? '') !== (now.via ?? '')) return `a plan made now moves it through ${now.via ?? 'no other name'}`;
   if ((saved.after ?? '') !== (now.after ?? '')) return now.after !== undefined ? `a plan made now deletes it only once ${now.after} is created` : 'a plan made now does not tie it to a replacement';
+  const waits = (c: Change): string => (c.waitsFor ? `${c.waitsFor.controller}\u0000${c.waitsFor.fullName.toLowerCase()}` : '');
+  if (waits(saved) !== waits(now)) return now.waitsFor ? `a plan made now deletes it only once ${now.waitsFor.fullName} is created on controller ${now.waitsFor.controller}` : 'a plan made now does not tie it to a create on another controller';
   if ((saved.archive ?? '') !== (now.archive ?? '')) return now.archive === 'first' ? 'a plan made now archives its builds first' : 'a plan made now does not archive it first';
   if ((saved.retire !== undefined) !== (now.retire !== undefined)) return now.retire !== undefined ? 'a plan made now retires it (records when)' : 'a plan made now disables it without retiring it';
   if (saved.view || now.view) {

@@ -18,6 +18,9 @@ export const SAVED_PLAN_VERSION = 1;
 const name = z.string().min(1).max(4096);
 const text = z.string().max(1 << 20);
 
+/** A controller name (src/controllers/controllers-config.ts CONTROLLER_NAME_RE). */
+const controllerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be a controller name');
+
 const viewEdit = z.object({
   name,
   folder: z.array(name),
@@ -48,6 +51,8 @@ const change = z
     after: name.optional(),
     archive: z.enum(['first', 'opted-out']).optional(),
     folderType: z.enum(['plain', 'computed']).optional(),
+    controller: controllerName.optional(),
+    waitsFor: z.object({ controller: controllerName, fullName: name }).optional(),
   })
   .superRefine((c, ctx) => {
     const writes = ['create', 'update', 'adopt', 'replace', 'move'].includes(c.kind) && c.target !== 'view';
@@ -99,7 +104,11 @@ const savedPlan = z.object({
     observedFingerprint: z.string(),
   }),
   archive: archivePolicy.optional(),
+  controller: controllerName.optional(),
 }).superRefine((p, ctx) => {
+  p.changes.forEach((c, i) => {
+    if (c.controller !== p.controller) ctx.addIssue({ code: 'custom', path: ['changes', i, 'controller'], message: `the change is for controller ${c.controller ?? '(none)'} but the plan is for ${p.controller ?? '(none)'}` });
+  });
   if (p.archive !== undefined) return;
   const i = p.changes.findIndex((c) => c.archive === 'first');
   if (i >= 0) ctx.addIssue({ code: 'custom', path: ['changes', i, 'archive'], message: 'archives first, but the plan has no archive settings' });
@@ -113,19 +122,49 @@ function pathText(p: ReadonlyArray<PropertyKey>): string {
 
 /** Parse and check a saved plan file; throws SavedPlanError naming every problem. */
 export function parseSavedPlan(raw: string): Plan {
-  let v: unknown;
+  return checkSavedPlan(parseJson(raw), '');
+}
+
+function parseJson(raw: string): unknown {
   try {
-    v = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch (e) {
     throw new SavedPlanError(`not a jobsmith plan file: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Many controllers (docs/controllers.md): a saved plan file holds one plan (format `jobsmith-plan`;
+ * without `controller` it is for the one Jenkins of JENKINS_URL / `jenkins:`), or one plan per
+ * controller (format `jobsmith-plan-set`: `{ format, version, createdAt, plans: [Plan, ...] }`,
+ * each plan and each of its changes naming its controller).
+ */
+export function parseSavedPlans(raw: string): Plan[] {
+  const v = parseJson(raw);
+  const head = v as { format?: unknown; version?: unknown; plans?: unknown } | null;
+  if (!head || typeof head !== 'object' || head.format !== PLAN_SET_FORMAT) return [checkSavedPlan(v, '')];
+  if (head.version !== SAVED_PLAN_VERSION) throw new SavedPlanError(`unsupported plan version ${String(head.version)} (this jobsmith reads version ${SAVED_PLAN_VERSION})`);
+  if (!Array.isArray(head.plans) || head.plans.length === 0) throw new SavedPlanError('plans: a plan set must hold at least one plan');
+  const plans = head.plans.map((p, i) => checkSavedPlan(p, `plans[${i}].`));
+  const seen = new Set<string>();
+  plans.forEach((p, i) => {
+    if (p.controller === undefined) throw new SavedPlanError(`plans[${i}].controller: each plan of a plan set names its controller`);
+    if (seen.has(p.controller)) throw new SavedPlanError(`plans[${i}].controller: controller ${p.controller} has two plans`);
+    seen.add(p.controller);
+  });
+  return plans;
+}
+
+export const PLAN_SET_FORMAT = 'jobsmith-plan-set';
+
+function checkSavedPlan(v: unknown, prefix: string): Plan {
   const head = v as { format?: unknown; version?: unknown; basis?: unknown } | null;
-  if (!head || typeof head !== 'object' || head.format !== 'jobsmith-plan') throw new SavedPlanError('not a jobsmith plan file (format is not "jobsmith-plan")');
+  if (!head || typeof head !== 'object' || head.format !== 'jobsmith-plan') throw new SavedPlanError(`${prefix ? `${prefix.slice(0, -1)}: ` : ''}not a jobsmith plan file (format is not "jobsmith-plan")`);
   if (head.version !== SAVED_PLAN_VERSION) throw new SavedPlanError(`unsupported plan version ${String(head.version)} (this jobsmith reads version ${SAVED_PLAN_VERSION})`);
   if (head.basis === undefined) throw new SavedPlanError('plan file has no basis (make it with `jobsmith plan --out FILE`)');
   const r = savedPlan.safeParse(v);
   if (!r.success) {
-    const lines = r.error.issues.slice(0, 20).map((i) => `${pathText(i.path)}: ${i.message}`);
+    const lines = r.error.issues.slice(0, 20).map((i) => `${prefix}${pathText(i.path)}: ${i.message}`);
     if (r.error.issues.length > 20) lines.push(`... and ${r.error.issues.length - 20} more`);
     throw new SavedPlanError(`the plan file does not match the plan format (version ${SAVED_PLAN_VERSION}):\n  ${lines.join('\n  ')}`);
   }

@@ -19,6 +19,8 @@ export interface DesiredSnapshot {
   owner?: string;
   /** Number of projects (definition files) found; undefined: not counted (no empty-definitions check). */
   projectCount?: number;
+  /** Many controllers: project → the controllers its jobs go to (absent: one implicit controller). */
+  controllers?: Map<string, string[]>;
 }
 
 export interface BranchExpansion {

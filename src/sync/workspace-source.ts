@@ -12,6 +12,8 @@ import { renderWorkspace } from '../render/render-workspace.js';
 import type { DesiredSnapshot, DesiredSource } from './desired-source.js';
 import { resolveOwner } from './owner-id.js';
 import { checkUpstream } from './upstream-check.js';
+import { checkControllerNames, projectControllers } from '../controllers/assign-controllers.js';
+import type { ControllersConfig } from '../controllers/controllers-config.js';
 import { projectHistory } from './project-history.js';
 
 export interface WorkspaceSourceOptions {
@@ -38,6 +40,8 @@ export interface WorkspaceSourceOptions {
   branchProjects?: readonly string[];
   /** Definition files that replace or add to jobs/ (the web form plans a prospective jobs/<p>.yaml before committing it). */
   overlay?: Array<{ file: string; text: string }>;
+  /** Many controllers: `controllers:` of jobsmith.yaml (absent: one implicit controller); `controller:` names are checked against it. */
+  controllers?: ControllersConfig;
 }
 
 export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
@@ -60,12 +64,14 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
       }
       const rendered = renderWorkspace(loaded.workspace, {});
       const owner = await owning;
-      return {
+      const snapshot: DesiredSnapshot = {
         desired: rendered.desired,
-        diagnostics: [...owner.diagnostics, ...loaded.diagnostics, ...rendered.diagnostics],
+        diagnostics: [...owner.diagnostics, ...loaded.diagnostics, ...rendered.diagnostics, ...checkControllerNames(loaded.workspace.definitions, opts.controllers)],
         owner: owner.owner,
         projectCount: loaded.workspace.definitions.length,
       };
+      if (opts.controllers) snapshot.controllers = projectControllers(loaded.workspace.definitions, opts.controllers);
+      return snapshot;
     },
   };
   if (opts.upstreamCheck !== false) {

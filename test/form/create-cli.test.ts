@@ -130,6 +130,23 @@ describe('jobsmith create', () => {
     expect(await config('cli-clash-Pipeline')).toContain('by hand');
     await api.close();
   });
+
+  it('many controllers: the new project is synced on the controller it goes to (the default); one it does not go to may be down', async () => {
+    repo = makeDefinitionsRepo(
+      definitionsFiles({ 'jobsmith.yaml': `controllers:\n  east: { url: '${standin.url}' }\n  west: { url: 'http://127.0.0.1:9/' }\ndefault-controller: east\n` }),
+    );
+    const r = await runCli(['create', '--project', 'cli-ctl', '--template', 'Build', '--set', 'SCM.URL=https://svn.example.com/ctl', '--retries', '0'], { cwd: repo.work, env: { JENKINS_URL: '' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`created   cli-ctl-Build  ${standin.url}/job/cli-ctl-Build/`);
+    expect(await jobNames()).toContain('cli-ctl-Build');
+    // --controller that leaves out the default one: the project goes elsewhere; committed, the master job creates it
+    const away = await runCli(['create', '--project', 'cli-away', '--template', 'Build', '--set', 'SCM.URL=https://svn.example.com/away', '--controller', 'west', '--retries', '0'], { cwd: repo.work, env: { JENKINS_URL: '' } });
+    expect(away.code).toBe(3);
+    expect(away.stdout + away.stderr).toContain('project cli-away goes to controller east, which this run does not talk to');
+    expect(git(repo.bare, 'show', 'main:jobs/cli-away.yaml')).toContain('project: cli-away');
+    expect(await jobNames()).not.toContain('cli-away-Build');
+  });
 });
 
 describe('the create-job job: jobsmith create --from-env inside a Jenkins build', () => {

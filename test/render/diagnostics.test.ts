@@ -36,7 +36,7 @@ describe('diagnostics', () => {
       'job-templates/Simple.yaml:1:1: error: unknown key "descripton" (did you mean description?) (known: description, ejs, tokens) [descripton]',
       'job-templates/Simple.yaml:4:5: error: unknown key "patern" (did you mean pattern?) (known: description, default, required, pattern, allowed, example, label, hint) [tokens.SCM.PATH.patern]',
       'jobs/_defaults.yaml:1:1: error: unknown key "token" (did you mean tokens?) (known: tokens) [token]',
-      'jobs/p.yaml:1:1: error: unknown key "templats" (did you mean templates?) (known: project, templates, tokens, folder, view, disabled, branches, archive) [templats]',
+      'jobs/p.yaml:1:1: error: unknown key "templats" (did you mean templates?) (known: project, templates, tokens, folder, view, disabled, branches, archive, controller) [templats]',
       'jobs/p.yaml:4:5: error: unknown key "tokenz" (did you mean tokens?) (known: template, job, tokens, disabled) [templates[0].tokenz]',
       'jobs/p.yaml:8:3: error: unknown key "keepdays" (did you mean keep_days?) (known: repo, include, exclude, refs, templates, keep_days, max, archive, build_on_create) [branches.keepdays]',
     ]);
