@@ -9,6 +9,8 @@
  *   (`branch` | `tag`), `repository`.
  * - GitLab `Push Hook` / `Tag Push Hook`: `ref` (full), `before`, `after` (all zeros when created /
  *   deleted), `project.{git_http_url, git_ssh_url, web_url, path_with_namespace}`, `repository.*`.
+ *   A `System Hook` (instance-wide) has the same push shape when its `event_name` / `object_kind` is
+ *   `push` or `tag_push`; any other system event (`repository_update`, `project_create`, ...) is "other".
  * - Gitea `push`: like GitHub's (`created` / `deleted` may be absent: zeros in `before` / `after`);
  *   `create` / `delete`: `ref` (short), `ref_type`, `repository.{clone_url, ssh_url, html_url}`.
  * - Bitbucket Server `repo:refs_changed`: `repository.{slug, project.key, links.clone[].href}`,
@@ -103,6 +105,14 @@ function gitlab(event: string, p: Json): ParsedHook {
   const objectKind = str(p, 'object_kind');
   if (event !== 'Push Hook' && event !== 'Tag Push Hook' && event !== 'System Hook') {
     return { kind: 'other', event, why: `jobsmith acts on Push Hook and Tag Push Hook events, not ${event}` };
+  }
+  if (event === 'System Hook') {
+    // an instance-wide hook sends every kind of event (project_create, repository_update, user_*,
+    // merge requests): only its push and tag_push events are read, the rest are well-formed and ignored
+    const names = [str(p, 'event_name'), objectKind].filter((n): n is string => n !== undefined);
+    const other = names.find((n) => n !== 'push' && n !== 'tag_push');
+    if (names.length === 0) return { kind: 'other', event, why: 'a system hook event without event_name or object_kind: jobsmith acts on push and tag_push' };
+    if (other !== undefined) return { kind: 'other', event, why: `a system hook event ${other.slice(0, 100)}: jobsmith acts on push and tag_push` };
   }
   if (objectKind !== undefined && objectKind !== 'push' && objectKind !== 'tag_push') return { kind: 'other', event, why: `object_kind ${objectKind}` };
   const project = isObject(p.project) ? p.project : undefined;

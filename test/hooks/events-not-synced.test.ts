@@ -1,0 +1,70 @@
+/**
+ * Events that run no sync, over serve's HTTP routes with real bare remotes and the stand-in: each is
+ * answered with the reason that fits it (a tag, a GitLab system hook event that is no push, a
+ * definition that does not load), never with another one's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { branchJobName } from '../../src/branches/branch-job-name.js';
+import { GitRemote } from '../branches/fixtures.js';
+import { hookEnv, pointedAt, type HookEnv } from './harness.js';
+
+let env: HookEnv | undefined;
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+});
+
+const job = (project: string, branch: string): string => `team/${branchJobName(`${project}-Branch-build`, branch)}`;
+const SYSTEM_HOOK = { 'X-Gitlab-Event': 'System Hook' };
+
+describe('GitLab system hooks: only push and tag_push events are read', () => {
+  it('repository_update, project_create, a merge request and an event without a name are 202 ignored, not 400', async () => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main');
+    env.define('shop', remote.url);
+    // shaped like GitLab's system hook documentation
+    const repositoryUpdate = {
+      event_name: 'repository_update',
+      user_id: 1,
+      user_name: 'John Smith',
+      project_id: 1,
+      project: { name: 'shop', path_with_namespace: 'acme/shop', git_http_url: remote.url, web_url: 'http://example.com/acme/shop' },
+      changes: [{ before: '8205ea8d81ce0c6b90fbe8280d118cc9fdad6130', after: '4045ea7a3df38697b3730a20fb73c8bed8a3e69e', ref: 'refs/heads/main' }],
+      refs: ['refs/heads/main'],
+    };
+    const projectCreate = { created_at: '2012-07-21T07:30:54Z', event_name: 'project_create', name: 'StoreCloud', path_with_namespace: 'jsmith/storecloud', project_id: 74, project_visibility: 'private' };
+    const mergeRequest = { object_kind: 'merge_request', event_type: 'merge_request', project: { path_with_namespace: 'acme/shop', git_http_url: remote.url }, object_attributes: { iid: 1 } };
+    const answers = [];
+    for (const body of [repositoryUpdate, projectCreate, mergeRequest, { project_id: 1 }]) answers.push(await env.post('gitlab-push', body, { headers: SYSTEM_HOOK }));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    expect(answers.map((a) => a.json.status)).toEqual(['ignored', 'ignored', 'ignored', 'ignored']);
+    expect(answers[0]!.json.message).toBe('a system hook event repository_update: jobsmith acts on push and tag_push');
+    expect(answers[1]!.json.message).toBe('a system hook event project_create: jobsmith acts on push and tag_push');
+    expect(answers[2]!.json.message).toBe('a system hook event merge_request: jobsmith acts on push and tag_push');
+    expect(answers[3]!.json.message).toBe('a system hook event without event_name or object_kind: jobsmith acts on push and tag_push');
+    await env.service.idle();
+    expect(env.batches).toEqual([]);
+    expect(await env.jobs()).toEqual(new Map());
+  });
+
+  it("a system hook's push event is read like a Push Hook: the new branch gets its job", async () => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main', 'feature/x');
+    env.define('shop', remote.url);
+    const push = pointedAt('gitlab-push', remote.url);
+    push.event_name = 'push';
+    push.ref = 'refs/heads/feature/x';
+    const r = await env.post('gitlab-push', push, { headers: SYSTEM_HOOK });
+    expect(r.json.status).toBe('queued');
+    await env.service.idle();
+    expect((await env.status())[0]).toMatchObject({ status: 'done', event: 'System Hook', refs: [{ ref: 'refs/heads/feature/x', kind: 'created' }] });
+    expect((await env.jobs()).has(job('shop', 'feature/x'))).toBe(true);
+    // a push body that lacks what a push must have is still 400
+    const bad = await env.post('gitlab-push', { event_name: 'push', project: { git_http_url: remote.url } }, { headers: SYSTEM_HOOK });
+    expect(bad).toMatchObject({ status: 400, json: { status: 'malformed' } });
+  });
+});
