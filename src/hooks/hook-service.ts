@@ -78,6 +78,13 @@ const MAX_REFS = 20;
  */
 export const DEFAULT_SETTLE_MS = 200;
 
+/** Why an event of only tags syncs nothing, naming (the first few of) its tags. */
+function tagsWhy(refs: string[]): string {
+  const shown = refs.slice(0, 3).map((r) => r.slice(0, 300));
+  const list = refs.length > shown.length ? `${shown.join(', ')} and ${refs.length - shown.length} more` : shown.join(', ');
+  return `${refs.length === 1 ? 'a tag' : 'tags'} (${list}): tags make no branch jobs`;
+}
+
 function newId(): string {
   return randomBytes(9).toString('base64url');
 }
@@ -121,7 +128,7 @@ export class HookService {
       return { status: 202, body: { id, status: 'ignored', message: parsed.why } };
     }
     const ev = parsed.event;
-    const keys = await this.keysFor(ev);
+    const { keys, why } = await this.keysFor(ev);
     const record: EventRecord = {
       id,
       provider,
@@ -134,7 +141,7 @@ export class HookService {
       status: keys.length === 0 ? 'ignored' : 'queued',
     };
     if (keys.length === 0) {
-      record.message = 'no definition names this repository';
+      record.message = why;
       this.log.add(record);
       return { status: 202, body: { id, status: 'ignored', message: record.message } };
     }
@@ -159,13 +166,15 @@ export class HookService {
     return { status: 202, body: { id, status: 'queued' } };
   }
 
-  private async keysFor(ev: RepoEvent): Promise<string[]> {
+  /** The keys an event queues, and why none when there are none (said in the answer and the status). */
+  private async keysFor(ev: RepoEvent): Promise<{ keys: string[]; why: string }> {
     const keys: string[] = [];
     if (sameRepo(ev.repoUrls, await this.opts.catalog.definitionsRemote(), this.opts.catalog.baseDir)) keys.push(DEFINITIONS_KEY);
     // tags never make branch jobs; a push of only tags to a branch repository changes nothing
-    const branchRefs = ev.changes.some((c) => !c.ref.startsWith('refs/tags/'));
-    if (branchRefs) keys.push(...(await this.opts.catalog.index()).projectsFor(ev.repoUrls));
-    return keys;
+    const tags = ev.changes.filter((c) => c.ref.startsWith('refs/tags/'));
+    if (tags.length < ev.changes.length) keys.push(...(await this.opts.catalog.index()).projectsFor(ev.repoUrls));
+    else if (keys.length === 0) return { keys, why: tags.length === 0 ? 'the event names no ref' : tagsWhy(tags.map((c) => c.ref)) };
+    return { keys, why: 'no definition names this repository' };
   }
 
   /** Start whatever may start; arm a timer for what must wait. */

@@ -68,3 +68,46 @@ describe('GitLab system hooks: only push and tag_push events are read', () => {
     expect(bad).toMatchObject({ status: 400, json: { status: 'malformed' } });
   });
 });
+
+describe('tags', () => {
+  it('a tag on a repository a definition names is ignored because tags make no branch jobs (not "no definition names this repository")', async () => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main');
+    remote.pushRef('refs/tags/v1');
+    env.define('shop', remote.url);
+    const tagPush = pointedAt('gitlab-push', remote.url);
+    tagPush.object_kind = 'tag_push';
+    tagPush.ref = 'refs/tags/v1';
+    const gitlab = await env.post('gitlab-push', tagPush, { headers: { 'X-Gitlab-Event': 'Tag Push Hook' } });
+    const create = pointedAt('github-create', remote.url);
+    create.ref = 'v3';
+    create.ref_type = 'tag';
+    const github = await env.post('github-create', create);
+    const bitbucket = pointedAt('bitbucket-refs-changed', remote.url);
+    bitbucket.changes = [
+      { ref: { id: 'refs/tags/v4', type: 'TAG' }, refId: 'refs/tags/v4', fromHash: '0'.repeat(40), toHash: 'a'.repeat(40), type: 'ADD' },
+      { ref: { id: 'refs/tags/v5', type: 'TAG' }, refId: 'refs/tags/v5', fromHash: '0'.repeat(40), toHash: 'a'.repeat(40), type: 'ADD' },
+    ];
+    const bb = await env.post('bitbucket-refs-changed', bitbucket);
+    expect(gitlab).toMatchObject({ status: 202, json: { status: 'ignored', message: 'a tag (refs/tags/v1): tags make no branch jobs' } });
+    expect(github).toMatchObject({ status: 202, json: { status: 'ignored', message: 'a tag (refs/tags/v3): tags make no branch jobs' } });
+    expect(bb).toMatchObject({ status: 202, json: { status: 'ignored', message: 'tags (refs/tags/v4, refs/tags/v5): tags make no branch jobs' } });
+    await env.service.idle();
+    expect(env.batches).toEqual([]);
+    const status = await env.status();
+    expect(status.map((r) => [r.status, r.message])).toEqual([
+      ['ignored', 'tags (refs/tags/v4, refs/tags/v5): tags make no branch jobs'],
+      ['ignored', 'a tag (refs/tags/v3): tags make no branch jobs'],
+      ['ignored', 'a tag (refs/tags/v1): tags make no branch jobs'],
+    ]);
+    // a change list without refs names nothing to sync
+    const none = pointedAt('bitbucket-refs-changed', remote.url);
+    none.changes = [];
+    expect((await env.post('bitbucket-refs-changed', none)).json).toMatchObject({ status: 'ignored', message: 'the event names no ref' });
+    // a repository no definition names still says so
+    const other = new GitRemote(env.root, 'other');
+    other.push('main');
+    expect((await env.post('github-push', pointedAt('github-push', other.url))).json).toMatchObject({ status: 'ignored', message: 'no definition names this repository' });
+  });
+});
