@@ -1,12 +1,15 @@
 /**
  * The projects a webhook can be about, read from serve's working copy: each definition's
  * `branches.repo` (normalised, src/hooks/repo-match.ts) and `build_on_create`; re-read when a file
- * in the jobs directory changes (a pull, a form submission). And the definitions' own remote.
+ * in the jobs or templates directory changes (a pull, a form submission). A definition that does
+ * not load names no repository, so the loading errors are kept too: an event that matches nothing
+ * then fails naming them instead of being ignored. And the definitions' own remote.
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadWorkspace } from '../load/workspace.js';
 import { definitionsGit } from '../sync/definitions-git.js';
+import { definitionErrors } from './definition-errors.js';
 import type { HookCatalog } from './hook-service.js';
 import { RepoIndex } from './repo-match.js';
 
@@ -21,17 +24,18 @@ export interface DefinitionsCatalog extends HookCatalog {
   buildOnCreate(project: string): Promise<boolean>;
 }
 
-function fingerprint(jobsDir: string): string {
+/** What a directory holds (names, sizes, times); a directory that cannot be read is `-`. */
+function fingerprint(dir: string): string {
   try {
-    return readdirSync(jobsDir)
+    return readdirSync(dir)
       .sort()
       .map((n) => {
-        const s = statSync(path.join(jobsDir, n), { throwIfNoEntry: false });
+        const s = statSync(path.join(dir, n), { throwIfNoEntry: false });
         return s ? `${n}:${s.size}:${s.mtimeMs}` : n;
       })
       .join('\n');
   } catch {
-    return '';
+    return '-';
   }
 }
 
@@ -39,12 +43,14 @@ export function definitionsCatalog(opts: CatalogOptions): DefinitionsCatalog {
   interface Loaded {
     index: RepoIndex;
     build: Map<string, boolean>;
+    /** The loading errors (a definition that does not parse names no repository), in one line. */
+    problem?: string;
   }
   // one load per version of the jobs directory, shared by the requests that arrive meanwhile
   let cached: { key: string; loaded: Promise<Loaded> } | undefined;
   let remote: Promise<string | undefined> | undefined;
   const read = async (): Promise<Loaded> => {
-    const { workspace } = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
+    const { workspace, diagnostics } = await loadWorkspace({ templatesDir: opts.templatesDir, jobsDir: opts.jobsDir });
     const entries: Array<{ project: string; repo: string }> = [];
     const build = new Map<string, boolean>();
     for (const d of workspace.definitions) {
@@ -52,10 +58,11 @@ export function definitionsCatalog(opts: CatalogOptions): DefinitionsCatalog {
       entries.push({ project: d.project, repo: d.branches.repo });
       build.set(d.project, d.branches.build_on_create !== false);
     }
-    return { index: new RepoIndex(entries, opts.dir), build };
+    const problem = definitionErrors(diagnostics, opts.dir);
+    return { index: new RepoIndex(entries, opts.dir), build, ...(problem !== undefined ? { problem } : {}) };
   };
   const load = (): Promise<Loaded> => {
-    const key = fingerprint(opts.jobsDir);
+    const key = `${fingerprint(opts.jobsDir)}\n\n${fingerprint(opts.templatesDir)}`;
     if (cached?.key !== key) {
       const loaded = read();
       cached = { key, loaded };
@@ -68,6 +75,7 @@ export function definitionsCatalog(opts: CatalogOptions): DefinitionsCatalog {
   return {
     baseDir: opts.dir,
     index: async () => (await load()).index,
+    loadProblem: async () => (await load()).problem,
     buildOnCreate: async (project) => (await load()).build.get(project) ?? true,
     definitionsRemote: () =>
       (remote ??= definitionsGit(opts.dir)

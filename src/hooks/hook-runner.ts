@@ -13,7 +13,6 @@ import { runLimited } from '../apply/run-limited.js';
 import type { BranchSource } from '../branches/branch-source.js';
 import { tryLock } from '../form/file-lock.js';
 import type { Clock } from '../model/clock.js';
-import { formatDiagnostic } from '../model/diagnostic.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ArchivePolicy, Change, Plan } from '../model/plan.js';
 import { redactUrlsInText } from '../model/redact-url.js';
@@ -24,6 +23,7 @@ import type { ControllersConfig } from '../controllers/controllers-config.js';
 import type { ApplyResult } from '../apply/apply-events.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { workspaceSource } from '../sync/workspace-source.js';
+import { definitionErrors } from './definition-errors.js';
 import type { BatchResult, HookRunner } from './hook-service.js';
 
 export interface HookRunnerOptions {
@@ -109,7 +109,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
 
   const summarise = async (outcome: Summarised, api: JenkinsApi, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
     if (outcome.status === 'invalid') {
-      const first = outcome.diagnostics.filter((d) => d.severity === 'error').slice(0, 3).map(formatDiagnostic).join('; ');
+      const first = definitionErrors(outcome.diagnostics, opts.dir) ?? '';
       return { ok: false, message: redactUrlsInText(`the definitions have errors, nothing was synced: ${first}`), created: [], built: [] };
     }
     const { plan, applied } = outcome;

@@ -24,6 +24,11 @@ import { verifySignature, type HeaderGetter } from './verify-signature.js';
 export interface HookCatalog {
   /** Projects with a `branches.repo`, and whether a new branch's jobs are built (`build_on_create`). */
   index(): Promise<RepoIndex>;
+  /**
+   * Why the definitions do not load (a YAML error, a missing templates or jobs directory), in one
+   * redacted line; undefined when they load. A definition that does not load names no repository.
+   */
+  loadProblem(): Promise<string | undefined>;
   /** The definitions repository's remote URL (undefined: not a clone, no remote). */
   definitionsRemote(): Promise<string | undefined>;
   /** The directory relative repository paths are resolved against. */
@@ -71,6 +76,7 @@ export interface HookAnswer {
 }
 
 export const DEFAULT_CONTROLLER = 'default';
+const NO_DEFINITION = 'no definition names this repository';
 const MAX_REFS = 20;
 /**
  * A burst (one push of many branches, a mirror's catch-up, a provider's redelivery) gathers this long
@@ -141,9 +147,14 @@ export class HookService {
       status: keys.length === 0 ? 'ignored' : 'queued',
     };
     if (keys.length === 0) {
-      record.message = why;
+      // a definition that does not load names no repository: this one may be its, so say why
+      const problem = why === NO_DEFINITION ? await this.opts.catalog.loadProblem() : undefined;
+      if (problem !== undefined) {
+        record.status = 'failed';
+        record.message = `the definitions do not load, so this repository could not be matched to a project (nothing was synced): ${problem}`;
+      } else record.message = why;
       this.log.add(record);
-      return { status: 202, body: { id, status: 'ignored', message: record.message } };
+      return { status: 202, body: { id, status: record.status, message: record.message } };
     }
     this.log.add(record);
     if (this.closed) {
@@ -174,7 +185,7 @@ export class HookService {
     const tags = ev.changes.filter((c) => c.ref.startsWith('refs/tags/'));
     if (tags.length < ev.changes.length) keys.push(...(await this.opts.catalog.index()).projectsFor(ev.repoUrls));
     else if (keys.length === 0) return { keys, why: tags.length === 0 ? 'the event names no ref' : tagsWhy(tags.map((c) => c.ref)) };
-    return { keys, why: 'no definition names this repository' };
+    return { keys, why: NO_DEFINITION };
   }
 
   /** Start whatever may start; arm a timer for what must wait. */

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { branchJobName } from '../../src/branches/branch-job-name.js';
 import { GitRemote } from '../branches/fixtures.js';
 import { hookEnv, pointedAt, type HookEnv } from './harness.js';
+import { findSecretLeaks, testSecret } from '../helpers/secret-scan.js';
 
 let env: HookEnv | undefined;
 afterEach(async () => {
@@ -109,5 +110,75 @@ describe('tags', () => {
     const other = new GitRemote(env.root, 'other');
     other.push('main');
     expect((await env.post('github-push', pointedAt('github-push', other.url))).json).toMatchObject({ status: 'ignored', message: 'no definition names this repository' });
+  });
+});
+
+describe('definitions that do not load', () => {
+  it("an event that matches no definition while they do not load fails naming the loading error (not 'no definition names this repository'); once they load again it syncs", async () => {
+    const cred = testSecret('git-user');
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main', 'feature/x');
+    const jobsDir = path.join(env.defs.work, 'jobs');
+    const templatesDir = path.join(env.defs.work, 'job-templates');
+    env.define('shop', remote.url);
+    const good = fs.readFileSync(path.join(jobsDir, 'shop.yaml'), 'utf8');
+    // an unclosed list (what `jobsmith validate` reports as a YAML error), on a line holding a credential
+    fs.writeFileSync(path.join(jobsDir, 'shop.yaml'), `${good}tokens: [https://${cred.user}:${cred.token}@git.example.invalid/x.git\n`);
+    const push = pointedAt('github-push', remote.url);
+    push.ref = 'refs/heads/feature/x';
+    const broken = await env.post('github-push', push);
+    expect(broken.status).toBe(202);
+    expect(broken.json.status).toBe('failed');
+    expect(broken.json.message).toMatch(/^the definitions do not load, so this repository could not be matched to a project \(nothing was synced\): jobs\/shop\.yaml:\d+:\d+: error: /);
+    expect(broken.json.message).not.toContain('no definition names');
+    expect(findSecretLeaks(broken.text, cred)).toEqual([]);
+    expect((await env.status())[0]).toMatchObject({ id: broken.json.id, status: 'failed', message: broken.json.message });
+
+    // the templates directory gone: shop's definition still names the repository, so its event is
+    // queued and its sync fails naming the error; a repository that matches nothing fails at once
+    fs.writeFileSync(path.join(jobsDir, 'shop.yaml'), good);
+    fs.renameSync(templatesDir, templatesDir + '-away');
+    const matched = await env.post('github-push', push);
+    expect(matched.json.status).toBe('queued');
+    await env.service.idle();
+    expect((await env.status())[0]).toMatchObject({ id: matched.json.id, status: 'failed', message: expect.stringMatching(/^the definitions have errors, nothing was synced: job-templates: error: cannot read the templates directory .*: it does not exist/) });
+    const elsewhere = new GitRemote(env.root, 'elsewhere');
+    elsewhere.push('main');
+    const noTemplates = await env.post('github-push', pointedAt('github-push', elsewhere.url));
+    expect(noTemplates.json.status).toBe('failed');
+    expect(noTemplates.json.message).toMatch(/\(nothing was synced\): job-templates: error: cannot read the templates directory .*: it does not exist/);
+    fs.renameSync(templatesDir + '-away', templatesDir);
+
+    // the jobs directory gone
+    fs.renameSync(jobsDir, jobsDir + '-away');
+    const noJobs = await env.post('github-push', push);
+    expect(noJobs.json.status).toBe('failed');
+    expect(noJobs.json.message).toMatch(/\(nothing was synced\): jobs: error: cannot read the jobs directory .*: it does not exist/);
+    await env.service.idle();
+    expect(env.batches.map((b) => b.result.ok)).toEqual([false]);
+    expect(await env.jobs()).toEqual(new Map());
+
+    // loading again: the same event is matched and synced
+    fs.renameSync(jobsDir + '-away', jobsDir);
+    const fixed = await env.post('github-push', push);
+    expect(fixed.json.status).toBe('queued');
+    await env.service.idle();
+    expect((await env.status())[0]).toMatchObject({ status: 'done' });
+    expect((await env.jobs()).has(job('shop', 'feature/x'))).toBe(true);
+    const texts = [JSON.stringify(await env.status()), await (await fetch(`${env.server.url}/hooks/status`, { headers: { accept: 'text/html' } })).text()];
+    for (const t of texts) expect(findSecretLeaks(t, cred)).toEqual([]);
+  });
+
+  it('an event for a repository the loading definitions do name is queued, and its sync fails naming the error (as before)', async () => {
+    env = await hookEnv();
+    const a = new GitRemote(env.root, 'a');
+    a.push('main');
+    env.define('alpha', a.url);
+    fs.writeFileSync(path.join(env.defs.work, 'jobs', 'broken.yaml'), 'project: broken\ntemplates: [\n');
+    const r = await env.post('github-push', pointedAt('github-push', a.url));
+    expect(r.json.status).toBe('queued');
+    await env.service.idle();
+    expect((await env.status())[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^the definitions have errors, nothing was synced: jobs\/broken\.yaml:\d+:\d+: error: /) });
   });
 });
