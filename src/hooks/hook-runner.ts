@@ -3,10 +3,11 @@
  * - projects: the ordinary sync (load → render → list Jenkins once → plan → apply) limited to those
  *   projects (by exact identity, as the form does: never a glob, never a job name), their branches listed from their remotes (git ls-remote: the listing, not
  *   the payload, decides which branches exist, so teardowns follow the usual grace and safety rules);
- *   then one build request per branch job the sync created (unless `build_on_create: false`);
+ *   then one build request per branch job the sync created (or re-enabled: its branch is back) whose
+ *   branch an event of the batch created (the BuildRule given; unless `build_on_create: false`);
  * - the definitions: `git pull --ff-only` of serve's working copy (under the form's lock), then a
- *   full sync; a pull that fails syncs nothing. Branch jobs it creates are built only for branches
- *   an event pushed (a new project's existing branches are not a push).
+ *   full sync; a pull that fails syncs nothing. Its builds follow the same rule (a new project's
+ *   existing branches were not created by a push).
  */
 import path from 'node:path';
 import { runLimited } from '../apply/run-limited.js';
@@ -24,7 +25,7 @@ import type { ApplyResult } from '../apply/apply-events.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { workspaceSource } from '../sync/workspace-source.js';
 import { definitionErrors } from './definition-errors.js';
-import type { BatchResult, HookRunner } from './hook-service.js';
+import type { BatchResult, BuildRule, HookRunner } from './hook-service.js';
 
 export interface HookRunnerOptions {
   api: JenkinsApi;
@@ -93,7 +94,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     });
   };
 
-  const summariseAll = async (synced: Synced[], projects?: string[], build?: (project: string, branch: string) => boolean): Promise<BatchResult> => {
+  const summariseAll = async (synced: Synced[], projects: string[] | undefined, build: BuildRule): Promise<BatchResult> => {
     const results = await Promise.all(synced.map(async (x) => ({ controller: x.controller, r: 'error' in x ? { ok: false, message: redactUrlsInText(x.error), created: [], built: [] } : await summarise(x.outcome, x.api, projects, build) })));
     if (results.length === 1 && results[0]!.controller === undefined) return results[0]!.r;
     // many controllers: one result, each controller's part named
@@ -107,7 +108,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     };
   };
 
-  const summarise = async (outcome: Summarised, api: JenkinsApi, projects?: string[], build: (project: string, branch: string) => boolean = () => true): Promise<BatchResult> => {
+  const summarise = async (outcome: Summarised, api: JenkinsApi, projects: string[] | undefined, build: BuildRule): Promise<BatchResult> => {
     if (outcome.status === 'invalid') {
       const first = definitionErrors(outcome.diagnostics, opts.dir) ?? '';
       return { ok: false, message: redactUrlsInText(`the definitions have errors, nothing was synced: ${first}`), created: [], built: [] };
@@ -117,12 +118,15 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     const notDone = new Map<string, string>();
     for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) notDone.set(f.change.fullName, f.error);
     const done = (c: Change): boolean => applied !== undefined && !applied.refused && !notDone.has(c.fullName) && !(applied.notStarted ?? []).includes(c);
-    const newJobs = plan.changes.filter((c) => c.kind === 'create' && c.target === 'job' && c.branch !== undefined && done(c));
+    const newJobs = newBranchJobs(plan.changes, done);
     const created = newJobs.map((c) => ({ fullName: c.fullName, project: c.project ?? '' }));
+    const back = newJobs.filter((c) => c.kind !== 'create').length;
     const built: BatchResult['built'] = [];
     const buildErrors: string[] = [];
     const wanted: Change[] = [];
-    for (const c of newJobs) if (!DISABLED.test(c.config ?? '') && build(c.project ?? '', c.branch ?? '') && (await opts.buildOnCreate(c.project ?? ''))) wanted.push(c);
+    // a job left disabled (its template or definition says so) is not built
+    const disabledAfter = new Set(plan.changes.filter((c) => c.kind === 'disable' && c.target === 'job').map((c) => c.fullName));
+    for (const c of newJobs) if (!DISABLED.test(c.config ?? '') && !disabledAfter.has(c.fullName) && build(c.project ?? '', c.branch ?? '') && (await opts.buildOnCreate(c.project ?? ''))) wanted.push(c);
     await runLimited(wanted, concurrency, async (c) => {
       try {
         // a parameterized job is built with its defaults (buildWithParameters); `build` would ask for the form
@@ -138,22 +142,45 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     const problems = plan.problems.filter((p) => p.severity === 'error' && inScope(p.project)).map((p) => p.message);
     const failures = [...notDone].map(([name, error]) => `${name}: ${error}`);
     const ok = !plan.refused && problems.length === 0 && failures.length === 0 && buildErrors.length === 0;
-    const counts = `${plural(created.length, 'job')} created, ${plural(built.length, 'build')} requested, ${plural(torn, 'job')} torn down`;
+    const counts = `${plural(created.length, 'job')} created${back > 0 ? ` (${back} re-enabled: ${back === 1 ? 'its branch is' : 'their branches are'} back)` : ''}, ${plural(built.length, 'build')} requested, ${plural(torn, 'job')} torn down`;
     const message = ok ? counts : [counts, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildErrors].filter(Boolean).join('; ');
     return { ok, message: redactUrlsInText(message), created, built, appliedAt };
   };
 
   const runner: HookRunner = {
-    async syncProjects(projects) {
-      return summariseAll(await sync(projects), projects);
+    async syncProjects(projects, build) {
+      return summariseAll(await sync(projects), projects, build);
     },
-    async syncDefinitions(pushed) {
+    async syncDefinitions(build) {
       const pulled = await pullDefinitions(opts);
       if (pulled !== undefined) return { ok: false, message: pulled, created: [], built: [] };
-      return summariseAll(await sync(), undefined, pushed);
+      return summariseAll(await sync(), undefined, build);
     },
   };
   return runner;
+}
+
+/**
+ * The branch jobs a sync made available, one change each: those it created, and those it brought back
+ * (retired by jobsmith, `gone=`, and their branch is listed again: the plan's `update` with reason
+ * `back` and/or `enable` with `re-enabled`), counted as created only when every change of that job was
+ * applied. The change returned carries the pushed config when there is one (to see whether it is
+ * parameterized or disabled).
+ */
+function newBranchJobs(changes: readonly Change[], done: (c: Change) => boolean): Change[] {
+  const out: Change[] = [];
+  const backs = new Map<string, Change[]>();
+  for (const c of changes) {
+    if (c.target !== 'job' || c.branch === undefined) continue;
+    if (c.kind === 'create' && done(c)) out.push(c);
+    else if ((c.kind === 'update' && c.code === 'back') || (c.kind === 'enable' && c.code === 're-enabled')) backs.set(c.fullName, [...(backs.get(c.fullName) ?? []), c]);
+  }
+  for (const [name, list] of backs) {
+    const all = changes.filter((c) => c.fullName === name && c.target === 'job');
+    if (!all.every((c) => c.kind === 'unchanged' || done(c))) continue;
+    out.push(list.find((c) => c.config !== undefined) ?? list[0]!);
+  }
+  return out.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
 }
 
 /** `git pull --ff-only` of the working copy; the failure (redacted) or undefined when it worked. */

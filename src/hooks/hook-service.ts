@@ -45,15 +45,19 @@ export interface BatchResult {
   appliedAt?: number;
 }
 
+/**
+ * Whether the branch job of (project, branch) that a sync created (or re-enabled: its branch is back)
+ * gets its build request: only when an event of the batch created that branch (HookService.createdIn,
+ * the one rule for both paths). A push to an existing branch is built by Jenkins' own SCM trigger; a
+ * definitions change (a new project, a wider `include`) is no push of the branches it brings in.
+ */
+export type BuildRule = (project: string, branch: string) => boolean;
+
 export interface HookRunner {
   /** Sync just these projects' jobs (branch jobs included): create new branches', tear down gone ones'. */
-  syncProjects(projects: string[]): Promise<BatchResult>;
-  /**
-   * `git pull --ff-only` the definitions working copy, then sync everything. Of the branch jobs that
-   * creates, only those of branches an event of the batch pushed are built (`pushed(project,
-   * branch)`): a definitions change that gives a project branch jobs is no push of those branches.
-   */
-  syncDefinitions(pushed: (project: string, branch: string) => boolean): Promise<BatchResult>;
+  syncProjects(projects: string[], build: BuildRule): Promise<BatchResult>;
+  /** `git pull --ff-only` the definitions working copy, then sync everything. */
+  syncDefinitions(build: BuildRule): Promise<BatchResult>;
 }
 
 export interface HookServiceOptions {
@@ -103,8 +107,8 @@ export class HookService {
   private readonly running = new Set<Promise<void>>();
   private closed = false;
   private idleWaiters: Array<() => void> = [];
-  /** Queued and running events: their projects and the branches they created or pushed (all of them, not the status's first 20). */
-  private readonly pending = new Map<string, { keys: string[]; branches: Set<string> }>();
+  /** Queued and running events: their projects and the branches they created (all of them, not the status's first 20). */
+  private readonly pending = new Map<string, { keys: string[]; created: Set<string> }>();
 
   constructor(private readonly opts: HookServiceOptions) {
     this.queue = new HookQueue({ settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS, ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
@@ -166,12 +170,12 @@ export class HookService {
       const c = k === DEFINITIONS_KEY ? DEFAULT_CONTROLLER : (this.opts.controllerOf?.(k) ?? DEFAULT_CONTROLLER);
       byController.set(c, [...(byController.get(c) ?? []), k]);
     }
-    const branches = new Set<string>();
+    const created = new Set<string>();
     for (const c of ev.changes) {
       const b = branchOf(c.ref);
-      if (b !== undefined && c.kind !== 'deleted') branches.add(b);
+      if (b !== undefined && c.kind === 'created') created.add(b);
     }
-    this.pending.set(id, { keys, branches });
+    this.pending.set(id, { keys, created });
     for (const [c, ks] of byController) this.queue.enqueue(c, ks, id, this.now());
     this.pump();
     return { status: 202, body: { id, status: 'queued' } };
@@ -219,7 +223,8 @@ export class HookService {
     for (const id of b.events) this.log.update(id, { status: 'running', batch: b.id });
     let result: BatchResult;
     try {
-      result = b.keys.includes(DEFINITIONS_KEY) ? await this.opts.runner.syncDefinitions(this.pushedIn(b)) : await this.opts.runner.syncProjects(b.keys);
+      const build = this.createdIn(b);
+      result = b.keys.includes(DEFINITIONS_KEY) ? await this.opts.runner.syncDefinitions(build) : await this.opts.runner.syncProjects(b.keys, build);
     } catch (err) {
       result = { ok: false, message: redactUrlsInText(err instanceof Error ? err.message : String(err)), created: [], built: [] };
     }
@@ -243,13 +248,13 @@ export class HookService {
     this.opts.onBatch?.(b, result);
   }
 
-  /** The (project, branch) pairs the batch's events created or pushed. */
-  private pushedIn(b: Batch): (project: string, branch: string) => boolean {
+  /** The build rule of a batch (BuildRule): the (project, branch) pairs its events created. */
+  private createdIn(b: Batch): BuildRule {
     const pairs = new Set<string>();
     for (const id of b.events) {
       const e = this.pending.get(id);
       if (!e) continue;
-      for (const branch of e.branches) for (const k of e.keys) if (k !== DEFINITIONS_KEY) pairs.add(JSON.stringify([k, branch]));
+      for (const branch of e.created) for (const k of e.keys) if (k !== DEFINITIONS_KEY) pairs.add(JSON.stringify([k, branch]));
     }
     return (project, branch) => pairs.has(JSON.stringify([project, branch]));
   }

@@ -42,7 +42,7 @@ describe('webhooks: each provider', () => {
     { name: 'bitbucket-refs-changed', patch: (p) => (p.changes = [p.changes[0]]) },
   ];
   for (const c of cases) {
-    it(`${c.name}: unsigned is 401 and does nothing; signed creates the new branch's job and builds it once`, async () => {
+    it(`${c.name}: unsigned is 401 and does nothing; signed creates the project's branch jobs and builds the new branch's once`, async () => {
       env = await hookEnv();
       const remote = new GitRemote(env.root, 'payments');
       remote.push('main');
@@ -69,11 +69,12 @@ describe('webhooks: each provider', () => {
       expect([...jobs.keys()].sort()).toEqual([job('pay', 'feature/PAY-1'), job('pay', 'main')].sort());
       const [record] = await env.status();
       expect(record).toMatchObject({ id: signed.json.id, status: 'done', keys: ['pay'], created: [job('pay', 'feature/PAY-1'), job('pay', 'main')].sort() });
-      expect(record.built).toEqual(record.created);
-      expect(record.message).toBe('2 jobs created, 2 builds requested, 0 jobs torn down');
-      // the build requests were real: each new job gets exactly one build
+      // only the branch the event created is built (main existed before: no push created it)
+      expect(record.built).toEqual([job('pay', 'feature/PAY-1')]);
+      expect(record.message).toBe('2 jobs created, 1 build requested, 0 jobs torn down');
+      // the build request was real: the new branch's job gets exactly one build
       await waitFor('the builds', async () => ((await builds(env!, job('pay', 'feature/PAY-1'))) === 1 ? true : undefined));
-      expect(await builds(env, job('pay', 'main'))).toBe(1);
+      expect(await builds(env, job('pay', 'main'))).toBe(0);
 
       // the same event again: the jobs exist, nothing new is built
       const again = await env.post(c.name, body);
@@ -213,7 +214,7 @@ describe('webhooks: what an event may and may not do', () => {
   it('a burst of 50 pushes to one repository runs at most two syncs of it, and every event gets the outcome', async () => {
     env = await hookEnv();
     const remote = new GitRemote(env.root, 'busy');
-    remote.push('main');
+    remote.push('main', 'feature/PAY-1');
     env.define('busy', remote.url);
     const body = pointedAt('github-push', remote.url);
     const answers = await Promise.all(Array.from({ length: 50 }, () => env!.post('github-push', body)));
@@ -227,7 +228,9 @@ describe('webhooks: what an event may and may not do', () => {
     const status = await env.status();
     expect(status).toHaveLength(50);
     expect(status.every((r) => r.status === 'done')).toBe(true);
-    expect(await builds(env, job('busy', 'main'))).toBeLessThanOrEqual(1);
+    // the burst created feature/PAY-1 (50 times): its job is built once; main's job is created, not built
+    expect(await builds(env, job('busy', 'feature/PAY-1'))).toBeLessThanOrEqual(1);
+    expect(await builds(env, job('busy', 'main'))).toBe(0);
     expect((env.standin.requestCounts()['POST build'] ?? 0)).toBe(1);
   });
 
