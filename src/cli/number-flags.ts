@@ -9,6 +9,9 @@ import { describeRange, inRange, type NumberRange } from '../jenkins/setting-ran
 /** A TCP port to listen on; 0 picks a free one. */
 export const PORT_RANGE: NumberRange = { min: 0, max: 65535, integer: true };
 
+/** `serve --stop-timeout`: how long stopping serves the webhook events already answered queued. */
+export const STOP_TIMEOUT_RANGE: NumberRange = { min: 0, max: 3600, integer: false, unit: 'seconds' };
+
 export function numberFlagProblem(flag: string, value: unknown, range: NumberRange): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return `--${flag} was given more than once`;

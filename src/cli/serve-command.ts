@@ -7,13 +7,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
-import { checkNumberFlags, PORT_RANGE } from './number-flags.js';
+import { checkNumberFlags, PORT_RANGE, STOP_TIMEOUT_RANGE } from './number-flags.js';
 import { listening } from './listen-error.js';
 import type { AccessControl } from '../form/form-server.js';
 import type { ProjectSyncer } from '../form/self-service.js';
 import { selfServiceOptions, type SelfServiceArgs } from '../form/self-service-options.js';
 import type { FormRoute } from '../form/form-route.js';
-import type { HookService } from '../hooks/hook-service.js';
+import type { HookService, UnservedEvent } from '../hooks/hook-service.js';
 import type { HookRunnerOptions } from '../hooks/hook-runner.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
@@ -24,18 +24,54 @@ interface ServeArgs extends SelfServiceArgs, ConnectionArgs, ArchiveArgs {
   allow?: string[];
   'user-header'?: string;
   'allowed-host'?: string[];
+  'stop-timeout'?: number;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
+/** How long stopping serves the webhook events already answered queued, by default (`--stop-timeout`, seconds). */
+const DEFAULT_STOP_SECONDS = 30;
+
+/**
+ * SIGINT / SIGTERM: `stopping` resolves at the first; `again` aborts at the second (stop at once).
+ * The handlers stay until `dispose`, so a second signal never kills the process mid-way.
+ */
+function signals(): { stopping: Promise<NodeJS.Signals>; again: AbortSignal; dispose(): void } {
+  const again = new AbortController();
+  let first: ((s: NodeJS.Signals) => void) | undefined;
+  const stopping = new Promise<NodeJS.Signals>((resolve) => (first = resolve));
+  let seen = 0;
+  const on = (s: NodeJS.Signals): void => {
+    seen++;
+    if (seen === 1) first!(s);
+    else again.abort();
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    stopping,
+    again: again.signal,
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/** Printable on one line: control characters of a (signed, but foreign) payload's names replaced. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** The events stopping left unserved, one line each: id, repository short name, refs (no secrets). */
+function unservedText(left: readonly UnservedEvent[]): string {
+  const lines = left.map((e) => {
+    const refs = e.refs.map((r) => `${oneLine(r.ref)} (${r.kind})`).join(', ') || '(no ref)';
+    return `  ${e.id}  ${oneLine(e.repo) || '(no name)'}  ${refs}${e.status === 'running' ? '  [its sync was running: it may be partly applied]' : ''}`;
   });
+  const n = left.length;
+  return (
+    `error: serve stopped before ${n === 1 ? '1 webhook event it had answered queued was' : `${n} webhook events it had answered queued were`} synced ` +
+    `(the git server will not send ${n === 1 ? 'it' : 'them'} again: the sync master job's next run catches up, or redeliver from the git server):\n${lines.join('\n')}\n`
+  );
 }
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
@@ -51,7 +87,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       })
       .option('allow', { type: 'string', array: true, describe: 'Users who may create jobs (needs --user-header); "*" = any signed-in user' })
       .option('user-header', { type: 'string', describe: 'Request header carrying the signed-in user, set by the reverse proxy (e.g. X-Forwarded-User)' })
-      .check(checkNumberFlags({ port: PORT_RANGE })) as unknown as Argv<ServeArgs>,
+      .option('stop-timeout', {
+        type: 'number',
+        describe: `When stopped (SIGTERM, Ctrl-C): serve the webhook events already answered queued, and the running sync, for at most this many seconds (default ${DEFAULT_STOP_SECONDS}; 0: none; a second signal stops at once). Any left are printed, exit 3`,
+      })
+      .check(checkNumberFlags({ port: PORT_RANGE, 'stop-timeout': STOP_TIMEOUT_RANGE })) as unknown as Argv<ServeArgs>,
   handler: async (a) => {
     const { openJenkins, clientSettings } = await import('./connection-options.js');
     const { allowedHostProblem } = await import('../form/host-check.js');
@@ -120,9 +160,25 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         if (missing.length > 0) process.stderr.write(`warning: no webhook secret for ${missing.join(', ')} (set ${SECRET_VARIABLE}): their events are refused (401)\n`);
       }
       if (note) process.stderr.write(`${note}\n`);
-      await untilSignal();
-      await server.close();
-      await hooks?.close();
+      const sig = signals();
+      try {
+        await sig.stopping;
+        await server.close();
+        if (hooks) {
+          const seconds = a['stop-timeout'] ?? DEFAULT_STOP_SECONDS;
+          const waiting = hooks.unserved;
+          if (waiting > 0 && seconds > 0) {
+            process.stderr.write(`stopping: serving the ${waiting === 1 ? 'webhook event' : `${waiting} webhook events`} already answered queued first (at most ${seconds} s; stop again to quit at once)\n`);
+          }
+          const left = await hooks.close({ waitMs: seconds * 1000, signal: sig.again });
+          if (left.length > 0) {
+            process.stderr.write(unservedText(left));
+            process.exitCode = EXIT.external;
+          }
+        }
+      } finally {
+        sig.dispose();
+      }
     };
     // Jenkins is asked before every commit (job names held by jobs jobsmith may not change are
     // refused); with --sync master-job and no Jenkins settings at all, only the definitions are checked.

@@ -84,15 +84,17 @@ export class HookQueue {
 
   /**
    * Batches that may start now (one per idle controller with waiting keys), marked running; and
-   * when to ask again (the earliest time a waiting batch becomes ready), if some wait.
+   * when to ask again (the earliest time a waiting batch becomes ready), if some wait. `flush`: start
+   * whatever waits without letting it settle (serve is stopping and serves what it answered queued).
    */
-  take(now: number): { start: Batch[]; wakeAt?: number } {
+  take(now: number, flush = false): { start: Batch[]; wakeAt?: number } {
     const start: Batch[] = [];
     let wakeAt: number | undefined;
     for (const [controller, s] of [...this.controllers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (s.running) continue;
-      const ready = this.readyAt(s);
-      if (ready === undefined) continue;
+      const settled = this.readyAt(s);
+      if (settled === undefined) continue;
+      const ready = flush ? now : settled;
       if (ready > now) {
         wakeAt = wakeAt === undefined ? ready : Math.min(wakeAt, ready);
         continue;

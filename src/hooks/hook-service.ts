@@ -79,6 +79,20 @@ export interface HookAnswer {
   body: { id?: string; status: string; message?: string };
 }
 
+/** An event answered `queued` that serve stopped without serving (close): what serve prints of it, no secret. */
+export interface UnservedEvent {
+  id: string;
+  /** The repository's short name (redacted). */
+  repo: string;
+  /** Its refs (at most the first 20, as in the status). */
+  refs: EventRecord['refs'];
+  /** Still waiting, or in a sync that had not ended. */
+  status: 'queued' | 'running';
+}
+
+/** How long stopping serves the events already answered `queued` (and the running sync), by default. */
+export const DEFAULT_STOP_MS = 30_000;
+
 export const DEFAULT_CONTROLLER = 'default';
 const NO_DEFINITION = 'no definition names this repository';
 const MAX_REFS = 20;
@@ -105,10 +119,16 @@ export class HookService {
   private readonly clock: Clock;
   private timer: NodeJS.Timeout | undefined;
   private readonly running = new Set<Promise<void>>();
+  /** Stopping: no new event is taken; what was answered queued is served at once (close). */
   private closed = false;
+  /** Stopped: nothing more starts. */
+  private stopped = false;
   private idleWaiters: Array<() => void> = [];
-  /** Queued and running events: their projects and the branches they created (all of them, not the status's first 20). */
-  private readonly pending = new Map<string, { keys: string[]; created: Set<string> }>();
+  /**
+   * Queued and running events: their projects and the branches they created (all of them, not the
+   * status's first 20), and what close() reports of one left unserved (the status may have dropped it).
+   */
+  private readonly pending = new Map<string, { keys: string[]; created: Set<string>; repo: string; refs: EventRecord['refs']; running: boolean }>();
 
   constructor(private readonly opts: HookServiceOptions) {
     this.queue = new HookQueue({ settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS, ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) });
@@ -175,7 +195,7 @@ export class HookService {
       const b = branchOf(c.ref);
       if (b !== undefined && c.kind === 'created') created.add(b);
     }
-    this.pending.set(id, { keys, created });
+    this.pending.set(id, { keys, created, repo: record.repo, refs: record.refs, running: false });
     for (const [c, ks] of byController) this.queue.enqueue(c, ks, id, this.now());
     this.pump();
     return { status: 202, body: { id, status: 'queued' } };
@@ -198,8 +218,8 @@ export class HookService {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.closed) return;
-    const { start, wakeAt } = this.queue.take(this.now());
+    if (this.stopped) return;
+    const { start, wakeAt } = this.queue.take(this.now(), this.closed);
     for (const b of start) {
       const p = this.run(b).finally(() => {
         this.running.delete(p);
@@ -208,7 +228,7 @@ export class HookService {
       });
       this.running.add(p);
     }
-    if (wakeAt !== undefined && !this.closed) {
+    if (wakeAt !== undefined && !this.closed && !this.stopped) {
       this.timer = setTimeout(() => this.pump(), Math.max(0, wakeAt - this.now()));
       this.timer.unref?.();
     }
@@ -220,7 +240,11 @@ export class HookService {
   }
 
   private async run(b: Batch): Promise<void> {
-    for (const id of b.events) this.log.update(id, { status: 'running', batch: b.id });
+    for (const id of b.events) {
+      this.log.update(id, { status: 'running', batch: b.id });
+      const e = this.pending.get(id);
+      if (e) e.running = true;
+    }
     let result: BatchResult;
     try {
       const build = this.createdIn(b);
@@ -261,19 +285,52 @@ export class HookService {
 
   /** Resolves when nothing runs or waits (tests, the benchmark, shutdown). */
   idle(): Promise<void> {
-    if (!this.queue.busy) return Promise.resolve();
+    if (this.stopped || !this.queue.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stop taking events; wait for the running syncs (waiting ones are dropped and marked failed). */
-  async close(): Promise<void> {
+  /** Events answered `queued` and not served (yet): the queued and running ones. */
+  get unserved(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Stop: take no more events, and serve those already answered `queued` (at once, without letting
+   * them settle) as well as the running sync, for at most `waitMs` (default DEFAULT_STOP_MS) or until
+   * `signal` aborts. The events left (still waiting, or in a sync that had not ended) are marked
+   * failed and returned, for serve to print: they were answered 202, so the git server will not send
+   * them again.
+   */
+  async close(opts: { waitMs?: number; signal?: AbortSignal } = {}): Promise<UnservedEvent[]> {
+    if (this.stopped) return [];
     this.closed = true;
+    const waitMs = Math.max(0, opts.waitMs ?? DEFAULT_STOP_MS);
+    if (waitMs > 0 && !opts.signal?.aborted) {
+      this.pump();
+      if (this.queue.busy) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            opts.signal?.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, waitMs);
+          opts.signal?.addEventListener('abort', done, { once: true });
+          this.idleWaiters.push(done);
+        });
+      }
+    }
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.running]);
-    for (const r of this.log.list()) if (r.status === 'queued') this.log.update(r.id, { status: 'failed', message: 'serve stopped before this event was synced' });
+    const left: UnservedEvent[] = [];
+    for (const [id, e] of this.pending) {
+      left.push({ id, repo: e.repo, refs: e.refs, status: e.running ? 'running' : 'queued' });
+      this.log.update(id, { status: 'failed', message: e.running ? 'serve stopped while the sync of this event ran: it may be partly applied' : 'serve stopped before this event was synced' });
+    }
     this.pending.clear();
     const w = this.idleWaiters;
     this.idleWaiters = [];
     for (const f of w) f();
+    return left;
   }
 }

@@ -24,6 +24,18 @@ describe('hook queue', () => {
     expect(q.busy).toBe(false);
   });
 
+  it('flush (serve stopping): waiting keys start at once instead of settling, still one batch at a time per controller', () => {
+    const q = new HookQueue({ settleMs: 200, maxWaitMs: 5_000 });
+    q.enqueue('default', ['pay'], 'e1', 0);
+    expect(q.take(10)).toEqual({ start: [], wakeAt: 200 });
+    const first = q.take(10, true);
+    expect(first.start.map((b) => [b.keys, b.events, b.startedAt])).toEqual([[['pay'], ['e1'], 10]]);
+    q.enqueue('default', ['shop'], 'e2', 20);
+    expect(q.take(20, true).start).toEqual([]); // pay's sync still runs
+    q.finish(first.start[0]!);
+    expect(q.take(21, true).start.map((b) => b.events)).toEqual([['e2']]);
+  });
+
   it('waiting projects of one controller go into one batch; an event for several projects is listed once', () => {
     const q = new HookQueue();
     q.enqueue('default', ['b', 'a'], 'e1', 0);

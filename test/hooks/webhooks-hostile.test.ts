@@ -118,14 +118,14 @@ describe('webhooks when the world fails', () => {
     expect(record.message).toMatch(/listing Jenkins failed \(nothing was changed\)/);
   });
 
-  it('serve stopping: events still waiting are marked failed, never left queued', async () => {
+  it('serve stopping with no time left to serve them: events still waiting are marked failed, never left queued', async () => {
     env = await hookEnv({ settleMs: 60_000 });
     const a = new GitRemote(env.root, 'a');
     a.push('main');
     env.define('alpha', a.url);
     const r = await env.post('github-push', pointedAt('github-push', a.url));
     expect(r.json.status).toBe('queued');
-    await env.service.close();
+    expect((await env.service.close({ waitMs: 0 })).map((e) => e.id)).toEqual([r.json.id]);
     expect((await env.status())[0]).toMatchObject({ id: r.json.id, status: 'failed', message: 'serve stopped before this event was synced' });
     expect(env.batches).toEqual([]);
     const late = await env.post('github-push', pointedAt('github-push', a.url));
