@@ -171,6 +171,21 @@ describe('a busy port is a clear message', () => {
     }
   });
 
+  it('serve --host that does not resolve, or an address this machine does not have: bad input (exit 1) with the message', async () => {
+    const repo = makeDefinitionsRepo(definitionsFiles());
+    try {
+      const name = await runCli(['serve', '--sync', 'master-job', '--port', '0', '--host', 'bad host'], { cwd: repo.work, env: noJenkinsEnv });
+      expect(name.code).toBe(1);
+      expect(name.stderr).toBe('error: cannot listen on bad host:0: unknown host name (check --host)\n');
+      // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never an address of this machine
+      const address = await runCli(['serve', '--sync', 'master-job', '--port', '0', '--host', '192.0.2.1'], { cwd: repo.work, env: noJenkinsEnv });
+      expect(address.code).toBe(1);
+      expect(address.stderr).toBe('error: cannot listen on 192.0.2.1:0: this machine has no such address (check --host)\n');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('serve outside a git working copy is bad input (exit 1)', async () => {
     const r = await cli(['serve', '--sync', 'master-job', '--port', '0']);
     expect(r.code).toBe(1);
