@@ -3,7 +3,8 @@
  *
  *   POST /hooks/github | /hooks/gitlab | /hooks/gitea | /hooks/bitbucket
  *        401 missing or wrong signature (nothing done), 400 malformed JSON, 413 too large,
- *        202 {"id", "status": "queued" | "ignored"} otherwise, at once (the sync runs behind).
+ *        202 {"id", "status": "queued" | "ignored" | "failed", "message"?} otherwise, at once (the
+ *        sync runs behind; "failed": the definitions do not load, or serve is stopping).
  *   GET  /hooks/status   the last 100 events and their outcomes: JSON, or a small HTML table when
  *        the client accepts text/html (behind the form's access control, like every page).
  *

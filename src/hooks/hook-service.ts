@@ -1,8 +1,11 @@
 /**
  * Webhooks, without HTTP: a request (provider, headers, body) → an answer (401, 400, 202), and the
  * queued syncs behind it. The signature is checked before anything is read; an event for a
- * repository no definition names is "ignored"; otherwise it is queued (src/hooks/hook-queue.ts)
- * and answered at once with its id. The sync itself is the runner's (src/hooks/hook-runner.ts).
+ * repository no definition names, or of only tags, is "ignored" (saying which); while the
+ * definitions do not load, one that matches no project "failed" (naming the loading errors);
+ * otherwise it is queued (src/hooks/hook-queue.ts) and answered at once with its id. The sync
+ * itself is the runner's (src/hooks/hook-runner.ts); which of its new jobs are built is the batch's
+ * BuildRule (createdIn). Stopping (close) serves what was answered queued, within a time limit.
  *
  * Deletions are never taken from the payload: a "deleted" event only queues a sync, and the sync
  * lists the remote itself (git ls-remote) before it tears anything down, so a forged or stale
