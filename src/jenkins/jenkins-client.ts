@@ -375,7 +375,14 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
 
   async list(): Promise<ObservedState> {
     const tree = listingTree(this.listDepth);
-    const root = await this.getJson({ operation: 'list items', route: 'GET api/json (listing)', path: `api/json${query({ tree })}` });
+    const rootCall: Call = { operation: 'list items', route: 'GET api/json (listing)', method: 'GET', path: `api/json${query({ tree })}` };
+    let session: string | undefined;
+    const root = await this.withRetries(rootCall.operation, async () => {
+      const res = await this.call(rootCall);
+      const j = this.json(rootCall, res);
+      session = header(res, 'x-jenkins-session');
+      return j;
+    });
     let flat;
     try {
       flat = flattenListing(root);
@@ -404,7 +411,7 @@ export class JenkinsClient implements JenkinsApi, RelicSource {
         pending.push(...r.deeper);
       }
     }
-    return { items, views };
+    return { items, views, ...(session !== undefined ? { session } : {}) };
   }
 
   // ---------------------------------------------------------------- jobs

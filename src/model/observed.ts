@@ -33,4 +33,10 @@ export interface ObservedView {
 export interface ObservedState {
   items: ObservedItem[];
   views: ObservedView[];
+  /**
+   * The `X-Jenkins-Session` header of the listing's answer (8 hex, new on every start of that
+   * Jenkins): which running Jenkins answered. Two controllers answering the same value are one
+   * Jenkins under two URLs (src/plan/rules/one-jenkins-one-controller.ts). Absent when not sent.
+   */
+  session?: string;
 }

@@ -13,13 +13,14 @@ import { applyPlan } from '../apply/apply-plan.js';
 import type { Clock } from '../model/clock.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired-job.js';
-import { UsageError } from '../model/errors.js';
+import { InputError, UsageError } from '../model/errors.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ObservedState } from '../model/observed.js';
 import { emptySummary, type ArchivePolicy, type Change, type Plan } from '../model/plan.js';
 import { DEFAULT_OWNER } from '../plan/make-plan.js';
 import { linkControllerMoves } from '../plan/rules/cross-controller-move.js';
 import { emptyPatterns, unmatchedPatterns } from '../plan/rules/filter-scope.js';
+import { sameJenkins, sameJenkinsMessage } from '../plan/rules/one-jenkins-one-controller.js';
 import { classifyItem } from '../plan/rules/managed-only.js';
 import { jobsOfController, splitDesired } from '../render/split-controllers.js';
 import { archiveTarget, type OpenArchiveStore } from './archive-target.js';
@@ -136,6 +137,9 @@ export async function planControllers(req: PlanControllersRequest): Promise<Cont
       }
     }),
   );
+  // one Jenkins under two URLs: refused before anything is applied anywhere (each would delete the other's jobs)
+  const twins = sameJenkins(outcomes.map((o) => ({ controller: o.controller, ...(o.observed?.session !== undefined ? { session: o.observed.session } : {}) })));
+  if (twins.length > 0) throw new InputError(sameJenkinsMessage(twins));
   if (only !== undefined && only.length > 0) {
     const owner = snapshot.owner ?? DEFAULT_OWNER;
     const own = outcomes.flatMap((o) => (o.observed?.items ?? []).map((i) => classifyItem(i, owner)).filter((c) => c.ownership === 'own' && c.marker?.kind === 'job'));

@@ -1,0 +1,86 @@
+/**
+ * Many controllers, attacked (the break-it review of issue 20): one Jenkins under two URLs, a
+ * backup copied onto another controller, bootstrap's token bindings, a foldered project moved
+ * between controllers, controller names a backup layout uses, bulk's undo hint, blank token
+ * variables and the single-Jenkins flags, and messages that must say what is so. Real stand-ins
+ * on loopback ports, the built CLI.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { startStandin, type Standin } from '../../src/standin/server.js';
+import { TEMPLATE } from '../sync/harness.js';
+
+const TOKENS = { east: 'tok-east-0a1b2c3d4e5f60718293', west: 'tok-west-9f8e7d6c5b4a39281706' };
+const ENV = { EAST_TOK: TOKENS.east, WEST_TOK: TOKENS.west };
+let root: string;
+const standins: Standin[] = [];
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'jobsmith-ctl-break-'));
+});
+afterAll(async () => {
+  for (const s of standins) await s.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const homes = new Map<Standin, string>();
+async function standin(home: string): Promise<Standin> {
+  const s = await startStandin({ home: path.join(root, home), users: [{ name: 'ci-bot', token: TOKENS.east }, { name: 'ci-bot2', token: TOKENS.west }] });
+  standins.push(s);
+  homes.set(s, path.join(root, home));
+  return s;
+}
+
+/** A definitions directory with jobsmith.yaml and projects (name -> extra YAML lines). */
+async function workspace(name: string, config: string, projects: Record<string, string>): Promise<string> {
+  const dir = path.join(root, name);
+  await mkdir(path.join(dir, 'job-templates'), { recursive: true });
+  await mkdir(path.join(dir, 'jobs'), { recursive: true });
+  await writeFile(path.join(dir, 'job-templates', 'CI-build-trunk-config.xml'), TEMPLATE);
+  await writeFile(path.join(dir, 'jobsmith.yaml'), config);
+  for (const [p, extra] of Object.entries(projects)) await project(dir, p, extra);
+  return dir;
+}
+const project = (dir: string, name: string, extra: string) => writeFile(path.join(dir, 'jobs', `${name}.yaml`), `${extra}templates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/${name}\n`);
+const jobsOf = (s: Standin, folder = ''): string[] => {
+  const d = path.join(homes.get(s)!, folder ? `jobs/${folder.split('/').join('/jobs/')}/jobs` : 'jobs');
+  return existsSync(d) ? readdirSync(d).sort() : [];
+};
+
+describe('one Jenkins under two URLs', () => {
+  it('two controllers answering the same X-Jenkins-Session are refused before any change (exit 1, naming both)', async () => {
+    const j = await standin('same-home');
+    const port = new URL(j.url).port;
+    const dir = await workspace(
+      'same',
+      `controllers:\n  east: { url: "http://127.0.0.1:${port}/", user: ci-bot, token-env: EAST_TOK }\n  west: { url: "http://localhost:${port}/", user: ci-bot, token-env: EAST_TOK }\ndefault-controller: east\n`,
+      { pay: '', bill: 'controller: west\n' },
+    );
+    const r = await runCli(['sync'], { cwd: dir, env: ENV });
+    expect(r.stderr).toContain('controllers east and west are the same Jenkins (both answered X-Jenkins-Session ');
+    expect(r.stderr).toContain('nothing was changed on any controller');
+    expect(r.code).toBe(1);
+    expect(jobsOf(j)).toEqual([]);
+    // jobs made while it was one controller survive: a sync that would delete them as "moved" is refused too
+    await writeFile(path.join(dir, 'jobsmith.yaml'), `controllers:\n  east: { url: "http://127.0.0.1:${port}/", user: ci-bot, token-env: EAST_TOK }\ndefault-controller: east\n`);
+    await project(dir, 'bill', '');
+    expect((await runCli(['sync'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect(jobsOf(j)).toEqual(['bill-CI-build-trunk', 'pay-CI-build-trunk']);
+    await writeFile(path.join(dir, 'jobsmith.yaml'), `controllers:\n  east: { url: "http://127.0.0.1:${port}/", user: ci-bot, token-env: EAST_TOK }\n  west: { url: "http://localhost:${port}", user: ci-bot, token-env: EAST_TOK }\ndefault-controller: east\n`);
+    await project(dir, 'bill', 'controller: west\n');
+    const again = await runCli(['sync', '--allow-mass-delete'], { cwd: dir, env: ENV });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('controllers east and west are the same Jenkins');
+    expect(jobsOf(j)).toEqual(['bill-CI-build-trunk', 'pay-CI-build-trunk']);
+    // two stand-ins are two Jenkins: each its own session, the same definitions sync fine
+    const k = await standin('other-home');
+    await writeFile(path.join(dir, 'jobsmith.yaml'), `controllers:\n  east: { url: "http://127.0.0.1:${port}/", user: ci-bot, token-env: EAST_TOK }\n  west: { url: "${k.url}/", user: ci-bot, token-env: EAST_TOK }\ndefault-controller: east\n`);
+    const two = await runCli(['sync', '--allow-mass-delete'], { cwd: dir, env: ENV });
+    expect(two.stderr).not.toContain('same Jenkins');
+    expect(two.code).toBe(0);
+    expect(jobsOf(k)).toEqual(['bill-CI-build-trunk']);
+  });
+});
