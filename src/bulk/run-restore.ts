@@ -12,6 +12,7 @@ import { loadWorkspace } from '../load/workspace.js';
 import { renderWorkspace } from '../render/render-workspace.js';
 import { makePlan } from '../plan/make-plan.js';
 import { restoreOnlyPlan } from '../plan/rules/restore-only.js';
+import { restoreAsCopy } from '../plan/rules/restore-copy.js';
 import { emptyPatterns, unmatchedPatterns } from '../plan/rules/filter-scope.js';
 import { UsageError } from '../model/errors.js';
 import { planRestore, restoreScope, viewFullName } from './restore-plan.js';
@@ -39,6 +40,11 @@ export interface RestoreOptions {
    * projects that go to it (their `controller:` names are checked against `config`).
    */
   controller?: { name: string; config: ControllersConfig };
+  /**
+   * Many controllers: the backup is of this other controller (`restore DIR/east --controller
+   * staging`): its items are written as unmanaged copies (src/plan/rules/restore-copy.ts).
+   */
+  copyOf?: string;
   /** `--only` globs a backup does not match are returned in `unmatched` instead of refused (the caller checks them across controllers). */
   collectUnmatched?: boolean;
 }
@@ -104,8 +110,8 @@ export async function runRestore(api: JenkinsApi, opts: RestoreOptions): Promise
     await runLimited(scope.views.filter((v) => observedViews.has(viewFullName(v))), opts.concurrency, async (v) => {
       currentViewConfigs.set(viewFullName(v), await api.getViewConfig(v.name, v.folder.join('/')));
     });
-    const plan = planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, currentConfigs, currentViewConfigs });
-    return finish({ kind: 'backup', diagnostics: [], plan: restoreOnlyPlan(plan, opts.overwrite), ...(opts.collectUnmatched ? { unmatched: scope.unmatched } : {}) });
+    const plan = restoreOnlyPlan(planRestore(backup, observed, opts.clock, { only: opts.only, overwrite: opts.overwrite, currentConfigs, currentViewConfigs }), opts.overwrite);
+    return finish({ kind: 'backup', diagnostics: [], plan: opts.copyOf !== undefined && opts.controller ? restoreAsCopy(plan, opts.copyOf, opts.controller.name) : plan, ...(opts.collectUnmatched ? { unmatched: scope.unmatched } : {}) });
   };
   const finish = async (o: RestoreOutcome): Promise<RestoreOutcome> => {
     if (opts.apply && o.plan && !o.plan.refused) o.applied = await applyPlan(api, o.plan, { concurrency: opts.concurrency, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });

@@ -70,6 +70,18 @@ export function restoreSources(from: string, config: ControllersConfig, asked: r
   return new Map([[names[0]!, from]]);
 }
 
+/**
+ * The controller a backup restored onto `onto` was made of, when that is another one: a backup made
+ * per controller is `DIR/<name>`, so `restore DIR/east --controller staging` copies east's items
+ * (written unmanaged: src/plan/rules/restore-copy.ts). Undefined for definitions and for a backup
+ * of `onto` itself or of no controller named.
+ */
+export function copiedFrom(from: string, onto: string, config: ControllersConfig): string | undefined {
+  if (isDir(path.join(from, 'job-templates'))) return undefined;
+  const base = path.basename(path.resolve(from));
+  return base !== onto && config.entries.has(base) ? base : undefined;
+}
+
 function codeOf(o: RestoreOutcome): number {
   if (o.plan === undefined || o.plan.refused) return EXIT.badInput;
   if (o.applied?.notStarted) return EXIT.interrupted;
@@ -98,6 +110,7 @@ export async function restoreControllers(a: RestoreControllersArgs, config: Cont
             concurrency: t.concurrency,
             clock: deps.clock,
             controller: { name: t.name, config },
+            ...(copiedFrom(from, t.name, config) !== undefined ? { copyOf: copiedFrom(from, t.name, config)! } : {}),
             collectUnmatched: true,
           });
           return { controller: t.name, from, outcome, code: codeOf(outcome) };

@@ -90,6 +90,7 @@ export const REASON_CODES = {
   'restore-creates': 'restore creates the job and leaves the original where it is {from}',
   // restore from a backup
   'restored': 'missing in Jenkins: restored from the backup (a folder: with the views its config holds) {views?}',
+  'restored-copy': 'a backup of another controller restored here: written without jobsmith\'s marker, so it is unmanaged here (no sync changes or deletes it) {from}',
   'exists-no-overwrite': 'exists in Jenkins: restore does not overwrite without --overwrite',
   'same-as-backup': 'the item is what the backup holds',
   'differs-from-backup': 'the item differs from the backup: updated with --overwrite (without it, held: restore-never)',

@@ -45,6 +45,7 @@ async function workspace(name: string, config: string, projects: Record<string, 
   return dir;
 }
 const project = (dir: string, name: string, extra: string) => writeFile(path.join(dir, 'jobs', `${name}.yaml`), `${extra}templates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/${name}\n`);
+const deleteJob = (s: Standin, name: string) => fetch(`${s.url}/job/${name}/doDelete`, { method: 'POST', redirect: 'manual', headers: { authorization: `Basic ${Buffer.from(`ci-bot:${TOKENS.east}`).toString('base64')}` } });
 const jobsOf = (s: Standin, folder = ''): string[] => {
   const d = path.join(homes.get(s)!, folder ? `jobs/${folder.split('/').join('/jobs/')}/jobs` : 'jobs');
   return existsSync(d) ? readdirSync(d).sort() : [];
@@ -82,5 +83,37 @@ describe('one Jenkins under two URLs', () => {
     expect(two.stderr).not.toContain('same Jenkins');
     expect(two.code).toBe(0);
     expect(jobsOf(k)).toEqual(['bill-CI-build-trunk']);
+  });
+});
+
+const two = (east: Standin, west: Standin, names = ['east', 'west']) =>
+  `controllers:\n  ${names[0]}: { url: "${east.url}/", user: ci-bot, token-env: EAST_TOK }\n  ${names[1]}: { url: "${west.url}/", user: ci-bot2, token-env: WEST_TOK }\ndefault-controller: ${names[0]}\n`;
+
+describe('a backup of one controller restored onto another', () => {
+  it('is written as an unmanaged copy: the next sync neither deletes it nor calls it moved', async () => {
+    const east = await standin('copy-east');
+    const staging = await standin('copy-staging');
+    const dir = await workspace('copy', two(east, staging, ['east', 'staging']), { pay: '', s1: 'controller: staging\n' });
+    expect((await runCli(['sync'], { cwd: dir, env: ENV })).code).toBe(0);
+    const bk = path.join(root, 'copy-bk');
+    expect((await runCli(['backup', '--out', bk, '--controller', 'east'], { cwd: dir, env: ENV })).code).toBe(0);
+    const r = await runCli(['restore', path.join(bk, 'east'), '--controller', 'staging', '--apply'], { cwd: dir, env: ENV });
+    expect(r.stdout).toContain("a copy of controller east's item: written without jobsmith's marker, unmanaged on staging");
+    expect(r.code).toBe(0);
+    expect(jobsOf(staging)).toEqual(['pay-CI-build-trunk', 's1-CI-build-trunk']);
+    const copy = await readFile(path.join(homes.get(staging)!, 'jobs', 'pay-CI-build-trunk', 'config.xml'), 'utf8');
+    expect(copy).toContain('Trunk build of pay');
+    expect(copy).not.toContain('jobsmith:v');
+    const s = await runCli(['sync'], { cwd: dir, env: ENV });
+    expect(s.stdout).not.toContain('moved to controller');
+    expect(s.code).toBe(0);
+    expect(jobsOf(staging)).toEqual(['pay-CI-build-trunk', 's1-CI-build-trunk']);
+    // a controller's own backup restored onto itself stays managed (the marker kept)
+    expect((await deleteJob(east, 'pay-CI-build-trunk')).status).toBe(302);
+    expect(jobsOf(east)).toEqual([]);
+    const own = await runCli(['restore', path.join(bk, 'east'), '--controller', 'east', '--apply'], { cwd: dir, env: ENV });
+    expect(own.code).toBe(0);
+    expect(own.stdout).not.toContain('a copy of controller');
+    expect(await readFile(path.join(homes.get(east)!, 'jobs', 'pay-CI-build-trunk', 'config.xml'), 'utf8')).toContain('jobsmith:v');
   });
 });
