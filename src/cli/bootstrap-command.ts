@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { printDiagnostics } from './print-diagnostics.js';
-import { UsageError } from '../model/errors.js';
+import { InputError, UsageError } from '../model/errors.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { redactUrlsInText as redactUrls } from '../model/redact-url.js';
 import { EXIT } from './exit-codes.js';
@@ -65,6 +65,9 @@ const TOKEN_FLAGS: Record<string, string> = {
   'CREATE.SYNC': '--create-sync',
 };
 
+/** The variables the shipped master jobs bind from `--jenkins-credentials` (usernamePassword). */
+const MASTER_JOB_VARIABLES = ['JENKINS_USER', 'JENKINS_API_TOKEN'];
+
 /**
  * Many controllers (docs/controllers.md): the master jobs run `jobsmith sync` / `create` for the
  * controllers of jobsmith.yaml, each reading its API token from the variable its `token-env` names.
@@ -103,7 +106,20 @@ async function controllerBindings(a: BootstrapArgs): Promise<string | undefined>
   }
   for (const [n] of ids) if (!needing.includes(n)) problems.push(`--controller-credentials ${n}: controller ${n} has no token-env (nothing to bind)`);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
-  return needing.map((n) => `, string(credentialsId: '${ids.get(n)}', variable: '${config.entries.get(n)!.tokenEnv!.value}')`).join('');
+  // one variable holds one secret: a variable of two controllers is bound once (the same credential
+  // for both) or refused; the variables the master jobs bind from --jenkins-credentials are taken
+  const byVariable = new Map<string, string[]>();
+  for (const n of needing) {
+    const v = config.entries.get(n)!.tokenEnv!.value;
+    byVariable.set(v, [...(byVariable.get(v) ?? []), n]);
+  }
+  const clashes: string[] = [];
+  for (const [v, names] of byVariable) {
+    if (MASTER_JOB_VARIABLES.includes(v)) clashes.push(`controller${names.length > 1 ? 's' : ''} ${names.join(', ')}: token-env ${v} is the variable the master jobs bind from --jenkins-credentials; name another variable in ${config.file}`);
+    else if (new Set(names.map((n) => ids.get(n))).size > 1) clashes.push(`controllers ${names.join(', ')} share token-env ${v} but --controller-credentials gives them different credentials (${names.map((n) => `${n}=${ids.get(n)}`).join(', ')}): one variable holds one token, so one controller would be called with another's token; give each controller its own token-env in ${config.file} (or the same credential)`);
+  }
+  if (clashes.length > 0) throw new InputError(clashes.join('; '));
+  return [...byVariable].map(([v, names]) => `, string(credentialsId: '${ids.get(names[0]!)}', variable: '${v}')`).join('');
 }
 
 async function runInit(a: BootstrapArgs): Promise<number> {

@@ -117,3 +117,26 @@ describe('a backup of one controller restored onto another', () => {
     expect(await readFile(path.join(homes.get(east)!, 'jobs', 'pay-CI-build-trunk', 'config.xml'), 'utf8')).toContain('jobsmith:v');
   });
 });
+
+describe('bootstrap binds each token variable once', () => {
+  it('two controllers sharing a token-env with different credentials, or a token-env the master jobs bind already: exit 1, nothing installed', async () => {
+    const shared = 'controllers:\n  east: { url: http://east.invalid/, user: bot, token-env: SHARED_TOK }\n  west: { url: http://west.invalid/, user: bot, token-env: SHARED_TOK }\ndefault-controller: east\n';
+    const dir = await workspace('boot', shared, {});
+    const home = path.join(dir, 'state');
+    const base = ['bootstrap', '--embedded', home, '--repo', 'https://git.example.com/defs.git', '--git-credentials', 'g', '--jenkins-credentials', 'j'];
+    const r = await runCli([...base, '--controller-credentials', 'east=cred-east', '--controller-credentials', 'west=cred-west'], { cwd: dir });
+    expect(r.stderr).toContain('controllers east, west share token-env SHARED_TOK but --controller-credentials gives them different credentials (east=cred-east, west=cred-west)');
+    expect(r.code).toBe(1);
+    expect(existsSync(path.join(home, 'east', 'jobs'))).toBe(false);
+    // the same credential for both: bound once
+    const same = await runCli([...base, '--controller-credentials', 'east=cred', '--controller-credentials', 'west=cred'], { cwd: dir });
+    expect(same.code).toBe(0);
+    const xml = await readFile(path.join(home, 'east', 'jobs', 'jobsmith-sync', 'config.xml'), 'utf8');
+    expect(xml.match(/variable: (&apos;|')SHARED_TOK/g)).toHaveLength(1);
+    await writeFile(path.join(dir, 'jobsmith.yaml'), 'controllers:\n  east: { url: http://east.invalid/, user: bot, token-env: JENKINS_API_TOKEN }\n  west: { url: http://west.invalid/, user: bot, token-env: WEST_TOK }\ndefault-controller: east\n');
+    const taken = await runCli([...base.map((x) => (x === home ? path.join(dir, 'state2') : x)), '--controller-credentials', 'east=cred-east', '--controller-credentials', 'west=cred-west'], { cwd: dir });
+    expect(taken.stderr).toContain('controller east: token-env JENKINS_API_TOKEN is the variable the master jobs bind from --jenkins-credentials');
+    expect(taken.code).toBe(1);
+    expect(existsSync(path.join(dir, 'state2', 'east', 'jobs'))).toBe(false);
+  });
+});
