@@ -199,10 +199,18 @@ export async function applyControllers(outcome: Extract<ControllersOutcome, { st
       if (waiting.length === 0 || o.plan!.refused) return;
       const ready: Change[] = [];
       const notReady: StepFailure[] = [];
+      const created = (c: Change): boolean => firstOf(c.waitsFor!.controller)?.succeeded.some((s) => creates.has(s.kind) && s.fullName.toLowerCase() === c.waitsFor!.fullName.toLowerCase()) ?? false;
       for (const c of waiting) {
-        const done = firstOf(c.waitsFor!.controller)?.succeeded.some((s) => creates.has(s.kind) && s.fullName.toLowerCase() === c.waitsFor!.fullName.toLowerCase());
-        if (done) ready.push(c);
+        if (c.target === 'folder') continue;
+        if (created(c)) ready.push(c);
         else notReady.push({ change: c, error: `kept: ${c.waitsFor!.fullName} was not created on controller ${c.waitsFor!.controller}` });
+      }
+      // a folder waiting with its moved jobs goes only when every one of them goes
+      for (const f of waiting.filter((c) => c.target === 'folder')) {
+        const prefix = f.fullName.toLowerCase() + '/';
+        const held = notReady.filter((n) => n.change.fullName.toLowerCase().startsWith(prefix));
+        if (held.length === 0 && created(f)) ready.push(f);
+        else notReady.push({ change: f, error: `kept: ${held.length > 0 ? `it holds ${held.map((n) => n.change.fullName).join(', ')}, kept here` : `${f.waitsFor!.fullName} was not created on controller ${f.waitsFor!.controller}`}` });
       }
       const second = ready.length > 0 && !opts.signal?.aborted ? await applyOne(o, ready, false) : undefined;
       const first = o.applied!;

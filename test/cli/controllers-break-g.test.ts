@@ -140,3 +140,21 @@ describe('bootstrap binds each token variable once', () => {
     expect(existsSync(path.join(dir, 'state2', 'east', 'jobs'))).toBe(false);
   });
 });
+
+describe('a project with a folder moved between controllers', () => {
+  it('deletes the emptied folder after the moved jobs, in the same run: exit 0, nothing left behind', async () => {
+    const east = await standin('fold-east');
+    const west = await standin('fold-west');
+    const dir = await workspace('fold', two(east, west), { bill: 'folder: finance\n', pay: '' });
+    expect((await runCli(['sync'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect(jobsOf(east, 'finance')).toEqual(['bill-CI-build-trunk']);
+    await project(dir, 'bill', 'folder: finance\ncontroller: west\n');
+    const plan = await runCli(['plan'], { cwd: dir, env: ENV });
+    expect(plan.stdout).toMatch(/delete\s+folder finance .*done after the moved jobs in it are deleted/);
+    const r = await runCli(['sync'], { cwd: dir, env: ENV });
+    expect(r.stderr).not.toContain('made since');
+    expect(r.code).toBe(0);
+    expect(jobsOf(east)).toEqual(['pay-CI-build-trunk']);
+    expect(jobsOf(west, 'finance')).toEqual(['bill-CI-build-trunk']);
+  });
+});

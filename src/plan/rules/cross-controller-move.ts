@@ -9,7 +9,9 @@
  * - B already has it (unchanged, updated, ...): the delete goes ahead;
  * - B could not be planned (unreachable), its plan is refused, or the job is held there: the job
  *   is kept on A (`keep`), so a failure never leaves a project on no controller.
- * Build history cannot move between controllers: both sides say so in their reasons. Pure.
+ * Build history cannot move between controllers: both sides say so in their reasons. A folder
+ * deleted because it is empty after this run waits with the moved jobs it holds (it goes in the
+ * second round, after them). Pure.
  */
 import type { Change, Plan } from '../../model/plan.js';
 import { causeOf, emptySummary } from '../../model/plan.js';
@@ -84,6 +86,17 @@ export function linkControllerMoves(planned: readonly ControllerPlanned[], contr
       if (waitsFor) moved.waitsFor = waitsFor;
       return moved;
     });
+    // a folder deleted because its jobs moved away goes after them: in the round of the waiting deletes
+    const waiting = plan.changes.filter((c) => c.waitsFor !== undefined);
+    if (waiting.length > 0) {
+      plan.changes = plan.changes.map((c) => {
+        if (c.target !== 'folder' || c.kind !== 'delete' || c.waitsFor !== undefined) return c;
+        const inside = waiting.find((w) => w.fullName.toLowerCase().startsWith(c.fullName.toLowerCase() + '/'));
+        if (inside === undefined) return c;
+        changed = true;
+        return { ...c, waitsFor: inside.waitsFor!, reason: `${c.reason}; done after the moved jobs in it are deleted` };
+      });
+    }
     if (changed) {
       const summary = emptySummary();
       for (const c of plan.changes) summary[c.kind]++;
