@@ -23,6 +23,8 @@ import { DEFAULT_CONFIG_FILE } from '../jenkins/connection-settings.js';
 
 /** A controller name: a plain word (it names a directory under `--embedded DIR` and a flag value). */
 export const CONTROLLER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+/** Names the backup and definitions layouts use beside DIR/<controller> (compared without case). */
+const RESERVED_NAMES = ['jobs', 'views', 'job-templates'];
 /** An environment variable name. */
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEY = /^(token|api[-_]?token|apitoken|password|passwd|secret)$/i;
@@ -130,6 +132,10 @@ export function parseControllers(text: string, shown: string, baseDir: string): 
     const keyAt = at(pair.key, field);
     if (!CONTROLLER_NAME_RE.test(name)) {
       err(keyAt, 'bad-controller-name', `controller name "${name}" must be a plain word: letters, digits, - and _ (at most 63 characters)`);
+      continue;
+    }
+    if (RESERVED_NAMES.includes(name.toLowerCase())) {
+      err(keyAt, 'bad-controller-name', `controller name "${name}" is taken: a backup directory holds jobs/ and views/ and a definitions directory job-templates/ beside each controller's DIR/<name>, so restore could not tell them apart; pick another name`);
       continue;
     }
     const other = seenLower.get(name.toLowerCase());

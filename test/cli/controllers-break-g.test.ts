@@ -158,3 +158,17 @@ describe('a project with a folder moved between controllers', () => {
     expect(jobsOf(west, 'finance')).toEqual(['bill-CI-build-trunk']);
   });
 });
+
+describe('controller names a backup layout uses', () => {
+  it('jobs, views and job-templates are refused in the config file (located, exit 1) before anything is done', async () => {
+    const dir = await workspace('reserved', 'controllers:\n  jobs: { url: http://a.invalid/ }\n  Views: { url: http://b.invalid/ }\n  job-templates: { url: http://c.invalid/ }\n  west: { url: http://d.invalid/ }\ndefault-controller: west\n', { pay: 'controller: west\n' });
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('jobsmith.yaml:2:3: error: controller name "jobs" is taken');
+    expect(r.stderr).toContain('jobsmith.yaml:3:3: error: controller name "Views" is taken');
+    expect(r.stderr).toContain('jobsmith.yaml:4:3: error: controller name "job-templates" is taken');
+    const b = await runCli(['backup', '--out', path.join(dir, 'bk'), '--embedded', path.join(dir, 'st')], { cwd: dir });
+    expect(b.code).toBe(1);
+    expect(existsSync(path.join(dir, 'bk'))).toBe(false);
+  });
+});
