@@ -169,7 +169,7 @@ function progress(apply: boolean, json: boolean, controller?: string): (e: BulkE
   };
 }
 
-function printResult(r: BulkResult, a: BulkArgs): void {
+function printResult(r: BulkResult, a: BulkArgs, undoHint = `jobsmith bulk --undo ${r.backupDir}`): void {
   const out: string[] = [];
   for (const j of r.jobs) {
     if (j.status === 'changed' && a.diff && j.diff) out.push(j.diff.replace(/^={10,}\n/, ''));
@@ -190,7 +190,7 @@ function printResult(r: BulkResult, a: BulkArgs): void {
   out.push(`bulk${r.apply ? '' : ' (dry run)'}${r.interrupted ? ' INTERRUPTED' : ''}: ${r.jobs.length} jobs selected: ${parts.join(', ')}`);
   if (r.apply) {
     out.push(`applied: ${r.applied} updated, ${r.applyFailed} failed${r.applyUnknown ? ` (${r.applyUnknown} without an answer: they may have been applied; --undo checks them)` : ''}`);
-    if (r.backupDir && r.applied + r.applyFailed > 0) out.push(`backup of the previous configs: ${r.backupDir}\nundo with: jobsmith bulk --undo ${r.backupDir}`);
+    if (r.backupDir && r.applied + r.applyFailed > 0) out.push(`backup of the previous configs: ${r.backupDir}\nundo with: ${undoHint}`);
   } else if (s.changed > 0) out.push('nothing was changed; run again with --apply to apply (each job\'s current config is backed up first)');
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -301,7 +301,23 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
         }
       };
       if (controllers) {
-        // many controllers (docs/controllers.md): bulk --apply backed each controller up into DIR/<name>
+        // many controllers (docs/controllers.md): bulk --apply backed each controller up into DIR/<name>;
+        // DIR that is itself one bulk backup (made before controllers:, or DIR/<name> named directly)
+        // is undone on one controller: --controller NAME, else the one it is named after (DIR/<name>), else the default one
+        const { existsSync } = await import('node:fs');
+        const nodePath = await import('node:path');
+        const { BULK_MANIFEST, BULK_JOURNAL } = await import('../bulk/run-bulk.js');
+        if (existsSync(nodePath.join(undoDir, BULK_MANIFEST)) || existsSync(nodePath.join(undoDir, BULK_JOURNAL))) {
+          const { selectedControllers } = await import('./controller-options.js');
+          const own = nodePath.basename(nodePath.resolve(undoDir));
+          const asked = a.controller?.length ? await selectedControllers(a, controllers) : [controllers.entries.has(own) ? own : controllers.defaultName];
+          if (asked.length !== 1) throw new UsageError(`${undoDir} is one bulk backup: undo it on one controller (one --controller, not ${asked.join(', ')}); nothing was done`);
+          process.exitCode = await perController({ ...a, controller: asked }, controllers, undoDir, async (c) => {
+            const o = await undoOne(c.api, undoDir, c.concurrency);
+            return { ...o, print: () => (o.result ? printUndo(o.result, false) : process.stderr.write(`error: ${o.error}\n`)) };
+          });
+          return;
+        }
         process.exitCode = await perController(a, controllers, undoDir, async (c, dir) => {
           const o = await undoOne(c.api, dir, c.concurrency);
           return { ...o, print: () => (o.result ? printUndo(o.result, false) : process.stderr.write(`error: ${o.error}\n`)) };
@@ -384,7 +400,8 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
         // many controllers (docs/controllers.md): every controller (or those of --controller) in parallel, each backed up into BACKUP-DIR/<name>
         process.exitCode = await perController(a, controllers, backupDir, async (c, dir) => {
           const o = await bulkOne(c.api, c.concurrency, dir, c.name);
-          return { ...o, print: () => (o.result ? printResult(o.result, a) : process.stderr.write(`error: ${o.error}\n`)) };
+          // BACKUP-DIR/<name> is undone by `--undo BACKUP-DIR` (every controller) or with --controller for this one
+          return { ...o, print: () => (o.result ? printResult(o.result, a, `jobsmith bulk --undo ${backupDir} --controller ${c.name}`) : process.stderr.write(`error: ${o.error}\n`)) };
         });
         return;
       }

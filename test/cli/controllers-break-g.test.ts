@@ -172,3 +172,44 @@ describe('controller names a backup layout uses', () => {
     expect(existsSync(path.join(dir, 'bk'))).toBe(false);
   });
 });
+
+describe("bulk's undo over controllers", () => {
+  it('prints an undo command that works; a backup directory that is one bulk backup is undone on one controller', async () => {
+    const east = await standin('bulk-east');
+    const west = await standin('bulk-west');
+    const dir = await workspace('bulk', two(east, west), { pay: '', web: 'controller: west\n' });
+    expect((await runCli(['sync'], { cwd: dir, env: ENV })).code).toBe(0);
+    const bk = path.join(root, 'bulk-bk');
+    const label = (s: Standin, job: string) => readFile(path.join(homes.get(s)!, 'jobs', job, 'config.xml'), 'utf8');
+    expect(await label(east, 'pay-CI-build-trunk')).toContain('<canRoam>true<');
+    const edit = ['bulk', '--match', '*-CI-build-trunk', '--set', 'canRoam=false', '--force', '--apply', '--backup-dir', bk];
+    const r = await runCli(edit, { cwd: dir, env: ENV });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`undo with: jobsmith bulk --undo ${bk} --controller east`);
+    expect(r.stdout).toContain(`undo with: jobsmith bulk --undo ${bk} --controller west`);
+    expect(await label(east, 'pay-CI-build-trunk')).toContain('<canRoam>false<');
+    // exactly the hint: east only
+    const u = await runCli(['bulk', '--undo', bk, '--controller', 'east'], { cwd: dir, env: ENV });
+    expect(u.code).toBe(0);
+    expect(await label(east, 'pay-CI-build-trunk')).toContain('<canRoam>true<');
+    expect(await label(west, 'web-CI-build-trunk')).toContain('<canRoam>false<');
+    // BACKUP-DIR/west named directly: it is west's bulk backup, undone on west
+    const w = await runCli(['bulk', '--undo', path.join(bk, 'west')], { cwd: dir, env: ENV });
+    expect(w.stdout).toContain('== controller west ==');
+    expect(w.code).toBe(0);
+    expect(await label(west, 'web-CI-build-trunk')).toContain('<canRoam>true<');
+    // a bulk backup made before controllers: (no DIR/<name>) is undone on the controller named, else the default one
+    await writeFile(path.join(root, 'single.yaml'), `jenkins: { url: "${east.url}/", user: ci-bot }\n`);
+    const old = path.join(root, 'bulk-old');
+    const single = await runCli([...edit.slice(0, -1), old, '--config', path.join(root, 'single.yaml')], { cwd: root, env: { JENKINS_API_TOKEN: TOKENS.east } });
+    expect(single.code).toBe(0);
+    expect(single.stdout).toContain(`undo with: jobsmith bulk --undo ${old}\n`);
+    const o = await runCli(['bulk', '--undo', old], { cwd: dir, env: ENV });
+    expect(o.stdout).toContain('== controller east ==');
+    expect(o.code).toBe(0);
+    expect(await label(east, 'pay-CI-build-trunk')).toContain('<canRoam>true<');
+    const both = await runCli(['bulk', '--undo', old, '--controller', 'east', '--controller', 'west'], { cwd: dir, env: ENV });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('is one bulk backup: undo it on one controller');
+  });
+});
