@@ -24,6 +24,12 @@ export async function controllersConfig(a: ConnectionArgs, cwd: string = process
     const { UsageError } = await import('../model/errors.js');
     throw new UsageError(`--jenkins-url cannot be used with the controllers of ${config.file}: pick controllers with --controller NAME`);
   }
+  // the single-Jenkins credentials: each controller has its own user and token-env in the config file
+  const single = (['user', 'token-file'] as const).filter((f) => a[f] !== undefined);
+  if (config && single.length > 0) {
+    const { UsageError } = await import('../model/errors.js');
+    throw new UsageError(`${single.map((f) => `--${f}`).join(' and ')} cannot be used with the controllers of ${config.file}: each controller's user and token-env are set there`);
+  }
   if (!config && a.controller?.length) {
     const { UsageError } = await import('../model/errors.js');
     throw new UsageError('--controller needs a `controllers:` section in jobsmith.yaml (see docs/controllers.md)');

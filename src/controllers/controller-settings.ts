@@ -50,7 +50,8 @@ export function controllerClientOptions(
   let token: string | undefined;
   if (entry.tokenEnv !== undefined) {
     const v = env[entry.tokenEnv.value];
-    if (v === undefined || v === '') fail('missing-token', `controller ${entry.name}: the environment variable ${entry.tokenEnv.value} (token-env) is not set`, entry.tokenEnv.at);
+    // blank counts as unset (the usual unset-in-CI case): an empty token would only be refused by Jenkins (401)
+    if (v === undefined || v.trim() === '') fail('missing-token', `controller ${entry.name}: the environment variable ${entry.tokenEnv.value} (token-env) is ${v === undefined || v === '' ? 'not set' : 'blank'}`, entry.tokenEnv.at);
     else token = v.trim();
     if (user === undefined) fail('missing-user', `controller ${entry.name} has token-env but no user`, entry.tokenEnv.at);
   } else if (user !== undefined) {

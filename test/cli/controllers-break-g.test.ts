@@ -213,3 +213,21 @@ describe("bulk's undo over controllers", () => {
     expect(both.stderr).toContain('is one bulk backup: undo it on one controller');
   });
 });
+
+describe('the token of a controller', () => {
+  it('a blank token-env variable is unset (exit 1, no request); --user and --token-file are usage errors like --jenkins-url', async () => {
+    const east = await standin('tok-east');
+    const west = await standin('tok-west');
+    const dir = await workspace('tok', two(east, west), { pay: '' });
+    east.resetCounts();
+    const blank = await runCli(['plan'], { cwd: dir, env: { ...ENV, EAST_TOK: '   ' } });
+    expect(blank.stderr).toContain('controller east: the environment variable EAST_TOK (token-env) is blank');
+    expect(blank.code).toBe(1);
+    expect(Object.keys(east.requestCounts())).toEqual([]);
+    for (const flags of [['--user', 'bob'], ['--token-file', '/nonexistent/token']]) {
+      const r = await runCli(['plan', ...flags], { cwd: dir, env: ENV });
+      expect(r.stderr).toContain(`${flags[0]} cannot be used with the controllers of jobsmith.yaml`);
+      expect(r.code).toBe(2);
+    }
+  });
+});
