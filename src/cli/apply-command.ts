@@ -83,6 +83,16 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       process.exitCode = await applyPlanSet(a as never, config, plans, { interrupt, flags, ...(archive.policy ? { archivePolicy: archive.policy } : {}) }).finally(() => interrupt.dispose());
       return;
     }
+    {
+      // a plan of the single-Jenkins format is for the one Jenkins: with controllers configured it has no controller to go to
+      const { controllersConfig } = await import('./controller-options.js');
+      const config = await controllersConfig(a);
+      if (config) {
+        process.stderr.write(`error: ${a.file} is a plan for one Jenkins (made without \`controllers:\`), but ${config.file} configures controllers (${config.names.join(', ')}): make a plan for them with \`jobsmith plan --out FILE\`; nothing was changed\n`);
+        process.exitCode = EXIT.badInput;
+        return;
+      }
+    }
     const interrupt = onInterrupt(process.stderr, a.json ? 'apply' : undefined);
     const code = await openJenkins(a, async ({ api, where, concurrency }) => {
       if (!a.json) process.stderr.write(`${where}

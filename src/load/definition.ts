@@ -163,6 +163,11 @@ export function parseDefinition(file: string, text: string): { definition?: Defi
         break;
       }
       case 'controller': {
+        // `controller: ~`, `controller: ""`: nothing named (no controller name is empty or "~")
+        if (value === null || value === undefined || (isScalar(value) && (value.value === null || value.value === '' || value.value === '~'))) {
+          y.error(value ?? pair.key, 'bad-value', 'controller is empty: name a controller or a list of them (leave the field out for the default controller)', 'controller');
+          break;
+        }
         const c = y.strList(value, 'controller');
         if (c !== undefined && c.length === 0) y.error(value, 'bad-value', 'controller must name at least one controller', 'controller');
         else if (c !== undefined) def.controllers = c;

@@ -231,3 +231,27 @@ describe('the token of a controller', () => {
     }
   });
 });
+
+describe('messages that say what is so', () => {
+  it('a one-Jenkins saved plan where controllers are configured; controller: ~ and controller: ""', async () => {
+    const east = await standin('msg-east');
+    const west = await standin('msg-west');
+    const dir = await workspace('msg', two(east, west), { pay: '' });
+    await writeFile(path.join(dir, 'single.yaml'), `jenkins: { url: "${east.url}/", user: ci-bot }\n`);
+    expect((await runCli(['plan', '--config', 'single.yaml', '--out', 'single.plan'], { cwd: dir, env: { JENKINS_API_TOKEN: TOKENS.east } })).code).toBe(0);
+    await project(dir, 'web', 'controller: west\n');
+    const r = await runCli(['apply', 'single.plan'], { cwd: dir, env: ENV });
+    expect(r.stderr).toContain('single.plan is a plan for one Jenkins (made without `controllers:`), but jobsmith.yaml configures controllers (east, west)');
+    expect(r.stderr).not.toContain('no controllers are configured');
+    expect(r.code).toBe(1);
+    expect(jobsOf(east)).toEqual([]);
+    await project(dir, 'web', 'controller: ~\n');
+    await project(dir, 'pay', 'controller: ""\n');
+    const v = await runCli(['validate'], { cwd: dir });
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain('jobs/web.yaml:1:13: error: controller is empty: name a controller or a list of them');
+    expect(v.stderr).toContain('jobs/pay.yaml:1:13: error: controller is empty: name a controller or a list of them');
+    expect(v.stderr).not.toContain('unknown controller "~"');
+    expect(v.stderr).not.toContain('must be a list');
+  });
+});
