@@ -160,7 +160,12 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     if (!madeDirs.has(dir)) {
       const parent = path.dirname(dir);
       if (fresh && madeDirs.has(parent)) writing(dir, () => fs.mkdirSync(dir));
-      else writing(dir, () => makeDirs(dir));
+      else {
+        writing(dir, () => makeDirs(dir));
+        // Every directory above it exists now too (up to <out>): the next job directory in the
+        // same parent is one mkdir, not a stat of each level.
+        for (let d = parent; d.length > out.length && !madeDirs.has(d); d = path.dirname(d)) madeDirs.add(d);
+      }
       madeDirs.add(dir);
     }
     writing(abs, () => writeNoFollow(abs, config));
