@@ -46,6 +46,12 @@ export interface LoadOptions {
    * link are refused. Default: the deepest directory holding both (see contained-path.ts).
    */
   root?: string;
+  /**
+   * Called with each definition as soon as it is parsed, in file-name order, after the templates and
+   * the defaults file are loaded (`workspace` holds them, and the definitions so far): a caller can
+   * render one definition while the next is read. The result is the same with or without it.
+   */
+  onDefinition?: (definition: Definition, workspace: Workspace) => void;
 }
 
 /** Where the definitions may be: one Containment per directory (the same one when they share a root). */
@@ -247,40 +253,57 @@ export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Wor
   for (const o of jobsOverlay) files.set(path.resolve(o.file), { file: o.file, text: o.text });
 
   const entries = [...files.values()].sort((a, b) => byCodePoint(path.basename(a.file), path.basename(b.file)));
+  const workspace: Workspace = { templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, templates: t.templates, definitions: [], defaults: { tokens: new Map() } };
+  // Diagnostics in a fixed order however the files are visited: every unreadable file first, then
+  // each file's own, in file-name order.
+  const unreadable: Array<Diagnostic | undefined> = entries.map(() => undefined);
+  const ofFile: Diagnostic[][] = entries.map(() => []);
   // Many small files: synchronous reads are several times faster than as many promises.
-  const texts = entries.map((e) => {
+  const read = (i: number): string | undefined => {
+    const e = entries[i]!;
     if (e.text !== undefined) return e.text;
     try {
       return readFileSync(e.file, 'utf8');
     } catch (err) {
-      diagnostics.push({ severity: 'error', code: 'unreadable-file', message: `cannot read: ${(err as NodeJS.ErrnoException).code}`, file: e.file });
+      unreadable[i] = { severity: 'error', code: 'unreadable-file', message: `cannot read: ${(err as NodeJS.ErrnoException).code}`, file: e.file };
       return undefined;
     }
-  });
-  let defaults: Defaults = { tokens: new Map() };
-  const definitions: Definition[] = [];
-  entries.forEach((e, i) => {
-    const text = texts[i];
-    if (text === undefined) return;
-    const base = path.basename(e.file);
-    if (base === DEFAULTS_FILE || base === '_defaults.yml') {
-      const d = parseDefaults(e.file, text);
-      defaults = d.defaults;
-      diagnostics.push(...d.diagnostics);
-      return;
-    }
-    if (base.startsWith('_') || base.startsWith('.')) {
-      diagnostics.push({ severity: 'warning', code: 'ignored-file', message: `ignored: names starting with _ or . are reserved (the defaults file is ${DEFAULTS_FILE})`, file: e.file });
-      return;
-    }
-    const d = parseDefinition(e.file, text);
-    diagnostics.push(...d.diagnostics);
-    if (d.definition) definitions.push(d.definition);
-  });
-  return {
-    workspace: { templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, templates: t.templates, definitions, defaults },
-    diagnostics,
   };
+  const isDefaults = (e: { file: string }): boolean => {
+    const base = path.basename(e.file);
+    return base === DEFAULTS_FILE || base === '_defaults.yml';
+  };
+  // The defaults file first: every definition's values depend on it (the last one read wins).
+  entries.forEach((e, i) => {
+    if (!isDefaults(e)) return;
+    const text = read(i);
+    if (text === undefined) return;
+    const d = parseDefaults(e.file, text);
+    workspace.defaults = d.defaults;
+    ofFile[i]!.push(...d.diagnostics);
+  });
+  for (let i = 0; i < entries.length; i++) {
+    // Now and then a turn of the event loop (a signal handler, a server's other requests).
+    if (i % 512 === 511) await new Promise((resolve) => setImmediate(resolve));
+    const e = entries[i]!;
+    if (isDefaults(e)) continue;
+    const base = path.basename(e.file);
+    if (base.startsWith('_') || base.startsWith('.')) {
+      if (read(i) !== undefined) ofFile[i]!.push({ severity: 'warning', code: 'ignored-file', message: `ignored: names starting with _ or . are reserved (the defaults file is ${DEFAULTS_FILE})`, file: e.file });
+      continue;
+    }
+    const text = read(i);
+    if (text === undefined) continue;
+    const d = parseDefinition(e.file, text);
+    ofFile[i]!.push(...d.diagnostics);
+    if (d.definition) {
+      workspace.definitions.push(d.definition);
+      opts.onDefinition?.(d.definition, workspace);
+    }
+  }
+  for (const d of unreadable) if (d) diagnostics.push(d);
+  for (const ds of ofFile) diagnostics.push(...ds);
+  return { workspace, diagnostics };
 }
 
 export type { Loc };

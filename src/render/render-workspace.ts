@@ -50,6 +50,12 @@ export interface RenderOptions {
    * ones are dropped (memory stays bounded for very many jobs, and a common-sized set renders once).
    */
   keepConfigs?: boolean | number;
+  /**
+   * Called with each job and its whole config as soon as the job is rendered and checked on its own
+   * (before the checks across definitions: a later definition may still make the result an error).
+   * What render streams to its writer; the config is the one `configOf(job)` gives.
+   */
+  onJob?: (job: DesiredJob, config: string) => void;
 }
 
 export interface RenderResult {
@@ -121,6 +127,24 @@ export function projectTokenValues(ws: Workspace, def: Definition, use: Template
 }
 
 export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): RenderResult {
+  const r = workspaceRenderer(ws, opts);
+  for (const def of ws.definitions) r.add(def);
+  return r.finish();
+}
+
+/**
+ * renderWorkspace one definition at a time, for a caller that loads them one at a time (render
+ * streams each definition's jobs to its writer while the next one is read). `add` takes the
+ * definitions in the workspace's order; `finish` runs the checks across definitions and gives the
+ * same result as renderWorkspace, by then `ws.definitions` must hold every definition added.
+ * The templates and defaults of `ws` must be complete before the first `add`.
+ */
+export interface WorkspaceRenderer {
+  add(def: Definition): void;
+  finish(): RenderResult;
+}
+
+export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): WorkspaceRenderer {
   const diagnostics: Diagnostic[] = [];
   const keepAll = opts.keepConfigs === undefined || opts.keepConfigs === true;
   /** Characters of config text that may still be kept. */
@@ -148,7 +172,7 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
     }
   }
 
-  for (const def of ws.definitions) {
+  const add = (def: Definition): void => {
     const projectKey = def.project.toLowerCase();
     const other = seenProjects.get(projectKey);
     if (other) {
@@ -295,6 +319,7 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
       if (def.disabled || use.disabled) job.disabled = true;
       sources?.set(job, { def, use, template });
       jobs.push(job);
+      opts.onJob?.(job, r.config);
     });
     def.branches?.templates.forEach((use, i) => {
       checkUse(use, true, i);
@@ -322,66 +347,69 @@ export function renderWorkspace(ws: Workspace, opts: RenderOptions = {}): Render
         }
       }
     }
-  }
-
-  // Folders: every prefix of every job's (and template view's) folder path; a folder may not share a job's name.
-  const folders: DesiredFolder[] = [];
-  for (const job of [...jobs, ...templateViews]) {
-    for (let k = 1; k <= job.folder.length; k++) {
-      const fullName = job.folder.slice(0, k).join('/');
-      const key = nameKey(fullName);
-      if (folderKeys.has(key)) continue;
-      folderKeys.set(key, fullName);
-      const clash = seenNames.get(key);
-      if (clash) {
-        diagnostics.push({ severity: 'error', code: 'duplicate-job', message: `folder ${fullName} has the same name as job ${clash.fullName} (made at ${clash.at})`, file: job.source.file, ...(job.source.line !== undefined ? { line: job.source.line } : {}) });
-      }
-      folders.push({ fullName, config: folderConfig() });
-    }
-  }
-  folders.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
-
-  // Views: one per (folder, view name), holding the jobs of the definitions that name it.
-  const viewMap = new Map<string, DesiredView>();
-  for (const job of jobs) {
-    if (job.view === undefined) continue;
-    const key = [...job.folder, job.view].join('/');
-    let v = viewMap.get(key);
-    if (!v) {
-      v = { name: job.view, folder: [...job.folder], jobs: [] };
-      viewMap.set(key, v);
-    }
-    v.jobs.push(job.fullName);
-  }
-  const views = [...viewMap.values()].sort((a, b) => {
-    const ka = [...a.folder, a.name].join('/');
-    const kb = [...b.folder, b.name].join('/');
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  for (const v of views) v.jobs.sort();
-  // a definition's `view:` (a list view jobsmith fills) and a view template may not make the same view
-  const templateViewKeys = new Map(templateViews.map((v) => [v.fullName, v]));
-  for (const v of views) {
-    const t = templateViewKeys.get([...v.folder, v.name].join('/'));
-    if (!t) continue;
-    const def = ws.definitions.find((d) => d.view === v.name && d.folder.join('/') === v.folder.join('/'));
-    diagnostics.push({ severity: 'error', code: 'view-conflict', message: `view ${t.fullName} is made by template ${t.template} (project ${t.project}) and is also named by \`view:\`: rename one of them`, field: 'view', ...loc(def?.locs['view'] ?? t.source) });
-  }
-  templateViews.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
-  const configOf = (job: DesiredJob): string => {
-    const src = sources?.get(job);
-    if (!src || job.config !== '') return job.config;
-    const { values, valueLocs } = projectTokenValues(ws, src.def, src.use, src.template, job.name, job.folder);
-    return renderTemplate(src.template, values as TokenValues, { where: src.use.loc, valueLocs, job: job.fullName }).config;
   };
-  const optOut: ArchiveOptOut = { projects: [], branches: [] };
-  for (const def of ws.definitions) {
-    if (def.archive === false) optOut.projects.push(def.project);
-    if (def.branches?.archive === false) optOut.branches.push(def.project);
-  }
-  const desired: DesiredState = { jobs, folders, views, ...(templateViews.length > 0 ? { templateViews } : {}) };
-  if (optOut.projects.length + optOut.branches.length > 0) desired.archiveOptOut = optOut;
-  return { desired, diagnostics, configOf };
+
+  const finish = (): RenderResult => {
+    // Folders: every prefix of every job's (and template view's) folder path; a folder may not share a job's name.
+    const folders: DesiredFolder[] = [];
+    for (const job of [...jobs, ...templateViews]) {
+      for (let k = 1; k <= job.folder.length; k++) {
+        const fullName = job.folder.slice(0, k).join('/');
+        const key = nameKey(fullName);
+        if (folderKeys.has(key)) continue;
+        folderKeys.set(key, fullName);
+        const clash = seenNames.get(key);
+        if (clash) {
+          diagnostics.push({ severity: 'error', code: 'duplicate-job', message: `folder ${fullName} has the same name as job ${clash.fullName} (made at ${clash.at})`, file: job.source.file, ...(job.source.line !== undefined ? { line: job.source.line } : {}) });
+        }
+        folders.push({ fullName, config: folderConfig() });
+      }
+    }
+    folders.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
+
+    // Views: one per (folder, view name), holding the jobs of the definitions that name it.
+    const viewMap = new Map<string, DesiredView>();
+    for (const job of jobs) {
+      if (job.view === undefined) continue;
+      const key = [...job.folder, job.view].join('/');
+      let v = viewMap.get(key);
+      if (!v) {
+        v = { name: job.view, folder: [...job.folder], jobs: [] };
+        viewMap.set(key, v);
+      }
+      v.jobs.push(job.fullName);
+    }
+    const views = [...viewMap.values()].sort((a, b) => {
+      const ka = [...a.folder, a.name].join('/');
+      const kb = [...b.folder, b.name].join('/');
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    for (const v of views) v.jobs.sort();
+    // a definition's `view:` (a list view jobsmith fills) and a view template may not make the same view
+    const templateViewKeys = new Map(templateViews.map((v) => [v.fullName, v]));
+    for (const v of views) {
+      const t = templateViewKeys.get([...v.folder, v.name].join('/'));
+      if (!t) continue;
+      const def = ws.definitions.find((d) => d.view === v.name && d.folder.join('/') === v.folder.join('/'));
+      diagnostics.push({ severity: 'error', code: 'view-conflict', message: `view ${t.fullName} is made by template ${t.template} (project ${t.project}) and is also named by \`view:\`: rename one of them`, field: 'view', ...loc(def?.locs['view'] ?? t.source) });
+    }
+    templateViews.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
+    const configOf = (job: DesiredJob): string => {
+      const src = sources?.get(job);
+      if (!src || job.config !== '') return job.config;
+      const { values, valueLocs } = projectTokenValues(ws, src.def, src.use, src.template, job.name, job.folder);
+      return renderTemplate(src.template, values as TokenValues, { where: src.use.loc, valueLocs, job: job.fullName }).config;
+    };
+    const optOut: ArchiveOptOut = { projects: [], branches: [] };
+    for (const def of ws.definitions) {
+      if (def.archive === false) optOut.projects.push(def.project);
+      if (def.branches?.archive === false) optOut.branches.push(def.project);
+    }
+    const desired: DesiredState = { jobs, folders, views, ...(templateViews.length > 0 ? { templateViews } : {}) };
+    if (optOut.projects.length + optOut.branches.length > 0) desired.archiveOptOut = optOut;
+    return { desired, diagnostics, configOf };
+  };
+  return { add, finish };
 
   /** A view template's entry: its own name space (views of a folder), rendered like a job. */
   function renderView(def: Definition, use: TemplateUse, i: number, template: ParsedTemplate, name: string, fullName: string, here: string, renderIt: boolean): void {
