@@ -4,6 +4,7 @@ import { commandInfo } from './commands.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import type { Workspace } from '../load/workspace.js';
+import type { NewJenkinsHome } from '../render/write-jenkins-home.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
 
@@ -28,10 +29,15 @@ export async function loadAndRender(args: {
   projects?: string[];
   /** See RenderOptions.keepConfigs: false or a budget drops configs after checking and hashing; `configOf` renders one again. */
   keepConfigs?: boolean | number;
+  /** See RenderOptions.onJob: each job and its config as soon as it is rendered. */
+  onJob?: (job: DesiredJob, config: string) => void;
 }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[]; configOf: (job: DesiredJob) => string }> {
-  const [{ loadWorkspace }, { renderWorkspace }] = await Promise.all([import('../load/workspace.js'), import('../render/render-workspace.js')]);
-  const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs });
-  const r = renderWorkspace(workspace, { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs !== undefined ? { keepConfigs: args.keepConfigs } : {}) });
+  const [{ loadWorkspace }, { workspaceRenderer }] = await Promise.all([import('../load/workspace.js'), import('../render/render-workspace.js')]);
+  const options = { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs !== undefined ? { keepConfigs: args.keepConfigs } : {}), ...(args.onJob ? { onJob: args.onJob } : {}) };
+  // Each definition is rendered as soon as it is read (the same result as rendering them all after loading).
+  let renderer: ReturnType<typeof workspaceRenderer> | undefined;
+  const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs, onDefinition: (def, ws) => (renderer ??= workspaceRenderer(ws, options)).add(def) });
+  const r = (renderer ?? workspaceRenderer(workspace, options)).finish();
   return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics], configOf: r.configOf };
 }
 
@@ -50,59 +56,89 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .option('out', { type: 'string', default: 'out', describe: 'Output directory' })
       .option('project', { type: 'string', array: true, describe: 'Only write the jobs of these projects (repeatable)' }) as unknown as Argv<RenderArgs>,
   handler: async (args) => {
-    // Every check runs over all jobs first (nothing is written when one fails). Configs are kept up to
-    // a budget (64 Mi characters, about 30,000 typical jobs); beyond it they are rendered again one at
-    // a time while writing, so memory does not grow with the job count.
-    const r = await loadAndRender({ templates: args.templates, jobs: args.jobs, keepConfigs: RENDER_KEEP_BUDGET, ...(args.project ? { projects: args.project } : {}) });
-    // --project names a project the definitions do not have: bad input, like any unknown name.
-    const known = r.workspace.definitions.map((d) => d.project);
-    for (const p of args.project ?? []) {
-      if (!known.includes(p)) {
-        const { didYouMean } = await import('../load/did-you-mean.js');
-        r.diagnostics.push({ severity: 'error', code: 'unknown-project', message: `no project ${p} in ${args.jobs}${didYouMean(p, known)}`, field: '--project' });
-      }
+    const { NewJenkinsHome } = await import('../render/write-jenkins-home.js');
+    // A new output directory is written while rendering: each job goes to a writer thread as soon as
+    // it is rendered, into a staging directory that is moved into place only when every check passed
+    // (and removed when one failed). An existing one is compared and written after every check, in
+    // place; there configs are kept up to a budget (64 Mi characters, about 30,000 typical jobs) and
+    // beyond it rendered again one at a time while writing, so memory does not grow with the job count.
+    const fresh = NewJenkinsHome.open(args.out);
+    // Ctrl-C (or SIGTERM) before it is published: the staging directory goes, nothing was written.
+    const stop = (signal: NodeJS.Signals): void => {
+      fresh?.discardNow();
+      process.stderr.write(`\ninterrupted (${signal}): nothing written\n`);
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143);
+    };
+    if (fresh) {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     }
-    if (hasErrors(r.diagnostics)) {
-      if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
-      else {
-        printDiagnostics(r.diagnostics);
-        process.stderr.write('nothing written\n');
-      }
-      process.exitCode = EXIT.badInput;
-      return;
-    }
-    const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
-    // --project writes only those projects' files: the other projects' files stay (a filter never removes).
-    const w = writeJenkinsHome(args.out, r.desired, { configOf: r.configOf, ...(args.project ? { partial: true } : {}) });
-    if (w.refused.length) {
-      if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });
-      else {
-        printDiagnostics(r.diagnostics);
-        for (const p of w.refused) process.stderr.write(`${p.path}: error: ${p.reason}\n`);
-        if (w.refused.length === 1 && w.refused[0]!.path === args.out) process.stderr.write('nothing written\n');
-        else process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
-      }
-      process.exitCode = EXIT.badInput;
-      return;
-    }
-    if (args.json) {
-      printJson({
-        ok: true,
-        out: args.out,
-        jobs: r.desired.jobs.length,
-        folders: r.desired.folders.length,
-        written: w.written,
-        unchanged: w.unchanged,
-        removed: w.removed,
-        diagnostics: diagnosticsJson(r.diagnostics),
-      });
-    } else {
-      printDiagnostics(r.diagnostics);
-      process.stdout.write(
-        `rendered ${r.desired.jobs.length} job${r.desired.jobs.length === 1 ? '' : 's'}` +
-          (r.desired.folders.length ? ` and ${r.desired.folders.length} folder${r.desired.folders.length === 1 ? '' : 's'}` : '') +
-          ` into ${path.join(args.out, 'jobs')}: ${w.written.length} written, ${w.unchanged} unchanged, ${w.removed.length} removed\n`,
-      );
+    try {
+      await renderInto(args, fresh);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await fresh?.discard();
     }
   },
 };
+
+/** Load, check and render, then publish the new output directory or write into the existing one. */
+async function renderInto(args: RenderArgs, fresh: NewJenkinsHome | undefined): Promise<void> {
+  const { MANIFEST_FILE, writeJenkinsHome } = await import('../render/write-jenkins-home.js');
+  const r = await loadAndRender({
+    templates: args.templates,
+    jobs: args.jobs,
+    ...(fresh ? { keepConfigs: false, onJob: (job: DesiredJob, config: string) => fresh.add(job, config) } : { keepConfigs: RENDER_KEEP_BUDGET }),
+    ...(args.project ? { projects: args.project } : {}),
+  });
+  // --project names a project the definitions do not have: bad input, like any unknown name.
+  const known = r.workspace.definitions.map((d) => d.project);
+  for (const p of args.project ?? []) {
+    if (!known.includes(p)) {
+      const { didYouMean } = await import('../load/did-you-mean.js');
+      r.diagnostics.push({ severity: 'error', code: 'unknown-project', message: `no project ${p} in ${args.jobs}${didYouMean(p, known)}`, field: '--project' });
+    }
+  }
+  if (hasErrors(r.diagnostics)) {
+    if (args.json) printJson({ ok: false, diagnostics: diagnosticsJson(r.diagnostics) });
+    else {
+      printDiagnostics(r.diagnostics);
+      process.stderr.write('nothing written\n');
+    }
+    process.exitCode = EXIT.badInput;
+    return;
+  }
+  // --project writes only those projects' files: the other projects' files stay (a filter never removes).
+  const w = fresh ? await fresh.publish(r.desired) : writeJenkinsHome(args.out, r.desired, { configOf: r.configOf, ...(args.project ? { partial: true } : {}) });
+  if (w.refused.length) {
+    if (args.json) printJson({ ok: false, out: args.out, refused: w.refused, diagnostics: diagnosticsJson(r.diagnostics) });
+    else {
+      printDiagnostics(r.diagnostics);
+      for (const p of w.refused) process.stderr.write(`${p.path}: error: ${p.reason}\n`);
+      if (w.refused.length === 1 && w.refused[0]!.path === args.out) process.stderr.write('nothing written\n');
+      else process.stderr.write(`render writes only files it wrote before (listed in ${path.join(args.out, MANIFEST_FILE)}) and new paths: move these away or render into a new directory; nothing written\n`);
+    }
+    process.exitCode = EXIT.badInput;
+    return;
+  }
+  if (args.json) {
+    printJson({
+      ok: true,
+      out: args.out,
+      jobs: r.desired.jobs.length,
+      folders: r.desired.folders.length,
+      written: w.written,
+      unchanged: w.unchanged,
+      removed: w.removed,
+      diagnostics: diagnosticsJson(r.diagnostics),
+    });
+  } else {
+    printDiagnostics(r.diagnostics);
+    process.stdout.write(
+      `rendered ${r.desired.jobs.length} job${r.desired.jobs.length === 1 ? '' : 's'}` +
+        (r.desired.folders.length ? ` and ${r.desired.folders.length} folder${r.desired.folders.length === 1 ? '' : 's'}` : '') +
+        ` into ${path.join(args.out, 'jobs')}: ${w.written.length} written, ${w.unchanged} unchanged, ${w.removed.length} removed\n`,
+    );
+  }
+}

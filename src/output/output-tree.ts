@@ -101,7 +101,7 @@ export class OutputTree {
 }
 
 /** Write flags that never follow a symbolic link at the file itself. */
-const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
+export const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
 
 /**
  * writeFileSync with open(2) flags as a number (Node accepts them; its types say string): one call,

@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import { makeDirs, outputDirProblem, OutputTree, writeNoFollow, writing, type Where } from '../output/output-tree.js';
+import { StagedTree } from '../output/staged-tree.js';
 
 export const MANIFEST_FILE = '.jobsmith-render.json';
 
@@ -189,6 +190,76 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
   const manifestFile = path.join(out, MANIFEST_FILE);
   writing(manifestFile, () => writeNoFollow(manifestFile, JSON.stringify(manifest) + '\n'));
   return result;
+}
+
+/**
+ * A NEW output directory written while the jobs are still being rendered: each job's config goes to
+ * a writer thread as soon as it is rendered (`add`), into a staging directory that `publish` moves
+ * into place once every check passed (see src/output/staged-tree.ts); `discard` leaves nothing. The
+ * files, the manifest and the result are those writeJenkinsHome gives for a new directory.
+ */
+export class NewJenkinsHome {
+  private readonly added = new Map<string, string>();
+
+  private constructor(private readonly tree: StagedTree) {}
+
+  /** For an output directory that does not exist yet (undefined otherwise: use writeJenkinsHome). */
+  static open(out: string): NewJenkinsHome | undefined {
+    if (outputDirProblem(out) !== undefined) return undefined;
+    const tree = StagedTree.open(out);
+    return tree ? new NewJenkinsHome(tree) : undefined;
+  }
+
+  /** A job of the coming DesiredState and its config (as rendered: the bytes that are written). */
+  add(job: DesiredJob, config: string): void {
+    const rel = configPath(job.fullName);
+    this.added.set(rel, job.hash);
+    this.tree.write(rel, config);
+  }
+
+  /**
+   * Write the folders and the manifest, and publish: `desired` must hold exactly the jobs added.
+   * Throws an OutputWriteError (nothing written) when a write failed or the output path was taken meanwhile.
+   */
+  async publish(desired: DesiredState): Promise<WriteResult> {
+    const next: Record<string, string> = {};
+    const written: string[] = [];
+    const last: Array<{ rel: string; text: string }> = [];
+    for (const f of desired.folders) {
+      const rel = configPath(f.fullName);
+      next[rel] = sha256(f.config);
+      written.push(rel);
+      last.push({ rel, text: f.config });
+    }
+    let streamed = 0;
+    for (const j of desired.jobs) {
+      const rel = configPath(j.fullName);
+      if (this.added.get(rel) !== j.hash) {
+        await this.tree.discard();
+        throw new Error(`NewJenkinsHome: job ${j.fullName} was not added as rendered`);
+      }
+      next[rel] = j.hash;
+      written.push(rel);
+      streamed++;
+    }
+    if (streamed !== this.added.size) {
+      await this.tree.discard();
+      throw new Error(`NewJenkinsHome: ${this.added.size - streamed} job(s) added that the desired state does not hold`);
+    }
+    const manifest: Manifest = { format: 'jobsmith-render', version: 1, files: next };
+    last.push({ rel: MANIFEST_FILE, text: JSON.stringify(manifest) + '\n' });
+    await this.tree.publish(last);
+    return { written, unchanged: 0, removed: [], refused: [] };
+  }
+
+  discard(): Promise<void> {
+    return this.tree.discard();
+  }
+
+  /** discard at once, from a signal handler (see StagedTree.discardNow). */
+  discardNow(): void {
+    this.tree.discardNow();
+  }
 }
 
 function readOrUndefined(abs: string): string | undefined {

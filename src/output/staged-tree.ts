@@ -1,0 +1,256 @@
+/**
+ * A NEW output directory written from a second thread while the caller is still producing its files
+ * (render streams each job's config here while it reads and renders the next definitions), so that
+ * the file system's work and the caller's overlap on two cores.
+ *
+ * Nothing appears at the output path until `publish`: the files go into a staging directory beside
+ * it (`.<name>.jobsmith-<random>` in the same parent, so on the same file system), which is renamed
+ * into place at the end, when every check of the caller has passed. `discard` (bad input, a failed
+ * write, Ctrl-C) removes the staging directory: the output path never exists half-written. The rename
+ * is refused (nothing written) when something appeared at the output path meanwhile, other than an
+ * empty directory; a symbolic link there is never followed.
+ *
+ * The writes keep every rule of output-tree.ts: directories are made one level at a time with a
+ * plain mkdir (which never follows or reuses anything already there), files are written with
+ * O_NOFOLLOW, and a failed step is an OutputWriteError naming the path as it would be in the output
+ * directory. Memory stays bounded: at most MAX_QUEUED batches wait for the writer thread; beyond that
+ * the caller waits.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { OutputWriteError, writeNoFollow, WRITE_FLAGS } from './output-tree.js';
+
+/** Files per message to the writer thread, and characters (a message is sent when either is reached). */
+const BATCH_FILES = 64;
+const BATCH_CHARS = 1 << 20;
+/** Messages that may wait for the writer thread before `write` waits for it (about 4,000 files, at most 64 Mi characters). */
+const MAX_QUEUED = 64;
+/** The writer finishing no batch for this long is a stall (a hung file system): an error rather than waiting forever. */
+const STALL_MS = 120_000;
+
+/**
+ * The writer thread (evaluated as a script, so it runs the same from the built files and from the
+ * sources under test). A batch is a flat list: `dir/` (a directory to make), or `file` followed by its
+ * text. The first failure is kept and everything after it skipped; a null message ends the thread
+ * with `{ failed }`.
+ */
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const { root, flags, control } = workerData;
+const done = new Int32Array(control);
+const options = { encoding: 'utf8', mode: 0o666, flag: flags };
+let failed;
+parentPort.on('message', (ops) => {
+  if (ops === null) {
+    parentPort.postMessage({ failed });
+    parentPort.close();
+    return;
+  }
+  for (let i = 0; i < ops.length && failed === undefined; ) {
+    const rel = ops[i];
+    try {
+      if (rel.endsWith('/')) {
+        fs.mkdirSync(path.join(root, rel));
+        i += 1;
+      } else {
+        fs.writeFileSync(path.join(root, rel), ops[i + 1], options);
+        i += 2;
+      }
+    } catch (err) {
+      failed = { rel: rel.replace(/\\/$/, ''), code: err && err.code ? String(err.code) : String(err) };
+    }
+  }
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+`;
+
+type Outcome = { failed?: { rel: string; code: string } };
+
+export class StagedTree {
+  /** Directories made (or queued) below the staging directory, relative, '/'-separated. */
+  private readonly made = new Set<string>();
+  private batch: string[] = [];
+  private batchFiles = 0;
+  private batchChars = 0;
+  private sent = 0;
+  private readonly done: Int32Array;
+  private readonly outcome: Promise<Outcome>;
+  private finished = false;
+
+  private constructor(
+    /** The output directory, as the caller named it. */
+    readonly out: string,
+    /** The staging directory beside it. */
+    readonly staging: string,
+    private readonly worker: Worker,
+    control: SharedArrayBuffer,
+  ) {
+    this.done = new Int32Array(control);
+    this.outcome = new Promise<Outcome>((resolve, reject) => {
+      worker.once('message', (m: Outcome) => resolve(m));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the writer thread ended (exit ${code}) before it finished`)));
+    });
+    // Not an unhandled rejection when the caller discards without waiting for it.
+    this.outcome.catch(() => undefined);
+  }
+
+  /**
+   * Staging for `out` when `out` does not exist and its parent is a directory (undefined otherwise:
+   * the caller writes in place, with its own checks). Creates the staging directory and starts the
+   * writer thread.
+   */
+  static open(out: string): StagedTree | undefined {
+    const abs = path.resolve(out);
+    const parent = path.dirname(abs);
+    if (parent === abs) return undefined;
+    try {
+      fs.lstatSync(abs);
+      return undefined; // something is there (a directory, a file, a link): not new
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    }
+    try {
+      if (!fs.statSync(parent).isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+    let staging: string | undefined;
+    for (let attempt = 0; staging === undefined; attempt++) {
+      const candidate = path.join(parent, `.${path.basename(abs)}.jobsmith-${randomBytes(6).toString('hex')}`);
+      try {
+        fs.mkdirSync(candidate);
+        staging = candidate;
+      } catch (err) {
+        // A read-only or full parent: the caller's own path reports it.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) return undefined;
+      }
+    }
+    const control = new SharedArrayBuffer(4);
+    let worker: Worker;
+    try {
+      worker = new Worker(WRITER, { eval: true, workerData: { root: staging, flags: WRITE_FLAGS, control } });
+    } catch (err) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw err;
+    }
+    return new StagedTree(out, staging, worker, control);
+  }
+
+  /** Queue `text` for the file `rel` ('/'-separated, below the output directory); the directories above it are made first. */
+  write(rel: string, text: string): void {
+    if (this.finished) throw new Error('StagedTree: write after publish or discard');
+    this.queueDirs(rel);
+    this.batch.push(rel, text);
+    this.batchChars += text.length;
+    if (++this.batchFiles >= BATCH_FILES || this.batchChars >= BATCH_CHARS) this.flush();
+  }
+
+  private queueDirs(rel: string): void {
+    const missing: string[] = [];
+    for (let d = parentOf(rel); d !== '' && !this.made.has(d); d = parentOf(d)) missing.push(d);
+    for (let k = missing.length - 1; k >= 0; k--) {
+      this.made.add(missing[k]!);
+      this.batch.push(missing[k]! + '/');
+    }
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    // Bounded memory: wait while too many batches are still queued for the writer.
+    let done = Atomics.load(this.done, 0);
+    if (this.sent - done >= MAX_QUEUED) {
+      let since = Date.now();
+      for (;;) {
+        Atomics.wait(this.done, 0, done, 1000);
+        const now = Atomics.load(this.done, 0);
+        if (this.sent - now < MAX_QUEUED) break;
+        if (now !== done) since = Date.now();
+        else if (Date.now() - since > STALL_MS) throw new Error(`the writer thread of ${this.out} finished nothing for ${STALL_MS / 1000} s (a hung file system?)`);
+        done = now;
+      }
+    }
+    this.worker.postMessage(this.batch);
+    this.sent++;
+    this.batch = [];
+    this.batchFiles = 0;
+    this.batchChars = 0;
+  }
+
+  /**
+   * Wait for every queued file, write `last` here (small files known only at the end), and move the
+   * staging directory to the output path. Throws an OutputWriteError (and leaves nothing) when a write
+   * failed or the output path is no longer free.
+   */
+  async publish(last: ReadonlyArray<{ rel: string; text: string }> = []): Promise<void> {
+    if (this.finished) throw new Error('StagedTree: publish after publish or discard');
+    this.flush();
+    this.worker.postMessage(null);
+    let outcome: Outcome;
+    try {
+      outcome = await this.outcome;
+    } catch (err) {
+      await this.discard();
+      throw err;
+    }
+    if (outcome.failed) {
+      await this.discard();
+      throw new OutputWriteError(`cannot write ${path.join(this.out, outcome.failed.rel)} (${outcome.failed.code}); nothing written`);
+    }
+    let failedAt = this.out;
+    try {
+      for (const f of last) {
+        const missing: string[] = [];
+        for (let d = parentOf(f.rel); d !== '' && !this.made.has(d); d = parentOf(d)) missing.push(d);
+        for (const m of missing.reverse()) {
+          failedAt = path.join(this.out, m);
+          fs.mkdirSync(path.join(this.staging, m));
+          this.made.add(m);
+        }
+        failedAt = path.join(this.out, f.rel);
+        writeNoFollow(path.join(this.staging, f.rel), f.text);
+      }
+      failedAt = this.out;
+      // A plain rename: refused when a file, a link or a non-empty directory appeared at the output path.
+      fs.renameSync(this.staging, path.resolve(this.out));
+    } catch (err) {
+      await this.discard();
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === undefined) throw err;
+      if (failedAt === this.out && (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR' || code === 'EISDIR')) {
+        throw new OutputWriteError(`${this.out} appeared while rendering (${code}); nothing written: render again (into a new directory, or into that one)`);
+      }
+      throw new OutputWriteError(`cannot write ${failedAt} (${code}); nothing written`);
+    }
+    this.finished = true;
+  }
+
+  /** Stop the writer and remove the staging directory: nothing is left at or beside the output path. */
+  async discard(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.worker.terminate();
+    fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+
+  /**
+   * discard, at once (a signal handler about to exit): the writer is told to stop and the staging
+   * directory removed, retried while a write of the stopping thread may still land.
+   */
+  discardNow(): void {
+    if (this.finished) return;
+    this.finished = true;
+    void this.worker.terminate();
+    fs.rmSync(this.staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  }
+}
+
+function parentOf(rel: string): string {
+  const k = rel.lastIndexOf('/');
+  return k < 0 ? '' : rel.slice(0, k);
+}
