@@ -105,8 +105,8 @@ export const BRANCHES_KEYS = ['repo', 'include', 'exclude', 'refs', 'templates',
 export const DEFAULT_KEEP_DAYS = 3;
 
 export function projectNameFromFile(file: string): string {
-  const base = file.split(/[\\/]/).pop() ?? file;
-  return base.replace(/\.ya?ml$/, '');
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  return base.endsWith('.yaml') ? base.slice(0, -5) : base.endsWith('.yml') ? base.slice(0, -4) : base;
 }
 
 export function parseDefinition(file: string, text: string): { definition?: Definition; diagnostics: Diagnostic[] } {

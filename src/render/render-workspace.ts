@@ -10,7 +10,7 @@ import { parsePositioned } from '../xml/positions.js';
 import type { Definition, LocatedValue, TemplateUse, TokenValue } from '../load/definition.js';
 import type { ParsedTemplate } from '../load/parsed-template.js';
 import { checkTokenValue } from '../load/template-sidecar.js';
-import type { Workspace } from '../load/workspace.js';
+import type { Loc, Workspace } from '../load/workspace.js';
 import { didYouMean } from '../load/did-you-mean.js';
 import { checkGoodName, checkItemName, nameKey } from './job-name.js';
 import { folderConfig } from './folder-config.js';
@@ -150,10 +150,11 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
   /** Characters of config text that may still be kept. */
   let keepBudget = typeof opts.keepConfigs === 'number' ? opts.keepConfigs : keepAll ? Infinity : 0;
   /** What renders a job again when its config was not kept. */
-  const sources = keepAll ? undefined : new WeakMap<DesiredJob, { def: Definition; use: TemplateUse; template: ParsedTemplate }>();
+  const sources = keepAll ? undefined : new Map<DesiredJob, { def: Definition; use: TemplateUse; template: ParsedTemplate }>();
   const jobs: DesiredJob[] = [];
   const only = opts.projects ? new Set(opts.projects) : undefined;
-  const seenNames = new Map<string, { fullName: string; at: string }>();
+  /** Jobs by nameKey: the name and where it was made (formatted only for a message). */
+  const seenNames = new Map<string, { fullName: string; at: Loc }>();
   const seenProjects = new Map<string, Definition>();
   const folderKeys = new Map<string, string>();
   const templateViews: DesiredTemplateView[] = [];
@@ -270,19 +271,19 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
       checkUse(use, false, i);
       const template = ws.templates.get(use.template);
       const name = jobNameFor(def, use);
-      const bad = isViewTemplate(template) ? checkGoodName(name) : checkItemName(name);
+      const view = isViewTemplate(template);
+      const bad = view ? checkGoodName(name) : checkItemName(name);
       if (bad) {
         diagnostics.push({ severity: 'error', code: 'bad-job-name', message: `job name "${name}": ${bad}`, field: use.job !== undefined ? `templates[${i}].job` : 'project', ...loc(use.jobLoc ?? use.loc) });
         return;
       }
-      const fullName = [...def.folder, name].join('/');
+      const fullName = def.folder.length === 0 ? name : `${def.folder.join('/')}/${name}`;
       const key = nameKey(fullName);
-      const here = `${use.loc.file}:${use.loc.line}:${use.loc.column}`;
-      if (isViewTemplate(template)) {
-        renderView(def, use, i, template!, name, fullName, here, folderOk && render);
+      if (view) {
+        renderView(def, use, i, template!, name, fullName, at(use.loc), folderOk && render);
         return;
       }
-      if (template?.rootElement !== undefined && isFolderRoot(template.rootElement) && (def.disabled || use.disabled)) {
+      if ((def.disabled || use.disabled) && template?.rootElement !== undefined && isFolderRoot(template.rootElement)) {
         const field = use.disabled ? `templates[${i}].disabled` : 'disabled';
         diagnostics.push({ severity: 'error', code: 'folder-disabled', message: `${template.name} makes a folder-type item (${template.rootElement}), which Jenkins cannot disable: remove \`disabled\``, field, ...loc(use.disabled ? use.loc : (def.locs['disabled'] ?? use.loc)) });
       }
@@ -291,13 +292,13 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
         diagnostics.push({
           severity: 'error',
           code: 'duplicate-job',
-          message: `job ${fullName} ${prev.fullName === fullName ? 'is also' : `has the same name as ${prev.fullName} (Jenkins compares names case-insensitively),`} made at ${prev.at}`,
+          message: `job ${fullName} ${prev.fullName === fullName ? 'is also' : `has the same name as ${prev.fullName} (Jenkins compares names case-insensitively),`} made at ${at(prev.at)}`,
           field: `templates[${i}]`,
           ...loc(use.jobLoc ?? use.loc),
         });
         return;
       }
-      seenNames.set(key, { fullName, at: here });
+      seenNames.set(key, { fullName, at: use.loc });
       if (!template || !folderOk || !render) return;
       const { values, valueLocs } = projectTokenValues(ws, def, use, template, name, def.folder);
       const r = renderTemplate(template, values as TokenValues, { where: use.loc, valueLocs, job: fullName });
@@ -360,7 +361,7 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
         folderKeys.set(key, fullName);
         const clash = seenNames.get(key);
         if (clash) {
-          diagnostics.push({ severity: 'error', code: 'duplicate-job', message: `folder ${fullName} has the same name as job ${clash.fullName} (made at ${clash.at})`, file: job.source.file, ...(job.source.line !== undefined ? { line: job.source.line } : {}) });
+          diagnostics.push({ severity: 'error', code: 'duplicate-job', message: `folder ${fullName} has the same name as job ${clash.fullName} (made at ${at(clash.at)})`, file: job.source.file, ...(job.source.line !== undefined ? { line: job.source.line } : {}) });
         }
         folders.push({ fullName, config: folderConfig() });
       }
@@ -484,9 +485,21 @@ function missingListViewFields(config: string): string[] {
   return LIST_VIEW_FIELDS.filter((f) => !have.has(f));
 }
 
-/** Does the template make a view (its root element is a view type)? */
+/** Does the template make a view (its root element is a view type)? (Asked for every job: remembered per template.) */
+const viewTemplates = new WeakMap<ParsedTemplate, boolean>();
 function isViewTemplate(template: ParsedTemplate | undefined): boolean {
-  return template?.rootElement !== undefined && isViewRoot(template.rootElement);
+  if (template === undefined) return false;
+  let view = viewTemplates.get(template);
+  if (view === undefined) {
+    view = template.rootElement !== undefined && isViewRoot(template.rootElement);
+    viewTemplates.set(template, view);
+  }
+  return view;
+}
+
+/** `file:line:col` of a location, for messages. */
+function at(l: Loc): string {
+  return `${l.file}:${l.line}:${l.column}`;
 }
 
 function suggestFor(tok: string, def: Definition, use: TemplateUse): string {
