@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
-import type { Workspace } from '../load/workspace.js';
+import type { LoadOptions, Workspace } from '../load/workspace.js';
 import type { NewJenkinsHome } from '../render/write-jenkins-home.js';
 import { EXIT } from './exit-codes.js';
 import { diagnosticsJson, printDiagnostics, printJson } from './print-diagnostics.js';
@@ -31,12 +31,19 @@ export async function loadAndRender(args: {
   keepConfigs?: boolean | number;
   /** See RenderOptions.onJob: each job and its config as soon as it is rendered. */
   onJob?: (job: DesiredJob, config: string) => void;
+  /** See LoadOptions.readFiles: the definitions read elsewhere. */
+  readFiles?: LoadOptions['readFiles'];
 }): Promise<{ workspace: Workspace; desired: DesiredState; diagnostics: Diagnostic[]; configOf: (job: DesiredJob) => string }> {
   const [{ loadWorkspace }, { workspaceRenderer }] = await Promise.all([import('../load/workspace.js'), import('../render/render-workspace.js')]);
   const options = { ...(args.projects ? { projects: args.projects } : {}), ...(args.keepConfigs !== undefined ? { keepConfigs: args.keepConfigs } : {}), ...(args.onJob ? { onJob: args.onJob } : {}) };
   // Each definition is rendered as soon as it is read (the same result as rendering them all after loading).
   let renderer: ReturnType<typeof workspaceRenderer> | undefined;
-  const { workspace, diagnostics } = await loadWorkspace({ templatesDir: args.templates, jobsDir: args.jobs, onDefinition: (def, ws) => (renderer ??= workspaceRenderer(ws, options)).add(def) });
+  const { workspace, diagnostics } = await loadWorkspace({
+    templatesDir: args.templates,
+    jobsDir: args.jobs,
+    onDefinition: (def, ws) => (renderer ??= workspaceRenderer(ws, options)).add(def),
+    ...(args.readFiles ? { readFiles: args.readFiles } : {}),
+  });
   const r = (renderer ?? workspaceRenderer(workspace, options)).finish();
   return { workspace, desired: r.desired, diagnostics: [...diagnostics, ...r.diagnostics], configOf: r.configOf };
 }
@@ -89,7 +96,8 @@ async function renderInto(args: RenderArgs, fresh: NewJenkinsHome | undefined): 
   const r = await loadAndRender({
     templates: args.templates,
     jobs: args.jobs,
-    ...(fresh ? { keepConfigs: false, onJob: (job: DesiredJob, config: string) => fresh.add(job, config) } : { keepConfigs: RENDER_KEEP_BUDGET }),
+    // Writing a new directory, the writer thread also reads the definitions ahead.
+    ...(fresh ? { keepConfigs: false, onJob: (job: DesiredJob, config: string) => fresh.add(job, config), readFiles: (files: readonly string[]) => fresh.readAhead(files) } : { keepConfigs: RENDER_KEEP_BUDGET }),
     ...(args.project ? { projects: args.project } : {}),
   });
   // --project names a project the definitions do not have: bad input, like any unknown name.

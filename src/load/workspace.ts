@@ -52,6 +52,12 @@ export interface LoadOptions {
    * render one definition while the next is read. The result is the same with or without it.
    */
   onDefinition?: (definition: Definition, workspace: Workspace) => void;
+  /**
+   * Reads the definition files elsewhere (render reads them ahead on its writer thread): given the
+   * files, in order, it returns a function giving each one's text, or the errno code that kept it
+   * from being read, in that order. Default: each is read here when its turn comes.
+   */
+  readFiles?: (files: readonly string[]) => () => string | { code: string } | Promise<string | { code: string }>;
 }
 
 /** Where the definitions may be: one Containment per directory (the same one when they share a root). */
@@ -244,39 +250,53 @@ export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Wor
   if (path.resolve(opts.jobsDir) !== templatesDir) diagnostics.push(...unreadDefinitions(opts.jobsDir, jobNames, jobSubdirs, templatesDir));
 
   // Definition files by resolved path; overlay entries replace or add.
-  const files = new Map<string, { file: string; text?: string }>();
+  const files = new Map<string, { file: string; name: string; text?: string }>();
+  // (path.resolve of each of thousands of names, without resolving the directory each time)
+  const jobsAbs = path.resolve(opts.jobsDir);
+  const jobsPrefix = jobsAbs.endsWith(path.sep) ? jobsAbs : jobsAbs + path.sep;
+  // (and path.join(jobsDir, n) for a plain file name n, without normalising the directory each time)
+  const jobsJoined = path.join(opts.jobsDir, '.');
+  const shownPrefix = jobsJoined === '.' ? '' : jobsJoined.endsWith(path.sep) ? jobsJoined : jobsJoined + path.sep;
   for (const n of jobNames) {
-    if (!/\.ya?ml$/.test(n)) continue;
-    const file = path.join(opts.jobsDir, n);
-    files.set(path.resolve(file), { file });
+    if (!(n.endsWith('.yaml') || n.endsWith('.yml'))) continue;
+    files.set(jobsPrefix + n, { file: shownPrefix + n, name: n });
   }
-  for (const o of jobsOverlay) files.set(path.resolve(o.file), { file: o.file, text: o.text });
+  for (const o of jobsOverlay) files.set(path.resolve(o.file), { file: o.file, name: path.basename(o.file), text: o.text });
 
-  const entries = [...files.values()].sort((a, b) => byCodePoint(path.basename(a.file), path.basename(b.file)));
+  const entries = [...files.values()].sort((a, b) => byCodePoint(a.name, b.name));
   const workspace: Workspace = { templatesDir: opts.templatesDir, jobsDir: opts.jobsDir, templates: t.templates, definitions: [], defaults: { tokens: new Map() } };
   // Diagnostics in a fixed order however the files are visited: every unreadable file first, then
   // each file's own, in file-name order.
   const unreadable: Array<Diagnostic | undefined> = entries.map(() => undefined);
   const ofFile: Diagnostic[][] = entries.map(() => []);
   // Many small files: synchronous reads are several times faster than as many promises.
-  const read = (i: number): string | undefined => {
+  const cannotRead = (i: number, code: string | undefined): undefined => {
+    unreadable[i] = { severity: 'error', code: 'unreadable-file', message: `cannot read: ${code}`, file: entries[i]!.file };
+    return undefined;
+  };
+  const readHere = (i: number): string | undefined => {
     const e = entries[i]!;
     if (e.text !== undefined) return e.text;
     try {
       return readFileSync(e.file, 'utf8');
     } catch (err) {
-      unreadable[i] = { severity: 'error', code: 'unreadable-file', message: `cannot read: ${(err as NodeJS.ErrnoException).code}`, file: e.file };
-      return undefined;
+      return cannotRead(i, (err as NodeJS.ErrnoException).code);
     }
   };
-  const isDefaults = (e: { file: string }): boolean => {
-    const base = path.basename(e.file);
-    return base === DEFAULTS_FILE || base === '_defaults.yml';
+  const isDefaults = (e: { name: string }): boolean => e.name === DEFAULTS_FILE || e.name === '_defaults.yml';
+  // Every file but the defaults (read first, here) and the overlay's, in order, when read elsewhere.
+  const readNext = opts.readFiles?.(entries.filter((e) => e.text === undefined && !isDefaults(e)).map((e) => e.file));
+  const read = (i: number): string | undefined | Promise<string | undefined> => {
+    const e = entries[i]!;
+    if (!readNext || e.text !== undefined || isDefaults(e)) return readHere(i);
+    const r = readNext();
+    const take = (x: string | { code: string }): string | undefined => (typeof x === 'string' ? x : cannotRead(i, x.code));
+    return r instanceof Promise ? r.then(take) : take(r);
   };
   // The defaults file first: every definition's values depend on it (the last one read wins).
   entries.forEach((e, i) => {
     if (!isDefaults(e)) return;
-    const text = read(i);
+    const text = readHere(i);
     if (text === undefined) return;
     const d = parseDefaults(e.file, text);
     workspace.defaults = d.defaults;
@@ -287,12 +307,12 @@ export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Wor
     if (i % 512 === 511) await new Promise((resolve) => setImmediate(resolve));
     const e = entries[i]!;
     if (isDefaults(e)) continue;
-    const base = path.basename(e.file);
-    if (base.startsWith('_') || base.startsWith('.')) {
-      if (read(i) !== undefined) ofFile[i]!.push({ severity: 'warning', code: 'ignored-file', message: `ignored: names starting with _ or . are reserved (the defaults file is ${DEFAULTS_FILE})`, file: e.file });
+    if (e.name.startsWith('_') || e.name.startsWith('.')) {
+      if ((await read(i)) !== undefined) ofFile[i]!.push({ severity: 'warning', code: 'ignored-file', message: `ignored: names starting with _ or . are reserved (the defaults file is ${DEFAULTS_FILE})`, file: e.file });
       continue;
     }
-    const text = read(i);
+    let text = read(i);
+    if (text instanceof Promise) text = await text;
     if (text === undefined) continue;
     const d = parseDefinition(e.file, text);
     ofFile[i]!.push(...d.diagnostics);

@@ -1,7 +1,9 @@
 /**
  * A NEW output directory written from a second thread while the caller is still producing its files
  * (render streams each job's config here while it reads and renders the next definitions), so that
- * the file system's work and the caller's overlap on two cores.
+ * the file system's work and the caller's overlap on two cores. The same thread also reads the
+ * caller's input files ahead (`readAhead`: render's definitions), so that no file system call is
+ * left on the rendering thread.
  *
  * Nothing appears at the output path until `publish`: the files go into a staging directory beside
  * it (`.<name>.jobsmith-<random>` in the same parent, so on the same file system), which is renamed
@@ -23,18 +25,22 @@ import { Worker } from 'node:worker_threads';
 import { OutputWriteError, writeNoFollow, WRITE_FLAGS } from './output-tree.js';
 
 /** Files per message to the writer thread, and characters (a message is sent when either is reached). */
-const BATCH_FILES = 64;
+const BATCH_FILES = 256;
 const BATCH_CHARS = 1 << 20;
-/** Messages that may wait for the writer thread before `write` waits for it (about 4,000 files, at most 64 Mi characters). */
-const MAX_QUEUED = 64;
+/** Messages that may wait for the writer thread before `write` waits for it (about 4,000 files, at most 16 Mi characters). */
+const MAX_QUEUED = 16;
 /** The writer finishing no batch for this long is a stall (a hung file system): an error rather than waiting forever. */
 const STALL_MS = 120_000;
+
+/** Files read per message back from the writer thread. */
+const READ_CHUNK = 64;
 
 /**
  * The writer thread (evaluated as a script, so it runs the same from the built files and from the
  * sources under test). A batch is a flat list: `dir/` (a directory to make), or `file` followed by its
  * text. The first failure is kept and everything after it skipped; a null message ends the thread
- * with `{ failed }`.
+ * with `{ failed }`. `{ read: files }` reads those files as UTF-8 and sends back, in order and in
+ * chunks, `{ texts }`: each a string, or `{ code }` when it could not be read.
  */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -45,6 +51,21 @@ const done = new Int32Array(control);
 const options = { encoding: 'utf8', mode: 0o666, flag: flags };
 let failed;
 parentPort.on('message', (ops) => {
+  if (ops !== null && !Array.isArray(ops)) {
+    const files = ops.read;
+    for (let i = 0; i < files.length; i += ${READ_CHUNK}) {
+      const texts = [];
+      for (const file of files.slice(i, i + ${READ_CHUNK})) {
+        try {
+          texts.push(fs.readFileSync(file, 'utf8'));
+        } catch (err) {
+          texts.push({ code: err && err.code ? String(err.code) : String(err) });
+        }
+      }
+      parentPort.postMessage({ texts });
+    }
+    return;
+  }
   if (ops === null) {
     parentPort.postMessage({ failed });
     parentPort.close();
@@ -71,6 +92,9 @@ parentPort.on('message', (ops) => {
 
 type Outcome = { failed?: { rel: string; code: string } };
 
+/** A file read ahead: its text, or the errno code that kept it from being read. */
+export type ReadResult = string | { code: string };
+
 export class StagedTree {
   /** Directories made (or queued) below the staging directory, relative, '/'-separated. */
   private readonly made = new Set<string>();
@@ -81,6 +105,10 @@ export class StagedTree {
   private readonly done: Int32Array;
   private readonly outcome: Promise<Outcome>;
   private finished = false;
+  /** Files read ahead and not yet taken, and who waits for the next chunk. */
+  private readonly readBuffer: ReadResult[] = [];
+  private readTaken = 0;
+  private readWaiter: ((chunk: readonly ReadResult[]) => void) | undefined;
 
   private constructor(
     /** The output directory, as the caller named it. */
@@ -92,7 +120,14 @@ export class StagedTree {
   ) {
     this.done = new Int32Array(control);
     this.outcome = new Promise<Outcome>((resolve, reject) => {
-      worker.once('message', (m: Outcome) => resolve(m));
+      worker.on('message', (m: Outcome | { texts: ReadResult[] }) => {
+        if (!('texts' in m)) resolve(m);
+        else if (this.readWaiter) {
+          const w = this.readWaiter;
+          this.readWaiter = undefined;
+          w(m.texts);
+        } else this.readBuffer.push(...m.texts);
+      });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the writer thread ended (exit ${code}) before it finished`)));
     });
@@ -140,6 +175,34 @@ export class StagedTree {
       throw err;
     }
     return new StagedTree(out, staging, worker, control);
+  }
+
+  /**
+   * Read `files` (UTF-8) on the writer thread, ahead of the caller: the function returned gives
+   * their results one at a time, in order (a promise when the next one has not arrived yet). Call
+   * it once per file, before publish.
+   */
+  readAhead(files: readonly string[]): () => ReadResult | Promise<ReadResult> {
+    this.worker.postMessage({ read: files });
+    let left = files.length;
+    return () => {
+      if (left-- <= 0) throw new Error('StagedTree: more results taken than files read');
+      if (this.readTaken < this.readBuffer.length) {
+        const r = this.readBuffer[this.readTaken]!;
+        // (Keep the buffer from growing: drop what was taken once it is all taken.)
+        if (++this.readTaken === this.readBuffer.length) this.readBuffer.length = this.readTaken = 0;
+        return r;
+      }
+      return new Promise<ReadResult>((resolve, reject) => {
+        this.outcome.catch(reject);
+        this.readWaiter = (chunk) => {
+          this.readBuffer.push(...chunk);
+          const r = this.readBuffer[this.readTaken]!;
+          if (++this.readTaken === this.readBuffer.length) this.readBuffer.length = this.readTaken = 0;
+          resolve(r);
+        };
+      });
+    };
   }
 
   /** Queue `text` for the file `rel` ('/'-separated, below the output directory); the directories above it are made first. */

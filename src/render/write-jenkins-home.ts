@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
 import { makeDirs, outputDirProblem, OutputTree, writeNoFollow, writing, type Where } from '../output/output-tree.js';
-import { StagedTree } from '../output/staged-tree.js';
+import { StagedTree, type ReadResult } from '../output/staged-tree.js';
 
 export const MANIFEST_FILE = '.jobsmith-render.json';
 
@@ -46,7 +46,7 @@ interface Manifest {
 
 /** Relative path of an item's config.xml in JENKINS_HOME. */
 export function configPath(fullName: string): string {
-  return 'jobs/' + fullName.split('/').join('/jobs/') + '/config.xml';
+  return 'jobs/' + (fullName.includes('/') ? fullName.split('/').join('/jobs/') : fullName) + '/config.xml';
 }
 
 function readManifest(out: string): Record<string, string> {
@@ -57,6 +57,17 @@ function readManifest(out: string): Record<string, string> {
     // No (or unreadable) manifest: every file is compared by content.
   }
   return {};
+}
+
+/**
+ * The manifest's text for these files (unique paths) and hashes, in this order: what
+ * `JSON.stringify({ format, version, files })` gives for the same entries, without building an
+ * object of as many keys (render writes it for every job).
+ */
+export function manifestText(rels: readonly string[], hashes: readonly string[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < rels.length; i++) parts.push(JSON.stringify(rels[i]) + ':' + JSON.stringify(hashes[i]));
+  return `{"format":"jobsmith-render","version":1,"files":{${parts.join(',')}}}\n`;
 }
 
 export interface WriteOptions {
@@ -185,10 +196,9 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     }
     removeEmptyDirs(path.dirname(abs), path.join(out, 'jobs'));
   }
-  const manifest: Manifest = { format: 'jobsmith-render', version: 1, files: next };
   writing(out, () => makeDirs(out));
   const manifestFile = path.join(out, MANIFEST_FILE);
-  writing(manifestFile, () => writeNoFollow(manifestFile, JSON.stringify(manifest) + '\n'));
+  writing(manifestFile, () => writeNoFollow(manifestFile, manifestText(Object.keys(next), Object.values(next))));
   return result;
 }
 
@@ -199,7 +209,9 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
  * files, the manifest and the result are those writeJenkinsHome gives for a new directory.
  */
 export class NewJenkinsHome {
-  private readonly added = new Map<string, string>();
+  /** The jobs added, in order, and their paths. */
+  private readonly added: DesiredJob[] = [];
+  private readonly rels: string[] = [];
 
   private constructor(private readonly tree: StagedTree) {}
 
@@ -210,10 +222,16 @@ export class NewJenkinsHome {
     return tree ? new NewJenkinsHome(tree) : undefined;
   }
 
+  /** Read input files on the writer thread, ahead of rendering (see StagedTree.readAhead; loadWorkspace's `readFiles`). */
+  readAhead(files: readonly string[]): () => ReadResult | Promise<ReadResult> {
+    return this.tree.readAhead(files);
+  }
+
   /** A job of the coming DesiredState and its config (as rendered: the bytes that are written). */
   add(job: DesiredJob, config: string): void {
     const rel = configPath(job.fullName);
-    this.added.set(rel, job.hash);
+    this.added.push(job);
+    this.rels.push(rel);
     this.tree.write(rel, config);
   }
 
@@ -222,32 +240,34 @@ export class NewJenkinsHome {
    * Throws an OutputWriteError (nothing written) when a write failed or the output path was taken meanwhile.
    */
   async publish(desired: DesiredState): Promise<WriteResult> {
-    const next: Record<string, string> = {};
     const written: string[] = [];
+    const hashes: string[] = [];
     const last: Array<{ rel: string; text: string }> = [];
     for (const f of desired.folders) {
       const rel = configPath(f.fullName);
-      next[rel] = sha256(f.config);
       written.push(rel);
+      hashes.push(sha256(f.config));
       last.push({ rel, text: f.config });
     }
-    let streamed = 0;
-    for (const j of desired.jobs) {
-      const rel = configPath(j.fullName);
-      if (this.added.get(rel) !== j.hash) {
-        await this.tree.discard();
-        throw new Error(`NewJenkinsHome: job ${j.fullName} was not added as rendered`);
-      }
-      next[rel] = j.hash;
-      written.push(rel);
-      streamed++;
-    }
-    if (streamed !== this.added.size) {
+    // The jobs added are the desired state's, in its order (the same objects), each at its own path.
+    const folderRels = new Set(written);
+    const problem =
+      this.added.length !== desired.jobs.length
+        ? `${this.added.length} job(s) added for ${desired.jobs.length} in the desired state`
+        : desired.jobs.findIndex((j, i) => this.added[i] !== j) >= 0
+          ? `job ${desired.jobs.find((j, i) => this.added[i] !== j)!.fullName} was not added as rendered`
+          : written.length > 0 && this.rels.some((rel) => folderRels.has(rel))
+            ? 'a folder and a job at the same path'
+            : undefined;
+    if (problem !== undefined) {
       await this.tree.discard();
-      throw new Error(`NewJenkinsHome: ${this.added.size - streamed} job(s) added that the desired state does not hold`);
+      throw new Error(`NewJenkinsHome: ${problem}`);
     }
-    const manifest: Manifest = { format: 'jobsmith-render', version: 1, files: next };
-    last.push({ rel: MANIFEST_FILE, text: JSON.stringify(manifest) + '\n' });
+    for (let i = 0; i < this.added.length; i++) {
+      written.push(this.rels[i]!);
+      hashes.push(this.added[i]!.hash);
+    }
+    last.push({ rel: MANIFEST_FILE, text: manifestText(written, hashes) });
     await this.tree.publish(last);
     return { written, unchanged: 0, removed: [], refused: [] };
   }

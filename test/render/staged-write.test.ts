@@ -15,7 +15,7 @@ import { hasErrors } from '../../src/model/diagnostic.js';
 import { OutputWriteError } from '../../src/output/output-tree.js';
 import { StagedTree } from '../../src/output/staged-tree.js';
 import { renderWorkspace, workspaceRenderer, type WorkspaceRenderer } from '../../src/render/render-workspace.js';
-import { NewJenkinsHome, writeJenkinsHome } from '../../src/render/write-jenkins-home.js';
+import { manifestText, NewJenkinsHome, writeJenkinsHome } from '../../src/render/write-jenkins-home.js';
 import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 
 const goldenDir = path.join(repoRoot, 'test/fixtures/golden');
@@ -214,10 +214,24 @@ describe('NewJenkinsHome: the same tree and result as writing after rendering', 
     const c = path.join(goldenDir, 'seed-svn-maven');
     const ws = (await loadWorkspace({ templatesDir: path.join(c, 'job-templates'), jobsDir: path.join(c, 'jobs') })).workspace;
     const r = renderWorkspace(ws);
-    const home = NewJenkinsHome.open(out)!;
-    for (const j of r.desired.jobs.slice(1)) home.add(j, j.config);
-    await expect(home.publish(r.desired)).rejects.toThrow(`job ${r.desired.jobs[0]!.fullName} was not added as rendered`);
+    const short = NewJenkinsHome.open(out)!;
+    for (const j of r.desired.jobs.slice(1)) short.add(j, j.config);
+    await expect(short.publish(r.desired)).rejects.toThrow(`NewJenkinsHome: ${r.desired.jobs.length - 1} job(s) added for ${r.desired.jobs.length} in the desired state`);
     expect(readdirSync(box)).toEqual([]);
+    const other = NewJenkinsHome.open(out)!;
+    for (const j of r.desired.jobs) other.add(j === r.desired.jobs[1] ? { ...j } : j, j.config);
+    await expect(other.publish(r.desired)).rejects.toThrow(`NewJenkinsHome: job ${r.desired.jobs[1]!.fullName} was not added as rendered`);
+    expect(readdirSync(box)).toEqual([]);
+  });
+});
+
+describe('manifestText', () => {
+  it('is JSON.stringify of the manifest object, also for paths that need escaping', () => {
+    const rels = ['jobs/a/config.xml', 'jobs/"q"\\b/config.xml', 'jobs/ünï €/jobs/x\ty/config.xml', 'jobs/\u2028/config.xml'];
+    const hashes = rels.map((_, i) => `sha256:${String(i).repeat(64)}`);
+    const files = Object.fromEntries(rels.map((r, i) => [r, hashes[i]]));
+    expect(manifestText(rels, hashes)).toBe(JSON.stringify({ format: 'jobsmith-render', version: 1, files }) + '\n');
+    expect(manifestText([], [])).toBe(JSON.stringify({ format: 'jobsmith-render', version: 1, files: {} }) + '\n');
   });
 });
 
