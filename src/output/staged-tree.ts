@@ -40,7 +40,8 @@ const READ_CHUNK = 64;
  * sources under test). A batch is a flat list: `dir/` (a directory to make), or `file` followed by its
  * text. The first failure is kept and everything after it skipped; a null message ends the thread
  * with `{ failed }`. `{ read: files }` reads those files as UTF-8 and sends back, in order and in
- * chunks, `{ texts }`: each a string, or `{ code }` when it could not be read.
+ * chunks, `{ texts }`: each a string, or `{ code }` when it could not be read (also when it is a
+ * named pipe, a socket or a device).
  */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -57,7 +58,11 @@ parentPort.on('message', (ops) => {
       const texts = [];
       for (const file of files.slice(i, i + ${READ_CHUNK})) {
         try {
-          texts.push(fs.readFileSync(file, 'utf8'));
+          // Not a named pipe, socket or device: a pipe would hold this thread in open(), and with it
+          // the process at exit, even after Ctrl-C. (A directory fails as it would anywhere: EISDIR.)
+          const st = fs.statSync(file);
+          if (!st.isFile() && !st.isDirectory()) texts.push({ code: 'not a regular file' });
+          else texts.push(fs.readFileSync(file, 'utf8'));
         } catch (err) {
           texts.push({ code: err && err.code ? String(err.code) : String(err) });
         }

@@ -174,6 +174,49 @@ describe('StagedTree', () => {
   });
 });
 
+describe('reading ahead on the writer thread', () => {
+  it('gives the text of each file in order, across chunks, and the errno code of one that cannot be read', async () => {
+    mkdirSync(path.join(box, 'in'));
+    const files: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const f = path.join(box, 'in', `f${i}.yaml`);
+      writeFileSync(f, `n: ${i} é\n`);
+      files.push(f);
+    }
+    files.splice(70, 0, path.join(box, 'in', 'missing.yaml'));
+    files.splice(100, 0, path.join(box, 'in'));
+    const t = StagedTree.open(out)!;
+    const next = t.readAhead(files);
+    const got: unknown[] = [];
+    for (let i = 0; i < files.length; i++) got.push(await next());
+    expect(got[70]).toEqual({ code: 'ENOENT' });
+    expect(got[100]).toEqual({ code: 'EISDIR' });
+    expect(got.filter((g) => typeof g === 'string')).toEqual(Array.from({ length: 150 }, (_, i) => `n: ${i} é\n`));
+    expect(() => next()).toThrow(/more results taken than files read/);
+    await t.discard();
+    expect(stagingDirs()).toEqual([]);
+  });
+
+  it('loads the same workspace, with the same diagnostics in the same order, as reading each file in turn', async () => {
+    const dir = path.join(box, 'defs');
+    cpSync(path.join(goldenDir, 'seed-svn-maven'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'jobs/_defaults.yaml'), 'tokens:\n  NO.SUCH.TOKEN: x\n');
+    writeFileSync(path.join(dir, 'jobs/_notes.yaml'), 'x: 1\n');
+    writeFileSync(path.join(dir, 'jobs/bad.yaml'), 'templates: [\n');
+    mkdirSync(path.join(dir, 'a-dir'));
+    symlinkSync(path.join(dir, 'a-dir'), path.join(dir, 'jobs/aaa.yaml'));
+    const opts = { templatesDir: path.join(dir, 'job-templates'), jobsDir: path.join(dir, 'jobs') };
+    const here = await loadWorkspace(opts);
+    const t = StagedTree.open(out)!;
+    const ahead = await loadWorkspace({ ...opts, readFiles: (files) => t.readAhead(files) });
+    await t.discard();
+    expect(ahead.diagnostics).toEqual(here.diagnostics);
+    expect(ahead.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['unreadable-file', 'ignored-file', 'yaml-syntax']));
+    expect(ahead.workspace).toEqual(here.workspace);
+    expect(ahead.workspace.definitions.length).toBeGreaterThan(1);
+  });
+});
+
 describe('NewJenkinsHome: the same tree and result as writing after rendering', () => {
   const cases = readdirSync(goldenDir).filter((c) => statSync(path.join(goldenDir, c)).isDirectory()).sort();
   for (const c of cases) {
@@ -186,7 +229,7 @@ describe('NewJenkinsHome: the same tree and result as writing after rendering', 
       const home = NewJenkinsHome.open(path.join(box, 'streamed'))!;
       let renderer: WorkspaceRenderer | undefined;
       const opts = { keepConfigs: false, onJob: (job: Parameters<NewJenkinsHome['add']>[0], config: string) => home.add(job, config) };
-      const streamedLoad = await loadWorkspace({ templatesDir, jobsDir, onDefinition: (def, ws) => (renderer ??= workspaceRenderer(ws, opts)).add(def) });
+      const streamedLoad = await loadWorkspace({ templatesDir, jobsDir, onDefinition: (def, ws) => (renderer ??= workspaceRenderer(ws, opts)).add(def), readFiles: (files) => home.readAhead(files) });
       const streamed = (renderer ?? workspaceRenderer(streamedLoad.workspace, opts)).finish();
       expect(streamedLoad.diagnostics).toEqual(whole.diagnostics);
       expect(streamed.diagnostics).toEqual(kept.diagnostics);
@@ -263,6 +306,16 @@ describe('jobsmith render into a new directory (CLI)', () => {
     expect(r.stderr).toMatch(/unknown template "No-such-template"/);
     expect(r.stderr).toMatch(/nothing written\n$/);
     expect(snapshot(box)).toEqual(before);
+  });
+
+  it('a definition that is a named pipe: an error naming it, not a render waiting for ever', async () => {
+    const fifo = path.join(dir, 'pipe');
+    await new Promise((resolve) => spawn('mkfifo', [fifo]).on('close', resolve));
+    symlinkSync(fifo, path.join(dir, 'jobs/zz.yaml'));
+    const r = await runCli(['render', '--out', 'out'], { cwd: dir, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('jobs/zz.yaml: error: cannot read: not a regular file');
+    expect(readdirSync(dir).filter((n) => n === 'out' || n.startsWith('.out.'))).toEqual([]);
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
