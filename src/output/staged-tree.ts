@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OutputWriteError, writeNoFollow, WRITE_FLAGS } from './output-tree.js';
+import { OutputWriteError, WRITE_FLAGS } from './output-tree.js';
 
 /** Files per message to the writer thread, and characters (a message is sent when either is reached). */
 const BATCH_FILES = 256;
@@ -37,9 +37,9 @@ const READ_CHUNK = 64;
 
 /**
  * The writer thread (evaluated as a script, so it runs the same from the built files and from the
- * sources under test). A batch is a flat list: `dir/` (a directory to make), or `file` followed by its
- * text. The first failure is kept and everything after it skipped; a null message ends the thread
- * with `{ failed }`. `{ read: files }` reads those files as UTF-8 and sends back, in order and in
+ * sources under test). A batch is a flat list of files, each followed by its text; the directories
+ * above a file are made first (one plain mkdir each, remembered). The first failure is kept and
+ * everything after it skipped; a null message ends the thread with `{ failed }`. `{ read: files }` reads those files as UTF-8 and sends back, in order and in
  * chunks, `{ texts }`: each a string, or `{ code }` when it could not be read (also when it is a
  * named pipe, a socket or a device).
  */
@@ -50,7 +50,26 @@ const path = require('node:path');
 const { root, flags, control } = workerData;
 const done = new Int32Array(control);
 const options = { encoding: 'utf8', mode: 0o666, flag: flags };
+const made = new Set();
 let failed;
+let at;
+const makeParents = (rel) => {
+  let k = rel.lastIndexOf('/');
+  if (k <= 0) return;
+  let dir = rel.slice(0, k);
+  if (made.has(dir)) return;
+  const missing = [dir];
+  for (k = dir.lastIndexOf('/'); k > 0; k = dir.lastIndexOf('/')) {
+    dir = dir.slice(0, k);
+    if (made.has(dir)) break;
+    missing.push(dir);
+  }
+  for (let m = missing.length - 1; m >= 0; m--) {
+    at = missing[m];
+    fs.mkdirSync(path.join(root, at));
+    made.add(at);
+  }
+};
 parentPort.on('message', (ops) => {
   if (ops !== null && !Array.isArray(ops)) {
     const files = ops.read;
@@ -76,18 +95,13 @@ parentPort.on('message', (ops) => {
     parentPort.close();
     return;
   }
-  for (let i = 0; i < ops.length && failed === undefined; ) {
-    const rel = ops[i];
+  for (let i = 0; i < ops.length && failed === undefined; i += 2) {
     try {
-      if (rel.endsWith('/')) {
-        fs.mkdirSync(path.join(root, rel));
-        i += 1;
-      } else {
-        fs.writeFileSync(path.join(root, rel), ops[i + 1], options);
-        i += 2;
-      }
+      makeParents(ops[i]);
+      at = ops[i];
+      fs.writeFileSync(path.join(root, at), ops[i + 1], options);
     } catch (err) {
-      failed = { rel: rel.replace(/\\/$/, ''), code: err && err.code ? String(err.code) : String(err) };
+      failed = { rel: at, code: err && err.code ? String(err.code) : String(err) };
     }
   }
   Atomics.add(done, 0, 1);
@@ -101,8 +115,6 @@ type Outcome = { failed?: { rel: string; code: string } };
 export type ReadResult = string | { code: string };
 
 export class StagedTree {
-  /** Directories made (or queued) below the staging directory, relative, '/'-separated. */
-  private readonly made = new Set<string>();
   private batch: string[] = [];
   private batchFiles = 0;
   private batchChars = 0;
@@ -213,19 +225,9 @@ export class StagedTree {
   /** Queue `text` for the file `rel` ('/'-separated, below the output directory); the directories above it are made first. */
   write(rel: string, text: string): void {
     if (this.finished) throw new Error('StagedTree: write after publish or discard');
-    this.queueDirs(rel);
     this.batch.push(rel, text);
     this.batchChars += text.length;
     if (++this.batchFiles >= BATCH_FILES || this.batchChars >= BATCH_CHARS) this.flush();
-  }
-
-  private queueDirs(rel: string): void {
-    const missing: string[] = [];
-    for (let d = parentOf(rel); d !== '' && !this.made.has(d); d = parentOf(d)) missing.push(d);
-    for (let k = missing.length - 1; k >= 0; k--) {
-      this.made.add(missing[k]!);
-      this.batch.push(missing[k]! + '/');
-    }
   }
 
   private flush(): void {
@@ -251,12 +253,13 @@ export class StagedTree {
   }
 
   /**
-   * Wait for every queued file, write `last` here (small files known only at the end), and move the
-   * staging directory to the output path. Throws an OutputWriteError (and leaves nothing) when a write
-   * failed or the output path is no longer free.
+   * Write `last` after everything queued (small files known only at the end), wait for the writer,
+   * and move the staging directory to the output path. Throws an OutputWriteError (and leaves
+   * nothing) when a write failed or the output path is no longer free.
    */
   async publish(last: ReadonlyArray<{ rel: string; text: string }> = []): Promise<void> {
     if (this.finished) throw new Error('StagedTree: publish after publish or discard');
+    for (const f of last) this.batch.push(f.rel, f.text);
     this.flush();
     this.worker.postMessage(null);
     let outcome: Outcome;
@@ -270,30 +273,17 @@ export class StagedTree {
       await this.discard();
       throw new OutputWriteError(`cannot write ${path.join(this.out, outcome.failed.rel)} (${outcome.failed.code}); nothing written`);
     }
-    let failedAt = this.out;
     try {
-      for (const f of last) {
-        const missing: string[] = [];
-        for (let d = parentOf(f.rel); d !== '' && !this.made.has(d); d = parentOf(d)) missing.push(d);
-        for (const m of missing.reverse()) {
-          failedAt = path.join(this.out, m);
-          fs.mkdirSync(path.join(this.staging, m));
-          this.made.add(m);
-        }
-        failedAt = path.join(this.out, f.rel);
-        writeNoFollow(path.join(this.staging, f.rel), f.text);
-      }
-      failedAt = this.out;
       // A plain rename: refused when a file, a link or a non-empty directory appeared at the output path.
       fs.renameSync(this.staging, path.resolve(this.out));
     } catch (err) {
       await this.discard();
       const code = (err as NodeJS.ErrnoException).code;
       if (code === undefined) throw err;
-      if (failedAt === this.out && (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR' || code === 'EISDIR')) {
+      if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR' || code === 'EISDIR') {
         throw new OutputWriteError(`${this.out} appeared while rendering (${code}); nothing written: render again (into a new directory, or into that one)`);
       }
-      throw new OutputWriteError(`cannot write ${failedAt} (${code}); nothing written`);
+      throw new OutputWriteError(`cannot publish ${this.out} (${code}); nothing written`);
     }
     this.finished = true;
   }
@@ -316,9 +306,4 @@ export class StagedTree {
     void this.worker.terminate();
     fs.rmSync(this.staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
-}
-
-function parentOf(rel: string): string {
-  const k = rel.lastIndexOf('/');
-  return k < 0 ? '' : rel.slice(0, k);
 }
