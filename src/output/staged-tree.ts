@@ -50,6 +50,8 @@ const path = require('node:path');
 const { root, flags, control } = workerData;
 const done = new Int32Array(control);
 const options = { encoding: 'utf8', mode: 0o666, flag: flags };
+const readOptions = { encoding: 'utf8', flag: fs.constants.O_RDONLY | fs.constants.O_NONBLOCK };
+const under = root + path.sep;
 const made = new Set();
 let failed;
 let at;
@@ -66,7 +68,7 @@ const makeParents = (rel) => {
   }
   for (let m = missing.length - 1; m >= 0; m--) {
     at = missing[m];
-    fs.mkdirSync(path.join(root, at));
+    fs.mkdirSync(under + at);
     made.add(at);
   }
 };
@@ -77,11 +79,12 @@ parentPort.on('message', (ops) => {
       const texts = [];
       for (const file of files.slice(i, i + ${READ_CHUNK})) {
         try {
-          // Not a named pipe, socket or device: a pipe would hold this thread in open(), and with it
-          // the process at exit, even after Ctrl-C. (A directory fails as it would anywhere: EISDIR.)
-          const st = fs.statSync(file);
-          if (!st.isFile() && !st.isDirectory()) texts.push({ code: 'not a regular file' });
-          else texts.push(fs.readFileSync(file, 'utf8'));
+          // Opened without waiting: a named pipe would hold this thread in open(), and with it the
+          // process at exit, even after Ctrl-C. What reads as empty may be a pipe, a socket or a
+          // device, refused as such. (A directory fails as it would anywhere: EISDIR.)
+          const text = fs.readFileSync(file, readOptions);
+          const st = text === '' ? fs.statSync(file) : undefined;
+          texts.push(st && !st.isFile() && !st.isDirectory() ? { code: 'not a regular file' } : text);
         } catch (err) {
           texts.push({ code: err && err.code ? String(err.code) : String(err) });
         }
@@ -99,7 +102,7 @@ parentPort.on('message', (ops) => {
     try {
       makeParents(ops[i]);
       at = ops[i];
-      fs.writeFileSync(path.join(root, at), ops[i + 1], options);
+      fs.writeFileSync(under + at, ops[i + 1], options);
     } catch (err) {
       failed = { rel: at, code: err && err.code ? String(err.code) : String(err) };
     }
