@@ -3,14 +3,18 @@
  * every glob jobsmith takes (branch `include`/`exclude`/`refs`), so `validate` refuses exactly what
  * branch detection would fail on, with the pattern's file, line and column.
  */
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+
+/** picomatch, loaded on the first pattern (most definitions have none: start-up time matters for render). */
+let picomatchLib: typeof import('picomatch') | undefined;
 
 /** Why a pattern is not a usable glob (undefined when it is). */
 export function globProblem(pattern: string): string | undefined {
   if (pattern === '') return 'empty pattern';
+  picomatchLib ??= createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
   let re: RegExp;
   try {
-    re = picomatch.makeRe(pattern, { dot: true, strictBrackets: true });
+    re = picomatchLib.makeRe(pattern, { dot: true, strictBrackets: true });
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
