@@ -97,7 +97,8 @@ function parseBlock(lines: Line[], state: { i: number }, indent: number): Node {
 
 function parseMap(lines: Line[], state: { i: number }, indent: number): YAMLMap {
   const map = new YAMLMap();
-  const keys = new Set<string>();
+  /** The keys so far, once there are many (a few are compared one by one: most maps have a few). */
+  let keys: Set<string> | undefined;
   let end = 0;
   const startOffset = lines[state.i]!.offset;
   while (state.i < lines.length) {
@@ -107,8 +108,13 @@ function parseMap(lines: Line[], state: { i: number }, indent: number): YAMLMap 
     const keyEnd = keyLength(l.content);
     if (keyEnd < 0) giveUp();
     const keyText = l.content.slice(0, keyEnd);
-    if (keys.has(keyText)) giveUp();
-    keys.add(keyText);
+    if (map.items.length < 16) {
+      for (const p of map.items) if (p.key.value === keyText) giveUp();
+    } else {
+      keys ??= new Set(map.items.map((p) => p.key.value));
+      if (keys.has(keyText)) giveUp();
+      keys.add(keyText);
+    }
     const key = new Scalar(keyText);
     key.range = [l.offset, l.offset + keyText.length, l.offset + keyText.length];
     const afterColon = l.offset + keyText.length + 1;

@@ -19,7 +19,7 @@ export interface Loc {
 let yamlLib: typeof import('yaml') | undefined;
 
 export class YamlSource {
-  readonly lines: Pick<LineCounter, 'linePos'>;
+  readonly lines: Pick<LineCounter, 'linePos' | 'lineStarts'>;
   /** The document's top node (null for an empty document). */
   readonly contents: unknown;
   readonly ok: boolean;
@@ -62,8 +62,19 @@ export class YamlSource {
   }
 
   at(offset: number | undefined): Loc {
-    const p = this.lines.linePos(offset ?? 0);
-    return { file: this.file, line: p.line, column: p.col };
+    // LineCounter.linePos, without its intermediate object (asked for every field of every file).
+    const starts = this.lines.lineStarts;
+    const at = offset ?? 0;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! < at) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === at) return { file: this.file, line: low + 1, column: 1 };
+    if (low === 0) return { file: this.file, line: 0, column: at };
+    return { file: this.file, line: low, column: at - starts[low - 1]! + 1 };
   }
 
   loc(node: Node | null | undefined | unknown): Loc {

@@ -119,3 +119,37 @@ describe('fast YAML path agrees with the yaml library', () => {
     expect(answered, replayHint(seed)).toBeGreaterThan(100);
   });
 });
+
+describe('fast YAML path: duplicate keys in maps of every size', () => {
+  const keysOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `K${i}.X`);
+  for (const n of [2, 15, 16, 17, 40]) {
+    it(`${n} keys: takes them all; any key given twice (first, middle or last) is left to the yaml library`, () => {
+      const keys = keysOf(n);
+      const text = (ks: string[]): string => `tokens:\n${ks.map((k, i) => `  ${k}: v${i}\n`).join('')}`;
+      expect(agree(text(keys))).toBe(true);
+      for (const [dup, at] of [
+        [0, n],
+        [n - 1, n],
+        [Math.floor(n / 2), 1],
+      ] as const) {
+        const ks = [...keys];
+        ks.splice(at, 0, keys[dup]!);
+        expect(parseSimpleYaml(text(ks)), `${keys[dup]} again at ${at}`).toBeUndefined();
+        expect(reference(text(ks)).ok).toBe(false);
+      }
+    });
+  }
+});
+
+describe('YamlSource locations', () => {
+  it('are the line counter\'s positions, for every offset of a file', () => {
+    const text = 'project: p\n\ntemplates:\n  - A   # c\n  - B\ntokens:\n  X.Y: "v"\n';
+    const y = new YamlSource('f.yaml', text);
+    for (let o = 0; o <= text.length + 1; o++) {
+      const p = y.lines.linePos(o);
+      expect(y.at(o), String(o)).toEqual({ file: 'f.yaml', line: p.line, column: p.col });
+    }
+    const lib = new YamlSource('g.yaml', 'a: &x 1\nb: *x\n');
+    for (let o = 0; o <= 14; o++) expect(lib.at(o)).toEqual({ file: 'g.yaml', line: lib.lines.linePos(o).line, column: lib.lines.linePos(o).col });
+  });
+});
