@@ -2,7 +2,7 @@
  * Loading everything render needs from disk: the templates (+ sidecars), the definitions and the
  * shared defaults file. Reads files only; never throws for a user's mistake (diagnostics instead).
  */
-import { promises as fs, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { constants, promises as fs, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { commonRoot, Containment } from './contained-path.js';
@@ -71,6 +71,12 @@ function containments(templatesDir: string, jobsDir: string, root: string | unde
 }
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A definition is read as UTF-8 without waiting to open it (a named pipe would wait for a writer).
+ * open(2) flags as a number: Node accepts them (its types say string).
+ */
+const READ_NOW = { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NONBLOCK } as unknown as { encoding: 'utf8'; flag: string };
 
 /**
  * File names in `dir` (files and symbolic links to files). The directory itself, and every link in
@@ -278,7 +284,15 @@ export async function loadWorkspace(opts: LoadOptions): Promise<{ workspace: Wor
     const e = entries[i]!;
     if (e.text !== undefined) return e.text;
     try {
-      return readFileSync(e.file, 'utf8');
+      // The same rule as render's writer thread reading ahead (src/output/staged-tree.ts): opened
+      // without waiting, so a named pipe cannot hold the command; what reads as empty and is a
+      // pipe, a socket or a device is refused as such.
+      const text = readFileSync(e.file, READ_NOW);
+      if (text === '') {
+        const st = statSync(e.file);
+        if (!st.isFile() && !st.isDirectory()) return cannotRead(i, 'not a regular file');
+      }
+      return text;
     } catch (err) {
       return cannotRead(i, (err as NodeJS.ErrnoException).code);
     }

@@ -308,7 +308,7 @@ describe('jobsmith render into a new directory (CLI)', () => {
     expect(snapshot(box)).toEqual(before);
   });
 
-  it('a definition that is a named pipe: an error naming it, not a render waiting for ever', async () => {
+  it('a definition that is a named pipe: an error naming it, not a command waiting for ever', async () => {
     const fifo = path.join(dir, 'pipe');
     await new Promise((resolve) => spawn('mkfifo', [fifo]).on('close', resolve));
     symlinkSync(fifo, path.join(dir, 'jobs/zz.yaml'));
@@ -316,6 +316,14 @@ describe('jobsmith render into a new directory (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('jobs/zz.yaml: error: cannot read: not a regular file');
     expect(readdirSync(dir).filter((n) => n === 'out' || n.startsWith('.out.'))).toEqual([]);
+    // The same when reading in turn (validate; render into an existing directory).
+    const v = await runCli(['validate'], { cwd: dir, timeoutMs: 20_000 });
+    expect([v.code, v.stderr]).toEqual([1, 'jobs/zz.yaml: error: cannot read: not a regular file\n1 error\n']);
+    mkdirSync(path.join(dir, 'existing'));
+    const e = await runCli(['render', '--out', 'existing'], { cwd: dir, timeoutMs: 20_000 });
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain('jobs/zz.yaml: error: cannot read: not a regular file');
+    expect(readdirSync(path.join(dir, 'existing'))).toEqual([]);
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
