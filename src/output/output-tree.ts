@@ -14,6 +14,9 @@
  *
  * The named directory itself may be a symbolic link (the user chose it); only what is below it is
  * looked at without following links.
+ *
+ * A NEW output directory can instead be written from a second thread into a staging directory that
+ * is renamed into place at the end, with the same rules (staged-tree.ts: render does this).
  */
 import fs from 'node:fs';
 import path from 'node:path';
