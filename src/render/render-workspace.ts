@@ -86,15 +86,20 @@ export function jobNameFor(def: Definition, use: TemplateUse): string {
 
 /** Built-in token values of a job (branch jobs add BRANCH.NAME and BRANCH.SLUG). */
 export function builtinValues(def: Definition, template: string, name: string, folder: readonly string[]): Record<string, string> {
-  const fullName = [...folder, name].join('/');
+  const folderPath = folder.join('/');
   return {
     'HUDSON.JOB.NAME': name,
     'JOB.NAME': name,
-    'JOB.FULLNAME': fullName,
+    'JOB.FULLNAME': folder.length === 0 ? name : `${folderPath}/${name}`,
     'PROJECT.NAME': def.project,
     'TEMPLATE.NAME': template,
-    'FOLDER.PATH': folder.join('/'),
+    'FOLDER.PATH': folderPath,
   };
+}
+
+/** The value a definition gives a token (entry > definition > defaults file), without a sidecar's default: lookupValue's common case, asked for every token of every job. */
+function givenValue(ws: Workspace, def: Definition, use: TemplateUse, name: string): LocatedValue | undefined {
+  return use.tokens.get(name) ?? def.tokens.get(name) ?? ws.defaults.tokens.get(name);
 }
 
 /** Where a token's value comes from for one template entry: entry > definition > defaults file > sidecar default. */
@@ -117,6 +122,12 @@ export function projectTokenValues(ws: Workspace, def: Definition, use: Template
   const valueLocs: Record<string, SourceLocation> = {};
   for (const tok of template.tokens) {
     if (BUILTINS.has(tok)) continue;
+    const given = givenValue(ws, def, use, tok);
+    if (given) {
+      values[tok] = given.value;
+      valueLocs[tok] = given.loc;
+      continue;
+    }
     const v = lookupValue(ws, def, use, template, tok);
     if (v) {
       values[tok] = v.value;
@@ -194,7 +205,8 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
       if (bad) diagnostics.push({ severity: 'error', code: 'bad-view-name', message: `view "${def.view}": ${bad}`, field: 'view', ...loc(def.locs['view']) });
     }
     const render = !only || only.has(def.project);
-    const used = new Set<string>();
+    /** The templates this definition names (their tokens are the ones it may give). */
+    const named: ParsedTemplate[] = [];
     let allTemplatesKnown = true;
 
     const checkUse = (use: TemplateUse, branch: boolean, index: number): void => {
@@ -211,7 +223,7 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
         });
         return;
       }
-      for (const tok of template.tokens) used.add(tok);
+      named.push(template);
       for (const [name, v] of use.tokens) {
         if (BUILTINS.has(name)) {
           diagnostics.push({ severity: 'error', code: 'builtin-token', message: `${name} is set by jobsmith and cannot be given a value`, field: `${field}.tokens.${name}`, ...loc(v.keyLoc) });
@@ -240,7 +252,11 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
           }
           continue;
         }
-        const v = lookupValue(ws, def, use, template, tok);
+        const spec = template.docs[tok];
+        const given = givenValue(ws, def, use, tok);
+        // (Only a value given in the definitions is checked against the sidecar's rules.)
+        if (given && !spec) continue;
+        const v = given ? { value: given.value, from: given } : lookupValue(ws, def, use, template, tok);
         if (!v) {
           const occ = template.occurrences.find((o) => o.name === tok);
           const where = occ ? `${template.file}:${occ.line}:${occ.column}` : (template.sidecar?.file ?? template.file);
@@ -253,7 +269,6 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
           });
           continue;
         }
-        const spec = template.docs[tok];
         if (spec && v.from) {
           const values = typeof v.value === 'string' ? [v.value] : v.value;
           for (const one of values) {
@@ -335,7 +350,8 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
       for (const [name, v] of def.tokens) {
         if (BUILTINS.has(name)) {
           diagnostics.push({ severity: 'error', code: 'builtin-token', message: `${name} is set by jobsmith and cannot be given a value`, field: `tokens.${name}`, ...loc(v.keyLoc) });
-        } else if (!used.has(name)) {
+        } else if (!named.some((t) => t.tokens.includes(name))) {
+          const used = new Set(named.flatMap((t) => t.tokens));
           const users = [...ws.templates.values()].filter((t) => t.tokens.includes(name)).map((t) => t.name);
           const hint = didYouMean(name, [...used].filter((t) => !BUILTINS.has(t)));
           diagnostics.push({
