@@ -54,7 +54,7 @@ export interface TemplateUse {
   job?: string;
   jobLoc?: Loc;
   /** Per-template token overrides. */
-  tokens: ReadonlyMap<string, LocatedValue>;
+  tokens: Map<string, LocatedValue>;
   disabled?: boolean;
 }
 
@@ -186,13 +186,10 @@ export function parseDefinition(file: string, text: string): { definition?: Defi
   return { definition: def, diagnostics: y.diagnostics };
 }
 
-/** The tokens of every entry that gives none (read-only: one map for thousands of entries). */
-const NO_TOKENS: ReadonlyMap<string, LocatedValue> = new Map();
-
 function templateUses(y: YamlSource, node: unknown, field: string): TemplateUse[] {
   const out: TemplateUse[] = [];
   if (isScalar(node) && typeof node.value === 'string' && node.value !== '') {
-    return [{ template: node.value, loc: y.loc(node), tokens: NO_TOKENS }];
+    return [{ template: node.value, loc: y.loc(node), tokens: new Map() }];
   }
   if (!isSeq(node)) {
     y.error(node, 'bad-type', `${field} must be a list of template names`, field);
@@ -202,7 +199,7 @@ function templateUses(y: YamlSource, node: unknown, field: string): TemplateUse[
   node.items.forEach((item, i) => {
     const f = `${field}[${i}]`;
     if (isMap(item)) {
-      const use: TemplateUse = { template: '', loc: y.loc(item), tokens: NO_TOKENS };
+      const use: TemplateUse = { template: '', loc: y.loc(item), tokens: new Map() };
       let named = false;
       for (const { key, value } of y.pairs(item as YAMLMap, TEMPLATE_USE_KEYS, f)) {
         if (key === 'template') {
@@ -232,7 +229,7 @@ function templateUses(y: YamlSource, node: unknown, field: string): TemplateUse[
       out.push(use);
     } else {
       const t = y.str(item, f);
-      if (t !== undefined) out.push({ template: t, loc: y.loc(item), tokens: NO_TOKENS });
+      if (t !== undefined) out.push({ template: t, loc: y.loc(item), tokens: new Map() });
     }
   });
   return out;
