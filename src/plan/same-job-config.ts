@@ -6,7 +6,8 @@
  *   and the root's children are compared in any order (Jenkins writes them in XStream's field order).
  */
 import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
-import { markedDescription } from './config-description.js';
+import { sameSerialisation } from '../xml/same-serialisation.js';
+import { markedDescription, withMarker } from './config-description.js';
 import { jenkinsOwnedParts } from '../model/item-types.js';
 import { stripMarker } from './marker.js';
 
@@ -22,6 +23,7 @@ export function sameConfig(a: string, b: string): boolean {
 
 /** `--verify`: does the config read from Jenkins (`live`) match the config jobsmith pushed for an item of this root element? */
 export function matchesPushed(live: string, pushed: string, rootElement: string): boolean {
+  if (sameSerialisation(live, pushed)) return true;
   const opts = { ignoreRootChildren: jenkinsOwnedParts(rootElement), unorderedRootChildren: true };
   try {
     return sameUpToSecrets(normalConfig(live, opts), normalConfig(pushed, opts));
@@ -57,6 +59,12 @@ function sameUpToSecrets(live: string, expected: string): boolean {
  * none), as withMarker does. `--verify` asks it for every managed job.
  */
 export function matchesRenderedWithMarker(live: string, rendered: string, marker: string, rootElement: string): boolean {
+  // most live configs are the pushed one as Jenkins re-serialised it: no normal form needed
+  try {
+    if (sameSerialisation(live, withMarker(rendered, marker))) return true;
+  } catch {
+    return false;
+  }
   const ignoreRootChildren = jenkinsOwnedParts(rootElement);
   try {
     const expected = normalConfig(rendered, { ignoreRootChildren, insertRootDescription: true, rootDescription: (t) => markedDescription(t, marker), unorderedRootChildren: true });
