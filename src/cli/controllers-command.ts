@@ -214,6 +214,7 @@ export async function applyPlanSet(a: CommonSyncArgs & { file: string }, config:
       settings,
       // each saved plan applies with the archive settings it recorded
       archiveFor: (n) => savedOf(n).archive ?? (opts.archivePolicy ? { ...opts.archivePolicy, dir: path.join(opts.archivePolicy.dir, n) } : undefined),
+      outsideWhy: (n) => (plans.some((p) => p.controller === n) ? `controller ${n} is not part of this run (--controller)` : `the plan set has no plan for controller ${n}`),
     });
     if (outcome.status === 'invalid') {
       const reasons = brokenDefinitions(outcome.diagnostics);

@@ -72,6 +72,11 @@ export interface PlanControllersRequest {
    * `settings.archive` with its directory `<dir>/<controller>`.
    */
   archiveFor?: (controller: string) => ArchivePolicy | undefined;
+  /**
+   * Why a configured controller is not part of this run, for the moves to it that are held (default:
+   * `--controller` named others; `apply FILE`: the plan set has no plan for it).
+   */
+  outsideWhy?: (controller: string) => string;
 }
 
 /** A one-controller view of the shared definitions: its part of the render and of the branch jobs. */
@@ -149,7 +154,7 @@ export async function planControllers(req: PlanControllersRequest): Promise<Cont
   // a controller this run does not talk to (not in --controller) is not "failed": moves to it are left alone
   const talked = new Set(req.targets.map((t) => t.name));
   linkControllerMoves(
-    [...outcomes.map((o) => ({ controller: o.controller, ...(o.plan ? { plan: o.plan } : {}) })), ...req.names.filter((n) => !talked.has(n)).map((n) => ({ controller: n, notInRun: true }))],
+    [...outcomes.map((o) => ({ controller: o.controller, ...(o.plan ? { plan: o.plan } : {}) })), ...req.names.filter((n) => !talked.has(n)).map((n) => ({ controller: n, notInRun: true, ...(req.outsideWhy ? { outsideWhy: req.outsideWhy(n) } : {}) }))],
     (p) => assigned.get(p),
   );
   for (const o of outcomes) {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startStandin, type Standin } from '../../src/standin/server.js';
 import { TEMPLATE } from '../sync/harness.js';
+import { git, makeDefinitionsRepo } from '../form/git-fixtures.js';
 
 const TOKENS = { east: 'tok-east-0a1b2c3d4e5f60718293', west: 'tok-west-9f8e7d6c5b4a39281706' };
 const ENV = { EAST_TOK: TOKENS.east, WEST_TOK: TOKENS.west };
@@ -253,5 +254,61 @@ describe('messages that say what is so', () => {
     expect(v.stderr).toContain('jobs/pay.yaml:1:13: error: controller is empty: name a controller or a list of them');
     expect(v.stderr).not.toContain('unknown controller "~"');
     expect(v.stderr).not.toContain('must be a list');
+  });
+});
+
+describe('messages of a move between controllers that say what is so', () => {
+  it("a stale checkout's held delete says the project goes to another controller, not that it left the definitions", async () => {
+    const east = await standin('stale-east');
+    const west = await standin('stale-west');
+    const def = (extra: string) => `${extra}templates: [CI-build-trunk]\ntokens:\n  SCM.PATH: https://svn.example.com/pay\n`;
+    const repo = makeDefinitionsRepo({ 'jobsmith.yaml': two(east, west), 'job-templates/CI-build-trunk-config.xml': TEMPLATE, 'jobs/pay.yaml': def(''), 'jobs/stays.yaml': def('').replace('/pay', '/stays') });
+    try {
+      expect((await runCli(['sync'], { cwd: repo.work, env: ENV })).code).toBe(0);
+      expect(jobsOf(east)).toEqual(['pay-CI-build-trunk', 'stays-CI-build-trunk']);
+      // another checkout moves pay to west and syncs; this one is not pulled
+      const other = repo.clone('stale-other');
+      await writeFile(path.join(other, 'jobs', 'pay.yaml'), def('controller: west\n'));
+      git(other, 'commit', '--quiet', '-am', 'pay to west');
+      git(other, 'push', '--quiet', 'origin', 'main');
+      expect((await runCli(['sync'], { cwd: other, env: ENV })).code).toBe(0);
+      expect(jobsOf(west)).toEqual(['pay-CI-build-trunk']);
+      expect(jobsOf(east)).toEqual(['stays-CI-build-trunk']);
+      git(repo.work, 'fetch', '--quiet');
+      const j = await runCli(['plan', '--json'], { cwd: repo.work, env: ENV });
+      const out = JSON.parse(j.stdout) as { controllers: { controller: string; plan: { changes: { fullName: string; kind: string; code: string; params: Record<string, unknown> }[] } }[] };
+      const held = out.controllers.find((c) => c.controller === 'west')!.plan.changes.find((c) => c.fullName === 'pay-CI-build-trunk')!;
+      expect([held.kind, held.code, held.params.action]).toEqual(['keep', 'held', 'delete']);
+      expect(held.params.cause).toEqual({ code: 'moved-to-controller', params: { controller: 'east', cause: { code: 'project-removed', params: { project: 'pay' } } } });
+      const r = await runCli(['sync'], { cwd: repo.work, env: ENV });
+      expect(r.stdout).toContain('keep      pay-CI-build-trunk  (not deleted: the definitions are not current (would: project pay moved to controller east; its build history stays on controller west))');
+      expect(r.stdout).toContain('deletions held: the definitions are behind origin/main by 1 commit');
+      expect(r.stdout).not.toContain('no longer in the definitions');
+      expect(jobsOf(west)).toEqual(['pay-CI-build-trunk']);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a plan set without a plan for a controller says so when applied, not that --controller left it out', async () => {
+    const east = await standin('set-east');
+    const west = await standin('set-west');
+    const dir = await workspace('set', two(east, west), { pay: '', stays: '' });
+    expect((await runCli(['sync'], { cwd: dir, env: ENV })).code).toBe(0);
+    await project(dir, 'pay', 'controller: west\n');
+    expect((await runCli(['plan', '--out', 'set.plan'], { cwd: dir, env: ENV })).code).toBe(0);
+    // the plan of west taken out of the set: east's delete waits for a create no plan of the set makes
+    const set = JSON.parse(await readFile(path.join(dir, 'set.plan'), 'utf8')) as { plans: { controller: string }[] };
+    set.plans = set.plans.filter((p) => p.controller !== 'west');
+    await writeFile(path.join(dir, 'east.plan'), JSON.stringify(set));
+    const r = await runCli(['apply', 'east.plan'], { cwd: dir, env: ENV });
+    expect(r.stderr).toContain('project pay moved to controller west; kept here: the plan set has no plan for controller west');
+    expect(r.stdout + r.stderr).not.toContain('(--controller)');
+    expect(r.code).toBe(1);
+    expect(jobsOf(east)).toEqual(['pay-CI-build-trunk', 'stays-CI-build-trunk']);
+    expect(jobsOf(west)).toEqual([]);
+    // with --controller the words stay those of --controller
+    const p = await runCli(['plan', '--controller', 'east', '--verbose'], { cwd: dir, env: ENV });
+    expect(p.stdout).toContain('kept here: controller west is not part of this run (--controller)');
   });
 });

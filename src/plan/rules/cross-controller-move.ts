@@ -9,11 +9,14 @@
  * - B already has it (unchanged, updated, ...): the delete goes ahead;
  * - B could not be planned (unreachable), its plan is refused, or the job is held there: the job
  *   is kept on A (`keep`), so a failure never leaves a project on no controller.
- * Build history cannot move between controllers: both sides say so in their reasons. A folder
+ * Build history cannot move between controllers: both sides say so in their reasons, a job held on
+ * A by another rule too (a stale checkout, `--removed keep`): it goes to B, it did not leave the
+ * definitions. A folder
  * deleted because it is empty after this run waits with the moved jobs it holds (it goes in the
  * second round, after them). Pure.
  */
 import type { Change, Plan } from '../../model/plan.js';
+import type { ReasonParams, ReasonRef } from '../../model/reason-code.js';
 import { causeOf, emptySummary } from '../../model/plan.js';
 
 export interface ControllerPlanned {
@@ -22,9 +25,31 @@ export interface ControllerPlanned {
   plan?: Plan;
   /** The run does not talk to this controller (`--controller` named others). */
   notInRun?: boolean;
+  /** `notInRun`: why, when not `--controller` (a plan set with no plan for it). */
+  outsideWhy?: string;
 }
 
 const HISTORY = 'its build history stays on controller';
+
+/** The wrapped reason `project P is no longer in the definitions` (and the words) of a job whose project went to `to`. */
+function movedCause(ref: ReasonRef, to: string): ReasonRef {
+  if (ref.code === 'project-removed') return { code: 'moved-to-controller', params: { controller: to, cause: ref } };
+  if (ref.params === undefined) return ref;
+  const params: ReasonParams = {};
+  for (const [k, v] of Object.entries(ref.params)) params[k] = typeof v === 'object' && !Array.isArray(v) ? movedCause(v, to) : v;
+  return { ...ref, params };
+}
+
+/**
+ * A change kept on `here` by another rule (held, --removed keep) whose reason is the removal of a
+ * project that now goes to other controllers: it says where the project went.
+ */
+function sayMoved(c: Change, here: string, to: string): Change {
+  const removed = `project ${c.project} is no longer in the definitions`;
+  if (!c.reason.includes(removed)) return c;
+  const moved = movedCause(causeOf(c), to);
+  return { ...c, reason: c.reason.split(removed).join(`project ${c.project} moved to controller ${to}; ${HISTORY} ${here}`), code: moved.code, ...(moved.params !== undefined ? { params: moved.params } : {}) };
+}
 
 function jobKey(c: { project?: string; template?: string; branch?: string }): string {
   return `${c.project ?? ''}\0${c.template ?? ''}\0${c.branch ?? ''}`;
@@ -55,9 +80,15 @@ export function linkControllerMoves(planned: readonly ControllerPlanned[], contr
     if (!plan) continue;
     let changed = false;
     plan.changes = plan.changes.map((c) => {
-      if (c.target !== 'job' || (c.kind !== 'delete' && c.kind !== 'disable') || c.project === undefined || c.after !== undefined) return c;
+      if (c.target !== 'job' || c.project === undefined) return c;
       const targets = controllersOf(c.project);
       if (targets === undefined || targets.length === 0 || targets.includes(p.controller)) return c;
+      if (c.kind !== 'delete' && c.kind !== 'disable') {
+        const said = sayMoved(c, p.controller, targets.join(', '));
+        if (said !== c) changed = true;
+        return said;
+      }
+      if (c.after !== undefined) return c;
       let waitsFor: Change['waitsFor'];
       const notes: string[] = [];
       for (const t of targets) {
@@ -66,7 +97,7 @@ export function linkControllerMoves(planned: readonly ControllerPlanned[], contr
           changed = true;
           return { ...c, kind: 'keep', reason: `project ${c.project} moved to controller ${t}; kept here: ${why}`, code: 'controller-move-held', params: { controller: t, detail: why } };
         };
-        if (other?.notInRun) return keep(`controller ${t} is not part of this run (--controller)`);
+        if (other?.notInRun) return keep(other.outsideWhy ?? `controller ${t} is not part of this run (--controller)`);
         if (!other?.plan) return keep(`controller ${t} could not be planned`);
         if (other.plan.refused) return keep(`the plan of controller ${t} is refused`);
         const idx = index.get(t)!;
