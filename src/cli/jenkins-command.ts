@@ -1,6 +1,7 @@
 /**
  * `jobsmith jenkins ping|list`: check a connection (version, identity, CSRF) and show what the
- * one-request listing sees. Small diagnostics for setting up jobsmith against a Jenkins.
+ * one-request listing sees. Small diagnostics for setting up jobsmith against a Jenkins; with
+ * controllers, each controller of the run in parallel (docs/controllers.md).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
@@ -78,24 +79,89 @@ async function pingControllers(a: Args, config: import('../controllers/controlle
   );
 }
 
+/** One listing as text: an item a line, a view a line, then the counts (the one-Jenkins output). */
+function listingText(state: import('../model/observed.js').ObservedState): string {
+  let out = '';
+  for (const i of state.items) {
+    const flags = [i.isFolder ? 'folder' : (i.color ?? ''), i.building ? 'building' : ''].filter(Boolean).join(', ');
+    out += `${i.fullName}\t${i.className}\t${flags}\n`;
+  }
+  for (const v of state.views) out += `view ${[...v.folder, v.name].join('/')}\t${v.className}\t${v.jobs.length} job(s)\n`;
+  return out + counts(state) + '\n';
+}
+
+const counts = (state: import('../model/observed.js').ObservedState): string => `${state.items.length} item(s), ${state.views.length} view(s)`;
+
 const list: CommandModule<object, Args> = {
   command: 'list',
-  describe: 'List every item and view Jenkins has (one api/json?tree= request)',
+  describe: 'List every item and view Jenkins has (one api/json?tree= request; with controllers, each controller)',
   builder: (y) => options(y, 'Print the listing as JSON'),
-  handler: (a) =>
-    withClient(a, async (c) => {
+  handler: async (a) => {
+    const { controllersConfig } = await import('./controller-options.js');
+    const controllers = await controllersConfig(a);
+    if (controllers) return listControllers(a, controllers);
+    return withClient(a, async (c) => {
       const state = await c.list();
       if (a.json) return printJson(state);
-      let out = '';
-      for (const i of state.items) {
-        const flags = [i.isFolder ? 'folder' : (i.color ?? ''), i.building ? 'building' : ''].filter(Boolean).join(', ');
-        out += `${i.fullName}\t${i.className}\t${flags}\n`;
-      }
-      for (const v of state.views) out += `view ${[...v.folder, v.name].join('/')}\t${v.className}\t${v.jobs.length} job(s)\n`;
-      out += `${state.items.length} item(s), ${state.views.length} view(s)\n`;
-      process.stdout.write(out);
-    }),
+      process.stdout.write(listingText(state));
+    });
+  },
 };
+
+/**
+ * Many controllers: list each selected controller (default: all) in parallel, grouped per
+ * controller; one that cannot be listed does not hide the others: the run exits 3 after a
+ * per-controller summary. `--json`: every item and view carries its `controller`.
+ */
+async function listControllers(a: Args, config: import('../controllers/controllers-config.js').ControllersConfig): Promise<void> {
+  const { openControllers, selectedControllers } = await import('./controller-options.js');
+  const { EXIT } = await import('./exit-codes.js');
+  const { printable } = await import('./printable.js');
+  const { redactUrl } = await import('../model/redact-url.js');
+  const names = await selectedControllers(a, config);
+  const logger = a.verbose ? (name: string, line: string) => void process.stderr.write(`jenkins ${name}: ${line}\n`) : undefined;
+  await openControllers(
+    a,
+    config,
+    names,
+    async (cs) => {
+      const results = await Promise.all(
+        cs.map(async (c) => {
+          try {
+            return { controller: c.name, url: redactUrl(c.url), ok: true as const, state: await c.api.list() };
+          } catch (err) {
+            return { controller: c.name, url: redactUrl(c.url), ok: false as const, error: err instanceof Error ? err.message : String(err) };
+          }
+        }),
+      );
+      const failed = results.some((r) => !r.ok);
+      if (a.json) {
+        printJson({
+          exitCode: failed ? EXIT.external : EXIT.ok,
+          controllers: results.map((r) =>
+            r.ok
+              ? { controller: r.controller, url: r.url, status: 'listed', exitCode: EXIT.ok, items: r.state.items.length, views: r.state.views.length, ...(r.state.session !== undefined ? { session: r.state.session } : {}) }
+              : { controller: r.controller, url: r.url, status: 'failed', exitCode: EXIT.external, error: r.error },
+          ),
+          items: results.flatMap((r) => (r.ok ? r.state.items.map((i) => ({ controller: r.controller, ...i })) : [])),
+          views: results.flatMap((r) => (r.ok ? r.state.views.map((v) => ({ controller: r.controller, ...v })) : [])),
+        });
+      } else {
+        let out = '';
+        for (const r of results) {
+          out += `\n== controller ${r.controller} ==\n`;
+          out += r.ok ? listingText(r.state) : `error: ${printable(r.error)}\n`;
+        }
+        process.stdout.write(out);
+        const width = Math.max(...results.map((r) => r.controller.length));
+        const summary = results.map((r) => `  ${r.controller.padEnd(width)}  ${r.ok ? `ok: ${counts(r.state)}` : `FAILED at ${r.url}: ${printable(r.error)}`}\n`).join('');
+        (failed ? process.stderr : process.stdout).write(`\nControllers:\n${summary}`);
+      }
+      if (failed) process.exitCode = EXIT.external;
+    },
+    logger ? { logger } : {},
+  );
+}
 
 export const jenkinsCommand: CommandModule<object, object> = {
   ...commandInfo('jenkins'),

@@ -134,11 +134,12 @@ describe('controllers on the command line', () => {
     const withUrl = await runCli(['plan', '--jenkins-url', 'http://127.0.0.1:9/'], { cwd: dir });
     expect(withUrl.code).toBe(2);
     expect(withUrl.stderr).toContain('--jenkins-url cannot be used with the controllers of jobsmith.yaml');
-    const two = await runCli(['jenkins', 'list', '--embedded', home, '--controller', 'east', '--controller', 'west'], { cwd: dir });
+    const two = await runCli(['import', '--match', '*', '--embedded', home, '--controller', 'east', '--controller', 'west'], { cwd: dir });
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('this command talks to one controller at a time');
     const one = await runCli(['jenkins', 'list', '--embedded', home, '--controller', 'west'], { cwd: dir });
     expect([one.code, one.stdout]).toEqual([0, expect.stringContaining('two-CI-build-trunk')]);
+    expect(one.stdout).not.toContain('one-CI-build-trunk');
     await rm(path.join(dir, 'jobsmith.yaml'));
     const none = await runCli(['plan', '--embedded', home, '--controller', 'east'], { cwd: dir });
     expect(none.code).toBe(2);
