@@ -137,6 +137,8 @@ export async function runControllers(a: CommonSyncArgs, config: ControllersConfi
     let code = combineExitCodes(outcome.controllers.map(controllerExitCode));
     if (code === EXIT.ok && opts.detailedExitcode && outcome.controllers.some((o) => o.plan && hasActions(o.plan))) code = EXIT.usage;
     if (a.json) {
+      // Ctrl-C while applying: `interrupted`, as for one Jenkins (docs/json-output.md)
+      if (outcome.controllers.some((o) => o.applied?.notStarted)) extra.status = 'interrupted';
       process.stdout.write(resultJson(opts.mode, outcomeJson(outcome, code, extra)));
       return code;
     }

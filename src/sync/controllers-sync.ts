@@ -204,17 +204,24 @@ export async function applyControllers(outcome: Extract<ControllersOutcome, { st
       if (waiting.length === 0 || o.plan!.refused) return;
       const ready: Change[] = [];
       const notReady: StepFailure[] = [];
-      const created = (c: Change): boolean => firstOf(c.waitsFor!.controller)?.succeeded.some((s) => creates.has(s.kind) && s.fullName.toLowerCase() === c.waitsFor!.fullName.toLowerCase()) ?? false;
+      // Ctrl-C stopped the create before it started: the delete waiting for it is not started either (not a failure)
+      const interrupted: Change[] = [];
+      const same = (c: Change) => (s: { kind: string; fullName: string }) => creates.has(s.kind) && s.fullName.toLowerCase() === c.waitsFor!.fullName.toLowerCase();
+      const created = (c: Change): boolean => firstOf(c.waitsFor!.controller)?.succeeded.some(same(c)) ?? false;
+      const notStartedThere = (c: Change): boolean => firstOf(c.waitsFor!.controller)?.notStarted?.some(same(c)) ?? false;
       for (const c of waiting) {
         if (c.target === 'folder') continue;
         if (created(c)) ready.push(c);
+        else if (notStartedThere(c)) interrupted.push(c);
         else notReady.push({ change: c, error: `kept: ${c.waitsFor!.fullName} was not created on controller ${c.waitsFor!.controller}` });
       }
       // a folder waiting with its moved jobs goes only when every one of them goes
       for (const f of waiting.filter((c) => c.target === 'folder')) {
         const prefix = f.fullName.toLowerCase() + '/';
         const held = notReady.filter((n) => n.change.fullName.toLowerCase().startsWith(prefix));
-        if (held.length === 0 && created(f)) ready.push(f);
+        const stopped = interrupted.filter((c) => c.fullName.toLowerCase().startsWith(prefix));
+        if (held.length === 0 && stopped.length === 0 && created(f)) ready.push(f);
+        else if (held.length === 0 && (stopped.length > 0 || notStartedThere(f))) interrupted.push(f);
         else notReady.push({ change: f, error: `kept: ${held.length > 0 ? `it holds ${held.map((n) => n.change.fullName).join(', ')}, kept here` : `${f.waitsFor!.fullName} was not created on controller ${f.waitsFor!.controller}`}` });
       }
       const second = ready.length > 0 && !opts.signal?.aborted ? await applyOne(o, ready, false) : undefined;
@@ -225,7 +232,7 @@ export async function applyControllers(outcome: Extract<ControllersOutcome, { st
         failed: [...first.failed, ...(second?.failed ?? [])],
         skipped: [...first.skipped, ...notReady, ...(second?.skipped ?? [])],
         archived: [...first.archived, ...(second?.archived ?? [])],
-        ...(first.notStarted || second?.notStarted || (ready.length > 0 && !second) ? { notStarted: [...(first.notStarted ?? []), ...(second?.notStarted ?? (second ? [] : ready))] } : {}),
+        ...(first.notStarted || second?.notStarted || (ready.length > 0 && !second) || interrupted.length > 0 ? { notStarted: [...(first.notStarted ?? []), ...(second?.notStarted ?? (second ? [] : ready)), ...interrupted] } : {}),
       };
     }),
   );
