@@ -124,6 +124,19 @@ describe('moves between controllers (plan rule)', () => {
     const gone = east.changes.find((x) => x.fullName === 'pay-CI')!;
     expect([gone.kind, gone.waitsFor]).toEqual(['delete', undefined]);
   });
+
+  it('a job held on the old controller by another rule (--removed keep) says where the project went, not that it left the definitions', () => {
+    const east = makePlan({ desired: desired([job('stay-CI', { project: 'stay' })]), observed: observed([managedItem(pay), managedItem(job('stay-CI', { project: 'stay' }))]), clock: NOW, branchScopes: {}, options: { removed: 'keep' } });
+    const before = east.changes.find((c) => c.fullName === 'pay-CI')!;
+    expect([before.kind, before.reason]).toEqual(['keep', 'project pay is no longer in the definitions (--removed keep)']);
+    linkControllerMoves([{ controller: 'east', plan: east }, { controller: 'west', plan: westPlan() }], (p) => (p === 'pay' ? ['west'] : ['east']));
+    const c = east.changes.find((x) => x.fullName === 'pay-CI')!;
+    expect([c.kind, c.reason, c.code, c.params]).toEqual(['keep', 'project pay moved to controller west; its build history stays on controller east (--removed keep)', 'removed-keep', { cause: { code: 'moved-to-controller', params: { controller: 'west', cause: { code: 'project-removed', params: { project: 'pay' } } } } }]);
+    // a plan set without a plan for the new controller says so
+    const other = eastPlan();
+    linkControllerMoves([{ controller: 'east', plan: other }, { controller: 'west', notInRun: true, outsideWhy: 'the plan set has no plan for controller west' }], (p) => (p === 'pay' ? ['west'] : ['east']));
+    expect(other.changes.find((x) => x.fullName === 'pay-CI')!.reason).toBe('project pay moved to controller west; kept here: the plan set has no plan for controller west');
+  });
 });
 
 describe('saved plan sets', () => {
