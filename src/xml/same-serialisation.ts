@@ -20,7 +20,8 @@
  * the caller then compares normal forms.
  */
 
-const DECLARATION = /^\uFEFF?<\?xml\s+version\s*=\s*(["'])1\.[01]\1(?:\s+encoding\s*=\s*(["'])utf-8\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>/i;
+/** XML's own declaration syntax (lower-case keywords, XML whitespace only; the encoding name alone is case-insensitive). */
+const DECLARATION = /^\uFEFF?<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[01]\1(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])[Uu][Tt][Ff]-8\2)?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\3)?[ \t\n]*\?>/;
 /** Anything that makes a byte rewrite unsafe, or that XML 1.0 and 1.1 read differently. */
 const UNSAFE = /<[!?]|&#|[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\u007f-\u009f\u2028]/;
 const TEXT_ENTITY = /&(apos|quot|gt);/g;

@@ -91,6 +91,11 @@ describe('sameSerialisation', () => {
     expect(sameSerialisation(`<!DOCTYPE project>${jenkins.slice(jenkins.indexOf('\n') + 1)}`, base)).toBe(false);
     expect(sameSerialisation(jenkins.replace('version="1.1"', 'version="2.0"'), base)).toBe(false);
     expect(sameSerialisation(jenkins.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), base)).toBe(false);
+    // a declaration XML does not allow (upper-case keywords, a no-break space) is malformed: no answer
+    for (const decl of ['<?XML VERSION="1.1"?>', '<?xml\u00a0version="1.1"?>', '<?xml version="1.1" ENCODING="UTF-8"?>', '<?xml version="1.1" encoding="UTF-8" standalone="YES"?>']) {
+      expect(sameSerialisation(jenkins.replace('<?xml version="1.1" encoding="UTF-8"?>', decl), base), decl).toBe(false);
+    }
+    expect(sameSerialisation(jenkins.replace('encoding="UTF-8"', 'encoding="utf-8"'), base)).toBe(true);
     // CDATA holding what looks like an empty element is not rewritten into a different text
     const cdata = '<p><c><![CDATA[<a></a>]]></c></p>';
     expect(sameSerialisation(cdata, '<p><c><![CDATA[<a/>]]></c></p>')).toBe(false);
