@@ -21,7 +21,7 @@ import { DEFINITIONS_KEY, HookQueue, type Batch } from './hook-queue.js';
 import type { HookSecrets } from './hook-secret.js';
 import { branchOf, EVENT_HEADER, parsePayload } from './parse-payload.js';
 import { RepoIndex, sameRepo } from './repo-match.js';
-import { verifySignature, type HeaderGetter } from './verify-signature.js';
+import { checkSignatureHeader, verifySignature, type HeaderGetter } from './verify-signature.js';
 
 /** What the projects are and where the definitions come from (re-read when the definitions change). */
 export interface HookCatalog {
@@ -142,11 +142,23 @@ export class HookService {
     return this.clock.now().getTime();
   }
 
+  private refused(provider: Provider): HookAnswer {
+    const message = this.opts.secrets[provider] === undefined ? `no webhook secret is set for ${provider} (JOBSMITH_WEBHOOK_SECRET): every event is refused` : 'missing or wrong signature';
+    return { status: 401, body: { status: 'refused', message } };
+  }
+
+  /**
+   * The answer to a request its headers alone refuse (no secret for the provider, the signature
+   * header missing or malformed, a wrong GitLab token), before its body is read; undefined: read the
+   * body and call receive. Nothing is recorded for a refused request.
+   */
+  precheck(provider: Provider, header: HeaderGetter): HookAnswer | undefined {
+    return checkSignatureHeader(provider, this.opts.secrets[provider], header) === undefined ? undefined : this.refused(provider);
+  }
+
   /** Handle one request. Nothing is read from the body before the signature is checked. */
   async receive(provider: Provider, header: HeaderGetter, body: Buffer): Promise<HookAnswer> {
-    if (!verifySignature(provider, this.opts.secrets[provider], header, body)) {
-      return { status: 401, body: { status: 'refused', message: this.opts.secrets[provider] === undefined ? `no webhook secret is set for ${provider} (JOBSMITH_WEBHOOK_SECRET): every event is refused` : 'missing or wrong signature' } };
-    }
+    if (!verifySignature(provider, this.opts.secrets[provider], header, body)) return this.refused(provider);
     let parsed;
     try {
       parsed = parsePayload(provider, header(EVENT_HEADER[provider]), body);
