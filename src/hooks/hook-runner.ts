@@ -25,6 +25,7 @@ import type { ApplyResult } from '../apply/apply-events.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { workspaceSource } from '../sync/workspace-source.js';
 import { definitionErrors } from './definition-errors.js';
+import { BRANCH_EVENT_HOLD } from '../plan/rules/branch-event-scope.js';
 import type { BatchResult, BuildRule, HookRunner } from './hook-service.js';
 
 export interface HookRunnerOptions {
@@ -70,7 +71,9 @@ type Synced = { outcome: Summarised; api: JenkinsApi; controller?: string } | { 
 export function hookRunner(opts: HookRunnerOptions): HookRunner {
   const concurrency = opts.concurrency ?? 8;
   const ownerOpts = { ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) };
-  const settingsFor = (projects?: string[]) => ({ concurrency, ...(projects ? { projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
+  // a sync of the projects an event names tears down only their gone branches' jobs (src/plan/rules/branch-event-scope.ts);
+  // the definitions' sync (projects undefined) is the full one, with every guard of `sync`
+  const settingsFor = (projects?: string[]) => ({ concurrency, ...(projects ? { projects, branchTeardownOnly: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
   const sourceFor = (projects?: string[]) =>
     workspaceSource({
       templatesDir: opts.templatesDir,
@@ -138,12 +141,14 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     });
     built.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
     const torn = plan.changes.filter((c) => c.target === 'job' && (c.kind === 'delete' || (c.kind === 'disable' && c.retire !== undefined)) && done(c)).length;
+    const leftForFullSync = plan.changes.filter((c) => c.kind === 'keep' && c.code === 'held' && c.params?.detail === BRANCH_EVENT_HOLD).length;
     const inScope = (p: string | undefined): boolean => projects === undefined || p === undefined || projects.includes(p);
     const problems = plan.problems.filter((p) => p.severity === 'error' && inScope(p.project)).map((p) => p.message);
     const failures = [...notDone].map(([name, error]) => `${name}: ${error}`);
     const ok = !plan.refused && problems.length === 0 && failures.length === 0 && buildErrors.length === 0;
     const counts = `${plural(created.length, 'job')} created${back > 0 ? ` (${back} re-enabled: ${back === 1 ? 'its branch is' : 'their branches are'} back)` : ''}, ${plural(built.length, 'build')} requested, ${plural(torn, 'job')} torn down`;
-    const message = ok ? counts : [counts, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildErrors].filter(Boolean).join('; ');
+    const held = leftForFullSync > 0 ? `; ${plural(leftForFullSync, 'deletion')} or move${leftForFullSync === 1 ? '' : 's'} left for a full sync (a webhook tears down only the jobs of branches that are gone)` : '';
+    const message = ok ? counts + held : [counts + held, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildErrors].filter(Boolean).join('; ');
     return { ok, message: redactUrlsInText(message), created, built, appliedAt };
   };
 
