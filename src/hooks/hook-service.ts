@@ -46,6 +46,18 @@ export interface BatchResult {
   built: Array<{ fullName: string; project: string; at: number }>;
   /** When the sync's changes were applied (before the build requests), ms since the epoch. */
   appliedAt?: number;
+  /**
+   * A sync of projects: each project's own outcome (its jobs, its problems, and what belongs to no
+   * project), so that an event is told how its projects fared, not the whole batch's line.
+   */
+  projects?: ProjectOutcome[];
+}
+
+export interface ProjectOutcome {
+  project: string;
+  ok: boolean;
+  /** One line for people (redacted). */
+  message: string;
 }
 
 /**
@@ -274,9 +286,14 @@ export class HookService {
       if (!r) continue;
       const mine = (x: { project: string }): boolean => r.keys.includes(DEFINITIONS_KEY) || b.keys.includes(DEFINITIONS_KEY) || r.keys.includes(x.project);
       const built = result.built.filter(mine);
+      // each of the event's projects as it fared (a batch of several: one failing is not all failing)
+      const own = b.keys.includes(DEFINITIONS_KEY) ? [] : (result.projects ?? []).filter((o) => r.keys.includes(o.project));
+      const ok = own.length > 0 ? own.every((o) => o.ok) : result.ok;
+      const message = own.length === 0 ? result.message : own.length === 1 ? own[0]!.message : own.map((o) => `${o.project}: ${o.message}`).join('; ');
       this.log.update(id, {
-        status: result.ok ? 'done' : 'failed',
-        message: result.message,
+        status: ok ? 'done' : 'failed',
+        message,
+        ...(own.length > 0 ? { projects: own.map((o) => ({ project: o.project, status: o.ok ? ('done' as const) : ('failed' as const), message: o.message })) } : {}),
         created: result.created.filter(mine).map((c) => c.fullName),
         built: built.map((c) => c.fullName),
         finishedAt,
