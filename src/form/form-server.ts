@@ -42,7 +42,18 @@ export interface FormServerOptions extends SelfServiceOptions {
    * (src/form/host-check.ts: a DNS-rebinding defence); `*`: any.
    */
   allowedHosts?: string[];
+  /** Node's bounds on receiving a request (default SERVER_TIMEOUTS); tests shorten them. */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
+
+/**
+ * How long a client may take to send a request's headers (`headersTimeout`), and the whole request,
+ * body included (`requestTimeout`): a client that trickles either is answered 408 by Node and its
+ * connection closed (a slowloris holds no connection longer). The form's posts are at most 1 MB; a
+ * webhook's body has its own, shorter bound (src/form/hook-routes.ts HOOK_BODY_TIMEOUT_MS). The time
+ * a response takes (a sync behind a form post) is not bounded by either.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 20_000, requestMs: 60_000 } as const;
 
 export interface RunningFormServer {
   url: string;
@@ -127,11 +138,14 @@ export async function startFormServer(opts: FormServerOptions, listen: { host?: 
     await opts.store.refresh();
   };
   const checkHost = hostCheck(listen.host ?? '127.0.0.1', opts.allowedHosts ?? []);
-  const server = http.createServer((req, res) => {
+  const headersMs = opts.timeouts?.headersMs ?? SERVER_TIMEOUTS.headersMs;
+  const requestMs = Math.max(headersMs, opts.timeouts?.requestMs ?? SERVER_TIMEOUTS.requestMs);
+  // Node checks both bounds every connectionsCheckingInterval (default 30 s): check often enough that they hold
+  const server = http.createServer({ connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) }, (req, res) => {
     const misdirected = checkHost(req);
     if (misdirected !== undefined) {
-      req.resume();
-      return send(res, 421, 'text/plain; charset=utf-8', `${misdirected}\n`);
+      // answered without reading the body: the connection is closed behind the answer
+      return send(res, 421, 'text/plain; charset=utf-8', `${misdirected}\n`, { connection: 'close' });
     }
     handle(opts, csrf, submissions, req, res, refresh).catch((err: unknown) => {
       if (!res.headersSent) {
@@ -139,8 +153,8 @@ export async function startFormServer(opts: FormServerOptions, listen: { host?: 
       } else res.destroy();
     });
   });
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 120_000;
+  server.headersTimeout = headersMs;
+  server.requestTimeout = requestMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => resolve());

@@ -3,8 +3,15 @@
  *
  *   POST /hooks/github | /hooks/gitlab | /hooks/gitea | /hooks/bitbucket
  *        401 missing or wrong signature (nothing done), 400 malformed JSON, 413 too large,
+ *        408 the body did not arrive within the body timeout,
  *        202 {"id", "status": "queued" | "ignored" | "failed", "message"?} otherwise, at once (the
  *        sync runs behind; "failed": the definitions do not load, or serve is stopping).
+ *
+ * An unauthenticated request costs no body read: what the headers alone refuse (no secret for the
+ * provider, the signature header missing or malformed, a wrong GitLab token) and a declared
+ * `Content-Length` over the limit are answered at once, with `connection: close`, before a byte of the
+ * body is read. Only a well-formed signature leads to reading the body, bounded in size (MAX_HOOK_BODY)
+ * and in time (HOOK_BODY_TIMEOUT_MS, against a body that trickles in), and then to the HMAC check.
  *   GET  /hooks/status   the last 100 events and their outcomes: JSON, or a small HTML table when
  *        the client accepts text/html (behind the form's access control, like every page).
  *
@@ -19,6 +26,19 @@ import type { FormRoute } from './form-route.js';
 
 /** GitHub caps payloads at 25 MB; a push event is far smaller. */
 export const MAX_HOOK_BODY = 25 * 1024 * 1024;
+
+/**
+ * How long a webhook's body may take to arrive once its headers are in (a body that trickles in is
+ * answered 408 and the connection closed). GitHub itself gives up on a delivery after 10 s.
+ */
+export const HOOK_BODY_TIMEOUT_MS = 10_000;
+
+export interface HookRouteOptions {
+  /** Largest body read (default MAX_HOOK_BODY). */
+  maxBody?: number;
+  /** Time for the body to arrive (default HOOK_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
+}
 
 const statusPage = ejs.compile(String.raw`<!DOCTYPE html>
 <html lang="en">
@@ -55,15 +75,44 @@ function sendJson(res: http.ServerResponse, status: number, headers: Record<stri
   res.end(body);
 }
 
-async function readLimited(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+type BodyRead = { body: Buffer } | { problem: 'too-large' | 'timeout' | 'aborted' };
+
+/** The body, read up to `max` bytes and for at most `timeoutMs`; reading stops at the first problem. */
+function readBounded(req: http.IncomingMessage, max: number, timeoutMs: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (r: BodyRead): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAborted);
+      req.off('close', onAborted);
+      if (!('body' in r)) req.pause();
+      resolve(r);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) finish({ problem: 'too-large' });
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => finish({ body: Buffer.concat(chunks, size) });
+    const onAborted = (): void => finish({ problem: 'aborted' });
+    const timer = setTimeout(() => finish({ problem: 'timeout' }), timeoutMs);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onAborted);
+    req.on('close', onAborted);
+  });
+}
+
+/** The declared body length; undefined when there is none (chunked) or it is not a plain number. */
+function declaredLength(req: http.IncomingMessage): number | undefined {
+  const v = req.headers['content-length'];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function acceptsHtml(req: http.IncomingMessage): boolean {
@@ -71,8 +120,9 @@ function acceptsHtml(req: http.IncomingMessage): boolean {
   return /\btext\/html\b/i.test(accept);
 }
 
-export function hookRoutes(service: HookService, opts: { maxBody?: number } = {}): FormRoute {
+export function hookRoutes(service: HookService, opts: HookRouteOptions = {}): FormRoute {
   const maxBody = opts.maxBody ?? MAX_HOOK_BODY;
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS;
   return {
     async handle(req, res, url, ctx) {
       if (url.pathname !== '/hooks' && !url.pathname.startsWith('/hooks/')) return false;
@@ -102,16 +152,31 @@ export function hookRoutes(service: HookService, opts: { maxBody?: number } = {}
         sendJson(res, 405, { ...ctx.headers, allow: 'POST' }, { status: 'error', message: 'webhooks are POST requests' });
         return true;
       }
-      const body = await readLimited(req, maxBody);
-      if (body === undefined) {
-        sendJson(res, 413, { ...ctx.headers, connection: 'close' }, { status: 'error', message: `the body is larger than ${maxBody} bytes` });
-        return true;
-      }
       const header = (name: string): string | undefined => {
         const v = req.headers[name.toLowerCase()];
         return Array.isArray(v) ? v[0] : v;
       };
-      const answer = await service.receive(rest, header, body);
+      // before a byte of the body: `connection: close` on every early answer, so the client cannot
+      // keep streaming a body nobody reads (Node closes the socket once the answer is written)
+      const close = { ...ctx.headers, connection: 'close' };
+      const early = service.precheck(rest, header);
+      if (early !== undefined) {
+        sendJson(res, early.status, close, early.body);
+        return true;
+      }
+      const tooLarge = { status: 'error', message: `the body is larger than ${maxBody} bytes` };
+      if ((declaredLength(req) ?? 0) > maxBody) {
+        sendJson(res, 413, close, tooLarge);
+        return true;
+      }
+      const read = await readBounded(req, maxBody, bodyTimeoutMs);
+      if (!('body' in read)) {
+        if (read.problem === 'too-large') sendJson(res, 413, close, tooLarge);
+        else if (read.problem === 'timeout') sendJson(res, 408, close, { status: 'error', message: `the body did not arrive within ${bodyTimeoutMs / 1000} s` });
+        else res.destroy();
+        return true;
+      }
+      const answer = await service.receive(rest, header, read.body);
       sendJson(res, answer.status, ctx.headers, answer.body);
       return true;
     },

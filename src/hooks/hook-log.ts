@@ -17,6 +17,8 @@ export interface EventRecord {
   keys: string[];
   status: EventStatus;
   message?: string;
+  /** Once synced: each of its projects' own outcome (a batch syncs several; `message` sums these up). */
+  projects?: Array<{ project: string; status: 'done' | 'failed'; message: string }>;
   /** The sync (batch) that handled it; several events share one. */
   batch?: number;
   /** Branch jobs the sync created, and those a build was requested for. */

@@ -25,6 +25,7 @@ import type { ApplyResult } from '../apply/apply-events.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { workspaceSource } from '../sync/workspace-source.js';
 import { definitionErrors } from './definition-errors.js';
+import { BRANCH_EVENT_HOLD } from '../plan/rules/branch-event-scope.js';
 import type { BatchResult, BuildRule, HookRunner } from './hook-service.js';
 
 export interface HookRunnerOptions {
@@ -70,7 +71,9 @@ type Synced = { outcome: Summarised; api: JenkinsApi; controller?: string } | { 
 export function hookRunner(opts: HookRunnerOptions): HookRunner {
   const concurrency = opts.concurrency ?? 8;
   const ownerOpts = { ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) };
-  const settingsFor = (projects?: string[]) => ({ concurrency, ...(projects ? { projects } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
+  // a sync of the projects an event names tears down only their gone branches' jobs (src/plan/rules/branch-event-scope.ts);
+  // the definitions' sync (projects undefined) is the full one, with every guard of `sync`
+  const settingsFor = (projects?: string[]) => ({ concurrency, ...(projects ? { projects, branchTeardownOnly: true } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
   const sourceFor = (projects?: string[]) =>
     workspaceSource({
       templatesDir: opts.templatesDir,
@@ -97,9 +100,14 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
   const summariseAll = async (synced: Synced[], projects: string[] | undefined, build: BuildRule): Promise<BatchResult> => {
     const results = await Promise.all(synced.map(async (x) => ({ controller: x.controller, r: 'error' in x ? { ok: false, message: redactUrlsInText(x.error), created: [], built: [] } : await summarise(x.outcome, x.api, projects, build) })));
     if (results.length === 1 && results[0]!.controller === undefined) return results[0]!.r;
-    // many controllers: one result, each controller's part named
+    // many controllers: one result, each controller's part named (and so for each project)
     const at = results.map((x) => x.r.appliedAt).filter((t): t is number => t !== undefined);
+    const each = projects?.map((project) => {
+      const parts = results.map((x) => ({ controller: x.controller, o: x.r.projects?.find((o) => o.project === project) ?? x.r }));
+      return { project, ok: parts.every((x) => x.o.ok), message: parts.map((x) => `controller ${x.controller}: ${x.o.message}`).join('; ') };
+    });
     return {
+      ...(each ? { projects: each } : {}),
       ok: results.every((x) => x.r.ok),
       message: results.map((x) => `controller ${x.controller}: ${x.r.message}`).join('; '),
       created: results.flatMap((x) => x.r.created),
@@ -115,14 +123,13 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
     }
     const { plan, applied } = outcome;
     const appliedAt = (opts.clock?.now() ?? new Date()).getTime();
-    const notDone = new Map<string, string>();
-    for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) notDone.set(f.change.fullName, f.error);
+    const notDone = new Map<string, { error: string; project: string | undefined }>();
+    for (const f of [...(applied?.failed ?? []), ...(applied?.skipped ?? [])]) notDone.set(f.change.fullName, { error: f.error, project: f.change.project });
     const done = (c: Change): boolean => applied !== undefined && !applied.refused && !notDone.has(c.fullName) && !(applied.notStarted ?? []).includes(c);
     const newJobs = newBranchJobs(plan.changes, done);
     const created = newJobs.map((c) => ({ fullName: c.fullName, project: c.project ?? '' }));
-    const back = newJobs.filter((c) => c.kind !== 'create').length;
     const built: BatchResult['built'] = [];
-    const buildErrors: string[] = [];
+    const buildErrors: Array<{ project: string; text: string }> = [];
     const wanted: Change[] = [];
     // a job left disabled (its template or definition says so) is not built
     const disabledAfter = new Set(plan.changes.filter((c) => c.kind === 'disable' && c.target === 'job').map((c) => c.fullName));
@@ -133,18 +140,34 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
         await (PARAMETERIZED.test(c.config ?? '') ? api.build(c.fullName, {}) : api.build(c.fullName));
         built.push({ fullName: c.fullName, project: c.project ?? '', at: (opts.clock?.now() ?? new Date()).getTime() });
       } catch (err) {
-        buildErrors.push(`${c.fullName}: build request failed: ${err instanceof Error ? err.message : String(err)}`);
+        buildErrors.push({ project: c.project ?? '', text: `${c.fullName}: build request failed: ${err instanceof Error ? err.message : String(err)}` });
       }
     });
     built.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
-    const torn = plan.changes.filter((c) => c.target === 'job' && (c.kind === 'delete' || (c.kind === 'disable' && c.retire !== undefined)) && done(c)).length;
     const inScope = (p: string | undefined): boolean => projects === undefined || p === undefined || projects.includes(p);
-    const problems = plan.problems.filter((p) => p.severity === 'error' && inScope(p.project)).map((p) => p.message);
-    const failures = [...notDone].map(([name, error]) => `${name}: ${error}`);
-    const ok = !plan.refused && problems.length === 0 && failures.length === 0 && buildErrors.length === 0;
-    const counts = `${plural(created.length, 'job')} created${back > 0 ? ` (${back} re-enabled: ${back === 1 ? 'its branch is' : 'their branches are'} back)` : ''}, ${plural(built.length, 'build')} requested, ${plural(torn, 'job')} torn down`;
-    const message = ok ? counts : [counts, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildErrors].filter(Boolean).join('; ');
-    return { ok, message: redactUrlsInText(message), created, built, appliedAt };
+    /**
+     * The outcome of the part of the sync `mine` selects (by project): the whole sync, or one project
+     * of a batch. What belongs to no project (a folder's change, a refused plan) counts for every one.
+     */
+    const outcomeOf = (mine: (project: string | undefined) => boolean): { ok: boolean; message: string } => {
+      const ours = (p: string | undefined): boolean => p === undefined || p === '' || mine(p);
+      const jobs = newJobs.filter((c) => mine(c.project));
+      const back = jobs.filter((c) => c.kind !== 'create').length;
+      const requested = built.filter((b) => mine(b.project)).length;
+      const torn = plan.changes.filter((c) => c.target === 'job' && mine(c.project) && (c.kind === 'delete' || (c.kind === 'disable' && c.retire !== undefined)) && done(c)).length;
+      const leftForFullSync = plan.changes.filter((c) => c.kind === 'keep' && c.code === 'held' && c.params?.detail === BRANCH_EVENT_HOLD && ours(c.project)).length;
+      const problems = plan.problems.filter((p) => p.severity === 'error' && inScope(p.project) && ours(p.project)).map((p) => p.message);
+      const failures = [...notDone].filter(([, f]) => ours(f.project)).map(([name, f]) => `${name}: ${f.error}`);
+      const buildFailures = buildErrors.filter((e) => ours(e.project)).map((e) => e.text);
+      const ok = !plan.refused && problems.length === 0 && failures.length === 0 && buildFailures.length === 0;
+      const counts = `${plural(jobs.length, 'job')} created${back > 0 ? ` (${back} re-enabled: ${back === 1 ? 'its branch is' : 'their branches are'} back)` : ''}, ${plural(requested, 'build')} requested, ${plural(torn, 'job')} torn down`;
+      const held = leftForFullSync > 0 ? `; ${plural(leftForFullSync, 'deletion')} or move${leftForFullSync === 1 ? '' : 's'} left for a full sync (a webhook tears down only the jobs of branches that are gone)` : '';
+      const message = ok ? counts + held : [counts + held, plan.refused ? 'the plan was refused, nothing was applied' : '', ...problems, ...failures, ...buildFailures].filter(Boolean).join('; ');
+      return { ok, message: redactUrlsInText(message) };
+    };
+    const whole = outcomeOf(() => true);
+    const each = projects?.map((project) => ({ project, ...outcomeOf((p) => p === project) }));
+    return { ...whole, created, built, appliedAt, ...(each ? { projects: each } : {}) };
   };
 
   const runner: HookRunner = {

@@ -21,7 +21,7 @@ import { DEFINITIONS_KEY, HookQueue, type Batch } from './hook-queue.js';
 import type { HookSecrets } from './hook-secret.js';
 import { branchOf, EVENT_HEADER, parsePayload } from './parse-payload.js';
 import { RepoIndex, sameRepo } from './repo-match.js';
-import { verifySignature, type HeaderGetter } from './verify-signature.js';
+import { checkSignatureHeader, verifySignature, type HeaderGetter } from './verify-signature.js';
 
 /** What the projects are and where the definitions come from (re-read when the definitions change). */
 export interface HookCatalog {
@@ -46,6 +46,18 @@ export interface BatchResult {
   built: Array<{ fullName: string; project: string; at: number }>;
   /** When the sync's changes were applied (before the build requests), ms since the epoch. */
   appliedAt?: number;
+  /**
+   * A sync of projects: each project's own outcome (its jobs, its problems, and what belongs to no
+   * project), so that an event is told how its projects fared, not the whole batch's line.
+   */
+  projects?: ProjectOutcome[];
+}
+
+export interface ProjectOutcome {
+  project: string;
+  ok: boolean;
+  /** One line for people (redacted). */
+  message: string;
 }
 
 /**
@@ -142,11 +154,23 @@ export class HookService {
     return this.clock.now().getTime();
   }
 
+  private refused(provider: Provider): HookAnswer {
+    const message = this.opts.secrets[provider] === undefined ? `no webhook secret is set for ${provider} (JOBSMITH_WEBHOOK_SECRET): every event is refused` : 'missing or wrong signature';
+    return { status: 401, body: { status: 'refused', message } };
+  }
+
+  /**
+   * The answer to a request its headers alone refuse (no secret for the provider, the signature
+   * header missing or malformed, a wrong GitLab token), before its body is read; undefined: read the
+   * body and call receive. Nothing is recorded for a refused request.
+   */
+  precheck(provider: Provider, header: HeaderGetter): HookAnswer | undefined {
+    return checkSignatureHeader(provider, this.opts.secrets[provider], header) === undefined ? undefined : this.refused(provider);
+  }
+
   /** Handle one request. Nothing is read from the body before the signature is checked. */
   async receive(provider: Provider, header: HeaderGetter, body: Buffer): Promise<HookAnswer> {
-    if (!verifySignature(provider, this.opts.secrets[provider], header, body)) {
-      return { status: 401, body: { status: 'refused', message: this.opts.secrets[provider] === undefined ? `no webhook secret is set for ${provider} (JOBSMITH_WEBHOOK_SECRET): every event is refused` : 'missing or wrong signature' } };
-    }
+    if (!verifySignature(provider, this.opts.secrets[provider], header, body)) return this.refused(provider);
     let parsed;
     try {
       parsed = parsePayload(provider, header(EVENT_HEADER[provider]), body);
@@ -262,9 +286,14 @@ export class HookService {
       if (!r) continue;
       const mine = (x: { project: string }): boolean => r.keys.includes(DEFINITIONS_KEY) || b.keys.includes(DEFINITIONS_KEY) || r.keys.includes(x.project);
       const built = result.built.filter(mine);
+      // each of the event's projects as it fared (a batch of several: one failing is not all failing)
+      const own = b.keys.includes(DEFINITIONS_KEY) ? [] : (result.projects ?? []).filter((o) => r.keys.includes(o.project));
+      const ok = own.length > 0 ? own.every((o) => o.ok) : result.ok;
+      const message = own.length === 0 ? result.message : own.length === 1 ? own[0]!.message : own.map((o) => `${o.project}: ${o.message}`).join('; ');
       this.log.update(id, {
-        status: result.ok ? 'done' : 'failed',
-        message: result.message,
+        status: ok ? 'done' : 'failed',
+        message,
+        ...(own.length > 0 ? { projects: own.map((o) => ({ project: o.project, status: o.ok ? ('done' as const) : ('failed' as const), message: o.message })) } : {}),
         created: result.created.filter(mine).map((c) => c.fullName),
         built: built.map((c) => c.fullName),
         finishedAt,

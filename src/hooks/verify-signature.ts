@@ -5,6 +5,10 @@
  * - Bitbucket Server / Data Center: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>`;
  * - GitLab: `X-Gitlab-Token: <the secret itself>` (GitLab sends the token, it does not sign).
  * Comparisons are constant-time (crypto.timingSafeEqual over equal-length digests).
+ *
+ * `checkSignatureHeader` is what can be told before the body is read (no secret, a missing or
+ * malformed header, a wrong GitLab token): the HTTP route answers those at once, without reading the
+ * body; only a well-formed signature leads to reading it (bounded) and to `verifySignature`.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Provider } from './hook-event.js';
@@ -28,15 +32,39 @@ function hexOf(text: string): Buffer | undefined {
   return /^[0-9a-f]{64}$/.test(t) ? Buffer.from(t, 'hex') : undefined;
 }
 
+/** Why a request is refused before its body is read; undefined: read the body and verify it. */
+export type HeaderRefusal = 'no-secret' | 'missing' | 'malformed' | 'wrong-token';
+
+/** A signature header as the provider sends it: `sha256=<64 hex>` (GitHub, Bitbucket) or `<64 hex>` (Gitea). */
+const WELL_FORMED: Record<Exclude<Provider, 'gitlab'>, RegExp> = {
+  github: /^sha256=[0-9a-f]{64}$/i,
+  bitbucket: /^sha256=[0-9a-f]{64}$/i,
+  gitea: /^[0-9a-f]{64}$/i,
+};
+
+function sameToken(given: string, secret: string): boolean {
+  // hash both sides first: equal lengths for timingSafeEqual, and no early exit on length
+  return sameDigest(createHash('sha256').update(given, 'utf8').digest(), createHash('sha256').update(secret, 'utf8').digest());
+}
+
+/**
+ * What the headers alone say (the body is not needed for it): a refusal, or undefined when the body
+ * must be read and verified. GitLab's token does not depend on the body, so it is compared here.
+ */
+export function checkSignatureHeader(provider: Provider, secret: string | undefined, header: HeaderGetter): HeaderRefusal | undefined {
+  if (secret === undefined || secret === '') return 'no-secret';
+  const given = header(SIGNATURE_HEADER[provider]);
+  if (given === undefined || given.trim() === '') return 'missing';
+  if (provider === 'gitlab') return sameToken(given, secret) ? undefined : 'wrong-token';
+  return WELL_FORMED[provider].test(given.trim()) ? undefined : 'malformed';
+}
+
 /** True only when the request carries the right signature (or token) for `body`. */
 export function verifySignature(provider: Provider, secret: string | undefined, header: HeaderGetter, body: Buffer): boolean {
   if (secret === undefined || secret === '') return false;
   const given = header(SIGNATURE_HEADER[provider]);
   if (given === undefined || given === '') return false;
-  if (provider === 'gitlab') {
-    // hash both sides first: equal lengths for timingSafeEqual, and no early exit on length
-    return sameDigest(createHash('sha256').update(given, 'utf8').digest(), createHash('sha256').update(secret, 'utf8').digest());
-  }
+  if (provider === 'gitlab') return sameToken(given, secret);
   const expected = createHmac('sha256', secret).update(body).digest();
   let hex = given.trim();
   if (provider !== 'gitea') {

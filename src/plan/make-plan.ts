@@ -23,6 +23,7 @@ import { emptyDefinitionsProblem } from './rules/empty-definitions.js';
 import { neverDefined, neverDefinedProblem } from './rules/project-history.js';
 import { describeHeld, describeViews, folderAdditions, folderContents, heldViews } from './rules/folder-contents.js';
 import { holdDestructive } from './rules/fail-closed.js';
+import { holdAllButBranchTeardown } from './rules/branch-event-scope.js';
 import { folderScope, scopeTest } from './rules/filter-scope.js';
 import { claimFor, claimLeftover, classifyItem, DEFAULT_OWNER, describeOwnership, isManagedFolder, isManagedJob, jobIdentity, type ClassifiedItem, type Wanted } from './rules/managed-only.js';
 import { DEFAULT_MASS_DELETE, massDeleteProblem, type MassDeleteLimits } from './rules/mass-delete-guard.js';
@@ -51,6 +52,11 @@ export interface PlanOptions {
   allowEmpty?: boolean;
   /** Archive jobs before deleting them (absent: no archiving). */
   archive?: ArchivePolicy;
+  /**
+   * A webhook's sync of projects (./rules/branch-event-scope.ts): of the destructive changes, only
+   * branch jobs' teardowns (their branch is gone) are made; the rest is kept for a full sync.
+   */
+  branchTeardownOnly?: boolean;
 }
 
 export interface PlanInput {
@@ -703,6 +709,7 @@ export function makePlan(input: PlanInput): Plan {
   // ---- safety rules over the whole plan
   let finalChanges = changes;
   if (input.holdDeletions !== undefined) finalChanges = holdDestructive(finalChanges, input.holdDeletions);
+  if (opts.branchTeardownOnly) finalChanges = holdAllButBranchTeardown(finalChanges);
   const managedCount = managedJobs.length;
   const empty = emptyDefinitionsProblem(input.projectCount, managedCount, opts.allowEmpty ?? false);
   if (empty) problems.push(empty);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefinitionsStore } from '../../src/form/definitions-store.js';
 import { startFormServer, type RunningFormServer } from '../../src/form/form-server.js';
-import { hookRoutes } from '../../src/form/hook-routes.js';
+import { hookRoutes, type HookRouteOptions } from '../../src/form/hook-routes.js';
 import { renderChecker } from '../../src/form/render-checker.js';
 import { definitionsCatalog } from '../../src/hooks/hook-catalog.js';
 import { hookRunner } from '../../src/hooks/hook-runner.js';
@@ -54,7 +54,7 @@ export interface HookEnv {
   close(): Promise<void>;
 }
 
-export async function hookEnv(opts: { secrets?: HookSecrets; clock?: Clock; settleMs?: number; buildDurationMs?: number } = {}): Promise<HookEnv> {
+export async function hookEnv(opts: { secrets?: HookSecrets; clock?: Clock; settleMs?: number; buildDurationMs?: number; routes?: HookRouteOptions } = {}): Promise<HookEnv> {
   const defs = makeDefinitionsRepo({
     'job-templates/Branch-build-config.xml': BRANCH_TEMPLATE,
     'jobs/_defaults.yaml': 'tokens: {}\n',
@@ -82,7 +82,7 @@ export async function hookEnv(opts: { secrets?: HookSecrets; clock?: Clock; sett
       via: 'the web form',
       definitionsLabel: 'jobs/',
       refreshMs: 0,
-      routes: [hookRoutes(service)],
+      routes: [hookRoutes(service, opts.routes)],
     },
     { port: 0 },
   );

@@ -98,6 +98,9 @@ describe('webhooks over many controllers', () => {
     expect(lib.ok).toBe(false);
     expect(lib.message).toMatch(/controller east: .*nothing was changed on it/);
     expect(lib.message).toMatch(/controller west: 2 jobs created, 1 build requested/);
+    // the project's own outcome names each controller's part too
+    expect(lib.projects?.map((o) => [o.project, o.ok])).toEqual([['lib', false]]);
+    expect(lib.projects?.[0]?.message).toMatch(/^controller east: .*\(nothing was changed on it\); controller west: 2 jobs created, 1 build requested, 0 jobs torn down$/);
     expect(await jobsOn('west')).toEqual([job('lib', 'feature'), job('lib', 'main')]);
   });
 

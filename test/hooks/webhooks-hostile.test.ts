@@ -55,7 +55,48 @@ describe('webhooks under attack', () => {
     expect(alpha.created).toEqual([job('alpha', 'main')]);
     // the events created feature/PAY-1, which neither repository has: main's job is created, not built
     expect(alpha.message).toBe('1 job created, 0 builds requested, 0 jobs torn down');
-    expect(status.find((r) => r.keys.includes('empty')).message).toBe(alpha.message);
+    // each event is told its own project's outcome, not the batch's
+    expect(alpha.projects).toEqual([{ project: 'alpha', status: 'done', message: '1 job created, 0 builds requested, 0 jobs torn down' }]);
+    expect(status.find((r) => r.keys.includes('empty'))).toMatchObject({ message: '0 jobs created, 0 builds requested, 0 jobs torn down', projects: [{ project: 'empty', status: 'done' }] });
+  });
+
+  it('one batch, two projects, one whose remote is unreachable: that one fails saying why, the other is done with its own outcome', async () => {
+    env = await hookEnv({ settleMs: 300 });
+    const a = new GitRemote(env.root, 'a');
+    const b = new GitRemote(env.root, 'b');
+    a.push('main');
+    b.push('main');
+    env.define('alpha', a.url);
+    env.define('beta', b.url);
+    fs.renameSync(b.bare, b.bare + '-moved');
+    await Promise.all([env.post('github-push', pointedAt('github-push', a.url)), env.post('github-push', pointedAt('github-push', b.url))]);
+    await env.service.idle();
+    expect(env.batches.map((x) => x.batch.keys)).toEqual([['alpha', 'beta']]);
+    expect(env.batches[0]!.result.ok).toBe(false);
+    expect([...(await env.jobs()).keys()]).toEqual([job('alpha', 'main')]);
+    const status = await env.status();
+    const alpha = status.find((r) => r.keys.includes('alpha'));
+    const beta = status.find((r) => r.keys.includes('beta'));
+    expect(alpha).toMatchObject({ status: 'done', message: '1 job created, 0 builds requested, 0 jobs torn down', created: [job('alpha', 'main')] });
+    expect(beta.status).toBe('failed');
+    expect(beta.message).toMatch(/^0 jobs created, 0 builds requested, 0 jobs torn down; project beta: branch listing failed \(its branch jobs are left as they are\): git ls-remote /);
+    expect(beta.message).not.toMatch(/alpha/);
+    expect(beta.created).toEqual([]);
+  });
+
+  it('an event naming two projects (one repository, two definitions) names each outcome', async () => {
+    env = await hookEnv();
+    const a = new GitRemote(env.root, 'a');
+    a.push('main');
+    env.define('alpha', a.url);
+    env.define('gamma', a.url, '  include: ["release/*"]\n');
+    await env.post('github-push', pointedAt('github-push', a.url));
+    await env.service.idle();
+    const [record] = await env.status();
+    expect(record.keys).toEqual(['alpha', 'gamma']);
+    expect(record.status).toBe('done');
+    expect(record.message).toBe('alpha: 1 job created, 0 builds requested, 0 jobs torn down; gamma: 0 jobs created, 0 builds requested, 0 jobs torn down');
+    expect(record.projects.map((p: any) => [p.project, p.status])).toEqual([['alpha', 'done'], ['gamma', 'done']]);
   });
 
   it('a broken definition anywhere: the event fails naming the file, nothing is synced', async () => {

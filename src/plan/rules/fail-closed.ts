@@ -21,9 +21,10 @@ function verb(c: Change): string {
   return 'deleted';
 }
 
-export function holdDestructive(changes: Change[], why: string): Change[] {
+/** Every destructive change becomes `keep` with `why`, except those `spare` lets through. */
+export function holdDestructive(changes: Change[], why: string, spare: (c: Change) => boolean = () => false): Change[] {
   return changes.map((c) => {
-    if (!isDestructive(c)) return c;
+    if (!isDestructive(c) || spare(c)) return c;
     const { config: _config, via: _via, ...rest } = c;
     // a held move stays where it is: the change is about the job's current name
     const name = c.kind === 'move' ? { fullName: c.from!, from: undefined } : {};
