@@ -162,3 +162,17 @@ export function commandLinesContaining(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * The same, once the processes killed just before have had time to die: a SIGKILLed process keeps
+ * its command line until the kernel has run it to its end, which on a loaded machine can take a
+ * moment. Polls for up to `withinMs`; what is still there then is really left behind.
+ */
+export async function commandLinesLeft(text: string, withinMs = 3000): Promise<string[]> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const left = commandLinesContaining(text);
+    if (left.length === 0 || Date.now() >= until) return left;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -13,7 +13,7 @@ import { createSvnBranchSource, parseSvnList, parseSvnListXml } from '../../src/
 import { listingOf } from '../../src/branches/detect-branches.js';
 import { repoLocation, resolveRepo } from '../../src/branches/repo-kind.js';
 import { redactUrlsInText as redactText, redactUrl } from '../../src/model/redact-url.js';
-import { GitRemote, SvnRepo, commandLinesContaining, removeDir, startAuthGitServer, tempDir } from './fixtures.js';
+import { GitRemote, SvnRepo, commandLinesContaining, commandLinesLeft, removeDir, startAuthGitServer, tempDir } from './fixtures.js';
 import { repoRoot } from '../helpers/cli.js';
 
 let root: string;
@@ -190,7 +190,7 @@ describe('git source (ls-remote on a real bare remote)', () => {
       expect(out).toMatch(/^timeout: git ls-remote http:\/\/\*\*\*@127\.0\.0\.1:\d+\/x\.git: timed out after 1500 ms\n$/);
       expect(out).not.toContain(secret);
       // nothing it started is left behind
-      expect(commandLinesContaining(`127.0.0.1:${port}`)).toEqual([]);
+      expect(await commandLinesLeft(`127.0.0.1:${port}`)).toEqual([]);
     } finally {
       child.kill('SIGKILL');
       for (const s of sockets) s.destroy();
