@@ -1,13 +1,14 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { CheckRepoActions, simpleGit, type SimpleGit } from 'simple-git';
 import type { Clock } from '../model/clock.js';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { ExternalError, InputError } from '../model/errors.js';
 import { makeDirs, outputDirProblem, writing } from '../output/output-tree.js';
 import { redactUrl } from '../model/redact-url.js';
-import { backupJenkins, type BackupResult } from './backup-jenkins.js';
+import { BACKUP_MANIFEST, backupJenkins, type BackupResult } from './backup-jenkins.js';
 import { errorText } from './error-text.js';
 
 export interface GitBackupResult extends BackupResult {
@@ -15,10 +16,18 @@ export interface GitBackupResult extends BackupResult {
   commit: string | null;
 }
 
-async function git(dir: string): Promise<SimpleGit> {
+/**
+ * The repository whose top level is `dir`: `git init` when `dir` is new (missing or empty), even
+ * inside another work tree (the backup never lands in an enclosing repository); an existing,
+ * non-empty `dir` that is not a repository's top level is refused.
+ */
+async function git(dir: string, isNew: boolean): Promise<SimpleGit> {
   const g = simpleGit(dir);
-  const isRepo = await g.checkIsRepo().catch(() => false);
-  if (!isRepo) await g.init();
+  const isRoot = await g.checkIsRepo(CheckRepoActions.IS_REPO_ROOT).catch(() => false);
+  if (!isRoot) {
+    if (!isNew) throw new InputError(`cannot back up into ${dir}: it exists and is not the top level of a git work tree (${await g.revparse(['--show-toplevel']).then((t) => `it is inside ${t.trim()}`, () => 'not a repository')}); name a new or empty directory, or a repository's top level; nothing written`);
+    await g.init();
+  }
   const email = await g.raw(['config', '--get', 'user.email']).catch(() => '');
   if (email.trim() === '') return simpleGit(dir, { config: ['user.name=jobsmith backup', 'user.email=jobsmith@localhost'] });
   return g;
@@ -47,7 +56,8 @@ async function knownToGit(g: SimpleGit): Promise<Set<string>> {
 }
 
 /**
- * Back up into a git work tree (created with `git init` when `dir` is not one yet) and commit the
+ * Back up into a git work tree whose top level is `dir` (created with `git init` when `dir` is new;
+ * an existing directory that is not a repository's top level is refused) and commit the
  * backup's own files once: no commit when nothing changed. Only the paths of this backup are
  * staged and committed (the items' files, written or confirmed unchanged, and the files it
  * removed): anything else in the work tree or already staged (notes, an edited definition) is left
@@ -56,16 +66,24 @@ async function knownToGit(g: SimpleGit): Promise<Set<string>> {
 export async function backupToGit(api: JenkinsApi, dir: string, opts: { concurrency: number; clock: Clock; jenkinsUrl?: string; onItem?: (d: number, t: number) => void; allowMassRemove?: boolean }): Promise<GitBackupResult> {
   const problem = outputDirProblem(dir);
   if (problem) throw new InputError(`cannot back up into ${dir}: ${problem}; nothing written`);
+  const isNew = ((): boolean => {
+    try {
+      return readdirSync(dir).length === 0;
+    } catch {
+      return true;
+    }
+  })();
   writing(dir, () => makeDirs(dir));
   let g: SimpleGit;
   try {
-    g = await git(dir);
+    g = await git(dir, isNew);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new ExternalError(`git: cannot use ${dir} as a repository: ${errorText(err)}`);
   }
   const result = await backupJenkins(api, dir, opts);
   try {
-    const ours = result.entries.map((e) => e.file);
+    const ours = [...result.entries.map((e) => e.file), ...(existsSync(path.join(dir, BACKUP_MANIFEST)) ? [BACKUP_MANIFEST] : [])];
     const known = await knownToGit(g);
     const gone = result.removedFiles.filter((f) => known.has(f));
     if (ours.length) await withPathspecFile(ours, (f) => g.raw(['add', `--pathspec-from-file=${f}`, '--pathspec-file-nul']));

@@ -7,7 +7,7 @@ import { runLimited } from '../apply/run-limited.js';
 import { jobConfigPath, parseHomePath, viewConfigPath } from './home-layout.js';
 import { errorText } from './error-text.js';
 import { InputError } from '../model/errors.js';
-import { makeDirs, outputDirProblem, OutputTree, writeNoFollow, writing } from '../output/output-tree.js';
+import { FileBatch, makeDirs, outputDirProblem, OutputTree, removeStaleBatches, writing } from '../output/output-tree.js';
 
 /** Plain folders: their children are backed up too. Other item groups (multibranch, organization
  * folders) are backed up themselves, but the jobs they generate are not (they come back by scanning). */
@@ -47,20 +47,42 @@ export function backupItems(state: ObservedState): ObservedItem[] {
   });
 }
 
+/** The file in the backup directory that lists the files this backup wrote (and so may replace or remove). */
+export const BACKUP_MANIFEST = '.jobsmith-backup.json';
+
+/** The manifest's text: the files, sorted, one per line of a JSON array. */
+function manifestText(files: Iterable<string>): string {
+  const list = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{"format":"jobsmith-backup","version":1,"files":[\n${list.map((f) => '  ' + JSON.stringify(f)).join(',\n')}\n]}\n`;
+}
+
 /**
- * Synchronous on purpose: for many small files the promise API's round trips cost more than the I/O.
- * The paths were checked (no symbolic link below the backup directory) before anything was written;
- * the write itself never follows a link at the file either.
+ * The files an earlier backup into `dir` wrote, from its manifest (none when there is none). An
+ * entry counts only when it is a layout path (jobs/.../config.xml, views/*.xml) with no `.`/`..`
+ * segment: the manifest is input like any other, and may have been edited or committed by others.
  */
-async function writeIfChanged(file: string, content: string): Promise<boolean> {
+function readBackupManifest(dir: string): Set<string> {
+  const own = new Set<string>();
+  let text: string;
   try {
-    if (readFileSync(file, 'utf8') === content) return false;
+    text = readFileSync(path.join(dir, BACKUP_MANIFEST), 'utf8');
   } catch {
-    /* new file */
+    return own;
   }
-  writing(path.dirname(file), () => makeDirs(path.dirname(file)));
-  writing(file, () => writeNoFollow(file, content));
-  return true;
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    throw new InputError(`${path.join(dir, BACKUP_MANIFEST)}: not a jobsmith backup manifest (not JSON); nothing written`);
+  }
+  const files = (m as { format?: unknown; files?: unknown } | null)?.files;
+  if ((m as { format?: unknown } | null)?.format !== 'jobsmith-backup' || !Array.isArray(files)) throw new InputError(`${path.join(dir, BACKUP_MANIFEST)}: not a jobsmith backup manifest; nothing written`);
+  for (const f of files) {
+    if (typeof f !== 'string' || f.includes('\\') || f.includes('\u0000') || f.startsWith('/')) continue;
+    if (f.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) continue;
+    if (parseHomePath(f)) own.add(f);
+  }
+  return own;
 }
 
 /**
@@ -101,8 +123,10 @@ async function listLayoutFiles(dir: string, rel = ''): Promise<string[]> {
 
 /**
  * Every job's, folder's and view's config.xml from Jenkins into `dir`, JENKINS_HOME layout (see
- * home-layout.ts). Only files whose content changed are written; files of items that are gone
- * from Jenkins are removed (only layout files: nothing else in `dir` is touched). A listing failure
+ * home-layout.ts). Only files whose content changed are written (replaced by a rename, all at the
+ * end); files of items that are gone from Jenkins are removed. `dir/.jobsmith-backup.json` lists the
+ * files backup wrote: only those are ever replaced or removed, and any other layout file in `dir`
+ * is refused (InputError, nothing written); nothing else in `dir` is touched. A listing failure
  * rejects before anything is written; a failed item keeps its previous file and is reported.
  */
 export async function backupJenkins(
@@ -126,40 +150,118 @@ export async function backupJenkins(
     tasks.push({ entry, fetch: () => api.getViewConfig(v.name, folder || undefined) });
   }
   const result: BackupResult = { written: 0, unchanged: 0, removed: 0, removedFiles: [], keptStale: 0, failed: [], entries };
-  checkBackupPaths(dir, tasks.map((t) => t.entry.file));
-  writing(dir, () => makeDirs(dir));
-  let done = 0;
-  opts.onItem?.(0, tasks.length);
-  await runLimited(tasks, opts.concurrency, async (t) => {
-    try {
-      const xml = await t.fetch();
-      if (await writeIfChanged(path.join(dir, t.entry.file), xml)) result.written++;
-      else result.unchanged++;
-      entries.push(t.entry);
-    } catch (err) {
-      result.failed.push({ name: t.entry.name, error: errorText(err) });
-    }
-    opts.onItem?.(++done, tasks.length);
-  });
-  // Mirror: drop files of items Jenkins no longer has (never those that failed this time).
-  // Guard: a listing that suddenly shows far fewer items (permissions, a half-started Jenkins)
-  // must not empty the backup: more than 10 files and more than half of them is refused.
+  checkBackupPaths(dir, [...tasks.map((t) => t.entry.file), BACKUP_MANIFEST]);
+  // Files jobsmith did not write are never replaced or removed: a layout file in the directory that
+  // the manifest does not list (a hand-kept config, render's out/, another Jenkins' backup, a backup
+  // made before backups kept a manifest) is refused, unless it is at one of this backup's paths and
+  // already holds exactly what Jenkins gives (then it is taken over).
+  const own = readBackupManifest(dir);
   const expected = new Set(tasks.map((t) => t.entry.file));
   const existing = await listLayoutFiles(dir);
-  const stale = existing.filter((rel) => !expected.has(rel));
-  if (!opts.allowMassRemove && stale.length > 10 && stale.length * 2 > existing.length) {
+  const foreign = existing.filter((rel) => !own.has(rel));
+  const refused = foreign.filter((rel) => !expected.has(rel));
+  if (refused.length) throw notOurs(dir, refused);
+  const foreignAtOurPaths = new Set(foreign);
+  const differing: string[] = [];
+  removeStaleBatches(dir);
+  // Every changed file is staged and renamed into place only once all were fetched (a rename, never a
+  // rewrite in place: hard links to the previous copy keep it); a refusal or an error leaves nothing.
+  const batch = new FileBatch(dir);
+  const taken = new Set<string>();
+  let done = 0;
+  opts.onItem?.(0, tasks.length);
+  try {
+    await runLimited(tasks, opts.concurrency, async (t) => {
+      let xml: string;
+      try {
+        xml = await t.fetch();
+      } catch (err) {
+        result.failed.push({ name: t.entry.name, error: errorText(err) });
+        opts.onItem?.(++done, tasks.length);
+        return;
+      }
+      const file = path.join(dir, t.entry.file);
+      const previous = readOrUndefined(file);
+      if (foreignAtOurPaths.has(t.entry.file)) {
+        if (previous === xml) taken.add(t.entry.file);
+        else differing.push(t.entry.file);
+      }
+      if (previous === xml) result.unchanged++;
+      else {
+        writing(path.dirname(file), () => batch.mkdirs(path.dirname(file)));
+        writing(file, () => batch.stage(file, xml));
+        result.written++;
+      }
+      entries.push(t.entry);
+      opts.onItem?.(++done, tasks.length);
+    });
+    if (differing.length) throw notOurs(dir, differing);
+  } catch (err) {
+    batch.abort();
+    throw err;
+  }
+  // Mirror: drop files of items Jenkins no longer has (never those that failed this time), and only
+  // files this backup wrote before (its manifest).
+  // Guard: a listing that suddenly shows far fewer items (permissions, a half-started Jenkins)
+  // must not empty the backup: more than 10 files and more than half of them is refused.
+  const ownExisting = existing.filter((rel) => own.has(rel));
+  const stale = ownExisting.filter((rel) => !expected.has(rel));
+  if (!opts.allowMassRemove && stale.length > 10 && stale.length * 2 > ownExisting.length) {
     result.keptStale = stale.length;
     stale.length = 0;
   }
+  // The manifest names the new files before they land, so a run killed meanwhile leaves only files it knows as its own.
+  const listed = new Set([...own, ...entries.map((e) => e.file), ...taken]);
+  const manifestFile = path.join(dir, BACKUP_MANIFEST);
+  const writeManifest = (files: Set<string>): void => {
+    const text = manifestText(files);
+    if (readOrUndefined(manifestFile) === text) return;
+    const m = new FileBatch(dir);
+    writing(manifestFile, () => {
+      m.stage(manifestFile, text);
+      m.commit();
+    });
+  };
+  try {
+    writeManifest(listed);
+  } catch (err) {
+    batch.abort();
+    throw err;
+  }
+  writing(dir, () => batch.commit());
   for (const rel of stale) {
-    await rm(path.join(dir, rel));
+    await rm(path.join(dir, rel), { force: true });
+    listed.delete(rel);
     result.removed++;
     result.removedFiles.push(rel);
     await pruneEmptyDirs(dir, path.posix.dirname(rel));
   }
+  // Entries of files that are gone (removed by hand) are dropped too.
+  const onDisk = new Set(existing);
+  for (const rel of own) if (!expected.has(rel) && !onDisk.has(rel)) listed.delete(rel);
+  writeManifest(listed);
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   result.failed.sort((a, b) => (a.name < b.name ? -1 : 1));
   return result;
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Layout files in the backup directory that this backup did not write: bad input naming them, nothing written. */
+function notOurs(dir: string, rels: readonly string[]): InputError {
+  const sorted = [...rels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const shown = sorted.slice(0, 20).map((r) => `  ${path.join(dir, r)}: exists, and backup did not write it (it is not in ${BACKUP_MANIFEST})`);
+  if (sorted.length > 20) shown.push(`  ... and ${sorted.length - 20} more`);
+  return new InputError(
+    `cannot back up into ${dir}: ${sorted.length} file(s) of a JENKINS_HOME layout there were not written by this backup:\n${shown.join('\n')}\n` +
+      `backup replaces and removes only the files it wrote (listed in ${BACKUP_MANIFEST}): back up into a new or empty directory, or move these away; nothing written`,
+  );
 }
 
 async function pruneEmptyDirs(root: string, rel: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { DesiredJob } from '../model/desired-job.js';
+import { sha256 } from '../model/hash.js';
 import { elementPath } from '../xml/config-editor.js';
 import { parsePositioned, type XmlElementNode } from '../xml/positions.js';
 import { decodeWithMap } from '../xml/escape.js';
@@ -85,8 +86,18 @@ function yamlString(v: string): string {
   return JSON.stringify(v);
 }
 
+/**
+ * Characters of a project name made from a job's name at most: the definition is the file
+ * `jobs/<project>.yaml`, and a file name has at most 255 bytes (a job name may have 255 itself, and a
+ * folder path more). Longer names are cut and end in a hash of the full name (the job keeps its
+ * name: the definition names it with `job:`).
+ */
+export const MAX_IMPORTED_PROJECT_NAME = 200;
+
 export function projectNameFor(fullName: string, used: Set<string>): string {
-  const base = fullName.replace(/\//g, '-').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '') || 'job';
+  let base = fullName.replace(/\//g, '-').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '') || 'job';
+  // (ASCII only by now: characters are bytes; room is left for `-N` below.)
+  if (base.length > MAX_IMPORTED_PROJECT_NAME) base = `${base.slice(0, MAX_IMPORTED_PROJECT_NAME - 17)}-${sha256(fullName).replace(/^sha256:/, '').slice(0, 16)}`;
   let name = base;
   for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base}-${i}`;
   used.add(name.toLowerCase());

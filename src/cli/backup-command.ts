@@ -33,14 +33,17 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
     const { systemClock } = await import('../model/clock.js');
     const { backupJenkins } = await import('../bulk/backup-jenkins.js');
     const { backupToGit } = await import('../bulk/backup-git.js');
+    const { removeStaleBatches } = await import('../output/output-tree.js');
     // Ctrl-C: say how far each backup got and what that leaves behind, then exit 130.
     const progress = new Map<string, { done: number; total: number }>();
     const onSigint = (): void => {
-      const left = a.git
-        ? 'files already fetched may have been written into the work tree; nothing was committed (the repository is at its previous commit)'
-        : 'files already fetched were written; the others keep their previous copies';
       for (const [dir, p] of progress) {
+        // Files are renamed into place only once every item was fetched (one synchronous step).
+        const fetching = p.done < p.total || p.total === 0;
+        const files = fetching ? 'nothing was written (every file keeps its previous copy)' : 'the fetched files were written, files of removed items may still be there';
+        const left = a.git ? `${files}; nothing was committed (the repository is at its previous commit)` : files;
         const got = p.total ? `after ${p.done} of ${p.total} items` : 'before any item was fetched';
+        removeStaleBatches(dir, true);
         process.stderr.write(`\ninterrupted: backup into ${dir} stopped ${got}: ${left}; run the backup again to complete it\n`);
       }
       process.exit(EXIT.interrupted);

@@ -36,6 +36,11 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       const { UsageError } = await import('../model/errors.js');
       throw new UsageError('--match needs a glob (an empty pattern: an unset variable?)');
     }
+    // The prefix names template files (job-templates/<prefix>-N-config.xml): one plain file name of at most 200 bytes.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(a.prefix)) {
+      const { UsageError } = await import('../model/errors.js');
+      throw new UsageError(`--prefix: letters, digits, '.', '_' and '-' (starting with a letter or digit), at most 200 characters: it names the template files job-templates/<prefix>-N-config.xml`);
+    }
     const { systemClock } = await import('../model/clock.js');
     const { runImport } = await import('../bulk/run-import.js');
     const { printDiagnostics } = await import('./print-diagnostics.js');

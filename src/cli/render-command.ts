@@ -70,21 +70,20 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     // place; there configs are kept up to a budget (64 Mi characters, about 30,000 typical jobs) and
     // beyond it rendered again one at a time while writing, so memory does not grow with the job count.
     const fresh = NewJenkinsHome.open(args.out);
-    // Ctrl-C (or SIGTERM) before it is published: the staging directory goes, nothing was written.
+    // Ctrl-C, SIGTERM, a closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) before it is published: the
+    // staging directory goes, nothing was written; exit 128 + the signal's number (130 for Ctrl-C).
+    const { constants } = await import('node:os');
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
     const stop = (signal: NodeJS.Signals): void => {
       fresh?.discardNow();
       process.stderr.write(`\ninterrupted (${signal}): nothing written\n`);
-      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143);
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + constants.signals[signal]);
     };
-    if (fresh) {
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    }
+    if (fresh) for (const s of signals) process.once(s, stop);
     try {
       await renderInto(args, fresh);
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const s of signals) process.off(s, stop);
       await fresh?.discard();
     }
   },

@@ -18,6 +18,7 @@
  * A NEW output directory can instead be written from a second thread into a staging directory that
  * is renamed into place at the end, with the same rules (staged-tree.ts: render does this).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../model/errors.js';
@@ -112,9 +113,141 @@ export const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.con
  */
 const NO_FOLLOW = { encoding: 'utf8', mode: 0o666, flag: WRITE_FLAGS } as unknown as fs.WriteFileOptions;
 
-/** Write `text` to `file`, never through a symbolic link at `file` (ELOOP instead). */
+/**
+ * Write `text` to `file`, never through a symbolic link at `file` (ELOOP instead). Only for a file
+ * that did not exist (O_TRUNC writes through every hard link of an existing one): replace files
+ * with FileBatch.
+ */
 export function writeNoFollow(file: string, text: string): void {
   fs.writeFileSync(file, text, NO_FOLLOW);
+}
+
+/** Flags of a temporary file: a new file only (never one already there, never through a link). */
+const NEW_FILE = { encoding: 'utf8', mode: 0o666, flag: fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0) } as unknown as fs.WriteFileOptions;
+
+/** A staging directory of FileBatch, by its name: `.jobsmith-tmp-<pid>-<hex>`, directly in the output directory. */
+export const BATCH_DIR = /^\.jobsmith-tmp-(\d+)-[0-9a-f]+$/;
+
+/** Whether the process `pid` is alive on this machine (EPERM: alive, someone else's). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoCode(err) === 'EPERM';
+  }
+}
+
+/**
+ * Remove FileBatch staging directories in `root` left by processes that are gone (a kill -9, a
+ * power cut), or all of this process' own when `own` (a signal handler about to exit).
+ */
+export function removeStaleBatches(root: string, own = false): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = BATCH_DIR.exec(n);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (own ? pid !== process.pid : processAlive(pid)) continue;
+    try {
+      if (fs.lstatSync(path.join(root, n)).isDirectory()) fs.rmSync(path.join(root, n), { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
+/**
+ * Files replaced as a whole, all or none: `stage` writes each new content into a staging directory
+ * inside the output directory (`<root>/.jobsmith-tmp-<pid>-<random>/`, so on the same file system),
+ * and `commit` renames them over their paths. An existing file is never opened for writing, so its
+ * other names (hard links: a `cp -al` snapshot of the directory) keep their content, and no file is
+ * ever seen half-written. `abort` (a failed write, bad input found late) removes the staging
+ * directory and every directory `mkdirs` made: nothing changed. A process killed outright leaves
+ * only the staging directory, which the next `removeStaleBatches` of the same root removes.
+ */
+export class FileBatch {
+  private staging: string | undefined;
+  private readonly moves: Array<[string, string]> = [];
+  private readonly made: string[] = [];
+
+  constructor(private readonly root: string) {}
+
+  /** Staged files not yet committed. */
+  get size(): number {
+    return this.moves.length;
+  }
+
+  /** makeDirs, remembering what it created (removed again by abort). */
+  mkdirs(dir: string): void {
+    this.made.push(...makeDirs(dir));
+  }
+
+  /** Write `text` for `file` (an absolute path below the root whose directory exists or was made with mkdirs). */
+  stage(file: string, text: string): void {
+    if (this.staging === undefined) {
+      this.mkdirs(this.root);
+      for (let attempt = 0; ; attempt++) {
+        const dir = path.join(this.root, `.jobsmith-tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+        try {
+          fs.mkdirSync(dir);
+          this.staging = dir;
+          break;
+        } catch (err) {
+          if (errnoCode(err) !== 'EEXIST' || attempt >= 5) throw err;
+        }
+      }
+    }
+    const temp = path.join(this.staging, String(this.moves.length));
+    fs.writeFileSync(temp, text, NEW_FILE);
+    this.moves.push([temp, file]);
+  }
+
+  /** Rename every staged file over its path, in order; then the staging directory goes. */
+  commit(): void {
+    try {
+      for (const [temp, file] of this.moves) {
+        try {
+          fs.renameSync(temp, file);
+        } catch (err) {
+          // A mount point below the root: the same replacement through a temporary file beside it.
+          if (errnoCode(err) !== 'EXDEV') throw err;
+          const beside = path.join(path.dirname(file), `.${path.basename(file)}.jobsmith-tmp-${process.pid}`);
+          fs.copyFileSync(temp, beside, fs.constants.COPYFILE_EXCL);
+          fs.renameSync(beside, file);
+        }
+      }
+    } finally {
+      this.moves.length = 0;
+      this.made.length = 0;
+      this.dropStaging();
+    }
+  }
+
+  /** Remove the staged files and the directories made: nothing of this batch stays. */
+  abort(): void {
+    this.moves.length = 0;
+    this.dropStaging();
+    for (const d of this.made.reverse()) {
+      try {
+        fs.rmdirSync(d);
+      } catch {
+        /* not empty (someone else's file) or gone */
+      }
+    }
+    this.made.length = 0;
+  }
+
+  private dropStaging(): void {
+    if (this.staging !== undefined) fs.rmSync(this.staging, { recursive: true, force: true });
+    this.staging = undefined;
+  }
 }
 
 /**
@@ -122,7 +255,7 @@ export function writeNoFollow(file: string, text: string): void {
  * Node's `recursive: true` loops forever where mkdir answers ENOENT for an existing parent, as in
  * /proc). Errors are thrown as they come (ENOENT, ENOTDIR, EACCES, EROFS).
  */
-export function makeDirs(dir: string): void {
+export function makeDirs(dir: string): string[] {
   const missing: string[] = [];
   let d = path.resolve(dir);
   for (;;) {
@@ -141,14 +274,17 @@ export function makeDirs(dir: string): void {
     if (up === d) break;
     d = up;
   }
+  const made: string[] = [];
   for (const m of missing.reverse()) {
     try {
       fs.mkdirSync(m);
+      made.push(m);
     } catch (err) {
       if (errnoCode(err) !== 'EEXIST') throw err;
       if (!fs.statSync(m).isDirectory()) throw err;
     }
   }
+  return made;
 }
 
 /**

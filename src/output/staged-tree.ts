@@ -6,7 +6,7 @@
  * left on the rendering thread.
  *
  * Nothing appears at the output path until `publish`: the files go into a staging directory beside
- * it (`.<name>.jobsmith-<random>` in the same parent, so on the same file system), which is renamed
+ * it (`.<name>.jobsmith-<pid>-<random>` in the same parent, so on the same file system), which is renamed
  * into place at the end, when every check of the caller has passed. `discard` (bad input, a failed
  * write, Ctrl-C) removes the staging directory: the output path never exists half-written. The rename
  * is refused (nothing written) when something appeared at the output path meanwhile, other than an
@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OutputWriteError, WRITE_FLAGS } from './output-tree.js';
+import { OutputWriteError, processAlive, WRITE_FLAGS } from './output-tree.js';
 
 /** Files per message to the writer thread, and characters (a message is sent when either is reached). */
 const BATCH_FILES = 256;
@@ -114,6 +114,31 @@ parentPort.on('message', (ops) => {
 
 type Outcome = { failed?: { rel: string; code: string } };
 
+/**
+ * Remove staging directories for `name` in `parent` (`.<name>.jobsmith-<pid>-<12 hex>`) whose process
+ * is gone: what a render killed outright (kill -9, a power cut) left behind.
+ */
+export function removeStaleStaging(parent: string, name: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.jobsmith-`;
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{12}$/.exec(n.slice(prefix.length));
+    if (!m || processAlive(Number(m[1]))) continue;
+    const dir = path.join(parent, n);
+    try {
+      if (fs.lstatSync(dir).isDirectory()) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
 /** A file read ahead: its text, or the errno code that kept it from being read. */
 export type ReadResult = string | { code: string };
 
@@ -175,9 +200,10 @@ export class StagedTree {
     } catch {
       return undefined;
     }
+    removeStaleStaging(parent, path.basename(abs));
     let staging: string | undefined;
     for (let attempt = 0; staging === undefined; attempt++) {
-      const candidate = path.join(parent, `.${path.basename(abs)}.jobsmith-${randomBytes(6).toString('hex')}`);
+      const candidate = path.join(parent, `.${path.basename(abs)}.jobsmith-${process.pid}-${randomBytes(6).toString('hex')}`);
       try {
         fs.mkdirSync(candidate);
         staging = candidate;

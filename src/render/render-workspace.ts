@@ -168,6 +168,8 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
   const seenNames = new Map<string, { fullName: string; at: Loc }>();
   const seenProjects = new Map<string, Definition>();
   const folderKeys = new Map<string, string>();
+  /** Each folder path (by nameKey) as first spelled, and where. */
+  const folderSpellings = new Map<string, { fullName: string; at: Loc }>();
   const templateViews: DesiredTemplateView[] = [];
   /** View templates' views, by folder path and name: where each was made. */
   const seenViews = new Map<string, string>();
@@ -198,6 +200,22 @@ export function workspaceRenderer(ws: Workspace, opts: RenderOptions = {}): Work
         diagnostics.push({ severity: 'error', code: 'bad-folder-name', message: `folder "${def.folder.join('/')}": ${bad}`, field: 'folder', ...loc(def.locs['folder']) });
         folderOk = false;
         break;
+      }
+    }
+    // Folder names compare case-insensitively in Jenkins (jenkins-api.md: the root item map is a
+    // case-insensitive sorted map): `finance` and `Finance` are one folder, so two spellings are an error at both.
+    if (folderOk) {
+      const folderLoc = def.locs['folder'] ?? def.loc;
+      for (let k = 1; k <= def.folder.length; k++) {
+        const fullName = def.folder.slice(0, k).join('/');
+        const key = nameKey(fullName);
+        const first = folderSpellings.get(key);
+        if (!first) folderSpellings.set(key, { fullName, at: folderLoc });
+        else if (first.fullName !== fullName) {
+          diagnostics.push({ severity: 'error', code: 'folder-case', message: `folder ${fullName} and folder ${first.fullName} (${at(first.at)}) differ only in case: Jenkins compares item names case-insensitively, so they are one folder; spell it the same way in both`, field: 'folder', ...loc(folderLoc) });
+          folderOk = false;
+          break;
+        }
       }
     }
     if (def.view !== undefined) {

@@ -25,7 +25,7 @@ import { sha256 } from '../model/hash.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DesiredJob, DesiredState } from '../model/desired-job.js';
-import { makeDirs, outputDirProblem, OutputTree, writeNoFollow, writing, type Where } from '../output/output-tree.js';
+import { FileBatch, makeDirs, outputDirProblem, OutputTree, OutputWriteError, removeStaleBatches, writing, type Where } from '../output/output-tree.js';
 import { StagedTree, type ReadResult } from '../output/staged-tree.js';
 
 export const MANIFEST_FILE = '.jobsmith-render.json';
@@ -159,34 +159,64 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     return result;
   }
 
-  // 2. Write.
-  for (const f of files) {
-    const abs = path.join(out, f.rel);
-    const config = textOf(f);
-    if (f.taken || (previous[f.rel] === f.hash && f.at?.kind === 'present' && f.at.size === Buffer.byteLength(config, 'utf8'))) {
-      result.unchanged++;
-      f.config = '';
-      continue;
-    }
-    const dir = path.dirname(abs);
-    if (!madeDirs.has(dir)) {
-      const parent = path.dirname(dir);
-      if (fresh && madeDirs.has(parent)) writing(dir, () => fs.mkdirSync(dir));
-      else {
-        writing(dir, () => makeDirs(dir));
+  // 2. Write: each changed file's new content is staged first (a FileBatch inside <out>, new
+  // directories made as needed); only when all of it is written does the manifest name it and is it
+  // renamed into place. A write that fails leaves nothing: the staged files and the directories
+  // made go again. Files are replaced by a rename, never rewritten in place, so a hard link to one
+  // (a `cp -al` snapshot) keeps its content.
+  const batch = new FileBatch(out);
+  if (!fresh) removeStaleBatches(out);
+  try {
+    for (const f of files) {
+      const abs = path.join(out, f.rel);
+      const config = textOf(f);
+      // Ours and the same size: unchanged only when the bytes are too (a same-size edit is repaired).
+      if (f.taken || (previous[f.rel] === f.hash && f.at?.kind === 'present' && f.at.size === Buffer.byteLength(config, 'utf8') && readOrUndefined(abs) === config)) {
+        result.unchanged++;
+        f.config = '';
+        continue;
+      }
+      const dir = path.dirname(abs);
+      if (!madeDirs.has(dir)) {
+        writing(dir, () => batch.mkdirs(dir));
         // Every directory above it exists now too (up to <out>): the next job directory in the
         // same parent is one mkdir, not a stat of each level.
-        for (let d = parent; d.length > out.length && !madeDirs.has(d); d = path.dirname(d)) madeDirs.add(d);
+        for (let d = dir; d.length > out.length && !madeDirs.has(d); d = path.dirname(d)) madeDirs.add(d);
       }
-      madeDirs.add(dir);
+      writing(abs, () => batch.stage(abs, config));
+      result.written.push(f.rel);
+      f.config = '';
     }
-    writing(abs, () => writeNoFollow(abs, config));
-    result.written.push(f.rel);
-    f.config = '';
+  } catch (err) {
+    batch.abort();
+    if (err instanceof OutputWriteError) throw new OutputWriteError(`${err.message}; nothing written`);
+    throw err;
   }
-  for (const rel of Object.keys(previous).sort()) {
-    if (Object.hasOwn(next, rel)) continue;
-    if (!isOwnManifestEntry(out, rel)) continue;
+  const gone = Object.keys(previous)
+    .sort()
+    .filter((rel) => !Object.hasOwn(next, rel) && isOwnManifestEntry(out, rel));
+  const manifestFile = path.join(out, MANIFEST_FILE);
+  const writeManifest = (entries: Record<string, string>): void => {
+    const m = new FileBatch(out);
+    writing(manifestFile, () => {
+      m.stage(manifestFile, manifestText(Object.keys(entries), Object.values(entries)));
+      m.commit();
+    });
+  };
+  if (batch.size > 0) {
+    // The manifest names the new files before they are renamed in: a run killed among the renames
+    // leaves only files render knows as its own (compared by content, and rewritten, next time).
+    const during = { ...next };
+    for (const rel of gone) during[rel] = previous[rel]!;
+    try {
+      writeManifest(during);
+    } catch (err) {
+      batch.abort();
+      throw err;
+    }
+    writing(out, () => batch.commit());
+  }
+  for (const rel of gone) {
     const abs = path.join(out, rel);
     try {
       fs.unlinkSync(abs);
@@ -197,8 +227,7 @@ export function writeJenkinsHome(out: string, desired: DesiredState, opts: Write
     removeEmptyDirs(path.dirname(abs), path.join(out, 'jobs'));
   }
   writing(out, () => makeDirs(out));
-  const manifestFile = path.join(out, MANIFEST_FILE);
-  writing(manifestFile, () => writeNoFollow(manifestFile, manifestText(Object.keys(next), Object.values(next))));
+  writeManifest(next);
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -121,8 +121,9 @@ describe('jobsmith backup', () => {
     const r1 = await backupToGit(live.client, repo, { concurrency: 4, clock });
     expect(r1.commit).not.toBeNull();
     const committed = (await g.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n').sort();
-    expect(committed).toEqual(r1.entries.map((e) => e.file).sort());
-    expect(committed.every((f) => f.startsWith('jobs/') || f.startsWith('views/'))).toBe(true);
+    // the items' files and the manifest of what backup wrote
+    expect(committed).toEqual(['.jobsmith-backup.json', ...r1.entries.map((e) => e.file)].sort());
+    expect(committed.every((f) => f === '.jobsmith-backup.json' || f.startsWith('jobs/') || f.startsWith('views/'))).toBe(true);
     const status = await g.status();
     expect(status.not_added).toEqual(['notes.txt']);
     expect(status.modified).toContain('jobs-defs/pay.yaml');
@@ -133,12 +134,12 @@ describe('jobsmith backup', () => {
     const r2 = await backupToGit(live.client, repo, { concurrency: 4, clock });
     expect(r2.removedFiles).toEqual(['jobs/tor-win/config.xml']);
     // (the Legacy view listed tor-win: Jenkins dropped it from the view)
-    expect((await g.raw(['show', '--name-status', '--format=', 'HEAD'])).trim().split('\n')).toEqual(['D\tjobs/tor-win/config.xml', 'M\tviews/Legacy.xml']);
+    expect((await g.raw(['show', '--name-status', '--format=', 'HEAD'])).trim().split('\n')).toEqual(['M\t.jobsmith-backup.json', 'D\tjobs/tor-win/config.xml', 'M\tviews/Legacy.xml']);
     expect((await g.status()).staged).toEqual(['jobs-defs/staged.yaml']);
     expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('private notes');
   });
 
-  it('backup --git into a subdirectory of a repository commits only there', async () => {
+  it('backup --git into a new subdirectory of a repository makes it a repository of its own: nothing lands in the enclosing one', async () => {
     live = await seeded();
     const repo = path.join(live.tmp, 'ops');
     mkdirSync(repo);
@@ -147,12 +148,22 @@ describe('jobsmith backup', () => {
     await g.addConfig('user.email', 't@example.com').addConfig('user.name', 'test');
     writeFileSync(path.join(repo, 'README.md'), 'ops\n');
     await g.add('.').commit('ops');
+    const head = (await g.revparse(['HEAD'])).trim();
     writeFileSync(path.join(repo, 'README.md'), 'ops, edited\n');
-    const r = await backupToGit(live.client, path.join(repo, 'jenkins-backup'), { concurrency: 4, clock });
+    const backup = path.join(repo, 'jenkins-backup');
+    const r = await backupToGit(live.client, backup, { concurrency: 4, clock });
     expect(r.commit).not.toBeNull();
-    const committed = (await g.raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
-    expect(committed.every((f) => f.startsWith('jenkins-backup/jobs/') || f.startsWith('jenkins-backup/views/'))).toBe(true);
-    expect(committed.length).toBe(r.entries.length);
+    expect((await g.revparse(['HEAD'])).trim()).toBe(head);
+    expect((await simpleGit(backup).revparse(['--show-toplevel'])).trim()).toBe(realpathSync(backup));
+    const committed = (await simpleGit(backup).raw(['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
+    expect(committed.length).toBe(r.entries.length + 1);
     expect((await g.status()).modified).toEqual(['README.md']);
+    // An existing, non-empty directory that is not a repository's top level is refused, nothing written.
+    const inside = path.join(repo, 'notes');
+    mkdirSync(inside);
+    writeFileSync(path.join(inside, 'todo.txt'), 'x\n');
+    await expect(backupToGit(live.client, inside, { concurrency: 4, clock })).rejects.toThrow(/notes: it exists and is not the top level of a git work tree \(it is inside .*ops\)/);
+    expect(readdirSync(inside)).toEqual(['todo.txt']);
+    expect((await g.revparse(['HEAD'])).trim()).toBe(head);
   });
 });

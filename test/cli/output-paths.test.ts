@@ -4,6 +4,7 @@
  * output directory that cannot be created is bad input (exit 1), not a stack trace or a hang; a
  * value flag given without its value is a usage error (exit 2) that writes nothing.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,8 @@ describe('backup never writes through a symbolic link below its directory', () =
       const bk = path.join(t, 'bk');
       const outside = path.join(t, 'outside');
       mkdirSync(path.join(bk, 'jobs/payments-CI-build-trunk'), { recursive: true });
+      // --git into an existing directory: it must be a repository's top level
+      if (mode === '--git') execFileSync('git', ['init', '-q', bk]);
       mkdirSync(outside);
       writeFileSync(path.join(outside, 'precious.txt'), 'precious\n');
       symlinkSync(path.join(outside, 'precious.txt'), path.join(bk, 'jobs/payments-CI-build-trunk/config.xml'));

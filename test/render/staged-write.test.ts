@@ -5,7 +5,7 @@
  * (or stay beside) the output path when the input is bad, a write fails, the path is taken
  * meanwhile, or the run is interrupted. Library cases first, then the built CLI.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, constants, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -326,8 +326,9 @@ describe('jobsmith render into a new directory (CLI)', () => {
     expect(readdirSync(path.join(dir, 'existing'))).toEqual([]);
   });
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${signal} while rendering: says nothing was written, exits ${signal === 'SIGINT' ? 130 : 143}, and leaves nothing`, async () => {
+  const exitOf = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 } as const;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
+    it(`${signal} while rendering: says nothing was written, exits ${exitOf[signal]}, and leaves nothing`, async () => {
       // A template that is a named pipe holds the render still, with its output staged, until this test feeds it.
       const fifo = path.join(dir, 'hold.fifo');
       const mk = spawn('mkfifo', [fifo]);
@@ -361,7 +362,7 @@ describe('jobsmith render into a new directory (CLI)', () => {
       closeSync(fd!);
       const end = await closed;
       expect(stderr).toBe(`\ninterrupted (${signal}): nothing written\n`);
-      expect(end.code).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(end.code).toBe(exitOf[signal]);
       rmSync(fifo);
       rmSync(path.join(dir, 'job-templates/Zz-config.xml'));
       const after = snapshot(box);
@@ -370,4 +371,18 @@ describe('jobsmith render into a new directory (CLI)', () => {
       expect(after).toEqual(before);
     });
   }
+
+  it('a staging directory left by a render that is gone (kill -9) is removed by the next render into that path; one of a live process is kept', async () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const stale = path.join(dir, `.out.jobsmith-${gone}-0123456789ab`);
+    const live = path.join(dir, `.out.jobsmith-${process.pid}-0123456789ab`);
+    const other = path.join(dir, `.other.jobsmith-${gone}-0123456789ab`);
+    for (const d of [stale, live, other]) mkdirSync(path.join(d, 'jobs/a'), { recursive: true });
+    writeFileSync(path.join(stale, 'jobs/a/config.xml'), '<half/>');
+    const r = await runCli(['render', '--out', 'out'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+  });
 });
