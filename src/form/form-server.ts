@@ -153,6 +153,14 @@ export async function startFormServer(opts: FormServerOptions, listen: { host?: 
       } else res.destroy();
     });
   });
+  // `Expect: 100-continue` (curl sends it for larger bodies): the client holds its body back until it
+  // hears 100 Continue. A webhook can be refused from its headers alone, so /hooks/ answers before
+  // any 100 and the body is never sent (hook-routes.ts sends the 100 when it reads the body);
+  // everything else gets its 100 at once, as Node gives it without this listener.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!(req.url ?? '').startsWith('/hooks/')) res.writeContinue();
+    server.emit('request', req, res);
+  });
   server.headersTimeout = headersMs;
   server.requestTimeout = requestMs;
   await new Promise<void>((resolve, reject) => {

@@ -169,6 +169,8 @@ export function hookRoutes(service: HookService, opts: HookRouteOptions = {}): F
         sendJson(res, 413, close, tooLarge);
         return true;
       }
+      // a client waiting for the go-ahead (Expect: 100-continue) gets it only now, once the headers passed
+      if (/^\s*100-continue\s*$/i.test(header('expect') ?? '')) res.writeContinue();
       const read = await readBounded(req, maxBody, bodyTimeoutMs);
       if (!('body' in read)) {
         if (read.problem === 'too-large') sendJson(res, 413, close, tooLarge);

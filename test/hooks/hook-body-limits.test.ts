@@ -155,3 +155,61 @@ describe('a body that trickles in (slowloris)', () => {
     }
   }, 15_000);
 });
+
+describe('Expect: 100-continue (curl sends it for larger bodies)', () => {
+  /** Head only; the body goes once a 100 Continue arrives. Returns everything the server sent, and whether the body went. */
+  function expectContinue(baseUrl: string, path: string, headers: Record<string, string>, body: Buffer): Promise<{ text: string; bodySent: boolean }> {
+    const url = new URL(baseUrl);
+    return new Promise((resolve) => {
+      const sock = net.connect(Number(url.port), url.hostname);
+      let text = '';
+      let bodySent = false;
+      const watchdog = setTimeout(() => sock.destroy(), 8_000);
+      sock.on('connect', () => {
+        const lines = [`POST ${path} HTTP/1.1`, `Host: ${url.host}`, `Content-Length: ${body.length}`, 'Expect: 100-continue', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+        sock.write(lines.join('\r\n') + '\r\n\r\n');
+      });
+      sock.on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+        if (!bodySent && text.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+          bodySent = true;
+          sock.write(body);
+        }
+      });
+      const done = (): void => {
+        clearTimeout(watchdog);
+        resolve({ text, bodySent });
+      };
+      sock.on('close', done);
+      sock.on('error', done);
+    });
+  }
+
+  it('a webhook refused from its headers gets its 401 without a 100 Continue: the body is never sent', async () => {
+    env = await hookEnv();
+    const got = await expectContinue(env.server.url, '/hooks/github', { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha1=${'a'.repeat(40)}` }, Buffer.alloc(2 * 1024 * 1024, 0x20));
+    expect(got.text).toMatch(/^HTTP\/1\.1 401 /);
+    expect(got.text).not.toContain('100 Continue');
+    expect(got.bodySent).toBe(false);
+    expect(await env.status()).toEqual([]);
+  });
+
+  it('a webhook with a well-formed signature gets the 100 Continue, sends its body, and is queued', async () => {
+    env = await hookEnv();
+    const a = new GitRemote(env.root, 'a');
+    a.push('main');
+    env.define('alpha', a.url);
+    const text = JSON.stringify(pointedAt('github-push', a.url));
+    const got = await expectContinue(env.server.url, '/hooks/github', headersFor('github-push', text, SECRET), Buffer.from(text));
+    expect(got.bodySent).toBe(true);
+    expect(got.text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 202 /);
+    await env.service.idle();
+  });
+
+  it('any other page still gets its 100 Continue at once', async () => {
+    env = await hookEnv();
+    const got = await expectContinue(env.server.url, '/no-such-page', {}, Buffer.from('x=1'));
+    expect(got.bodySent).toBe(true);
+    expect(got.text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 \d{3} /);
+  });
+});
