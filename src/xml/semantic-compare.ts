@@ -5,8 +5,15 @@
  * attributes), so bytes never compare equal. Two configs are the same when their normal forms are:
  *
  * - no declaration, comments or processing instructions;
- * - references and CDATA decoded into text; the text between two elements joined and trimmed
- *   (whitespace-only text goes);
+ * - references and CDATA decoded into text; the text of a leaf element (one without child elements)
+ *   kept exactly as it is (XStream stores a String field byte for byte: `" prod"` is another value
+ *   than `"prod"`), except that whitespace-only leaf text holding a line break is indentation
+ *   (`<builders>\n  </builders>` is an empty list: Jenkins writes `<builders/>`); in an element with
+ *   child elements, each text run between them trimmed and whitespace-only runs dropped. Whitespace is
+ *   XML's only (space, tab, LF, CR): a no-break space, U+3000 or U+FEFF is text;
+ * - U+0085 (NEL) and U+2028 (LINE SEPARATOR) read as a line feed in text (a space in an attribute
+ *   value), in either XML version: Jenkins stores a config as XML 1.1 with them written raw, and reads them back as
+ *   line ends (XML 1.1, section 2.11), so that is the value a job holds after Jenkins' next load;
  * - attributes sorted, `plugin` attributes left out;
  * - when the caller says how: the root's description normalised (the plan strips the jobsmith marker
  *   there: src/plan/same-job-config.ts) and some direct children of the root left out (parts Jenkins
@@ -43,6 +50,24 @@ export interface CompareOptions {
   unorderedRootChildren?: boolean;
 }
 
+/** XML's whitespace (space, tab, LF, CR): no other Unicode space. */
+const XML_SPACE_ONLY = /^[ \t\n\r]*$/;
+function trimXmlSpace(t: string): string {
+  let s = 0;
+  let e = t.length;
+  while (s < e && isXmlSpace(t.charCodeAt(s))) s++;
+  while (e > s && isXmlSpace(t.charCodeAt(e - 1))) e--;
+  return s === 0 && e === t.length ? t : t.slice(s, e);
+}
+function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+/** NEL and LINE SEPARATOR as the line ends Jenkins reads them as (see the head of this file). */
+const XML11_LINE_ENDS = /\r?\u0085|\u2028/g;
+function asLineEnds(t: string): string {
+  return t.indexOf('\u0085') >= 0 || t.indexOf('\u2028') >= 0 ? t.replace(XML11_LINE_ENDS, '\n') : t;
+}
+
 const TEXT_SPECIAL = /[&<>]/;
 function escapeNormalText(t: string): string {
   return TEXT_SPECIAL.test(t) ? t.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')) : t;
@@ -69,7 +94,7 @@ interface Frame {
 
 /** An attribute's decoded value (most need no decoding: no reference, no whitespace but spaces). */
 function attributeValue(raw: string, version: '1.0' | '1.1'): string {
-  return /[&\t\n\r\u0085\u2028]/.test(raw) ? decodeAttribute(raw, version) : raw;
+  return /[&\t\n\r\u0085\u2028]/.test(raw) ? decodeAttribute(raw, version).replace(/[\u0085\u2028]/g, ' ') : raw;
 }
 
 const INDENTS: string[] = [''];
@@ -91,20 +116,24 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
     const top = stack[stack.length - 1];
     if (top && skipping === 0 && s > cursor) top.pending += decodeText(xml.slice(cursor, s), false, version);
   };
-  const flush = (f: Frame): void => {
+  /** Write the element's pending text; `leaf`: the element has no child elements (its text is a value). */
+  const flush = (f: Frame, leaf: boolean): void => {
     let t = f.rootDescription && opts.rootDescription ? opts.rootDescription(f.pending) : f.pending;
     f.pending = '';
-    t = t.trim();
+    if (t === '') return;
+    t = asLineEnds(t);
+    if (!leaf) t = trimXmlSpace(t);
+    else if (XML_SPACE_ONLY.test(t) && /[\n\r]/.test(t)) return;
     if (t === '') return;
     out.push(indentOf(f.depth + 1) + escapeNormalText(t));
     f.items++;
     f.lastText = true;
   };
   const close = (f: Frame): void => {
-    flush(f);
+    flush(f, f.items === 0);
     if (f.depth === 0 && opts.insertRootDescription && !sawRootDescription) {
       // the description jobsmith adds right after the root start tag
-      const t = (opts.rootDescription ? opts.rootDescription('') : '').trim();
+      const t = asLineEnds(opts.rootDescription ? opts.rootDescription('') : '');
       out.splice(f.line + 1, 0, t === '' ? '  <description/>' : `  <description>${escapeNormalText(t)}</description>`);
       f.items++;
       if (f.items === 1) f.lastText = false;
@@ -135,7 +164,7 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
           return;
         }
         if (parent) {
-          flush(parent);
+          flush(parent, false);
           parent.items++;
           parent.lastText = false;
         }

@@ -50,7 +50,8 @@ function write(el: XmlElement, indent: string, out: string[]): void {
   const inner = indent + '  ';
   for (const c of el.children) {
     if (typeof c === 'string') {
-      if (c.trim() !== '') out.push(inner + escapeText(c.trim()));
+      const t = c.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, ''); // XML's whitespace only: a no-break space is text
+      if (t !== '') out.push(inner + escapeText(t));
     } else write(c, inner, out);
   }
   out.push(`${indent}</${el.name}>`);

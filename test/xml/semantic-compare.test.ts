@@ -88,3 +88,33 @@ describe('the normal form (plan --diff, --verify)', () => {
     expect(normalConfig('<a>x<b/></a>')).not.toBe(normalConfig('<a><b/>x</a>'));
   });
 });
+
+describe('the normal form: whitespace and line ends (break-i findings 1 and 3)', () => {
+  const same = (a: string, b: string): boolean => normalConfig(a) === normalConfig(b);
+  it("keeps a leaf element's text exactly: leading or trailing whitespace is part of the value", () => {
+    const base = '<p><defaultValue>prod</defaultValue></p>';
+    for (const v of ['prod ', '  prod', '\tprod', 'prod\n', 'prod\u00a0', '\u3000prod', 'prod\ufeff']) {
+      expect(same(base, `<p><defaultValue>${v}</defaultValue></p>`), JSON.stringify(v)).toBe(false);
+    }
+    expect(normalConfig('<p><d> a </d></p>')).toBe('<p>\n  <d> a </d>\n</p>\n');
+  });
+  it('whitespace-only leaf text: indentation (with a line break) goes, spaces on one line are a value', () => {
+    expect(same('<p><builders>\n  </builders></p>', '<p><builders/></p>')).toBe(true);
+    expect(same('<p><builders>\r\n</builders></p>', '<p><builders></builders></p>')).toBe(true);
+    expect(same('<p><d> </d></p>', '<p><d/></p>')).toBe(false);
+    expect(same('<p><d>\u00a0</d></p>', '<p><d/></p>')).toBe(false);
+  });
+  it('between child elements only XML whitespace is formatting: a no-break space is text', () => {
+    expect(same('<p>\n  <a/>\n\t<b/>\r\n</p>', '<p><a/><b/></p>')).toBe(true);
+    expect(same('<p><a/>\u00a0<b/></p>', '<p><a/><b/></p>')).toBe(false);
+    expect(same('<p>\n x \n<a/></p>', '<p>x<a/></p>')).toBe(true); // stray text in element content: trimmed
+  });
+  it('U+2028 and U+0085 read as line ends in either XML version (what Jenkins reads from its 1.1 files)', () => {
+    const v10 = '<p><d>a\u2028b\u0085c</d></p>';
+    const v11 = "<?xml version='1.1' encoding='UTF-8'?>\n<p><d>a\u2028b\u0085c</d></p>";
+    expect(normalConfig(v10)).toBe(normalConfig(v11));
+    expect(normalConfig(v10)).toBe(normalConfig('<p><d>a\nb\nc</d></p>'));
+    expect(normalConfig('<p><d x="a&#x2028;b"/></p>')).toBe(normalConfig("<?xml version='1.1'?><p><d x=\"a\u2028b\"/></p>")); // an attribute: a space
+    expect(same(v10, '<p><d>a\nb c</d></p>')).toBe(false);
+  });
+});
