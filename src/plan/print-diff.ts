@@ -3,21 +3,33 @@
  * config jobsmith would push. Both sides are shown in their normal form (src/xml/semantic-compare.ts:
  * no declaration or comments, one element per line, attributes sorted, text decoded), so the diff
  * holds only real differences: not Jenkins' re-serialisation (`<a/>` vs `<a></a>`, `&apos;`, the XML
- * declaration, the final newline). A side that is not well-formed XML is shown as it is.
+ * declaration, the final newline). A side that is not well-formed XML is shown as it is. The values
+ * of Secret fields (src/model/secret-fields.ts) are shown as `****` on both sides: never a template's
+ * plain-text secret in a CI log, and no line for an encrypted value where jobsmith pushes plain text
+ * (the same rule as --verify's: src/plan/secret-lines.ts).
  */
 import { createTwoFilesPatch } from 'diff';
 import type { Change } from '../model/plan.js';
 import { normalConfig } from '../xml/semantic-compare.js';
 import { rootElementName } from '../xml/root-children.js';
 import { jenkinsOwnedParts } from '../model/item-types.js';
+import { maskSecrets } from './secret-lines.js';
+import { isSecretField } from '../model/secret-fields.js';
 
 function normalOrRaw(xml: string, ignoreRootChildren: ReadonlySet<string>): string {
   if (xml === '') return '';
   try {
-    return normalConfig(xml, { ignoreRootChildren, unorderedRootChildren: true });
+    return maskSecrets(normalConfig(xml, { ignoreRootChildren, unorderedRootChildren: true }));
   } catch {
-    return xml;
+    return maskRawSecrets(xml);
   }
+}
+
+/** A side that is not well-formed, shown as it is: still without the values of Secret-named elements. */
+function maskRawSecrets(xml: string): string {
+  return xml.replace(/<([A-Za-z_][\w.$-]*)(\s[^>]*)?>([^<]*)<\/\1>/g, (all, name: string, attrs: string | undefined, value: string) =>
+    value !== '' && (isSecretField(name, undefined) || name === 'defaultValue') ? `<${name}${attrs ?? ''}>****</${name}>` : all,
+  );
 }
 
 /** Does `plan --diff` show this change (an update or adoption that pushes a whole config: jobs, folders, template views)? */

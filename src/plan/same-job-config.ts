@@ -3,13 +3,15 @@
  * - `sameConfig`: the jobsmith marker aside (import, restore: the marker is not what they compare);
  * - `matchesPushed`: what `--verify` asks, marker included: does the config Jenkins holds say what
  *   jobsmith pushed? The parts Jenkins rewrites itself are left out (src/model/item-types.ts jenkinsOwnedParts),
- *   and the root's children are compared in any order (Jenkins writes them in XStream's field order).
+ *   and the root's children are compared in any order (Jenkins writes them in XStream's field order);
+ *   a Secret field Jenkins holds encrypted where jobsmith pushed plain text is the same (./secret-lines.ts).
  */
 import { normalConfig, sameConfig as sameXml } from '../xml/semantic-compare.js';
 import { sameSerialisation } from '../xml/same-serialisation.js';
 import { markedDescription, withMarker } from './config-description.js';
 import { jenkinsOwnedParts } from '../model/item-types.js';
 import { stripMarker } from './marker.js';
+import { sameUpToSecrets } from './secret-lines.js';
 
 const markerBlind = { rootDescription: stripMarker };
 
@@ -30,27 +32,6 @@ export function matchesPushed(live: string, pushed: string, rootElement: string)
   } catch {
     return false;
   }
-}
-
-/**
- * Jenkins encrypts a Secret field (a password parameter's default, a plugin's `<password>`) when it
- * stores the config, and 2.568 and later serve it encrypted (`{AQAAABAAAA…}`, a new IV at each save):
- * such a value is opaque, so a live line whose only difference is an encrypted value where jobsmith
- * pushed plain text is no drift (an edit of the secret itself in Jenkins is not seen).
- */
-const ENCRYPTED_LINE = /^(\s*<[^\s>]+>)\{AQAAABAAAA[A-Za-z0-9+/=]+\}(<\/[^>]+>)$/;
-function sameUpToSecrets(live: string, expected: string): boolean {
-  if (live === expected) return true;
-  if (!live.includes('{AQAAABAAAA')) return false;
-  const a = live.split('\n');
-  const b = expected.split('\n');
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    const m = ENCRYPTED_LINE.exec(a[i]!);
-    if (!m || !b[i]!.startsWith(m[1]!) || !b[i]!.endsWith(m[2]!)) return false;
-  }
-  return true;
 }
 
 /**

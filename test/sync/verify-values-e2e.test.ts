@@ -81,3 +81,20 @@ describe('--verify: U+2028 and U+0085 in a template', () => {
     expect(drifted(await env.sync({ verify: true }))).toEqual([]);
   });
 });
+
+describe('--verify: an encrypted-looking value outside a Secret field is an edit', () => {
+  const T = `<project>\n  <actions/>\n  <description>d</description>\n  <properties>\n    <hudson.model.ParametersDefinitionProperty>\n      <parameterDefinitions>\n        <hudson.model.PasswordParameterDefinition>\n          <name>PW</name>\n          <defaultValue>hunter2</defaultValue>\n        </hudson.model.PasswordParameterDefinition>\n      </parameterDefinitions>\n    </hudson.model.ParametersDefinitionProperty>\n  </properties>\n  <assignedNode>linux</assignedNode>\n  <builders>\n    <hudson.tasks.Shell>\n      <command>make test</command>\n    </hudson.tasks.Shell>\n  </builders>\n</project>\n`;
+  it('a command or a label replaced by {AQAAABAAAA…} in Jenkins is drift; the Secret served encrypted is not', async () => {
+    env = await makeEnv({ templates: { T } });
+    await env.writeProject('p', 'templates: [T]\n');
+    planned(await env.sync());
+    const live = await env.api.getConfig('p-T');
+    const enc = /<defaultValue>(\{AQAAABAAAA[^<]+\})</.exec(live)![1]!;
+    expect(drifted(await env.sync({ verify: true }))).toEqual([]);
+    for (const [from, to] of [['make test', enc], ['>linux<', `>${enc}<`]] as const) {
+      await env.api.updateJob('p-T', live.replace(from, to));
+      expect(drifted(await env.sync({ verify: true })), to).toEqual(['update p-T: edited in Jenkins (drift found by --verify)']);
+      expect(drifted(await env.sync({ verify: true }))).toEqual([]);
+    }
+  });
+});
