@@ -6,7 +6,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
-import { hasActions, type Change } from '../model/plan.js';
+import type { Change } from '../model/plan.js';
 import { EXIT } from './exit-codes.js';
 import { archivePolicyFrom } from './archive-options.js';
 import { commonSyncOptions, reportOutcome, reportPlanned, settingsFrom, sourceFrom, type CommonSyncArgs } from './sync-command.js';
@@ -59,8 +59,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         extra.savedTo = a.out;
       }
       reportPlanned(outcome, a);
-      let code = reportOutcome(outcome, a, 'plan', extra);
-      if (outcome.status === 'planned' && a.diff) {
+      const code = reportOutcome(outcome, a, 'plan', extra, a['detailed-exitcode']);
+      if (outcome.status === 'planned' && a.diff && !a.json) {
         const updates = outcome.plan.changes.filter(hasConfigDiff);
         const current = new Map<Change, string>();
         await runLimited(updates, concurrency, async (c) => {
@@ -68,10 +68,9 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           current.set(c, v ? await api.getViewConfig(v.name, v.folder.length ? v.folder.join('/') : undefined) : await api.getConfig(c.fullName));
         });
         const diffs = updates.map((c) => configDiff(c, current.get(c)));
-        if (!a.json) process.stdout.write(diffs.join(''));
+        process.stdout.write(diffs.join(''));
       }
       if (outcome.status === 'planned' && a.out && !a.json) process.stdout.write(`Plan saved to ${a.out}; apply it with: jobsmith apply ${a.out}\n`);
-      if (code === EXIT.ok && a['detailed-exitcode'] && outcome.status === 'planned' && hasActions(outcome.plan)) code = EXIT.usage;
       return code;
     });
     process.exitCode = code;

@@ -16,6 +16,7 @@ import type { ControllersConfig } from '../controllers/controllers-config.js';
 import { connectionOptions, type ConnectionArgs } from './connection-options.js';
 import { archivePolicyFrom, withArchiveOption, type ArchiveArgs } from './archive-options.js';
 import { EXIT } from './exit-codes.js';
+import { hasActions } from '../model/plan.js';
 import { progressMode, progressReporter } from './progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
 
@@ -82,11 +83,16 @@ export function reportPlanned(outcome: SyncOutcome, a: CommonSyncArgs): void {
   if (outcome.plan.refused) process.stderr.write('Nothing was changed in Jenkins.\n');
 }
 
-/** After applying (or planning only): the JSON result, or the apply summary; returns the exit code. */
-export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, command: 'plan' | 'sync', extra: Record<string, unknown> = {}): number {
+/**
+ * After applying (or planning only): the JSON result, or the apply summary; returns the exit code
+ * (`detailedExitcode`: `plan --detailed-exitcode`, 2 when a plan that is not refused has changes).
+ * The JSON's `exitCode` is that code.
+ */
+export function reportOutcome(outcome: SyncOutcome, a: CommonSyncArgs, command: 'plan' | 'sync', extra: Record<string, unknown> = {}, detailedExitcode = false): number {
   const invalid = outcome.status === 'invalid';
   const plan = outcome.status === 'planned' ? outcome.plan : undefined;
-  const code = exitCodeFor(plan, outcome.applied, invalid);
+  let code = exitCodeFor(plan, outcome.applied, invalid);
+  if (code === EXIT.ok && detailedExitcode && plan && hasActions(plan)) code = EXIT.usage;
   if (a.json) {
     process.stdout.write(
       resultJson(command, { status: invalid ? 'invalid' : plan?.refused ? 'refused' : outcome.applied?.notStarted ? 'interrupted' : 'planned', exitCode: code, diagnostics: outcome.diagnostics, plan: plan ? planToJson(plan) : undefined, applied: appliedToJson(outcome.applied), ...extra }),
