@@ -5,6 +5,7 @@ import { FILE_DECLARATION, serialiseXml } from '../xml/serialise.js';
 import { type ItemType, itemTypeOf, viewTypeOf } from './item-types.js';
 import { isSafeDirName } from './names.js';
 import { loadBuilds } from './build-records.js';
+import { encryptSecrets, xstreamFieldOrder } from './field-order.js';
 
 /** One finished or running simulated build. */
 export interface Build {
@@ -459,9 +460,13 @@ export class Store {
     item.stored = bytes;
   }
 
-  /** Re-serialise an item (XmlFile.write form) and save it. */
+  /**
+   * Re-serialise an item and save it: a save by Jenkins itself (disable/enable, rename, a folder's
+   * views) writes XmlFile.write form, XStream's field order with Secrets encrypted (jenkins-api.md
+   * §5, §6), as the config POST path does; an old Jenkins then serves that file as it is.
+   */
   saveItem(item: Item): Promise<void> {
-    const bytes = serialiseXml(item.doc, FILE_DECLARATION);
+    const bytes = serialiseXml(encryptSecrets(xstreamFieldOrder(item.doc)), FILE_DECLARATION);
     item.stored = bytes;
     return this.enqueue(item, () => this.writeConfig(item, bytes));
   }
