@@ -164,3 +164,17 @@ describe('sameSerialisation on the corpus', () => {
     expect(answered, replayHint(seed)).toBeGreaterThan(10);
   });
 });
+
+describe('the declaration (break-i finding 7)', () => {
+  const pushed = '<?xml version="1.0" encoding="UTF-8"?><project><description>d</description></project>';
+  it('gives no answer for a declaration that is not well-formed (upper-case names, a no-break space, YES)', () => {
+    for (const decl of ['<?XML VERSION="1.0"?>', '<?xml\u00a0version="1.0"?>', '<?xml version="1.1" ENCODING="utf-8"?>', '<?xml version="1.1" standalone="YES"?>', '<?xml version="1.0"\u3000?>']) {
+      expect(sameSerialisation(decl + '<project><description>d</description></project>', pushed), decl).toBe(false);
+    }
+  });
+  it('answers for the spellings XML allows: either quote, XML whitespace, the encoding name in any case', () => {
+    for (const decl of ["<?xml version='1.1' encoding='UTF-8'?>", '<?xml\tversion = "1.0"\nencoding="utf-8" standalone="no" ?>', "<?xml version='1.0' encoding='Utf-8'?>"]) {
+      expect(sameSerialisation(decl + '\n<project><description>d</description></project>', pushed), decl).toBe(true);
+    }
+  });
+});
