@@ -175,6 +175,8 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
       });
     }
     const matching = listing.branches.filter((b) => filter(b) && !collided.has(b));
+    // listed but dropped by include/exclude: not gone (a webhook's sync leaves their jobs to a full sync)
+    const filtered = [...new Set([...listing.branches, ...collided.keys()])].filter((b) => !filter(b));
     const max = p.branches.max ?? DEFAULT_MAX_BRANCHES;
     const { kept, overflow } = capBranches(matching, max, existing.get(p.project));
     if (overflow.length > 0) {
@@ -218,6 +220,7 @@ export function expandBranchJobs(input: ExpandInput): BranchExpansion {
       status: 'ok',
       keepDays,
       listed: listing.branches.length,
+      ...(filtered.length > 0 ? { filtered } : {}),
       ...(overflow.length > 0 ? { cap: { max, dropped: overflow } } : {}),
       ...(held.length > 0 ? { held: held.sort() } : {}),
     };

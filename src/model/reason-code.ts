@@ -55,7 +55,7 @@ export const REASON_CODES = {
   'holds-views': 'not deleted: the folder-type item holds views a person made (views are never deleted) {cause, views}',
   'folder-cannot-disable': 'a folder-type item cannot be disabled: kept {cause}',
   // branch jobs
-  'branch-gone': 'the branch is gone or dropped by the cap {branch, capped, max?, keepDays?, since?, deleteAfter?}',
+  'branch-gone': 'the branch is gone, or still listed but dropped by the include/exclude (filtered) or the cap (capped) {branch, capped, filtered?, max?, keepDays?, since?, deleteAfter?}',
   'branch-gone-reenabled': 'the branch is gone but the job was re-enabled in Jenkins: disabled again {branch, detail}',
   'branch-held': 'not torn down: the branch listing cannot be trusted {detail}',
   'branch-detection-off': 'branch detection did not run: nothing torn down',

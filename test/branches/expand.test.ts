@@ -48,7 +48,7 @@ describe('expandBranchJobs', () => {
     ]);
     expect(r.jobs.map((j) => j.branch)).toEqual(['feature/a', 'feature/a', 'main', 'main']);
     expect(r.jobs[0]?.config).toContain('<description>feature/a</description>');
-    expect(r.scopes).toEqual({ pay: { status: 'ok', keepDays: 2, listed: 4 } });
+    expect(r.scopes).toEqual({ pay: { status: 'ok', keepDays: 2, listed: 4, filtered: ['feature/wip-1', 'other'] } });
   });
 
   it('a failed listing: no jobs, failed scope, an external problem; other projects still expand', () => {

@@ -63,4 +63,61 @@ describe("what a webhook's sync deletes", () => {
     expect(full.get(job('alpha', 'feature/gone'))).toMatchObject({ disabled: true }); // still within its grace
     expect((await env.status())[0]).toMatchObject({ status: 'done', keys: ['(definitions)'], message: '0 jobs created, 0 builds requested, 1 job torn down' });
   });
+
+  // A definitions change that narrows which of the remote's branches get jobs (include, exclude, a lower
+  // max) is a definitions change: a branch event leaves those live branches' jobs for a full sync.
+  it.each([
+    { narrowing: 'include', block: '  include: ["main", "feature/*"]\n', keepDays: 0 },
+    { narrowing: 'exclude', block: '  exclude: ["release/*"]\n', keepDays: 2 },
+    { narrowing: 'max', block: '  max: 3\n', keepDays: 0 },
+  ])("a push keeps the jobs of branches the remote still lists but a new $narrowing drops; the definitions push's full sync tears them down", async ({ block, keepDays }) => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main', 'feature/a', 'feature/b', 'release/1');
+    const shop = (extra: string): string => `project: shop\nfolder: team\nbranches:\n  repo: ${remote.url}\n  templates: [Branch-build]\n  keep_days: ${keepDays}\n${extra}`;
+    commitAndPush(env, { 'jobs/shop.yaml': shop('') });
+    await env.post('github-push', pointedAt('github-push', remote.url));
+    await env.service.idle();
+    const all = ['main', 'feature/a', 'feature/b', 'release/1'].map((b) => job('shop', b)).sort();
+    expect([...(await env.jobs()).keys()].sort()).toEqual(all);
+
+    // the definitions narrow the branches (committed and pushed; no event of the definitions repository yet)
+    commitAndPush(env, { 'jobs/shop.yaml': shop(block) });
+    await env.post('github-push', pointedAt('github-push', remote.url));
+    await env.service.idle();
+    const after = await env.jobs();
+    expect([...after.keys()].sort()).toEqual(all);
+    expect(after.get(job('shop', 'release/1'))).toMatchObject({ disabled: false });
+    expect(after.get(job('shop', 'release/1'))?.description).not.toMatch(/gone=/);
+    const [record] = await env.status();
+    expect(record.status).toBe('done');
+    expect(record.message).toBe('0 jobs created, 0 builds requested, 0 jobs torn down; 1 deletion or move left for a full sync (a webhook tears down only the jobs of branches that are gone)');
+
+    // the definitions push runs the full sync, which drops the job as sync always has
+    await env.post('github-push', pointedAt('github-push', env.defs.bare));
+    await env.service.idle();
+    const full = await env.jobs();
+    expect((await env.status())[0]).toMatchObject({ status: 'done', keys: ['(definitions)'], message: '0 jobs created, 0 builds requested, 1 job torn down' });
+    if (keepDays === 0) expect(full.has(job('shop', 'release/1'))).toBe(false);
+    else expect(full.get(job('shop', 'release/1'))).toMatchObject({ disabled: true, description: expect.stringMatching(/gone=/) });
+  });
+
+  it('a branch the remote no longer lists is still torn down by a push while include drops others', async () => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main', 'feature/a', 'release/1');
+    const shop = (extra: string): string => `project: shop\nfolder: team\nbranches:\n  repo: ${remote.url}\n  templates: [Branch-build]\n  keep_days: 0\n${extra}`;
+    commitAndPush(env, { 'jobs/shop.yaml': shop('') });
+    await env.post('github-push', pointedAt('github-push', remote.url));
+    await env.service.idle();
+    commitAndPush(env, { 'jobs/shop.yaml': shop('  include: ["main", "feature/*"]\n') });
+    remote.delete('feature/a');
+    const deleted = pointedAt('github-delete', remote.url);
+    deleted.ref = 'feature/a';
+    await env.post('github-delete', deleted);
+    await env.service.idle();
+    const after = await env.jobs();
+    expect([...after.keys()].sort()).toEqual([job('shop', 'main'), job('shop', 'release/1')].sort());
+    expect((await env.status())[0].message).toBe('0 jobs created, 0 builds requested, 1 job torn down; 1 deletion or move left for a full sync (a webhook tears down only the jobs of branches that are gone)');
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Rule: teardown of per-branch jobs (issue 7).
  * A managed branch job whose branch is no longer desired (gone from the listing, or still there but
- * dropped by the project's cap: the reason says which):
+ * dropped by the project's include/exclude or by its cap: the reason and the params say which,
+ * `filtered` / `capped`, so that a webhook's sync can tell a gone branch from one a definitions
+ * change dropped, ./branch-event-scope.ts):
  * - its project's branch listing failed, or came back empty where branch jobs exist, or two jobs of
  *   the project would get one name → hold (touch nothing for that project, report it);
  * - not yet marked gone → retire: disable now and record `gone=<now>` in the marker
@@ -25,6 +27,11 @@ export interface BranchScope {
   collision?: 'definitions' | 'branches';
   /** Number of branches the remote listed (before include/exclude), when known. */
   listed?: number;
+  /**
+   * Branches the remote lists that the project's `include`/`exclude` drop (their jobs, if any, are torn
+   * down by a sync like a gone branch's, but the branch is not gone).
+   */
+  filtered?: readonly string[];
   /** Branches that exist and match but got no job because of the cap (`max`). */
   cap?: { max: number; dropped: readonly string[] };
   /** Branch names several refs share this run (see detect-branches.ts): their jobs are left as they are. */
@@ -54,19 +61,25 @@ export function decideGoneBranch(
   if (empty) return { action: 'hold', why: 'branch listing came back empty while branch jobs exist' };
   if (scope.held?.includes(branch)) return { action: 'hold', why: `branch ${branch}: several refs map to this name (ref collision)` };
   const capped = scope.cap !== undefined && scope.cap.dropped.includes(branch);
-  const subject = capped ? `branch ${branch} exists but is dropped by the cap (max ${scope.cap!.max})` : `branch ${branch} is gone`;
+  const filtered = !capped && scope.filtered !== undefined && scope.filtered.includes(branch);
+  const subject = capped
+    ? `branch ${branch} exists but is dropped by the cap (max ${scope.cap!.max})`
+    : filtered
+      ? `branch ${branch} exists but is dropped by the project's include/exclude`
+      : `branch ${branch} is gone`;
+  const stillListed = capped || filtered;
   const goneAt = gone !== undefined ? Date.parse(gone) : NaN;
-  const params: ReasonParams = { branch, capped, keepDays: scope.keepDays, ...(capped ? { max: scope.cap!.max } : {}) };
+  const params: ReasonParams = { branch, capped, ...(filtered ? { filtered } : {}), keepDays: scope.keepDays, ...(capped ? { max: scope.cap!.max } : {}) };
   if (Number.isNaN(goneAt)) {
     if (scope.keepDays <= 0) return { action: 'delete', why: `${subject} (keep_days 0)`, params };
     return { action: 'retire', why: `${subject}: disabled, deleted after ${scope.keepDays} day(s)`, params };
   }
   const due = goneAt + scope.keepDays * DAY_MS;
   if (now.getTime() >= due)
-    return { action: 'delete', why: capped ? `${subject}; retired ${gone}, keep_days ${scope.keepDays} passed` : `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed`, params: { ...params, since: gone! } };
+    return { action: 'delete', why: stillListed ? `${subject}; retired ${gone}, keep_days ${scope.keepDays} passed` : `branch ${branch} gone since ${gone}, keep_days ${scope.keepDays} passed`, params: { ...params, since: gone! } };
   return {
     action: 'wait',
-    why: capped ? `${subject}; retired ${gone}, deleted after ${new Date(due).toISOString()}` : `branch ${branch} gone since ${gone}; deleted after ${new Date(due).toISOString()}`,
+    why: stillListed ? `${subject}; retired ${gone}, deleted after ${new Date(due).toISOString()}` : `branch ${branch} gone since ${gone}; deleted after ${new Date(due).toISOString()}`,
     params: { ...params, since: gone!, deleteAfter: new Date(due).toISOString() },
     deleteAfter: new Date(due).toISOString(),
   };
