@@ -5,7 +5,8 @@
  *   the payload, decides which branches exist, so teardowns follow the usual grace and safety rules);
  *   then one build request per branch job the sync created (or re-enabled: its branch is back) whose
  *   branch an event of the batch created (the BuildRule given; unless `build_on_create: false`);
- * - the definitions: `git pull --ff-only` of serve's working copy (under the form's lock), then a
+ * - the definitions: `git pull --ff-only` of serve's working copy (under the form's lock; its HEAD must
+ *   then be the remote branch's head: ahead of it or diverged, e.g. a rewound remote, syncs nothing), then a
  *   full sync; a pull that fails syncs nothing. Its builds follow the same rule (a new project's
  *   existing branches were not created by a push).
  */
@@ -206,7 +207,12 @@ function newBranchJobs(changes: readonly Change[], done: (c: Change) => boolean)
   return out.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
 }
 
-/** `git pull --ff-only` of the working copy; the failure (redacted) or undefined when it worked. */
+/**
+ * `git pull --ff-only` of the working copy, as a fetch and a fast-forward, then the check that serve's
+ * HEAD is the remote branch's head: a working copy ahead of the remote or diverged from it (a commit not
+ * pushed, or a remote rewound by a force-push) would sync definitions no shared branch has, so that
+ * syncs nothing. The failure (redacted), or undefined when the working copy is the remote's head.
+ */
 export async function pullDefinitions(opts: Pick<HookRunnerOptions, 'dir' | 'remote' | 'branch' | 'lockWaitMs'>): Promise<string | undefined> {
   const git = definitionsGit(opts.dir);
   const remote = opts.remote ?? 'origin';
@@ -218,17 +224,38 @@ export async function pullDefinitions(opts: Pick<HookRunnerOptions, 'dir' | 'rem
   }
   const lock = await tryLock(path.join(gitDir, 'jobsmith-store.lock'), { waitMs: opts.lockWaitMs ?? 60_000 });
   if (!lock) return 'git pull --ff-only was not run, nothing was synced: the working copy stayed busy with a form submission';
+  const failed = `git pull --ff-only ${remote} failed, nothing was synced`;
   try {
     let branch = opts.branch;
     if (branch === undefined) {
       branch = (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
       if (branch === 'HEAD') return 'git pull --ff-only was not run, nothing was synced: the definitions working copy is on a detached HEAD';
     }
-    await git.raw(['pull', '--ff-only', '--quiet', '--', remote, branch]);
-    return undefined;
+    await git.raw(['fetch', '--quiet', '--', remote, `refs/heads/${branch}`]);
+    const theirs = (await git.revparse(['FETCH_HEAD'])).trim();
+    const head = (await git.revparse(['HEAD'])).trim();
+    if (head === theirs) return undefined;
+    if (await isAncestor(git, head, theirs)) {
+      await git.raw(['merge', '--ff-only', '--quiet', theirs]);
+      const now = (await git.revparse(['HEAD'])).trim();
+      return now === theirs ? undefined : `${failed}: the working copy is at ${now.slice(0, 7)} after the fast-forward, not at ${remote}/${branch} (${theirs.slice(0, 7)})`;
+    }
+    const extra = (await git.raw(['rev-list', '--count', `${theirs}..${head}`])).trim();
+    const state = (await isAncestor(git, theirs, head)) ? 'is ahead of' : 'has diverged from';
+    return (
+      `${failed}: serve's working copy ${state} ${remote}/${branch} (its HEAD ${head.slice(0, 7)} has ${extra} commit(s) that ${remote}/${branch}, at ${theirs.slice(0, 7)}, does not: ` +
+      `a commit that was never pushed, or the remote was rewound by a force-push); serve syncs only definitions the remote has: ` +
+      `push those commits, or set the working copy back to the remote's (git reset --hard ${remote}/${branch} in ${opts.dir}, after saving what you need)`
+    );
   } catch (err) {
-    return `git pull --ff-only ${remote} failed, nothing was synced: ${redactUrlsInText(gitFailureText(err))}`;
+    return `${failed}: ${redactUrlsInText(gitFailureText(err))}`;
   } finally {
     await lock.release();
   }
+}
+
+/** Whether commit `a` is in `b`'s history (simple-git reports no error for a bare exit status, so not `--is-ancestor`). */
+async function isAncestor(git: ReturnType<typeof definitionsGit>, a: string, b: string): Promise<boolean> {
+  const base = (await git.raw(['merge-base', a, b]).catch(() => '')).trim();
+  return base === a;
 }

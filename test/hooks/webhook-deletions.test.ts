@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { branchJobName } from '../../src/branches/branch-job-name.js';
 import { GitRemote } from '../branches/fixtures.js';
+import { hookRunner } from '../../src/hooks/hook-runner.js';
 import { BRANCH_TEMPLATE, git, hookEnv, pointedAt, type HookEnv } from './harness.js';
 
 let env: HookEnv | undefined;
@@ -119,5 +120,66 @@ describe("what a webhook's sync deletes", () => {
     const after = await env.jobs();
     expect([...after.keys()].sort()).toEqual([job('shop', 'main'), job('shop', 'release/1')].sort());
     expect((await env.status())[0].message).toBe('0 jobs created, 0 builds requested, 1 job torn down; 1 deletion or move left for a full sync (a webhook tears down only the jobs of branches that are gone)');
+  });
+
+  it("a definitions remote rewound by a force-push: serve's working copy is ahead (then diverged), the event fails and syncs nothing", async () => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main');
+    const def = (p: string): string => `project: ${p}\nfolder: team\nbranches:\n  repo: ${remote.url}\n  templates: [Branch-build]\n`;
+    commitAndPush(env, { 'jobs/shop.yaml': def('shop'), 'jobs/web.yaml': def('web'), 'jobs/legacy.yaml': def('legacy') });
+    const defsEvent = { ...pointedAt('github-push', env.defs.bare), forced: true };
+    await env.post('github-push', defsEvent);
+    await env.service.idle();
+    expect((await env.jobs()).has(job('legacy', 'main'))).toBe(true);
+    const good = git(env.defs.work, 'rev-parse', 'HEAD').trim();
+
+    // a commit drops legacy; its event deletes legacy's job (as it should for that commit)
+    fs.rmSync(path.join(env.defs.work, 'jobs', 'legacy.yaml'));
+    git(env.defs.work, 'commit', '-q', '-am', 'drop legacy');
+    git(env.defs.work, 'push', '-q', 'origin', 'HEAD');
+    const bad = git(env.defs.work, 'rev-parse', 'HEAD').trim();
+    await env.post('github-push', defsEvent);
+    await env.service.idle();
+    expect((await env.jobs()).has(job('legacy', 'main'))).toBe(false);
+
+    // the team rewinds the remote; the master job (a fresh checkout of the remote) makes legacy's job again
+    const admin = env.defs.clone('admin');
+    git(admin, 'push', '-q', '-f', 'origin', `${good}:refs/heads/main`);
+    const master = env.defs.clone('master');
+    const masterSync = await hookRunner({ api: env.api, dir: master, templatesDir: path.join(master, 'job-templates'), jobsDir: path.join(master, 'jobs'), buildOnCreate: async () => false, cwd: master }).syncDefinitions(() => false);
+    expect(masterSync.ok).toBe(true);
+    expect((await env.jobs()).has(job('legacy', 'main'))).toBe(true);
+
+    // the force-push's event: serve's working copy still has the dropped commit (ahead of the remote)
+    await env.post('github-push', defsEvent);
+    await env.service.idle();
+    let [record] = await env.status();
+    expect(record.status).toBe('failed');
+    expect(record.message).toBe(
+      `git pull --ff-only origin failed, nothing was synced: serve's working copy is ahead of origin/main (its HEAD ${bad.slice(0, 7)} has 1 commit(s) that origin/main, at ${good.slice(0, 7)}, does not: a commit that was never pushed, or the remote was rewound by a force-push); serve syncs only definitions the remote has: push those commits, or set the working copy back to the remote's (git reset --hard origin/main in ${env.defs.work}, after saving what you need)`,
+    );
+    expect((await env.jobs()).get(job('legacy', 'main'))).toMatchObject({ disabled: false });
+    expect(git(env.defs.work, 'rev-parse', 'HEAD').trim()).toBe(bad);
+
+    // someone pushes on top of the rewound branch: now diverged, still nothing synced
+    git(admin, 'reset', '-q', '--hard', good);
+    fs.writeFileSync(path.join(admin, 'jobs', 'web.yaml'), def('web') + '  keep_days: 4\n');
+    git(admin, 'commit', '-q', '-am', 'web keeps longer');
+    git(admin, 'push', '-q', 'origin', 'HEAD:main');
+    await env.post('github-push', defsEvent);
+    await env.service.idle();
+    [record] = await env.status();
+    expect(record.status).toBe('failed');
+    expect(record.message).toMatch(/^git pull --ff-only origin failed, nothing was synced: serve's working copy has diverged from origin\/main \(its HEAD [0-9a-f]{7} has 1 commit\(s\) that origin\/main, at [0-9a-f]{7}, does not: /);
+    expect((await env.jobs()).get(job('legacy', 'main'))).toMatchObject({ disabled: false });
+
+    // set back to the remote's, the next event pulls and syncs
+    git(env.defs.work, 'reset', '-q', '--hard', 'origin/main');
+    await env.post('github-push', defsEvent);
+    await env.service.idle();
+    [record] = await env.status();
+    expect(record).toMatchObject({ status: 'done', message: '0 jobs created, 0 builds requested, 0 jobs torn down' });
+    expect((await env.jobs()).get(job('legacy', 'main'))).toMatchObject({ disabled: false });
   });
 });
