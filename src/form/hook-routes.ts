@@ -3,7 +3,7 @@
  *
  *   POST /hooks/github | /hooks/gitlab | /hooks/gitea | /hooks/bitbucket
  *        401 missing or wrong signature (nothing done), 400 malformed JSON, 413 too large,
- *        408 the body did not arrive within the body timeout,
+ *        408 the body did not arrive within the body timeout, 503 (Retry-After) the body budget is taken,
  *        202 {"id", "status": "queued" | "ignored" | "failed", "message"?} otherwise, at once (the
  *        sync runs behind; "failed": the definitions do not load, or serve is stopping).
  *
@@ -12,6 +12,10 @@
  * `Content-Length` over the limit are answered at once, with `connection: close`, before a byte of the
  * body is read. Only a well-formed signature leads to reading the body, bounded in size (MAX_HOOK_BODY)
  * and in time (HOOK_BODY_TIMEOUT_MS, against a body that trickles in), and then to the HMAC check.
+ * The bodies being read at once share a budget (HOOK_BODY_BUDGET_FACTOR x the largest body): each
+ * read reserves its declared length (the largest body when it declares none, a chunked body) until
+ * its answer; one that does not fit is answered 503 with Retry-After and `connection: close`, before
+ * a byte of its body is read, so no number of connections with forged signatures holds more.
  *   GET  /hooks/status   the last 100 events and their outcomes: JSON, or a small HTML table when
  *        the client accepts text/html (behind the form's access control, like every page).
  *
@@ -33,9 +37,17 @@ export const MAX_HOOK_BODY = 25 * 1024 * 1024;
  */
 export const HOOK_BODY_TIMEOUT_MS = 10_000;
 
+/** The bodies read at once may hold this many times the largest body, together (see bodyBudget). */
+export const HOOK_BODY_BUDGET_FACTOR = 2;
+
+/** Retry-After of a 503 for a full budget: a read ends within the body timeout. */
+const BUDGET_RETRY_AFTER_S = Math.ceil(HOOK_BODY_TIMEOUT_MS / 1000);
+
 export interface HookRouteOptions {
   /** Largest body read (default MAX_HOOK_BODY). */
   maxBody?: number;
+  /** Bytes all webhook bodies being read at once may hold together (default HOOK_BODY_BUDGET_FACTOR x maxBody). */
+  bodyBudget?: number;
   /** Time for the body to arrive (default HOOK_BODY_TIMEOUT_MS). */
   bodyTimeoutMs?: number;
 }
@@ -123,6 +135,9 @@ function acceptsHtml(req: http.IncomingMessage): boolean {
 export function hookRoutes(service: HookService, opts: HookRouteOptions = {}): FormRoute {
   const maxBody = opts.maxBody ?? MAX_HOOK_BODY;
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS;
+  const budget = opts.bodyBudget ?? HOOK_BODY_BUDGET_FACTOR * maxBody;
+  /** Bytes reserved by the bodies being read (or held until their answer) right now. */
+  let reserved = 0;
   return {
     async handle(req, res, url, ctx) {
       if (url.pathname !== '/hooks' && !url.pathname.startsWith('/hooks/')) return false;
@@ -169,18 +184,29 @@ export function hookRoutes(service: HookService, opts: HookRouteOptions = {}): F
         sendJson(res, 413, close, tooLarge);
         return true;
       }
-      // a client waiting for the go-ahead (Expect: 100-continue) gets it only now, once the headers passed
-      if (/^\s*100-continue\s*$/i.test(header('expect') ?? '')) res.writeContinue();
-      const read = await readBounded(req, maxBody, bodyTimeoutMs);
-      if (!('body' in read)) {
-        if (read.problem === 'too-large') sendJson(res, 413, close, tooLarge);
-        else if (read.problem === 'timeout') sendJson(res, 408, close, { status: 'error', message: `the body did not arrive within ${bodyTimeoutMs / 1000} s` });
-        else res.destroy();
+      // the bodies read at once share the budget: one that does not fit is not read at all
+      const need = declaredLength(req) ?? maxBody;
+      if (reserved + need > budget) {
+        sendJson(res, 503, { ...close, 'retry-after': String(BUDGET_RETRY_AFTER_S) }, { status: 'error', message: `too many webhook bodies are being read at once (${budget} bytes together); try again in ${BUDGET_RETRY_AFTER_S} s` });
         return true;
       }
-      const answer = await service.receive(rest, header, read.body);
-      sendJson(res, answer.status, ctx.headers, answer.body);
-      return true;
+      reserved += need;
+      try {
+        // a client waiting for the go-ahead (Expect: 100-continue) gets it only now, once the headers passed
+        if (/^\s*100-continue\s*$/i.test(header('expect') ?? '')) res.writeContinue();
+        const read = await readBounded(req, Math.min(maxBody, need), bodyTimeoutMs);
+        if (!('body' in read)) {
+          if (read.problem === 'too-large') sendJson(res, 413, close, tooLarge);
+          else if (read.problem === 'timeout') sendJson(res, 408, close, { status: 'error', message: `the body did not arrive within ${bodyTimeoutMs / 1000} s` });
+          else res.destroy();
+          return true;
+        }
+        const answer = await service.receive(rest, header, read.body);
+        sendJson(res, answer.status, ctx.headers, answer.body);
+        return true;
+      } finally {
+        reserved -= need;
+      }
     },
   };
 }

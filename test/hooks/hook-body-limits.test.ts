@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DefinitionsStore } from '../../src/form/definitions-store.js';
 import { startFormServer } from '../../src/form/form-server.js';
-import { hookRoutes, MAX_HOOK_BODY } from '../../src/form/hook-routes.js';
+import { HOOK_BODY_BUDGET_FACTOR, hookRoutes, MAX_HOOK_BODY } from '../../src/form/hook-routes.js';
 import { renderChecker } from '../../src/form/render-checker.js';
 import { signatureFor } from '../../src/hooks/verify-signature.js';
 import { GitRemote } from '../branches/fixtures.js';
@@ -212,4 +212,77 @@ describe('Expect: 100-continue (curl sends it for larger bodies)', () => {
     expect(got.bodySent).toBe(true);
     expect(got.text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 \d{3} /);
   });
+});
+
+describe('the bodies read at once share a budget (twice the largest body)', () => {
+  const forged = { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha256=${hex64}`, 'Content-Type': 'application/json' };
+  /** A forged request that declares `size` bytes, gets its 100 Continue, and sends all of its body but the last byte. */
+  function stalled(base: string, size: number, watchdogMs: number): { continued: Promise<void>; answer: Promise<import('./raw-client.js').RawAnswer> } {
+    let onContinue!: () => void;
+    const continued = new Promise<void>((r) => (onContinue = r));
+    const answer = rawPost(base, '/hooks/github', forged, { body: Buffer.alloc(size, 0x20), first: size - 1, expectContinue: { onContinue } }, watchdogMs);
+    return { continued, answer };
+  }
+
+  it('past the budget a request is answered 503 with Retry-After before a byte of its body is read; the budget frees as reads end', async () => {
+    const MIB = 1024 * 1024;
+    env = await hookEnv({ routes: { maxBody: MIB, bodyTimeoutMs: 1_500 } });
+    const a = new GitRemote(env.root, 'a');
+    a.push('main');
+    env.define('alpha', a.url);
+    const readers = [stalled(env.server.url, MIB, 10_000), stalled(env.server.url, MIB, 10_000)];
+    await Promise.all(readers.map((r) => r.continued)); // both are being read: the budget (2 MiB) is taken
+
+    const refused = await Promise.all([1, 2, 3].map(() => rawPost(env!.server.url, '/hooks/github', forged, { body: Buffer.alloc(MIB, 0x20), first: MIB - 1, expectContinue: {} })));
+    const text = JSON.stringify(pointedAt('github-push', a.url));
+    const genuine = await rawPost(env.server.url, '/hooks/github', headersFor('github-push', text, SECRET), { body: Buffer.from(text), expectContinue: {} });
+    for (const r of [...refused, genuine]) {
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBe('10');
+      expect(r.headers.connection).toBe('close');
+      expect(r.json).toEqual({ status: 'error', message: `too many webhook bodies are being read at once (${2 * MIB} bytes together); try again in 10 s` });
+      expect(r.bodySentBeforeAnswer).toBe(0);
+      expect(r.closedByServer).toBe(true);
+    }
+    const held = await Promise.all(readers.map((r) => r.answer));
+    expect(held.map((r) => r.status)).toEqual([408, 408]);
+    // what serve read at most: the bytes sent before each answer, all requests together
+    const total = [...held, ...refused, genuine].reduce((n, r) => n + r.bodySentBeforeAnswer, 0);
+    expect(total).toBe(2 * (MIB - 1));
+    expect(total).toBeLessThanOrEqual(2 * MIB);
+
+    // the reads ended (408): the budget is free again, and a genuine push is read and queued
+    const again = await rawPost(env.server.url, '/hooks/github', { ...headersFor('github-push', text, SECRET), Connection: 'close' }, { body: Buffer.from(text), first: text.length });
+    expect(again.status).toBe(202);
+    expect(again.json.status).toBe('queued');
+    await env.service.idle();
+  }, 20_000);
+
+  it(`by default: ${HOOK_BODY_BUDGET_FACTOR} requests declaring ${MAX_HOOK_BODY} bytes take the budget; one that goes away gives its share back`, async () => {
+    env = await hookEnv();
+    /** Declares the largest body and sends none of it (the reservation is the declared length); hangs up after `ms`. */
+    const held = (ms: number): { continued: Promise<boolean>; answer: Promise<import('./raw-client.js').RawAnswer> } => {
+      let onContinue!: () => void;
+      const continued = new Promise<void>((r) => (onContinue = r));
+      const answer = rawPost(env!.server.url, '/hooks/github', forged, { declare: MAX_HOOK_BODY, expectContinue: { onContinue } }, ms);
+      return { continued: Promise.race([continued.then(() => true), answer.then(() => false)]), answer };
+    };
+    const first = held(1_000);
+    const second = held(3_000);
+    expect(await first.continued).toBe(true);
+    expect(await second.continued).toBe(true);
+    const third = await rawPost(env.server.url, '/hooks/github', forged, { declare: MAX_HOOK_BODY, expectContinue: {} });
+    expect(third.status).toBe(503);
+    expect(third.bodySentBeforeAnswer).toBe(0);
+    expect((await first.answer).status).toBeUndefined(); // the client hung up, unanswered
+    // its share comes back once serve has seen the connection close (a refusal until then is the 503)
+    let next = held(1_000);
+    for (let tries = 0; !(await next.continued); tries++) {
+      expect((await next.answer).status).toBe(503);
+      expect(tries).toBeLessThan(100);
+      next = held(1_000);
+    }
+    await next.answer;
+    await second.answer;
+  }, 30_000);
 });

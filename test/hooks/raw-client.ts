@@ -25,6 +25,11 @@ export interface BodyPlan {
   first?: number;
   /** Then this many bytes every `everyMs`, until the body is sent or the answer begins. */
   trickle?: { bytes: number; everyMs: number };
+  /**
+   * Send `Expect: 100-continue` and hold the body (`first`, then the trickle) until the server's
+   * `100 Continue`; `onContinue` is called then. The interim answer is not the answer.
+   */
+  expectContinue?: { onContinue?: () => void };
 }
 
 export function rawPost(baseUrl: string, path: string, headers: Record<string, string>, plan: BodyPlan, watchdogMs = 8_000): Promise<RawAnswer> {
@@ -69,13 +74,28 @@ export function rawPost(baseUrl: string, path: string, headers: Record<string, s
       sent += part.length;
       sock.write(part);
     };
-    sock.on('connect', () => {
-      const lines = [`POST ${path} HTTP/1.1`, `Host: ${url.host}`, `Content-Length: ${plan.declare ?? body.length}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-      sock.write(lines.join('\r\n') + '\r\n\r\n');
+    const startBody = (): void => {
       write(plan.first ?? 0);
       if (plan.trickle) tick = setInterval(() => write(plan.trickle!.bytes), plan.trickle.everyMs);
+    };
+    let waitingForContinue = plan.expectContinue !== undefined;
+    const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
+    sock.on('connect', () => {
+      const lines = [`POST ${path} HTTP/1.1`, `Host: ${url.host}`, `Content-Length: ${plan.declare ?? body.length}`, ...(waitingForContinue ? ['Expect: 100-continue'] : []), ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+      sock.write(lines.join('\r\n') + '\r\n\r\n');
+      if (!waitingForContinue) startBody();
     });
-    sock.on('data', (chunk: Buffer) => {
+    sock.on('data', (data: Buffer) => {
+      let chunk = data;
+      if (waitingForContinue) {
+        waitingForContinue = false;
+        if (chunk.subarray(0, CONTINUE.length).equals(CONTINUE)) {
+          chunk = chunk.subarray(CONTINUE.length);
+          startBody();
+          plan.expectContinue?.onContinue?.();
+          if (chunk.length === 0) return;
+        }
+      }
       if (answered === undefined) answered = sent;
       if (tick) clearInterval(tick);
       received.push(chunk);
