@@ -58,6 +58,13 @@ export interface HookRunnerOptions {
   controllers?: { config: ControllersConfig; targets: ControllerTarget[] };
 }
 
+/**
+ * What a held teardown (serve's working copy behind its remote) tells the reader: serve has no
+ * `--allow-stale`; its working copy is pulled by the definitions repository's push events.
+ */
+export const STALE_REMEDY =
+  "serve's working copy is pulled by a push event of the definitions repository: add the webhook on the definitions repository too (or redeliver its last push event); that event's full sync does what was held";
+
 const PARAMETERIZED = /<hudson\.model\.ParametersDefinitionProperty[\s>]/;
 const DISABLED = /^\s*<disabled>true<\/disabled>/m;
 
@@ -80,6 +87,7 @@ export function hookRunner(opts: HookRunnerOptions): HookRunner {
       templatesDir: opts.templatesDir,
       jobsDir: opts.jobsDir,
       ...(projects ? { branchProjects: projects } : {}),
+      staleRemedy: STALE_REMEDY,
       ...(opts.branchSource ? { branchSource: opts.branchSource } : {}),
       ...(opts.controllers ? { controllers: opts.controllers.config } : {}),
       ...ownerOpts,

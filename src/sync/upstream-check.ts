@@ -12,7 +12,8 @@
  * directories and repositories without a remote have nothing to be behind.
  *
  * A stale result's message is a whole clause (`the definitions are behind origin/main by 2 commits:
- * pull first, or pass --allow-stale`): the plan prints it after `deletions held: `.
+ * pull first, or pass --allow-stale`): the plan prints it after `deletions held: `. The remedy named
+ * is `sync`'s; a caller without `--allow-stale` (serve's webhooks) gives its own (`remedy`).
  */
 import path from 'node:path';
 import { redactUserInfo } from '../jenkins/redact.js';
@@ -29,13 +30,23 @@ export type Freshness =
   /** The remote could not be asked: deletions must wait too. */
   | { status: 'unknown'; upstream: string; message: string };
 
-const ADVICE = 'pull first, or pass --allow-stale';
+const SYNC_ADVICE = 'pull first, or pass --allow-stale';
 
 function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Freshness> {
+export interface UpstreamCheckOptions {
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** What the reader does about stale definitions, in place of `pull first, or pass --allow-stale` (a caller without that flag). */
+  remedy?: string;
+}
+
+export async function checkUpstream(jobsDir: string, opts: UpstreamCheckOptions = {}): Promise<Freshness> {
+  const advice = opts.remedy ?? SYNC_ADVICE;
+  /** `, or pass --allow-stale` after a remedy of its own; the caller's remedy instead when it has no such flag. */
+  const orStale = opts.remedy === undefined ? ', or pass --allow-stale' : `; ${opts.remedy}`;
   const dir = path.resolve(jobsDir);
   if (!isDirectory(dir)) return { status: 'no-upstream', why: `${jobsDir} is not a directory` };
   const git = definitionsGit(dir, opts.timeoutMs, opts.env);
@@ -67,7 +78,7 @@ export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number;
   else if (remotes.size === 1) remote = [...remotes][0]!;
   else return { status: 'no-upstream', why: remotes.size === 0 ? 'the repository has no remote' : 'no upstream branch and no remote named origin' };
 
-  if (remote.startsWith('-')) return { status: 'unknown', upstream: remote, message: `cannot check that the definitions are current: odd remote name ${remote}; deletions are held: ${ADVICE}` };
+  if (remote.startsWith('-')) return { status: 'unknown', upstream: remote, message: `cannot check that the definitions are current: odd remote name ${remote}; deletions are held: ${advice}` };
   // One request: the remote's HEAD (its default branch) and, when there is one, the upstream branch.
   // Its own process group, killed whole at the time bound (an ssh or https helper left behind would
   // otherwise hold the run open for as long as a hung server keeps the connection).
@@ -76,7 +87,7 @@ export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number;
   const unknown = (why: string): Freshness => ({
     status: 'unknown',
     upstream: shownUpstream,
-    message: `cannot check that the definitions are current: git ls-remote ${remote} failed (${redactUserInfo(why)}); deletions are held: ${ADVICE}`,
+    message: `cannot check that the definitions are current: git ls-remote ${remote} failed (${redactUserInfo(why)}); deletions are held: ${advice}`,
   });
   let listing: string;
   try {
@@ -103,25 +114,25 @@ export async function checkUpstream(jobsDir: string, opts: { timeoutMs?: number;
   const upstream = ref !== undefined ? branchOf(ref) : remote;
   if (head === undefined) {
     if (ownUpstream && bMerge !== undefined) {
-      return { status: 'stale', upstream, message: `${upstream} no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has, or pass --allow-stale` };
+      return { status: 'stale', upstream, message: `${upstream} no longer exists on the remote, so it cannot be checked that the definitions are current: push this branch again or switch to one the remote has${orStale}` };
     }
     return { status: 'current', upstream }; // an empty remote: nothing upstream to miss
   }
-  const first = await compareWith(git, head, upstream, 'upstream');
+  const first = await compareWith(git, head, upstream, 'upstream', advice, orStale);
   if (first) return first;
   // a branch of its own (a feature branch pushed with -u): it must contain the default branch too, or
   // deleting what the default branch added since the branch point would delete other people's jobs
   const defaultHead = defaultRef !== undefined && defaultRef !== ref ? heads.get('HEAD') : undefined;
   if (defaultHead !== undefined) {
-    const second = await compareWith(git, defaultHead, branchOf(defaultRef!), 'default');
+    const second = await compareWith(git, defaultHead, branchOf(defaultRef!), 'default', advice, orStale);
     if (second) return { ...second, upstream };
   }
   return { status: 'current', upstream };
 }
 
 /** Undefined when HEAD contains `head` (the head of `shown`); otherwise why the definitions are stale. */
-async function compareWith(git: ReturnType<typeof definitionsGit>, head: string, shown: string, role: 'upstream' | 'default'): Promise<Extract<Freshness, { status: 'stale' }> | undefined> {
-  const advice = role === 'upstream' ? ADVICE : `merge ${shown} into this branch first (or sync from ${shown}), or pass --allow-stale`;
+async function compareWith(git: ReturnType<typeof definitionsGit>, head: string, shown: string, role: 'upstream' | 'default', upstreamAdvice: string, orStale: string): Promise<Extract<Freshness, { status: 'stale' }> | undefined> {
+  const advice = role === 'upstream' ? upstreamAdvice : `merge ${shown} into this branch first (or sync from ${shown})${orStale}`;
   const what = role === 'upstream' ? shown : `${shown} (the remote's default branch)`;
   let counts: string;
   try {

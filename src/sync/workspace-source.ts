@@ -33,6 +33,8 @@ export interface WorkspaceSourceOptions {
   cwd?: string;
   /** Check the upstream branch before deleting (default true; the web form's syncs never delete). */
   upstreamCheck?: boolean;
+  /** The remedy a held deletion names when the definitions are stale (default `sync`'s: pull, or --allow-stale). */
+  staleRemedy?: string;
   /**
    * List and expand only these projects' branches (a webhook's sync, which plans `--only` them):
    * the other projects' repositories are not listed.
@@ -75,7 +77,7 @@ export function workspaceSource(opts: WorkspaceSourceOptions): DesiredSource {
     },
   };
   if (opts.upstreamCheck !== false) {
-    source.freshness = () => checkUpstream(opts.jobsDir);
+    source.freshness = () => checkUpstream(opts.jobsDir, opts.staleRemedy !== undefined ? { remedy: opts.staleRemedy } : {});
     source.projectHistory = () => projectHistory(opts.jobsDir);
   }
   if (opts.branches !== false) {

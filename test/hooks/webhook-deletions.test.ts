@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { branchJobName } from '../../src/branches/branch-job-name.js';
 import { GitRemote } from '../branches/fixtures.js';
-import { hookRunner } from '../../src/hooks/hook-runner.js';
+import { hookRunner, STALE_REMEDY } from '../../src/hooks/hook-runner.js';
 import { BRANCH_TEMPLATE, git, hookEnv, pointedAt, type HookEnv } from './harness.js';
 
 let env: HookEnv | undefined;
@@ -181,5 +181,32 @@ describe("what a webhook's sync deletes", () => {
     [record] = await env.status();
     expect(record).toMatchObject({ status: 'done', message: '0 jobs created, 0 builds requested, 0 jobs torn down' });
     expect((await env.jobs()).get(job('legacy', 'main'))).toMatchObject({ disabled: false });
+  });
+
+  it("a teardown held because serve's working copy is behind names serve's remedy (the definitions webhook), not a sync flag", async () => {
+    env = await hookEnv();
+    const remote = new GitRemote(env.root, 'shop');
+    remote.push('main', 'feature/a');
+    commitAndPush(env, { 'jobs/shop.yaml': `project: shop\nfolder: team\nbranches:\n  repo: ${remote.url}\n  templates: [Branch-build]\n  keep_days: 0\n` });
+    await env.post('github-push', pointedAt('github-push', remote.url));
+    await env.service.idle();
+    expect((await env.jobs()).has(job('shop', 'feature/a'))).toBe(true);
+    // someone else pushes a definitions commit; no event of the definitions repository reaches serve
+    const other = env.defs.clone('colleague');
+    fs.appendFileSync(path.join(other, 'jobs', '_defaults.yaml'), '# a comment\n');
+    git(other, 'commit', '-q', '-am', 'elsewhere');
+    git(other, 'push', '-q', 'origin', 'HEAD:main');
+    const theirs = git(other, 'rev-parse', 'HEAD').trim();
+    remote.delete('feature/a');
+    const deleted = pointedAt('github-delete', remote.url);
+    deleted.ref = 'feature/a';
+    await env.post('github-delete', deleted);
+    await env.service.idle();
+    expect((await env.jobs()).get(job('shop', 'feature/a'))).toMatchObject({ disabled: false });
+    const [record] = await env.status();
+    expect(record.message).toContain(`deletions held: the definitions are behind origin/main (its head ${theirs.slice(0, 7)} is not in this checkout): ${STALE_REMEDY}`);
+    expect(record.message).not.toContain('--allow-stale');
+    expect(record.message).not.toContain('pull first');
+    expect(record).toMatchObject({ status: 'failed', message: `0 jobs created, 0 builds requested, 0 jobs torn down; deletions held: the definitions are behind origin/main (its head ${theirs.slice(0, 7)} is not in this checkout): ${STALE_REMEDY}` });
   });
 });
