@@ -63,7 +63,7 @@ async function knownToGit(g: SimpleGit): Promise<Set<string>> {
  * removed): anything else in the work tree or already staged (notes, an edited definition) is left
  * as it was.
  */
-export async function backupToGit(api: JenkinsApi, dir: string, opts: { concurrency: number; clock: Clock; jenkinsUrl?: string; onItem?: (d: number, t: number) => void; allowMassRemove?: boolean }): Promise<GitBackupResult> {
+export async function backupToGit(api: JenkinsApi, dir: string, opts: { concurrency: number; clock: Clock; jenkinsUrl?: string; source?: string; onItem?: (d: number, t: number) => void; allowMassRemove?: boolean }): Promise<GitBackupResult> {
   const problem = outputDirProblem(dir);
   if (problem) throw new InputError(`cannot back up into ${dir}: ${problem}; nothing written`);
   const isNew = ((): boolean => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import type { ObservedItem, ObservedState } from '../model/observed.js';
 import { runLimited } from '../apply/run-limited.js';
-import { jobConfigPath, parseHomePath, viewConfigPath } from './home-layout.js';
+import { escapedNames, jobConfigPath, parseHomePath, viewConfigPath } from './home-layout.js';
 import { errorText } from './error-text.js';
 import { InputError } from '../model/errors.js';
 import { FileBatch, makeDirs, outputDirProblem, OutputTree, removeStaleBatches, writing } from '../output/output-tree.js';
@@ -50,10 +50,23 @@ export function backupItems(state: ObservedState): ObservedItem[] {
 /** The file in the backup directory that lists the files this backup wrote (and so may replace or remove). */
 export const BACKUP_MANIFEST = '.jobsmith-backup.json';
 
-/** The manifest's text: the files, sorted, one per line of a JSON array. */
-function manifestText(files: Iterable<string>): string {
+/** What a backup manifest says: the files backup wrote, which Jenkins they are of, and the names escaped file names stand for. */
+export interface BackupManifest {
+  files: Set<string>;
+  /** The Jenkins backed up (its URL without credentials, or `embedded stand-in, state in DIR`); absent in manifests of older backups. */
+  source?: string;
+  /** Escaped path segments (home-layout.ts, `#` + hex) and the item or view names they stand for. */
+  names: Map<string, string>;
+}
+
+/** The manifest's text: the source, the files (sorted, one per line of a JSON array) and the escaped names the files use. */
+function manifestText(files: Iterable<string>, source: string | undefined, names: ReadonlyMap<string, string>): string {
   const list = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{"format":"jobsmith-backup","version":1,"files":[\n${list.map((f) => '  ' + JSON.stringify(f)).join(',\n')}\n]}\n`;
+  const used = new Set(list.flatMap((f) => f.split('/').map((seg) => (seg.endsWith('.xml') ? seg.slice(0, -4) : seg))));
+  const escaped = [...names].filter(([seg]) => used.has(seg)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const src = source !== undefined ? `"source":${JSON.stringify(source)},` : '';
+  const nameText = escaped.length ? `,"names":{\n${escaped.map(([seg, n]) => `  ${JSON.stringify(seg)}: ${JSON.stringify(n)}`).join(',\n')}\n}` : '';
+  return `{"format":"jobsmith-backup","version":1,${src}"files":[\n${list.map((f) => '  ' + JSON.stringify(f)).join(',\n')}\n]${nameText}}\n`;
 }
 
 /**
@@ -61,13 +74,15 @@ function manifestText(files: Iterable<string>): string {
  * entry counts only when it is a layout path (jobs/.../config.xml, views/*.xml) with no `.`/`..`
  * segment: the manifest is input like any other, and may have been edited or committed by others.
  */
-function readBackupManifest(dir: string): Set<string> {
+export function readBackupManifest(dir: string): BackupManifest {
   const own = new Set<string>();
+  const names = new Map<string, string>();
   let text: string;
   try {
     text = readFileSync(path.join(dir, BACKUP_MANIFEST), 'utf8');
-  } catch {
-    return own;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: own, names };
+    throw new InputError(`${path.join(dir, BACKUP_MANIFEST)}: cannot be read (${errorText(err)}); nothing written`);
   }
   let m: unknown;
   try {
@@ -82,7 +97,15 @@ function readBackupManifest(dir: string): Set<string> {
     if (f.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) continue;
     if (parseHomePath(f)) own.add(f);
   }
-  return own;
+  const m2 = m as { source?: unknown; names?: unknown };
+  const rawNames = m2.names;
+  if (rawNames !== null && typeof rawNames === 'object' && !Array.isArray(rawNames)) {
+    for (const [seg, n] of Object.entries(rawNames as Record<string, unknown>)) {
+      // only a real escape (that name's own hash) is believed: an edited manifest cannot rename items
+      if (typeof n === 'string' && escapedNames([n]).get(seg) === n) names.set(seg, n);
+    }
+  }
+  return { files: own, names, ...(typeof m2.source === 'string' ? { source: m2.source } : {}) };
 }
 
 /**
@@ -113,7 +136,8 @@ async function listLayoutFiles(dir: string, rel = ''): Promise<string[]> {
   }
   const out: string[] = [];
   for (const e of entries) {
-    if (e.name === '.git') continue;
+    // the repository of `backup --git` (only at the top: a job named `.git` is stored under an escaped name)
+    if (rel === '' && e.name === '.git') continue;
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...(await listLayoutFiles(dir, r)));
     else if (e.isFile() && parseHomePath(r)) out.push(r);
@@ -132,8 +156,26 @@ async function listLayoutFiles(dir: string, rel = ''): Promise<string[]> {
 export async function backupJenkins(
   api: JenkinsApi,
   dir: string,
-  opts: { concurrency: number; onItem?: (done: number, total: number) => void; allowMassRemove?: boolean },
+  opts: {
+    concurrency: number;
+    onItem?: (done: number, total: number) => void;
+    allowMassRemove?: boolean;
+    /**
+     * Which Jenkins this is (its URL without credentials, or the embedded stand-in's home), recorded
+     * in the manifest: a directory holding the backup of another Jenkins is refused (its files
+     * would all look like items that Jenkins deleted).
+     */
+    source?: string;
+  },
 ): Promise<BackupResult> {
+  // Before Jenkins is asked: a directory of another Jenkins' backup is refused as it is.
+  const manifest = readBackupManifest(dir);
+  if (opts.source !== undefined && manifest.source !== undefined && manifest.source !== opts.source) {
+    throw new InputError(
+      `cannot back up ${opts.source} into ${dir}: it holds the backup of another Jenkins, ${manifest.source} (${BACKUP_MANIFEST}); ` +
+        `back up each Jenkins into a directory of its own; nothing written`,
+    );
+  }
   const state = await api.list();
   const items = backupItems(state);
   const entries: BackupEntry[] = [];
@@ -155,7 +197,9 @@ export async function backupJenkins(
   // the manifest does not list (a hand-kept config, render's out/, another Jenkins' backup, a backup
   // made before backups kept a manifest) is refused, unless it is at one of this backup's paths and
   // already holds exactly what Jenkins gives (then it is taken over).
-  const own = readBackupManifest(dir);
+  const own = manifest.files;
+  const names = new Map(manifest.names);
+  for (const [seg, n] of escapedNames([...items.flatMap((i) => i.fullName.split('/')), ...state.views.map((v) => v.name)])) names.set(seg, n);
   const expected = new Set(tasks.map((t) => t.entry.file));
   const existing = await listLayoutFiles(dir);
   const foreign = existing.filter((rel) => !own.has(rel));
@@ -214,7 +258,7 @@ export async function backupJenkins(
   const listed = new Set([...own, ...entries.map((e) => e.file), ...taken]);
   const manifestFile = path.join(dir, BACKUP_MANIFEST);
   const writeManifest = (files: Set<string>): void => {
-    const text = manifestText(files);
+    const text = manifestText(files, opts.source ?? manifest.source, names);
     if (readOrUndefined(manifestFile) === text) return;
     const m = new FileBatch(dir);
     writing(manifestFile, () => {

@@ -48,11 +48,15 @@ export const backupCommand: CommandModule<object, BackupArgs> = {
       }
       process.exit(EXIT.interrupted);
     };
+    const { backupSource } = await import('../bulk/backup-source.js');
     const backupOne = async (api: import('../model/jenkins-api.js').JenkinsApi, url: string, concurrency: number, target: string, controller?: string): Promise<{ code: number; json: Record<string, unknown> }> => {
       const p = { done: 0, total: 0 };
       progress.set(target, p);
+      const { join } = await import('node:path');
+      const home = a.embedded === undefined ? undefined : controller !== undefined ? join(a.embedded, controller) : a.embedded;
       const common = {
         concurrency,
+        source: backupSource(url, home),
         allowMassRemove: a['allow-mass-remove'],
         onItem: (done: number, total: number) => {
           p.done = done;

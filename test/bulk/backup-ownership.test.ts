@@ -80,7 +80,7 @@ describe('backup touches only files it wrote', () => {
     const one = jenkins('one', { alpha: 'a', beta: 'b' });
     const dir = path.join(box, 'bk');
     expect((await backup('--embedded', one, '--out', dir)).code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(dir, '.jobsmith-backup.json'), 'utf8'))).toEqual({ format: 'jobsmith-backup', version: 1, files: ['jobs/alpha/config.xml', 'jobs/beta/config.xml', 'views/all.xml'] });
+    expect(JSON.parse(readFileSync(path.join(dir, '.jobsmith-backup.json'), 'utf8'))).toEqual({ format: 'jobsmith-backup', version: 1, source: `embedded stand-in, state in ${one}`, files: ['jobs/alpha/config.xml', 'jobs/beta/config.xml', 'views/all.xml'] });
     rmSync(path.join(one, 'jobs/beta'), { recursive: true });
     const again = await backup('--embedded', one, '--out', dir);
     expect(again.code).toBe(0);
