@@ -4,6 +4,7 @@ import type { ObservedState } from '../model/observed.js';
 import { emptySummary, type Change, type Plan, type PlanProblem } from '../model/plan.js';
 import { sameConfig } from '../plan/same-job-config.js';
 import type { BackupContents } from './restore-source.js';
+import { typeChanges } from '../model/item-types.js';
 
 export interface RestorePlanOptions {
   /** Globs on full names (jobs, folders, `folder/view` for views); their parent folders come along. */
@@ -26,7 +27,7 @@ export function viewFullName(v: { name: string; folder: string[] }): string {
  * matching views (with their folders). Globs that match nothing of the backup are returned in
  * `unmatched` (the caller reports them; a typo must not look like "nothing to restore").
  */
-export function restoreScope(backup: BackupContents, only: string[]): { items: Set<string>; views: BackupContents['views']; unmatched: string[] } {
+export function restoreScope(backup: BackupContents, only: string[]): { items: Set<string>; matched: Set<string>; views: BackupContents['views']; unmatched: string[] } {
   const tests = only.map((g) => ({ glob: g, test: picomatch(g, { dot: true }) }));
   const used = new Set<string>();
   const isOnly = (name: string): boolean => {
@@ -36,9 +37,12 @@ export function restoreScope(backup: BackupContents, only: string[]): { items: S
     return hit;
   };
   const items = new Set<string>();
+  /** Items `only` matches themselves (the others in `items` are folders they need). */
+  const matched = new Set<string>();
   for (const name of backup.items.keys()) {
     if (!isOnly(name)) continue;
     items.add(name);
+    matched.add(name);
     for (const p of parents(name)) items.add(p);
   }
   const views = backup.views.filter((v) => isOnly(viewFullName(v)));
@@ -49,7 +53,7 @@ export function restoreScope(backup: BackupContents, only: string[]): { items: S
       for (const p of parents(f)) items.add(p);
     }
   }
-  return { items, views, unmatched: tests.map((t) => t.glob).filter((g) => !used.has(g)) };
+  return { items, matched, views, unmatched: tests.map((t) => t.glob).filter((g) => !used.has(g)) };
 }
 
 /** The built-in "All" view (every folder and Jenkins has one): nothing in it to restore or compare. */
@@ -73,7 +77,9 @@ export function planRestore(backup: BackupContents, observed: ObservedState, clo
   const changes: Change[] = [];
   const problems: PlanProblem[] = [];
   const observedItems = new Map(observed.items.map((i) => [i.fullName, i]));
-  const { items: wanted, views: wantedViews } = restoreScope(backup, opts.only);
+  const { items: wanted, matched, views: wantedViews } = restoreScope(backup, opts.only);
+  // The root's item map is case-insensitive in Jenkins (jenkins-api.md §3): `Deploy` cannot be created next to `deploy`.
+  const rootByLower = new Map(observed.items.filter((i) => !i.fullName.includes('/')).map((i) => [i.fullName.toLowerCase(), i]));
   const names = [...wanted].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
   const blocked = new Set<string>();
   for (const name of names) {
@@ -93,6 +99,17 @@ export function planRestore(backup: BackupContents, observed: ObservedState, clo
       }
       continue;
     }
+    const sameButCase = !obs && !name.includes('/') ? rootByLower.get(name.toLowerCase()) : undefined;
+    if (sameButCase) {
+      // Jenkins refuses the create (400 "A job already exists"): never planned, and what it holds cannot be restored under it
+      blocked.add(name);
+      const why = `${sameButCase.fullName} exists in Jenkins: names at the top level differ only in case there, so Jenkins refuses to create ${name}`;
+      if (opts.overwrite) {
+        changes.push({ kind: 'conflict', target, fullName: name, reason: `${why}; not restored (rename ${sameButCase.fullName} first, or restore with --only around it)`, code: 'name-differs-in-case', params: { existing: sameButCase.fullName } });
+        problems.push({ severity: 'error', category: 'input', code: 'restore-case-conflict', message: `${name}: ${why}; not restored` });
+      } else changes.push({ kind: 'keep', target, fullName: name, reason: `${why}; restore changes existing items only with --overwrite`, code: 'name-differs-in-case', params: { existing: sameButCase.fullName } });
+      continue;
+    }
     if (!obs) {
       changes.push({ kind: 'create', target, fullName: name, reason: 'missing in Jenkins; restored from the backup', code: 'restored', config: b.config });
       continue;
@@ -102,9 +119,20 @@ export function planRestore(backup: BackupContents, observed: ObservedState, clo
       changes.push({ kind: 'conflict', target, fullName: name, reason: `an item of another kind (${obs.className}) is in the way`, code: 'kind-in-the-way', params: { className: obs.className } });
       continue;
     }
+    if (!b.isFolder && typeChanges(b.rootElement, obs.className)) {
+      // a config post cannot change an item's type (Jenkins answers 500); restore never deletes to replace it
+      const why = `it is of class ${obs.className} in Jenkins, the backup holds a <${b.rootElement}>: a config post cannot change its type, and restore never deletes an item to replace it`;
+      if (opts.overwrite) {
+        changes.push({ kind: 'conflict', target, fullName: name, reason: `${why}; not restored`, code: 'type-differs', params: { className: obs.className, rootElement: b.rootElement } });
+        problems.push({ severity: 'error', category: 'input', code: 'restore-type-conflict', message: `${name}: ${why}; not restored (delete or rename it in Jenkins first to restore the backup's)` });
+      } else changes.push({ kind: 'keep', target, fullName: name, reason: `exists in Jenkins as another type (${obs.className}); restore changes existing items only with --overwrite, and never their type`, code: 'type-differs', params: { className: obs.className, rootElement: b.rootElement } });
+      continue;
+    }
     // Compared with the backup; an update is held without --overwrite by restore-only.ts ("would: update").
     const current = opts.currentConfigs?.get(name);
     if (current !== undefined && sameConfig(current, b.config)) changes.push({ kind: 'unchanged', target, fullName: name, reason: 'same as the backup', code: 'same-as-backup' });
+    // a folder that only comes along for what --only matched: created when missing, never changed
+    else if (obs.isFolder && b.isFolder && !matched.has(name)) changes.push({ kind: 'keep', target, fullName: name, reason: 'exists in Jenkins; restore --only creates the folders it needs when missing, and changes one only when --only matches it', code: 'needed-folder-exists' });
     else if (current === undefined && !opts.overwrite) changes.push({ kind: 'keep', target, fullName: name, reason: 'exists in Jenkins (not compared; restore changes existing items only with --overwrite)', code: 'exists-no-overwrite' });
     else changes.push({ kind: 'update', target, fullName: name, reason: opts.overwrite ? 'differs from the backup (--overwrite)' : 'differs from the backup', code: 'differs-from-backup', config: b.config });
   }

@@ -7,7 +7,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { commandInfo } from './commands.js';
 import { connectionOptions, openJenkins, type ConnectionArgs } from './connection-options.js';
-import { EXIT } from './exit-codes.js';
 import { UsageError } from '../model/errors.js';
 
 interface RestoreArgs extends ConnectionArgs {
@@ -70,8 +69,8 @@ export const restoreCommand: CommandModule<object, RestoreArgs> = {
         signal: interrupt.signal,
       });
       const invalid = o.plan === undefined;
-      const failed = (o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0;
-      const code = invalid || o.plan!.refused ? EXIT.badInput : o.applied?.notStarted ? EXIT.interrupted : o.applied?.failed.some((f) => f.class === 'input') ? EXIT.badInput : failed ? EXIT.external : EXIT.ok;
+      const { restoreExitCode } = await import('./restore-controllers.js');
+      const code = restoreExitCode(o);
       if (a.json) {
         process.stdout.write(resultJson('restore', { kind: o.kind, exitCode: code, diagnostics: o.diagnostics, plan: o.plan ? planToJson(o.plan) : undefined, applied: appliedToJson(o.applied) }));
         return code;

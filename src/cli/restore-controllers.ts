@@ -82,13 +82,20 @@ export function copiedFrom(from: string, onto: string, config: ControllersConfig
   return base !== onto && config.entries.has(base) ? base : undefined;
 }
 
-function codeOf(o: RestoreOutcome): number {
+/**
+ * A restore's exit code: 1 for bad input (a refused plan, a change Jenkins refused as input, or a
+ * backup item the plan holds as a conflict Jenkins would refuse: another type, a name differing
+ * only in case, a folder missing from both), 130 when interrupted, 3 for a Jenkins failure.
+ */
+export function restoreExitCode(o: RestoreOutcome): number {
   if (o.plan === undefined || o.plan.refused) return EXIT.badInput;
   if (o.applied?.notStarted) return EXIT.interrupted;
   if (o.applied?.failed.some((f) => f.class === 'input')) return EXIT.badInput;
   if ((o.applied?.failed.length ?? 0) + (o.applied?.skipped.length ?? 0) > 0) return EXIT.external;
+  if (o.kind === 'backup' && o.plan.problems.some((p) => p.severity === 'error')) return EXIT.badInput;
   return EXIT.ok;
 }
+const codeOf = restoreExitCode;
 
 export async function restoreControllers(a: RestoreControllersArgs, config: ControllersConfig, interrupt: Interrupt, deps: { run: (api: import('../model/jenkins-api.js').JenkinsApi, o: RestoreOptions) => Promise<RestoreOutcome>; clock: RestoreOptions['clock'] }): Promise<number> {
   const asked = a.controller?.length ? await selectedControllers(a, config) : undefined;

@@ -100,6 +100,9 @@ export const REASON_CODES = {
   'view-exists': 'the view exists in Jenkins',
   'view-never-changed': 'the view exists in Jenkins and differs from the backup (or was not compared): restore never changes a view {compared}',
   'kind-in-the-way': 'an item of another kind is in the way {className}',
+  'name-differs-in-case': 'an item whose top-level name differs only in case exists in Jenkins, which refuses the create: held (a conflict with --overwrite) {existing}',
+  'type-differs': 'the item in Jenkins is of another type than the backup\'s: a config post cannot change it, restore never replaces it: held (a conflict with --overwrite) {className, rootElement}',
+  'needed-folder-exists': 'a folder restore --only needs (not matched itself) exists: never changed',
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -87,7 +87,7 @@ describe('jobsmith restore from a backup', () => {
     expect(sameConfig(await dst.client.getConfig('tor-win'), await src.client.getConfig('tor-win'))).toBe(true);
   });
 
-  it('--overwrite with --only compares the folders that come along before updating them (an equal folder stays unchanged)', async () => {
+  it('--overwrite with --only compares the folders that come along, and never changes them (they are created only when missing)', async () => {
     const src = await live();
     await seed(src);
     const dir = path.join(src.tmp, 'backup');
@@ -98,7 +98,7 @@ describe('jobsmith restore from a backup', () => {
     const r = await runRestore(dst.client, opts(dir, { only: ['team-a/deep/pipe'], overwrite: true, apply: false }));
     const byName = Object.fromEntries(r.plan!.changes.map((c) => [c.fullName, [c.kind, c.reason]]));
     expect(byName['team-a']).toEqual(['unchanged', 'same as the backup']);
-    expect(byName['team-a/deep']).toEqual(['update', 'differs from the backup (--overwrite)']);
+    expect(byName['team-a/deep']).toEqual(['keep', 'exists in Jenkins; restore --only creates the folders it needs when missing, and changes one only when --only matches it']);
     expect(byName['team-a/deep/pipe']).toEqual(['create', 'missing in Jenkins; restored from the backup']);
   });
 
