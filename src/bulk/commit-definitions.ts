@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { ExternalError } from '../model/errors.js';
 import { definitionsGit, gitFailureText } from '../sync/definitions-git.js';
 
@@ -50,7 +51,7 @@ export async function uncommittedChanges(dir: string, watch: readonly string[]):
   return { inGit: true, top, changes };
 }
 
-/** Commit exactly `files` (paths relative to `dir`); returns the commit id. */
+/** Commit exactly `files` (new files, paths relative to `dir`); returns the commit id. A failed commit unstages and removes them. */
 export async function commitFiles(dir: string, files: readonly string[], message: string): Promise<string> {
   const git = definitionsGit(path.resolve(dir));
   try {
@@ -61,6 +62,24 @@ export async function commitFiles(dir: string, files: readonly string[], message
     await inTop.raw(['commit', '--quiet', '-m', message, '--', ...rel]);
     return (await inTop.raw(['rev-parse', 'HEAD'])).trim();
   } catch (err) {
-    throw new ExternalError(`git: committing the imported definitions failed (nothing was adopted): ${gitFailureText(err)}`);
+    // The files are new (import never overwrites): out of the index and off the disk again, so that
+    // the run leaves the tree as it found it and can simply be run again once git is fixed.
+    const left: string[] = [];
+    try {
+      const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+      const rel = files.map((f) => path.relative(top, path.resolve(dir, f)).split(path.sep).join('/'));
+      await definitionsGit(top).raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...rel]);
+    } catch {
+      left.push('(they may still be staged: git reset -- the files)');
+    }
+    for (const f of files) {
+      try {
+        await rm(path.resolve(dir, f), { force: true });
+      } catch {
+        left.push(f);
+      }
+    }
+    const back = left.length ? `; left behind, remove by hand: ${left.join(', ')}` : '; the files it wrote were removed again';
+    throw new ExternalError(`git: committing the imported definitions failed (nothing was adopted${back}): ${gitFailureText(err)}`);
   }
 }

@@ -193,14 +193,27 @@ export async function runBulk(api: JenkinsApi, opts: BulkOptions, describeOps: s
   if (opts.apply) {
     if (!opts.backupDir) throw new Error('apply needs a backup directory');
     const dir = opts.backupDir;
-    let entries: string[];
+    // Taken atomically: a new directory by an exclusive mkdir, an existing empty one by creating its
+    // manifest exclusively; two runs never share a backup directory.
+    let entries: string[] = [];
     try {
-      await mkdir(dir, { recursive: true });
-      entries = await readdir(dir);
+      await mkdir(path.dirname(path.resolve(dir)), { recursive: true });
+      await mkdir(dir);
     } catch (err) {
-      throw new BackupDirError(`cannot use ${dir} as the backup directory: ${errorText(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new BackupDirError(`cannot use ${dir} as the backup directory: ${errorText(err)}`);
+      try {
+        entries = await readdir(dir);
+      } catch (err2) {
+        throw new BackupDirError(`cannot use ${dir} as the backup directory: ${errorText(err2)}`);
+      }
     }
     if (entries.length > 0) throw new BackupDirError(`backup directory ${dir} is not empty; name a new one`);
+    try {
+      writeFileSync(path.join(dir, BULK_MANIFEST), '', { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupDirError(`backup directory ${dir} is not empty (another run took it); name a new one`);
+      throw new BackupDirError(`cannot write ${BULK_MANIFEST} in ${dir}: ${errorText(err)}; nothing was changed`);
+    }
     // Before the first POST: a run cut short at any point leaves a backup `--undo` can read.
     try {
       writeManifest(dir, manifestOf('running'));

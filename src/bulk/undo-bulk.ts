@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JenkinsApi } from '../model/jenkins-api.js';
 import { runLimited } from '../apply/run-limited.js';
@@ -17,6 +17,15 @@ import { errorText } from './error-text.js';
  * - `refused`       the live config is neither the backup's nor the edited one (changed since); --force
  * - `failed`        the backup file is missing or modified, or reading/posting the config failed
  */
+/** Under a bulk backup directory: one directory per undo run with the live configs it replaced. */
+export const UNDONE_DIR = '.undone';
+
+/** `DIR/.undone/<YYYYMMDD-HHMMSS>-<pid>`: where one undo run keeps the live configs it replaces. */
+export function undoSaveDir(dir: string, now: Date): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  return path.join(dir, UNDONE_DIR, `${stamp}-${process.pid}`);
+}
+
 export type UndoStatus = 'restored' | 'would-restore' | 'unchanged' | 'not-applied' | 'refused' | 'failed';
 
 export interface UndoJobResult {
@@ -32,6 +41,8 @@ export interface UndoResult {
   summary: Record<UndoStatus, number>;
   /** How the bulk run ended: `complete`, `interrupted`, or `running` (cut short: the journal tells the rest). */
   state: 'running' | 'complete' | 'interrupted';
+  /** Where the live configs undo replaced were saved (JENKINS_HOME layout), when it replaced any. */
+  savedDir?: string;
 }
 
 export class UndoInputError extends Error {
@@ -114,13 +125,17 @@ function notAppliedWhy(e: BulkManifestEntry): string {
  * - the live config is the backup's → nothing to do (`unchanged` / `not-applied`);
  * - it is what bulk posted (semantically) → restore;
  * - anything else (edited since) → refused unless `force`.
- * With `dryRun`, only reports.
+ * Before each POST, the live config it replaces is written to `saveDir` (JENKINS_HOME layout, made
+ * when first needed; a job whose live config cannot be saved is not posted): so an undo, forced
+ * over a later edit or not, can itself be undone. With `dryRun`, only reports.
  */
 export async function undoBulk(
   api: JenkinsApi,
   dir: string,
-  opts: { force: boolean; dryRun: boolean; concurrency: number; onJob?: (r: UndoJobResult, done: number, total: number) => void },
+  opts: { force: boolean; dryRun: boolean; concurrency: number; saveDir?: string; onJob?: (r: UndoJobResult, done: number, total: number) => void },
 ): Promise<UndoResult> {
+  let saved = false;
+  const saveDir = opts.saveDir ?? undoSaveDir(dir, new Date());
   const { entries: unsorted, state } = await readBackupEntries(dir);
   const entries = unsorted.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
   const jobs: UndoJobResult[] = new Array(entries.length);
@@ -163,11 +178,19 @@ export async function undoBulk(
     const forced = asPosted ? '' : ' (changed in Jenkins since the bulk edit; --force)';
     if (opts.dryRun) return finish(i, { fullName, status: 'would-restore', message: `would post the backup back${lost}${forced}` });
     try {
+      const file = path.join(saveDir, jobConfigPath(fullName));
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, current, { flag: 'wx' });
+      saved = true;
+    } catch (err) {
+      return finish(i, { fullName, status: 'failed', message: `saving its live config before the undo failed (nothing posted): ${errorText(err)}` });
+    }
+    try {
       await api.updateJob(fullName, original);
     } catch (err) {
       return finish(i, { fullName, status: 'failed', message: `posting config.xml failed: ${errorText(err)}` });
     }
     finish(i, { fullName, status: 'restored', ...(lost || forced ? { message: `restored${lost}${forced}` } : {}) });
   });
-  return { jobs, summary, state };
+  return { jobs, summary, state, ...(saved ? { savedDir: saveDir } : {}) };
 }

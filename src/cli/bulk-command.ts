@@ -16,6 +16,7 @@ import { connectionOptions, openJenkins, type ConnectionArgs } from './connectio
 import { EXIT } from './exit-codes.js';
 
 interface BulkArgs extends ConnectionArgs {
+  'dry-run': boolean;
   match?: string[];
   regex?: string;
   folder?: string;
@@ -139,8 +140,9 @@ function parseEdits(a: BulkArgs, m: BulkModules): { ops: EditOp[]; where: Config
   return { ops, where, selector };
 }
 
+/** `jobsmith-backup-<YYYY-MM-DD-HHMMSS>-<pid>`: two runs started in the same second get two directories. */
 function defaultBackupDir(now: Date): string {
-  return `jobsmith-backup-${now.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17)}`;
+  return `jobsmith-backup-${now.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17)}-${process.pid}`;
 }
 
 /** Progress on stderr; with several controllers at once (`controller` set) one line per job, prefixed with it (no bar). */
@@ -203,6 +205,7 @@ function printUndo(r: UndoResult, json: boolean): void {
   const lines = r.jobs.map((j) => `${j.status} ${j.fullName}${j.message ? `: ${j.message}` : ''}`);
   const s = r.summary;
   if (r.state !== 'complete') lines.push(`note: the bulk run was ${r.state === 'interrupted' ? 'interrupted' : 'cut short'}; every job it backed up was checked against Jenkins`);
+  if (r.savedDir) lines.push(`the live configs undo replaced are saved in ${r.savedDir}`);
   const restored = s['would-restore'] ? `${s['would-restore']} to restore` : `${s.restored} restored`;
   lines.push(`undo: ${restored}, ${s.unchanged} already as in the backup, ${s['not-applied']} never changed by the bulk edit, ${s.refused} refused, ${s.failed} failed (of ${r.jobs.length} jobs in the backup)`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -263,7 +266,7 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
           "  jobsmith bulk --match 'team-a/**' --set assignedNode=linux-farm\n" +
           "  jobsmith bulk --where '//hudson.tasks.Maven/mavenName=maven-3.8' --set '//hudson.tasks.Maven/mavenName=maven-3.9' --apply\n" +
           "  jobsmith bulk --replace /svn\\.old\\.example\\.com/ svn.example.com --apply\n" +
-          '  jobsmith bulk --undo jobsmith-backup-20261125-100000',
+          '  jobsmith bulk --undo jobsmith-backup-2026-11-25-103531-4242',
       )
       .option('match', { type: 'string', array: true, describe: 'Full-name globs (team-a/**, *-trunk)' })
       .option('regex', { type: 'string', describe: 'Regular expression on the full name' })
@@ -280,8 +283,9 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
       .option('apply', { type: 'boolean', default: false, describe: 'Apply the changes (after backing up each job)' })
       .option('force', { type: 'boolean', default: false, describe: 'Also edit jobs jobsmith manages (a later sync may revert; their marker is kept); with --undo: overwrite jobs edited since' })
       .option('unmanage', { type: 'boolean', default: false, describe: 'Let the edits remove the jobsmith marker from managed jobs (they stop being managed); never needed otherwise' })
-      .option('backup-dir', { type: 'string', describe: 'Where --apply writes the backup (default ./jobsmith-backup-<time>)' })
-      .option('undo', { type: 'string', describe: 'Restore the configs saved in this backup directory' })
+      .option('backup-dir', { type: 'string', describe: 'Where --apply writes the backup, new or empty (default ./jobsmith-backup-<time>-<pid>)' })
+      .option('undo', { type: 'string', describe: 'Restore the configs saved in this backup directory (at once; the live configs it replaces are saved in DIR/.undone/<time>)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'With --undo: show what it would restore, change nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON result on stdout' })
       .option('diff', { type: 'boolean', default: true, describe: 'Show a unified diff per changed job (--no-diff: counts only)' }) as unknown as Argv<BulkArgs>,
   handler: async (a) => {
@@ -289,11 +293,13 @@ export const bulkCommand: CommandModule<object, BulkArgs> = {
     const { BackupDirError, describeOp, loadBulkScript, runBulk, ScriptLoadError, SelectorError, systemClock, undoBulk, UndoInputError } = m;
     const { controllersConfig } = await import('./controller-options.js');
     const controllers = await controllersConfig(a);
+    if (a['dry-run'] && a.undo === undefined) throw new UsageError('--dry-run is for --undo DIR (bulk edits are a dry run unless --apply is given)');
     if (a.undo !== undefined) {
       const undoDir = a.undo;
       const undoOne = async (api: import('../model/jenkins-api.js').JenkinsApi, dir: string, concurrency: number): Promise<{ code: number; result?: UndoResult; error?: string }> => {
         try {
-          const r = await undoBulk(api, dir, { force: a.force, dryRun: false, concurrency });
+          // the live configs an undo replaces (a later edit, with --force) are saved in DIR/.undone/<time>-<pid>: an undo can be undone
+          const r = await undoBulk(api, dir, { force: a.force, dryRun: a['dry-run'], concurrency });
           return { code: r.summary.failed > 0 ? EXIT.external : r.summary.refused > 0 ? EXIT.badInput : EXIT.ok, result: r };
         } catch (err) {
           if (err instanceof UndoInputError) return { code: EXIT.badInput, error: err.message };
