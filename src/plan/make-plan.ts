@@ -663,7 +663,8 @@ export function makePlan(input: PlanInput): Plan {
   const projectOf = new Map(input.desired.jobs.map((j) => [j.fullName, j.project]));
   // a view loses only managed jobs the definitions no longer make; a managed job a person added stays
   const leftDefinitions = new Set([...managedNames].filter((n) => !desiredLower.has(n.toLowerCase())));
-  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), leftDefinitions, goingAway }));
+  const willExist = new Set([...input.observed.items.map((i) => i.fullName.toLowerCase()), ...changes.filter((c) => c.target === 'job' && (c.kind === 'create' || c.kind === 'move' || c.kind === 'replace')).map((c) => c.fullName.toLowerCase())]);
+  changes.push(...planViews(input.desired.views, observedViews, { inScope: (n) => inScope(n, projectOf.get(n)), leftDefinitions, goingAway, willExist }));
   changes.push(...templateViews.changes);
   problems.push(...templateViews.problems);
 

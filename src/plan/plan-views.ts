@@ -31,14 +31,21 @@ export function planViews(
     /** Managed jobs the definitions no longer make (kept, retired): the only jobs a view loses. */
     leftDefinitions: ReadonlySet<string>;
     goingAway: ReadonlySet<string>;
+    /**
+     * Jobs (lower-cased full names) that exist after this run: in Jenkins now, or created or moved
+     * there by this plan. A desired job that does not (its move waits for a running build, its name
+     * is taken) is added to its view by a later run: Jenkins refuses to add an unknown item.
+     */
+    willExist?: ReadonlySet<string>;
   },
 ): Change[] {
   const out: Change[] = [];
   const seen = new Map(observed.map((v) => [viewKey(v.name, v.folder), v]));
   for (const d of desired) {
     const key = viewKey(d.name, d.folder);
-    const wanted = d.jobs.filter((j) => ctx.inScope(j));
-    if (wanted.length === 0 && d.jobs.length > 0) continue; // view entirely outside --only
+    const scoped = d.jobs.filter((j) => ctx.inScope(j));
+    if (scoped.length === 0 && d.jobs.length > 0) continue; // view entirely outside --only
+    const wanted = ctx.willExist ? scoped.filter((j) => ctx.willExist!.has(j.toLowerCase())) : scoped;
     const o = seen.get(key);
     const base = { target: 'view' as const, fullName: key };
     if (!o) {
