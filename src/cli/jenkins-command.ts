@@ -43,10 +43,20 @@ const ping: CommandModule<object, Args> = {
   },
 };
 
-/** Many controllers: ping each selected controller in parallel; one unreachable one does not hide the others (exit 3). */
-async function pingControllers(a: Args, config: import('../controllers/controllers-config.js').ControllersConfig): Promise<void> {
+/** One controller's answer to a `jenkins` subcommand run over many controllers. */
+type PerController<T> = { controller: string; url: string } & ({ ok: true; value: T } | { ok: false; error: string });
+
+/**
+ * Many controllers: run `work` on each selected controller (default: all) in parallel; one that
+ * fails does not hide the others (its error is in its result). `report` gets them all, in order.
+ */
+async function onEachController<T>(
+  a: Args,
+  config: import('../controllers/controllers-config.js').ControllersConfig,
+  work: (api: import('../model/jenkins-api.js').JenkinsApi) => Promise<T>,
+  report: (results: Array<PerController<T>>) => void,
+): Promise<void> {
   const { openControllers, selectedControllers } = await import('./controller-options.js');
-  const { EXIT } = await import('./exit-codes.js');
   const names = await selectedControllers(a, config);
   const logger = a.verbose ? (name: string, line: string) => void process.stderr.write(`jenkins ${name}: ${line}\n`) : undefined;
   await openControllers(
@@ -54,18 +64,36 @@ async function pingControllers(a: Args, config: import('../controllers/controlle
     config,
     names,
     async (cs) => {
-      const results = await Promise.all(
-        cs.map(async (c) => {
-          const started = performance.now();
-          try {
-            const version = await c.api.version();
-            const me = await c.api.whoAmI();
-            return { controller: c.name, url: c.url, ok: true as const, version, user: me.name, anonymous: me.anonymous, authorities: me.authorities, ms: Math.round(performance.now() - started) };
-          } catch (err) {
-            return { controller: c.name, url: c.url, ok: false as const, error: err instanceof Error ? err.message : String(err) };
-          }
-        }),
+      report(
+        await Promise.all(
+          cs.map(async (c): Promise<PerController<T>> => {
+            try {
+              return { controller: c.name, url: c.url, ok: true, value: await work(c.api) };
+            } catch (err) {
+              return { controller: c.name, url: c.url, ok: false, error: err instanceof Error ? err.message : String(err) };
+            }
+          }),
+        ),
       );
+    },
+    logger ? { logger } : {},
+  );
+}
+
+/** Many controllers: ping each selected controller in parallel; one unreachable one does not hide the others (exit 3). */
+async function pingControllers(a: Args, config: import('../controllers/controllers-config.js').ControllersConfig): Promise<void> {
+  const { EXIT } = await import('./exit-codes.js');
+  await onEachController(
+    a,
+    config,
+    async (api) => {
+      const started = performance.now();
+      const version = await api.version();
+      const me = await api.whoAmI();
+      return { version, user: me.name, anonymous: me.anonymous, authorities: me.authorities, ms: Math.round(performance.now() - started) };
+    },
+    (answers) => {
+      const results = answers.map((r) => (r.ok ? { controller: r.controller, url: r.url, ok: true as const, ...r.value } : { controller: r.controller, url: r.url, ok: false as const, error: r.error }));
       if (a.json) printJson({ controllers: results });
       else {
         for (const r of results) {
@@ -75,7 +103,6 @@ async function pingControllers(a: Args, config: import('../controllers/controlle
       }
       if (results.some((r) => !r.ok)) process.exitCode = EXIT.external;
     },
-    logger ? { logger } : {},
   );
 }
 
@@ -114,26 +141,15 @@ const list: CommandModule<object, Args> = {
  * per-controller summary. `--json`: every item and view carries its `controller`.
  */
 async function listControllers(a: Args, config: import('../controllers/controllers-config.js').ControllersConfig): Promise<void> {
-  const { openControllers, selectedControllers } = await import('./controller-options.js');
   const { EXIT } = await import('./exit-codes.js');
   const { printable } = await import('./printable.js');
   const { redactUrl } = await import('../model/redact-url.js');
-  const names = await selectedControllers(a, config);
-  const logger = a.verbose ? (name: string, line: string) => void process.stderr.write(`jenkins ${name}: ${line}\n`) : undefined;
-  await openControllers(
+  await onEachController(
     a,
     config,
-    names,
-    async (cs) => {
-      const results = await Promise.all(
-        cs.map(async (c) => {
-          try {
-            return { controller: c.name, url: redactUrl(c.url), ok: true as const, state: await c.api.list() };
-          } catch (err) {
-            return { controller: c.name, url: redactUrl(c.url), ok: false as const, error: err instanceof Error ? err.message : String(err) };
-          }
-        }),
-      );
+    (api) => api.list(),
+    (answers) => {
+      const results = answers.map((r) => (r.ok ? { controller: r.controller, url: redactUrl(r.url), ok: true as const, state: r.value } : { controller: r.controller, url: redactUrl(r.url), ok: false as const, error: r.error }));
       const failed = results.some((r) => !r.ok);
       if (a.json) {
         printJson({
@@ -159,7 +175,6 @@ async function listControllers(a: Args, config: import('../controllers/controlle
       }
       if (failed) process.exitCode = EXIT.external;
     },
-    logger ? { logger } : {},
   );
 }
 
