@@ -140,10 +140,11 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Remove FileBatch staging directories in `root` left by processes that are gone (a kill -9, a
- * power cut), or all of this process' own when `own` (a signal handler about to exit).
+ * Remove the directories in `root` whose names match `pattern` (its first group: the pid of the
+ * process that made them) when that process is gone (a kill -9, a power cut), or, with `own`, this
+ * process' own ones (a signal handler about to exit). The one sweep of every staging kind.
  */
-export function removeStaleBatches(root: string, own = false): void {
+export function removeDeadProcessDirs(root: string, pattern: RegExp, own = false): void {
   let names: string[];
   try {
     names = fs.readdirSync(root);
@@ -151,7 +152,7 @@ export function removeStaleBatches(root: string, own = false): void {
     return;
   }
   for (const n of names) {
-    const m = BATCH_DIR.exec(n);
+    const m = pattern.exec(n);
     if (!m) continue;
     const pid = Number(m[1]);
     if (own ? pid !== process.pid : processAlive(pid)) continue;
@@ -161,6 +162,11 @@ export function removeStaleBatches(root: string, own = false): void {
       /* gone meanwhile */
     }
   }
+}
+
+/** Remove FileBatch staging directories in `root` left by processes that are gone, or all of this process' own when `own`. */
+export function removeStaleBatches(root: string, own = false): void {
+  removeDeadProcessDirs(root, BATCH_DIR, own);
 }
 
 /**

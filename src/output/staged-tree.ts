@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OutputWriteError, processAlive, WRITE_FLAGS } from './output-tree.js';
+import { OutputWriteError, removeDeadProcessDirs, WRITE_FLAGS } from './output-tree.js';
 
 /** Files per message to the writer thread, and characters (a message is sent when either is reached). */
 const BATCH_FILES = 256;
@@ -119,24 +119,7 @@ type Outcome = { failed?: { rel: string; code: string } };
  * is gone: what a render killed outright (kill -9, a power cut) left behind.
  */
 export function removeStaleStaging(parent: string, name: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return;
-  }
-  const prefix = `.${name}.jobsmith-`;
-  for (const n of names) {
-    if (!n.startsWith(prefix)) continue;
-    const m = /^(\d+)-[0-9a-f]{12}$/.exec(n.slice(prefix.length));
-    if (!m || processAlive(Number(m[1]))) continue;
-    const dir = path.join(parent, n);
-    try {
-      if (fs.lstatSync(dir).isDirectory()) fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
+  removeDeadProcessDirs(parent, new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.jobsmith-(\\d+)-[0-9a-f]{12}$`));
 }
 
 /** A file read ahead: its text, or the errno code that kept it from being read. */
