@@ -37,11 +37,6 @@ export interface CompareOptions {
   /** Direct children of the root element (by name) that are left out of the comparison. */
   ignoreRootChildren?: ReadonlySet<string>;
   /**
-   * When the root has no `<description>`, compare as if it had one right after its start tag, with
-   * the text `rootDescription('')` (the config jobsmith pushes for a rendered config without one).
-   */
-  insertRootDescription?: boolean;
-  /**
    * The root's direct children compared as a set, not a sequence (sorted by element name, same
    * names kept in their order). An item's or a view's config is one object whose fields are the
    * root's children: XStream writes them in its own field order (superclass first), whatever order
@@ -111,7 +106,6 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
   let cursor = 0;
   /** Depth of the ignored root child being skipped (0: none). */
   let skipping = 0;
-  let sawRootDescription = false;
   const textUpTo = (s: number): void => {
     const top = stack[stack.length - 1];
     if (top && skipping === 0 && s > cursor) top.pending += decodeText(xml.slice(cursor, s), false, version);
@@ -131,13 +125,6 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
   };
   const close = (f: Frame): void => {
     flush(f, f.items === 0);
-    if (f.depth === 0 && opts.insertRootDescription && !sawRootDescription) {
-      // the description jobsmith adds right after the root start tag
-      const t = asLineEnds(opts.rootDescription ? opts.rootDescription('') : '');
-      out.splice(f.line + 1, 0, t === '' ? '  <description/>' : `  <description>${escapeNormalText(t)}</description>`);
-      f.items++;
-      if (f.items === 1) f.lastText = false;
-    }
     const indent = indentOf(f.depth);
     if (f.items === 0) out[f.line] = `${indent}${f.open}/>`;
     else if (f.items === 1 && f.lastText) out[f.line] = `${indent}${f.open}>${out.pop()!.slice(indent.length + 2)}</${f.name}>`;
@@ -175,7 +162,6 @@ export function normalConfig(xml: string, opts: CompareOptions = {}): string {
           for (const [k, v] of attrs) open += ` ${k}="${escapeNormalAttr(v)}"`;
         }
         const isRootDescription = depth === 1 && name === 'description';
-        if (isRootDescription) sawRootDescription = true;
         const f: Frame = { name, depth, line: out.length, open, items: 0, lastText: false, pending: '', rootDescription: isRootDescription };
         out.push('');
         if (selfClosing) close(f);
