@@ -243,13 +243,15 @@ export async function pullDefinitions(opts: Pick<HookRunnerOptions, 'dir' | 'rem
     const theirs = (await git.revparse(['FETCH_HEAD'])).trim();
     const head = (await git.revparse(['HEAD'])).trim();
     if (head === theirs) return undefined;
-    if (await isAncestor(git, head, theirs)) {
+    // one count each way: commits only the remote has (behind), commits only the working copy has (ahead)
+    const [behind, ahead] = (await git.raw(['rev-list', '--left-right', '--count', `${theirs}...${head}`])).trim().split(/\s+/).map(Number) as [number, number];
+    if (ahead === 0) {
       await git.raw(['merge', '--ff-only', '--quiet', theirs]);
       const now = (await git.revparse(['HEAD'])).trim();
       return now === theirs ? undefined : `${failed}: the working copy is at ${now.slice(0, 7)} after the fast-forward, not at ${remote}/${branch} (${theirs.slice(0, 7)})`;
     }
-    const extra = (await git.raw(['rev-list', '--count', `${theirs}..${head}`])).trim();
-    const state = (await isAncestor(git, theirs, head)) ? 'is ahead of' : 'has diverged from';
+    const extra = ahead;
+    const state = behind === 0 ? 'is ahead of' : 'has diverged from';
     return (
       `${failed}: serve's working copy ${state} ${remote}/${branch} (its HEAD ${head.slice(0, 7)} has ${extra} commit(s) that ${remote}/${branch}, at ${theirs.slice(0, 7)}, does not: ` +
       `a commit that was never pushed, or the remote was rewound by a force-push); serve syncs only definitions the remote has: ` +
@@ -260,10 +262,4 @@ export async function pullDefinitions(opts: Pick<HookRunnerOptions, 'dir' | 'rem
   } finally {
     await lock.release();
   }
-}
-
-/** Whether commit `a` is in `b`'s history (simple-git reports no error for a bare exit status, so not `--is-ancestor`). */
-async function isAncestor(git: ReturnType<typeof definitionsGit>, a: string, b: string): Promise<boolean> {
-  const base = (await git.raw(['merge-base', a, b]).catch(() => '')).trim();
-  return base === a;
 }
